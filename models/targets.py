@@ -1,0 +1,128 @@
+"""Emissions per species and period, and the plan's targets as constraints.
+
+Emissions (t): each mode's process emissions, CO2 from the fuels it burns (fuel
+factor, twin.constants or the instance), the captive plant's CO2, and the grid's
+indirect CO2 as the separate species ``CO2_grid``. Targets (twin.instance) become
+linear constraints over the horizon; a soft target gets a violation variable
+``violation[j]`` (in the target's own unit) priced in the objective, a hard one
+none. ``soften_all=True`` makes every hard target soft (used to diagnose
+infeasibility).
+"""
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from twin.constants import FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT
+from twin.flowsheet import Flowsheet
+from twin.models.power import power_per_t
+from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
+                           RecycledShareTarget)
+
+#: Violation price used for hard targets when diagnosing infeasibility, CNY per unit.
+DIAGNOSTIC_PENALTY = 1e7
+
+
+def fuel_co2_t_per_kgce(fs: Flowsheet, fuel: str) -> float:
+    """CO2 factor of a fuel: the instance's override, else the IPCC default."""
+    override = fs.instance.fuels[fuel].co2_t_per_kgce
+    return override if override is not None else FUEL_CO2_T_PER_KGCE[fuel]
+
+
+def energy_kgce_per_t(fs: Flowsheet, u: str, k: int) -> float:
+    """Comprehensive energy of a mode: fuels plus electricity at 0.1229 kgce/kWh."""
+    mode = fs.units[u].modes[k]
+    return sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
+
+
+def unit_emission_t(fs: Flowsheet, u: str, k: int, species: str) -> float:
+    """t of `species` emitted per t basis by unit `u` in mode `k` (process + fuel CO2)."""
+    mode = fs.units[u].modes[k]
+    direct = mode.emissions_t.get(species, 0.0)
+    if species == "CO2":
+        direct += sum(kgce * fuel_co2_t_per_kgce(fs, f) for f, kgce in mode.fuel_kgce.items())
+    return direct
+
+
+def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
+    """Expression ``emission[species, t]`` (t) for every species that occurs."""
+    species = {s for eu in fs.units.values() for md in eu.modes for s in md.emissions_t}
+    if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in m.SRC:
+        species.add("CO2")
+    if "grid" in m.SRC:
+        species.add("CO2_grid")
+    m.SPECIES = pyo.Set(initialize=sorted(species), ordered=True)
+    grid = fs.instance.power.grid
+
+    def emission(m, s, t):
+        total = sum(unit_emission_t(fs, u, k, s) * m.x[u, k, t] for u, k in m.UK)
+        if s == "CO2" and "captive" in m.SRC:
+            total += m.captive_plant.co2_t_per_kwh * m.supply_kwh["captive", t]
+        if s == "CO2_grid":
+            total += grid.co2_t_per_mwh / 1000.0 * m.supply_kwh["grid", t]
+        return total
+    m.emission = pyo.Expression(m.SPECIES, m.T, rule=emission)
+
+
+def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
+    """(numerator, denominator, bound, sense) of target j over `periods`: the KPI is
+    numerator / denominator, held at most (sense "max") or at least ("min") bound."""
+    tgt = fs.instance.targets[j]
+    if isinstance(tgt, EmissionCapTarget):
+        amount = sum(m.emission[tgt.species, t] for t in periods) if tgt.species in m.SPECIES else 0.0
+        return amount, 1.0, tgt.max_t, "max"
+    units = [(u, k) for u, k in m.UK if u in tgt.units]
+
+    def total(per_t):
+        return sum(per_t(u, k) * m.x[u, k, t] for u, k in units for t in periods)
+
+    def kpi(name):
+        return total(lambda u, k: fs.units[u].modes[k].kpi_t.get(name, 0.0))
+
+    if isinstance(tgt, EnergyIntensityTarget):
+        per_t = power_per_t if tgt.measure == "power_kwh" else energy_kgce_per_t
+        return total(lambda u, k: per_t(fs, u, k)), total(lambda u, k: 1.0), tgt.max_per_t, "max"
+    if isinstance(tgt, RateTarget):
+        if tgt.kind == "ore_loss_rate":
+            return kpi("ore_lost_t"), kpi("insitu_ore_t"), tgt.max, "max"
+        return kpi("diluent_t"), kpi("delivered_ore_t"), tgt.max, "max"
+    if isinstance(tgt, RecycledShareTarget):
+        return kpi("recycled_metal_t"), total(lambda u, k: 1.0), tgt.min, "min"
+    raise TypeError(f"unknown target type {type(tgt).__name__}")
+
+
+def target_rows(fs: Flowsheet) -> list[tuple[int, tuple[int, ...]]]:
+    """(target index, periods) for every target row: one per horizon, or per period."""
+    periods = tuple(range(fs.instance.horizon.periods))
+    rows = []
+    for j, tgt in enumerate(fs.instance.targets):
+        if isinstance(tgt, EmissionCapTarget) and tgt.per == "period":
+            rows += [(j, (t,)) for t in periods]
+        else:
+            rows.append((j, periods))
+    return rows
+
+
+def add_targets(m: pyo.ConcreteModel, fs: Flowsheet, soften_all: bool = False) -> None:
+    """Target constraints; violation variables and penalty expression for soft ones."""
+    targets = fs.instance.targets
+    rows = target_rows(fs)
+    m.TR = pyo.Set(initialize=range(len(rows)), ordered=True)
+    soft = [r for r in m.TR if soften_all or not targets[rows[r][0]].hard]
+    m.TRsoft = pyo.Set(initialize=soft, ordered=True)
+    m.violation = pyo.Var(m.TRsoft, domain=pyo.NonNegativeReals, initialize=0.0)
+
+    def target(m, r):
+        j, periods = rows[r]
+        num, den, bound, sense = target_terms(m, fs, j, periods)
+        excess = num - bound * den if sense == "max" else bound * den - num
+        if isinstance(excess, (int, float)):
+            return pyo.Constraint.Skip
+        return excess <= (m.violation[r] if r in m.TRsoft else 0.0)
+    m.target = pyo.Constraint(m.TR, rule=target)
+
+    def penalty(m, r):
+        tgt = targets[rows[r][0]]
+        price = DIAGNOSTIC_PENALTY if tgt.hard else tgt.penalty_cny_per_unit
+        return price * m.violation[r]
+    m.penalty = pyo.Expression(m.TRsoft, rule=penalty)
+    m.target_rows = rows

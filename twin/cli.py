@@ -1,0 +1,85 @@
+"""Command line: ``twin solve``, ``twin schema``. No modelling logic lives here."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from twin.errors import TwinError
+from twin.report import print_summary
+
+app = typer.Typer(help="Mine-to-metal digital-twin optimisation engine.", add_completion=False,
+                  no_args_is_help=True)
+err = Console(stderr=True)
+
+
+def _fail(exc: TwinError, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"status": getattr(exc, "status", "invalid_instance"),
+                               "error": str(exc)}))
+    else:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def solve(
+    instance: Path = typer.Argument(..., help="Instance YAML file."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the schedule tables."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
+    mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads."),
+) -> None:
+    """Solve an instance for its cheapest schedule; print the summary, write the tables."""
+    from twin.engine import solve as run
+    from twin.solvers.highs import SolveOptions
+
+    options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
+    try:
+        if as_json:
+            schedule = run(instance, options)
+        else:
+            with err.status(f"solving {instance.name} ..."):
+                schedule = run(instance, options)
+    except TwinError as exc:
+        _fail(exc, as_json)
+    written = schedule.write(out) if out else []
+    if as_json:
+        typer.echo(json.dumps(schedule.summary(), default=str))
+    else:
+        print_summary(schedule, Console())
+        if written:
+            Console().print(f"wrote {len(written)} files to {out}")
+
+
+@app.command()
+def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only format).")) -> None:
+    """Print the JSON Schema of the instance format."""
+    from twin.instance import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+@app.command()
+def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Check an instance (schema, references, unit models) without solving."""
+    from twin.flowsheet import Flowsheet
+    from twin.instance import load
+
+    try:
+        fs = Flowsheet(load(instance))
+    except TwinError as exc:
+        _fail(exc, as_json)
+    info = {"status": "valid", "units": len(fs.units), "streams": len(fs.instance.streams),
+            "periods": fs.instance.horizon.periods}
+    typer.echo(json.dumps(info) if as_json else f"{instance}: valid ({info['units']} units, "
+               f"{info['streams']} streams, {info['periods']} periods)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,46 @@
+"""The main path: instance -> flowsheet -> Pyomo model -> HiGHS -> Schedule."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from twin.errors import SolveError
+from twin.flowsheet import Flowsheet
+from twin.instance import Instance, load
+from twin.models.build import build_model
+from twin.schedule import Schedule, from_model
+from twin.solvers.diagnose import explain_infeasibility
+from twin.solvers.highs import SolveOptions, solve as solve_model
+
+_NO_SOLUTION = {
+    "unbounded": "the objective is unbounded: some revenue can grow without limit; give "
+                 "the selling markets a max_t_per_period or the units a capacity",
+    "infeasible_or_unbounded": "HiGHS reports infeasible or unbounded; check market limits "
+                               "and capacities",
+    "time_limit": "the time limit ran out before any feasible schedule was found; raise "
+                  "--time-limit or loosen --mip-gap",
+}
+
+
+def solve(instance: Instance | Path | str, options: SolveOptions | None = None) -> Schedule:
+    """Cheapest schedule of `instance` (an Instance or a YAML path). Raises InstanceError
+    for a bad instance and SolveError (with a message for people) when there is no
+    schedule."""
+    options = options or SolveOptions()
+    t0 = time.perf_counter()
+    inst = instance if isinstance(instance, Instance) else load(instance)
+    fs = Flowsheet(inst)
+    t1 = time.perf_counter()
+    model = build_model(fs)
+    t2 = time.perf_counter()
+    result = solve_model(model, options)
+    if not result.has_solution:
+        if result.status == "infeasible":
+            raise SolveError("infeasible", explain_infeasibility(fs, options))
+        reason = _NO_SOLUTION.get(result.status, f"HiGHS ended with status {result.status}")
+        raise SolveError(result.status, f"instance '{inst.name}': {reason}")
+    t3 = time.perf_counter()
+    schedule = from_model(model, fs, result)
+    schedule.timings_s = {"load_evaluate_s": t1 - t0, "build_s": t2 - t1,
+                          "tables_s": time.perf_counter() - t3}
+    return schedule

@@ -1,0 +1,42 @@
+"""Human-readable summary of a schedule (rich tables)."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from twin.schedule import Schedule
+
+
+def _money(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def print_summary(schedule: Schedule, console: Console) -> None:
+    """Status, objective with its cost breakdown, timings, and KPIs against targets."""
+    s = schedule.summary()
+    gap = "" if s["mip_gap"] is None else f"   MIP gap {s['mip_gap']:.4%}"
+    seconds = sum(v for k, v in s["timings_s"].items())
+    console.print(f"[bold]{s['instance']}[/]: [bold]{s['status']}[/]   objective "
+                  f"{_money(s['objective_cny'])} CNY{gap}   "
+                  f"{s['columns']} columns x {s['rows']} rows   {seconds:.2f} s "
+                  f"(solve {s['timings_s'].get('solve_s', 0):.2f} s)")
+    costs = Table(title="Cost breakdown over the horizon (CNY; revenue negative)")
+    costs.add_column("category")
+    costs.add_column("CNY", justify="right")
+    for cat, value in s["cost_breakdown_cny"].items():
+        if abs(value) > 0.5:
+            costs.add_row(cat, _money(value))
+    costs.add_row("[bold]total[/]", f"[bold]{_money(sum(s['cost_breakdown_cny'].values()))}[/]")
+    console.print(costs)
+    if not s["kpis"]:
+        return
+    kpis = Table(title="KPIs against targets")
+    for col in ("target", "kind", "value", "target value", "met"):
+        kpis.add_column(col, justify="right" if col in ("value", "target value") else "left")
+    for k in s["kpis"]:
+        op = "<=" if k["sense"] == "max" else ">="
+        where = "" if k["period"] < 0 else f" (period {k['period']})"
+        met = "[green]yes[/]" if k["met"] else "[red]no[/]"
+        kpis.add_row(k["target"] + where, k["kind"] + ("" if k["hard"] else " (soft)"),
+                     f"{k['value']:.6g}", f"{op} {k['bound']:g}", met)
+    console.print(kpis)

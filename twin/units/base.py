@@ -1,0 +1,121 @@
+"""The contract every unit model keeps.
+
+A unit model is the digital twin of one plant unit. Given the compositions of its
+feeds it (1) computes the compositions of its products, and (2) evaluates its
+nonlinear mass, energy and emission balance at an operating point, returning a
+:class:`Mode`: coefficients per tonne of the unit's *basis* material. The
+optimisation uses a list of such modes as the unit's linear operating modes.
+
+Ports: a unit names its inputs and outputs by port (``"ore"``, ``"concentrate"``);
+the instance binds each port to a material id. Compositions are element mass
+fractions (``{"Cu": 0.25, "S": 0.31}``); oxygen, hydrogen and water are not tracked.
+Unit models never import Pyomo.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from twin.constants import EMISSION_ELEMENTS
+
+Composition = Mapping[str, float]
+
+
+class UnitParams(BaseModel):
+    """Base of every unit kind's parameter model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One linear operating mode of a unit, per tonne of its basis throughput.
+
+    inputs_t / outputs_t: port -> t per t basis. power_kwh: electricity (AC) per t.
+    fuel_kgce: fuel carrier -> kgce per t. emissions_t: species -> t per t generated
+    at the unit and released to air (e.g. "SO2", "CO2" from process carbon).
+    variable_cost_cny: non-energy operating cost per t (consumables, labour share).
+    min/max_rate_t_per_h: allowed basis rate while running in this mode.
+    load_index: the mode's load relative to nominal (e.g. potline amperage fraction),
+    used by heat-balance windows. kpi_t: named tonnages per t basis that KPIs add up
+    (e.g. "insitu_ore_t", "ore_lost_t", "waste_diluent_t", "recycled_metal_t").
+    """
+
+    name: str
+    inputs_t: Mapping[str, float]
+    outputs_t: Mapping[str, float]
+    max_rate_t_per_h: float
+    min_rate_t_per_h: float = 0.0
+    power_kwh: float = 0.0
+    fuel_kgce: Mapping[str, float] = field(default_factory=dict)
+    emissions_t: Mapping[str, float] = field(default_factory=dict)
+    variable_cost_cny: float = 0.0
+    load_index: float = 1.0
+    kpi_t: Mapping[str, float] = field(default_factory=dict)
+
+
+class UnitModel(ABC):
+    """Base class of unit models; subclasses register themselves with :func:`register`.
+
+    Class attributes a subclass sets:
+      kind: the instance's ``kind`` string; Params: its pydantic parameter model;
+      input_ports / output_ports: port -> default material id; basis_port: the port
+      whose tonnes measure throughput; conserved_elements: elements its balance closes;
+      cost_category: "mining" or "processing" (cost breakdown);
+      needs_capacity: whether the instance must give ``capacity_t_per_h``.
+    """
+
+    kind: ClassVar[str]
+    Params: ClassVar[type[UnitParams]]
+    input_ports: ClassVar[dict[str, str]] = {}
+    output_ports: ClassVar[dict[str, str]] = {}
+    basis_port: ClassVar[str]
+    conserved_elements: ClassVar[tuple[str, ...]] = ()
+    cost_category: ClassVar[str] = "processing"
+    needs_capacity: ClassVar[bool] = True
+
+    def __init__(self, uid: str, params: UnitParams, capacity_t_per_h: float | None = None,
+                 min_load: float = 0.0) -> None:
+        self.uid = uid
+        self.params = params
+        self.capacity_t_per_h = capacity_t_per_h
+        self.min_load = min_load
+
+    @abstractmethod
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Compositions of the output ports given the input ports' compositions."""
+
+    @abstractmethod
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """The nonlinear balance evaluated at `load` (fraction of nominal), as a Mode."""
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """Linear operating modes the optimisation may use (default: nominal only)."""
+        return [self.operating_point(feeds)]
+
+    def rate_limits(self, load: float = 1.0) -> tuple[float, float]:
+        """(min, max) basis rate, t/h, from the instance's capacity and min_load."""
+        cap = (self.capacity_t_per_h or 0.0) * load
+        return self.min_load * cap, cap
+
+
+UNIT_KINDS: dict[str, type[UnitModel]] = {}
+
+
+def register(cls: type[UnitModel]) -> type[UnitModel]:
+    """Class decorator: make a unit model available under its ``kind``."""
+    UNIT_KINDS[cls.kind] = cls
+    return cls
+
+
+def element_flows(mode: Mode, feeds: Mapping[str, Composition],
+                  products: Mapping[str, Composition], element: str) -> tuple[float, float]:
+    """(in, out) mass of `element` per t basis: feeds vs products plus emissions."""
+    into = sum(t * feeds[p].get(element, 0.0) for p, t in mode.inputs_t.items())
+    out = sum(t * products[p].get(element, 0.0) for p, t in mode.outputs_t.items())
+    out += sum(t * EMISSION_ELEMENTS.get(s, {}).get(element, 0.0)
+               for s, t in mode.emissions_t.items())
+    return into, out
