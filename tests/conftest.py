@@ -1,0 +1,34 @@
+"""Shared fixtures: paths of the shipped instances and a cache of their solutions."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+import twin
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCES = ROOT / "instances"
+
+
+def instance_data(name: str) -> dict:
+    """The raw YAML of a shipped instance, to modify in a test."""
+    return yaml.safe_load((INSTANCES / name).read_text())
+
+
+def solve_data(data: dict, **options) -> "twin.Schedule":
+    """Validate and solve raw instance data (CSV paths relative to instances/)."""
+    inst = twin.instance.parse(data, INSTANCES)
+    return twin.solve(inst, twin.SolveOptions(**options))
+
+
+@lru_cache(maxsize=None)
+def solved(name: str) -> "twin.Schedule":
+    return twin.solve(INSTANCES / name)
+
+
+@pytest.fixture
+def instances_dir() -> Path:
+    return INSTANCES

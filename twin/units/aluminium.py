@@ -1,0 +1,226 @@
+"""Aluminium metal units: the Hall-Heroult potline (kind ``potline``) and secondary
+aluminium remelting (kind ``aluminium_remelt``), per t metal."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from twin.constants import CO2, mass_fraction
+from twin.ext.aluminium import potline_point
+from twin.units.alumina import FuelName, element_fraction
+from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
+
+C_IN_CO2 = mass_fraction("C", CO2)
+
+
+class PotlineParams(UnitParams):
+    """Potline parameters.
+
+    cells, line_current_ka: 300 cells in series at 400 kA, illustrative of a modern
+      Chinese line (unverified; PROCESS-DATA quotes 150-300 kA and ~200 cells for older
+      lines, secondary source).
+    nominal_voltage_v: cell voltage at nominal amperage, 4.02 V (range 4.0-4.5 V, same
+      source); chosen with the CE and rectifier efficiency below so that defaults give
+      13351 kWh/t AC, the plan's 2015 liquid-aluminium figure of 13350 (TARGETS.md col. 3).
+    back_emf_v: intercept E0 of the cell voltage line U(I) = E0 + R I, 1.65 V, the usual
+      pseudo-resistance linearisation (Grjotheim & Kvande, "Introduction to Aluminium
+      Electrolysis", 1993; Haupin; the 1.65 V value is not checked against them,
+      unverified). A linearisation, valid near nominal amperage.
+    current_efficiency: at nominal amperage, 0.925 (range 0.92-0.96, unverified).
+    ce_curvature: k in CE(i) = CE_nom - k (i - 1)^2, i = amperage fraction, 0.5: the
+      efficiency lost away from the nominal heat balance (a stated simplification,
+      uncalibrated).
+    rectifier_efficiency: AC to DC including busbar losses, 0.97 (PROCESS-DATA: ~3-5 %
+      gap, unverified; chosen to meet the plan's 13350 kWh/t with the figures above).
+    net_carbon_t_per_t_al: 0.43 (best practice 0.42-0.43, most cells 0.45-0.6, theory
+      0.334: calsmelt.com "Energy & Environmental").
+    modulation_band, modulation_steps: modes at amperage 1 +- band x j/steps,
+      j = 0..steps; 0.10 and 1 give 0.90, 1.00, 1.10. Conventional cells tolerate about
+      +-5 % (Dorreen, quoted in Energia Potior 2016); TRIMET's shell heat exchangers
+      +-25 % (TRIMET press release, 16 May 2019).
+    variable_cost_cny_per_t: non-energy, non-raw-material cost (cathodes, AlF3, labour
+      share), CNY/t Al, 1200 (placeholder, unverified).
+    """
+
+    cells: int = Field(300, gt=0)
+    line_current_ka: float = Field(400.0, gt=0)
+    nominal_voltage_v: float = Field(4.02, gt=0)
+    back_emf_v: float = Field(1.65, ge=0)
+    current_efficiency: float = Field(0.925, gt=0, le=1)
+    ce_curvature: float = Field(0.5, ge=0)
+    rectifier_efficiency: float = Field(0.97, gt=0, le=1)
+    net_carbon_t_per_t_al: float = Field(0.43, gt=0)
+    modulation_band: float = Field(0.10, ge=0, lt=1)
+    modulation_steps: int = Field(1, ge=0)
+    variable_cost_cny_per_t: float = Field(1200.0, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PotlineParams:
+        if self.back_emf_v >= self.nominal_voltage_v:
+            raise ValueError("back_emf_v must be below nominal_voltage_v")
+        if self.current_efficiency - self.ce_curvature * self.modulation_band ** 2 <= 0.0:
+            raise ValueError("current efficiency at the modulation band's edge must be > 0 "
+                             "(lower ce_curvature or modulation_band)")
+        return self
+
+
+def _points(params: PotlineParams, fractions: Sequence[float]) -> tuple[np.ndarray, ...]:
+    """(voltage_v, current_efficiency, ac_kwh_per_t) at the given amperage fractions."""
+    return potline_point(np.asarray(fractions, dtype=np.float64), params.nominal_voltage_v,
+                         params.back_emf_v, params.current_efficiency, params.ce_curvature,
+                         params.rectifier_efficiency)
+
+
+def potline_ac_kwh_per_t(params: PotlineParams) -> float:
+    """AC electricity at nominal amperage, kWh/t Al (Faraday: 2980 U / CE / rectifier eff.)."""
+    return float(_points(params, [1.0])[2][0])
+
+
+@register
+class Potline(UnitModel):
+    """Hall-Heroult potline: 2 Al2O3 + 3 C -> 4 Al + 3 CO2, per t Al.
+
+    Energy: DC kWh/t = 3 F U / (3.6 M_Al CE) = 2980 U/CE (Faraday's law); AC = DC /
+    rectifier efficiency. Rate: DC power / DC energy per t = cells x U x I / DC kWh/t,
+    i.e. cells x I x CE x M_Al / (3 F) (Faraday). The rate is fixed by the line current,
+    so each mode has min rate = max rate and the instance gives no capacity.
+    Alumina: 1 / (Al fraction of the alumina feed) t/t, 1.889 for pure Al2O3 (101.96/53.96):
+    stoichiometric, so the Al balance closes; real plants use ~1.92 t/t including dust
+    and handling losses (not modelled). Carbon: net anode carbon per t Al all leaves as
+    CO2 (net C x 44.01/12.011 = 1.58 t CO2/t Al with defaults); CO, PFCs and the anode's
+    non-carbon content are left out. Metal is pure Al; impurities in the alumina are not
+    tracked. Specific energy: the voltage line makes kWh/t fall at reduced amperage;
+    real cells raise the anode-cathode distance to keep their heat balance there, which
+    this model leaves out apart from the CE penalty.
+    """
+
+    kind = "potline"
+    Params = PotlineParams
+    input_ports = {"alumina": "alumina", "anode": "carbon_anode"}
+    output_ports = {"metal": "aluminium"}
+    basis_port = "metal"
+    conserved_elements = ("Al", "C")
+    needs_capacity = False
+
+    def amperage_fractions(self) -> list[float]:
+        """Amperage fractions of the modes: 1 +- band x j/steps."""
+        p: PotlineParams = self.params
+        if p.modulation_steps == 0 or p.modulation_band == 0.0:
+            return [1.0]
+        return [1.0 + p.modulation_band * j / p.modulation_steps
+                for j in range(-p.modulation_steps, p.modulation_steps + 1)]
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Pure aluminium metal."""
+        element_fraction(self.uid, feeds, "alumina", "Al")
+        element_fraction(self.uid, feeds, "anode", "C")
+        return {"metal": {"Al": 1.0}}
+
+    def _modes(self, feeds: Mapping[str, Composition], fractions: Sequence[float]) -> list[Mode]:
+        """One fixed-rate Mode per amperage fraction."""
+        p: PotlineParams = self.params
+        alumina_t = 1.0 / element_fraction(self.uid, feeds, "alumina", "Al")
+        anode_t = p.net_carbon_t_per_t_al / element_fraction(self.uid, feeds, "anode", "C")
+        try:
+            voltage_v, _, ac_kwh_per_t = _points(p, fractions)
+        except ValueError as exc:
+            raise ValueError(f"{self.uid}: {exc}") from None
+        modes = []
+        for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t):
+            rate_t_per_h = float(p.cells * u * p.line_current_ka * i
+                                 / (ac * p.rectifier_efficiency))
+            modes.append(Mode(
+                name=f"amp_{i:.3f}",
+                inputs_t={"alumina": alumina_t, "anode": anode_t},
+                outputs_t={"metal": 1.0},
+                max_rate_t_per_h=rate_t_per_h,
+                min_rate_t_per_h=rate_t_per_h,
+                power_kwh=float(ac),
+                emissions_t={"CO2": p.net_carbon_t_per_t_al / C_IN_CO2},
+                variable_cost_cny=p.variable_cost_cny_per_t,
+                load_index=i,
+            ))
+        return modes
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """One mode per amperage fraction of :meth:`amperage_fractions`."""
+        return self._modes(feeds, self.amperage_fractions())
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """The potline at amperage fraction `load` of nominal."""
+        if not load > 0.0:
+            raise ValueError(f"{self.uid}: amperage fraction must be > 0, got {load}")
+        return self._modes(feeds, [load])[0]
+
+
+class RemeltParams(UnitParams):
+    """Secondary aluminium remelting parameters.
+
+    metal_yield: share of the scrap's Al recovered to metal, 0.95 (placeholder,
+      unverified: no numeric melt loss was found; see Capuzzi & Timelli, "Preparation
+      and melting of scrap in aluminum recycling", Metals 8 (2018) 249).
+    fuel_kgce_per_t: 92 kgce/t metal: ~5 % of the energy of primary aluminium
+      (Britannica "Aluminum processing - Recycling", Staley) x 54 GJ/t (midpoint of
+      52-56 GJ/t, Norgate et al. 2007) = 2.7 GJ/t / 29.3076 MJ/kgce.
+    fuel: "natural_gas".
+    power_kwh_per_t: electricity for stirring, fans and holding, 80 kWh/t (placeholder,
+      unverified).
+    variable_cost_cny_per_t: fluxes, refractories, labour share, CNY/t, 400
+      (placeholder, unverified).
+    """
+
+    metal_yield: float = Field(0.95, gt=0, lt=1)
+    fuel_kgce_per_t: float = Field(92.0, ge=0)
+    fuel: FuelName = "natural_gas"
+    power_kwh_per_t: float = Field(80.0, ge=0)
+    variable_cost_cny_per_t: float = Field(400.0, ge=0)
+
+
+@register
+class AluminiumRemelt(UnitModel):
+    """Scrap remelting to recycled aluminium, per t metal.
+
+    Scrap per t metal = 1 / (metal_yield x scrap Al fraction); dross = scrap - metal and
+    takes the unrecovered Al and every non-Al element, so Al and total mass close.
+    Simplifications: the metal is pure Al (alloying elements are sent to the dross, not
+    kept in the melt); dross reprocessing is left to the flowsheet.
+    """
+
+    kind = "aluminium_remelt"
+    Params = RemeltParams
+    input_ports = {"scrap": "al_scrap"}
+    output_ports = {"metal": "recycled_aluminium", "dross": "dross"}
+    basis_port = "metal"
+    conserved_elements = ("Al",)
+
+    def _scrap_t(self, feeds: Mapping[str, Composition]) -> float:
+        """t scrap per t metal."""
+        p: RemeltParams = self.params
+        return 1.0 / (p.metal_yield * element_fraction(self.uid, feeds, "scrap", "Al"))
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Pure Al metal; dross with the rest of the scrap."""
+        scrap_t = self._scrap_t(feeds)
+        dross = {e: (scrap_t * x - (1.0 if e == "Al" else 0.0)) / (scrap_t - 1.0)
+                 for e, x in feeds["scrap"].items()}
+        return {"metal": {"Al": 1.0}, "dross": dross}
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t metal; coefficients do not depend on load, the rate limits do."""
+        p: RemeltParams = self.params
+        scrap_t = self._scrap_t(feeds)
+        lo, hi = self.rate_limits(load)
+        return Mode(
+            name="nominal",
+            inputs_t={"scrap": scrap_t},
+            outputs_t={"metal": 1.0, "dross": scrap_t - 1.0},
+            max_rate_t_per_h=hi,
+            min_rate_t_per_h=lo,
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            load_index=load,
+            kpi_t={"recycled_metal_t": 1.0},
+        )

@@ -1,0 +1,42 @@
+"""Captive coal-fired power plant: fuel, CO2 and fuel cost per kWh generated.
+
+Not a unit model: a smelter's own power station enters the optimisation as a power
+source (``twin.models.power``) with these per-kWh coefficients.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from twin.constants import FUEL_CO2_T_PER_KGCE
+
+
+class CaptivePlant(BaseModel):
+    """A coal-fired captive plant; the properties are per kWh generated.
+
+    heat_rate_gce_per_kwh: net coal consumption per kWh supplied, g coal equivalent;
+      305, near the China Electricity Council's national average coal consumption of
+      thermal power supply for 2020 (305.5 gce/kWh as recalled; unverified, check the
+      CEC statistics for the year used).
+    coal_price_cny_per_tce: delivered coal price per t coal equivalent (7000 kcal/kg),
+      1000 CNY (placeholder, unverified).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heat_rate_gce_per_kwh: float = Field(305.0, gt=0)
+    coal_price_cny_per_tce: float = Field(1000.0, ge=0)
+
+    @property
+    def fuel_kgce_per_kwh(self) -> float:
+        """Coal burnt, kgce/kWh."""
+        return self.heat_rate_gce_per_kwh * 1e-3
+
+    @property
+    def co2_t_per_kwh(self) -> float:
+        """CO2, t/kWh: coal kgce x IPCC 2006 default coal factor (twin.constants)."""
+        return self.fuel_kgce_per_kwh * FUEL_CO2_T_PER_KGCE["coal"]
+
+    @property
+    def cost_cny_per_kwh(self) -> float:
+        """Fuel cost only (no O&M or capital), CNY/kWh."""
+        return self.fuel_kgce_per_kwh * self.coal_price_cny_per_tce * 1e-3
