@@ -42,11 +42,12 @@ def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
         bounds["captive"] = [(c.min_mw * kwh_per_mw, c.capacity_mw * kwh_per_mw)] * len(T)
     if power.renewable:
         bounds["renewable"] = [(0.0, mw * kwh_per_mw) for mw in inst.series(power.renewable.profile_mw)]
-    m.supply_kwh = pyo.Var(m.SRC, m.T, bounds=lambda m, s, t: bounds[s][t], initialize=0.0)
+    m.supply_kwh = pyo.Var(m.SRC, m.T, bounds=lambda m, s, t: bounds[s][t],
+                           initialize=lambda m, s, t: bounds[s][t][0])
     m.power_balance = pyo.Constraint(m.T, rule=lambda m, t: sum(
         m.supply_kwh[s, t] for s in m.SRC) == m.demand_kwh[t])
 
-    m.captive_plant = CaptivePlant(**power.captive.params) if power.captive else None
+    m.captive_plant = CaptivePlant.model_validate(power.captive.params) if power.captive else None
     tou = inst.series(power.grid.tou_price_cny_per_kwh) if power.grid else None
     price = {
         "grid": lambda t: tou[t],

@@ -18,6 +18,7 @@ from twin.errors import InstanceError
 from twin.instance import Instance, Unit, validation_problems
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import Composition
+from twin.units.power import CaptivePlant
 
 
 def port_materials(unit: Unit) -> tuple[dict[str, str], dict[str, str]]:
@@ -101,10 +102,19 @@ def check_references(inst: Instance) -> list[str]:
                      for p, m in ins[u.id].items() if (u.id, m) not in inbound]
         problems += [f"units[{i}] ({u.id}): output '{m}' (port {p}) has no outbound stream"
                      for p, m in outs[u.id].items() if (u.id, m) not in outbound]
+    linked = {s.from_ for s in inst.streams} | {s.to for s in inst.streams}
+    for section in ("stocks", "markets"):
+        problems += [f"{section}[{i}] ({n.id}): no stream reaches or leaves it"
+                     for i, n in enumerate(getattr(inst, section)) if n.id not in linked]
     unit_ids = set(ins)
     for i, t in enumerate(inst.targets):
         problems += [f"targets[{i}].units: unknown unit '{u}'"
                      for u in getattr(t, "units", []) if u not in unit_ids]
+    if inst.power.captive:
+        try:
+            CaptivePlant.model_validate(inst.power.captive.params)
+        except ValidationError as err:
+            problems += validation_problems(err, "power.captive.params")
     grid = inst.power.grid
     if grid and grid.stepped_tariff:
         problems += [f"power.grid.stepped_tariff.units: unknown unit '{u}'"

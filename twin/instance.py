@@ -278,6 +278,17 @@ class Instance(_Model):
         n = self.horizon.periods
         problems = [f"{path}: has {len(v)} values but horizon.periods is {n}"
                     for path, v in self._series_fields() if isinstance(v, list) and len(v) != n]
+        problems += [f"{path}: value {x} in period {t} is negative"
+                     for path, v in self._series_fields() if not path.endswith("price_cny_per_t")
+                     for t, x in enumerate(self.series(v)) if x < 0]
+        problems += [f"markets[{i}].min_t_per_period: {lo} in period {t} is above "
+                     f"max_t_per_period {hi}" for i, mk in enumerate(self.markets)
+                     for t, (lo, hi) in enumerate(zip(self.series(mk.min_t_per_period),
+                                                      self.series(mk.max_t_per_period, math.inf)))
+                     if lo > hi]
+        problems += [f"units[{i}].availability: value {x} in period {t} is above 1"
+                     for i, u in enumerate(self.units) for t, x in enumerate(self.series(u.availability))
+                     if x > 1]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -314,8 +325,12 @@ def validation_problems(err: ValidationError, prefix: str = "") -> list[str]:
         path = _format_loc(tuple(e["loc"]))
         path = f"{prefix}.{path}" if prefix and path else (prefix or path)
         msg = e["msg"].removeprefix("Value error, ")
+        if not path and ": " in msg:   # model-level checks already name their fields
+            for line in msg.split("; "):
+                seen.setdefault(line, "")
+            continue
         seen.setdefault(path or "(instance)", msg)
-    return [f"{p}: {m}" for p, m in seen.items()]
+    return [f"{p}: {m}" if m else p for p, m in seen.items()]
 
 
 def _resolve_series(node: Any, base: Path, path: str, problems: list[str]) -> Any:
