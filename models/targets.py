@@ -15,6 +15,8 @@ import pyomo.environ as pyo
 from twin.constants import FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT
 from twin.flowsheet import Flowsheet
 from twin.models.power import power_per_t
+from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
+                             RECYCLED_METAL_T)
 from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
                            RecycledShareTarget)
 
@@ -83,10 +85,10 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
         return total(lambda u, k: per_t(fs, u, k)), total(lambda u, k: 1.0), tgt.max_per_t, "max"
     if isinstance(tgt, RateTarget):
         if tgt.kind == "ore_loss_rate":
-            return kpi("ore_lost_t"), kpi("insitu_ore_t"), tgt.max, "max"
-        return kpi("diluent_t"), kpi("delivered_ore_t"), tgt.max, "max"
+            return kpi(ORE_LOST_T), kpi(INSITU_ORE_T), tgt.max, "max"
+        return kpi(DILUENT_T), kpi(DELIVERED_ORE_T), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
-        return kpi("recycled_metal_t"), total(lambda u, k: 1.0), tgt.min, "min"
+        return kpi(RECYCLED_METAL_T), total(lambda u, k: 1.0), tgt.min, "min"
     raise TypeError(f"unknown target type {type(tgt).__name__}")
 
 

@@ -23,6 +23,13 @@ from twin.constants import EMISSION_ELEMENTS
 
 Composition = Mapping[str, float]
 
+#: Names of the tonnages in Mode.kpi_t that targets and KPIs add up (t per t basis).
+INSITU_ORE_T = "insitu_ore_t"          # in-situ ore mined
+ORE_LOST_T = "ore_lost_t"              # ore left behind or sent to waste
+DILUENT_T = "waste_diluent_t"          # waste mixed into the delivered ore
+DELIVERED_ORE_T = "delivered_ore_t"    # ore delivered to the plant
+RECYCLED_METAL_T = "recycled_metal_t"  # metal made from secondary (recycled) feed
+
 
 class UnitParams(BaseModel):
     """Base of every unit kind's parameter model: unknown keys are errors."""
@@ -41,7 +48,7 @@ class Mode:
     min/max_rate_t_per_h: allowed basis rate while running in this mode.
     load_index: the mode's load relative to nominal (e.g. potline amperage fraction),
     used by heat-balance windows. kpi_t: named tonnages per t basis that KPIs add up
-    (e.g. "insitu_ore_t", "ore_lost_t", "waste_diluent_t", "recycled_metal_t").
+    (keys: the *_T constants of this module).
     """
 
     name: str

@@ -1,0 +1,1 @@
+"""Cython kernels (unit balances) with NumPy reference implementations beside them."""

@@ -1,0 +1,78 @@
+# cython: language_level=3
+"""Copper-chain kernels: the lumped smelter balance and Faraday's law for electrolysis.
+One array entry per operating point; float64 throughout.
+
+The NumPy reference implementation of every function here is ``twin.ext.copper_ref``
+(same names, signatures and outputs); the tests hold the two equal.
+"""
+cimport cython
+
+import numpy as np
+
+from twin.constants import FARADAY_C_PER_MOL, FEO, MOLAR_MASS, O2, SIO2, SO2, molar_mass
+
+cdef double _F = FARADAY_C_PER_MOL
+cdef double _SO2_PER_S = molar_mass(SO2) / MOLAR_MASS["S"]
+cdef double _O2_PER_S = molar_mass(O2) / MOLAR_MASS["S"]
+cdef double _FEO_PER_FE = molar_mass(FEO) / MOLAR_MASS["Fe"]
+cdef double _O_PER_FE = MOLAR_MASS["O"] / MOLAR_MASS["Fe"]
+cdef double _SIO2_PER_SI = molar_mass(SIO2) / MOLAR_MASS["Si"]
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def cu_smelt(const double[::1] cu, const double[::1] fe, const double[::1] s,
+             const double[::1] si, double matte_grade, double slag_cu_loss,
+             double anode_purity, double flux_sio2_per_fe, double flux_sio2_content):
+    """Flash smelting + converting + fire refining, per t concentrate.
+
+    Inputs: Cu, Fe, S, Si mass fractions of the concentrate; matte Cu grade; fraction of
+    the Cu input lost to slag; anode Cu fraction; SiO2/Fe mass ratio of the slag; SiO2
+    fraction of the flux. Returns (anode_t, slag_t, so2_t, flux_t, o2_t, matte_t):
+    anode = Cu_in (1 - loss) / purity; matte = that Cu / matte grade (Cu2S + FeS);
+    so2 = S_in 64.058/32.06 (all S oxidised); flux = (ratio Fe - SiO2 in concentrate)+ /
+    flux SiO2; slag = FeO + SiO2 of the concentrate + flux + Cu lost (Cu counted as
+    metal); o2 = O for S -> SO2 and Fe -> FeO (stoichiometry).
+    """
+    cdef Py_ssize_t i, n = cu.shape[0]
+    if not (fe.shape[0] == s.shape[0] == si.shape[0] == n):
+        raise ValueError("cu_smelt: input arrays differ in length")
+    anode_np, slag_np, so2_np, flux_np, o2_np, matte_np = (np.empty(n) for _ in range(6))
+    cdef double[::1] anode = anode_np, slag = slag_np, so2 = so2_np
+    cdef double[::1] flux = flux_np, o2 = o2_np, matte = matte_np
+    cdef double cu_slag, sio2_conc, sio2_short
+    with nogil:
+        for i in range(n):
+            cu_slag = slag_cu_loss * cu[i]
+            anode[i] = (cu[i] - cu_slag) / anode_purity
+            matte[i] = (cu[i] - cu_slag) / matte_grade
+            so2[i] = _SO2_PER_S * s[i]
+            sio2_conc = _SIO2_PER_SI * si[i]
+            sio2_short = flux_sio2_per_fe * fe[i] - sio2_conc
+            flux[i] = sio2_short / flux_sio2_content if sio2_short > 0.0 else 0.0
+            slag[i] = _FEO_PER_FE * fe[i] + sio2_conc + flux[i] + cu_slag
+            o2[i] = _O2_PER_S * s[i] + _O_PER_FE * fe[i]
+    return anode_np, slag_np, so2_np, flux_np, o2_np, matte_np
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def faraday_kwh_per_t(const double[::1] voltage_v, const double[::1] current_efficiency,
+                      double n_electrons, double molar_mass_g_per_mol):
+    """DC energy of electrolysis, kWh per t metal deposited (Faraday's law).
+
+    E = n F U / (3.6 M CE): n electrons per atom, F = 96485.33212 C/mol (CODATA 2018),
+    U cell voltage (V), M molar mass (g/mol), CE current efficiency (fraction).
+    """
+    cdef Py_ssize_t i, n = voltage_v.shape[0]
+    if current_efficiency.shape[0] != n:
+        raise ValueError("faraday_kwh_per_t: input arrays differ in length")
+    out_np = np.empty(n)
+    cdef double[::1] out = out_np
+    cdef double kwh_per_t_per_v = n_electrons * _F / (3.6 * molar_mass_g_per_mol)
+    with nogil:
+        for i in range(n):
+            out[i] = kwh_per_t_per_v * voltage_v[i] / current_efficiency[i]
+    return out_np

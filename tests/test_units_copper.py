@@ -1,0 +1,317 @@
+"""Unit models of the copper chain: mine, concentrator, smelter, acid plant, refinery."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from twin.constants import (H2SO4, KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, SIO2, SO2,
+                            mass_fraction, molar_mass)
+from twin.units import UNIT_KINDS, UnitModel
+from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Composition,
+                             element_flows)
+from twin.units.concentrator import Concentrator, ConcentratorParams
+from twin.units.copper import (AcidPlant, AcidPlantParams, CopperElectrorefinery,
+                               CopperSmelter, CopperSmelterParams, ElectrorefineryParams)
+from twin.units.mining import OpenPitMine, OpenPitMineParams, SelectivityMode
+
+SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
+SO2_GAS = {"S": mass_fraction("S", SO2)}
+CONCENTRATE = {"Cu": 0.25, "Fe": 0.29, "S": 0.31, "Si": 0.01}
+
+
+def assert_balances_close(unit: UnitModel, feeds: Mapping[str, Composition]) -> None:
+    """Every conserved element and every element fed closes to 1e-9 relative."""
+    mode = unit.operating_point(feeds)
+    products = unit.products(feeds)
+    assert set(products) == set(unit.output_ports)
+    assert set(mode.outputs_t) == set(unit.output_ports)
+    assert set(mode.inputs_t) == set(unit.input_ports)
+    elements = set(unit.conserved_elements).union(*(set(c) for c in feeds.values()))
+    for element in elements:
+        into, out = element_flows(mode, feeds, products, element)
+        assert out == pytest.approx(into, rel=1e-9, abs=1e-15), element
+
+
+def test_kinds_are_registered() -> None:
+    assert {"open_pit_mine", "concentrator", "copper_smelter", "acid_plant",
+            "copper_electrorefinery"} <= set(UNIT_KINDS)
+    assert UNIT_KINDS["copper_smelter"] is CopperSmelter
+
+
+# --- open-pit mine ---------------------------------------------------------------
+
+fraction_dicts = st.fixed_dictionaries(
+    {"Cu": st.floats(0.002, 0.03), "Fe": st.floats(0.0, 0.1), "S": st.floats(0.0, 0.08)})
+selectivity = st.builds(SelectivityMode, name=st.just("m"), loss_rate=st.floats(0.0, 0.3),
+                        dilution_rate=st.floats(0.0, 0.3))
+
+
+@given(fraction_dicts, st.fixed_dictionaries({"Cu": st.floats(0.0, 0.002)}), selectivity,
+       st.floats(0.0, 10.0))
+def test_mine_metal_delivered_plus_lost_equals_insitu_plus_diluent(
+        insitu: dict[str, float], diluent: dict[str, float], mode: SelectivityMode,
+        strip: float) -> None:
+    mine = OpenPitMine("pit", OpenPitMineParams(
+        insitu_composition=insitu, diluent_composition=diluent, strip_ratio_t_per_t=strip,
+        selectivity_modes=(mode,)), capacity_t_per_h=1000.0)
+    ore = mine.products({})["ore"]
+    m = mine.operating_point({})
+    kpi = m.kpi_t
+    assert kpi[DELIVERED_ORE_T] == m.outputs_t["ore"] == 1.0
+    assert kpi[INSITU_ORE_T] - kpi[ORE_LOST_T] + kpi[DILUENT_T] == pytest.approx(
+        1.0, rel=1e-12)
+    assert m.outputs_t["waste"] == pytest.approx(strip * kpi[INSITU_ORE_T], rel=1e-12)
+    for element, grade in insitu.items():
+        delivered = ore[element]
+        lost = kpi[ORE_LOST_T] * grade
+        assert delivered + lost == pytest.approx(
+            kpi[INSITU_ORE_T] * grade + kpi[DILUENT_T] * diluent.get(element, 0.0),
+            rel=1e-12)
+
+
+def test_mine_modes_share_ore_composition_and_scale_cost_and_rate() -> None:
+    modes = (SelectivityMode(name="bulk", loss_rate=0.08, dilution_rate=0.12),
+             SelectivityMode(name="selective", loss_rate=0.03, dilution_rate=0.05,
+                             cost_factor=1.2, rate_factor=0.8))
+    params = OpenPitMineParams(selectivity_modes=modes, composition_mode="selective")
+    mine = OpenPitMine("pit", params, capacity_t_per_h=1000.0, min_load=0.25)
+    bulk, selective = mine.modes({})
+    assert (bulk.name, selective.name) == ("bulk", "selective")
+    assert (bulk.max_rate_t_per_h, selective.max_rate_t_per_h) == (1000.0, 800.0)
+    assert selective.min_rate_t_per_h == pytest.approx(200.0)
+    moved = {m.name: 1.0 + m.outputs_t["waste"] for m in (bulk, selective)}
+    assert selective.variable_cost_cny == pytest.approx(10.0 * moved["selective"] * 1.2)
+    assert bulk.kpi_t[ORE_LOST_T] / bulk.kpi_t[INSITU_ORE_T] == pytest.approx(0.08)
+    assert selective.kpi_t[DILUENT_T] == pytest.approx(0.05)
+    # The ore composition is the composition mode's: barren dilution d gives g (1 - d).
+    assert mine.products({})["ore"]["Cu"] == pytest.approx(0.008 * (1 - 0.05))
+    assert mine.operating_point({}).name == "selective"
+
+
+def test_mine_energy_follows_tonnes_moved() -> None:
+    mine = OpenPitMine("pit", OpenPitMineParams(), capacity_t_per_h=1000.0)
+    m = mine.operating_point({}, load=0.5)
+    moved = 1.0 + m.outputs_t["waste"]
+    assert m.max_rate_t_per_h == 500.0
+    assert m.fuel_kgce["diesel"] == pytest.approx(mine.haul_fuel_kgce_per_t_moved() * moved)
+    assert m.power_kwh == pytest.approx(0.5 * moved)
+    # 35.83 MJ/L: kgce x 29.3076 / 35.83 L; about 0.36 L per t moved with the defaults.
+    assert mine.haul_diesel_l_per_t_moved() == pytest.approx(
+        mine.haul_fuel_kgce_per_t_moved() * 29.3076 / (42.652 * 0.84))
+    assert 0.2 < mine.haul_diesel_l_per_t_moved() < 1.0
+
+
+def test_mine_parameter_errors_name_the_field() -> None:
+    with pytest.raises(ValidationError, match="insitu_composition"):
+        OpenPitMineParams(insitu_composition={"Cu": 0.6, "Fe": 0.6})
+    with pytest.raises(ValidationError, match="loss_rate"):
+        SelectivityMode(name="x", loss_rate=1.0, dilution_rate=0.1)
+    with pytest.raises(ValidationError, match="composition_mode"):
+        OpenPitMineParams(composition_mode="nope")
+    with pytest.raises(ValidationError, match="selectivity_modes"):
+        OpenPitMineParams(selectivity_modes=(
+            SelectivityMode(name="a", loss_rate=0.1, dilution_rate=0.1),
+            SelectivityMode(name="a", loss_rate=0.2, dilution_rate=0.1)))
+
+
+# --- concentrator --------------------------------------------------------------------
+
+
+@given(st.floats(0.002, 0.03), st.floats(0.0, 0.08), st.floats(0.0, 0.05),
+       st.floats(0.0, 0.3), st.floats(0.18, 0.35), st.floats(1e-4, 1.5e-3),
+       st.floats(0.1, 0.9), st.floats(0.05, 0.5))
+def test_concentrator_closes_every_element(cu: float, fe: float, s: float, si: float,
+                                           conc_grade: float, tail_grade: float,
+                                           s_recovery: float, fe_recovery: float) -> None:
+    params = ConcentratorParams(concentrate_grade=conc_grade, tailings_grade=tail_grade,
+                                element_recoveries={"S": s_recovery, "Fe": fe_recovery})
+    unit = Concentrator("mill", params, capacity_t_per_h=2000.0)
+    feeds = {"ore": {"Cu": cu, "Fe": fe, "S": s, "Si": si}}
+    try:
+        assert_balances_close(unit, feeds)
+    except ValueError as err:  # draws whose concentrate would exceed 100 %
+        assert "sum to" in str(err)
+
+
+def test_concentrator_default_numbers() -> None:
+    unit = Concentrator("mill", ConcentratorParams(), capacity_t_per_h=2000.0)
+    feeds = {"ore": {"Cu": 0.008, "Fe": 0.04, "S": 0.02}}
+    m = unit.operating_point(feeds)
+    assert m.outputs_t["concentrate"] == pytest.approx((0.008 - 0.0005) / (0.25 - 0.0005))
+    recovery = 0.25 * m.outputs_t["concentrate"] / 0.008
+    assert 0.80 < recovery < 0.95
+    bond = 10 * 16.2 * 1.102 * (150 ** -0.5 - 10_000 ** -0.5)
+    assert unit.grinding_kwh_per_t() == pytest.approx(bond, rel=1e-12)
+    assert m.power_kwh == pytest.approx(bond + 8.0)
+    conc = unit.products(feeds)["concentrate"]
+    assert 0.28 <= conc["S"] <= 0.34 and 0.28 <= conc["Fe"] <= 0.40
+
+
+@pytest.mark.parametrize("cu", [0.0004, 0.3])
+def test_concentrator_rejects_feed_grade_out_of_range(cu: float) -> None:
+    unit = Concentrator("mill-2", ConcentratorParams(), capacity_t_per_h=2000.0)
+    with pytest.raises(ValueError, match=r"mill-2.*Cu grade"):
+        unit.operating_point({"ore": {"Cu": cu, "Fe": 0.04}})
+
+
+def test_concentrator_rejects_missing_pay_element() -> None:
+    unit = Concentrator("mill-3", ConcentratorParams(), capacity_t_per_h=2000.0)
+    with pytest.raises(ValueError, match=r"mill-3.*'ore'.*Cu"):
+        unit.products({"ore": {"Fe": 0.04}})
+
+
+def test_concentrator_parameter_errors_name_the_field() -> None:
+    with pytest.raises(ValidationError, match="tailings_grade"):
+        ConcentratorParams(tailings_grade=0.3)
+    with pytest.raises(ValidationError, match="p80_um"):
+        ConcentratorParams(p80_um=20_000.0)
+    with pytest.raises(ValidationError, match="element_recoveries"):
+        ConcentratorParams(element_recoveries={"S": 1.5})
+
+
+# --- copper smelter --------------------------------------------------------------------
+
+smelter_params = st.builds(
+    CopperSmelterParams, matte_grade=st.floats(0.55, 0.7), slag_cu_loss=st.floats(0.0, 0.05),
+    anode_purity=st.floats(0.99, 1.0), flux_sio2_per_fe=st.floats(0.5, 1.0),
+    fugitive_so2_fraction=st.floats(0.0, 0.05))
+
+
+@given(smelter_params, st.floats(0.15, 0.28), st.floats(0.2, 0.32), st.floats(0.25, 0.34),
+       st.floats(0.0, 0.1), st.floats(0.0, 0.03), st.floats(0.7, 1.0), st.floats(0.0, 0.02))
+def test_smelter_closes_cu_fe_s_si(params: CopperSmelterParams, cu: float, fe: float, s: float,
+                                   si: float, zn: float, flux_sio2: float,
+                                   flux_fe: float) -> None:
+    unit = CopperSmelter("smelter", params, capacity_t_per_h=150.0)
+    feeds = {"concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, "Zn": zn},
+             "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe}}
+    assert_balances_close(unit, feeds)
+
+
+def test_smelter_default_numbers() -> None:
+    unit = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
+    feeds = {"concentrate": CONCENTRATE, "flux": SILICA_FLUX}
+    m = unit.operating_point(feeds)
+    so2 = m.kpi_t["so2_generated_t"]
+    # All S to SO2: 64.058/32.06 t SO2 per t S with the IUPAC masses (64.066 in the sheet).
+    assert so2 / 0.31 == pytest.approx(molar_mass(SO2) / MOLAR_MASS["S"], rel=1e-12)
+    assert so2 / 0.31 == pytest.approx(64.066 / 32.06, rel=2e-4)
+    assert m.emissions_t["SO2"] == pytest.approx(0.015 * so2)
+    assert m.outputs_t["offgas"] == pytest.approx(0.985 * so2)
+    assert m.outputs_t["anode"] == pytest.approx(0.25 * 0.975 / 0.995)
+    slag = unit.products(feeds)["slag"]
+    assert 0.007 <= slag["Cu"] <= 0.023  # JOM 68(9) 2016: 0.7-2.3 wt % Cu in slag
+    assert m.kpi_t["matte_t"] == pytest.approx(0.25 * 0.975 / 0.6)
+
+
+def test_smelter_feed_errors_name_unit_and_quantity() -> None:
+    unit = CopperSmelter("fsf-1", CopperSmelterParams(), capacity_t_per_h=150.0)
+    with pytest.raises(ValueError, match=r"fsf-1.*'concentrate'.*Fe"):
+        unit.operating_point({"concentrate": {"Cu": 0.25, "S": 0.3}, "flux": SILICA_FLUX})
+    with pytest.raises(ValueError, match=r"fsf-1.*flux carries S"):
+        unit.operating_point({"concentrate": CONCENTRATE, "flux": {"Si": 0.4, "S": 0.01}})
+    # Chalcocite-rich concentrate: too little Fe for a 60 % Cu matte.
+    with pytest.raises(ValueError, match=r"fsf-1.*concentrate Fe.*matte_grade"):
+        unit.products({"concentrate": {"Cu": 0.6, "Fe": 0.05, "S": 0.2},
+                       "flux": SILICA_FLUX})
+
+
+def test_smelter_parameter_errors_name_the_field() -> None:
+    with pytest.raises(ValidationError, match="matte_grade"):
+        CopperSmelterParams(matte_grade=0.85)  # above Cu in Cu2S
+    with pytest.raises(ValidationError, match="fuel_carrier"):
+        CopperSmelterParams(fuel_carrier="wood")
+    with pytest.raises(ValidationError, match="fugitive_so2_fraction"):
+        CopperSmelterParams(fugitive_so2_fraction=-0.1)
+
+
+# --- acid plant ----------------------------------------------------------------------
+
+
+@given(st.floats(0.9, 1.0), st.floats(0.3, 0.5005))
+def test_acid_plant_closes_sulphur(capture: float, s_fraction: float) -> None:
+    unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=capture),
+                     capacity_t_per_h=100.0)
+    assert_balances_close(unit, {"offgas": {"S": s_fraction}})
+
+
+def test_acid_per_t_so2() -> None:
+    unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=1.0), capacity_t_per_h=100.0)
+    m = unit.operating_point({"offgas": SO2_GAS})
+    assert m.outputs_t["acid"] == pytest.approx(molar_mass(H2SO4) / molar_mass(SO2),
+                                                rel=1e-12)
+    assert m.outputs_t["acid"] == pytest.approx(1.531, abs=5e-4)
+    assert m.emissions_t["SO2"] == 0.0
+    default = AcidPlant("acid", AcidPlantParams(), capacity_t_per_h=100.0)
+    assert default.operating_point({"offgas": SO2_GAS}).emissions_t["SO2"] == pytest.approx(
+        0.005)
+
+
+def test_acid_plant_errors() -> None:
+    with pytest.raises(ValidationError, match="capture_efficiency"):
+        AcidPlantParams(capture_efficiency=1.2)
+    unit = AcidPlant("acid-9", AcidPlantParams(), capacity_t_per_h=100.0)
+    with pytest.raises(ValueError, match=r"acid-9.*'offgas'"):
+        unit.operating_point({})
+
+
+# --- electrorefinery -----------------------------------------------------------------
+
+
+@given(st.floats(0.99, 0.996), st.floats(0.0, 0.002), st.floats(0.0, 0.002),
+       st.floats(0.0, 0.003), st.floats(0.01, 0.03))
+def test_refinery_closes_every_element(anode_cu: float, fe: float, s: float,
+                                       to_slimes: float, slimes_t: float) -> None:
+    params = ElectrorefineryParams(cu_to_slimes_fraction=to_slimes,
+                                   slimes_t_per_t_anode=slimes_t)
+    unit = CopperElectrorefinery("er", params, capacity_t_per_h=50.0)
+    assert_balances_close(unit, {"anode": {"Cu": anode_cu, "Fe": fe, "S": s}})
+
+
+def test_refinery_energy_from_faraday() -> None:
+    unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
+    m = unit.operating_point({"anode": {"Cu": 0.995}}, load=0.8)
+    faraday = 2 * 96485.33212 * 0.30 / (3.6 * 63.546 * 0.95)  # 266.4 kWh/t Cu
+    assert unit.dc_kwh_per_t() == pytest.approx(faraday * 0.9999, rel=1e-12)
+    assert m.power_kwh == pytest.approx(faraday * 0.9999 / 0.97 + 60.0, rel=1e-12)
+    assert m.inputs_t["anode"] == pytest.approx(0.9999 / (0.999 * 0.995))
+    assert m.max_rate_t_per_h == pytest.approx(40.0)
+
+
+def test_refinery_errors() -> None:
+    with pytest.raises(ValidationError, match="current_efficiency"):
+        ElectrorefineryParams(current_efficiency=1.05)
+    unit = CopperElectrorefinery("er-2", ElectrorefineryParams(), capacity_t_per_h=50.0)
+    with pytest.raises(ValueError, match=r"er-2.*'anode'.*Cu"):
+        unit.operating_point({"anode": {"Fe": 0.5}})
+    with pytest.raises(ValueError, match=r"er-2.*slimes"):
+        unit.products({"anode": {"Cu": 0.99, "Fe": 0.01}})
+
+
+# --- the chain -----------------------------------------------------------------------
+
+
+def test_default_chain_energy_near_plan_figure() -> None:
+    """Smelter + acid plant + refinery defaults: ~256 kgce/t Cu (plan, 2015), +-5 %."""
+    mine = OpenPitMine("pit", OpenPitMineParams(), capacity_t_per_h=5000.0)
+    mill = Concentrator("mill", ConcentratorParams(), capacity_t_per_h=5000.0)
+    smelter = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
+    acid = AcidPlant("acid", AcidPlantParams(), capacity_t_per_h=100.0)
+    refinery = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
+    ore = mine.products({})["ore"]
+    smelter_feeds = {"concentrate": mill.products({"ore": ore})["concentrate"],
+                     "flux": SILICA_FLUX}
+    gas = smelter.products(smelter_feeds)
+    s, a, r = (smelter.operating_point(smelter_feeds),
+               acid.operating_point({"offgas": gas["offgas"]}),
+               refinery.operating_point({"anode": gas["anode"]}))
+    conc_t = r.inputs_t["anode"] / s.outputs_t["anode"]
+    so2_t = conc_t * s.outputs_t["offgas"]
+    power_kwh = conc_t * s.power_kwh + so2_t * a.power_kwh + r.power_kwh
+    fuel_kgce = conc_t * sum(s.fuel_kgce.values()) + sum(r.fuel_kgce.values())
+    total = power_kwh * KGCE_PER_KWH_EQUIVALENT + fuel_kgce
+    assert total == pytest.approx(256.0, rel=0.05)

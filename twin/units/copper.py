@@ -1,0 +1,322 @@
+"""Copper pyrometallurgy and refining: smelter (flash smelting + converting + anode
+furnace, lumped), sulphuric-acid plant, and electrorefinery.
+
+Energy defaults (marked calibrated) are chosen so that smelter + acid plant + refinery
+land near the plan's 256 kgce per t copper comprehensive energy of 2015 (Nonferrous
+Metals Industry Development Plan 2016-2020, section 1), electricity counted at the
+equivalent value 0.1229 kgce/kWh.
+"""
+from __future__ import annotations
+
+from typing import Literal, Mapping
+
+import numpy as np
+from pydantic import Field
+
+from twin.constants import (CU2S, FES, H2SO4, MOLAR_MASS, SIO2, SO2, mass_fraction,
+                            molar_mass)
+from twin.ext.copper import cu_smelt, faraday_kwh_per_t
+from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
+from twin.units.mining import feed_grades
+
+#: Fuels with an emission factor in twin.constants.FUEL_CO2_T_PER_KGCE.
+FuelCarrier = Literal["natural_gas", "heavy_oil", "coal", "coke", "diesel"]
+
+S_IN_SO2 = mass_fraction("S", SO2)
+S_IN_H2SO4 = mass_fraction("S", H2SO4)
+CU_IN_CU2S = mass_fraction("Cu", CU2S)
+#: O2 at 0 degC, 1 atm: 1.429 kg/Nm3, so 1 t O2 = 699.8 Nm3.
+NM3_PER_T_O2 = 1000.0 / 1.429
+
+
+class CopperSmelterParams(UnitParams):
+    """Parameters of the lumped copper smelter, per t concentrate."""
+
+    matte_grade: float = Field(
+        default=0.60, gt=0.0, lt=CU_IN_CU2S,
+        description="Cu fraction of flash-furnace matte: 55-60 % (messer.ch 'Flash "
+                    "smelting furnace'), ~65 % (mesco.co.jp); below 79.9 % (pure Cu2S).")
+    slag_cu_loss: float = Field(
+        default=0.025, ge=0.0, lt=1.0,
+        description="Fraction of the Cu input lost in discarded slag (after any slag "
+                    "cleaning). 0.025 gives ~1 wt % Cu in slag for a 25 % Cu, 29 % Fe "
+                    "concentrate, inside the industrial 0.7-2.3 wt % of JOM 68(9) 2016 "
+                    "2323-2331, and 97.5 % smelter recovery.")
+    anode_purity: float = Field(
+        default=0.995, gt=0.0, le=1.0,
+        description="Cu fraction of fire-refined anodes: > 99 % (royal-spice page, "
+                    "secondary); 99.5 % assumed.")
+    flux_sio2_per_fe: float = Field(
+        default=0.8, ge=0.0,
+        description="SiO2/Fe mass ratio of the fayalite slag (assumed typical, unverified).")
+    tonnage_oxygen_share: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Share of the stoichiometric O2 supplied by the oxygen plant, the rest "
+                    "by air (assumed: flash furnace on 40-80 % O2-enriched air, an "
+                    "unverified range, converters mainly on air).")
+    oxygen_plant_kwh_per_t_o2: float = Field(
+        default=0.40 * NM3_PER_T_O2, ge=0.0,
+        description="Cryogenic oxygen plant, kWh/t O2: 0.40 kWh/Nm3 x 699.8 Nm3/t = 280, "
+                    "between the 0.28 kWh/Nm3 benchmark and the 0.46-0.64 kWh/Nm3 of "
+                    "operating units in Alsultanny & Al-Shammari, Engineering Journal "
+                    "18(2) 2014, doi 10.4186/ej.2014.18.2.67 (unverified for smelters).")
+    other_power_kwh_per_t: float = Field(
+        default=100.0, ge=0.0,
+        description="Dryer, blowers, gas handling, slag cleaning and auxiliaries, kWh/t "
+                    "concentrate (calibrated, see module docstring).")
+    fuel_kgce_per_t: float = Field(
+        default=21.0, ge=0.0,
+        description="Fuel of drying, converting and anode furnace, kgce/t concentrate "
+                    "(calibrated, see module docstring).")
+    fuel_carrier: FuelCarrier = "natural_gas"
+    fugitive_so2_fraction: float = Field(
+        default=0.015, ge=0.0, lt=1.0,
+        description="SO2 not captured by the hoods, released to air (assumed, 1-2 %).")
+    variable_cost_cny_per_t: float = Field(
+        default=300.0, ge=0.0,
+        description="Refractories, consumables and labour share per t concentrate, CNY, "
+                    "energy excluded (assumed placeholder).")
+
+
+@register
+class CopperSmelter(UnitModel):
+    """Flash smelting to matte, converting and fire refining, lumped, per t concentrate.
+
+    Balance (``cu_smelt`` kernel): the slag_cu_loss fraction of Cu goes to slag, the
+    rest to anodes of anode_purity Cu; ALL sulphur leaves as SO2 (matte S is oxidised
+    in the converter; no S in slag); all Fe goes to slag as FeO fluxed with SiO2 at
+    flux_sio2_per_fe, the flux making up what the concentrate's own SiO2 (Si counted as
+    SiO2) lacks; O2 is what S -> SO2 and Fe -> FeO need. Matte (Cu2S + FeS at
+    matte_grade) is reported as a KPI and checked against the Fe and S available.
+
+    Simplifications: converter slag and anode scrap are recycled internally and not
+    shown; anode impurities other than Cu are not tracked; the whole flux reports to
+    slag; elements other than Cu, Fe, S, Si report to slag (counted as elemental mass
+    in slag tonnes); the flux may carry no Cu or S. A fugitive fraction of the SO2
+    escapes to air, the rest goes to the acid plant on the offgas port, whose tonnes are
+    tonnes of SO2.
+    """
+
+    kind = "copper_smelter"
+    Params = CopperSmelterParams
+    input_ports = {"concentrate": "cu_concentrate", "flux": "silica_flux"}
+    output_ports = {"anode": "anode_copper", "slag": "smelter_slag", "offgas": "so2_gas"}
+    basis_port = "concentrate"
+    conserved_elements = ("Cu", "Fe", "S", "Si")
+    params: CopperSmelterParams
+
+    def _balance(self, feeds: Mapping[str, Composition]) -> dict[str, float]:
+        """Kernel results per t concentrate, after checking the feeds."""
+        p = self.params
+        conc = feed_grades(self.uid, feeds, "concentrate", ("Cu", "Fe", "S"))
+        flux = feed_grades(self.uid, feeds, "flux", ("Si",))
+        for element in ("Cu", "S"):
+            if flux.get(element, 0.0) > 0.0:
+                raise ValueError(f"unit '{self.uid}': flux carries {element}; only "
+                                 "Cu- and S-free flux is modelled")
+        flux_sio2_content = flux["Si"] * molar_mass(SIO2) / MOLAR_MASS["Si"]
+        if not 0.0 < flux_sio2_content <= 1.0:
+            raise ValueError(f"unit '{self.uid}': flux SiO2 content {flux_sio2_content:.4g}"
+                             " is outside (0, 1]")
+        anode, slag, so2, flux_t, o2, matte = (float(a[0]) for a in cu_smelt(
+            *(np.array([conc.get(e, 0.0)]) for e in ("Cu", "Fe", "S", "Si")),
+            p.matte_grade, p.slag_cu_loss, p.anode_purity, p.flux_sio2_per_fe,
+            flux_sio2_content))
+        self._check_matte(conc, matte)
+        others = {e: g for e, g in conc.items() if e not in ("Cu", "Fe", "S", "Si")}
+        return {"anode_t": anode, "slag_t": slag + sum(others.values()), "so2_t": so2,
+                "flux_t": flux_t, "o2_t": o2, "matte_t": matte}
+
+    def _check_matte(self, conc: Composition, matte_t: float) -> None:
+        """ValueError when the concentrate lacks the Fe or S the matte (Cu2S + FeS) holds."""
+        cu2s_t = matte_t * self.params.matte_grade / CU_IN_CU2S
+        fes_t = matte_t - cu2s_t
+        need = {"Fe": fes_t * mass_fraction("Fe", FES),
+                "S": cu2s_t * mass_fraction("S", CU2S) + fes_t * mass_fraction("S", FES)}
+        for element, t in need.items():
+            if t > conc[element]:
+                raise ValueError(
+                    f"unit '{self.uid}': concentrate {element} {conc[element]:.4g} t/t is "
+                    f"below the {t:.4g} t/t a matte of grade {self.params.matte_grade} "
+                    "holds; raise matte_grade")
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Anode, slag and offgas (SO2) compositions."""
+        p = self.params
+        b = self._balance(feeds)
+        conc, flux = feeds["concentrate"], feeds["flux"]
+        slag_mass = {e: conc.get(e, 0.0) + b["flux_t"] * flux.get(e, 0.0)
+                     for e in set(conc) | set(flux) if e not in ("Cu", "S")}
+        slag_mass["Cu"] = p.slag_cu_loss * conc["Cu"]
+        return {"anode": {"Cu": p.anode_purity},
+                "slag": {e: t / b["slag_t"] for e, t in slag_mass.items()},
+                "offgas": {"S": S_IN_SO2}}
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t concentrate at `load`; the coefficients do not depend on load."""
+        p = self.params
+        b = self._balance(feeds)
+        tonnage_o2_t = p.tonnage_oxygen_share * b["o2_t"]
+        min_rate, max_rate = self.rate_limits(load)
+        return Mode(
+            name="nominal", inputs_t={"concentrate": 1.0, "flux": b["flux_t"]},
+            outputs_t={"anode": b["anode_t"], "slag": b["slag_t"],
+                       "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"]},
+            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+            power_kwh=p.oxygen_plant_kwh_per_t_o2 * tonnage_o2_t + p.other_power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            emissions_t={"SO2": p.fugitive_so2_fraction * b["so2_t"]},
+            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load,
+            kpi_t={"matte_t": b["matte_t"], "tonnage_oxygen_t": tonnage_o2_t,
+                   "so2_generated_t": b["so2_t"]})
+
+
+class AcidPlantParams(UnitParams):
+    """Parameters of a double-contact sulphuric-acid plant, per t SO2 fed."""
+
+    capture_efficiency: float = Field(
+        default=0.995, gt=0.0, le=1.0,
+        description="Fraction of the SO2 fed converted to acid: double-contact plants "
+                    "99.5-99.9 % (unverified; ESA/EFMA BAT Booklet 3, 2000, to be read).")
+    power_kwh_per_t_so2: float = Field(
+        default=100.0, ge=0.0,
+        description="Blowers and pumps, kWh/t SO2 (calibrated placeholder, unverified; "
+                    "waste-heat steam credit ignored).")
+    variable_cost_cny_per_t_so2: float = Field(
+        default=30.0, ge=0.0,
+        description="Catalyst, water and labour share, CNY/t SO2 (assumed placeholder).")
+
+
+@register
+class AcidPlant(UnitModel):
+    """Sulphuric-acid plant, per t offgas (t SO2).
+
+    SO2 + 1/2 O2 + H2O -> H2SO4: captured S leaves as acid, 98.072/64.058 = 1.531 t
+    H2SO4 (100 % basis) per t SO2; the rest of the S leaves to air as SO2. Acid tonnes
+    follow the feed's S content, so S closes whatever the offgas composition says.
+    """
+
+    kind = "acid_plant"
+    Params = AcidPlantParams
+    input_ports = {"offgas": "so2_gas"}
+    output_ports = {"acid": "sulphuric_acid"}
+    basis_port = "offgas"
+    conserved_elements = ("S",)
+    params: AcidPlantParams
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Acid composition (H2SO4, S fraction 0.3269)."""
+        feed_grades(self.uid, feeds, "offgas", ("S",))
+        return {"acid": {"S": S_IN_H2SO4}}
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t SO2 at `load`; the coefficients do not depend on load."""
+        p = self.params
+        s_t = feed_grades(self.uid, feeds, "offgas", ("S",))["S"]
+        min_rate, max_rate = self.rate_limits(load)
+        return Mode(
+            name="nominal", inputs_t={"offgas": 1.0},
+            outputs_t={"acid": p.capture_efficiency * s_t / S_IN_H2SO4},
+            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+            power_kwh=p.power_kwh_per_t_so2,
+            emissions_t={"SO2": (1.0 - p.capture_efficiency) * s_t / S_IN_SO2},
+            variable_cost_cny=p.variable_cost_cny_per_t_so2, load_index=load)
+
+
+class ElectrorefineryParams(UnitParams):
+    """Parameters of a copper electrorefinery, per t cathode."""
+
+    cell_voltage_v: float = Field(
+        default=0.30, gt=0.0,
+        description="Cell voltage, V: 0.25-0.35 (PROCESS-DATA section 4, unverified).")
+    current_efficiency: float = Field(
+        default=0.95, gt=0.0, le=1.0,
+        description="Current efficiency: 93-98 % (PROCESS-DATA section 4, unverified).")
+    rectifier_efficiency: float = Field(
+        default=0.97, gt=0.0, le=1.0,
+        description="AC-to-DC conversion efficiency (assumed, unverified).")
+    auxiliary_power_kwh_per_t: float = Field(
+        default=60.0, ge=0.0,
+        description="Electrolyte circulation, cranes, washing, kWh/t cathode (calibrated "
+                    "placeholder, unverified).")
+    steam_fuel_kgce_per_t: float = Field(
+        default=20.0, ge=0.0,
+        description="Boiler fuel for electrolyte heating, kgce/t cathode (calibrated "
+                    "placeholder, unverified).")
+    steam_fuel_carrier: FuelCarrier = "natural_gas"
+    cathode_cu: float = Field(
+        default=0.9999, gt=0.0, le=1.0,
+        description="Cathode Cu fraction: 99.99 % (pasar.com.ph refining page).")
+    cu_to_slimes_fraction: float = Field(
+        default=0.001, ge=0.0, lt=1.0,
+        description="Fraction of the anode Cu reporting to slimes (assumed, unverified).")
+    slimes_t_per_t_anode: float = Field(
+        default=0.005, gt=0.0, lt=1.0,
+        description="Anode slimes per t anode (assumed, unverified; with the default Cu "
+                    "split the slimes carry ~20 % Cu).")
+    variable_cost_cny_per_t: float = Field(
+        default=300.0, ge=0.0,
+        description="Reagents, cathode blanks, labour share, CNY/t cathode, energy excluded "
+                    "(assumed placeholder).")
+
+
+@register
+class CopperElectrorefinery(UnitModel):
+    """Copper electrorefining, per t cathode.
+
+    Anode Cu splits between cathode and slimes (cu_to_slimes_fraction); the anode's other
+    tracked elements go to slimes. DC energy from Faraday's law, n = 2, M = 63.546 g/mol,
+    for the Cu deposited; AC = DC / rectifier efficiency + auxiliaries. Simplifications:
+    anode scrap (recycled to the anode furnace) and electrolyte bleed are not shown;
+    cathode impurities are not tracked.
+    """
+
+    kind = "copper_electrorefinery"
+    Params = ElectrorefineryParams
+    input_ports = {"anode": "anode_copper"}
+    output_ports = {"cathode": "copper_cathode", "slimes": "anode_slimes"}
+    basis_port = "cathode"
+    conserved_elements = ("Cu", "Fe", "S", "Si")
+    params: ElectrorefineryParams
+
+    def _anode_t(self, feeds: Mapping[str, Composition]) -> float:
+        """t anode per t cathode."""
+        p = self.params
+        anode_cu = feed_grades(self.uid, feeds, "anode", ("Cu",))["Cu"]
+        return p.cathode_cu / ((1.0 - p.cu_to_slimes_fraction) * anode_cu)
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Cathode and slimes compositions."""
+        p = self.params
+        anode = feeds["anode"]
+        slimes_t = p.slimes_t_per_t_anode * self._anode_t(feeds)
+        per_t_anode = {e: g for e, g in anode.items() if e != "Cu"}
+        per_t_anode["Cu"] = p.cu_to_slimes_fraction * anode["Cu"]
+        slimes = {e: g / p.slimes_t_per_t_anode for e, g in per_t_anode.items()}
+        total = sum(slimes.values())
+        if total > 1.0:
+            raise ValueError(f"unit '{self.uid}': slimes element fractions sum to "
+                             f"{total:.4g} > 1 ({slimes_t:.4g} t slimes/t cathode); raise "
+                             "slimes_t_per_t_anode")
+        return {"cathode": {"Cu": p.cathode_cu}, "slimes": slimes}
+
+    def dc_kwh_per_t(self) -> float:
+        """DC energy, kWh per t cathode (Faraday's law for the Cu it holds)."""
+        p = self.params
+        per_t_cu = faraday_kwh_per_t(np.array([p.cell_voltage_v]),
+                                     np.array([p.current_efficiency]), 2.0, MOLAR_MASS["Cu"])
+        return float(per_t_cu[0]) * p.cathode_cu
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t cathode at `load`; the coefficients do not depend on load."""
+        p = self.params
+        anode_t = self._anode_t(feeds)
+        min_rate, max_rate = self.rate_limits(load)
+        return Mode(
+            name="nominal", inputs_t={"anode": anode_t},
+            outputs_t={"cathode": 1.0, "slimes": p.slimes_t_per_t_anode * anode_t},
+            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+            power_kwh=self.dc_kwh_per_t() / p.rectifier_efficiency
+            + p.auxiliary_power_kwh_per_t,
+            fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)

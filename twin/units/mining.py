@@ -1,0 +1,220 @@
+"""Open-pit mine: delivers ore (after ore loss and dilution) and waste rock.
+
+Also holds the small helpers the other mining-to-metal unit modules share: validated
+element-fraction dictionaries and feed-grade look-ups that fail with a message naming
+the unit, the port and the element.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Mapping
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from twin.constants import KGCE_MJ
+from twin.ext.mining import haul_fuel_kgce_per_t, mine_delivery
+from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Composition,
+                             Mode, UnitModel, UnitParams, register)
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _fractions_sum_to_at_most_one(fractions: dict[str, float]) -> dict[str, float]:
+    """Pydantic after-validator: the fractions of one material add up to at most 1."""
+    total = sum(fractions.values())
+    if total > 1.0 + 1e-12:
+        raise ValueError(f"element mass fractions sum to {total:.6g}, more than 1")
+    return fractions
+
+
+#: Element mass fractions {element: fraction}, each in [0, 1], summing to at most 1.
+ElementFractions = Annotated[dict[str, Fraction], AfterValidator(_fractions_sum_to_at_most_one)]
+
+
+def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
+                required: tuple[str, ...]) -> Composition:
+    """The composition on input `port`; ValueError naming the unit, port and element
+    when the port or a `required` element is missing."""
+    if port not in feeds:
+        raise ValueError(f"unit '{uid}': no composition given for input port '{port}'")
+    missing = [e for e in required if e not in feeds[port]]
+    if missing:
+        raise ValueError(f"unit '{uid}': feed on port '{port}' lacks element(s) {missing}")
+    return feeds[port]
+
+
+class SelectivityMode(BaseModel):
+    """One way of mining the ore contacts: more selective costs more and runs slower.
+
+    loss_rate = ore lost / in-situ ore; dilution_rate = diluent t / delivered ore t
+    (definitions of SME 2015, "Dilution and Ore Loss Projections: Strategies and
+    Considerations"). cost_factor scales the mining cost per t moved, rate_factor the
+    mine's rate limits.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    loss_rate: float = Field(ge=0.0, lt=1.0)
+    dilution_rate: float = Field(ge=0.0, lt=1.0)
+    cost_factor: float = Field(default=1.0, gt=0.0)
+    rate_factor: float = Field(default=1.0, gt=0.0)
+
+
+class OpenPitMineParams(UnitParams):
+    """Parameters of an open-pit mine; defaults are stated typical or assumed values."""
+
+    insitu_composition: ElementFractions = Field(
+        default={"Cu": 0.008, "Fe": 0.04, "S": 0.02},
+        description="In-situ ore element fractions. 0.8 % Cu lies in the 0.5-2 % Cu "
+                    "run-of-mine range (Extractive Metallurgy of Copper 4th ed. ch. 3); "
+                    "Fe and S are assumed for a porphyry sulphide ore.")
+    diluent_composition: ElementFractions = Field(
+        default={},
+        description="Diluting waste element fractions; barren by default (SME 2015 "
+                    "'Dilution and Ore Loss Projections'); also the waste-rock composition.")
+    strip_ratio_t_per_t: float = Field(
+        default=2.0, ge=0.0,
+        description="Waste t sent to dumps per t in-situ ore mined; project-specific "
+                    "(PROCESS-DATA section 1), 2.0 is an assumed placeholder.")
+    lift_m: float = Field(default=150.0, ge=0.0,
+                          description="Mean vertical lift of ore and waste, m (assumed).")
+    haul_distance_km: float = Field(default=3.0, gt=0.0,
+                                    description="Mean one-way haul, km (assumed).")
+    rolling_resistance: float = Field(
+        default=0.025, ge=0.0, lt=0.2,
+        description="Rolling resistance as a grade-equivalent fraction; 0.02-0.03 for a "
+                    "maintained haul road (general haulage practice, unverified).")
+    drive_efficiency: float = Field(
+        default=0.30, gt=0.0, le=1.0,
+        description="Fuel-to-wheel efficiency of the diesel trucks (assumed, unverified; "
+                    "calibrate against fleet fuel records).")
+    tare_per_payload: float = Field(
+        default=0.75, ge=0.0,
+        description="Empty truck mass per t payload; about 0.75 for large rigid-frame "
+                    "haul trucks (assumed, unverified).")
+    diesel_lhv_mj_per_l: float = Field(
+        default=42.652 * 0.84, gt=0.0,
+        description="Diesel lower heating value, MJ/L: 42.652 MJ/kg (GB/T 2589-2008 "
+                    "Annex A) x 0.84 kg/L (EN 590 density range 0.820-0.845) = 35.83.")
+    power_kwh_per_t_moved: float = Field(
+        default=0.5, ge=0.0,
+        description="Electricity of electric shovels, drills and primary crushing per t "
+                    "moved, kWh/t (assumed placeholder, unverified).")
+    mining_cost_cny_per_t_moved: float = Field(
+        default=10.0, ge=0.0,
+        description="Mining cost per t moved excluding diesel and electricity, which the "
+                    "optimisation prices separately, CNY/t (assumed placeholder).")
+    selectivity_modes: tuple[SelectivityMode, ...] = Field(
+        default=(SelectivityMode(name="standard", loss_rate=0.05, dilution_rate=0.08),),
+        min_length=1,
+        description="Mining selectivity modes. Default dilution 0.08 lies between the "
+                    "common 5 % (massive) and 10 % (tabular) planning starting values "
+                    "('Quantifying dilution for open pit project', PROCESS-DATA section 1);"
+                    " loss 0.05 is an assumed planning figure.")
+    composition_mode: str | None = Field(
+        default=None,
+        description="Selectivity mode whose loss and dilution fix the delivered ore "
+                    "composition (default: the first mode).")
+
+    @model_validator(mode="after")
+    def _modes_named_once(self) -> OpenPitMineParams:
+        names = [m.name for m in self.selectivity_modes]
+        if len(set(names)) != len(names):
+            raise ValueError(f"selectivity_modes: duplicate names in {names}")
+        if self.composition_mode is not None and self.composition_mode not in names:
+            raise ValueError(f"composition_mode: '{self.composition_mode}' is not one of "
+                             f"the selectivity modes {names}")
+        return self
+
+
+@register
+class OpenPitMine(UnitModel):
+    """Open-pit mine, per t delivered ore.
+
+    Tonnages come from the ``mine_delivery`` kernel: in-situ ore (1 - d)/(1 - l) t per t
+    delivered, of which l is lost; d t of diluent ride in the ore. Waste to dumps =
+    strip ratio x in-situ ore. Everything moved (delivered ore + waste) is hauled the
+    same lift and distance; diesel from the ``haul_fuel_kgce_per_t`` physics kernel
+    (PROCESS-DATA section 1), electricity and cost per t moved.
+
+    Simplifications: lost ore is left in the pit (not moved); the diluent is not
+    counted in the strip ratio. All selectivity modes deliver ore of ONE composition,
+    that of ``composition_mode`` (a material has one composition in the linear model);
+    the modes differ in tonnages, cost and rate, and the grade difference between them,
+    which is small, is left to the twin's verify step.
+    """
+
+    kind = "open_pit_mine"
+    Params = OpenPitMineParams
+    output_ports = {"ore": "cu_ore", "waste": "waste_rock"}
+    basis_port = "ore"
+    cost_category = "mining"
+    params: OpenPitMineParams
+
+    def _composition_mode(self) -> SelectivityMode:
+        wanted = self.params.composition_mode
+        return next(m for m in self.params.selectivity_modes
+                    if wanted is None or m.name == wanted)
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Delivered ore (composition mode's loss and dilution) and waste (diluent)."""
+        p = self.params
+        mode = self._composition_mode()
+        elements = sorted(set(p.insitu_composition) | set(p.diluent_composition))
+        n = len(elements)
+        _, grade, _, _ = mine_delivery(
+            np.ones(n), np.array([p.insitu_composition.get(e, 0.0) for e in elements]),
+            np.full(n, mode.loss_rate), np.full(n, mode.dilution_rate),
+            np.array([p.diluent_composition.get(e, 0.0) for e in elements]))
+        return {"ore": dict(zip(elements, grade.tolist())),
+                "waste": dict(p.diluent_composition)}
+
+    def haul_fuel_kgce_per_t_moved(self) -> float:
+        """Haulage diesel, kgce per t moved (ore or waste)."""
+        p = self.params
+        return float(haul_fuel_kgce_per_t(
+            np.array([p.lift_m]), np.array([p.haul_distance_km]),
+            np.array([p.rolling_resistance]), p.drive_efficiency, p.tare_per_payload)[0])
+
+    def haul_diesel_l_per_t_moved(self) -> float:
+        """Haulage diesel, L per t moved: kgce x 29.3076 MJ/kgce / LHV (MJ/L)."""
+        return self.haul_fuel_kgce_per_t_moved() * KGCE_MJ / self.params.diesel_lhv_mj_per_l
+
+    def _modes(self, selected: tuple[SelectivityMode, ...], load: float) -> list[Mode]:
+        """One Mode per selectivity mode, per t delivered ore, at `load`."""
+        p = self.params
+        n = len(selected)
+        loss = np.array([m.loss_rate for m in selected])
+        dilution = np.array([m.dilution_rate for m in selected])
+        delivered, _, lost, diluent = mine_delivery(np.ones(n), np.zeros(n), loss, dilution,
+                                                    np.zeros(n))
+        fuel_per_t_moved = self.haul_fuel_kgce_per_t_moved()
+        min_rate, max_rate = self.rate_limits(load)
+        modes = []
+        tonnages = zip(delivered.tolist(), lost.tolist(), diluent.tolist())
+        for m, (d_t, lost_t, dil_t) in zip(selected, tonnages):
+            insitu_t = 1.0 / d_t
+            waste_t = p.strip_ratio_t_per_t * insitu_t
+            moved_t = 1.0 + waste_t
+            modes.append(Mode(
+                name=m.name,
+                inputs_t={},
+                outputs_t={"ore": 1.0, "waste": waste_t},
+                max_rate_t_per_h=max_rate * m.rate_factor,
+                min_rate_t_per_h=min_rate * m.rate_factor,
+                power_kwh=p.power_kwh_per_t_moved * moved_t,
+                fuel_kgce={"diesel": fuel_per_t_moved * moved_t},
+                variable_cost_cny=p.mining_cost_cny_per_t_moved * moved_t * m.cost_factor,
+                load_index=load,
+                kpi_t={INSITU_ORE_T: insitu_t, ORE_LOST_T: lost_t * insitu_t,
+                       DILUENT_T: dil_t * insitu_t, DELIVERED_ORE_T: 1.0}))
+        return modes
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """The composition mode at `load`; coefficients per t do not depend on load."""
+        return self._modes((self._composition_mode(),), load)[0]
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """One linear mode per selectivity mode."""
+        return self._modes(self.params.selectivity_modes, 1.0)
