@@ -108,7 +108,7 @@ def test_bayer_rejects_bauxite_that_does_not_fit_its_loss_on_ignition() -> None:
 
 
 def test_bayer_rejects_missing_caustic() -> None:
-    with pytest.raises(ValueError, match="ref1: no feed composition given for port 'caustic'"):
+    with pytest.raises(ValueError, match="unit 'ref1': no composition given for input port 'caustic'"):
         BayerRefinery("ref1", BayerParams(), 100.0).operating_point(
             {"bauxite": BAYER_FEEDS["bauxite"]})
 
@@ -209,7 +209,7 @@ def test_potline_rejects_bad_load_and_feed() -> None:
         unit.operating_point(POTLINE_FEEDS, 0.0)
     with pytest.raises(ValueError, match="pl7: .*current efficiency <= 0"):
         unit.operating_point(POTLINE_FEEDS, 3.0)
-    with pytest.raises(ValueError, match="pl7: feed on port 'anode' carries no C"):
+    with pytest.raises(ValueError, match="unit 'pl7': feed on port 'anode' carries no C"):
         unit.products({"alumina": ALUMINA, "anode": {"Al": 0.1}})
 
 

@@ -22,9 +22,9 @@ from pydantic import (BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFl
 
 from twin.errors import InstanceError
 from twin.units import UNIT_KINDS
+from twin.units.base import ElementFractions, Fraction
 
 Series = Union[float, list[float]]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Model(BaseModel):
@@ -44,16 +44,9 @@ class Material(_Model):
     for materials that enter from a market. `recycled`: counts as secondary feed."""
 
     id: str
-    composition: dict[str, Fraction] = {}
+    composition: ElementFractions = {}
     recycled: bool = False
     description: str = ""
-
-    @field_validator("composition")
-    @classmethod
-    def _fractions_sum(cls, v: dict[str, float]) -> dict[str, float]:
-        if sum(v.values()) > 1.0 + 1e-9:
-            raise ValueError(f"element fractions sum to {sum(v.values()):.4f} > 1")
-        return v
 
 
 class Unit(_Model):

@@ -1,4 +1,4 @@
-"""Bayer alumina refinery (kind ``bayer_refinery``), and feed helpers the aluminium units share.
+"""Bayer alumina refinery (kind ``bayer_refinery``).
 
 Bauxite is digested in caustic soda; reactive silica precipitates as desilication product
 (DSP), which locks alumina and soda into the red mud (bauxite residue). Coefficients are
@@ -11,34 +11,16 @@ from typing import Annotated, Mapping
 import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 
-from twin.constants import AL2O3, FUEL_CO2_T_PER_KGCE, NAOH, SIO2, mass_fraction
+from twin.constants import AL2O3, NAOH, SIO2, mass_fraction
 from twin.ext.aluminium import DSP_AL2O3_T_PER_T_SIO2, bayer_balance
-from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
+from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
+                             element_fraction, register)
 
 AL_IN_AL2O3 = mass_fraction("Al", AL2O3)
 SI_IN_SIO2 = mass_fraction("Si", SIO2)
 NA_IN_NAOH = mass_fraction("Na", NAOH)
 
 
-def _known_fuel(name: str) -> str:
-    if name not in FUEL_CO2_T_PER_KGCE:
-        raise ValueError(f"unknown fuel {name!r}; known: {sorted(FUEL_CO2_T_PER_KGCE)}")
-    return name
-
-
-#: A fuel carrier name with a CO2 factor in twin.constants.FUEL_CO2_T_PER_KGCE.
-FuelName = Annotated[str, AfterValidator(_known_fuel)]
-
-
-def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
-                     element: str) -> float:
-    """Mass fraction of `element` in the feed on `port`; ValueError if absent or not > 0."""
-    if port not in feeds:
-        raise ValueError(f"{uid}: no feed composition given for port {port!r}")
-    fraction = feeds[port].get(element, 0.0)
-    if not fraction > 0.0:
-        raise ValueError(f"{uid}: feed on port {port!r} carries no {element}")
-    return fraction
 
 
 class BayerParams(UnitParams):

@@ -9,8 +9,8 @@ from pydantic import Field, model_validator
 
 from twin.constants import CO2, mass_fraction
 from twin.ext.aluminium import potline_point
-from twin.units.alumina import FuelName, element_fraction
-from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
+from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
+                             element_fraction, register)
 
 C_IN_CO2 = mass_fraction("C", CO2)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping
+from typing import Annotated, ClassVar, Mapping
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from twin.constants import EMISSION_ELEMENTS
+from twin.constants import EMISSION_ELEMENTS, FUEL_CO2_T_PER_KGCE
 
 Composition = Mapping[str, float]
 
@@ -29,6 +29,51 @@ ORE_LOST_T = "ore_lost_t"              # ore left behind or sent to waste
 DILUENT_T = "waste_diluent_t"          # waste mixed into the delivered ore
 DELIVERED_ORE_T = "delivered_ore_t"    # ore delivered to the plant
 RECYCLED_METAL_T = "recycled_metal_t"  # metal made from secondary (recycled) feed
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _fractions_sum_to_at_most_one(fractions: dict[str, float]) -> dict[str, float]:
+    total = sum(fractions.values())
+    if total > 1.0 + 1e-12:
+        raise ValueError(f"element mass fractions sum to {total:.6g}, more than 1")
+    return fractions
+
+
+#: Element mass fractions {element: fraction}, each in [0, 1], summing to at most 1.
+ElementFractions = Annotated[dict[str, Fraction], AfterValidator(_fractions_sum_to_at_most_one)]
+
+
+def _known_fuel(name: str) -> str:
+    if name not in FUEL_CO2_T_PER_KGCE:
+        raise ValueError(f"unknown fuel {name!r}; known: {sorted(FUEL_CO2_T_PER_KGCE)}")
+    return name
+
+
+#: A fuel carrier name with a CO2 factor in twin.constants.FUEL_CO2_T_PER_KGCE.
+FuelName = Annotated[str, AfterValidator(_known_fuel)]
+
+
+def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
+                required: tuple[str, ...] = ()) -> Composition:
+    """The composition on input `port`; ValueError naming the unit, port and element
+    when the port or a `required` element is missing."""
+    if port not in feeds:
+        raise ValueError(f"unit '{uid}': no composition given for input port '{port}'")
+    missing = [e for e in required if e not in feeds[port]]
+    if missing:
+        raise ValueError(f"unit '{uid}': feed on port '{port}' lacks element(s) {missing}")
+    return feeds[port]
+
+
+def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
+                     element: str) -> float:
+    """Mass fraction of `element` in the feed on `port`; ValueError if absent or not > 0."""
+    fraction = feed_grades(uid, feeds, port).get(element, 0.0)
+    if not fraction > 0.0:
+        raise ValueError(f"unit '{uid}': feed on port '{port}' carries no {element}")
+    return fraction
 
 
 class UnitParams(BaseModel):

@@ -7,8 +7,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from twin.ext.mining import bond_kwh_per_t, two_product
-from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
-from twin.units.mining import Fraction, feed_grades
+from twin.units.base import (Composition, Fraction, Mode, UnitModel, UnitParams, feed_grades,
+                             register)
 
 #: Bond's work index is quoted per short ton; x 1.102 gives per metric tonne (Rowland 1976).
 KWH_PER_T_PER_KWH_PER_SHORT_TON = 1.102

@@ -16,11 +16,10 @@ from pydantic import Field
 from twin.constants import (CU2S, FES, H2SO4, MOLAR_MASS, SIO2, SO2, mass_fraction,
                             molar_mass)
 from twin.ext.copper import cu_smelt, faraday_kwh_per_t
-from twin.units.base import Composition, Mode, UnitModel, UnitParams, register
-from twin.units.mining import feed_grades
+from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams, feed_grades,
+                             register)
 
 #: Fuels with an emission factor in twin.constants.FUEL_CO2_T_PER_KGCE.
-FuelCarrier = Literal["natural_gas", "heavy_oil", "coal", "coke", "diesel"]
 
 S_IN_SO2 = mass_fraction("S", SO2)
 S_IN_H2SO4 = mass_fraction("S", H2SO4)
@@ -68,7 +67,7 @@ class CopperSmelterParams(UnitParams):
         default=21.0, ge=0.0,
         description="Fuel of drying, converting and anode furnace, kgce/t concentrate "
                     "(calibrated, see module docstring).")
-    fuel_carrier: FuelCarrier = "natural_gas"
+    fuel_carrier: FuelName = "natural_gas"
     fugitive_so2_fraction: float = Field(
         default=0.015, ge=0.0, lt=1.0,
         description="SO2 not captured by the hoods, released to air (assumed, 1-2 %).")
@@ -243,7 +242,7 @@ class ElectrorefineryParams(UnitParams):
         default=20.0, ge=0.0,
         description="Boiler fuel for electrolyte heating, kgce/t cathode (calibrated "
                     "placeholder, unverified).")
-    steam_fuel_carrier: FuelCarrier = "natural_gas"
+    steam_fuel_carrier: FuelName = "natural_gas"
     cathode_cu: float = Field(
         default=0.9999, gt=0.0, le=1.0,
         description="Cathode Cu fraction: 99.99 % (pasar.com.ph refining page).")

@@ -1,8 +1,4 @@
 """Open-pit mine: delivers ore (after ore loss and dilution) and waste rock.
-
-Also holds the small helpers the other mining-to-metal unit modules share: validated
-element-fraction dictionaries and feed-grade look-ups that fail with a message naming
-the unit, the port and the element.
 """
 from __future__ import annotations
 
@@ -14,33 +10,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from twin.constants import KGCE_MJ
 from twin.ext.mining import haul_fuel_kgce_per_t, mine_delivery
 from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Composition,
-                             Mode, UnitModel, UnitParams, register)
+                             ElementFractions, Fraction, Mode, UnitModel, UnitParams,
+                             feed_grades, register)
 
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-def _fractions_sum_to_at_most_one(fractions: dict[str, float]) -> dict[str, float]:
-    """Pydantic after-validator: the fractions of one material add up to at most 1."""
-    total = sum(fractions.values())
-    if total > 1.0 + 1e-12:
-        raise ValueError(f"element mass fractions sum to {total:.6g}, more than 1")
-    return fractions
-
-
-#: Element mass fractions {element: fraction}, each in [0, 1], summing to at most 1.
-ElementFractions = Annotated[dict[str, Fraction], AfterValidator(_fractions_sum_to_at_most_one)]
-
-
-def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
-                required: tuple[str, ...]) -> Composition:
-    """The composition on input `port`; ValueError naming the unit, port and element
-    when the port or a `required` element is missing."""
-    if port not in feeds:
-        raise ValueError(f"unit '{uid}': no composition given for input port '{port}'")
-    missing = [e for e in required if e not in feeds[port]]
-    if missing:
-        raise ValueError(f"unit '{uid}': feed on port '{port}' lacks element(s) {missing}")
-    return feeds[port]
 
 
 class SelectivityMode(BaseModel):
