@@ -23,7 +23,7 @@ setup(
     version="0.1.0",
     description="Mine-to-metal digital-twin optimisation engine for nonferrous chains",
     python_requires=">=3.10",
-    packages=["twin", "twin.units", "twin.models", "twin.solvers", "twin.ext"],
+    packages=["twin", "twin.units", "twin.mine", "twin.models", "twin.solvers", "twin.ext"],
     package_dir={
         "twin": "twin",
         "twin.models": "models",

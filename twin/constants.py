@@ -17,6 +17,8 @@ MOLAR_MASS = {
     "Cu": 63.546, "Fe": 55.845, "S": 32.06, "O": 15.999, "Si": 28.085,
     "Al": 26.982, "Na": 22.990, "C": 12.011, "H": 1.008, "Zn": 65.38,
     "Mg": 24.305, "Ti": 47.867, "Pb": 207.2, "Ni": 58.693, "Ca": 40.078,
+    "F": 18.998, "Cl": 35.45, "As": 74.922, "Cd": 112.41, "Hg": 200.59, "Cr": 51.996,
+    "Au": 196.97, "Ag": 107.87, "N": 14.007, "K": 39.098, "Co": 58.933,
 }
 
 
@@ -42,10 +44,18 @@ CU2S = {"Cu": 2, "S": 1}
 FES = {"Fe": 1, "S": 1}
 O2 = {"O": 2}
 
+CF4 = {"C": 1, "F": 4}
+C2F6 = {"C": 2, "F": 6}
+#: Class-I heavy metals of the plan (TARGETS.md section 3), emitted as the element.
+HEAVY_METALS = ("Pb", "As", "Cd", "Hg", "Cr")
+
 #: Element content of the emitted species that carry a conserved element.
 EMISSION_ELEMENTS = {
     "SO2": {"S": mass_fraction("S", SO2)},
     "CO2": {"C": mass_fraction("C", CO2)},
+    "CF4": {"C": mass_fraction("C", CF4)},
+    "C2F6": {"C": mass_fraction("C", C2F6)},
+    **{m: {m: 1.0} for m in HEAVY_METALS},
 }
 
 #: IPCC 2006 Vol. 2 Table 1.4 default CO2 factors (t CO2/TJ) converted to t CO2/kgce
