@@ -53,7 +53,7 @@ def add_network(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
 
     def mode_lower(m, u, k, t):
         eu = fs.units[u]
-        low = max(eu.modes[k].min_rate_t_per_h, eu.spec.min_load * m.rate[u, k])
+        low = max(fs.mode(u, k, t).min_rate_t_per_h, eu.spec.min_load * m.rate[u, k])
         if low <= 0:
             return pyo.Constraint.Skip
         return m.x[u, k, t] >= low * avail[u][t] * length_h * m.on[u, k, t]
@@ -88,18 +88,11 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
     ports = [(u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())]
     ports += [(u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())]
     m.P = pyo.Set(initialize=ports, dimen=3, ordered=True)
-    coef = {}
-    for u, eu in fs.units.items():
-        for k, mode in enumerate(eu.modes):
-            for mat, a in eu.material_inputs(mode).items():
-                coef[u, mat, "in", k] = a
-            for mat, a in eu.material_outputs(mode).items():
-                coef[u, mat, "out", k] = a
-
     def port_balance(m, u, mat, side, t):
         links = into if side == "in" else out_of
         flows = sum(m.flow[s, t] for s in links[u, mat])
-        made = sum(coef.get((u, mat, side, k), 0.0) * m.x[u, k, t] for k in m.unit_modes[u])
+        made = sum(fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0) * m.x[u, k, t]
+                   for k in m.unit_modes[u])
         return flows == made
     m.port_balance = pyo.Constraint(m.P, m.T, rule=port_balance)
 
@@ -151,6 +144,6 @@ def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: f
     def load_window(m, u, start):
         n = max(1, round(fs.units[u].spec.mean_load_window_h / length_h))
         periods = range(start, min(start + n, len(T)))
-        return sum((fs.units[u].modes[k].load_index - 1.0) * m.x[u, k, t] / m.rate[u, k]
+        return sum((fs.mode(u, k, t).load_index - 1.0) * m.x[u, k, t] / m.rate[u, k]
                    for t in periods for k in m.unit_modes[u]) == 0
     m.load_window = pyo.Constraint(m.W, rule=load_window)

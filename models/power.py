@@ -17,9 +17,9 @@ from twin.units.power import CaptivePlant
 SOURCES = ("grid", "captive", "renewable")
 
 
-def power_per_t(fs: Flowsheet, u: str, k: int) -> float:
-    """AC electricity of unit `u` in mode `k`, kWh per t basis."""
-    return fs.units[u].modes[k].power_kwh
+def power_per_t(fs: Flowsheet, u: str, k: int, t: int) -> float:
+    """AC electricity of unit `u` in mode `k` in period `t`, kWh per t basis."""
+    return fs.mode(u, k, t).power_kwh
 
 
 def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
@@ -28,7 +28,7 @@ def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
     power = inst.power
     kwh_per_mw = 1000.0 * inst.horizon.period_length_h
     m.demand_kwh = pyo.Expression(m.T, rule=lambda m, t: sum(
-        power_per_t(fs, u, k) * m.x[u, k, t] for u, k in m.UK))
+        power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in m.UK))
     present = [s for s in SOURCES if getattr(power, s) is not None]
     m.SRC = pyo.Set(initialize=present, ordered=True)
 
@@ -70,10 +70,10 @@ def _add_stepped_tariff(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
         return
     covered = [(u, k) for u, k in m.UK if u in tariff.units]
     length_h = fs.instance.horizon.period_length_h
-    big_t = {t: sum(power_per_t(fs, u, k) * m.rate[u, k] * length_h for u, k in covered) or 1.0
+    big_t = {t: sum(power_per_t(fs, u, k, t) * m.rate[u, k] * length_h for u, k in covered) or 1.0
              for t in m.T}
     big = sum(big_t.values())
-    covered_kwh = {t: sum(power_per_t(fs, u, k) * m.x[u, k, t] for u, k in covered) for t in m.T}
+    covered_kwh = {t: sum(power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in covered) for t in m.T}
     m.tier_one = pyo.Constraint(expr=sum(m.tier_on[i] for i in m.TIER) == 1)
     m.tier_split = pyo.Constraint(m.T, rule=lambda m, t: sum(
         m.tier_kwh[i, t] for i in m.TIER) == covered_kwh[t])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from twin.constants import FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT
+from twin.constants import FUEL_CO2_T_PER_KGCE
 from twin.flowsheet import Flowsheet
 from twin.models.power import power_per_t
 from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
@@ -30,15 +30,17 @@ def fuel_co2_t_per_kgce(fs: Flowsheet, fuel: str) -> float:
     return override if override is not None else FUEL_CO2_T_PER_KGCE[fuel]
 
 
-def energy_kgce_per_t(fs: Flowsheet, u: str, k: int) -> float:
-    """Comprehensive energy of a mode: fuels plus electricity at 0.1229 kgce/kWh."""
-    mode = fs.units[u].modes[k]
-    return sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
+def energy_kgce_per_t(fs: Flowsheet, u: str, k: int, t: int) -> float:
+    """Comprehensive energy of a mode: fuels plus electricity at the instance's
+    kgce/kWh factor (default 0.1229, the equivalent value)."""
+    mode = fs.mode(u, k, t)
+    return sum(mode.fuel_kgce.values()) + mode.power_kwh * fs.instance.electricity_kgce_per_kwh
 
 
-def unit_emission_t(fs: Flowsheet, u: str, k: int, species: str) -> float:
-    """t of `species` emitted per t basis by unit `u` in mode `k` (process + fuel CO2)."""
-    mode = fs.units[u].modes[k]
+def unit_emission_t(fs: Flowsheet, u: str, k: int, t: int, species: str) -> float:
+    """t of `species` emitted per t basis by unit `u` in mode `k` in period `t`
+    (process emissions, plus fuel CO2 for "CO2")."""
+    mode = fs.mode(u, k, t)
     direct = mode.emissions_t.get(species, 0.0)
     if species == "CO2":
         direct += sum(kgce * fuel_co2_t_per_kgce(fs, f) for f, kgce in mode.fuel_kgce.items())
@@ -56,7 +58,7 @@ def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
     grid = fs.instance.power.grid
 
     def emission(m, s, t):
-        total = sum(unit_emission_t(fs, u, k, s) * m.x[u, k, t] for u, k in m.UK)
+        total = sum(unit_emission_t(fs, u, k, t, s) * m.x[u, k, t] for u, k in m.UK)
         if s == "CO2" and "captive" in m.SRC:
             total += m.captive_plant.co2_t_per_kwh * m.supply_kwh["captive", t]
         if s == "CO2_grid":
@@ -75,20 +77,21 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
     units = [(u, k) for u, k in m.UK if u in tgt.units]
 
     def total(per_t):
-        return sum(per_t(u, k) * m.x[u, k, t] for u, k in units for t in periods)
+        return sum(per_t(u, k, t) * m.x[u, k, t] for u, k in units for t in periods)
 
     def kpi(name):
-        return total(lambda u, k: fs.units[u].modes[k].kpi_t.get(name, 0.0))
+        return total(lambda u, k, t: fs.mode(u, k, t).kpi_t.get(name, 0.0))
 
     if isinstance(tgt, EnergyIntensityTarget):
         per_t = power_per_t if tgt.measure == "power_kwh" else energy_kgce_per_t
-        return total(lambda u, k: per_t(fs, u, k)), total(lambda u, k: 1.0), tgt.max_per_t, "max"
+        return (total(lambda u, k, t: per_t(fs, u, k, t)), total(lambda u, k, t: 1.0),
+                tgt.max_per_t, "max")
     if isinstance(tgt, RateTarget):
         if tgt.kind == "ore_loss_rate":
             return kpi(ORE_LOST_T), kpi(INSITU_ORE_T), tgt.max, "max"
         return kpi(DILUENT_T), kpi(DELIVERED_ORE_T), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
-        return kpi(RECYCLED_METAL_T), total(lambda u, k: 1.0), tgt.min, "min"
+        return kpi(RECYCLED_METAL_T), total(lambda u, k, t: 1.0), tgt.min, "min"
     raise TypeError(f"unknown target type {type(tgt).__name__}")
 
 

@@ -33,6 +33,11 @@ def solve(
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
     mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
     threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads."),
+    verify: bool = typer.Option(False, "--verify", help="Re-simulate the schedule with the twin "
+                                "and re-linearise until the LP and the twin agree."),
+    tolerance: float = typer.Option(1e-3, "--tolerance", help="Largest relative LP-twin "
+                                    "difference accepted by --verify."),
+    max_iterations: int = typer.Option(10, "--max-iterations", help="Solves --verify may use."),
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables."""
     from twin.engine import solve as run
@@ -40,11 +45,12 @@ def solve(
 
     options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
     try:
+        kwargs = {"verify": verify, "tolerance": tolerance, "max_iterations": max_iterations}
         if as_json:
-            schedule = run(instance, options)
+            schedule = run(instance, options, **kwargs)
         else:
             with err.status(f"solving {instance.name} ..."):
-                schedule = run(instance, options)
+                schedule = run(instance, options, **kwargs)
     except TwinError as exc:
         _fail(exc, as_json)
     written = schedule.write(out) if out else []

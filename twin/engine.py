@@ -4,13 +4,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pyomo.environ as pyo
+
 from twin.errors import SolveError
 from twin.flowsheet import Flowsheet
 from twin.instance import Instance, load
 from twin.models.build import build_model
-from twin.schedule import Schedule, from_model
+from twin.schedule import Schedule, Verification, from_model
 from twin.solvers.diagnose import explain_infeasibility
 from twin.solvers.highs import SolveOptions, solve as solve_model
+from twin.solvers.slp import successive_linearisation
 
 _NO_SOLUTION = {
     "unbounded": "the objective is unbounded: some revenue can grow without limit; give "
@@ -22,18 +25,25 @@ _NO_SOLUTION = {
 }
 
 
-def solve(instance: Instance | Path | str, options: SolveOptions | None = None) -> Schedule:
-    """Cheapest schedule of `instance` (an Instance or a YAML path). Raises InstanceError
-    for a bad instance and SolveError (with a message for people) when there is no
-    schedule."""
+def solve(instance: Instance | Path | str, options: SolveOptions | None = None,
+          verify: bool = False, tolerance: float = 1e-3, max_iterations: int = 10) -> Schedule:
+    """Cheapest schedule of `instance` (an Instance or a YAML path). With `verify`, the
+    twin re-simulates the schedule and successive linearisation re-solves until the LP
+    and the twin agree within `tolerance` (relative) or `max_iterations` solves; the
+    schedule is then priced and its KPIs computed by the twin. Raises InstanceError for
+    a bad instance and SolveError (with a message for people) when there is no schedule."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
     inst = instance if isinstance(instance, Instance) else load(instance)
     fs = Flowsheet(inst)
     t1 = time.perf_counter()
-    model = build_model(fs)
+    if verify:
+        outcome = successive_linearisation(fs, options, tolerance, max_iterations)
+        model, result = outcome.model, outcome.result
+    else:
+        model = build_model(fs)
+        result = solve_model(model, options)
     t2 = time.perf_counter()
-    result = solve_model(model, options)
     if not result.has_solution:
         if result.status == "infeasible":
             raise SolveError("infeasible", explain_infeasibility(fs, options))
@@ -41,6 +51,10 @@ def solve(instance: Instance | Path | str, options: SolveOptions | None = None) 
         raise SolveError(result.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()
     schedule = from_model(model, fs, result)
-    schedule.timings_s = {"load_evaluate_s": t1 - t0, "build_s": t2 - t1,
+    schedule.timings_s = {"load_evaluate_s": t1 - t0, "build_and_solve_s": t2 - t1,
                           "tables_s": time.perf_counter() - t3}
+    if verify:
+        schedule.verification = Verification(outcome.trace, outcome.verification,
+                                             outcome.converged, tolerance,
+                                             pyo.value(model.objective))
     return schedule

@@ -169,7 +169,28 @@ class Flowsheet:
         self.units: dict[str, EvaluatedUnit] = {}
         self.compositions: dict[str, Composition] = {
             m.id: dict(m.composition) for m in instance.materials if m.composition}
+        #: (unit, period) -> modes re-linearised for that period (successive linearisation).
+        self.overrides: dict[tuple[str, int], list[Mode]] = {}
+        self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
         self._evaluate()
+
+    def mode(self, u: str, k: int, t: int | None = None) -> Mode:
+        """Mode k of unit u as the model uses it in period t (an override if any)."""
+        modes = self.overrides.get((u, t)) if t is not None else None
+        return (modes or self.units[u].modes)[k]
+
+    def material_coefficients(self, u: str, k: int, t: int | None = None) -> tuple[dict, dict]:
+        """(input material -> t, output material -> t) per t basis of mode k in period t."""
+        key = (u, k, t if (u, t) in self.overrides else None)
+        if key not in self._coefs:
+            eu, mode = self.units[u], self.mode(*key)
+            self._coefs[key] = (eu.material_inputs(mode), eu.material_outputs(mode))
+        return self._coefs[key]
+
+    def set_overrides(self, overrides: dict[tuple[str, int], list[Mode]]) -> None:
+        """Replace the per-period modes (each list as long as the unit's modes)."""
+        self.overrides = dict(overrides)
+        self._coefs.clear()
 
     def _evaluate(self) -> None:
         inst = self.instance

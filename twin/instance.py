@@ -20,6 +20,7 @@ import yaml
 from pydantic import (BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat,
                       PositiveInt, ValidationError, field_validator, model_validator)
 
+from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.errors import InstanceError
 from twin.units import UNIT_KINDS
 from twin.units.base import ElementFractions, Fraction
@@ -257,6 +258,9 @@ class Instance(_Model):
     fuels: dict[str, Fuel] = {}
     targets: list[Target] = []
     objective: Literal["min_cost"] = "min_cost"
+    #: Electricity in comprehensive energy, kgce/kWh: 0.1229 is the "equivalent value"
+    #: (3.6 MJ / 29.3076 MJ) of Chinese energy statistics.
+    electricity_kgce_per_kwh: PositiveFloat = KGCE_PER_KWH_EQUIVALENT
 
     def series(self, value: Series | None, default: float = 0.0) -> list[float]:
         """A series field as one value per period."""

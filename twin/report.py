@@ -11,6 +11,18 @@ def _money(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
+def _print_verification(v: dict, console: Console) -> None:
+    trace = Table(title="Twin check: successive linearisation")
+    for col in ("iteration", "objective CNY", "largest LP-twin difference"):
+        trace.add_column(col, justify="right")
+    for row in v["trace"]:
+        trace.add_row(str(row["iteration"]), _money(row["objective_cny"]), f"{row['max_rel_diff']:.3%}")
+    console.print(trace)
+    verdict = "converged" if v["converged"] else "[red]not converged[/]"
+    console.print(f"twin {verdict} within {v['tolerance']:.3%}; cost priced by the twin "
+                  f"{_money(v['twin_objective_cny'])} CNY; KPIs below are the twin's")
+
+
 def print_summary(schedule: Schedule, console: Console) -> None:
     """Status, objective with its cost breakdown, timings, and KPIs against targets."""
     s = schedule.summary()
@@ -28,6 +40,8 @@ def print_summary(schedule: Schedule, console: Console) -> None:
             costs.add_row(cat, _money(value))
     costs.add_row("[bold]total[/]", f"[bold]{_money(sum(s['cost_breakdown_cny'].values()))}[/]")
     console.print(costs)
+    if s["verification"]:
+        _print_verification(s["verification"], console)
     if not s["kpis"]:
         return
     kpis = Table(title="KPIs against targets")

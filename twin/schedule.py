@@ -28,6 +28,26 @@ def _v(x) -> float:
 
 
 @dataclass
+class Verification:
+    """The twin's check of a schedule: successive-linearisation trace (one row per solve),
+    the last per-unit-period comparison, whether it converged within `tolerance`, and
+    the schedule's cost priced with the twin's coefficients (CNY)."""
+
+    trace: list[dict]
+    comparison: pd.DataFrame | None
+    converged: bool
+    tolerance: float
+    twin_objective_cny: float
+
+    def summary(self) -> dict:
+        worst = (self.comparison.sort_values("rel_diff").tail(1).to_dict(orient="records")
+                 if self.comparison is not None and len(self.comparison) else [])
+        return {"converged": self.converged, "tolerance": self.tolerance,
+                "iterations": len(self.trace), "trace": self.trace,
+                "twin_objective_cny": self.twin_objective_cny, "largest_difference": worst}
+
+
+@dataclass
 class Schedule:
     """A schedule with its solve result and the tables above (pandas DataFrames)."""
 
@@ -35,6 +55,7 @@ class Schedule:
     result: SolveResult
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     timings_s: dict[str, float] = field(default_factory=dict)
+    verification: Verification | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name in TABLES and name in self.__dict__.get("tables", {}):
@@ -64,6 +85,7 @@ class Schedule:
             "cost_breakdown_cny": self.cost_breakdown(),
             "timings_s": {**self.timings_s, **r.timings_s},
             "kpis": self.kpis.to_dict(orient="records"),
+            "verification": self.verification.summary() if self.verification else None,
         }
 
     def write(self, folder: Path | str) -> list[Path]:
@@ -83,6 +105,9 @@ class Schedule:
             if parquet:
                 written.append(folder / f"{name}.parquet")
                 frame.to_parquet(written[-1], index=False)
+        if self.verification is not None and self.verification.comparison is not None:
+            written.append(folder / "verification.csv")
+            self.verification.comparison.to_csv(written[-1], index=False)
         written.append(folder / "summary.json")
         written[-1].write_text(json.dumps(self.summary(), indent=2, default=str))
         return written
@@ -114,7 +139,7 @@ def from_model(m: pyo.ConcreteModel, fs: Flowsheet, result: SolveResult) -> Sche
         x = _v(var)
         if x <= 1e-9:
             continue
-        mode = fs.units[u].modes[k]
+        mode = fs.mode(u, k, t)
         loads.append({"unit": u, "period": t, "mode": mode.name, "throughput_t": x,
                       "hours": x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
                       "power_kwh": mode.power_kwh * x})
@@ -130,7 +155,7 @@ def from_model(m: pyo.ConcreteModel, fs: Flowsheet, result: SolveResult) -> Sche
     for s in m.SPECIES:
         for u in m.U:
             for t in m.T:
-                e = sum(unit_emission_t(fs, u, k, s) * _v(m.x[u, k, t]) for k in m.unit_modes[u])
+                e = sum(unit_emission_t(fs, u, k, t, s) * _v(m.x[u, k, t]) for k in m.unit_modes[u])
                 if e:
                     emissions.append({"source": u, "species": s, "period": t, "t": e})
         if s in ("CO2", "CO2_grid"):

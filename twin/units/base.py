@@ -76,6 +76,15 @@ def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
     return fraction
 
 
+def per_t_at_load(nominal_per_t: float, fixed_share: float, load: float) -> float:
+    """Specific consumption (per t) at `load` when `fixed_share` of the nominal draw is
+    fixed per hour (shell heat losses, a mill's power draw) and the rest is per tonne:
+    nominal x ((1 - fixed_share) + fixed_share / load)."""
+    if not load > 0.0:
+        raise ValueError(f"load must be > 0, got {load}")
+    return nominal_per_t * ((1.0 - fixed_share) + fixed_share / load)
+
+
 class UnitParams(BaseModel):
     """Base of every unit kind's parameter model: unknown keys are errors."""
 

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from twin.ext.mining import bond_kwh_per_t, two_product
 from twin.units.base import (Composition, Fraction, Mode, UnitModel, UnitParams, feed_grades,
-                             register)
+                             per_t_at_load, register)
 
 #: Bond's work index is quoted per short ton; x 1.102 gives per metric tonne (Rowland 1976).
 KWH_PER_T_PER_KWH_PER_SHORT_TON = 1.102
@@ -46,6 +46,13 @@ class ConcentratorParams(UnitParams):
                           description="80 % passing size of the flotation feed, um "
                                       "(assumed grind; the optimum is ore-specific, "
                                       "Extractive Metallurgy of Copper ch. 3).")
+    mill_power_fixed_share: Fraction = Field(
+        default=1.0,
+        description="Share of the grinding energy drawn per hour whatever the feed rate: a "
+                    "tumbling mill's power draw is set by its charge and speed, not by its "
+                    "feed (Napier-Munn et al., Mineral Comminution Circuits, JKMRC 1996, "
+                    "ch. 6), so at part load kWh/t rises as 1/load. The finer grind this "
+                    "gives is not credited to recovery (stated simplification).")
     other_power_kwh_per_t: float = Field(
         default=8.0, ge=0.0,
         description="Flotation, regrinding, pumping, thickening and filtering, kWh/t ore "
@@ -75,8 +82,9 @@ class Concentrator(UnitModel):
     Mass split from the two-product formula on the pay element: concentrate
     y = (f - t)/(c - t) t, tailings 1 - y. Other elements split by their recovery
     parameter (a stated simplification: in reality recoveries follow mineralogy and
-    grind). Electricity = Bond grinding energy 10 Wi (1/sqrt(P80) - 1/sqrt(F80)) plus
-    a fixed allowance for the rest of the plant. Coefficients do not depend on load.
+    grind). Electricity = Bond grinding energy 10 Wi (1/sqrt(P80) - 1/sqrt(F80)) at
+    design throughput, drawn per hour (mill_power_fixed_share), plus a per-tonne
+    allowance for the rest of the plant; so kWh/t depends on load, the mass split does not.
     """
 
     kind = "concentrator"
@@ -129,12 +137,13 @@ class Concentrator(UnitModel):
                                     np.array([p.p80_um]))[0])
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t ore at `load`; the coefficients do not depend on load."""
+        """Per t ore at `load` (fraction of capacity): grinding kWh/t rises at part load."""
         p = self.params
         y = self._mass_yield(feeds)
         min_rate, max_rate = self.rate_limits(load)
+        grinding = per_t_at_load(self.grinding_kwh_per_t(), p.mill_power_fixed_share, load)
         return Mode(name="nominal", inputs_t={"ore": 1.0},
                     outputs_t={"concentrate": y, "tailings": 1.0 - y},
                     max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
-                    power_kwh=self.grinding_kwh_per_t() + p.other_power_kwh_per_t,
+                    power_kwh=grinding + p.other_power_kwh_per_t,
                     variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)

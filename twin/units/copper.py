@@ -17,7 +17,7 @@ from twin.constants import (CU2S, FES, H2SO4, MOLAR_MASS, SIO2, SO2, mass_fracti
                             molar_mass)
 from twin.ext.copper import cu_smelt, faraday_kwh_per_t
 from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams, feed_grades,
-                             register)
+                             per_t_at_load, register)
 
 #: Fuels with an emission factor in twin.constants.FUEL_CO2_T_PER_KGCE.
 
@@ -68,6 +68,11 @@ class CopperSmelterParams(UnitParams):
         description="Fuel of drying, converting and anode furnace, kgce/t concentrate "
                     "(calibrated, see module docstring).")
     fuel_carrier: FuelName = "natural_gas"
+    fixed_heat_loss_share: float = Field(
+        default=0.3, ge=0.0, le=1.0,
+        description="Share of the nominal fuel that covers heat lost per hour through "
+                    "furnace shells and holding, whatever the feed rate; at part load the "
+                    "fuel per t rises as this share / load (assumed 0.3, unverified).")
     fugitive_so2_fraction: float = Field(
         default=0.015, ge=0.0, lt=1.0,
         description="SO2 not captured by the hoods, released to air (assumed, 1-2 %).")
@@ -152,7 +157,7 @@ class CopperSmelter(UnitModel):
                 "offgas": {"S": S_IN_SO2}}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t concentrate at `load`; the coefficients do not depend on load."""
+        """Per t concentrate at `load`; fuel per t rises at part load (fixed heat losses)."""
         p = self.params
         b = self._balance(feeds)
         tonnage_o2_t = p.tonnage_oxygen_share * b["o2_t"]
@@ -163,7 +168,8 @@ class CopperSmelter(UnitModel):
                        "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"]},
             max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
             power_kwh=p.oxygen_plant_kwh_per_t_o2 * tonnage_o2_t + p.other_power_kwh_per_t,
-            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            fuel_kgce={p.fuel_carrier: per_t_at_load(p.fuel_kgce_per_t, p.fixed_heat_loss_share,
+                                                     load)},
             emissions_t={"SO2": p.fugitive_so2_fraction * b["so2_t"]},
             variable_cost_cny=p.variable_cost_cny_per_t, load_index=load,
             kpi_t={"matte_t": b["matte_t"], "tonnage_oxygen_t": tonnage_o2_t,

@@ -1,0 +1,63 @@
+"""The twin checks the schedule: part-load physics, the comparison, and successive
+linearisation converging on the shipped copper chain."""
+from __future__ import annotations
+
+import pytest
+
+import twin
+from twin.flowsheet import Flowsheet
+from twin.units.base import per_t_at_load
+from twin.verify import compare, scheduled_loads, twin_modes
+from tests.conftest import INSTANCES
+
+CU = INSTANCES / "copper_chain_week.yaml"
+
+
+def test_fixed_share_consumption_by_hand():
+    # 10 kWh/t at full load, 30 % of it drawn per hour: at half load 10 x (0.7 + 0.3/0.5) = 13.
+    assert per_t_at_load(10.0, 0.3, 0.5) == pytest.approx(13.0)
+    assert per_t_at_load(10.0, 0.3, 1.0) == pytest.approx(10.0)
+    with pytest.raises(ValueError, match="load must be > 0"):
+        per_t_at_load(10.0, 0.3, 0.0)
+
+
+def test_mill_draws_its_power_per_hour():
+    fs = Flowsheet(twin.load(CU))
+    mill = fs.units["mill"]
+    grinding = mill.model.grinding_kwh_per_t()
+    other = mill.model.params.other_power_kwh_per_t
+    assert mill.model.operating_point(mill.feeds, 0.5).power_kwh == pytest.approx(2 * grinding + other)
+
+
+def test_twin_agrees_with_lp_at_full_load():
+    fs = Flowsheet(twin.load(CU))
+    rate = fs.units["mill"].modes[0].max_rate_t_per_h
+    x = {("mill", 0, 0): rate * 1.0}          # one hour at full rate: load 1
+    loads = scheduled_loads(fs, x)
+    assert loads == {("mill", 0): pytest.approx(1.0)}
+    diff = compare(fs, x, twin_modes(fs, loads))
+    assert diff["rel_diff"].max() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_twin_sees_part_load_the_lp_does_not():
+    fs = Flowsheet(twin.load(CU))
+    rate = fs.units["mill"].modes[0].max_rate_t_per_h
+    x = {("mill", 0, 0): rate * 0.5}
+    diff = compare(fs, x, twin_modes(fs, scheduled_loads(fs, x))).set_index("quantity")
+    grinding = fs.units["mill"].model.grinding_kwh_per_t()
+    lp_kwh = 0.5 * rate * fs.units["mill"].modes[0].power_kwh
+    assert diff.loc["power_kwh", "lp"] == pytest.approx(lp_kwh)
+    assert diff.loc["power_kwh", "twin"] == pytest.approx(lp_kwh + 0.5 * rate * grinding)
+    assert diff.loc["output_t", "rel_diff"] == pytest.approx(0.0)   # mass split is load-free
+
+
+def test_successive_linearisation_converges_on_copper_chain():
+    schedule = twin.solve(CU, verify=True)
+    v = schedule.verification
+    assert v.converged and len(v.trace) >= 2
+    assert v.trace[0]["max_rel_diff"] > v.tolerance >= v.trace[-1]["max_rel_diff"]
+    assert v.comparison["rel_diff"].max() <= v.tolerance
+    # the twin prices part-load energy the first LP ignored: the twin's cost is not lower
+    assert v.twin_objective_cny >= v.trace[0]["objective_cny"] - 1e-6
+    assert sum(schedule.cost_breakdown().values()) == pytest.approx(v.twin_objective_cny, rel=1e-9)
+    assert schedule.kpis["met"].all()
