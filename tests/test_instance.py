@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 
 import twin
 from twin.errors import InstanceError
+from twin.flowsheet import Flowsheet
 from tests.conftest import INSTANCES, instance_data
 
 
 def problems_of(data) -> str:
+    """The error text of validating `data` and evaluating its flowsheet."""
     with pytest.raises(InstanceError) as info:
-        twin.instance.parse(data, INSTANCES)
+        Flowsheet(twin.instance.parse(data, INSTANCES))
     return str(info.value)
 
 
@@ -157,3 +159,13 @@ def test_damaged_instance_is_rejected_or_valid(path, value, delete):
         twin.instance.parse(data, INSTANCES)
     except InstanceError as err:
         assert err.problems and all(": " in p for p in err.problems)
+
+
+def test_unit_without_power_supply(tiny):
+    del tiny["power"]
+    assert "power: units remelt use electricity but no grid" in problems_of(tiny)
+
+
+def test_ore_loss_target_on_a_unit_that_is_not_a_mine(tiny):
+    tiny["targets"].append({"kind": "ore_loss_rate", "units": ["remelt"], "max": 0.05})
+    assert "targets[1].units: 'remelt' reports no insitu_ore_t (it is not a mine)" in problems_of(tiny)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from twin.errors import InstanceError
 from twin.instance import Instance, Unit, validation_problems
 from twin.units import UNIT_KINDS, Mode, UnitModel
-from twin.units.base import Composition
+from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
 from twin.units.power import CaptivePlant
 
 
@@ -229,7 +229,7 @@ class Flowsheet:
                                     "material id (linear balances need one composition)")
                 made_by.setdefault(m, uid)
                 self.compositions[m] = comp
-        problems += self._fuel_problems()
+        problems += self._energy_problems() + self._target_problems()
         if problems:
             raise InstanceError(problems, inst.name)
 
@@ -239,11 +239,24 @@ class Flowsheet:
                              "materials with its composition")
         return self.compositions[material]
 
-    def _fuel_problems(self) -> list[str]:
-        return [f"fuels: unit '{uid}' burns '{fuel}' but fuels has no price for it"
-                for uid, eu in self.units.items()
-                for fuel in sorted({f for m in eu.modes for f in m.fuel_kgce})
-                if fuel not in self.instance.fuels]
+    def _energy_problems(self) -> list[str]:
+        problems = [f"fuels: unit '{uid}' burns '{fuel}' but fuels has no price for it"
+                    for uid, eu in self.units.items()
+                    for fuel in sorted({f for m in eu.modes for f in m.fuel_kgce})
+                    if fuel not in self.instance.fuels]
+        power = self.instance.power
+        users = [uid for uid, eu in self.units.items() if any(m.power_kwh > 0 for m in eu.modes)]
+        if users and not (power.grid or power.captive or power.renewable):
+            problems.append(f"power: units {', '.join(users)} use electricity but no grid, "
+                            "captive or renewable supply is given")
+        return problems
+
+    def _target_problems(self) -> list[str]:
+        needs = {"ore_loss_rate": INSITU_ORE_T, "dilution_rate": DELIVERED_ORE_T}
+        return [f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
+                f"its {t.kind} is undefined"
+                for j, t in enumerate(self.instance.targets) if t.kind in needs
+                for u in t.units if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)]
 
     def nodes_of(self, kind: str) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["kind"] == kind]
