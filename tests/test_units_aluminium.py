@@ -151,7 +151,14 @@ def test_potline_modes() -> None:
     assert modes[1].max_rate_t_per_h == pytest.approx(37.249, rel=1e-4)  # 326 kt/y
     assert modes[1] == Potline("pl", PotlineParams()).operating_point(POTLINE_FEEDS, 1.0)
     assert modes[1].inputs_t["alumina"] == pytest.approx(101.961 / (2 * 26.982), rel=1e-12)
-    assert modes[1].emissions_t["CO2"] == pytest.approx(0.43 * 44.009 / 12.011, rel=1e-12)
+    # anode effects (0.05 AE-min/cell-day, CWPB): CF4 0.143 x 0.05 kg/t, C2F6 0.121 x CF4;
+    # their carbon (12.011/88.004 and 24.022/138.01 of their mass) is not in the CO2.
+    cf4_t, c2f6_t = 0.143 * 0.05 / 1000, 0.121 * 0.143 * 0.05 / 1000
+    assert modes[1].emissions_t["CF4"] == pytest.approx(cf4_t, rel=1e-12)
+    assert modes[1].emissions_t["C2F6"] == pytest.approx(c2f6_t, rel=1e-12)
+    pfc_c_t = cf4_t * 12.011 / 88.004 + c2f6_t * 24.022 / 138.01
+    assert modes[1].emissions_t["CO2"] == pytest.approx((0.43 - pfc_c_t) * 44.009 / 12.011,
+                                                         rel=1e-4)
 
 
 def test_potline_off_nominal_amperage_costs_efficiency() -> None:

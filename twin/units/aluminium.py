@@ -7,8 +7,9 @@ from typing import Mapping, Sequence
 import numpy as np
 from pydantic import Field, model_validator
 
-from twin.constants import CO2, mass_fraction
+from twin.constants import CO2, EMISSION_ELEMENTS, mass_fraction
 from twin.ext.aluminium import potline_point
+from twin.units.pfc import Technology, pfc_kg_per_t_al
 from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
                              element_fraction, register)
 
@@ -40,6 +41,9 @@ class PotlineParams(UnitParams):
       j = 0..steps; 0.10 and 1 give 0.90, 1.00, 1.10. Conventional cells tolerate about
       +-5 % (Dorreen, quoted in Energia Potior 2016); TRIMET's shell heat exchangers
       +-25 % (TRIMET press release, 16 May 2019).
+    anode_effect_minutes_per_cell_day, cell_technology: anode-effect minutes per
+      cell-day for the PFC (CF4, C2F6) Tier 2 slope method (twin.units.pfc); 0.05 for
+      modern centre-worked prebake cells (assumed, unverified).
     variable_cost_cny_per_t: non-energy, non-raw-material cost (cathodes, AlF3, labour
       share), CNY/t Al, 1200 (placeholder, unverified).
     """
@@ -52,6 +56,8 @@ class PotlineParams(UnitParams):
     ce_curvature: float = Field(0.5, ge=0)
     rectifier_efficiency: float = Field(0.97, gt=0, le=1)
     net_carbon_t_per_t_al: float = Field(0.43, gt=0)
+    anode_effect_minutes_per_cell_day: float = Field(0.05, ge=0)
+    cell_technology: Technology = "CWPB"
     modulation_band: float = Field(0.10, ge=0, lt=1)
     modulation_steps: int = Field(1, ge=0)
     variable_cost_cny_per_t: float = Field(1200.0, ge=0)
@@ -88,9 +94,10 @@ class Potline(UnitModel):
     so each mode has min rate = max rate and the instance gives no capacity.
     Alumina: 1 / (Al fraction of the alumina feed) t/t, 1.889 for pure Al2O3 (101.96/53.96):
     stoichiometric, so the Al balance closes; real plants use ~1.92 t/t including dust
-    and handling losses (not modelled). Carbon: net anode carbon per t Al all leaves as
-    CO2 (net C x 44.01/12.011 = 1.58 t CO2/t Al with defaults); CO, PFCs and the anode's
-    non-carbon content are left out. Metal is pure Al; impurities in the alumina are not
+    and handling losses (not modelled). Carbon: net anode carbon per t Al leaves as CF4
+    and C2F6 (anode effects, twin.units.pfc) and the rest as CO2 (about net C x
+    44.01/12.011 = 1.58 t CO2/t Al with defaults); CO and the anode's non-carbon content
+    are left out. Metal is pure Al; impurities in the alumina are not
     tracked. Specific energy: the voltage line makes kWh/t fall at reduced amperage;
     real cells raise the anode-cathode distance to keep their heat balance there, which
     this model leaves out apart from the CE penalty.
@@ -127,6 +134,10 @@ class Potline(UnitModel):
             voltage_v, _, ac_kwh_per_t = _points(p, fractions)
         except ValueError as exc:
             raise ValueError(f"{self.uid}: {exc}") from None
+        cf4_kg, c2f6_kg = pfc_kg_per_t_al(p.anode_effect_minutes_per_cell_day, p.cell_technology)
+        pfc_t = {"CF4": cf4_kg / 1000.0, "C2F6": c2f6_kg / 1000.0}
+        pfc_carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
+        co2_t = (p.net_carbon_t_per_t_al - pfc_carbon_t) / C_IN_CO2
         modes = []
         for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t):
             rate_t_per_h = float(p.cells * u * p.line_current_ka * i
@@ -138,7 +149,7 @@ class Potline(UnitModel):
                 max_rate_t_per_h=rate_t_per_h,
                 min_rate_t_per_h=rate_t_per_h,
                 power_kwh=float(ac),
-                emissions_t={"CO2": p.net_carbon_t_per_t_al / C_IN_CO2},
+                emissions_t={"CO2": co2_t, **pfc_t},
                 variable_cost_cny=p.variable_cost_cny_per_t,
                 load_index=i,
             ))

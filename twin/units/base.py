@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, Mapping
+from typing import Annotated, ClassVar, Iterable, Mapping
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -29,6 +29,7 @@ ORE_LOST_T = "ore_lost_t"              # ore left behind or sent to waste
 DILUENT_T = "waste_diluent_t"          # waste mixed into the delivered ore
 DELIVERED_ORE_T = "delivered_ore_t"    # ore delivered to the plant
 RECYCLED_METAL_T = "recycled_metal_t"  # metal made from secondary (recycled) feed
+RED_MUD_USED_T = "red_mud_used_t"      # red mud taken into building materials
 
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -74,6 +75,25 @@ def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
     if not fraction > 0.0:
         raise ValueError(f"unit '{uid}': feed on port '{port}' carries no {element}")
     return fraction
+
+
+def remainder(uid: str, port: str, flows: Iterable[tuple[float, Composition]],
+              removed: Mapping[str, float], mass_t: float) -> dict[str, float]:
+    """Composition of the `mass_t` t stream on `port` that takes every element of the
+    (t, composition) `flows` less the `removed` {element: t}. An element left with no
+    more than 1e-12 of what came in (rounding) is dropped. ValueError naming the unit
+    when the fractions sum to more than 1 (the feeds do not fit the stream's mass)."""
+    into_t: dict[str, float] = {}
+    for t, composition in flows:
+        for e, x in composition.items():
+            into_t[e] = into_t.get(e, 0.0) + t * x
+    left_t = {e: a - removed.get(e, 0.0) for e, a in into_t.items()}
+    composition = {e: a / mass_t for e, a in left_t.items() if a > 1e-12 * into_t[e]}
+    total = sum(composition.values())
+    if total > 1.0 + 1e-9:
+        raise ValueError(f"unit '{uid}': {port} element fractions sum to {total:.4f} > 1; "
+                         "the feed compositions do not fit the balance")
+    return composition
 
 
 def per_t_at_load(nominal_per_t: float, fixed_share: float, load: float) -> float:

@@ -8,7 +8,7 @@ equivalent value 0.1229 kgce/kWh.
 """
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Mapping
 
 import numpy as np
 from pydantic import Field
@@ -18,8 +18,6 @@ from twin.constants import (CU2S, FES, H2SO4, MOLAR_MASS, SIO2, SO2, mass_fracti
 from twin.ext.copper import cu_smelt, faraday_kwh_per_t
 from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams, feed_grades,
                              per_t_at_load, register)
-
-#: Fuels with an emission factor in twin.constants.FUEL_CO2_T_PER_KGCE.
 
 S_IN_SO2 = mass_fraction("S", SO2)
 S_IN_H2SO4 = mass_fraction("S", H2SO4)

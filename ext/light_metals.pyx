@@ -1,0 +1,143 @@
+# cython: language_level=3
+"""Light-metal kernels: the Pidgeon (silicothermic) magnesium balance, the MgCl2
+electrolysis balance and the lumped Kroll titanium-sponge balance, per t metal.
+
+Each kernel takes 1-D float64 arrays (one entry per operating point) and returns NumPy
+arrays. Faraday energies come from ``twin.ext.copper.faraday_kwh_per_t``.
+``twin.ext.light_metals_ref`` holds NumPy references of the same kernels; the tests
+hold the two equal.
+"""
+cimport cython
+import numpy as np
+
+from twin.constants import CO2, MOLAR_MASS, molar_mass
+
+#: Pidgeon: 2 (MgO.CaO) + Si -> 2 Mg + Ca2SiO4, t Si per t Mg (28.085 / 48.61 = 0.578).
+SI_T_PER_T_MG = MOLAR_MASS["Si"] / (2 * MOLAR_MASS["Mg"])
+#: CO2 per t carbon burnt or released from carbonate (44.009 / 12.011).
+CO2_T_PER_T_C = molar_mass(CO2) / MOLAR_MASS["C"]
+#: Kroll loop per t Ti (TiCl4 + 2 Mg -> Ti + 2 MgCl2): Mg 1.016, MgCl2 3.978, Cl2 2.962 t.
+MG_T_PER_T_TI = 2 * MOLAR_MASS["Mg"] / MOLAR_MASS["Ti"]
+MGCL2_T_PER_T_TI = 2 * molar_mass({"Mg": 1, "Cl": 2}) / MOLAR_MASS["Ti"]
+CL2_T_PER_T_TI = 4 * MOLAR_MASS["Cl"] / MOLAR_MASS["Ti"]
+#: Oxygen of TiO2 leaving with the chlorinator off-gas, t per t Ti (31.998 / 47.867).
+O_T_PER_T_TI = 2 * MOLAR_MASS["O"] / MOLAR_MASS["Ti"]
+
+cdef double _SI_PER_MG = SI_T_PER_T_MG
+cdef double _CO2_PER_C = CO2_T_PER_T_C
+cdef double _MG_PER_TI = MG_T_PER_T_TI
+cdef double _CL_PER_TI = CL2_T_PER_T_TI
+cdef double _O_PER_TI = O_T_PER_T_TI
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def pidgeon_balance(const double[::1] dolomite_mg, const double[::1] dolomite_c,
+                    const double[::1] fesi_si, const double[::1] mg_yield,
+                    const double[::1] si_excess):
+    """Pidgeon magnesium per t Mg: (dolomite_t, fesi_t, co2_t, slag_t) arrays.
+
+    Inputs per point: Mg and C mass fractions of the raw dolomite, Si fraction of the
+    ferrosilicon, Mg yield (share of the dolomite's Mg recovered as metal) and Si excess
+    over stoichiometry. dolomite = 1 / (Mg x yield); FeSi = 0.578 (1 + excess) / Si;
+    CO2 = dolomite x C x 44.009/12.011 (all carbonate carbon); slag = dolomite - CO2 +
+    FeSi - 1 t Mg (calcine + FeSi less the metal; the unreduced MgO stays in the slag).
+    Raises ValueError for arrays of unequal length or a point that leaves no slag.
+    """
+    cdef Py_ssize_t n = dolomite_mg.shape[0], k, bad = -1
+    if not (dolomite_c.shape[0] == fesi_si.shape[0] == mg_yield.shape[0]
+            == si_excess.shape[0] == n):
+        raise ValueError("pidgeon_balance: input arrays differ in length")
+    dolomite_t = np.empty(n)
+    fesi_t = np.empty(n)
+    co2_t = np.empty(n)
+    slag_t = np.empty(n)
+    cdef double[::1] dol = dolomite_t, fesi = fesi_t, co2 = co2_t, slag = slag_t
+    with nogil:
+        for k in range(n):
+            dol[k] = 1.0 / (dolomite_mg[k] * mg_yield[k])
+            fesi[k] = _SI_PER_MG * (1.0 + si_excess[k]) / fesi_si[k]
+            co2[k] = _CO2_PER_C * dolomite_c[k] * dol[k]
+            slag[k] = dol[k] - co2[k] + fesi[k] - 1.0
+            if bad < 0 and slag[k] <= 0.0:
+                bad = k
+    if bad >= 0:
+        raise ValueError(f"pidgeon_balance: point {bad} leaves no slag (dolomite carbon "
+                         "fraction too high for a carbonate)")
+    return dolomite_t, fesi_t, co2_t, slag_t
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def mg_electrolysis_balance(const double[::1] mgcl2_mg, const double[::1] mgcl2_cl,
+                            const double[::1] mg_recovery):
+    """MgCl2 electrolysis per t Mg: (mgcl2_t, chlorine_t, sludge_t) arrays.
+
+    Inputs per point: Mg and Cl mass fractions of the cell feed, share of its Mg recovered
+    as metal. mgcl2 = 1 / (Mg x recovery); chlorine = mgcl2 x Cl x recovery (Cl leaves in
+    the same share as Mg); sludge = mgcl2 - 1 - chlorine (the rest of the feed).
+    Raises ValueError for arrays of unequal length or a point that leaves no sludge.
+    """
+    cdef Py_ssize_t n = mgcl2_mg.shape[0], k, bad = -1
+    if not (mgcl2_cl.shape[0] == mg_recovery.shape[0] == n):
+        raise ValueError("mg_electrolysis_balance: input arrays differ in length")
+    mgcl2_t = np.empty(n)
+    chlorine_t = np.empty(n)
+    sludge_t = np.empty(n)
+    cdef double[::1] feed = mgcl2_t, cl2 = chlorine_t, sludge = sludge_t
+    with nogil:
+        for k in range(n):
+            feed[k] = 1.0 / (mgcl2_mg[k] * mg_recovery[k])
+            cl2[k] = feed[k] * mgcl2_cl[k] * mg_recovery[k]
+            sludge[k] = feed[k] - 1.0 - cl2[k]
+            if bad < 0 and sludge[k] <= 0.0:
+                bad = k
+    if bad >= 0:
+        raise ValueError(f"mg_electrolysis_balance: point {bad} leaves no sludge")
+    return mgcl2_t, chlorine_t, sludge_t
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def kroll_balance(const double[::1] feed_ti, const double[::1] coke_c,
+                  const double[::1] makeup_mg, const double[::1] makeup_cl,
+                  const double[::1] ti_recovery, const double[::1] carbon_t_per_t_ti,
+                  const double[::1] mg_loss, const double[::1] cl_loss):
+    """Kroll sponge per t Ti: (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t,
+    recycled_mg_t, residue_t) arrays.
+
+    Inputs per point: Ti fraction of the TiO2 feed, C fraction of the coke, Mg and Cl
+    fractions of the make-up magnesium and chlorine, Ti recovery, net carbon (t/t Ti), and
+    the shares of the loop's Mg (1.016 t/t Ti) and Cl (2.962 t/t Ti) lost. feed = 1 /
+    (Ti x recovery); coke = carbon / C; make-up = loop x loss / fraction; CO2 = carbon x
+    44.009/12.011; recycled Mg (electrolysed) = 1.016 (1 - Mg loss); residue = all inputs
+    - 1 t Ti - carbon - the 0.668 t O of the chlorinated TiO2 (off-gas).
+    Raises ValueError for arrays of unequal length or a point that leaves no residue.
+    """
+    cdef Py_ssize_t n = feed_ti.shape[0], k, bad = -1
+    if not (coke_c.shape[0] == makeup_mg.shape[0] == makeup_cl.shape[0]
+            == ti_recovery.shape[0] == carbon_t_per_t_ti.shape[0] == mg_loss.shape[0]
+            == cl_loss.shape[0] == n):
+        raise ValueError("kroll_balance: input arrays differ in length")
+    feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t = (
+        np.empty(n) for _ in range(7))
+    cdef double[::1] feed = feed_t, coke = coke_t, mk_mg = makeup_mg_t, mk_cl = makeup_cl2_t
+    cdef double[::1] co2 = co2_t, rec_mg = recycled_mg_t, res = residue_t
+    with nogil:
+        for k in range(n):
+            feed[k] = 1.0 / (feed_ti[k] * ti_recovery[k])
+            coke[k] = carbon_t_per_t_ti[k] / coke_c[k]
+            mk_mg[k] = _MG_PER_TI * mg_loss[k] / makeup_mg[k]
+            mk_cl[k] = _CL_PER_TI * cl_loss[k] / makeup_cl[k]
+            co2[k] = _CO2_PER_C * carbon_t_per_t_ti[k]
+            rec_mg[k] = _MG_PER_TI * (1.0 - mg_loss[k])
+            res[k] = (feed[k] + coke[k] + mk_mg[k] + mk_cl[k] - 1.0 - carbon_t_per_t_ti[k]
+                      - _O_PER_TI)
+            if bad < 0 and res[k] <= 0.0:
+                bad = k
+    if bad >= 0:
+        raise ValueError(f"kroll_balance: point {bad} leaves no residue")
+    return feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t

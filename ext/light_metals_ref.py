@@ -1,0 +1,77 @@
+"""NumPy references of the kernels in ``light_metals.pyx`` (same names, signatures, outputs).
+
+The formulas are restated here from :mod:`twin.constants` so that the tests compare two
+implementations; ``light_metals.pyx`` gives their sources.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from twin.constants import MOLAR_MASS
+
+Array = NDArray[np.float64]
+
+M = MOLAR_MASS
+CO2_PER_C = (M["C"] + 2 * M["O"]) / M["C"]
+
+
+def _columns(name: str, *arrays: ArrayLike) -> list[Array]:
+    """The arrays as float64; ValueError naming the kernel if their shapes differ."""
+    cols = [np.asarray(a, dtype=np.float64) for a in arrays]
+    if any(c.shape != cols[0].shape for c in cols):
+        raise ValueError(f"{name}: input arrays differ in length")
+    return cols
+
+
+def _first_bad(name: str, values: Array, what: str) -> None:
+    """ValueError naming the first point whose value is not > 0."""
+    bad = np.flatnonzero(values <= 0.0)
+    if bad.size:
+        raise ValueError(f"{name}: point {bad[0]} leaves no {what}")
+
+
+def pidgeon_balance(dolomite_mg: ArrayLike, dolomite_c: ArrayLike, fesi_si: ArrayLike,
+                    mg_yield: ArrayLike,
+                    si_excess: ArrayLike) -> tuple[Array, Array, Array, Array]:
+    """Pidgeon magnesium per t Mg: (dolomite_t, fesi_t, co2_t, slag_t)."""
+    mg, c, si, y, excess = _columns("pidgeon_balance", dolomite_mg, dolomite_c, fesi_si,
+                                    mg_yield, si_excess)
+    dolomite_t = 1.0 / (mg * y)
+    fesi_t = M["Si"] / (2 * M["Mg"]) * (1.0 + excess) / si
+    co2_t = CO2_PER_C * c * dolomite_t
+    slag_t = dolomite_t - co2_t + fesi_t - 1.0
+    _first_bad("pidgeon_balance", slag_t, "slag")
+    return dolomite_t, fesi_t, co2_t, slag_t
+
+
+def mg_electrolysis_balance(mgcl2_mg: ArrayLike, mgcl2_cl: ArrayLike,
+                            mg_recovery: ArrayLike) -> tuple[Array, Array, Array]:
+    """MgCl2 electrolysis per t Mg: (mgcl2_t, chlorine_t, sludge_t)."""
+    mg, cl, r = _columns("mg_electrolysis_balance", mgcl2_mg, mgcl2_cl, mg_recovery)
+    mgcl2_t = 1.0 / (mg * r)
+    chlorine_t = mgcl2_t * cl * r
+    sludge_t = mgcl2_t - 1.0 - chlorine_t
+    _first_bad("mg_electrolysis_balance", sludge_t, "sludge")
+    return mgcl2_t, chlorine_t, sludge_t
+
+
+def kroll_balance(feed_ti: ArrayLike, coke_c: ArrayLike, makeup_mg: ArrayLike,
+                  makeup_cl: ArrayLike, ti_recovery: ArrayLike, carbon_t_per_t_ti: ArrayLike,
+                  mg_loss: ArrayLike, cl_loss: ArrayLike) -> tuple[Array, ...]:
+    """Kroll sponge per t Ti: (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t,
+    recycled_mg_t, residue_t)."""
+    ti, c, mk_mg, mk_cl, rec, carbon, mg_l, cl_l = _columns(
+        "kroll_balance", feed_ti, coke_c, makeup_mg, makeup_cl, ti_recovery,
+        carbon_t_per_t_ti, mg_loss, cl_loss)
+    mg_loop_t = 2 * M["Mg"] / M["Ti"]
+    cl_loop_t = 4 * M["Cl"] / M["Ti"]
+    feed_t = 1.0 / (ti * rec)
+    coke_t = carbon / c
+    makeup_mg_t = mg_loop_t * mg_l / mk_mg
+    makeup_cl2_t = cl_loop_t * cl_l / mk_cl
+    residue_t = (feed_t + coke_t + makeup_mg_t + makeup_cl2_t - 1.0 - carbon
+                 - 2 * M["O"] / M["Ti"])
+    _first_bad("kroll_balance", residue_t, "residue")
+    return (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, CO2_PER_C * carbon,
+            mg_loop_t * (1.0 - mg_l), residue_t)

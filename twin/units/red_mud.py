@@ -1,0 +1,79 @@
+"""Red mud (bauxite residue) utilisation in cement or building materials (kind
+``red_mud_utilisation``), per t red mud used.
+
+The plan's target is red mud comprehensive utilisation 4 % (2015) -> 10 % (2020)
+(Nonferrous Metals Industry Development Plan 2016-2020, column 3; TARGETS.md); the unit
+reports the tonnes it uses under the KPI name :data:`RED_MUD_USED_T`.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from pydantic import Field
+
+from twin.units.base import (RED_MUD_USED_T, Composition, FuelName, Mode, UnitModel,
+                             UnitParams, feed_grades, register)
+
+#: KPI tonnage: red mud put to use (t per t basis).
+
+
+class RedMudParams(UnitParams):
+    """Red mud utilisation parameters (per t dry red mud used).
+
+    dose_t_per_t_product: t red mud per t product, 0.30 (placeholder, unverified: the
+      share depends on the product, e.g. cement raw meal or fired bricks).
+    power_kwh_per_t: drying, grinding, mixing, forming, 30 kWh/t (placeholder).
+    fuel_kgce_per_t: drying and firing, 35 kgce/t (placeholder, unverified).
+    fuel: "coal".
+    variable_cost_cny_per_t: additives (lime, clinker, sand), labour share, CNY/t red mud,
+      60 (placeholder, unverified).
+    """
+
+    dose_t_per_t_product: float = Field(0.30, gt=0, le=1)
+    power_kwh_per_t: float = Field(30.0, ge=0)
+    fuel_kgce_per_t: float = Field(35.0, ge=0)
+    fuel: FuelName = "coal"
+    variable_cost_cny_per_t: float = Field(60.0, ge=0)
+
+
+@register
+class RedMudUtilisation(UnitModel):
+    """Red mud into a building material, per t red mud used.
+
+    Product = 1 / dose t per t red mud; it carries all of the red mud's elements (product
+    composition = red mud composition x dose), so every element closes. Simplification:
+    the other raw materials (clinker, lime, sand, water) are not ports; their cost is in
+    variable_cost_cny_per_t and their mass makes up the rest of the product.
+    """
+
+    kind = "red_mud_utilisation"
+    Params = RedMudParams
+    input_ports = {"red_mud": "red_mud"}
+    output_ports = {"product": "red_mud_building_material"}
+    basis_port = "red_mud"
+    conserved_elements = ("Al", "Si", "Na", "Fe")
+    params: RedMudParams
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """The product: the red mud's elements diluted by the other raw materials."""
+        red_mud = feed_grades(self.uid, feeds, "red_mud")
+        return {"product": {e: x * self.params.dose_t_per_t_product
+                            for e, x in red_mud.items()}}
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t red mud; coefficients do not depend on load, the rate limits do."""
+        p = self.params
+        feed_grades(self.uid, feeds, "red_mud")
+        lo, hi = self.rate_limits(load)
+        return Mode(
+            name="nominal",
+            inputs_t={"red_mud": 1.0},
+            outputs_t={"product": 1.0 / p.dose_t_per_t_product},
+            max_rate_t_per_h=hi,
+            min_rate_t_per_h=lo,
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            load_index=load,
+            kpi_t={RED_MUD_USED_T: 1.0},
+        )
