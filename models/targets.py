@@ -18,7 +18,7 @@ from twin.models.power import power_per_t
 from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
                              RECYCLED_METAL_T)
 from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
-                           RecycledShareTarget)
+                           RecycledShareTarget, UtilisationShareTarget)
 
 #: Violation price used for hard targets when diagnosing infeasibility, CNY per unit.
 DIAGNOSTIC_PENALTY = 1e7
@@ -74,7 +74,7 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
     if isinstance(tgt, EmissionCapTarget):
         amount = sum(m.emission[tgt.species, t] for t in periods) if tgt.species in m.SPECIES else 0.0
         return amount, 1.0, tgt.max_t, "max"
-    units = [(u, k) for u, k in m.UK if u in tgt.units]
+    units = [(u, k) for u, k in m.UK if u in getattr(tgt, "units", ())]
 
     def total(per_t):
         return sum(per_t(u, k, t) * m.x[u, k, t] for u, k in units for t in periods)
@@ -92,6 +92,12 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
         return kpi(DILUENT_T), kpi(DELIVERED_ORE_T), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
         return kpi(RECYCLED_METAL_T), total(lambda u, k, t: 1.0), tgt.min, "min"
+    if isinstance(tgt, UtilisationShareTarget):
+        streams = [s for s in fs.instance.streams if s.material == tgt.material]
+        made = [s.name for s in streams if s.from_ in fs.units]
+        used = [s.name for s in streams if s.to in tgt.to]
+        return (sum(m.flow[s, t] for s in used for t in periods),
+                sum(m.flow[s, t] for s in made for t in periods), tgt.min, "min")
     raise TypeError(f"unknown target type {type(tgt).__name__}")
 
 

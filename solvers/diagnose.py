@@ -25,6 +25,7 @@ def _describe(fs: Flowsheet, j: int) -> str:
         "ore_loss_rate": lambda: f"ore loss rate of {', '.join(tgt.units)} <= {tgt.max}",
         "dilution_rate": lambda: f"dilution rate of {', '.join(tgt.units)} <= {tgt.max}",
         "recycled_share": lambda: f"recycled share of {', '.join(tgt.units)} >= {tgt.min}",
+        "utilisation_share": lambda: f"share of {tgt.material} sent to {', '.join(tgt.to)} >= {tgt.min}",
     }[tgt.kind]()
     return f"{name} ({tgt.kind}: {what})"
 

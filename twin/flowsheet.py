@@ -110,6 +110,10 @@ def check_references(inst: Instance) -> list[str]:
     for i, t in enumerate(inst.targets):
         problems += [f"targets[{i}].units: unknown unit '{u}'"
                      for u in getattr(t, "units", []) if u not in unit_ids]
+        problems += [f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", [])
+                     if n not in nodes]
+        if getattr(t, "material", None) is not None and t.material not in known_materials:
+            problems.append(f"targets[{i}].material: unknown material '{t.material}'")
     if inst.power.captive:
         try:
             CaptivePlant.model_validate(inst.power.captive.params)

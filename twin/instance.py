@@ -238,8 +238,19 @@ class RecycledShareTarget(_Target):
     min: Fraction
 
 
+class UtilisationShareTarget(_Target):
+    """Share of a by-product (e.g. red mud, tailings) sent to the `to` nodes (its users:
+    cement plant, backfill) at least `min` of all of it that leaves its producers."""
+
+    kind: Literal["utilisation_share"]
+    material: str
+    to: list[str] = Field(min_length=1)
+    min: Fraction
+
+
 Target = Annotated[Union[EnergyIntensityTarget, EmissionCapTarget, RateTarget,
-                         RecycledShareTarget], Field(discriminator="kind")]
+                         RecycledShareTarget, UtilisationShareTarget],
+                   Field(discriminator="kind")]
 
 
 class Instance(_Model):
