@@ -71,6 +71,20 @@ def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only for
 
 
 @app.command()
+def calibration(as_json: bool = typer.Option(False, "--json", help="Print rows as JSON.")) -> None:
+    """Each chain at its default parameters next to the plan's 2015 figure (and the
+    2020 target where the plan sets one, with the plant changes that reach it)."""
+    from twin.calibration import table
+    from twin.report import print_calibration
+
+    rows = table()
+    if as_json:
+        typer.echo(json.dumps(rows))
+    else:
+        print_calibration(rows, Console())
+
+
+@app.command()
 def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
              as_json: bool = typer.Option(False, "--json")) -> None:
     """Check an instance (schema, references, unit models) without solving."""
