@@ -96,7 +96,7 @@ def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
         mode = nominal[u]
         per_t = mode.power_kwh if measure == "power_kwh" else (
             sum(mode.fuel_kgce.values()) + mode.power_kwh * fs.instance.electricity_kgce_per_kwh)
-        total += x[units.index(u)] * per_t
+        total += float(x[units.index(u)]) * per_t
     return total
 
 
