@@ -10,8 +10,8 @@ from pydantic import Field, model_validator
 from twin.constants import CO2, EMISSION_ELEMENTS, mass_fraction
 from twin.ext.aluminium import potline_point
 from twin.units.pfc import Technology, pfc_kg_per_t_al
-from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
-                             element_fraction, register)
+from twin.units.base import (RECYCLED_METAL_T, Composition, FuelName, Mode, UnitModel,
+                             UnitParams, element_fraction, register)
 
 C_IN_CO2 = mass_fraction("C", CO2)
 
@@ -233,5 +233,5 @@ class AluminiumRemelt(UnitModel):
             fuel_kgce={p.fuel: p.fuel_kgce_per_t},
             variable_cost_cny=p.variable_cost_cny_per_t,
             load_index=load,
-            kpi_t={"recycled_metal_t": 1.0},
+            kpi_t={RECYCLED_METAL_T: 1.0},
         )
