@@ -24,9 +24,59 @@ cdef double _M_AL = MOLAR_MASS["Al"]
 cdef double _N_AL = 3.0  # electrons per Al: Al(3+) + 3 e- -> Al
 
 
+#: Points per block: each loop below runs over a block, then the (rarely failing) validity
+#: check runs over the same block while it is still in L1 cache; a check inside the
+#: arithmetic loop would keep the C compiler from vectorising it.
+cdef enum:
+    _BLOCK = 512  # the step of the `range(0, n, 512)` loops below (Cython wants a literal)
+
+cdef extern from *:
+    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
+    # input, and saying so lets the C compiler vectorise the loops without overlap checks
+    # (inputs may overlap each other: they are only read).
+    ctypedef double* _out_ptr "double *__restrict__"
+    ctypedef const double* _in_ptr "const double *__restrict__"
+
+
+@cython.cdivision(True)  # else a zero-CE check (and its unraisable error) in every call
 cdef inline double _faraday_kwh_per_t(double voltage_v, double current_efficiency) noexcept nogil:
     """DC energy of aluminium electrowinning, kWh/t Al: n F U / (3.6 M CE) (Faraday's law)."""
     return _N_AL * _F * voltage_v / (3.6 * _M_AL * current_efficiency)
+
+
+@cython.cdivision(True)
+cdef inline void _bayer_points(_in_ptr available_alumina, _in_ptr reactive_silica,
+                               _in_ptr extraction, _in_ptr loi, _in_ptr mech_soda_kg_per_t,
+                               _out_ptr bx, _out_ptr na, _out_ptr rm, _out_ptr recovered,
+                               Py_ssize_t m) noexcept nogil:
+    """bayer_balance on m points; `recovered` (t alumina per t bauxite) for the check."""
+    cdef Py_ssize_t k
+    cdef double rec, bauxite, caustic
+    for k in range(m):
+        rec = (available_alumina[k] - _DSP_AL2O3 * reactive_silica[k]) * extraction[k]
+        bauxite = 1.0 / rec
+        caustic = _DSP_NAOH * reactive_silica[k] * bauxite + 1e-3 * mech_soda_kg_per_t[k]
+        recovered[k] = rec
+        bx[k] = bauxite
+        na[k] = caustic
+        rm[k] = bauxite * (1.0 - loi[k]) - 1.0 + _NA2O_PER_NAOH * caustic
+
+
+@cython.cdivision(True)
+cdef inline void _potline_points(_in_ptr amperage_fraction, double nominal_voltage,
+                                 double back_emf, double ce_nominal, double ce_curvature,
+                                 double rectifier_efficiency, _out_ptr u, _out_ptr ce,
+                                 _out_ptr e, Py_ssize_t m) noexcept nogil:
+    """potline_point on m points."""
+    cdef Py_ssize_t k
+    cdef double i, volts, eff
+    for k in range(m):
+        i = amperage_fraction[k]
+        volts = back_emf + (nominal_voltage - back_emf) * i
+        eff = ce_nominal - ce_curvature * (i - 1.0) * (i - 1.0)
+        u[k] = volts
+        ce[k] = eff
+        e[k] = _faraday_kwh_per_t(volts, eff) / rectifier_efficiency
 
 
 @cython.boundscheck(False)
@@ -53,15 +103,19 @@ def bayer_balance(const double[::1] available_alumina, const double[::1] reactiv
     caustic_t = np.empty(n)
     red_mud_t = np.empty(n)
     cdef double[::1] bx = bauxite_t, na = caustic_t, rm = red_mud_t
-    cdef double recovered
+    cdef double recovered[_BLOCK]
+    cdef Py_ssize_t start, m
     with nogil:
-        for k in range(n):
-            recovered = (available_alumina[k] - _DSP_AL2O3 * reactive_silica[k]) * extraction[k]
-            bx[k] = 1.0 / recovered
-            na[k] = _DSP_NAOH * reactive_silica[k] * bx[k] + 1e-3 * mech_soda_kg_per_t[k]
-            rm[k] = bx[k] * (1.0 - loi[k]) - 1.0 + _NA2O_PER_NAOH * na[k]
-            if bad < 0 and (recovered <= 0.0 or rm[k] <= 0.0):
-                bad = k
+        for start in range(0, n, 512):  # _BLOCK
+            m = min(<Py_ssize_t>_BLOCK, n - start)
+            _bayer_points(&available_alumina[start], &reactive_silica[start],
+                          &extraction[start], &loi[start], &mech_soda_kg_per_t[start],
+                          &bx[start], &na[start], &rm[start], recovered, m)
+            if bad < 0:
+                for k in range(m):
+                    if recovered[k] <= 0.0 or rm[start + k] <= 0.0:
+                        bad = start + k
+                        break
     if bad >= 0:
         raise ValueError(f"bayer_balance: point {bad} recovers no alumina or leaves no residue")
     return bauxite_t, caustic_t, red_mud_t
@@ -85,15 +139,18 @@ def potline_point(const double[::1] amperage_fraction, double nominal_voltage, d
     current_efficiency = np.empty(n)
     ac_kwh_per_t = np.empty(n)
     cdef double[::1] u = voltage_v, ce = current_efficiency, e = ac_kwh_per_t
-    cdef double i
+    cdef Py_ssize_t start, m
     with nogil:
-        for k in range(n):
-            i = amperage_fraction[k]
-            u[k] = back_emf + (nominal_voltage - back_emf) * i
-            ce[k] = ce_nominal - ce_curvature * (i - 1.0) * (i - 1.0)
-            e[k] = _faraday_kwh_per_t(u[k], ce[k]) / rectifier_efficiency
-            if bad < 0 and ce[k] <= 0.0:
-                bad = k
+        for start in range(0, n, 512):  # _BLOCK
+            m = min(<Py_ssize_t>_BLOCK, n - start)
+            _potline_points(&amperage_fraction[start], nominal_voltage, back_emf, ce_nominal,
+                            ce_curvature, rectifier_efficiency, &u[start], &ce[start],
+                            &e[start], m)
+            if bad < 0:
+                for k in range(start, start + m):
+                    if ce[k] <= 0.0:
+                        bad = k
+                        break
     if bad >= 0:
         raise ValueError(f"potline_point: current efficiency <= 0 at amperage fraction "
                          f"{amperage_fraction[bad]}")

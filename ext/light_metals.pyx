@@ -29,6 +29,76 @@ cdef double _MG_PER_TI = MG_T_PER_T_TI
 cdef double _CL_PER_TI = CL2_T_PER_T_TI
 cdef double _O_PER_TI = O_T_PER_T_TI
 
+#: Points per block: each loop below runs over a block, then the (rarely failing) validity
+#: check runs over the same block while it is still in L1 cache; a check inside the
+#: arithmetic loop would keep the C compiler from vectorising it.
+cdef enum:
+    _BLOCK = 512  # the step of the `range(0, n, 512)` loops below (Cython wants a literal)
+
+cdef extern from *:
+    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
+    # input, and saying so lets the C compiler vectorise the loops without overlap checks
+    # (inputs may overlap each other: they are only read).
+    ctypedef double* _out_ptr "double *__restrict__"
+    ctypedef const double* _in_ptr "const double *__restrict__"
+
+
+@cython.cdivision(True)
+cdef inline void _pidgeon_points(_in_ptr dolomite_mg, _in_ptr dolomite_c, _in_ptr fesi_si,
+                                 _in_ptr mg_yield, _in_ptr si_excess, _out_ptr dol,
+                                 _out_ptr fesi, _out_ptr co2, _out_ptr slag,
+                                 Py_ssize_t m) noexcept nogil:
+    """pidgeon_balance on m points."""
+    cdef Py_ssize_t k
+    cdef double d, f, c
+    for k in range(m):
+        d = 1.0 / (dolomite_mg[k] * mg_yield[k])
+        f = _SI_PER_MG * (1.0 + si_excess[k]) / fesi_si[k]
+        c = _CO2_PER_C * dolomite_c[k] * d
+        dol[k] = d
+        fesi[k] = f
+        co2[k] = c
+        slag[k] = d - c + f - 1.0
+
+
+@cython.cdivision(True)
+cdef inline void _electrolysis_points(_in_ptr mgcl2_mg, _in_ptr mgcl2_cl, _in_ptr mg_recovery,
+                                      _out_ptr feed, _out_ptr cl2, _out_ptr sludge,
+                                      Py_ssize_t m) noexcept nogil:
+    """mg_electrolysis_balance on m points."""
+    cdef Py_ssize_t k
+    cdef double f, c
+    for k in range(m):
+        f = 1.0 / (mgcl2_mg[k] * mg_recovery[k])
+        c = f * mgcl2_cl[k] * mg_recovery[k]
+        feed[k] = f
+        cl2[k] = c
+        sludge[k] = f - 1.0 - c
+
+
+@cython.cdivision(True)
+cdef inline void _kroll_points(_in_ptr feed_ti, _in_ptr coke_c, _in_ptr makeup_mg,
+                               _in_ptr makeup_cl, _in_ptr ti_recovery,
+                               _in_ptr carbon_t_per_t_ti, _in_ptr mg_loss, _in_ptr cl_loss,
+                               _out_ptr feed, _out_ptr coke, _out_ptr mk_mg, _out_ptr mk_cl,
+                               _out_ptr co2, _out_ptr rec_mg, _out_ptr res,
+                               Py_ssize_t m) noexcept nogil:
+    """kroll_balance on m points."""
+    cdef Py_ssize_t k
+    cdef double f, c, g, l
+    for k in range(m):
+        f = 1.0 / (feed_ti[k] * ti_recovery[k])
+        c = carbon_t_per_t_ti[k] / coke_c[k]
+        g = _MG_PER_TI * mg_loss[k] / makeup_mg[k]
+        l = _CL_PER_TI * cl_loss[k] / makeup_cl[k]
+        feed[k] = f
+        coke[k] = c
+        mk_mg[k] = g
+        mk_cl[k] = l
+        co2[k] = _CO2_PER_C * carbon_t_per_t_ti[k]
+        rec_mg[k] = _MG_PER_TI * (1.0 - mg_loss[k])
+        res[k] = f + c + g + l - 1.0 - carbon_t_per_t_ti[k] - _O_PER_TI
+
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
@@ -54,14 +124,18 @@ def pidgeon_balance(const double[::1] dolomite_mg, const double[::1] dolomite_c,
     co2_t = np.empty(n)
     slag_t = np.empty(n)
     cdef double[::1] dol = dolomite_t, fesi = fesi_t, co2 = co2_t, slag = slag_t
+    cdef Py_ssize_t start, m
     with nogil:
-        for k in range(n):
-            dol[k] = 1.0 / (dolomite_mg[k] * mg_yield[k])
-            fesi[k] = _SI_PER_MG * (1.0 + si_excess[k]) / fesi_si[k]
-            co2[k] = _CO2_PER_C * dolomite_c[k] * dol[k]
-            slag[k] = dol[k] - co2[k] + fesi[k] - 1.0
-            if bad < 0 and slag[k] <= 0.0:
-                bad = k
+        for start in range(0, n, 512):  # _BLOCK
+            m = min(<Py_ssize_t>_BLOCK, n - start)
+            _pidgeon_points(&dolomite_mg[start], &dolomite_c[start], &fesi_si[start],
+                            &mg_yield[start], &si_excess[start], &dol[start], &fesi[start],
+                            &co2[start], &slag[start], m)
+            if bad < 0:
+                for k in range(start, start + m):
+                    if slag[k] <= 0.0:
+                        bad = k
+                        break
     if bad >= 0:
         raise ValueError(f"pidgeon_balance: point {bad} leaves no slag (dolomite carbon "
                          "fraction too high for a carbonate)")
@@ -87,13 +161,17 @@ def mg_electrolysis_balance(const double[::1] mgcl2_mg, const double[::1] mgcl2_
     chlorine_t = np.empty(n)
     sludge_t = np.empty(n)
     cdef double[::1] feed = mgcl2_t, cl2 = chlorine_t, sludge = sludge_t
+    cdef Py_ssize_t start, m
     with nogil:
-        for k in range(n):
-            feed[k] = 1.0 / (mgcl2_mg[k] * mg_recovery[k])
-            cl2[k] = feed[k] * mgcl2_cl[k] * mg_recovery[k]
-            sludge[k] = feed[k] - 1.0 - cl2[k]
-            if bad < 0 and sludge[k] <= 0.0:
-                bad = k
+        for start in range(0, n, 512):  # _BLOCK
+            m = min(<Py_ssize_t>_BLOCK, n - start)
+            _electrolysis_points(&mgcl2_mg[start], &mgcl2_cl[start], &mg_recovery[start],
+                                 &feed[start], &cl2[start], &sludge[start], m)
+            if bad < 0:
+                for k in range(start, start + m):
+                    if sludge[k] <= 0.0:
+                        bad = k
+                        break
     if bad >= 0:
         raise ValueError(f"mg_electrolysis_balance: point {bad} leaves no sludge")
     return mgcl2_t, chlorine_t, sludge_t
@@ -126,18 +204,20 @@ def kroll_balance(const double[::1] feed_ti, const double[::1] coke_c,
         np.empty(n) for _ in range(7))
     cdef double[::1] feed = feed_t, coke = coke_t, mk_mg = makeup_mg_t, mk_cl = makeup_cl2_t
     cdef double[::1] co2 = co2_t, rec_mg = recycled_mg_t, res = residue_t
+    cdef Py_ssize_t start, m
     with nogil:
-        for k in range(n):
-            feed[k] = 1.0 / (feed_ti[k] * ti_recovery[k])
-            coke[k] = carbon_t_per_t_ti[k] / coke_c[k]
-            mk_mg[k] = _MG_PER_TI * mg_loss[k] / makeup_mg[k]
-            mk_cl[k] = _CL_PER_TI * cl_loss[k] / makeup_cl[k]
-            co2[k] = _CO2_PER_C * carbon_t_per_t_ti[k]
-            rec_mg[k] = _MG_PER_TI * (1.0 - mg_loss[k])
-            res[k] = (feed[k] + coke[k] + mk_mg[k] + mk_cl[k] - 1.0 - carbon_t_per_t_ti[k]
-                      - _O_PER_TI)
-            if bad < 0 and res[k] <= 0.0:
-                bad = k
+        for start in range(0, n, 512):  # _BLOCK
+            m = min(<Py_ssize_t>_BLOCK, n - start)
+            _kroll_points(&feed_ti[start], &coke_c[start], &makeup_mg[start],
+                          &makeup_cl[start], &ti_recovery[start], &carbon_t_per_t_ti[start],
+                          &mg_loss[start], &cl_loss[start], &feed[start], &coke[start],
+                          &mk_mg[start], &mk_cl[start], &co2[start], &rec_mg[start],
+                          &res[start], m)
+            if bad < 0:
+                for k in range(start, start + m):
+                    if res[k] <= 0.0:
+                        bad = k
+                        break
     if bad >= 0:
         raise ValueError(f"kroll_balance: point {bad} leaves no residue")
     return feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t

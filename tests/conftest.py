@@ -4,8 +4,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import os
+
 import pytest
 import yaml
+from hypothesis import settings
+
+# CI runs the same hypothesis examples every time: a red build must be reproducible.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 import twin
 

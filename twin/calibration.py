@@ -23,6 +23,7 @@ from twin.units import UNIT_KINDS
 from twin.units.base import Composition
 from twin.units.magnesium import DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE
 from twin.units.titanium import RUTILE
+from twin.units.zinc import SULPHURIC_ACID, TYPICAL_ZN_CONCENTRATE
 
 #: Purchased feeds of the calibration chains: element mass fractions.
 BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}           # 55 % Al2O3, 7 % SiO2, 20 % Fe2O3
@@ -137,6 +138,10 @@ ROWS: list[Row] = [
         "kgce/t", 426, 0.05, {"bauxite": BAUXITE, "caustic_soda": CAUSTIC}),
     Row("copper smelting, comprehensive energy", COPPER_CHAIN, (2, 3, 4), "energy_kgce",
         "kgce/t", 256, 0.05, {"silica_flux": SILICA_FLUX}),
+    Row("electrolytic zinc, comprehensive energy",
+        (("zinc_roaster", {}), ("zinc_leach_purification", {}), ("zinc_electrowinning", {})),
+        (0, 1, 2), "energy_kgce", "kgce/t", 885, 0.05,
+        {"zn_concentrate": TYPICAL_ZN_CONCENTRATE, "sulphuric_acid": SULPHURIC_ACID}),
     Row("magnesium, silicothermic (Pidgeon), comprehensive energy",
         (("pidgeon_magnesium", {}),), (0,), "energy_kgce", "kgce/t", 4500, 0.05,
         {"dolomite": DOLOMITE, "ferrosilicon_75": FESI75},

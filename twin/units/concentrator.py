@@ -75,6 +75,13 @@ class ConcentratorParams(UnitParams):
         return self
 
 
+def bond_grinding_kwh_per_t(params: UnitParams) -> float:
+    """Bond's law for a unit whose params have work_index_kwh_per_t, f80_um and p80_um:
+    10 Wi (1/sqrt(P80) - 1/sqrt(F80)), kWh per t (Rowland 1976)."""
+    return float(bond_kwh_per_t(np.array([params.work_index_kwh_per_t]),
+                                np.array([params.f80_um]), np.array([params.p80_um]))[0])
+
+
 @register
 class Concentrator(UnitModel):
     """Grinding and flotation, per t ore.
@@ -132,9 +139,7 @@ class Concentrator(UnitModel):
 
     def grinding_kwh_per_t(self) -> float:
         """Bond grinding energy, kWh per t ore."""
-        p = self.params
-        return float(bond_kwh_per_t(np.array([p.work_index_kwh_per_t]), np.array([p.f80_um]),
-                                    np.array([p.p80_um]))[0])
+        return bond_grinding_kwh_per_t(self.params)
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t ore at `load` (fraction of capacity): grinding kWh/t rises at part load."""

@@ -1,0 +1,204 @@
+"""Gold: carbon-in-leach plant at a mine (kind ``gold_cil_plant``) and central doré
+refinery (``gold_refinery``).
+
+"Dispersed mining, centralised smelting" (the plan's policy lever for gold,
+TARGETS.md), within the port contract: each mine site runs its own small CIL plant on
+its own ore material (an ``open_pit_mine`` with a port override, since every material
+has one composition), and every CIL plant makes the one material ``gold_dore``. Doré
+fineness is a parameter, not a result, so plants with the same ``dore_au`` and
+``dore_ag`` make doré of one composition and the flowsheet accepts them as producers
+of one material feeding ONE central refinery. Gold grades are g/t in practice: a
+composition holds g/t x 1e-6.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from pydantic import Field, model_validator
+
+from twin.units.base import (Composition, Fraction, FuelName, Mode, UnitModel, UnitParams,
+                             element_fraction, feed_grades, register)
+from twin.units.concentrator import KWH_PER_T_PER_KWH_PER_SHORT_TON, bond_grinding_kwh_per_t
+
+
+class GoldCilParams(UnitParams):
+    """Parameters of a carbon-in-leach plant, per t ore."""
+
+    au_recovery: float = Field(
+        default=0.85, gt=0.0, le=1.0,
+        description="Au recovered to doré: ~85 % in the 4 Mt/y, 0.043 oz/t CIL example of "
+                    "mine-engineer.com 'Gold Carbon In Leach Plants'.")
+    dore_au: float = Field(
+        default=0.80, gt=0.0, le=1.0,
+        description="Au fraction of the doré (assumed, unverified). Give every CIL plant "
+                    "that feeds one refinery the same value.")
+    dore_ag: Fraction = Field(
+        default=0.15,
+        description="Ag fraction of the doré (assumed, unverified); the rest of the doré "
+                    "(Cu and other base metals) is not tracked. Same for every plant.")
+    work_index_kwh_per_t: float = Field(
+        default=14.0 * KWH_PER_T_PER_KWH_PER_SHORT_TON, gt=0.0,
+        description="Bond ball-mill work index per metric t: 14 kWh/short ton x 1.102 "
+                    "(Rowland 1976) (placeholder, unverified; ore-specific).")
+    f80_um: float = Field(default=10_000.0, gt=0.0,
+                          description="80 % passing size of the mill feed, um (assumed).")
+    p80_um: float = Field(default=75.0, gt=0.0,
+                          description="80 % passing size of the leach feed, um (assumed "
+                                      "CIL grind, unverified).")
+    other_power_kwh_per_t: float = Field(
+        default=8.0, ge=0.0,
+        description="Crushing, agitation, air, carbon handling and pumping, kWh/t ore "
+                    "(placeholder, unverified: PROCESS-DATA section 12 found no CIL energy).")
+    fuel_kgce_per_t: float = Field(
+        default=1.0, ge=0.0,
+        description="Elution heating, carbon regeneration kiln and doré smelting, kgce/t "
+                    "ore (placeholder, unverified).")
+    fuel_carrier: FuelName = "diesel"
+    cyanide_kg_per_t: float = Field(
+        default=0.5, ge=0.0,
+        description="NaCN consumed, kg/t ore (placeholder, unverified: PROCESS-DATA "
+                    "section 12 found no figure).")
+    cyanide_cny_per_kg: float = Field(
+        default=15.0, ge=0.0, description="NaCN price, CNY/kg (placeholder).")
+    other_cost_cny_per_t: float = Field(
+        default=25.0, ge=0.0,
+        description="Lime, carbon, grinding media, cyanide destruction, labour share, "
+                    "CNY/t ore, energy excluded (placeholder).")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoldCilParams:
+        if self.dore_au + self.dore_ag > 1.0:
+            raise ValueError("dore_ag: dore_au + dore_ag must not exceed 1")
+        if self.p80_um >= self.f80_um:
+            raise ValueError("p80_um: must be below f80_um")
+        return self
+
+
+@register
+class GoldCilPlant(UnitModel):
+    """Grinding and carbon-in-leach of gold ore to doré, per t ore.
+
+    4-6 agitated tanks in series with cyanide, lime and air, carbon in the pulp
+    (mine-engineer.com); elution, electrowinning and smelting to doré are lumped in.
+    Doré t = Au x au_recovery / dore_au; the doré's Ag follows from the fixed fineness
+    (implied Ag recovery = doré Ag / ore Ag, at most 1: ValueError when the ore carries
+    too little Ag). Everything else goes to ``tailings``. Grinding energy by Bond's law
+    10 Wi (1/sqrt(P80) - 1/sqrt(F80)) (``bond_kwh_per_t``); cyanide is priced into the
+    variable cost and reported as kpi ``nacn_t``.
+    """
+
+    kind = "gold_cil_plant"
+    Params = GoldCilParams
+    input_ports = {"ore": "au_ore"}
+    output_ports = {"dore": "gold_dore", "tailings": "au_tailings"}
+    basis_port = "ore"
+    conserved_elements = ("Au", "Ag")
+    params: GoldCilParams
+
+    def _dore_t(self, feeds: Mapping[str, Composition]) -> float:
+        """t doré per t ore, after checking that the ore's Ag covers the doré's."""
+        p = self.params
+        dore_t = element_fraction(self.uid, feeds, "ore", "Au") * p.au_recovery / p.dore_au
+        ag_t = feeds["ore"].get("Ag", 0.0)
+        if dore_t * p.dore_ag > ag_t:
+            raise ValueError(f"unit '{self.uid}': ore Ag {ag_t:.4g} is below the "
+                             f"{dore_t * p.dore_ag:.4g} t/t the doré of fineness Ag "
+                             f"{p.dore_ag} holds; lower dore_ag")
+        return dore_t
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Doré (fixed fineness) and tailings compositions."""
+        p = self.params
+        dore_t = self._dore_t(feeds)
+        dore = {"Au": p.dore_au, "Ag": p.dore_ag}
+        left_t = {e: x - dore_t * dore.get(e, 0.0) for e, x in feeds["ore"].items()}
+        left_t["Au"] = feeds["ore"]["Au"] * (1.0 - p.au_recovery)
+        tailings = {e: t / (1.0 - dore_t) for e, t in left_t.items()}
+        return {"dore": {e: x for e, x in dore.items() if x > 0.0}, "tailings": tailings}
+
+    def grinding_kwh_per_t(self) -> float:
+        """Bond grinding energy, kWh per t ore."""
+        return bond_grinding_kwh_per_t(self.params)
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t ore at `load`; the coefficients do not depend on load."""
+        p = self.params
+        dore_t = self._dore_t(feeds)
+        min_rate, max_rate = self.rate_limits(load)
+        return Mode(
+            name="nominal", inputs_t={"ore": 1.0},
+            outputs_t={"dore": dore_t, "tailings": 1.0 - dore_t},
+            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+            power_kwh=self.grinding_kwh_per_t() + p.other_power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.cyanide_kg_per_t * p.cyanide_cny_per_kg
+            + p.other_cost_cny_per_t,
+            load_index=load, kpi_t={"nacn_t": p.cyanide_kg_per_t * 1e-3})
+
+
+class GoldRefineryParams(UnitParams):
+    """Parameters of a central doré refinery, per t refined gold."""
+
+    gold_au: float = Field(
+        default=0.9999, gt=0.0, le=1.0,
+        description="Au fraction of refined gold, 99.99 % (four-nines bar, assumed).")
+    silver_ag: float = Field(
+        default=0.999, gt=0.0, le=1.0,
+        description="Ag fraction of the by-product silver, 99.9 % (assumed).")
+    power_kwh_per_t: float = Field(
+        default=5000.0, ge=0.0,
+        description="Electrolysis, chlorination and melting power, kWh/t gold "
+                    "(placeholder, unverified).")
+    fuel_kgce_per_t: float = Field(
+        default=500.0, ge=0.0,
+        description="Melting and casting fuel, kgce/t gold (placeholder, unverified).")
+    fuel_carrier: FuelName = "natural_gas"
+    variable_cost_cny_per_t: float = Field(
+        default=500_000.0, ge=0.0,
+        description="Reagents, labour, security and assay, CNY/t gold (placeholder, "
+                    "0.5 CNY/g).")
+
+
+@register
+class GoldRefinery(UnitModel):
+    """Doré refining to gold with silver as by-product, per t gold.
+
+    All Au of the doré goes to gold, all Ag to silver (refining losses, recycled in
+    practice, are not shown); doré elements other than Au and Ag are not tracked, and a
+    doré carrying them is rejected.
+    """
+
+    kind = "gold_refinery"
+    Params = GoldRefineryParams
+    input_ports = {"dore": "gold_dore"}
+    output_ports = {"gold": "refined_gold", "silver": "refined_silver"}
+    basis_port = "gold"
+    conserved_elements = ("Au", "Ag")
+    params: GoldRefineryParams
+
+    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
+        """Gold and silver compositions."""
+        self._dore_t(feeds)
+        return {"gold": {"Au": self.params.gold_au}, "silver": {"Ag": self.params.silver_ag}}
+
+    def _dore_t(self, feeds: Mapping[str, Composition]) -> float:
+        """t doré per t gold, after checking the doré."""
+        dore = feed_grades(self.uid, feeds, "dore", ("Au",))
+        extra = sorted(set(dore) - {"Au", "Ag"})
+        if extra:
+            raise ValueError(f"unit '{self.uid}': doré carries {extra}; only Au and Ag "
+                             "are modelled")
+        return self.params.gold_au / element_fraction(self.uid, feeds, "dore", "Au")
+
+    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
+        """Per t gold at `load`; the coefficients do not depend on load."""
+        p = self.params
+        dore_t = self._dore_t(feeds)
+        min_rate, max_rate = self.rate_limits(load)
+        return Mode(
+            name="nominal", inputs_t={"dore": dore_t},
+            outputs_t={"gold": 1.0,
+                       "silver": dore_t * feeds["dore"].get("Ag", 0.0) / p.silver_ag},
+            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)
