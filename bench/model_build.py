@@ -1,0 +1,400 @@
+"""Benchmark: the twin's Pyomo path against a direct sparse build of the same MIP.
+
+    .venv/bin/python bench/model_build.py [--periods 8760] [--potlines 10] [--time-limit 300]
+
+Builds a scaled aluminium instance in memory from instances/aluminium_chain_week.yaml:
+`--potlines` potlines (copies of potline_a / potline_b, alternating, ids potline_1..N,
+each fed from alumina_silo and anode_supplier and selling to metal_market, all covered
+by the stepped tariff, the energy-intensity target and the recycled-share target), the
+other capacities scaled by N/2 (mine, refinery, remelt, grid max_mw, captive capacity
+and minimum, the market limits, the silo levels), and `--periods` hourly periods (the
+week's TOU price and solar profile tiled to length; the solar profile is not scaled).
+
+Then, in one process, it times two paths to the same solved schedule:
+
+  twin    Flowsheet(inst) -> build_model (Pyomo) -> compile_model (standard form ->
+          HighsLp) -> run_highs (passModel + run) -> values into Pyomo + from_model
+  direct  Flowsheet(inst) -> bench/direct_lp.build (numpy/scipy.sparse) -> HighsLp ->
+          run_highs (same options) -> numpy/pandas tables
+
+and prints the time per phase with the ratio twin/direct, the problem sizes, and
+whether the objectives agree (relative 1e-6; mip_rel_gap 1e-9 for both). Unless
+--no-check, it also checks (untimed) that Pyomo's standard form IS the direct model up
+to row/column order, row sign and the split of ranged rows. --profile prints, for
+build_model and compile_model under cProfile (after the timings, so they are not
+disturbed), the top 25 functions by cumulative time, the twin's own functions, and the
+top 25 by own time. DESIGN.md's goal: twin end to end within 1.3x of the direct path.
+A hand-run script: nothing here asserts on times.
+
+HiGHS options, the same for both solves: time_limit, mip_rel_gap (1e-9), and by
+default ``user_bound_scale`` chosen so the largest bound is ~1e6, plus primal and MIP
+feasibility tolerances of 1e-5 when that scale is 2^-12 or smaller. The stepped
+tariff's horizon big-M (models/power.py tier_limit) grows with the horizon (~3e10 at
+2016 h x 10 potlines): unscaled, HiGHS's root LP takes minutes and its heuristics only
+find points 7e-6 outside the 1e-6 tolerance, so the 2016 h instance ends at the time
+limit without a solution; scaled, it solves in about a minute (2 cores). Known limit:
+at 8760 h x 10 potlines the root LP does not finish in 8 minutes, and with the scale
+2^-17 together with mip_feasibility_tolerance 1e-5 HiGHS's presolve reports the
+(feasible) instance infeasible; run it with --user-bound-scale none and a short
+--time-limit to measure the modelling phases only. Wall times depend on what else runs
+on the machine; the second table gives CPU seconds of this process.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import gc
+import io
+import os
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import direct_lp  # noqa: E402
+from twin.flowsheet import Flowsheet  # noqa: E402
+from twin.instance import Instance, parse  # noqa: E402
+from twin.models.build import build_model  # noqa: E402
+from twin.schedule import from_model  # noqa: E402
+import twin.solvers.highs as highs_driver  # noqa: E402
+from twin.solvers.highs import SolveOptions, compile_model, run_highs  # noqa: E402
+
+INSTANCE = ROOT / "instances" / "aluminium_chain_week.yaml"
+PHASES = [("evaluate", "Flowsheet(inst): unit models"),
+          ("build", "Pyomo model | numpy COO -> CSC"),
+          ("compile", "standard form -> HighsLp | arrays -> HighsLp"),
+          ("pass", "new Highs + options + passModel"),
+          ("solve", "Highs.run"),
+          ("extract", "values -> Pyomo + from_model | numpy -> tables")]
+
+
+# ---------------------------------------------------------------- the instance
+def scaled_instance(periods: int, potlines: int, base: Path = INSTANCE) -> Instance:
+    """The week instance with `potlines` potlines and `periods` hourly periods."""
+    data = yaml.safe_load(base.read_text())
+    f = potlines / 2.0
+    week = pd.read_csv(base.parent / "data" / "week_hourly.csv")
+
+    def tiled(col: str) -> list[float]:
+        return np.resize(week[col].to_numpy(dtype=float), periods).tolist()
+
+    data["name"] = f"aluminium_chain_{periods}h_{potlines}potlines"
+    data["horizon"]["periods"] = periods
+    templates = [u for u in data["units"] if u["kind"] == "potline"]
+    old = {u["id"] for u in templates}
+    new_ids = [f"potline_{i + 1}" for i in range(potlines)]
+    pots = [dict(copy.deepcopy(templates[i % len(templates)]), id=pid) for i, pid in enumerate(new_ids)]
+    units = []
+    for u in data["units"]:
+        if u["id"] in old:
+            if u is templates[0]:
+                units += pots
+            continue
+        if u.get("capacity_t_per_h") is not None:
+            u["capacity_t_per_h"] *= f
+        units.append(u)
+    data["units"] = units
+
+    streams = [s for s in data["streams"] if s["from"] not in old and s["to"] not in old]
+    for pid in new_ids:
+        streams += [{"from": "alumina_silo", "to": pid, "material": "alumina"},
+                    {"from": "anode_supplier", "to": pid, "material": "carbon_anode"},
+                    {"from": pid, "to": "metal_market", "material": "aluminium"}]
+    data["streams"] = streams
+    for k in data["stocks"]:
+        for key in ("initial_t", "min_t", "max_t", "final_min_t"):
+            if k.get(key) is not None:
+                k[key] *= f
+    for mk in data["markets"]:
+        for key in ("min_t_per_period", "max_t_per_period"):
+            if isinstance(mk.get(key), (int, float)):
+                mk[key] *= f
+    power = data["power"]
+    power["grid"]["max_mw"] *= f
+    power["grid"]["tou_price_cny_per_kwh"] = tiled("tou_price_cny_per_kwh")
+    power["grid"]["stepped_tariff"]["units"] = list(new_ids)
+    power["captive"]["capacity_mw"] *= f
+    power["captive"]["min_mw"] *= f
+    power["renewable"]["profile_mw"] = tiled("solar_mw")
+    for t in data["targets"]:
+        if "units" in t:
+            t["units"] = ((list(new_ids) if any(u in old for u in t["units"]) else [])
+                          + [u for u in t["units"] if u not in old])
+    return parse(data, base.parent, data["name"])
+
+
+# ---------------------------------------------------------------- the two paths
+def rss_mib() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class _Clock:
+    """Wall (perf_counter) and CPU (process_time, all threads) seconds per phase."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._last = (time.perf_counter(), time.process_time())
+
+    def mark(self, phase: str) -> None:
+        now = (time.perf_counter(), time.process_time())
+        self.wall[phase] = now[0] - self._last[0]
+        self.cpu[phase] = now[1] - self._last[1]
+        self._last = now
+
+    def split_highs(self, res) -> None:
+        """Split the 'highs' mark into 'pass' (new Highs, options, passModel) and 'solve'."""
+        wall, cpu = self.wall.pop("highs"), self.cpu.pop("highs")
+        solve = res.timings_s["solve_s"]
+        self.wall["pass"], self.wall["solve"] = wall - solve, solve
+        self.cpu["pass"] = min(cpu, wall - solve)
+        self.cpu["solve"] = cpu - self.cpu["pass"]
+
+
+def run_twin(inst: Instance, options: SolveOptions) -> dict:
+    rss0 = rss_mib()
+    clock = _Clock()
+    fs = Flowsheet(inst)
+    clock.mark("evaluate")
+    model = build_model(fs)
+    clock.mark("build")
+    rss_model = rss_mib() - rss0
+    form = compile_model(model)
+    clock.mark("compile")
+    h, res = run_highs(form.lp, options, form.is_mip)
+    clock.mark("highs")
+    schedule = None
+    if res.has_solution:
+        values = np.asarray(h.getSolution().col_value)
+        if form.is_mip:
+            integer = np.array([v.is_integer() for v in form.variables])
+            values[integer] = np.round(values[integer])
+        for var, val in zip(form.variables, values.tolist()):
+            var.set_value(val, skip_validation=True)
+        schedule = from_model(model, fs, res)
+    clock.mark("extract")
+    clock.split_highs(res)
+    return {"times": clock.wall, "cpu": clock.cpu,
+            "result": res, "rows": h.getNumRow(), "cols": h.getNumCol(), "nnz": h.getNumNz(),
+            "integer": int(np.count_nonzero([v.is_integer() for v in form.variables])),
+            "model": model, "fs": fs, "schedule": schedule, "rss_model_mib": rss_model,
+            "rss_mib": rss_mib() - rss0}
+
+
+def run_direct(inst: Instance, options: SolveOptions) -> dict:
+    rss0 = rss_mib()
+    clock = _Clock()
+    fs = Flowsheet(inst)
+    clock.mark("evaluate")
+    dm = direct_lp.build(fs)
+    clock.mark("build")
+    lp = direct_lp.to_highs_lp(dm)
+    clock.mark("compile")
+    h, res = run_highs(lp, options, bool(dm.integer.any()))
+    clock.mark("highs")
+    tables = None
+    if res.has_solution:
+        tables = direct_lp.tables(dm, np.asarray(h.getSolution().col_value))
+    clock.mark("extract")
+    clock.split_highs(res)
+    return {"times": clock.wall, "cpu": clock.cpu,
+            "result": res, "rows": h.getNumRow(), "cols": h.getNumCol(), "nnz": h.getNumNz(),
+            "integer": int(dm.integer.sum()), "dm": dm, "tables": tables, "rss_mib": rss_mib() - rss0}
+
+
+def set_extra_highs_options(extra: dict) -> None:
+    """Give every Highs that run_highs makes (both paths) the options in `extra` too:
+    run_highs takes its Highs from twin.solvers.highs.new_highs, which this wraps."""
+    plain = _PLAIN_NEW_HIGHS
+
+    def new_highs(verbose: bool = False):
+        h = plain(verbose)
+        for name, value in extra.items():
+            h.setOptionValue(name, value)
+        return h
+    highs_driver.new_highs = new_highs if extra else plain
+
+
+_PLAIN_NEW_HIGHS = highs_driver.new_highs
+
+
+def auto_user_bound_scale(inst: Instance) -> int:
+    """HiGHS's user_bound_scale (a power of 2) that brings the largest finite row or
+    column bound of the model down to about 1e6. The stepped tariff's horizon big-M
+    (sum over periods of the covered units' full-load kWh) grows with the horizon:
+    ~1e10 at 672 h x 10 potlines, ~1e11 at 8760 h; without scaling HiGHS's MIP
+    heuristics then find only points that violate the 1e-6 feasibility tolerance and
+    the 2016 h x 10 potline instance ends at the time limit with no solution."""
+    dm = direct_lp.build(Flowsheet(inst))
+    bounds = np.concatenate([dm.row_lower, dm.row_upper, dm.col_lower, dm.col_upper])
+    biggest = float(np.abs(bounds[np.isfinite(bounds)]).max(initial=1.0))
+    return -max(0, int(np.ceil(np.log2(biggest / 1e6))))
+
+
+def _parse_option(text: str) -> tuple[str, object]:
+    name, _, value = text.partition("=")
+    for kind in (int, float):
+        try:
+            return name, kind(value)
+        except ValueError:
+            pass
+    return name, {"true": True, "false": False}.get(value.lower(), value)
+
+
+# ---------------------------------------------------------------- report
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:8.2f}x" if b > 0 else "      - "
+
+
+def print_table(tw: dict, di: dict, key: str = "times", title: str = "wall") -> None:
+    print(f"\n{'phase':<14} {'twin s':>10} {'direct s':>10} {'ratio':>9}   {title}; what (twin | direct)")
+    print("-" * 100)
+    for phase, what in PHASES:
+        a, b = tw[key][phase], di[key][phase]
+        print(f"{phase:<14} {a:10.3f} {b:10.3f} {_ratio(a, b)}   {what}")
+    print("-" * 100)
+    ta, tb = sum(tw[key].values()), sum(di[key].values())
+    oa, ob = ta - tw[key]["solve"], tb - di[key]["solve"]
+    print(f"{'all but solve':<14} {oa:10.3f} {ob:10.3f} {_ratio(oa, ob)}   modelling overhead")
+    print(f"{'END TO END':<14} {ta:10.3f} {tb:10.3f} {_ratio(ta, tb)}   goal (DESIGN.md): <= 1.30x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--periods", type=int, default=8760)
+    ap.add_argument("--potlines", type=int, default=10)
+    ap.add_argument("--time-limit", type=float, default=300.0, help="HiGHS time limit per solve, s")
+    ap.add_argument("--mip-gap", type=float, default=1e-9, help="mip_rel_gap for both solves")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--user-bound-scale", default="auto",
+                    help="HiGHS user_bound_scale for both solves: an integer, 'auto' (largest "
+                         "bound to ~1e6, see auto_user_bound_scale) or 'none'")
+    ap.add_argument("--highs-option", action="append", default=[], metavar="NAME=VALUE",
+                    help="any further HiGHS option for both solves (repeatable)")
+    ap.add_argument("--no-check", action="store_true",
+                    help="skip the (untimed) check that both paths build the same matrix")
+    ap.add_argument("--no-warmup", action="store_true")
+    ap.add_argument("--profile", action="store_true",
+                    help="after timing, cProfile build_model and compile_model (top 25)")
+    args = ap.parse_args(argv)
+    options = SolveOptions(time_limit_s=args.time_limit, mip_gap=args.mip_gap, threads=args.threads)
+
+    t = time.perf_counter()
+    inst = scaled_instance(args.periods, args.potlines)
+    print(f"instance {inst.name}: {len(inst.units)} units, {len(inst.streams)} streams, "
+          f"{inst.horizon.periods} periods (built and validated in {time.perf_counter() - t:.2f} s)")
+    extra = dict(_parse_option(o) for o in args.highs_option)
+    if args.user_bound_scale == "auto":
+        extra["user_bound_scale"] = auto_user_bound_scale(inst)
+        if extra["user_bound_scale"] <= -12:
+            # after unscaling, rows of ~1e10 keep absolute residuals of ~1e-5 (relative
+            # 1e-15); HiGHS then calls an optimal point infeasible and run_highs reports
+            # no solution (seen at 2016 h x 10 potlines)
+            extra.setdefault("primal_feasibility_tolerance", 1e-5)
+            extra.setdefault("mip_feasibility_tolerance", 1e-5)
+    elif args.user_bound_scale != "none":
+        extra["user_bound_scale"] = int(args.user_bound_scale)
+    print(f"HiGHS options for both solves: time_limit={args.time_limit}, mip_rel_gap={args.mip_gap}"
+          + (f", threads={args.threads}" if args.threads else "")
+          + "".join(f", {k}={v}" for k, v in extra.items()))
+    if not args.no_warmup:   # imports, first-call caches of Pyomo and HiGHS
+        small = scaled_instance(24, min(2, args.potlines))
+        run_direct(small, options)
+        run_twin(small, options)
+        gc.collect()
+    set_extra_highs_options(extra)
+
+    di = run_direct(inst, options)
+    gc.collect()
+    tw = run_twin(inst, options)
+    gc.collect()
+
+    rt, rd = tw["result"], di["result"]
+    print(f"\nsize      {'rows':>9} {'cols':>9} {'nnz':>10} {'integer':>8}")
+    for name, r in (("twin", tw), ("direct", di)):
+        print(f"{name:<10}{r['rows']:9d} {r['cols']:9d} {r['nnz']:10d} {r['integer']:8d}")
+    dm = di["dm"]
+    print(f"  direct ranged rows (lo < hi, both finite): {dm.n_ranged} -> two rows each in Pyomo's "
+          f"mixed form: expected twin rows {di['rows'] + dm.n_ranged}; empty direct columns "
+          f"(Pyomo drops them): {dm.empty_columns} -> expected twin cols {di['cols'] - dm.empty_columns}; "
+          f"expected twin nnz {di['nnz'] + int(np.diff(dm.A.tocsr().indptr)[_ranged(dm)].sum())}")
+
+    print(f"\n{'':10}{'status':>10} {'objective':>22} {'bound':>22} {'gap':>10}")
+    for name, r in (("twin", rt), ("direct", rd)):
+        print(f"{name:<10}{r.status:>10} {_num(r.objective):>22} {_num(r.bound):>22} {_num(r.mip_gap, '.2e'):>10}")
+    if rt.objective is not None and rd.objective is not None:
+        rel = abs(rt.objective - rd.objective) / max(1.0, abs(rd.objective))
+        print(f"objectives {'MATCH' if rel <= 1e-6 else 'DIFFER'}: relative difference {rel:.2e} (tolerance 1e-6)")
+    if tw["schedule"] is not None and di["tables"] is not None:
+        ct = tw["schedule"].costs["cost_cny"].sum()
+        cd = di["tables"]["costs"]["cost_cny"].sum()
+        print(f"cost tables add up to: twin {ct:,.2f}, direct {cd:,.2f}")
+
+    print_table(tw, di)
+    print_table(tw, di, "cpu", "CPU s of this process (HiGHS may use 2 threads)")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+          " (other processes on the machine slow the wall times, not the CPU times)")
+    print(f"\nmemory (RSS growth): twin model after build {tw['rss_model_mib']:.0f} MiB, "
+          f"twin path {tw['rss_mib']:.0f} MiB, direct path {di['rss_mib']:.0f} MiB; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+    if not args.no_check:
+        t = time.perf_counter()
+        try:
+            res = direct_lp.compare(dm, tw["model"])
+            print(f"\nmatrix check OK ({time.perf_counter() - t:.1f} s, untimed): " +
+                  ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()))
+        except AssertionError as exc:
+            print(f"\nmatrix check FAILED: {exc}")
+    if args.profile:
+        fs = tw["fs"]
+        del tw, di
+        gc.collect()
+        for name, call in (("build_model(fs)", lambda: build_model(fs)),
+                           ("compile_model(model)", None)):
+            if call is None:
+                model = build_model(fs)
+                call = lambda: compile_model(model)  # noqa: E731
+            prof = cProfile.Profile()
+            t = time.perf_counter()
+            prof.enable()
+            call()
+            prof.disable()
+            wall = time.perf_counter() - t
+            for key, restrict, title in (
+                    ("cumulative", (25,), "top 25 by cumulative time"),
+                    ("cumulative", (r"/models/|/twin/", 25), "twin's functions by cumulative time"),
+                    ("tottime", (25,), "top 25 by time spent in the function itself")):
+                out = io.StringIO()
+                pstats.Stats(prof, stream=out).sort_stats(key).print_stats(*restrict)
+                print(f"\n=== cProfile {name}: {wall:.2f} s under the profiler; {title} ===")
+                text = out.getvalue()
+                text = text[text.index("   ncalls"):] if "   ncalls" in text else text
+                site = str(Path(np.__file__).parents[1]) + "/"
+                print("\n".join(line.replace(site, "").replace(str(ROOT) + "/", "")
+                                 for line in text.splitlines() if line.strip()))
+    return 0
+
+
+def _ranged(dm) -> np.ndarray:
+    lo, hi = dm.row_lower, dm.row_upper
+    return np.isfinite(lo) & np.isfinite(hi) & (lo != hi)
+
+
+def _num(x, fmt: str = ",.4f") -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
