@@ -342,9 +342,9 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     # ------------------------------------------------ stepped tariff
     if tiers:
         cov = np.array([j for j, (u, _) in enumerate(UK) if u in tariff.units], dtype=np.int64)
-        big_t = (power[cov] * rate[cov][:, None] * L).sum(axis=0) if len(cov) else np.zeros(T)
+        most = rate[cov][:, None] * avail[uk_unit[cov]] * L      # largest throughput, t
+        big_t = (power[cov] * most).sum(axis=0) if len(cov) else np.zeros(T)
         big_t = np.where(big_t == 0, 1.0, big_t)          # Pyomo: `sum(...) or 1.0`
-        big = sum(big_t.tolist())
         r0 = rows.family("tier_one", 1, 1.0, 1.0, [None])
         rows.add(r0, to0 + np.arange(NI), 1.0)
         r0 = rows.family("tier_split", T, 0.0, 0.0, list(range(T)))
@@ -355,11 +355,14 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         rr = r0 + np.arange(NI)[:, None] * T + tt
         rows.add(rr, tk0 + np.arange(NI)[:, None] * T + tt, 1.0)
         rows.add(rr, to0 + np.arange(NI)[:, None], -big_t)
-        lim = [i for i, tier in enumerate(tiers) if tier.up_to_kwh_per_t is not None]
-        r0 = rows.family("tier_limit", len(lim), -INF, big, lim)
+        excess = {i: power[cov] - tier.up_to_kwh_per_t for i, tier in enumerate(tiers)
+                  if tier.up_to_kwh_per_t is not None}
+        bigs = {i: float((np.maximum(e, 0.0) * most).sum()) for i, e in excess.items()}
+        lim = [i for i in excess if bigs[i] > 0.0]
+        r0 = rows.family("tier_limit", len(lim), -INF, np.array([bigs[i] for i in lim]), lim)
         for p, i in enumerate(lim):
-            rows.add(r0 + p, xc(cov), power[cov] - tiers[i].up_to_kwh_per_t)
-            rows.add(r0 + p, to0 + i, big)
+            rows.add(r0 + p, xc(cov), excess[i])
+            rows.add(r0 + p, to0 + i, bigs[i])
 
     # ------------------------------------------------ emissions (coefficients) and targets
     species = {s for eu in fs.units.values() for md in eu.modes for s in md.emissions_t}

@@ -69,10 +69,12 @@ def _add_stepped_tariff(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
         m.surcharge = pyo.Expression(m.T, rule=0.0)
         return
     covered = [(u, k) for u, k in m.UK if u in tariff.units]
-    length_h = fs.instance.horizon.period_length_h
-    big_t = {t: sum(power_per_t(fs, u, k, t) * m.rate[u, k] * length_h for u, k in covered) or 1.0
+    inst = fs.instance
+    length_h = inst.horizon.period_length_h
+    avail = {u: inst.series(fs.units[u].spec.availability) for u in tariff.units}
+    most_t = {(u, k, t): m.rate[u, k] * avail[u][t] * length_h for u, k in covered for t in m.T}
+    big_t = {t: sum(power_per_t(fs, u, k, t) * most_t[u, k, t] for u, k in covered) or 1.0
              for t in m.T}
-    big = sum(big_t.values())
     covered_kwh = {t: sum(power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in covered) for t in m.T}
     m.tier_one = pyo.Constraint(expr=sum(m.tier_on[i] for i in m.TIER) == 1)
     m.tier_split = pyo.Constraint(m.T, rule=lambda m, t: sum(
@@ -81,11 +83,16 @@ def _add_stepped_tariff(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
                                  <= big_t[t] * m.tier_on[i])
 
     def tier_limit(m, i):
+        """kWh - limit x output <= M (1 - tier_on): M is the largest excess the covered
+        units can reach (each mode's kWh/t above the limit at full throughput)."""
         limit = tiers[i].up_to_kwh_per_t
         if limit is None:
             return pyo.Constraint.Skip
-        output_t = sum(m.x[u, k, t] for u, k in covered for t in m.T)
-        return sum(covered_kwh.values()) <= limit * output_t + big * (1 - m.tier_on[i])
+        excess = {(u, k, t): power_per_t(fs, u, k, t) - limit for u, k in covered for t in m.T}
+        big = sum(max(0.0, e) * most_t[key] for key, e in excess.items())
+        if big == 0.0:
+            return pyo.Constraint.Skip   # no mode exceeds the limit: the tier is always allowed
+        return sum(e * m.x[key] for key, e in excess.items() if e) <= big * (1 - m.tier_on[i])
     m.tier_limit = pyo.Constraint(m.TIER, rule=tier_limit)
     m.surcharge = pyo.Expression(m.T, rule=lambda m, t: sum(
         tiers[i].surcharge_cny_per_kwh * m.tier_kwh[i, t] for i in m.TIER))
