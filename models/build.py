@@ -29,12 +29,13 @@ def _cost(m: pyo.ConcreteModel, fs: Flowsheet, category: str, t: int):
     inst = fs.instance
     if category in ("mining", "processing"):
         return sum(fs.mode(u, k, t).variable_cost_cny * m.x[u, k, t] for u, k in m.UK
-                   if fs.units[u].model.cost_category == category)
+                   if fs.units[u].model.cost_category == category
+                   and fs.mode(u, k, t).variable_cost_cny)
     if category.startswith("fuel:"):
         fuel = category.split(":", 1)[1]
         price = inst.fuels[fuel].price_cny_per_kgce
-        return sum(price * fs.mode(u, k, t).fuel_kgce.get(fuel, 0.0) * m.x[u, k, t]
-                   for u, k in m.UK)
+        return sum(price * fs.mode(u, k, t).fuel_kgce[fuel] * m.x[u, k, t]
+                   for u, k in m.UK if fuel in fs.mode(u, k, t).fuel_kgce)
     if category == "power:stepped_surcharge":
         return m.surcharge[t]
     if category.startswith("power:"):

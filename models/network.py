@@ -91,8 +91,9 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
     def port_balance(m, u, mat, side, t):
         links = into if side == "in" else out_of
         flows = sum(m.flow[s, t] for s in links[u, mat])
-        made = sum(fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0) * m.x[u, k, t]
-                   for k in m.unit_modes[u])
+        coefs = ((fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0), k)
+                 for k in m.unit_modes[u])
+        made = sum(a * m.x[u, k, t] for a, k in coefs if a)
         return flows == made
     m.port_balance = pyo.Constraint(m.P, m.T, rule=port_balance)
 
@@ -144,6 +145,7 @@ def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: f
     def load_window(m, u, start):
         n = max(1, round(fs.units[u].spec.mean_load_window_h / length_h))
         periods = range(start, min(start + n, len(T)))
-        return sum((fs.mode(u, k, t).load_index - 1.0) * m.x[u, k, t] / m.rate[u, k]
-                   for t in periods for k in m.unit_modes[u]) == 0
+        return sum((fs.mode(u, k, t).load_index - 1.0) / m.rate[u, k] * m.x[u, k, t]
+                   for t in periods for k in m.unit_modes[u]
+                   if fs.mode(u, k, t).load_index != 1.0) == 0
     m.load_window = pyo.Constraint(m.W, rule=load_window)

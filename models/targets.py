@@ -47,18 +47,27 @@ def unit_emission_t(fs: Flowsheet, u: str, k: int, t: int, species: str) -> floa
     return direct
 
 
-def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
-    """Expression ``emission[species, t]`` (t) for every species that occurs."""
+def emitted_species(fs: Flowsheet, sources) -> list[str]:
+    """Every species the flowsheet emits, given the power sources present."""
     species = {s for eu in fs.units.values() for md in eu.modes for s in md.emissions_t}
-    if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in m.SRC:
+    if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in sources:
         species.add("CO2")
-    if "grid" in m.SRC:
+    if "grid" in sources:
         species.add("CO2_grid")
-    m.SPECIES = pyo.Set(initialize=sorted(species), ordered=True)
+    return sorted(species)
+
+
+def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
+    """Expression ``emission[species, t]`` (t) for the species an emission cap limits
+    (the emissions table is computed from the solution, not from these)."""
+    capped = {t.species for t in fs.instance.targets if isinstance(t, EmissionCapTarget)}
+    m.SPECIES = pyo.Set(initialize=[s for s in emitted_species(fs, m.SRC) if s in capped],
+                        ordered=True)
     grid = fs.instance.power.grid
 
     def emission(m, s, t):
-        total = sum(unit_emission_t(fs, u, k, t, s) * m.x[u, k, t] for u, k in m.UK)
+        terms = ((unit_emission_t(fs, u, k, t, s), m.x[u, k, t]) for u, k in m.UK)
+        total = sum(a * x for a, x in terms if a)
         if s == "CO2" and "captive" in m.SRC:
             total += m.captive_plant.co2_t_per_kwh * m.supply_kwh["captive", t]
         if s == "CO2_grid":

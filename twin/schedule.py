@@ -16,7 +16,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from twin.flowsheet import Flowsheet
-from twin.models.targets import target_terms, unit_emission_t
+from twin.models.targets import emitted_species, target_terms, unit_emission_t
 from twin.solvers.highs import SolveResult
 
 TABLES = ("unit_loads", "stream_flows", "stocks", "power", "emissions", "costs", "kpis")
@@ -152,7 +152,7 @@ def from_model(m: pyo.ConcreteModel, fs: Flowsheet, result: SolveResult) -> Sche
     power = [{"period": t, "source": s, "supply_kwh": _v(m.supply_kwh[s, t]),
               "cost_cny": _v(m.power_cost[s, t])} for s in m.SRC for t in m.T]
     emissions = []
-    for s in m.SPECIES:
+    for s in emitted_species(fs, m.SRC):
         for u in m.U:
             for t in m.T:
                 e = sum(unit_emission_t(fs, u, k, t, s) * _v(m.x[u, k, t]) for k in m.unit_modes[u])
