@@ -49,7 +49,7 @@ def _trust_region(model: pyo.ConcreteModel, x: dict, units: set[str], step: floa
 
 
 def successive_linearisation(fs: Flowsheet, options: SolveOptions, tolerance: float = 1e-3,
-                             max_iterations: int = 10, first_step: float = 0.5) -> SlpOutcome:
+                             max_iterations: int = 20, first_step: float = 0.5) -> SlpOutcome:
     """Iterate solve -> twin -> re-linearise (see module docstring). `fs` is left with the
     twin's coefficients at the final loads. Raises nothing itself; the caller checks
     ``outcome.result.has_solution``."""

@@ -61,3 +61,11 @@ def test_successive_linearisation_converges_on_copper_chain():
     assert v.twin_objective_cny >= v.trace[0]["objective_cny"] - 1e-6
     assert sum(schedule.cost_breakdown().values()) == pytest.approx(v.twin_objective_cny, rel=1e-9)
     assert schedule.kpis["met"].all()
+
+
+def test_successive_linearisation_converges_on_lead_zinc_chain():
+    schedule = twin.solve(INSTANCES / "lead_zinc_chain_month.yaml", verify=True)
+    v = schedule.verification
+    assert v.converged and v.comparison["rel_diff"].max() <= v.tolerance
+    kpis = schedule.kpis.set_index("target")
+    assert kpis.loc["recycled_lead", "value"] >= 0.45 - 1e-9 and kpis["met"].all()

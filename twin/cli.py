@@ -37,7 +37,7 @@ def solve(
                                 "and re-linearise until the LP and the twin agree."),
     tolerance: float = typer.Option(1e-3, "--tolerance", help="Largest relative LP-twin "
                                     "difference accepted by --verify."),
-    max_iterations: int = typer.Option(10, "--max-iterations", help="Solves --verify may use."),
+    max_iterations: int = typer.Option(20, "--max-iterations", help="Solves --verify may use."),
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables."""
     from twin.engine import solve as run

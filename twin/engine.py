@@ -26,7 +26,7 @@ _NO_SOLUTION = {
 
 
 def solve(instance: Instance | Path | str, options: SolveOptions | None = None,
-          verify: bool = False, tolerance: float = 1e-3, max_iterations: int = 10) -> Schedule:
+          verify: bool = False, tolerance: float = 1e-3, max_iterations: int = 20) -> Schedule:
     """Cheapest schedule of `instance` (an Instance or a YAML path). With `verify`, the
     twin re-simulates the schedule and successive linearisation re-solves until the LP
     and the twin agree within `tolerance` (relative) or `max_iterations` solves; the
