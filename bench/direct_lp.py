@@ -437,8 +437,10 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
             else:
                 raise TypeError(f"unknown target type {type(tgt).__name__}")
             inu = np.array([u in tgt.units for u, _ in UK], dtype=bool)[:, None]
+            of = getattr(tgt, "of_units", None) or tgt.units
+            ind = np.array([u in of for u, _ in UK], dtype=bool)[:, None]
             num = np.where(inu, num, 0.0)
-            den = np.where(inu, den, 0.0)
+            den = np.where(ind, den, 0.0)
         # rows of this target: one over the horizon, or one per period
         first = len(tkeys)
         row_of_t = np.full(T, first) if len(rs) == 1 else first + tt

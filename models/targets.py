@@ -100,7 +100,9 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods) -> tuple:
             return kpi(ORE_LOST_T), kpi(INSITU_ORE_T), tgt.max, "max"
         return kpi(DILUENT_T), kpi(DELIVERED_ORE_T), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
-        return kpi(RECYCLED_METAL_T), total(lambda u, k, t: 1.0), tgt.min, "min"
+        of = [(u, k) for u, k in m.UK if u in (tgt.of_units or tgt.units)]
+        output = sum(m.x[u, k, t] for u, k in of for t in periods)
+        return kpi(RECYCLED_METAL_T), output, tgt.min, "min"
     if isinstance(tgt, UtilisationShareTarget):
         streams = [s for s in fs.instance.streams if s.material == tgt.material]
         made = [s.name for s in streams if s.from_ in fs.units]

@@ -108,8 +108,9 @@ def check_references(inst: Instance) -> list[str]:
                      for i, n in enumerate(getattr(inst, section)) if n.id not in linked]
     unit_ids = set(ins)
     for i, t in enumerate(inst.targets):
-        problems += [f"targets[{i}].units: unknown unit '{u}'"
-                     for u in getattr(t, "units", []) if u not in unit_ids]
+        problems += [f"targets[{i}].{field}: unknown unit '{u}'"
+                     for field in ("units", "of_units") for u in getattr(t, field, None) or []
+                     if u not in unit_ids]
         problems += [f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", [])
                      if n not in nodes]
         if getattr(t, "material", None) is not None and t.material not in known_materials:

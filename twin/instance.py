@@ -231,10 +231,13 @@ class RateTarget(_Target):
 
 
 class RecycledShareTarget(_Target):
-    """Recycled metal of `units` at least `min` of their total metal output."""
+    """Recycled metal made by `units` at least `min` of the metal output (basis t) of
+    `of_units` (default: `units` themselves; give the refinery when the recycled metal
+    is an intermediate such as anode copper from scrap)."""
 
     kind: Literal["recycled_share"]
     units: list[str] = Field(min_length=1)
+    of_units: list[str] | None = None
     min: Fraction
 
 
