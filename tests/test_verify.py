@@ -69,3 +69,13 @@ def test_successive_linearisation_converges_on_lead_zinc_chain():
     assert v.converged and v.comparison["rel_diff"].max() <= v.tolerance
     kpis = schedule.kpis.set_index("target")
     assert kpis.loc["recycled_lead", "value"] >= 0.45 - 1e-9 and kpis["met"].all()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in INSTANCES.glob("*.yaml")))
+def test_every_shipped_instance_verifies(name):
+    schedule = twin.solve(INSTANCES / name, verify=True)
+    v = schedule.verification
+    assert v.converged, v.trace
+    summary = schedule.summary()
+    assert summary["verification"]["iterations"] == len(v.trace)
+    assert len(summary["kpis"]) == len(twin.load(INSTANCES / name).targets)
