@@ -52,6 +52,7 @@ class SolveResult:
     bound: float | None = None
     mip_gap: float | None = None
     is_mip: bool = False
+    max_primal_infeasibility: float | None = None
     columns: int = 0
     rows: int = 0
     timings_s: dict[str, float] = field(default_factory=dict)
@@ -141,8 +142,12 @@ def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple
     h.run()
     t2 = time.perf_counter()
     info = h.getInfo()
-    has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
     status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()).split(".")[-1])
+    # A MIP can end "optimal" with a point HiGHS rates infeasible by a hair after
+    # unscaling; it is still the schedule, and its residual is reported.
+    has_solution = (info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+                    or (status == "optimal" and info.primal_solution_status
+                        != highspy.SolutionStatus.kSolutionStatusNone))
     if status == "time_limit" and has_solution:
         status = "feasible"
     result = SolveResult(
@@ -151,6 +156,7 @@ def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple
         bound=info.mip_dual_bound if is_mip and has_solution else None,
         mip_gap=info.mip_gap if is_mip and has_solution else None,
         columns=lp.num_col_, rows=lp.num_row_,
+        max_primal_infeasibility=info.max_primal_infeasibility if has_solution else None,
         timings_s={"pass_s": t1 - t0, "solve_s": t2 - t1})
     return h, result
 

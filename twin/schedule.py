@@ -80,6 +80,7 @@ class Schedule:
             "bound_cny": r.bound,
             "mip_gap": r.mip_gap,
             "is_mip": r.is_mip,
+            "max_primal_infeasibility": r.max_primal_infeasibility,
             "columns": r.columns,
             "rows": r.rows,
             "cost_breakdown_cny": self.cost_breakdown(),
