@@ -16,6 +16,13 @@ app = typer.Typer(help="Mine-to-metal digital-twin optimisation engine.", add_co
 err = Console(stderr=True)
 
 
+def _register_mine() -> None:
+    from twin.mine.cli import mine_app
+    import twin.mine.cli_schedule  # noqa: F401  (adds `schedule` to mine_app)
+
+    app.add_typer(mine_app, name="mine", help="Mine planning on block models (MineLib or CSV).")
+
+
 def _fail(exc: TwinError, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"status": getattr(exc, "status", "invalid_instance"),
@@ -100,6 +107,8 @@ def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
     typer.echo(json.dumps(info) if as_json else f"{instance}: valid ({info['units']} units, "
                f"{info['streams']} streams, {info['periods']} periods)")
 
+
+_register_mine()
 
 if __name__ == "__main__":  # pragma: no cover
     app()
