@@ -66,7 +66,7 @@ from twin.instance import Instance, parse  # noqa: E402
 from twin.models.build import build_model  # noqa: E402
 from twin.schedule import from_model  # noqa: E402
 import twin.solvers.highs as highs_driver  # noqa: E402
-from twin.solvers.highs import SolveOptions, compile_model, run_highs  # noqa: E402
+from twin.solvers.highs import SolveOptions, compile_model, load_solution, run_highs  # noqa: E402
 
 INSTANCE = ROOT / "instances" / "aluminium_chain_week.yaml"
 PHASES = [("evaluate", "Flowsheet(inst): unit models"),
@@ -175,12 +175,7 @@ def run_twin(inst: Instance, options: SolveOptions) -> dict:
     clock.mark("highs")
     schedule = None
     if res.has_solution:
-        values = np.asarray(h.getSolution().col_value)
-        if form.is_mip:
-            integer = np.array([v.is_integer() for v in form.variables])
-            values[integer] = np.round(values[integer])
-        for var, val in zip(form.variables, values.tolist()):
-            var.set_value(val, skip_validation=True)
+        load_solution(h, form)
         schedule = from_model(model, fs, res)
     clock.mark("extract")
     clock.split_highs(res)

@@ -161,6 +161,17 @@ def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple
     return h, result
 
 
+def load_solution(h: highspy.Highs, form: StandardForm) -> None:
+    """Set the Pyomo variables behind `form`'s columns to HiGHS's solution (integers
+    rounded)."""
+    values = np.asarray(h.getSolution().col_value)
+    if form.is_mip:
+        integer = np.array([v.is_integer() for v in form.variables])
+        values[integer] = np.round(values[integer])
+    for var, val in zip(form.variables, values.tolist()):
+        var.set_value(val, skip_validation=True)
+
+
 def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
     """Compile, solve and load the solution into the model's variables."""
     options = options or SolveOptions()
@@ -170,11 +181,6 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> Solv
     h, result = run_highs(form.lp, options, form.is_mip)
     t2 = time.perf_counter()
     if result.has_solution:
-        values = np.asarray(h.getSolution().col_value)
-        if form.is_mip:
-            integer = np.array([v.is_integer() for v in form.variables])
-            values[integer] = np.round(values[integer])
-        for var, val in zip(form.variables, values.tolist()):
-            var.set_value(val, skip_validation=True)
+        load_solution(h, form)
     result.timings_s.update(compile_s=t1 - t0, extract_s=time.perf_counter() - t2)
     return result
