@@ -22,7 +22,8 @@ from twin.mine.schedule import bz_lp, monolithic_lp, schedule_blocks
 from twin.mine.verify import verify
 
 
-def tiny(values, use, cap, arcs, periods=2, rate=1.0, kind="CPIT") -> tuple[ScheduleProblem, Precedence]:
+def tiny(values, use, cap, arcs, periods=2, rate=1.0,
+         kind="CPIT") -> tuple[ScheduleProblem, Precedence]:
     """A hand instance: values (n, D), use (n, D, R), cap (R,) per period, arcs (succ, pred)."""
     values = np.asarray(values, float).reshape(len(values), -1)
     n, D = values.shape
@@ -55,7 +56,8 @@ PCPSP_TINY = dict(values=[[-1.0, -100.0], [-1.0, 9.0]],
                   cap=[2.0, 0.5], arcs=[(1, 0)], kind="PCPSP")
 
 
-@pytest.mark.parametrize("case, lp_value, integer_value", [(CPIT_TINY, 6.0, 3.0), (PCPSP_TINY, 6.0, 3.0)])
+@pytest.mark.parametrize("case, lp_value, integer_value",
+                         [(CPIT_TINY, 6.0, 3.0), (PCPSP_TINY, 6.0, 3.0)])
 def test_tiny_instance_lp_and_integer_optimum_by_hand(case, lp_value, integer_value):
     problem, prec = tiny(**case)
     assert monolithic_lp(problem, prec).objective == pytest.approx(lp_value, rel=1e-9)
@@ -82,19 +84,23 @@ def brute_force_cpit(problem: ScheduleProblem, prec: Precedence) -> float:
 
 
 @st.composite
-def cpit_instances(draw):
+def instances(draw, destinations):
+    """Random tiny CPIT (1 destination) or PCPSP instances: 2-5 blocks, 1-3 periods,
+    random precedence among lower ids, integer values and uses, 1-2 resources."""
     n = draw(st.integers(2, 5))
     T = draw(st.integers(1, 3))
+    R = draw(st.integers(1, 2))
+    D = destinations
     arcs = [(s, p) for s in range(n) for p in range(s) if draw(st.booleans())]
-    values = draw(st.lists(st.integers(-6, 10), min_size=n, max_size=n))
-    use = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
-    cap = draw(st.integers(1, 6))
-    return tiny([float(v) for v in values], [float(u) for u in use], [float(cap)], arcs, periods=T,
-                rate=0.1)
+    values = draw(st.lists(st.integers(-6, 10), min_size=n * D, max_size=n * D))
+    use = draw(st.lists(st.integers(0, 3), min_size=n * D * R, max_size=n * D * R))
+    cap = draw(st.lists(st.integers(1, 6), min_size=R, max_size=R))
+    return tiny(np.reshape(values, (n, D)), np.reshape(use, (n, D, R)), cap, arcs, periods=T, rate=0.1,
+                kind="CPIT" if D == 1 else "PCPSP")
 
 
-@settings(max_examples=40, deadline=None)
-@given(cpit_instances())
+@settings(max_examples=30, deadline=None)
+@given(instances(destinations=1))
 def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimum(inst):
     problem, prec = inst
     mono = monolithic_lp(problem, prec)
@@ -106,6 +112,19 @@ def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimu
     optimum = brute_force_cpit(problem, prec)
     assert result.objective <= optimum + 1e-9
     assert optimum <= lp.bound + 1e-7 * max(1.0, abs(lp.bound))
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances(destinations=2))
+def test_random_tiny_pcpsp_bz_equals_monolithic_and_the_schedule_verifies(inst):
+    problem, prec = inst
+    mono = monolithic_lp(problem, prec)
+    lp = bz_lp(problem, prec)
+    assert lp.objective == pytest.approx(mono.objective, rel=1e-7, abs=1e-9)
+    assert lp.bound >= mono.objective - 1e-7 * max(1.0, abs(mono.objective))
+    result = schedule_blocks(problem, prec)
+    assert result.report.feasible
+    assert result.objective <= lp.bound + 1e-7 * max(1.0, abs(lp.bound))
 
 
 # ------------------------------------------------------------------ verifier
@@ -150,26 +169,41 @@ def test_verifier_allows_a_destination_split_and_checks_each_resource():
 
 @pytest.fixture(scope="module")
 def newman1():
+    """newman1 as CPIT and PCPSP, each with its monolithic LP value (the reference)."""
     minelib_folder()
-    return {kind: load_instance("newman1", kind) for kind in ("cpit", "pcpsp")}
+    out = {}
+    for kind in ("cpit", "pcpsp"):
+        inst = load_instance("newman1", kind)
+        mono = monolithic_lp(inst.problem, inst.prec)
+        assert mono.status == "optimal"
+        out[kind] = (inst, mono.objective)
+    return out
 
 
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
 def test_newman1_bz_bound_equals_the_monolithic_lp(newman1, kind):
-    inst = newman1[kind]
-    mono = monolithic_lp(inst.problem, inst.prec)
-    assert mono.status == "optimal"
+    inst, reference = newman1[kind]
     lp = bz_lp(inst.problem, inst.prec)
     assert lp.status == "optimal"
-    assert lp.bound == pytest.approx(mono.objective, rel=1e-6)
-    assert lp.objective == pytest.approx(mono.objective, rel=1e-6)
+    assert lp.bound == pytest.approx(reference, rel=1e-6)
+    assert lp.objective == pytest.approx(reference, rel=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
+def test_newman1_bz_stopped_early_still_brackets_the_lp(newman1, kind):
+    inst, reference = newman1[kind]
+    lp = bz_lp(inst.problem, inst.prec, time_limit=0.0)
+    assert lp.status == "time_limit" and lp.iterations == 1
+    assert lp.objective <= reference * (1 + 1e-9) and lp.bound >= reference * (1 - 1e-9)
+    assert lp.bound > lp.objective
 
 
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
 def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(newman1, kind, tmp_path):
     out = tmp_path / f"newman1_{kind}.csv"
     result = CliRunner().invoke(mine_app, ["schedule", str(minelib_folder() / "newman1"),
-                                           "--problem", kind, "--out", str(out), "--json"])
+                                           "--problem", kind, "--improve-seconds", "20",
+                                           "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
     assert set(info) >= {"objective", "bound", "gap", "feasible", "seconds", "blocks"}
@@ -177,7 +211,8 @@ def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(ne
     rows = pd.read_csv(out)
     assert list(rows.columns) == ["block", "period", "destination", "fraction"]
     assert rows["block"].nunique() == info["blocks"]
-    report = verify(newman1[kind].problem, newman1[kind].prec, rows)
+    inst, _ = newman1[kind]
+    report = verify(inst.problem, inst.prec, rows)
     assert report.feasible, report.violations[:5]
     assert report.objective == pytest.approx(info["objective"], rel=1e-12)
     assert info["objective"] <= info["bound"]
@@ -192,3 +227,11 @@ def test_cli_errors_are_one_line_with_exit_code_2(args, message):
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_prints_a_summary_line(newman1):
+    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_folder() / "newman1"),
+                                           "--problem", "cpit", "--improve-seconds", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("newman1 cpit: 1,059 blocks mined")
+    assert "LP bound 24,486,18" in result.output

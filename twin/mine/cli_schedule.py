@@ -22,10 +22,12 @@ def schedule(
     problem: str = typer.Option("cpit", "--problem", help="cpit or pcpsp."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.0,
                                                help="Seconds for the LP bound (BZ)."),
+    improve_seconds: float = typer.Option(60.0, "--improve-seconds", min=0.0,
+                                          help="Seconds of MIP on period windows after TopoSort."),
     out: Optional[Path] = typer.Option(None, "--out", help="CSV: block,period,destination,fraction."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort schedule, verified."""
+    """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort and window MIPs, verified."""
     from twin.mine.schedule import schedule_blocks
 
     try:
@@ -34,10 +36,10 @@ def schedule(
             raise TwinError(f"--problem {problem!r}: must be cpit or pcpsp")
         inst = load_instance(prefix, kind)
         if as_json:
-            result = schedule_blocks(inst.problem, inst.prec, time_limit)
+            result = schedule_blocks(inst.problem, inst.prec, time_limit, improve_seconds)
         else:
             with Console(stderr=True).status(f"scheduling {inst.name} ({kind}) ..."):
-                result = schedule_blocks(inst.problem, inst.prec, time_limit)
+                result = schedule_blocks(inst.problem, inst.prec, time_limit, improve_seconds)
         if out is not None:
             result.schedule.rows().to_csv(out, index=False, float_format="%.17g")
     except (TwinError, OSError) as exc:
@@ -54,4 +56,4 @@ def schedule(
     Console().print(f"{inst.name} {kind}: {info['blocks']:,} blocks mined, value "
                     f"{result.objective:,.2f}, LP bound {result.lp.bound:,.2f} ({result.lp.status}), "
                     f"gap {100 * result.gap:.2f} % ({result.seconds:.1f} s)"
-                    + (f"; wrote {out}" if out is not None else ""))
+                    + (f"; wrote {out}" if out is not None else ""), soft_wrap=True)

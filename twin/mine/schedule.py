@@ -14,6 +14,12 @@ per (r, t); the objective is ``sum v[b, d] disc(t) y[b, d, t]``. CPIT is the cas
   time-expanded precedence graph, and a small master LP over a partition of the
   variables (`twin.models.mine_master`) is refined until the Lagrangian bound meets
   the master's value.
+* `schedule_blocks`: the bound, then an integer schedule: TopoSort (Chicoisne et al.
+  2012) on orders taken from the LP, single-block local search, HiGHS MIPs on windows
+  of two periods with the rest fixed, and for PCPSP a destination LP; the result is
+  checked by `twin.mine.verify` before it is returned.
+
+Resource rows handed to HiGHS are divided by their limits (rows of order 1).
 """
 from __future__ import annotations
 
@@ -37,6 +43,10 @@ from twin.solvers.highs import SolveOptions, compile_model, new_highs, run_highs
 BZ_TOLERANCE = 1e-7
 #: Nested pits that seed BZ's partitions.
 SEED_PITS = 12
+#: Nested pits whose shells give one TopoSort order (`pit_shells`).
+SHELL_PITS = 48
+#: Seconds of HiGHS MIP on period windows after TopoSort (`schedule_blocks`).
+IMPROVE_SECONDS = 60.0
 
 
 @dataclass
@@ -64,6 +74,33 @@ def coef_dense(problem: ScheduleProblem) -> np.ndarray:
     return sp.csr_array(problem.coef).toarray().reshape(n, D, R)
 
 
+def _max_lp(A: sp.csc_array, cost: np.ndarray, col_lower: np.ndarray, col_upper: np.ndarray,
+            row_lower: np.ndarray, row_upper: np.ndarray, n_integer: int = 0) -> highspy.HighsLp:
+    """A maximisation for HiGHS in bulk; the first `n_integer` columns are integer."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = col_lower, col_upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
+    if n_integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_integer + \
+            [highspy.HighsVarType.kContinuous] * (A.shape[1] - n_integer)
+    return lp
+
+
+def _limit_scale(problem: ScheduleProblem) -> np.ndarray:
+    """Divisor of each (r, t) resource row (R, T): its finite limit, at least 1, so that
+    rows are of order 1 (HiGHS warns of, and slows on, limits of 1e6-1e8 t)."""
+    lo, hi = np.asarray(problem.limit_lo, float), np.asarray(problem.limit_hi, float)
+    finite = np.fmax(np.where(np.isfinite(hi), np.abs(hi), np.nan),
+                     np.where(np.isfinite(lo), np.abs(lo), np.nan))
+    return np.maximum(1.0, np.nan_to_num(finite, nan=1.0))
+
+
 def _require_upper_limits(problem: ScheduleProblem) -> None:
     """The decomposition and the heuristics need ``0 <= use <= limit``: no lower limits
     above 0 and no negative coefficients."""
@@ -82,7 +119,8 @@ def _require_upper_limits(problem: ScheduleProblem) -> None:
 # --------------------------------------------------------------------------- monolithic
 
 
-def monolithic_lp(problem: ScheduleProblem, prec: Precedence, time_limit: float | None = None) -> LPResult:
+def monolithic_lp(problem: ScheduleProblem, prec: Precedence,
+                  time_limit: float | None = None) -> LPResult:
     """The time-indexed LP relaxation solved by HiGHS as one sparse LP (the reference).
 
     Columns: ``w[b, t]`` at ``b*T + t``, then ``y[b, d, t]`` at ``n*T + (b*D + d)*T + t``.
@@ -105,7 +143,7 @@ def monolithic_lp(problem: ScheduleProblem, prec: Precedence, time_limit: float 
     # linking rows, one per (b, t)
     row0 = m * T
     bt = np.arange(nw)
-    y_cols = nw + ((np.arange(n)[:, None, None] * D + np.arange(D)[None, :, None]) * T + tt).reshape(n, D, T)
+    y_cols = nw + (np.arange(n * D).reshape(n, D, 1) * T + tt)
     link_rows = row0 + np.broadcast_to((np.arange(n)[:, None] * T + tt)[:, None, :], (n, D, T))
     has_prev = (bt % T) > 0
     # resource rows r*T + t
@@ -117,32 +155,24 @@ def monolithic_lp(problem: ScheduleProblem, prec: Precedence, time_limit: float 
     cols = np.concatenate([c_s, c_p, y_cols.ravel(), bt, bt[has_prev] - 1, res_cols])
     data = np.concatenate([np.ones(m * T), -np.ones(m * T), np.ones(n * D * T), -np.ones(nw),
                            np.ones(int(has_prev.sum())), np.repeat(Q.data, T)])
-    A = sp.csc_array((data, (rows, cols)), shape=(row1 + R * T, nw + n * D * T))
-    cost = np.concatenate([np.zeros(nw), (np.asarray(problem.values, float)[:, :, None] * disc).ravel()])
-    lo = np.concatenate([np.full(m * T, -np.inf), np.zeros(nw), np.asarray(problem.limit_lo, float).ravel()])
-    hi = np.concatenate([np.zeros(m * T), np.zeros(nw), np.asarray(problem.limit_hi, float).ravel()])
-
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(A.shape[1])
-    lp.col_upper_ = np.ones(A.shape[1])
-    lp.row_lower_, lp.row_upper_ = lo, hi
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr
-    lp.a_matrix_.index_ = A.indices
-    lp.a_matrix_.value_ = A.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
+    scale = np.concatenate([np.ones(row1), _limit_scale(problem).ravel()])
+    A = sp.csc_array((data / scale[rows], (rows, cols)), shape=(row1 + R * T, nw + n * D * T))
+    values = np.asarray(problem.values, float)
+    cost = np.concatenate([np.zeros(nw), (values[:, :, None] * disc).ravel()])
+    limit_lo = np.asarray(problem.limit_lo, float).ravel()
+    limit_hi = np.asarray(problem.limit_hi, float).ravel()
+    lo = np.concatenate([np.full(m * T, -np.inf), np.zeros(nw), limit_lo])
+    hi = np.concatenate([np.zeros(m * T), np.zeros(nw), limit_hi])
+    lp = _max_lp(A, cost, np.zeros(A.shape[1]), np.ones(A.shape[1]), lo / scale, hi / scale)
     h, result = run_highs(lp, SolveOptions(time_limit_s=time_limit), is_mip=False)
     if not result.has_solution:
-        return LPResult(result.status, float("nan"), float("nan"), np.zeros((n, T)), np.zeros((n, D, T)),
-                        0, time.perf_counter() - t0)
+        return LPResult(result.status, float("nan"), float("nan"), np.zeros((n, T)),
+                        np.zeros((n, D, T)), 0, time.perf_counter() - t0)
     x = np.asarray(h.getSolution().col_value)
     value = float(result.objective)
     return LPResult(result.status, value, value if result.status == "optimal" else float("nan"),
-                    x[:nw].reshape(n, T), x[nw:].reshape(n, D, T), int(h.getInfo().simplex_iteration_count),
-                    time.perf_counter() - t0)
+                    x[:nw].reshape(n, T), x[nw:].reshape(n, D, T),
+                    int(h.getInfo().simplex_iteration_count), time.perf_counter() - t0)
 
 
 # --------------------------------------------------------------------------- BZ
@@ -173,8 +203,8 @@ def _expand(prec: Precedence, blocks: np.ndarray, T: int) -> _Expanded:
     tt = np.arange(T)
     needs = [(tt[:, None] * nA + s).ravel(), (tt[:-1, None] * nA + np.arange(nA)).ravel()]
     needed = [(tt[:, None] * nA + p).ravel(), ((tt[:-1, None] + 1) * nA + np.arange(nA)).ravel()]
-    G = sp.csr_array((np.ones(sum(len(a) for a in needs), np.int8), (np.concatenate(needed), np.concatenate(needs))),
-                     shape=(nA * T, nA * T))
+    needed, needs = np.concatenate(needed), np.concatenate(needs)
+    G = sp.csr_array((np.ones(len(needs), np.int8), (needed, needs)), shape=(nA * T, nA * T))
     return _Expanded(blocks, s, p, G.indptr.astype(np.int64), G.indices.astype(np.int32))
 
 
@@ -236,7 +266,7 @@ class _BZ:
         node_w = np.ascontiguousarray(weight.T.ravel())
         graph = self.expanded(kept)
         # the complement of a closure is a closure of the reversed graph: solving that one
-        # (weights negated) ran 1.5-15x faster with the push-relabel solver on MineLib
+        # (weights negated) ran 1.5-4x faster with twin.ext.maxflow on zuck_small
         outside, _ = max_closure(-node_w, graph.succ_indptr, graph.succ_indices)
         x = 1 - np.asarray(outside, dtype=np.int64)
         closure = float(node_w @ x)
@@ -350,8 +380,10 @@ def bz_lp(problem: ScheduleProblem, prec: Precedence, time_limit: float | None =
     and the y-partition (by ``y[b, d, t] = 1`` at the best destination of the period
     where b enters the closure), so the destination split is left to the master, whose
     y-classes carry their own columns. Starts from one w-class per period and one
-    y-class per (period, destination); stops when bound and master value meet to `tol`
-    (relative) or the time limit (s) has passed -- the bound stays valid.
+    y-class per (period, destination), split by `SEED_PITS` nested pits; stops when
+    bound (the least Lagrangian value met) and master value meet to `tol` (relative),
+    when a closure is already representable, or once the time limit (s) has passed --
+    the bound stays valid and the LP solution returned is the master's, feasible.
     """
     bz = _BZ(problem, prec)
     if len(bz.graph.blocks) == 0:  # no block is worth mining: the LP optimum is 0
@@ -417,9 +449,11 @@ class _Greedy:
         self.split = np.zeros((self.n, self.D))
 
     def preds(self, b: int) -> np.ndarray:
+        """Predecessors of b."""
         return self.pred_ix[self.pred_ip[b]:self.pred_ip[b + 1]]
 
     def succs(self, b: int) -> np.ndarray:
+        """Successors of b."""
         return self.succ_ix[self.succ_ip[b]:self.succ_ip[b + 1]]
 
     def earliest(self, b: int) -> int:
@@ -436,6 +470,7 @@ class _Greedy:
         return int(s.min()) if len(s) else self.T - 1
 
     def fits(self, use: np.ndarray, t: int) -> bool:
+        """Whether `use` (R,) fits in period t's remaining capacity."""
         return bool((use <= self.rem[:, t]).all())
 
     def best_split(self, b: int, t: int) -> np.ndarray | None:
@@ -448,15 +483,14 @@ class _Greedy:
                 best, best_value = np.eye(self.D)[d], V[d]
         for d1 in range(self.D):
             for d2 in range(d1 + 1, self.D):
-                slope = Q[d2] - Q[d1]
+                slope = Q[d2] - Q[d1]  # use is Q[d1] + f * slope for a share f sent to d2
                 room = rem - Q[d1]
-                lo_f, hi_f = 0.0, 1.0
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = room / slope
                 if ((slope == 0) & (room < 0)).any():
                     continue
-                lo_f = max(lo_f, ratio[slope < 0].max(initial=0.0))
-                hi_f = min(hi_f, ratio[slope > 0].min(initial=1.0))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = room / slope
+                lo_f = ratio[slope < 0].max(initial=0.0)
+                hi_f = ratio[slope > 0].min(initial=1.0)
                 if lo_f > hi_f:
                     continue
                 f = hi_f if V[d2] > V[d1] else lo_f
@@ -467,45 +501,63 @@ class _Greedy:
         return best
 
     def place(self, b: int, t: int, f: np.ndarray) -> None:
+        """Mine b in period t with split f (D,)."""
         self.period[b], self.split[b] = t, f
         self.rem[:, t] -= f @ self.Q[b]
 
     def remove(self, b: int) -> None:
+        """Unmine b."""
         self.rem[:, self.period[b]] += self.split[b] @ self.Q[b]
         self.period[b], self.split[b] = -1, 0.0
 
     def schedule(self) -> IntegerSchedule:
+        """A copy of the schedule."""
         return IntegerSchedule(self.period.copy(), self.split.copy())
 
+    def value(self) -> float:
+        """Discounted value of the schedule (currency)."""
+        mined = self.period >= 0
+        return float(self.disc[self.period[mined]] @ (self.split[mined] * self.V[mined]).sum(axis=1))
 
-def _lp_orders(lp: LPResult, T: int) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Block orders for TopoSort: name -> (sort key (n,), candidate mask (n,), release
-    period (n,)).
+
+def pit_shells(problem: ScheduleProblem, prec: Precedence, n_pits: int = SHELL_PITS) -> np.ndarray:
+    """Index of the smallest nested pit holding each block (n,), inf if none: pits of
+    the best undiscounted values at revenue factors k/n_pits, k = 1..n_pits."""
+    best = np.asarray(problem.values, float).max(axis=1)
+    shell = np.full(problem.n_blocks, np.inf)
+    for k, pit in reversed(list(enumerate(nested_pits(best, prec, np.arange(1, n_pits + 1) / n_pits)))):
+        shell[pit.mask] = k
+    return shell
+
+
+def _orders(lp: LPResult, shell: np.ndarray, T: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Block orders for TopoSort: name -> (sort key (n,), candidate mask (n,)).
 
     ``expected``: Chicoisne et al.'s expected mining time ``sum_t t (w[b,t] - w[b,t-1])
-    + T (1 - w[b,T-1])`` over the blocks the LP mines at all, released at period 0 (their
-    TopoSort); ``alpha<a>``: the first period with ``w[b, t] >= a`` (alpha-point, ties by
-    expected time) over the blocks the LP mines at least to a, each released at its
-    alpha-point so that spare capacity does not pull waste forward. Both respect
-    precedence: ``w[b, t] <= w[p, t]`` makes a predecessor's key no larger.
+    + T (1 - w[b,T-1])`` over the blocks the LP mines at all; ``alpha<a>``: the first
+    period with ``w[b, t] >= a`` (alpha-point) over the blocks the LP mines at least to
+    a; ``shells``: the nested-pit `shell` (`pit_shells`; the "best case" order of pit
+    shells, which beats the LP's orders where the LP mines thin slices of a wide pit
+    each period), over the blocks in a pit. Ties go by expected time. All respect
+    precedence: ``w[b, t] <= w[p, t]`` and nested pits make a predecessor's key no larger.
     """
     w = lp.w
     dw = np.diff(w, axis=1, prepend=0.0)
     expected = dw @ np.arange(T) + T * (1.0 - w[:, -1])
-    orders = {"expected": (expected, w[:, -1] > 1e-6, np.zeros(len(w), np.int64))}
+    orders = {"expected": (expected, w[:, -1] > 1e-6)}
     for a in (0.25, 0.5, 0.75):
         reached = w >= a - 1e-9
         first = np.where(reached.any(axis=1), reached.argmax(axis=1), T)
-        orders[f"alpha{a:g}"] = (first + expected / (T + 1), reached[:, -1], first)
+        orders[f"alpha{a:g}"] = (first + expected / (T + 1), reached[:, -1])
+    orders["shells"] = (shell + expected / (T + 1), np.isfinite(shell))
     return orders
 
 
-def toposort(state: _Greedy, key: np.ndarray, candidates: np.ndarray, release: np.ndarray,
-             levels: np.ndarray, preferred: np.ndarray) -> None:
+def toposort(state: _Greedy, key: np.ndarray, candidates: np.ndarray, levels: np.ndarray,
+             preferred: np.ndarray) -> None:
     """TopoSort (Chicoisne et al. 2012, Oper. Res. 60(3) 517-528): take the candidate
     blocks by increasing `key` (ties by topological level, so predecessors first) and
-    mine each in the earliest period its predecessors, its `release` period and the
-    remaining capacity allow.
+    mine each in the earliest period its predecessors and the remaining capacity allow.
 
     With destinations, a block goes to the earliest period where its `preferred` split
     (n, D) (the LP's) fits, or failing that the most valuable fitting split is worth at
@@ -521,7 +573,7 @@ def toposort(state: _Greedy, key: np.ndarray, candidates: np.ndarray, release: n
         if start < 0:
             continue
         fallback = None
-        for t in range(max(start, int(release[b])), state.T):
+        for t in range(start, state.T):
             if state.fits(use[b], t):
                 state.place(b, t, preferred[b])
                 break
@@ -599,34 +651,33 @@ def optimise_destinations(problem: ScheduleProblem, schedule: IntegerSchedule) -
     D, R, T = problem.n_destinations, problem.n_resources, problem.n_periods
     if D == 1 or len(mined) == 0:
         return schedule
-    Q = coef_dense(problem)[mined]  # (k, D, R)
     t = schedule.period[mined]
+    scale = _limit_scale(problem)
+    Q = coef_dense(problem)[mined] / scale.T[t][:, None, :]  # (k, D, R), rows of order 1
     k = len(mined)
     cols = np.arange(k * D).reshape(k, D)
-    one_rows = np.repeat(np.arange(k), D)
     res_rows = k + (np.arange(R)[None, None, :] * T + t[:, None, None])
-    A = sp.csc_array((np.concatenate([np.ones(k * D), Q.ravel()]),
-                      (np.concatenate([one_rows, np.broadcast_to(res_rows, Q.shape).ravel()]),
-                       np.concatenate([cols.ravel(), np.broadcast_to(cols[:, :, None], Q.shape).ravel()]))),
+    rows = np.concatenate([np.repeat(np.arange(k), D), np.broadcast_to(res_rows, Q.shape).ravel()])
+    columns = np.concatenate([cols.ravel(), np.broadcast_to(cols[:, :, None], Q.shape).ravel()])
+    A = sp.csc_array((np.concatenate([np.ones(k * D), Q.ravel()]), (rows, columns)),
                      shape=(k + R * T, k * D))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = (np.asarray(problem.values, float)[mined] * discounts(problem)[t][:, None]).ravel()
-    lp.col_lower_, lp.col_upper_ = np.zeros(k * D), np.ones(k * D)
-    lp.row_lower_ = np.concatenate([np.ones(k), np.asarray(problem.limit_lo, float).ravel()])
-    lp.row_upper_ = np.concatenate([np.ones(k), np.asarray(problem.limit_hi, float).ravel()])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
+    cost = (np.asarray(problem.values, float)[mined] * discounts(problem)[t][:, None]).ravel()
+    lp = _max_lp(A, cost, np.zeros(k * D), np.ones(k * D),
+                 np.concatenate([np.ones(k), (np.asarray(problem.limit_lo, float) / scale).ravel()]),
+                 np.concatenate([np.ones(k), (np.asarray(problem.limit_hi, float) / scale).ravel()]))
     h, result = run_highs(lp, SolveOptions(), is_mip=False)
     if result.status != "optimal":
         return schedule
-    f = np.clip(np.asarray(h.getSolution().col_value).reshape(k, D), 0.0, 1.0)
-    f[f < 1e-12] = 0.0
     split = schedule.split.copy()
-    split[mined] = f / f.sum(axis=1, keepdims=True)
+    split[mined] = _shares(np.asarray(h.getSolution().col_value).reshape(k, D))
     return IntegerSchedule(schedule.period.copy(), split)
+
+
+def _shares(amounts: np.ndarray) -> np.ndarray:
+    """Rows of solver amounts (k, D) as shares summing to 1, dust below 1e-9 dropped."""
+    f = np.clip(amounts, 0.0, None)
+    f[f < 1e-9] = 0.0
+    return f / f.sum(axis=1, keepdims=True)
 
 
 def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_limit: float) -> bool:
@@ -665,7 +716,7 @@ def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_li
         return False
     k = hi[ids] - lo[ids] + 1
     base = np.full(n, -1, np.int64)
-    base[ids] = np.concatenate([[0], np.cumsum(k)[:-1]])
+    base[ids] = np.cumsum(k) - k
     nw = int(k.sum())
     node_b = np.repeat(ids, k)
     node_t = lo[node_b] + np.arange(nw) - base[node_b]
@@ -697,11 +748,12 @@ def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_li
     s, p = succ[both], pred[both]
     ks = k[np.searchsorted(ids, s)]
     arc = np.repeat(np.arange(len(s)), ks)
-    t = lo[s[arc]] + np.arange(int(ks.sum())) - np.repeat(np.concatenate([[0], np.cumsum(ks)[:-1]]), ks)
+    t = lo[s[arc]] + np.arange(int(ks.sum())) - np.repeat(np.cumsum(ks) - ks, ks)
     ws = base[s[arc]] + t - lo[s[arc]]
     early = t < lo[p[arc]]
     col_hi[ws[early]] = 0.0
-    ws, wp = ws[~early], base[p[arc]][~early] + np.minimum(t[~early], hi[p[arc]][~early]) - lo[p[arc]][~early]
+    pa, t = p[arc][~early], t[~early]
+    ws, wp = ws[~early], base[pa] + np.minimum(t, hi[pa]) - lo[pa]
     m = len(ws)
     add(np.tile(np.arange(m), 2), np.concatenate([ws, wp]), np.r_[np.ones(m), -np.ones(m)],
         np.full(m, -np.inf), np.zeros(m))
@@ -716,11 +768,11 @@ def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_li
     fixed = np.flatnonzero(~free & (period >= 0))
     fixed_use = np.zeros((R, T))
     for r in range(R):
-        fixed_use[r] = np.bincount(period[fixed], weights=(state.split[fixed] * state.Q[fixed, :, r]).sum(1),
-                                   minlength=T)
+        use = (state.split[fixed] * state.Q[fixed, :, r]).sum(axis=1)
+        fixed_use[r] = np.bincount(period[fixed], weights=use, minlength=T)
     limit = np.asarray(state.problem.limit_hi, float)
-    scale = np.where(np.isfinite(limit), np.maximum(1.0, np.abs(limit)), 1.0)  # rows of order 1
-    q = state.Q[node_b] / scale.T[node_t][:, None, :]  # (nw, D, R)
+    scale = _limit_scale(state.problem)
+    q = state.Q[node_b] / scale.T[node_t][:, None, :]  # (nw, D, R), rows of order 1
     add(np.broadcast_to(np.arange(R) * T + node_t[:, None, None], q.shape).ravel(),
         np.broadcast_to(ycol[:, :, None], q.shape).ravel(), q.ravel(), np.full(R * T, -np.inf),
         ((limit - fixed_use) / scale).ravel())
@@ -728,17 +780,8 @@ def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_li
                      shape=(n_rows, nw * (D + 1)))
     cost = np.r_[np.zeros(nw), (state.V[node_b] * state.disc[node_t][:, None]).ravel()]
 
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.r_[col_lo, np.zeros(nw * D)]
-    lp.col_upper_ = np.r_[col_hi, np.ones(nw * D)]
-    lp.row_lower_, lp.row_upper_ = np.concatenate(rlo), np.concatenate(rhi)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * nw + [highspy.HighsVarType.kContinuous] * (nw * D)
+    lp = _max_lp(A, cost, np.r_[col_lo, np.zeros(nw * D)], np.r_[col_hi, np.ones(nw * D)],
+                 np.concatenate(rlo), np.concatenate(rhi), n_integer=nw)
     # the incumbent, as a start
     pb = period[node_b]
     x0 = np.r_[((pb >= 0) & (pb <= node_t)).astype(float),
@@ -759,14 +802,13 @@ def _window_mip(state: _Greedy, reference: np.ndarray, t0: int, t1: int, time_li
         return False
     x = np.asarray(h.getSolution().col_value)
     w = np.round(x[:nw]).astype(np.int64)
-    y = np.clip(x[nw:].reshape(nw, D), 0.0, 1.0)
+    y = x[nw:].reshape(nw, D)
     enter = np.flatnonzero(w - np.where(has_prev, np.r_[0, w[:-1]], 0) > 0)
     for b in ids.tolist():
         if period[b] >= 0:
             state.remove(b)
     for i in enter.tolist():
-        f = y[i] / y[i].sum() if D > 1 else np.ones(1)
-        state.place(int(node_b[i]), int(node_t[i]), f)
+        state.place(int(node_b[i]), int(node_t[i]), _shares(y[i:i + 1])[0])
     return True
 
 
@@ -801,24 +843,45 @@ def preferred_split(problem: ScheduleProblem, lp: LPResult) -> np.ndarray:
     return np.where(total > 1e-9, amount / np.maximum(total, 1e-12), best)
 
 
-def schedule_blocks(problem: ScheduleProblem, prec: Precedence, time_limit: float | None = None) -> ScheduleResult:
-    """LP bound by `bz_lp` (within `time_limit` s), then an integer schedule: TopoSort on
-    each order of `_lp_orders`, `local_search`, and for PCPSP `optimise_destinations`;
-    the best schedule the verifier accepts is kept."""
+def alpha_periods(lp: LPResult, alpha: float = 0.5) -> np.ndarray:
+    """First period with ``w[b, t] >= alpha`` for each block (n,), -1 if none."""
+    reached = lp.w >= alpha - 1e-9
+    return np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+
+
+def schedule_blocks(problem: ScheduleProblem, prec: Precedence, time_limit: float | None = None,
+                    improve_seconds: float = IMPROVE_SECONDS,
+                    lp: LPResult | None = None) -> ScheduleResult:
+    """LP bound by `bz_lp` (within `time_limit` s; or `lp`, already solved), then an
+    integer schedule.
+
+    TopoSort on each order of `_orders`, each followed by `local_search`; the best
+    is improved by `_window_mip` on windows of two consecutive periods, from the first
+    to the last mined (`improve_seconds` s shared among them), then `local_search`
+    again and, for PCPSP, `optimise_destinations`. The result is verified.
+    """
     t0 = time.perf_counter()
-    lp = bz_lp(problem, prec, time_limit)
+    lp = lp if lp is not None else bz_lp(problem, prec, time_limit)
     levels = topological_levels(prec)
     preferred = preferred_split(problem, lp)
     best = None
-    for method, (key, candidates, release) in _lp_orders(lp, problem.n_periods).items():
+    for method, (key, candidates) in _orders(lp, pit_shells(problem, prec), problem.n_periods).items():
         state = _Greedy(problem, prec)
-        toposort(state, key, candidates, release, levels, preferred)
+        toposort(state, key, candidates, levels, preferred)
         local_search(state, levels)
-        schedule = optimise_destinations(problem, state.schedule())
-        report = verify(problem, prec, schedule.rows())
-        if report.feasible and (best is None or report.objective > best[2].objective):
-            best = (method, schedule, report)
-    if best is None:
-        raise SolveError("infeasible", f"{problem.name}: no TopoSort schedule passed the verifier")
-    method, schedule, report = best
+        if best is None or state.value() > best[1].value():
+            best = (method, state)
+    method, state = best
+    reference = alpha_periods(lp)
+    T = problem.n_periods
+    last = min(T - 1, max(int(state.period.max()), int(reference.max())))
+    windows = [(t, min(t + 1, T - 1)) for t in range(max(1, last))]
+    for first, second in windows:
+        _window_mip(state, reference, first, second, improve_seconds / len(windows))
+    local_search(state, levels)
+    schedule = optimise_destinations(problem, state.schedule())
+    report = verify(problem, prec, schedule.rows())
+    if not report.feasible:
+        raise SolveError("infeasible", f"{problem.name}: the schedule failed verification: "
+                         + "; ".join(report.violations[:3]))
     return ScheduleResult(lp, schedule, report, method, time.perf_counter() - t0)

@@ -30,7 +30,8 @@ class VerifyReport:
     objective: float = 0.0
 
 
-def verify(problem: ScheduleProblem, prec: Precedence, schedule_rows: pd.DataFrame | np.ndarray) -> VerifyReport:
+def verify(problem: ScheduleProblem, prec: Precedence,
+           schedule_rows: pd.DataFrame | np.ndarray) -> VerifyReport:
     """Check `schedule_rows` (a table with `COLUMNS`, or an array of such rows).
 
     Checks: ids in range; fractions in [0, 1]; each block mined in one period, wholly
