@@ -32,6 +32,19 @@ def solve_data(data: dict, **options) -> "twin.Schedule":
     return twin.solve(inst, twin.SolveOptions(**options))
 
 
+def minelib_folder() -> Path:
+    """The MineLib folder (TWIN_MINELIB_DIR); a test needing it fails under CI when it is
+    missing (DESIGN.md), and skips otherwise."""
+    from twin.mine.minelib import minelib_dir
+
+    folder = minelib_dir()
+    if not (folder / "newman1.upit").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"MineLib files not found in {folder} (set TWIN_MINELIB_DIR)")
+        pytest.skip(f"MineLib files not found in {folder}")
+    return folder
+
+
 @lru_cache(maxsize=None)
 def solved(name: str) -> "twin.Schedule":
     return twin.solve(INSTANCES / name)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import twin.mine.cli_schedule  # noqa: F401  (registers `schedule` on mine_app)
-from tests.test_minelib_parse import minelib_folder
+from tests.conftest import minelib_folder
 from twin.mine.cli import mine_app
 from twin.mine.minelib import Precedence, ScheduleProblem, load_instance
 from twin.mine.schedule import bz_lp, monolithic_lp, schedule_blocks
@@ -99,16 +99,22 @@ def instances(draw, destinations):
                 kind="CPIT" if D == 1 else "PCPSP")
 
 
-@settings(max_examples=30, deadline=None)
-@given(instances(destinations=1))
-def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimum(inst):
-    problem, prec = inst
+def _bz_equals_monolithic_and_schedule_verifies(problem, prec):
+    """BZ's LP value equals the monolithic LP, its bound is valid, the schedule verifies."""
     mono = monolithic_lp(problem, prec)
     lp = bz_lp(problem, prec)
     assert lp.objective == pytest.approx(mono.objective, rel=1e-7, abs=1e-9)
     assert lp.bound >= mono.objective - 1e-7 * max(1.0, abs(mono.objective))
     result = schedule_blocks(problem, prec)
     assert result.report.feasible
+    return lp, result
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances(destinations=1))
+def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimum(inst):
+    problem, prec = inst
+    lp, result = _bz_equals_monolithic_and_schedule_verifies(problem, prec)
     optimum = brute_force_cpit(problem, prec)
     assert result.objective <= optimum + 1e-9
     assert optimum <= lp.bound + 1e-7 * max(1.0, abs(lp.bound))
@@ -117,13 +123,7 @@ def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimu
 @settings(max_examples=30, deadline=None)
 @given(instances(destinations=2))
 def test_random_tiny_pcpsp_bz_equals_monolithic_and_the_schedule_verifies(inst):
-    problem, prec = inst
-    mono = monolithic_lp(problem, prec)
-    lp = bz_lp(problem, prec)
-    assert lp.objective == pytest.approx(mono.objective, rel=1e-7, abs=1e-9)
-    assert lp.bound >= mono.objective - 1e-7 * max(1.0, abs(mono.objective))
-    result = schedule_blocks(problem, prec)
-    assert result.report.feasible
+    lp, result = _bz_equals_monolithic_and_schedule_verifies(*inst)
     assert result.objective <= lp.bound + 1e-7 * max(1.0, abs(lp.bound))
 
 

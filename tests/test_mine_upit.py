@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 from typer.testing import CliRunner
 
-from test_minelib_parse import minelib_folder
+from tests.conftest import minelib_folder
 from twin.mine.cli import mine_app
 from twin.mine.minelib import Precedence, UpitProblem, load_instance
 from twin.mine.pit import is_closed, nested_pits, scaled_values, ultimate_pit

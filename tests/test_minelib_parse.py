@@ -2,7 +2,6 @@
 back exactly; malformed files name their file and line; the shipped files' facts."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twin.errors import InstanceError
-from twin.mine.minelib import (load_instance, minelib_dir, read_blocks, read_prec,
-                               read_schedule, read_upit)
-
-
-def minelib_folder() -> Path:
-    """The MineLib folder; a test needing it fails under CI when it is missing, else skips."""
-    folder = minelib_dir()
-    if not (folder / "newman1.upit").exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"MineLib files not found in {folder} (set TWIN_MINELIB_DIR)")
-        pytest.skip(f"MineLib files not found in {folder}")
-    return folder
+from twin.mine.minelib import load_instance, read_blocks, read_prec, read_schedule, read_upit
+from tests.conftest import minelib_folder
 
 
 # ------------------------------------------------------------------ writing MineLib
