@@ -19,7 +19,6 @@ import numpy as np
 
 from twin.flowsheet import Flowsheet, port_materials
 from twin.instance import Instance, Unit
-from twin.units import UNIT_KINDS
 from twin.units.base import Composition
 from twin.units.magnesium import DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE
 from twin.units.titanium import RUTILE

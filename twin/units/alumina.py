@@ -6,10 +6,10 @@ per t alumina; the balance itself is the kernel ``twin.ext.aluminium.bayer_balan
 """
 from __future__ import annotations
 
-from typing import Annotated, Mapping
+from typing import Mapping
 
 import numpy as np
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from twin.constants import AL2O3, NAOH, SIO2, mass_fraction
 from twin.ext.aluminium import DSP_AL2O3_T_PER_T_SIO2, bayer_balance

@@ -1,17 +1,15 @@
-"""Open-pit mine: delivers ore (after ore loss and dilution) and waste rock.
-"""
+"""Open-pit mine: delivers ore (after ore loss and dilution) and waste rock."""
 from __future__ import annotations
 
-from typing import Annotated, Mapping
+from typing import Mapping
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.constants import KGCE_MJ
 from twin.ext.mining import haul_fuel_kgce_per_t, mine_delivery
 from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Composition,
-                             ElementFractions, Fraction, Mode, UnitModel, UnitParams,
-                             feed_grades, register)
+                             ElementFractions, Mode, UnitModel, UnitParams, register)
 
 
 
