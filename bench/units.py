@@ -43,14 +43,37 @@ import importlib
 import inspect
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from scipy.constants import g as STANDARD_GRAVITY
 
-from twin.constants import FARADAY_C_PER_MOL, KGCE_MJ, MOLAR_MASS, molar_mass
+from twin.constants import (
+    CL2_T_PER_T_TI,
+    CO2_T_PER_T_C,
+    DSP_AL2O3_T_PER_T_SIO2,
+    DSP_NAOH_T_PER_T_SIO2,
+    FARADAY_C_PER_MOL,
+    FE2O3,
+    FEO,
+    KGCE_MJ,
+    MG_T_PER_T_TI,
+    MOLAR_MASS,
+    NA2O_T_PER_T_NAOH,
+    O2,
+    O_T_PER_T_TI,
+    PBSO4,
+    SI_T_PER_T_MG,
+    SIO2,
+    SO2,
+    SO3,
+    ZNO,
+    molar_mass,
+    per_element,
+)
 
 EXT_DIR = Path(__file__).resolve().parents[1] / "ext"
 SEED = 20240531
@@ -171,7 +194,7 @@ SPECS: dict[tuple[str, str], Callable[[np.random.Generator, int], Args]] = {
     ("mining", "bond_kwh_per_t"): _bond,
     ("mining", "two_product"): _two_product,
     ("copper", "cu_smelt"): _cu_smelt,
-    ("copper", "faraday_kwh_per_t"): _faraday,
+    ("electrolysis", "faraday_kwh_per_t"): _faraday,
     ("aluminium", "bayer_balance"): _bayer,
     ("aluminium", "potline_point"): _potline,
     ("light_metals", "pidgeon_balance"): _pidgeon,
@@ -192,32 +215,19 @@ SPECS: dict[tuple[str, str], Callable[[np.random.Generator, int], Args]] = {
 # (say a kernel changed its signature) falls back to calling the reference per point.
 # ---------------------------------------------------------------------------------------
 
-def _per(formula: dict[str, int], element: str) -> float:
-    return molar_mass(formula) / (formula[element] * M[element])
-
-
 _J_PER_T_M = STANDARD_GRAVITY * 1e3
-_SO2_PER_S = _per({"S": 1, "O": 2}, "S")
-_SO3_PER_S = _per({"S": 1, "O": 3}, "S")
-_O2_PER_S = molar_mass({"O": 2}) / M["S"]
-_SIO2_PER_SI = _per({"Si": 1, "O": 2}, "Si")
-_FEO_PER_FE = _per({"Fe": 1, "O": 1}, "Fe")
-_O_PER_FE = (molar_mass({"Fe": 1, "O": 1}) - M["Fe"]) / M["Fe"]
-_FE2O3_PER_FE = _per({"Fe": 2, "O": 3}, "Fe")
-_ZNO_PER_ZN = _per({"Zn": 1, "O": 1}, "Zn")
-_PBSO4_PER_PB = _per({"Pb": 1, "S": 1, "O": 4}, "Pb")
+_SO2_PER_S = per_element(SO2, "S")
+_SO3_PER_S = per_element(SO3, "S")
+_O2_PER_S = molar_mass(O2) / M["S"]
+_SIO2_PER_SI = per_element(SIO2, "Si")
+_FEO_PER_FE = per_element(FEO, "Fe")
+_O_PER_FE = (molar_mass(FEO) - M["Fe"]) / M["Fe"]
+_FE2O3_PER_FE = per_element(FE2O3, "Fe")
+_ZNO_PER_ZN = per_element(ZNO, "Zn")
+_PBSO4_PER_PB = per_element(PBSO4, "Pb")
 _S_PER_PB = M["S"] / M["Pb"]
-_SIO2 = molar_mass({"Si": 1, "O": 2})
-_DSP_AL2O3 = 3 * molar_mass({"Al": 2, "O": 3}) / (6 * _SIO2)
-_DSP_NAOH = 8 * molar_mass({"Na": 1, "O": 1, "H": 1}) / (6 * _SIO2)
-_NA2O_PER_NAOH = molar_mass({"Na": 2, "O": 1}) / (2 * molar_mass({"Na": 1, "O": 1, "H": 1}))
 _AL_KWH = 3 * FARADAY_C_PER_MOL
 _AL_DEN = 3.6 * M["Al"]
-_SI_PER_MG = M["Si"] / (2 * M["Mg"])
-_CO2_PER_C = (M["C"] + 2 * M["O"]) / M["C"]
-_MG_LOOP = 2 * M["Mg"] / M["Ti"]
-_CL_LOOP = 4 * M["Cl"] / M["Ti"]
-_O_PER_TI = 2 * M["O"] / M["Ti"]
 
 
 def py_mine_delivery(ore, g, loss, dil, gw):
@@ -260,12 +270,12 @@ def py_faraday_kwh_per_t(u, ce, n_electrons, molar_mass_g_per_mol):
 
 
 def py_bayer_balance(a, s, x, lo, mech):
-    recovered = (a - _DSP_AL2O3 * s) * x
+    recovered = (a - DSP_AL2O3_T_PER_T_SIO2 * s) * x
     if recovered <= 0.0:
         raise ValueError("bayer_balance: a point recovers no alumina")
     bauxite = 1.0 / recovered
-    caustic = _DSP_NAOH * s * bauxite + 1e-3 * mech
-    red_mud = bauxite * (1.0 - lo) - 1.0 + _NA2O_PER_NAOH * caustic
+    caustic = DSP_NAOH_T_PER_T_SIO2 * s * bauxite + 1e-3 * mech
+    red_mud = bauxite * (1.0 - lo) - 1.0 + NA2O_T_PER_T_NAOH * caustic
     if red_mud <= 0.0:
         raise ValueError("bayer_balance: a point leaves no residue")
     return bauxite, caustic, red_mud
@@ -283,8 +293,8 @@ def py_potline_point(i, nominal_voltage, back_emf, ce_nominal, ce_curvature, rec
 
 def py_pidgeon_balance(mg, c, si, y, excess):
     dolomite = 1.0 / (mg * y)
-    fesi = _SI_PER_MG * (1.0 + excess) / si
-    co2 = _CO2_PER_C * c * dolomite
+    fesi = SI_T_PER_T_MG * (1.0 + excess) / si
+    co2 = CO2_T_PER_T_C * c * dolomite
     slag = dolomite - co2 + fesi - 1.0
     if slag <= 0.0:
         raise ValueError("pidgeon_balance: point leaves no slag")
@@ -303,12 +313,12 @@ def py_mg_electrolysis_balance(mg, cl, r):
 def py_kroll_balance(ti, c, mk_mg, mk_cl, rec, carbon, mg_l, cl_l):
     feed = 1.0 / (ti * rec)
     coke = carbon / c
-    makeup_mg = _MG_LOOP * mg_l / mk_mg
-    makeup_cl2 = _CL_LOOP * cl_l / mk_cl
-    residue = feed + coke + makeup_mg + makeup_cl2 - 1.0 - carbon - _O_PER_TI
+    makeup_mg = MG_T_PER_T_TI * mg_l / mk_mg
+    makeup_cl2 = CL2_T_PER_T_TI * cl_l / mk_cl
+    residue = feed + coke + makeup_mg + makeup_cl2 - 1.0 - carbon - O_T_PER_T_TI
     if residue <= 0.0:
         raise ValueError("kroll_balance: point leaves no residue")
-    return (feed, coke, makeup_mg, makeup_cl2, _CO2_PER_C * carbon, _MG_LOOP * (1.0 - mg_l),
+    return (feed, coke, makeup_mg, makeup_cl2, CO2_T_PER_T_C * carbon, MG_T_PER_T_TI * (1.0 - mg_l),
             residue)
 
 
@@ -423,7 +433,7 @@ def mismatch(got: Any, want: Any, what: str, notes: list[str]) -> str | None:
     got, want = as_tuple(got), as_tuple(want)
     if len(got) != len(want):
         return f"{what}: {len(got)} outputs against {len(want)}"
-    for k, (g, w) in enumerate(zip(got, want)):
+    for k, (g, w) in enumerate(zip(got, want, strict=True)):
         g, w = np.asarray(g, dtype=np.float64), np.asarray(w, dtype=np.float64)
         if g.shape != w.shape:
             return f"{what}, output {k}: shapes {g.shape} and {w.shape}"
@@ -437,7 +447,8 @@ def mismatch(got: Any, want: Any, what: str, notes: list[str]) -> str | None:
         detail = (f"point {worst}: {g.flat[worst]!r} against {w.flat[worst]!r}, "
                   f"relative {diff.flat[worst] / max(abs(w.flat[worst]), 1e-300):.2e}")
         if hard.any():
-            return f"{what}, output {k}: {int(hard.sum())} points differ beyond rtol 1e-12; {detail}"
+            return (f"{what}, output {k}: {int(hard.sum())} points differ beyond rtol 1e-12; "
+                    f"{detail}")
         notes.append(f"{what}, output {k}: {int(off.sum())} of {w.size:,d} points agree only "
                      f"to 1e-12 of the output's largest value {scale:.3g} (cancellation), "
                      f"worst {detail}")
@@ -480,7 +491,7 @@ def keep_freed_memory() -> bool:
 def per_point_rows(args: Args, p: int) -> list[tuple[float, ...]]:
     """The first p points as tuples of Python floats, scalar parameters appended."""
     columns = [a[:p].tolist() if isinstance(a, np.ndarray) else [a] * p for a in args]
-    return list(zip(*columns))
+    return list(zip(*columns, strict=True))
 
 
 def stack_points(outs: list[Any]) -> tuple[np.ndarray, ...]:
@@ -552,20 +563,20 @@ def prepare(module: str, fn: str, kernel: Callable, ref: Callable, n: int, p: in
 def time_cases(cases: list[Case], repeat: int) -> bool:
     """Fill in the times; False when the warm-memory times could not be taken."""
     for c in cases:  # cold first, while malloc still has its default behaviour
-        c.cython_s = best_of(repeat, lambda: c.cython(*c.args), keep=True)
-        c.numpy_s = best_of(repeat, lambda: c.ref(*c.args), keep=True)
+        c.cython_s = best_of(repeat, lambda c=c: c.cython(*c.args), keep=True)
+        c.numpy_s = best_of(repeat, lambda c=c: c.ref(*c.args), keep=True)
     warm = keep_freed_memory()
     if warm:
         for c in cases:
             c.cython(*c.args)  # warm-up: leaves the output blocks free for reuse
-            c.cython_warm_s = best_of(repeat, lambda: c.cython(*c.args))
+            c.cython_warm_s = best_of(repeat, lambda c=c: c.cython(*c.args))
             c.ref(*c.args)
-            c.numpy_warm_s = best_of(repeat, lambda: c.ref(*c.args))
+            c.numpy_warm_s = best_of(repeat, lambda c=c: c.ref(*c.args))
     for c in cases:
         scale = c.n / len(c.rows)
-        c.python_s = best_of(repeat, lambda: [c.pure(*r) for r in c.rows]) * scale
+        c.python_s = best_of(repeat, lambda c=c: [c.pure(*r) for r in c.rows]) * scale
         c.ref_point_s = (c.python_s if c.python_kind == "ref"
-                         else best_of(repeat, lambda: [c.ref(*r) for r in c.rows]) * scale)
+                         else best_of(repeat, lambda c=c: [c.ref(*r) for r in c.rows]) * scale)
     return warm
 
 

@@ -2,52 +2,29 @@
 
 Each kernel takes 1-D float64 arrays (one entry per operating point) and returns NumPy
 arrays. ``twin.ext.aluminium_ref`` holds NumPy references of the same kernels; the tests
-check one against the other.
+check one against the other. Faraday's law comes from ``electrolysis.pxd``.
 """
 cimport cython
+
+from electrolysis cimport dc_kwh_per_t, kwh_per_t_per_volt
+from kernel_types cimport BLOCK, in_ptr, out_ptr
+
 import numpy as np
 
-from twin.constants import AL2O3, FARADAY_C_PER_MOL, MOLAR_MASS, NA2O, NAOH, SIO2, molar_mass
-
-#: Desilication product hydroxysodalite Na8[Al6Si6O24](OH)2 locks 3 Al2O3 and 8 NaOH per
-#: 6 SiO2 (Smith 2009, Hydrometallurgy 98:162-176): t per t reactive SiO2 (0.849, 0.888).
-DSP_AL2O3_T_PER_T_SIO2 = 3 * molar_mass(AL2O3) / (6 * molar_mass(SIO2))
-DSP_NAOH_T_PER_T_SIO2 = 8 * molar_mass(NAOH) / (6 * molar_mass(SIO2))
-#: Consumed soda counted in the residue as Na2O: 2 NaOH -> Na2O (+ H2O), t Na2O per t NaOH.
-NA2O_T_PER_T_NAOH = molar_mass(NA2O) / (2 * molar_mass(NAOH))
+from twin.constants import (DSP_AL2O3_T_PER_T_SIO2, DSP_NAOH_T_PER_T_SIO2, MOLAR_MASS,
+                            NA2O_T_PER_T_NAOH)
 
 cdef double _DSP_AL2O3 = DSP_AL2O3_T_PER_T_SIO2
 cdef double _DSP_NAOH = DSP_NAOH_T_PER_T_SIO2
 cdef double _NA2O_PER_NAOH = NA2O_T_PER_T_NAOH
-cdef double _F = FARADAY_C_PER_MOL
-cdef double _M_AL = MOLAR_MASS["Al"]
-cdef double _N_AL = 3.0  # electrons per Al: Al(3+) + 3 e- -> Al
-
-
-#: Points per block: each loop below runs over a block, then the (rarely failing) validity
-#: check runs over the same block while it is still in L1 cache; a check inside the
-#: arithmetic loop would keep the C compiler from vectorising it.
-cdef enum:
-    _BLOCK = 512  # the step of the `range(0, n, 512)` loops below (Cython wants a literal)
-
-cdef extern from *:
-    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
-    # input, and saying so lets the C compiler vectorise the loops without overlap checks
-    # (inputs may overlap each other: they are only read).
-    ctypedef double* _out_ptr "double *__restrict__"
-    ctypedef const double* _in_ptr "const double *__restrict__"
-
-
-@cython.cdivision(True)  # else a zero-CE check (and its unraisable error) in every call
-cdef inline double _faraday_kwh_per_t(double voltage_v, double current_efficiency) noexcept nogil:
-    """DC energy of aluminium electrowinning, kWh/t Al: n F U / (3.6 M CE) (Faraday's law)."""
-    return _N_AL * _F * voltage_v / (3.6 * _M_AL * current_efficiency)
+#: Al(3+) + 3 e- -> Al: DC kWh/t Al per volt at CE 1 (2980).
+cdef double _AL_KWH_PER_T_PER_V = kwh_per_t_per_volt(3.0, MOLAR_MASS["Al"])
 
 
 @cython.cdivision(True)
-cdef inline void _bayer_points(_in_ptr available_alumina, _in_ptr reactive_silica,
-                               _in_ptr extraction, _in_ptr loi, _in_ptr mech_soda_kg_per_t,
-                               _out_ptr bx, _out_ptr na, _out_ptr rm, _out_ptr recovered,
+cdef inline void _bayer_points(in_ptr available_alumina, in_ptr reactive_silica,
+                               in_ptr extraction, in_ptr loi, in_ptr mech_soda_kg_per_t,
+                               out_ptr bx, out_ptr na, out_ptr rm, out_ptr recovered,
                                Py_ssize_t m) noexcept nogil:
     """bayer_balance on m points; `recovered` (t alumina per t bauxite) for the check."""
     cdef Py_ssize_t k
@@ -63,10 +40,10 @@ cdef inline void _bayer_points(_in_ptr available_alumina, _in_ptr reactive_silic
 
 
 @cython.cdivision(True)
-cdef inline void _potline_points(_in_ptr amperage_fraction, double nominal_voltage,
+cdef inline void _potline_points(in_ptr amperage_fraction, double nominal_voltage,
                                  double back_emf, double ce_nominal, double ce_curvature,
-                                 double rectifier_efficiency, _out_ptr u, _out_ptr ce,
-                                 _out_ptr e, Py_ssize_t m) noexcept nogil:
+                                 double rectifier_efficiency, out_ptr u, out_ptr ce,
+                                 out_ptr e, Py_ssize_t m) noexcept nogil:
     """potline_point on m points."""
     cdef Py_ssize_t k
     cdef double i, volts, eff
@@ -76,7 +53,7 @@ cdef inline void _potline_points(_in_ptr amperage_fraction, double nominal_volta
         eff = ce_nominal - ce_curvature * (i - 1.0) * (i - 1.0)
         u[k] = volts
         ce[k] = eff
-        e[k] = _faraday_kwh_per_t(volts, eff) / rectifier_efficiency
+        e[k] = dc_kwh_per_t(volts, eff, _AL_KWH_PER_T_PER_V) / rectifier_efficiency
 
 
 @cython.boundscheck(False)
@@ -103,11 +80,11 @@ def bayer_balance(const double[::1] available_alumina, const double[::1] reactiv
     caustic_t = np.empty(n)
     red_mud_t = np.empty(n)
     cdef double[::1] bx = bauxite_t, na = caustic_t, rm = red_mud_t
-    cdef double recovered[_BLOCK]
+    cdef double recovered[BLOCK]
     cdef Py_ssize_t start, m
     with nogil:
-        for start in range(0, n, 512):  # _BLOCK
-            m = min(<Py_ssize_t>_BLOCK, n - start)
+        for start in range(0, n, 512):  # BLOCK
+            m = min(<Py_ssize_t>BLOCK, n - start)
             _bayer_points(&available_alumina[start], &reactive_silica[start],
                           &extraction[start], &loi[start], &mech_soda_kg_per_t[start],
                           &bx[start], &na[start], &rm[start], recovered, m)
@@ -141,8 +118,8 @@ def potline_point(const double[::1] amperage_fraction, double nominal_voltage, d
     cdef double[::1] u = voltage_v, ce = current_efficiency, e = ac_kwh_per_t
     cdef Py_ssize_t start, m
     with nogil:
-        for start in range(0, n, 512):  # _BLOCK
-            m = min(<Py_ssize_t>_BLOCK, n - start)
+        for start in range(0, n, 512):  # BLOCK
+            m = min(<Py_ssize_t>BLOCK, n - start)
             _potline_points(&amperage_fraction[start], nominal_voltage, back_emf, ce_nominal,
                             ce_curvature, rectifier_efficiency, &u[start], &ce[start],
                             &e[start], m)

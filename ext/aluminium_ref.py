@@ -1,14 +1,21 @@
 """NumPy references of the kernels in ``aluminium.pyx`` (same names, signatures, outputs).
 
-They restate the formulas independently from :mod:`twin.constants` so that the tests
-compare two implementations; see ``aluminium.pyx`` for the sources of the coefficients.
+They restate the formulas independently, with the stoichiometry of :mod:`twin.constants`
+and Faraday's law of :mod:`twin.ext.electrolysis_ref`, so that the tests compare two
+implementations; see ``aluminium.pyx`` for the sources of the coefficients.
 """
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from twin.constants import AL2O3, FARADAY_C_PER_MOL, MOLAR_MASS, NA2O, NAOH, SIO2, molar_mass
+from twin.constants import (
+    DSP_AL2O3_T_PER_T_SIO2,
+    DSP_NAOH_T_PER_T_SIO2,
+    MOLAR_MASS,
+    NA2O_T_PER_T_NAOH,
+)
+from twin.ext.electrolysis_ref import faraday_kwh_per_t
 
 Array = NDArray[np.float64]
 
@@ -22,13 +29,12 @@ def bayer_balance(available_alumina: ArrayLike, reactive_silica: ArrayLike,
                                    mech_soda_kg_per_t))
     if not a.shape == s.shape == x.shape == lo.shape == mech.shape:
         raise ValueError("bayer_balance: input arrays differ in length")
-    recovered = (a - 3 * molar_mass(AL2O3) / (6 * molar_mass(SIO2)) * s) * x
+    recovered = (a - DSP_AL2O3_T_PER_T_SIO2 * s) * x
     if np.any(recovered <= 0.0):
         raise ValueError("bayer_balance: a point recovers no alumina")
     bauxite_t = 1.0 / recovered
-    caustic_t = 8 * molar_mass(NAOH) / (6 * molar_mass(SIO2)) * s * bauxite_t + 1e-3 * mech
-    red_mud_t = (bauxite_t * (1.0 - lo) - 1.0
-                 + molar_mass(NA2O) / (2 * molar_mass(NAOH)) * caustic_t)
+    caustic_t = DSP_NAOH_T_PER_T_SIO2 * s * bauxite_t + 1e-3 * mech
+    red_mud_t = bauxite_t * (1.0 - lo) - 1.0 + NA2O_T_PER_T_NAOH * caustic_t
     if np.any(red_mud_t <= 0.0):
         raise ValueError("bayer_balance: a point leaves no residue")
     return bauxite_t, caustic_t, red_mud_t
@@ -45,6 +51,5 @@ def potline_point(amperage_fraction: ArrayLike, nominal_voltage: float, back_emf
     current_efficiency = ce_nominal - ce_curvature * (i - 1.0) * (i - 1.0)
     if np.any(current_efficiency <= 0.0):
         raise ValueError("potline_point: current efficiency <= 0 at some amperage fraction")
-    dc_kwh_per_t = (3 * FARADAY_C_PER_MOL * voltage_v
-                    / (3.6 * MOLAR_MASS["Al"] * current_efficiency))
+    dc_kwh_per_t = faraday_kwh_per_t(voltage_v, current_efficiency, 3, MOLAR_MASS["Al"])
     return voltage_v, current_efficiency, dc_kwh_per_t / rectifier_efficiency

@@ -1,37 +1,31 @@
 # cython: language_level=3
-"""Copper-chain kernels: the lumped smelter balance and Faraday's law for electrolysis.
-One array entry per operating point; float64 throughout.
+"""Copper-chain kernel: the lumped smelter balance (Faraday's law for the refinery is in
+``electrolysis.pyx``). One array entry per operating point; float64 throughout.
 
 The NumPy reference implementation of every function here is ``twin.ext.copper_ref``
 (same names, signatures and outputs); the tests hold the two equal.
 """
 cimport cython
 
+from kernel_types cimport in_ptr, out_ptr
+
 import numpy as np
 
-from twin.constants import FARADAY_C_PER_MOL, FEO, MOLAR_MASS, O2, SIO2, SO2, molar_mass
+from twin.constants import FEO, MOLAR_MASS, O2, SIO2, SO2, molar_mass, per_element
 
-cdef double _F = FARADAY_C_PER_MOL
-cdef double _SO2_PER_S = molar_mass(SO2) / MOLAR_MASS["S"]
+cdef double _SO2_PER_S = per_element(SO2, "S")
 cdef double _O2_PER_S = molar_mass(O2) / MOLAR_MASS["S"]
-cdef double _FEO_PER_FE = molar_mass(FEO) / MOLAR_MASS["Fe"]
+cdef double _FEO_PER_FE = per_element(FEO, "Fe")
 cdef double _O_PER_FE = MOLAR_MASS["O"] / MOLAR_MASS["Fe"]
-cdef double _SIO2_PER_SI = molar_mass(SIO2) / MOLAR_MASS["Si"]
-
-cdef extern from *:
-    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
-    # input, and saying so lets the C compiler vectorise the loops without overlap checks
-    # (inputs may overlap each other: they are only read).
-    ctypedef double* _out_ptr "double *__restrict__"
-    ctypedef const double* _in_ptr "const double *__restrict__"
+cdef double _SIO2_PER_SI = per_element(SIO2, "Si")
 
 
 @cython.cdivision(True)
-cdef inline void _smelt_points(_in_ptr cu, _in_ptr fe, _in_ptr s, _in_ptr si,
+cdef inline void _smelt_points(in_ptr cu, in_ptr fe, in_ptr s, in_ptr si,
                                double matte_grade, double slag_cu_loss, double anode_purity,
                                double flux_sio2_per_fe, double flux_sio2_content,
-                               _out_ptr anode, _out_ptr slag, _out_ptr so2, _out_ptr flux,
-                               _out_ptr o2, _out_ptr matte, Py_ssize_t n) noexcept nogil:
+                               out_ptr anode, out_ptr slag, out_ptr so2, out_ptr flux,
+                               out_ptr o2, out_ptr matte, Py_ssize_t n) noexcept nogil:
     """cu_smelt on n points."""
     cdef Py_ssize_t i
     cdef double cu_slag, sio2_conc, sio2_short, flux_t
@@ -79,24 +73,3 @@ def cu_smelt(const double[::1] cu, const double[::1] fe, const double[::1] s,
                           &slag[0], &so2[0], &flux[0], &o2[0], &matte[0], n)
     return anode_np, slag_np, so2_np, flux_np, o2_np, matte_np
 
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-@cython.cdivision(True)
-def faraday_kwh_per_t(const double[::1] voltage_v, const double[::1] current_efficiency,
-                      double n_electrons, double molar_mass_g_per_mol):
-    """DC energy of electrolysis, kWh per t metal deposited (Faraday's law).
-
-    E = n F U / (3.6 M CE): n electrons per atom, F = 96485.33212 C/mol (CODATA 2018),
-    U cell voltage (V), M molar mass (g/mol), CE current efficiency (fraction).
-    """
-    cdef Py_ssize_t i, n = voltage_v.shape[0]
-    if current_efficiency.shape[0] != n:
-        raise ValueError("faraday_kwh_per_t: input arrays differ in length")
-    out_np = np.empty(n)
-    cdef double[::1] out = out_np
-    cdef double kwh_per_t_per_v = n_electrons * _F / (3.6 * molar_mass_g_per_mol)
-    with nogil:
-        for i in range(n):
-            out[i] = kwh_per_t_per_v * voltage_v[i] / current_efficiency[i]
-    return out_np

@@ -1,14 +1,14 @@
-"""NumPy references of the kernels in ``copper.pyx`` (same names, signatures, outputs).
+"""NumPy reference of the kernel in ``copper.pyx`` (same name, signature, outputs).
 
-The formulas are restated here independently so that the tests compare two
-implementations; ``copper.pyx`` gives their sources.
+The formula is restated here independently so that the tests compare two
+implementations; ``copper.pyx`` gives its sources.
 """
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from twin.constants import FARADAY_C_PER_MOL, FEO, MOLAR_MASS, O2, SIO2, SO2, molar_mass
+from twin.constants import FEO, MOLAR_MASS, O2, SIO2, SO2, molar_mass
 
 Array = NDArray[np.float64]
 
@@ -30,11 +30,3 @@ def cu_smelt(cu: ArrayLike, fe: ArrayLike, s: ArrayLike, si: ArrayLike, matte_gr
           + fe * (molar_mass(FEO) - MOLAR_MASS["Fe"]) / MOLAR_MASS["Fe"])
     return (cu_to_anode / anode_purity, slag, so2, flux, o2, cu_to_anode / matte_grade)
 
-
-def faraday_kwh_per_t(voltage_v: ArrayLike, current_efficiency: ArrayLike, n_electrons: float,
-                      molar_mass_g_per_mol: float) -> Array:
-    """DC energy of electrolysis, kWh/t metal: n F U / (3.6 M CE)."""
-    u, ce = (np.asarray(a, dtype=np.float64) for a in (voltage_v, current_efficiency))
-    if u.shape != ce.shape:
-        raise ValueError("faraday_kwh_per_t: input arrays differ in length")
-    return n_electrons * FARADAY_C_PER_MOL * u / (3.6 * molar_mass_g_per_mol * ce)

@@ -4,38 +4,25 @@ smelting unit shares. One array entry per operating point; float64 throughout.
 
 The NumPy reference implementation of every function here is ``twin.ext.lead_zinc_ref``
 (same names, signatures and outputs); the tests hold the two equal. Compounds are
-counted by their stoichiometric mass (molar masses from twin.constants, IUPAC).
+counted by their stoichiometric mass (twin.constants.per_element, IUPAC molar masses).
 """
 cimport cython
 
+from kernel_types cimport common_length
+
 import numpy as np
 
-from twin.constants import MOLAR_MASS
+from twin.constants import (FE2O3, FEO, MOLAR_MASS, PBSO4, SIO2, SO2, SO3, ZNO,
+                            per_element)
 
-cdef double _M_O = MOLAR_MASS["O"]
-cdef double _M_S = MOLAR_MASS["S"]
-cdef double _M_FE = MOLAR_MASS["Fe"]
-cdef double _M_ZN = MOLAR_MASS["Zn"]
-cdef double _M_PB = MOLAR_MASS["Pb"]
-cdef double _M_SI = MOLAR_MASS["Si"]
-cdef double _SO2_PER_S = (_M_S + 2.0 * _M_O) / _M_S
-cdef double _SO3_PER_S = (_M_S + 3.0 * _M_O) / _M_S
-cdef double _ZNO_PER_ZN = (_M_ZN + _M_O) / _M_ZN
-cdef double _FE2O3_PER_FE = (2.0 * _M_FE + 3.0 * _M_O) / (2.0 * _M_FE)
-cdef double _FEO_PER_FE = (_M_FE + _M_O) / _M_FE
-cdef double _SIO2_PER_SI = (_M_SI + 2.0 * _M_O) / _M_SI
-cdef double _PBSO4_PER_PB = (_M_PB + _M_S + 4.0 * _M_O) / _M_PB
-cdef double _S_PER_PB = _M_S / _M_PB
-
-
-cdef Py_ssize_t _common_length(str kernel, tuple arrays) except -1:
-    """Length shared by all `arrays`; ValueError naming `kernel` when they differ."""
-    cdef Py_ssize_t n = len(arrays[0])
-    for a in arrays[1:]:
-        if len(a) != n:
-            raise ValueError(f"{kernel}: input arrays differ in length "
-                             f"{[len(x) for x in arrays]}")
-    return n
+cdef double _SO2_PER_S = per_element(SO2, "S")
+cdef double _SO3_PER_S = per_element(SO3, "S")
+cdef double _ZNO_PER_ZN = per_element(ZNO, "Zn")
+cdef double _FE2O3_PER_FE = per_element(FE2O3, "Fe")
+cdef double _FEO_PER_FE = per_element(FEO, "Fe")
+cdef double _SIO2_PER_SI = per_element(SIO2, "Si")
+cdef double _PBSO4_PER_PB = per_element(PBSO4, "Pb")
+cdef double _S_PER_PB = MOLAR_MASS["S"] / MOLAR_MASS["Pb"]
 
 
 @cython.boundscheck(False)
@@ -47,7 +34,7 @@ def volatilise(const double[::1] feed_t, const double[::1] volatilised, double a
     cleaning captures `abatement` of that (returned to a dust or residue), the rest is
     emitted: emitted = feed v (1 - a), captured = feed v a, retained = feed (1 - v).
     """
-    cdef Py_ssize_t i, n = _common_length("volatilise", (feed_t, volatilised))
+    cdef Py_ssize_t i, n = common_length("volatilise", (feed_t, volatilised))
     emitted_np, captured_np, retained_np = np.empty(n), np.empty(n), np.empty(n)
     cdef double[::1] emitted = emitted_np, captured = captured_np, retained = retained_np
     cdef double gas
@@ -78,7 +65,7 @@ def pb_smelt(const double[::1] pb_conc, const double[::1] s_conc,
     paste_t, slag_t, so2_t, pb_emitted_t): all S fed leaves as SO2 (64.058/32.06 t/t).
     Raises ValueError for a point whose feed cannot give the Pb asked of it.
     """
-    cdef Py_ssize_t k, bad = -1, n = _common_length(
+    cdef Py_ssize_t k, bad = -1, n = common_length(
         "pb_smelt", (pb_conc, s_conc, slag_base_t, pb_paste, s_paste, paste_share))
     conc_np, paste_np, slag_np, so2_np, emit_np = (np.empty(n) for _ in range(5))
     cdef double[::1] conc = conc_np, paste = paste_np, slag = slag_np
@@ -120,7 +107,7 @@ def zn_roast(const double[::1] zn, const double[::1] fe, const double[::1] s,
     calcine_t counts Zn as ZnO, Fe as Fe2O3 (in zinc ferrite) and the kept S as SO3;
     the S not kept leaves as SO2 (64.058/32.06 t/t).
     """
-    cdef Py_ssize_t k, n = _common_length("zn_roast", (zn, fe, s))
+    cdef Py_ssize_t k, n = common_length("zn_roast", (zn, fe, s))
     calcine_np, so2_np = np.empty(n), np.empty(n)
     cdef double[::1] calcine = calcine_np, so2 = so2_np
     with nogil:
@@ -146,7 +133,7 @@ def zn_leach(const double[::1] zn, const double[::1] fe, const double[::1] pb,
     calcine's S covers it first, acid brings the shortfall (acid_s), and calcine S in
     excess stays in the residue (counted as S).
     """
-    cdef Py_ssize_t k, bad = -1, n = _common_length("zn_leach", (zn, fe, pb, s))
+    cdef Py_ssize_t k, bad = -1, n = common_length("zn_leach", (zn, fe, pb, s))
     calcine_np, residue_np, res_s_np, acid_s_np = (np.empty(n) for _ in range(4))
     cdef double[::1] calcine = calcine_np, residue = residue_np
     cdef double[::1] res_s = res_s_np, acid_s = acid_s_np
@@ -187,7 +174,7 @@ def ni_flash_smelt(const double[::1] metals_to_matte, const double[::1] fe,
     concentrate)+ / flux SiO2; slag = FeO + SiO2 of the concentrate + flux.
     Raises ValueError for a point whose concentrate lacks the Fe or S the matte holds.
     """
-    cdef Py_ssize_t k, bad = -1, n = _common_length("ni_flash_smelt",
+    cdef Py_ssize_t k, bad = -1, n = common_length("ni_flash_smelt",
                                                    (metals_to_matte, fe, s, si))
     matte_np, slag_np, so2_np, flux_np = (np.empty(n) for _ in range(4))
     cdef double[::1] matte = matte_np, slag = slag_np, so2 = so2_np, flux = flux_np

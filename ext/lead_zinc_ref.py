@@ -1,7 +1,7 @@
 """NumPy references of the kernels in ``lead_zinc.pyx`` (same names, signatures, outputs).
 
 The formulas are restated here independently, compounds through
-:func:`twin.constants.molar_mass`, so that the tests compare two implementations;
+:func:`twin.constants.per_element`, so that the tests compare two implementations;
 ``lead_zinc.pyx`` describes them.
 """
 from __future__ import annotations
@@ -9,14 +9,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from twin.constants import MOLAR_MASS, molar_mass
+from twin.constants import FE2O3, FEO, MOLAR_MASS, PBSO4, SIO2, SO2, SO3, ZNO, per_element
 
 Array = NDArray[np.float64]
-
-
-def _per_element(formula: dict[str, int], element: str) -> float:
-    """t of `formula` per t of `element` it holds."""
-    return molar_mass(formula) / (formula[element] * MOLAR_MASS[element])
 
 
 def _same_length(kernel: str, *arrays: ArrayLike) -> tuple[Array, ...]:
@@ -53,7 +48,7 @@ def pb_smelt(pb_conc: ArrayLike, s_conc: ArrayLike, slag_base_t: ArrayLike,
     with np.errstate(divide="ignore", invalid="ignore"):
         conc_t = np.where(share < 1.0, (1.0 - share) * metal_pb / metal_per_t_conc, 0.0)
         paste_t = np.where(share > 0.0, share * metal_pb / metal_per_t_paste, 0.0)
-    so2_per_s = _per_element({"S": 1, "O": 2}, "S")
+    so2_per_s = per_element(SO2, "S")
     return (conc_t, paste_t, conc_t * (base + slag_pb),
             so2_per_s * (conc_t * s_c + paste_t * s_p),
             pb_escape * (conc_t * pb_c + paste_t * pb_p))
@@ -63,10 +58,10 @@ def zn_roast(zn: ArrayLike, fe: ArrayLike, s: ArrayLike,
              s_to_calcine: float) -> tuple[Array, Array]:
     """Per t concentrate: (calcine_t, so2_t)."""
     zn, fe, s = _same_length("zn_roast", zn, fe, s)
-    calcine_t = (zn * _per_element({"Zn": 1, "O": 1}, "Zn")
-                 + fe * _per_element({"Fe": 2, "O": 3}, "Fe")
-                 + s * s_to_calcine * _per_element({"S": 1, "O": 3}, "S"))
-    return calcine_t, s * (1.0 - s_to_calcine) * _per_element({"S": 1, "O": 2}, "S")
+    calcine_t = (zn * per_element(ZNO, "Zn")
+                 + fe * per_element(FE2O3, "Fe")
+                 + s * s_to_calcine * per_element(SO3, "S"))
+    return calcine_t, s * (1.0 - s_to_calcine) * per_element(SO2, "S")
 
 
 def zn_leach(zn: ArrayLike, fe: ArrayLike, pb: ArrayLike, s: ArrayLike, zn_recovery: float,
@@ -77,13 +72,12 @@ def zn_leach(zn: ArrayLike, fe: ArrayLike, pb: ArrayLike, s: ArrayLike, zn_recov
     if np.any(zn * zn_recovery <= 0.0):
         raise ValueError("zn_leach: the calcine yields no Zn to solution")
     calcine_t = 1.0 / (zn * zn_recovery)
-    pbso4 = {"Pb": 1, "S": 1, "O": 4}
     need_s = calcine_t * (fe * iron_residue_s_per_t_fe
                           + pb * MOLAR_MASS["S"] / MOLAR_MASS["Pb"])
     have_s = calcine_t * s
     residue_s = np.maximum(need_s, have_s)
-    residue_t = calcine_t * (fe * iron_residue_t_per_t_fe + pb * _per_element(pbso4, "Pb")
-                             + zn * (1.0 - zn_recovery) * _per_element({"Zn": 1, "O": 1}, "Zn"))
+    residue_t = calcine_t * (fe * iron_residue_t_per_t_fe + pb * per_element(PBSO4, "Pb")
+                             + zn * (1.0 - zn_recovery) * per_element(ZNO, "Zn"))
     return (calcine_t, residue_t + residue_s - need_s, residue_s,
             np.maximum(need_s - have_s, 0.0))
 
@@ -98,7 +92,7 @@ def ni_flash_smelt(metals_to_matte: ArrayLike, fe: ArrayLike, s: ArrayLike, si: 
     gas_s = s - matte_s * matte_t
     if np.any(slag_fe < 0.0) or np.any(gas_s < 0.0):
         raise ValueError("ni_flash_smelt: the concentrate lacks the Fe or S the matte holds")
-    sio2_conc = si * _per_element({"Si": 1, "O": 2}, "Si")
+    sio2_conc = si * per_element(SIO2, "Si")
     flux_t = np.maximum(flux_sio2_per_fe * slag_fe - sio2_conc, 0.0) / flux_sio2_content
-    slag_t = slag_fe * _per_element({"Fe": 1, "O": 1}, "Fe") + sio2_conc + flux_t
-    return matte_t, slag_t, gas_s * _per_element({"S": 1, "O": 2}, "S"), flux_t
+    slag_t = slag_fe * per_element(FEO, "Fe") + sio2_conc + flux_t
+    return matte_t, slag_t, gas_s * per_element(SO2, "S"), flux_t

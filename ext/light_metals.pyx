@@ -3,25 +3,18 @@
 electrolysis balance and the lumped Kroll titanium-sponge balance, per t metal.
 
 Each kernel takes 1-D float64 arrays (one entry per operating point) and returns NumPy
-arrays. Faraday energies come from ``twin.ext.copper.faraday_kwh_per_t``.
-``twin.ext.light_metals_ref`` holds NumPy references of the same kernels; the tests
-hold the two equal.
+arrays; the stoichiometric ratios come from :mod:`twin.constants`. Faraday energies come
+from ``twin.ext.electrolysis``. ``twin.ext.light_metals_ref`` holds NumPy references of
+the same kernels; the tests hold the two equal.
 """
 cimport cython
+
+from kernel_types cimport BLOCK, in_ptr, out_ptr
+
 import numpy as np
 
-from twin.constants import CO2, MOLAR_MASS, molar_mass
-
-#: Pidgeon: 2 (MgO.CaO) + Si -> 2 Mg + Ca2SiO4, t Si per t Mg (28.085 / 48.61 = 0.578).
-SI_T_PER_T_MG = MOLAR_MASS["Si"] / (2 * MOLAR_MASS["Mg"])
-#: CO2 per t carbon burnt or released from carbonate (44.009 / 12.011).
-CO2_T_PER_T_C = molar_mass(CO2) / MOLAR_MASS["C"]
-#: Kroll loop per t Ti (TiCl4 + 2 Mg -> Ti + 2 MgCl2): Mg 1.016, MgCl2 3.978, Cl2 2.962 t.
-MG_T_PER_T_TI = 2 * MOLAR_MASS["Mg"] / MOLAR_MASS["Ti"]
-MGCL2_T_PER_T_TI = 2 * molar_mass({"Mg": 1, "Cl": 2}) / MOLAR_MASS["Ti"]
-CL2_T_PER_T_TI = 4 * MOLAR_MASS["Cl"] / MOLAR_MASS["Ti"]
-#: Oxygen of TiO2 leaving with the chlorinator off-gas, t per t Ti (31.998 / 47.867).
-O_T_PER_T_TI = 2 * MOLAR_MASS["O"] / MOLAR_MASS["Ti"]
+from twin.constants import (CL2_T_PER_T_TI, CO2_T_PER_T_C, MG_T_PER_T_TI, O_T_PER_T_TI,
+                            SI_T_PER_T_MG)
 
 cdef double _SI_PER_MG = SI_T_PER_T_MG
 cdef double _CO2_PER_C = CO2_T_PER_T_C
@@ -29,24 +22,11 @@ cdef double _MG_PER_TI = MG_T_PER_T_TI
 cdef double _CL_PER_TI = CL2_T_PER_T_TI
 cdef double _O_PER_TI = O_T_PER_T_TI
 
-#: Points per block: each loop below runs over a block, then the (rarely failing) validity
-#: check runs over the same block while it is still in L1 cache; a check inside the
-#: arithmetic loop would keep the C compiler from vectorising it.
-cdef enum:
-    _BLOCK = 512  # the step of the `range(0, n, 512)` loops below (Cython wants a literal)
-
-cdef extern from *:
-    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
-    # input, and saying so lets the C compiler vectorise the loops without overlap checks
-    # (inputs may overlap each other: they are only read).
-    ctypedef double* _out_ptr "double *__restrict__"
-    ctypedef const double* _in_ptr "const double *__restrict__"
-
 
 @cython.cdivision(True)
-cdef inline void _pidgeon_points(_in_ptr dolomite_mg, _in_ptr dolomite_c, _in_ptr fesi_si,
-                                 _in_ptr mg_yield, _in_ptr si_excess, _out_ptr dol,
-                                 _out_ptr fesi, _out_ptr co2, _out_ptr slag,
+cdef inline void _pidgeon_points(in_ptr dolomite_mg, in_ptr dolomite_c, in_ptr fesi_si,
+                                 in_ptr mg_yield, in_ptr si_excess, out_ptr dol,
+                                 out_ptr fesi, out_ptr co2, out_ptr slag,
                                  Py_ssize_t m) noexcept nogil:
     """pidgeon_balance on m points."""
     cdef Py_ssize_t k
@@ -62,8 +42,8 @@ cdef inline void _pidgeon_points(_in_ptr dolomite_mg, _in_ptr dolomite_c, _in_pt
 
 
 @cython.cdivision(True)
-cdef inline void _electrolysis_points(_in_ptr mgcl2_mg, _in_ptr mgcl2_cl, _in_ptr mg_recovery,
-                                      _out_ptr feed, _out_ptr cl2, _out_ptr sludge,
+cdef inline void _electrolysis_points(in_ptr mgcl2_mg, in_ptr mgcl2_cl, in_ptr mg_recovery,
+                                      out_ptr feed, out_ptr cl2, out_ptr sludge,
                                       Py_ssize_t m) noexcept nogil:
     """mg_electrolysis_balance on m points."""
     cdef Py_ssize_t k
@@ -77,11 +57,11 @@ cdef inline void _electrolysis_points(_in_ptr mgcl2_mg, _in_ptr mgcl2_cl, _in_pt
 
 
 @cython.cdivision(True)
-cdef inline void _kroll_points(_in_ptr feed_ti, _in_ptr coke_c, _in_ptr makeup_mg,
-                               _in_ptr makeup_cl, _in_ptr ti_recovery,
-                               _in_ptr carbon_t_per_t_ti, _in_ptr mg_loss, _in_ptr cl_loss,
-                               _out_ptr feed, _out_ptr coke, _out_ptr mk_mg, _out_ptr mk_cl,
-                               _out_ptr co2, _out_ptr rec_mg, _out_ptr res,
+cdef inline void _kroll_points(in_ptr feed_ti, in_ptr coke_c, in_ptr makeup_mg,
+                               in_ptr makeup_cl, in_ptr ti_recovery,
+                               in_ptr carbon_t_per_t_ti, in_ptr mg_loss, in_ptr cl_loss,
+                               out_ptr feed, out_ptr coke, out_ptr mk_mg, out_ptr mk_cl,
+                               out_ptr co2, out_ptr rec_mg, out_ptr res,
                                Py_ssize_t m) noexcept nogil:
     """kroll_balance on m points."""
     cdef Py_ssize_t k
@@ -126,8 +106,8 @@ def pidgeon_balance(const double[::1] dolomite_mg, const double[::1] dolomite_c,
     cdef double[::1] dol = dolomite_t, fesi = fesi_t, co2 = co2_t, slag = slag_t
     cdef Py_ssize_t start, m
     with nogil:
-        for start in range(0, n, 512):  # _BLOCK
-            m = min(<Py_ssize_t>_BLOCK, n - start)
+        for start in range(0, n, 512):  # BLOCK
+            m = min(<Py_ssize_t>BLOCK, n - start)
             _pidgeon_points(&dolomite_mg[start], &dolomite_c[start], &fesi_si[start],
                             &mg_yield[start], &si_excess[start], &dol[start], &fesi[start],
                             &co2[start], &slag[start], m)
@@ -163,8 +143,8 @@ def mg_electrolysis_balance(const double[::1] mgcl2_mg, const double[::1] mgcl2_
     cdef double[::1] feed = mgcl2_t, cl2 = chlorine_t, sludge = sludge_t
     cdef Py_ssize_t start, m
     with nogil:
-        for start in range(0, n, 512):  # _BLOCK
-            m = min(<Py_ssize_t>_BLOCK, n - start)
+        for start in range(0, n, 512):  # BLOCK
+            m = min(<Py_ssize_t>BLOCK, n - start)
             _electrolysis_points(&mgcl2_mg[start], &mgcl2_cl[start], &mg_recovery[start],
                                  &feed[start], &cl2[start], &sludge[start], m)
             if bad < 0:
@@ -206,8 +186,8 @@ def kroll_balance(const double[::1] feed_ti, const double[::1] coke_c,
     cdef double[::1] co2 = co2_t, rec_mg = recycled_mg_t, res = residue_t
     cdef Py_ssize_t start, m
     with nogil:
-        for start in range(0, n, 512):  # _BLOCK
-            m = min(<Py_ssize_t>_BLOCK, n - start)
+        for start in range(0, n, 512):  # BLOCK
+            m = min(<Py_ssize_t>BLOCK, n - start)
             _kroll_points(&feed_ti[start], &coke_c[start], &makeup_mg[start],
                           &makeup_cl[start], &ti_recovery[start], &carbon_t_per_t_ti[start],
                           &mg_loss[start], &cl_loss[start], &feed[start], &coke[start],

@@ -1,19 +1,16 @@
 """NumPy references of the kernels in ``light_metals.pyx`` (same names, signatures, outputs).
 
-The formulas are restated here from :mod:`twin.constants` so that the tests compare two
-implementations; ``light_metals.pyx`` gives their sources.
+The formulas are restated here, with the stoichiometric ratios of :mod:`twin.constants`,
+so that the tests compare two implementations; ``light_metals.pyx`` gives their sources.
 """
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from twin.constants import MOLAR_MASS
+from twin.constants import CL2_T_PER_T_TI, CO2_T_PER_T_C, MG_T_PER_T_TI, O_T_PER_T_TI, SI_T_PER_T_MG
 
 Array = NDArray[np.float64]
-
-M = MOLAR_MASS
-CO2_PER_C = (M["C"] + 2 * M["O"]) / M["C"]
 
 
 def _columns(name: str, *arrays: ArrayLike) -> list[Array]:
@@ -38,8 +35,8 @@ def pidgeon_balance(dolomite_mg: ArrayLike, dolomite_c: ArrayLike, fesi_si: Arra
     mg, c, si, y, excess = _columns("pidgeon_balance", dolomite_mg, dolomite_c, fesi_si,
                                     mg_yield, si_excess)
     dolomite_t = 1.0 / (mg * y)
-    fesi_t = M["Si"] / (2 * M["Mg"]) * (1.0 + excess) / si
-    co2_t = CO2_PER_C * c * dolomite_t
+    fesi_t = SI_T_PER_T_MG * (1.0 + excess) / si
+    co2_t = CO2_T_PER_T_C * c * dolomite_t
     slag_t = dolomite_t - co2_t + fesi_t - 1.0
     _first_bad("pidgeon_balance", slag_t, "slag")
     return dolomite_t, fesi_t, co2_t, slag_t
@@ -64,14 +61,11 @@ def kroll_balance(feed_ti: ArrayLike, coke_c: ArrayLike, makeup_mg: ArrayLike,
     ti, c, mk_mg, mk_cl, rec, carbon, mg_l, cl_l = _columns(
         "kroll_balance", feed_ti, coke_c, makeup_mg, makeup_cl, ti_recovery,
         carbon_t_per_t_ti, mg_loss, cl_loss)
-    mg_loop_t = 2 * M["Mg"] / M["Ti"]
-    cl_loop_t = 4 * M["Cl"] / M["Ti"]
     feed_t = 1.0 / (ti * rec)
     coke_t = carbon / c
-    makeup_mg_t = mg_loop_t * mg_l / mk_mg
-    makeup_cl2_t = cl_loop_t * cl_l / mk_cl
-    residue_t = (feed_t + coke_t + makeup_mg_t + makeup_cl2_t - 1.0 - carbon
-                 - 2 * M["O"] / M["Ti"])
+    makeup_mg_t = MG_T_PER_T_TI * mg_l / mk_mg
+    makeup_cl2_t = CL2_T_PER_T_TI * cl_l / mk_cl
+    residue_t = feed_t + coke_t + makeup_mg_t + makeup_cl2_t - 1.0 - carbon - O_T_PER_T_TI
     _first_bad("kroll_balance", residue_t, "residue")
-    return (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, CO2_PER_C * carbon,
-            mg_loop_t * (1.0 - mg_l), residue_t)
+    return (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, CO2_T_PER_T_C * carbon,
+            MG_T_PER_T_TI * (1.0 - mg_l), residue_t)

@@ -9,6 +9,8 @@ The NumPy reference implementation of every function here is ``twin.ext.mining_r
 cimport cython
 from libc.math cimport sqrt
 
+from kernel_types cimport common_length, in_ptr, out_ptr
+
 import numpy as np
 from scipy.constants import g as _STANDARD_GRAVITY
 
@@ -16,31 +18,15 @@ from twin.constants import KGCE_MJ as _KGCE_MJ
 
 cdef double G_M_PER_S2 = _STANDARD_GRAVITY
 cdef double MJ_PER_KGCE = _KGCE_MJ
-
-cdef extern from *:
-    # Restrict-qualified pointers: the outputs are fresh arrays, never overlapping an
-    # input, and saying so lets the C compiler vectorise the loops without overlap checks
-    # (inputs may overlap each other: they are only read). The extra_compile_args line
-    # above (-fno-math-errno) lets it vectorise sqrt too: sqrt of a negative number is NaN
-    # either way, only errno is no longer set.
-    ctypedef double* _out_ptr "double *__restrict__"
-    ctypedef const double* _in_ptr "const double *__restrict__"
-
-
-cdef Py_ssize_t _common_length(tuple arrays) except -1:
-    """Length shared by all `arrays`; ValueError when they differ."""
-    cdef Py_ssize_t n = len(arrays[0])
-    for a in arrays[1:]:
-        if len(a) != n:
-            raise ValueError(f"kernel inputs differ in length: {[len(x) for x in arrays]}")
-    return n
+# The extra_compile_args line above (-fno-math-errno) lets the C compiler vectorise sqrt:
+# sqrt of a negative number is NaN either way, only errno is no longer set.
 
 
 @cython.cdivision(True)
-cdef inline void _delivery_points(_in_ptr insitu_ore_t, _in_ptr insitu_grade,
-                                  _in_ptr loss_rate, _in_ptr dilution_rate,
-                                  _in_ptr diluent_grade, _out_ptr delivered, _out_ptr grade,
-                                  _out_ptr lost, _out_ptr diluent, Py_ssize_t n) noexcept nogil:
+cdef inline void _delivery_points(in_ptr insitu_ore_t, in_ptr insitu_grade,
+                                  in_ptr loss_rate, in_ptr dilution_rate,
+                                  in_ptr diluent_grade, out_ptr delivered, out_ptr grade,
+                                  out_ptr lost, out_ptr diluent, Py_ssize_t n) noexcept nogil:
     """mine_delivery on n points."""
     cdef Py_ssize_t i
     cdef double kept, d, w
@@ -55,8 +41,8 @@ cdef inline void _delivery_points(_in_ptr insitu_ore_t, _in_ptr insitu_grade,
 
 
 @cython.cdivision(True)
-cdef inline void _bond_points(_in_ptr work_index, _in_ptr f80_um, _in_ptr p80_um,
-                              _out_ptr out, Py_ssize_t n) noexcept nogil:
+cdef inline void _bond_points(in_ptr work_index, in_ptr f80_um, in_ptr p80_um,
+                              out_ptr out, Py_ssize_t n) noexcept nogil:
     """bond_kwh_per_t on n points."""
     cdef Py_ssize_t i
     for i in range(n):
@@ -76,8 +62,8 @@ def mine_delivery(const double[::1] insitu_ore_t, const double[::1] insitu_grade
     delivered = insitu (1 - l) / (1 - d); diluent = d delivered;
     grade = ((1 - l) insitu g + diluent g_w) / delivered. Grades are mass fractions.
     """
-    cdef Py_ssize_t i, n = _common_length(
-        (insitu_ore_t, insitu_grade, loss_rate, dilution_rate, diluent_grade))
+    cdef Py_ssize_t i, n = common_length(
+        "mine_delivery", (insitu_ore_t, insitu_grade, loss_rate, dilution_rate, diluent_grade))
     delivered_np, grade_np, lost_np, diluent_np = (np.empty(n) for _ in range(4))
     cdef double[::1] delivered = delivered_np, grade = grade_np
     cdef double[::1] lost = lost_np, diluent = diluent_np
@@ -104,7 +90,8 @@ def haul_fuel_kgce_per_t(const double[::1] lift_m, const double[::1] haul_km,
     g tare (RR L - H) when positive, else nothing (braking energy is lost, idling is
     not counted). Fuel energy = wheel work / drive_efficiency; 1 kgce = 29.3076 MJ.
     """
-    cdef Py_ssize_t i, n = _common_length((lift_m, haul_km, rolling_resistance))
+    cdef Py_ssize_t i, n = common_length("haul_fuel_kgce_per_t",
+                                         (lift_m, haul_km, rolling_resistance))
     out_np = np.empty(n)
     cdef double[::1] out = out_np
     cdef double rolling_m, loaded_m, empty_m
@@ -130,7 +117,7 @@ def bond_kwh_per_t(const double[::1] work_index, const double[::1] f80_um,
 
     Sizes in micrometres; W comes per metric tonne when Wi is (Rowland 1976).
     """
-    cdef Py_ssize_t i, n = _common_length((work_index, f80_um, p80_um))
+    cdef Py_ssize_t i, n = common_length("bond_kwh_per_t", (work_index, f80_um, p80_um))
     out_np = np.empty(n)
     cdef double[::1] out = out_np
     if n:
@@ -148,7 +135,7 @@ def two_product(const double[::1] feed_grade, const double[::1] conc_grade,
 
     yield = (f - t)/(c - t) t concentrate per t feed; recovery = c yield / f.
     """
-    cdef Py_ssize_t i, n = _common_length((feed_grade, conc_grade, tail_grade))
+    cdef Py_ssize_t i, n = common_length("two_product", (feed_grade, conc_grade, tail_grade))
     yield_np, recovery_np = np.empty(n), np.empty(n)
     cdef double[::1] mass_yield = yield_np, recovery = recovery_np
     with nogil:

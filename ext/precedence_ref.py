@@ -18,7 +18,7 @@ def one_bench_predecessors(ijk: np.ndarray, grid_id: np.ndarray, reach_m: np.nda
     for i, j, k in where:
         by_bench.setdefault(k, []).append((i, j, k))
     rows = []
-    for (i, j, k), reach in zip(map(tuple, ijk.tolist()), reach_m.tolist()):
+    for (i, j, k), reach in zip(map(tuple, ijk.tolist()), reach_m.tolist(), strict=True):
         r = reach * (1.0 + REACH_TOLERANCE)
         above = sorted(c for c in by_bench.get(k + 1, [])
                        if math.hypot((c[0] - i) * dx, (c[1] - j) * dy) <= r)

@@ -24,10 +24,10 @@ bayer_point = st.tuples(
 @settings(deadline=None)
 @given(st.lists(bayer_point, min_size=1, max_size=20))
 def test_bayer_balance_matches_reference(points: list[tuple[float, ...]]) -> None:
-    columns = [np.ascontiguousarray(c, dtype=np.float64) for c in zip(*points)]
+    columns = [np.ascontiguousarray(c, dtype=np.float64) for c in zip(*points, strict=True)]
     got = aluminium.bayer_balance(*columns)
     want = aluminium_ref.bayer_balance(*columns)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
@@ -42,7 +42,7 @@ def test_potline_point_matches_reference(fractions: list[float], nominal_voltage
     i = np.array(fractions)
     got = aluminium.potline_point(i, nominal_voltage, back_emf, ce, curvature, rectifier)
     want = aluminium_ref.potline_point(i, nominal_voltage, back_emf, ce, curvature, rectifier)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 

@@ -26,7 +26,7 @@ def column(lo: float, hi: float, n: int) -> st.SearchStrategy[np.ndarray]:
 
 def assert_same(kernel_out: tuple[np.ndarray, ...], ref_out: tuple[np.ndarray, ...]) -> None:
     assert len(kernel_out) == len(ref_out)
-    for k, r in zip(kernel_out, ref_out):
+    for k, r in zip(kernel_out, ref_out, strict=True):
         assert isinstance(k, np.ndarray) and k.dtype == np.float64
         np.testing.assert_allclose(k, r, rtol=1e-12, atol=0.0)
 

@@ -8,18 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from twin import constants
 from twin.ext import light_metals, light_metals_ref
 
 IMPLS = [light_metals, light_metals_ref]
 
 
 def columns(points: list[tuple[float, ...]]) -> list[np.ndarray]:
-    return [np.ascontiguousarray(c, dtype=np.float64) for c in zip(*points)]
+    return [np.ascontiguousarray(c, dtype=np.float64) for c in zip(*points, strict=True)]
 
 
 def assert_same(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...]) -> None:
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
@@ -70,14 +71,15 @@ def test_kroll_balance_matches_reference(points: list[tuple[float, ...]]) -> Non
 
 
 def test_constants_by_hand() -> None:
-    assert light_metals.SI_T_PER_T_MG == pytest.approx(28.085 / (2 * 24.305), rel=1e-12)
-    assert light_metals.CO2_T_PER_T_C == pytest.approx((12.011 + 2 * 15.999) / 12.011,
+    """The stoichiometric ratios both implementations take from twin.constants."""
+    assert constants.SI_T_PER_T_MG == pytest.approx(28.085 / (2 * 24.305), rel=1e-12)
+    assert constants.CO2_T_PER_T_C == pytest.approx((12.011 + 2 * 15.999) / 12.011,
                                                        rel=1e-12)
-    assert light_metals.MG_T_PER_T_TI == pytest.approx(2 * 24.305 / 47.867, rel=1e-12)
-    assert light_metals.MGCL2_T_PER_T_TI == pytest.approx(2 * (24.305 + 2 * 35.45) / 47.867,
+    assert constants.MG_T_PER_T_TI == pytest.approx(2 * 24.305 / 47.867, rel=1e-12)
+    assert constants.MGCL2_T_PER_T_TI == pytest.approx(2 * (24.305 + 2 * 35.45) / 47.867,
                                                           rel=1e-12)
-    assert light_metals.CL2_T_PER_T_TI == pytest.approx(4 * 35.45 / 47.867, rel=1e-12)
-    assert light_metals.O_T_PER_T_TI == pytest.approx(2 * 15.999 / 47.867, rel=1e-12)
+    assert constants.CL2_T_PER_T_TI == pytest.approx(4 * 35.45 / 47.867, rel=1e-12)
+    assert constants.O_T_PER_T_TI == pytest.approx(2 * 15.999 / 47.867, rel=1e-12)
 
 
 @pytest.mark.parametrize("impl", IMPLS)

@@ -6,12 +6,23 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from twin.constants import (AL2O3, FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS,
-                            SIO2, mass_fraction)
+from twin.constants import (
+    AL2O3,
+    FUEL_CO2_T_PER_KGCE,
+    KGCE_PER_KWH_EQUIVALENT,
+    MOLAR_MASS,
+    SIO2,
+    mass_fraction,
+)
 from twin.units.alumina import BayerParams, BayerRefinery
-from twin.units.aluminium import (AluminiumRemelt, Potline, PotlineParams, RemeltParams,
-                                  potline_ac_kwh_per_t)
-from twin.units.base import UNIT_KINDS, Composition, Mode, UnitModel, element_flows
+from twin.units.aluminium import (
+    AluminiumRemelt,
+    Potline,
+    PotlineParams,
+    RemeltParams,
+    potline_ac_kwh_per_t,
+)
+from twin.units.base import UNIT_KINDS, balance_problems
 from twin.units.power import CaptivePlant
 
 FE_IN_FE2O3 = 2 * MOLAR_MASS["Fe"] / (2 * MOLAR_MASS["Fe"] + 3 * MOLAR_MASS["O"])
@@ -28,14 +39,6 @@ def bauxite(al2o3: float, sio2: float, fe2o3: float) -> dict[str, float]:
 
 BAYER_FEEDS = {"bauxite": bauxite(0.52, 0.06, 0.20), "caustic": CAUSTIC}
 POTLINE_FEEDS = {"alumina": ALUMINA, "anode": ANODE}
-
-
-def assert_closes(unit: UnitModel, mode: Mode, feeds: dict[str, Composition],
-                  elements: tuple[str, ...]) -> None:
-    products = unit.products(feeds)
-    for element in elements:
-        into, out = element_flows(mode, feeds, products, element)
-        assert out == pytest.approx(into, rel=1e-9), element
 
 
 def test_kinds_are_registered() -> None:
@@ -88,7 +91,8 @@ def test_bayer_balances_close(a_av: float, s_r: float, extraction: float, loi: f
     feeds = {"bauxite": bauxite(a_av + extra_al2o3, s_r + extra_sio2, fe2o3),
              "caustic": {"Na": CAUSTIC["Na"] * naoh_strength}}  # lye of this NaOH strength
     unit = BayerRefinery("ref1", params, 50.0)
-    assert_closes(unit, unit.operating_point(feeds), feeds, ("Al", "Si", "Na", "Fe"))
+    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
+                                ("Al", "Si", "Na", "Fe"))
     assert sum(unit.products(feeds)["red_mud"].values()) <= 1.0 + 1e-9
 
 
@@ -108,7 +112,8 @@ def test_bayer_rejects_bauxite_that_does_not_fit_its_loss_on_ignition() -> None:
 
 
 def test_bayer_rejects_missing_caustic() -> None:
-    with pytest.raises(ValueError, match="unit 'ref1': no composition given for input port 'caustic'"):
+    with pytest.raises(ValueError,
+                       match="unit 'ref1': no composition given for input port 'caustic'"):
         BayerRefinery("ref1", BayerParams(), 100.0).operating_point(
             {"bauxite": BAYER_FEEDS["bauxite"]})
 
@@ -116,8 +121,8 @@ def test_bayer_rejects_missing_caustic() -> None:
 def test_bayer_rejects_inconsistent_params() -> None:
     with pytest.raises(ValidationError, match="loss_on_ignition must be < 1"):
         BayerParams(available_alumina=0.6, reactive_silica=0.1, loss_on_ignition=0.3)
-    with pytest.raises(ValidationError, match="fuel"):
-        BayerParams(fuel="peat")
+    with pytest.raises(ValidationError, match="fuel_carrier"):
+        BayerParams(fuel_carrier="peat")
 
 
 # --- potline ---------------------------------------------------------------------------
@@ -180,7 +185,7 @@ def test_potline_off_nominal_amperage_costs_efficiency() -> None:
     kwh_per_t = [m.power_kwh for m in modes]
     assert kwh_per_t[3] > kwh_per_t[2] and kwh_per_t[4] > kwh_per_t[3]
     power_kw = [m.power_kwh * m.max_rate_t_per_h for m in modes]
-    assert all(a < b for a, b in zip(power_kw, power_kw[1:]))
+    assert all(a < b for a, b in zip(power_kw, power_kw[1:], strict=False))
 
 
 @settings(deadline=None)
@@ -194,7 +199,7 @@ def test_potline_balances_close(band: float, steps: int, carbon: float,
     modes = unit.modes(feeds)
     assert len(modes) == (2 * steps + 1 if steps and band else 1)
     for mode in modes:
-        assert_closes(unit, mode, feeds, ("Al", "C"))
+        assert not balance_problems(unit, feeds, [mode], ("Al", "C"))
 
 
 def test_potline_rejects_bad_parameters() -> None:
@@ -228,7 +233,7 @@ def test_remelt_balance_closes(metal_yield: float, al: float, split: float) -> N
     feeds = {"scrap": {"Al": al, "Si": (1 - al) * split, "Mg": (1 - al) * (1 - split) / 2}}
     unit = AluminiumRemelt("rm1", RemeltParams(metal_yield=metal_yield), 20.0)
     mode = unit.operating_point(feeds)
-    assert_closes(unit, mode, feeds, ("Al", "Si", "Mg"))
+    assert not balance_problems(unit, feeds, [mode], ("Al", "Si", "Mg"))
     assert mode.inputs_t["scrap"] == pytest.approx(sum(mode.outputs_t.values()), rel=1e-12)
     assert mode.inputs_t["scrap"] == pytest.approx(1 / (metal_yield * al), rel=1e-12)
 

@@ -1,39 +1,42 @@
 """Unit models of the copper chain: mine, concentrator, smelter, acid plant, refinery."""
 from __future__ import annotations
 
-from typing import Mapping
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from twin.constants import (H2SO4, KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, SIO2, SO2,
-                            mass_fraction, molar_mass)
-from twin.units import UNIT_KINDS, UnitModel
-from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Composition,
-                             element_flows)
+from twin.constants import (
+    H2SO4,
+    KGCE_PER_KWH_EQUIVALENT,
+    MOLAR_MASS,
+    SIO2,
+    SO2,
+    mass_fraction,
+    molar_mass,
+)
+from twin.units import UNIT_KINDS
+from twin.units.base import (
+    DELIVERED_ORE_T,
+    DILUENT_T,
+    INSITU_ORE_T,
+    ORE_LOST_T,
+    balance_problems,
+)
 from twin.units.concentrator import Concentrator, ConcentratorParams
-from twin.units.copper import (AcidPlant, AcidPlantParams, CopperElectrorefinery,
-                               CopperSmelter, CopperSmelterParams, ElectrorefineryParams)
+from twin.units.copper import (
+    AcidPlant,
+    AcidPlantParams,
+    CopperElectrorefinery,
+    CopperSmelter,
+    CopperSmelterParams,
+    ElectrorefineryParams,
+)
 from twin.units.mining import OpenPitMine, OpenPitMineParams, SelectivityMode
 
 SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
 SO2_GAS = {"S": mass_fraction("S", SO2)}
 CONCENTRATE = {"Cu": 0.25, "Fe": 0.29, "S": 0.31, "Si": 0.01}
-
-
-def assert_balances_close(unit: UnitModel, feeds: Mapping[str, Composition]) -> None:
-    """Every conserved element and every element fed closes to 1e-9 relative."""
-    mode = unit.operating_point(feeds)
-    products = unit.products(feeds)
-    assert set(products) == set(unit.output_ports)
-    assert set(mode.outputs_t) == set(unit.output_ports)
-    assert set(mode.inputs_t) == set(unit.input_ports)
-    elements = set(unit.conserved_elements).union(*(set(c) for c in feeds.values()))
-    for element in elements:
-        into, out = element_flows(mode, feeds, products, element)
-        assert out == pytest.approx(into, rel=1e-9, abs=1e-15), element
 
 
 def test_kinds_are_registered() -> None:
@@ -132,7 +135,7 @@ def test_concentrator_closes_every_element(cu: float, fe: float, s: float, si: f
     unit = Concentrator("mill", params, capacity_t_per_h=2000.0)
     feeds = {"ore": {"Cu": cu, "Fe": fe, "S": s, "Si": si}}
     try:
-        assert_balances_close(unit, feeds)
+        assert not balance_problems(unit, feeds)
     except ValueError as err:  # draws whose concentrate would exceed 100 %
         assert "sum to" in str(err)
 
@@ -189,7 +192,7 @@ def test_smelter_closes_cu_fe_s_si(params: CopperSmelterParams, cu: float, fe: f
     unit = CopperSmelter("smelter", params, capacity_t_per_h=150.0)
     feeds = {"concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, "Zn": zn},
              "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe}}
-    assert_balances_close(unit, feeds)
+    assert not balance_problems(unit, feeds)
 
 
 def test_smelter_default_numbers() -> None:
@@ -212,7 +215,7 @@ def test_smelter_feed_errors_name_unit_and_quantity() -> None:
     unit = CopperSmelter("fsf-1", CopperSmelterParams(), capacity_t_per_h=150.0)
     with pytest.raises(ValueError, match=r"fsf-1.*'concentrate'.*Fe"):
         unit.operating_point({"concentrate": {"Cu": 0.25, "S": 0.3}, "flux": SILICA_FLUX})
-    with pytest.raises(ValueError, match=r"fsf-1.*flux carries S"):
+    with pytest.raises(ValueError, match=r"fsf-1.*flux carries \['S'\]"):
         unit.operating_point({"concentrate": CONCENTRATE, "flux": {"Si": 0.4, "S": 0.01}})
     # Chalcocite-rich concentrate: too little Fe for a 60 % Cu matte.
     with pytest.raises(ValueError, match=r"fsf-1.*concentrate Fe.*matte_grade"):
@@ -236,7 +239,7 @@ def test_smelter_parameter_errors_name_the_field() -> None:
 def test_acid_plant_closes_sulphur(capture: float, s_fraction: float) -> None:
     unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=capture),
                      capacity_t_per_h=100.0)
-    assert_balances_close(unit, {"offgas": {"S": s_fraction}})
+    assert not balance_problems(unit, {"offgas": {"S": s_fraction}})
 
 
 def test_acid_per_t_so2() -> None:
@@ -269,7 +272,7 @@ def test_refinery_closes_every_element(anode_cu: float, fe: float, s: float,
     params = ElectrorefineryParams(cu_to_slimes_fraction=to_slimes,
                                    slimes_t_per_t_anode=slimes_t)
     unit = CopperElectrorefinery("er", params, capacity_t_per_h=50.0)
-    assert_balances_close(unit, {"anode": {"Cu": anode_cu, "Fe": fe, "S": s}})
+    assert not balance_problems(unit, {"anode": {"Cu": anode_cu, "Fe": fe, "S": s}})
 
 
 def test_refinery_energy_from_faraday() -> None:

@@ -8,15 +8,20 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT, mass_fraction
-from twin.units.base import UNIT_KINDS, Composition, Mode, UnitModel, element_flows
-from twin.units.magnesium import (DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE,
-                                  ElectrolyticMagnesium, ElectrolyticMgParams,
-                                  PidgeonMagnesium, PidgeonParams, electrolytic_mg_kwh_per_t,
-                                  mg_faraday_kwh_per_t, pidgeon_comprehensive_kgce_per_t)
+from twin.units.base import RED_MUD_USED_T, UNIT_KINDS, balance_problems
+from twin.units.electrolysis import faraday_kwh_per_t
+from twin.units.magnesium import (
+    ElectrolyticMagnesium,
+    ElectrolyticMgParams,
+    PidgeonMagnesium,
+    PidgeonParams,
+    electrolytic_mg_kwh_per_t,
+    pidgeon_comprehensive_kgce_per_t,
+)
+from twin.units.materials import DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE, RUTILE
 from twin.units.pfc import pfc_co2e_t, pfc_kg_per_t_al
-from twin.units.base import RED_MUD_USED_T
 from twin.units.red_mud import RedMudParams, RedMudUtilisation
-from twin.units.titanium import RUTILE, KrollParams, KrollTitanium, kroll_kwh_per_t
+from twin.units.titanium import KrollParams, KrollTitanium, kroll_kwh_per_t
 
 F = 96485.33212
 CO2_PER_C = 44.009 / 12.011
@@ -33,17 +38,6 @@ PIDGEON_2020 = {"retort_kgce_per_t": 3250.0 * 0.70,  # regenerative burners: -30
 ELECTROLYTIC_2020 = {"cell_voltage_v": 4.9, "current_efficiency": 0.88}
 KROLL_2020 = {"electrolysis_voltage_v": 4.0,         # multipolar MgCl2 cells
               "distillation_kwh_per_t": 6000.0}      # large combined reduction-distillation
-
-
-def assert_closes(unit: UnitModel, mode: Mode, feeds: dict[str, Composition],
-                  elements: tuple[str, ...]) -> None:
-    products = unit.products(feeds)
-    for element in elements:
-        into, out = element_flows(mode, feeds, products, element)
-        assert out == pytest.approx(into, rel=1e-9, abs=1e-12), element
-    for port, composition in products.items():
-        assert all(x >= 0.0 for x in composition.values()), port
-        assert sum(composition.values()) <= 1.0 + 1e-9, port
 
 
 def test_kinds_are_registered() -> None:
@@ -131,15 +125,16 @@ def test_pidgeon_balances_close(mg_yield: float, si_excess: float, purity: float
                           "Fe": fe2o3 / (purity + quartz + fe2o3) * 0.6994},
              "ferrosilicon": {"Si": fesi_si, "Fe": 1.0 - fesi_si - fesi_c, "C": fesi_c}}
     unit = PidgeonMagnesium("pm", PidgeonParams(mg_yield=mg_yield, si_excess=si_excess), 2.0)
-    assert_closes(unit, unit.operating_point(feeds), feeds, ("Mg", "Ca", "Si", "Fe", "C"))
+    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
+                                ("Mg", "Ca", "Si", "Fe", "C"))
 
 
 # --- electrolytic magnesium ------------------------------------------------------------
 
 def test_mg_faraday_by_hand() -> None:
     dc = 2 * 96485.33212 * 5.5 / (3.6 * 24.305 * 0.85)
-    assert mg_faraday_kwh_per_t(5.5, 0.85) == pytest.approx(dc, rel=1e-12)
-    assert mg_faraday_kwh_per_t(1.0, 1.0) == pytest.approx(2205.4, abs=0.05)  # 2205 Ah/kg
+    assert faraday_kwh_per_t(5.5, 0.85, "Mg") == pytest.approx(dc, rel=1e-12)
+    assert faraday_kwh_per_t(1.0, 1.0, "Mg") == pytest.approx(2205.4, abs=0.05)  # 2205 Ah/kg
     assert electrolytic_mg_kwh_per_t(ElectrolyticMgParams()) == pytest.approx(
         dc / 0.97 + 3300, rel=1e-12)
 
@@ -178,7 +173,7 @@ def test_electrolytic_mg_balances_close(recovery: float, mgcl2: float,
                        + rest * kcl_share * (1 - k_in_kcl),
                        "K": rest * kcl_share * k_in_kcl}}
     unit = ElectrolyticMagnesium("em", ElectrolyticMgParams(mg_recovery=recovery), 1.0)
-    assert_closes(unit, unit.operating_point(feeds), feeds, ("Mg", "Cl", "K"))
+    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)], ("Mg", "Cl", "K"))
 
 
 # --- Kroll titanium --------------------------------------------------------------------
@@ -238,8 +233,8 @@ def test_kroll_balances_close(recovery: float, carbon: float, mg_loss: float, cl
     params = KrollParams(ti_recovery=recovery, carbon_t_per_t_ti=carbon,
                          mg_loss_fraction=mg_loss, cl_loss_fraction=cl_loss)
     unit = KrollTitanium("kt", params, 1.0)
-    assert_closes(unit, unit.operating_point(feeds), feeds,
-                  ("Ti", "C", "Mg", "Cl", "Fe", "Si", "S"))
+    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
+                                ("Ti", "C", "Mg", "Cl", "Fe", "Si", "S"))
 
 
 # --- red mud ---------------------------------------------------------------------------
@@ -253,7 +248,7 @@ def test_red_mud_balances_close(dose: float) -> None:
     unit = RedMudUtilisation("rmu", RedMudParams(dose_t_per_t_product=dose), 10.0)
     mode = unit.operating_point({"red_mud": RED_MUD})
     assert mode.outputs_t["product"] == pytest.approx(1 / dose, rel=1e-12)
-    assert_closes(unit, mode, {"red_mud": RED_MUD}, ("Al", "Si", "Na", "Fe"))
+    assert not balance_problems(unit, {"red_mud": RED_MUD}, [mode], ("Al", "Si", "Na", "Fe"))
 
 
 def test_red_mud_defaults() -> None:
@@ -305,7 +300,7 @@ def test_pfc_rejects_bad_input() -> None:
     (KrollParams, "ti_recovery", 1.0),
     (KrollParams, "mg_loss_fraction", 1.5),
     (RedMudParams, "dose_t_per_t_product", 0.0),
-    (RedMudParams, "fuel", "wood"),
+    (RedMudParams, "fuel_carrier", "wood"),
 ])
 def test_bad_params_name_the_field(model: type, field: str, value: object) -> None:
     with pytest.raises(ValidationError) as err:

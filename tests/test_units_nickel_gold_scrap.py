@@ -9,13 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tests.test_units_lead_zinc import assert_balances_close, heavy_fractions
 from twin.constants import SIO2, mass_fraction
-from twin.units.base import RECYCLED_METAL_T, UNIT_KINDS
+from twin.units.base import RECYCLED_METAL_T, UNIT_KINDS, balance_problems
 from twin.units.copper import CopperSmelter, CopperSmelterParams
 from twin.units.gold import GoldCilParams, GoldCilPlant, GoldRefinery, GoldRefineryParams
-from twin.units.nickel import (NickelFlashSmelter, NickelFlashSmelterParams, NickelRefinery,
-                               NickelRefineryParams)
+from twin.units.nickel import (
+    NickelFlashSmelter,
+    NickelFlashSmelterParams,
+    NickelRefinery,
+    NickelRefineryParams,
+)
 from twin.units.secondary_copper import CopperScrapRefining, ScrapRefiningParams
 
 SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
@@ -24,6 +27,8 @@ NI_CONCENTRATE = {"Ni": 0.14, "Cu": 0.02, "Co": 0.005, "Fe": 0.35, "S": 0.30, "S
 #: mine-engineer.com CIL example: 0.043 troy oz per short ton = 1.474 g/t Au.
 EXAMPLE_AU_G_PER_T = 0.043 * 31.1034768 / 0.90718474
 CU_SCRAP = {"Cu": 0.92, "Zn": 0.03, "Pb": 0.01, "Fe": 0.02, "Sn": 0.01}
+#: Fractions of each heavy metal volatilised (the smelters' ``volatilised`` parameter).
+heavy_fractions = st.fixed_dictionaries({m: st.floats(0.0, 1.0) for m in ("Pb", "As", "Cd", "Hg")})
 
 
 def test_kinds_are_registered() -> None:
@@ -54,7 +59,8 @@ def test_nickel_smelter_closes_every_element(
         matte_fe=matte_fe, matte_s=matte_s, flux_sio2_per_fe=sio2_per_fe,
         volatilised=volatilised, gas_abatement_efficiency=abatement)
     unit = NickelFlashSmelter("don", params, capacity_t_per_h=60.0)
-    assert_balances_close(unit, {"concentrate": conc, "flux": {**SILICA_FLUX, "Ca": ca_in_flux}})
+    feeds = {"concentrate": conc, "flux": {**SILICA_FLUX, "Ca": ca_in_flux}}
+    assert not balance_problems(unit, feeds)
 
 
 def test_nickel_smelter_matte_by_hand() -> None:
@@ -94,7 +100,7 @@ def test_nickel_refinery_closes_every_element(ni: float, cu: float, co: float, f
                                               s: float, recovery: float) -> None:
     unit = NickelRefinery("nr", NickelRefineryParams(ni_recovery=recovery),
                           capacity_t_per_h=5.0)
-    assert_balances_close(unit, {"matte": {"Ni": ni, "Cu": cu, "Co": co, "Fe": fe, "S": s}})
+    assert not balance_problems(unit, {"matte": {"Ni": ni, "Cu": cu, "Co": co, "Fe": fe, "S": s}})
 
 
 def test_nickel_refinery_energy_from_faraday() -> None:
@@ -120,7 +126,7 @@ def test_cil_plant_closes_every_element(au_g_per_t: float, ag_g_per_t: float, s:
     params = GoldCilParams(au_recovery=recovery, dore_au=dore_au, dore_ag=dore_ag)
     unit = GoldCilPlant("cil", params, capacity_t_per_h=500.0)
     ore = {"Au": au_g_per_t * 1e-6, "Ag": ag_g_per_t * 1e-6, "S": s}
-    assert_balances_close(unit, {"ore": ore})
+    assert not balance_problems(unit, {"ore": ore})
 
 
 def test_cil_plant_example_by_hand() -> None:
@@ -146,7 +152,7 @@ def test_cil_plants_at_different_mines_make_one_dore() -> None:
     dore_b = lean.products({"ore": {"Au": 1.2e-6, "Ag": 2e-6}})["dore"]
     assert dore_a == dore_b == {"Au": 0.80, "Ag": 0.15}
     refinery = GoldRefinery("refinery", GoldRefineryParams(), capacity_t_per_h=0.01)
-    assert_balances_close(refinery, {"dore": dore_a})
+    assert not balance_problems(refinery, {"dore": dore_a})
     m = refinery.operating_point({"dore": dore_a})
     assert m.inputs_t["dore"] == pytest.approx(0.9999 / 0.80, rel=1e-12)
     assert m.outputs_t["silver"] == pytest.approx(0.9999 / 0.80 * 0.15 / 0.999, rel=1e-12)
@@ -183,7 +189,7 @@ def test_scrap_refining_closes_every_element(scrap: dict[str, float], cu_loss: f
     params = ScrapRefiningParams(slag_cu_loss=cu_loss, zn_to_dust=zn_to_dust,
                                  volatilised=volatilised, gas_abatement_efficiency=abatement)
     unit = CopperScrapRefining("scrap", params, capacity_t_per_h=20.0)
-    assert_balances_close(unit, {"scrap": scrap})
+    assert not balance_problems(unit, {"scrap": scrap})
 
 
 def test_scrap_anode_matches_smelter_anode() -> None:

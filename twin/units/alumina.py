@@ -6,54 +6,56 @@ per t alumina; the balance itself is the kernel ``twin.ext.aluminium.bayer_balan
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field, model_validator
 
-from twin.constants import AL2O3, NAOH, SIO2, mass_fraction
-from twin.ext.aluminium import DSP_AL2O3_T_PER_T_SIO2, bayer_balance
-from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
-                             element_fraction, register)
+from twin.constants import AL_IN_AL2O3, DSP_AL2O3_T_PER_T_SIO2, NA_IN_NAOH, SI_IN_SIO2
+from twin.ext import kernel_point
+from twin.units import fields
+from twin.units.base import UnitModel, UnitParams, element_fraction, register
 
-AL_IN_AL2O3 = mass_fraction("Al", AL2O3)
-SI_IN_SIO2 = mass_fraction("Si", SIO2)
-NA_IN_NAOH = mass_fraction("Na", NAOH)
-
-
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 
 class BayerParams(UnitParams):
-    """Bayer refinery parameters (fractions are of dry-as-received bauxite mass).
+    """Bayer refinery parameters, per t alumina; fractions are of dry-as-received bauxite
+    mass."""
 
-    available_alumina: Al2O3 extractable at digestion conditions (gibbsite/boehmite),
-      0.50 as in the plan digest's worked example (PROCESS-DATA section 5: 50 %
-      available Al2O3 -> 2.22 t bauxite/t alumina at 90 % extraction).
-    reactive_silica: SiO2 that dissolves and precipitates as DSP, 0.05 (illustrative;
-      Bayer turns uneconomic above ~10 % silica, Wikipedia "Bayer process", secondary).
-    extraction_efficiency: share of the alumina left after DSP that reaches product,
-      0.95 (stated assumption, unverified).
-    loss_on_ignition: bound water and volatiles, 0.15 (illustrative, unverified).
-    mech_soda_loss_kg_per_t: NaOH lost with residue liquor and spills, kg/t alumina,
-      40 (placeholder, unverified: no caustic consumption figure was found).
-    fuel_kgce_per_t: steam and calcination fuel, kgce/t alumina, 395: calibrated so that
-      fuel + electricity x 0.1229 kgce/kWh = 426 kgce/t, the plan's 2015 comprehensive
-      energy of alumina (TARGETS.md section 1).
-    power_kwh_per_t: electricity, kWh/t alumina, 250 (placeholder, unverified).
-    fuel: fuel carrier burnt for steam and calcination, "coal".
-    variable_cost_cny_per_t: non-energy, non-caustic operating cost, CNY/t alumina, 300
-      (placeholder, unverified).
-    """
-
-    available_alumina: float = Field(0.50, gt=0, lt=1)
-    reactive_silica: float = Field(0.05, ge=0, lt=1)
-    extraction_efficiency: float = Field(0.95, gt=0, le=1)
-    loss_on_ignition: float = Field(0.15, ge=0, lt=1)
-    mech_soda_loss_kg_per_t: float = Field(40.0, ge=0)
-    fuel_kgce_per_t: float = Field(395.0, ge=0)
-    power_kwh_per_t: float = Field(250.0, ge=0)
-    fuel: FuelName = "coal"
-    variable_cost_cny_per_t: float = Field(300.0, ge=0)
+    available_alumina: float = Field(
+        default=0.50, gt=0.0, lt=1.0,
+        description="Al2O3 extractable at digestion conditions (gibbsite/boehmite), mass "
+                    "fraction of the bauxite. 0.50 as in the plan digest's worked example "
+                    "(PROCESS-DATA section 5: 50 % available Al2O3 -> 2.22 t bauxite/t "
+                    "alumina at 90 % extraction).")
+    reactive_silica: float = Field(
+        default=0.05, ge=0.0, lt=1.0,
+        description="SiO2 that dissolves and precipitates as DSP, mass fraction of the "
+                    "bauxite. 0.05 illustrative; Bayer turns uneconomic above ~10 % silica "
+                    "(Wikipedia 'Bayer process', secondary).")
+    extraction_efficiency: float = Field(
+        default=0.95, gt=0.0, le=1.0,
+        description="Share of the alumina left after DSP that reaches product, fraction. "
+                    "Stated assumption, unverified.")
+    loss_on_ignition: float = Field(
+        default=0.15, ge=0.0, lt=1.0,
+        description="Bound water and volatiles, mass fraction of the bauxite. "
+                    "Illustrative, unverified.")
+    mech_soda_loss_kg_per_t: float = Field(
+        default=40.0, ge=0.0,
+        description="NaOH lost with residue liquor and spills, kg/t alumina. Placeholder, "
+                    "unverified: no caustic consumption figure was found.")
+    fuel_kgce_per_t: float = fields.fuel(
+        395.0, "Steam and calcination fuel", "alumina",
+        "Calibrated so that fuel + electricity x 0.1229 kgce/kWh = 426 kgce/t, the plan's "
+        "2015 comprehensive energy of alumina (TARGETS.md section 1).")
+    power_kwh_per_t: float = fields.power(250.0, "Electricity", "alumina", fields.PLACEHOLDER)
+    fuel_carrier: fields.FuelName = fields.carrier("coal", "Fuel carrier burnt for steam and "
+                                                   "calcination")
+    variable_cost_cny_per_t: float = fields.cost(300.0, "Operating cost other than caustic",
+                                                 "alumina")
 
     @model_validator(mode="after")
     def _bauxite_consistent(self) -> BayerParams:
@@ -88,10 +90,12 @@ class BayerRefinery(UnitModel):
     output_ports = {"alumina": "alumina", "red_mud": "red_mud"}
     basis_port = "alumina"
     conserved_elements = ("Al", "Si", "Na", "Fe")
+    basis_description = "t of alumina (Al2O3) produced"
+    params: BayerParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, float, float]:
         """(bauxite_t, caustic_t, red_mud_t) per t alumina, after checking the feeds."""
-        p: BayerParams = self.params
+        p = self.params
         al = element_fraction(self.uid, feeds, "bauxite", "Al")
         si = feeds["bauxite"].get("Si", 0.0)
         if al < p.available_alumina * AL_IN_AL2O3:
@@ -103,10 +107,10 @@ class BayerRefinery(UnitModel):
                              f"{p.reactive_silica * SI_IN_SIO2:.4f} that reactive_silica "
                              f"{p.reactive_silica} implies")
         na = element_fraction(self.uid, feeds, "caustic", "Na")
-        bauxite_t, naoh_t, red_mud_t = (float(v[0]) for v in bayer_balance(
-            *(np.array([v]) for v in (p.available_alumina, p.reactive_silica,
-                                      p.extraction_efficiency, p.loss_on_ignition,
-                                      p.mech_soda_loss_kg_per_t))))
+        bauxite_t, naoh_t, red_mud_t = kernel_point(
+            "aluminium", "bayer_balance",
+            (p.available_alumina, p.reactive_silica, p.extraction_efficiency,
+             p.loss_on_ignition, p.mech_soda_loss_kg_per_t))
         return bauxite_t, naoh_t * NA_IN_NAOH / na, red_mud_t
 
     def _red_mud(self, feeds: Mapping[str, Composition], bauxite_t: float, caustic_t: float,
@@ -129,18 +133,11 @@ class BayerRefinery(UnitModel):
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t alumina; coefficients do not depend on load, the rate limits do."""
-        p: BayerParams = self.params
+        p = self.params
         bauxite_t, caustic_t, red_mud_t = self._balance(feeds)
         self._red_mud(feeds, bauxite_t, caustic_t, red_mud_t)  # raises on a misfit bauxite
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"bauxite": bauxite_t, "caustic": caustic_t},
-            outputs_t={"alumina": 1.0, "red_mud": red_mud_t},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
-            power_kwh=p.power_kwh_per_t,
-            fuel_kgce={p.fuel: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-        )
+        return self.mode(
+            load, {"bauxite": bauxite_t, "caustic": caustic_t},
+            {"alumina": 1.0, "red_mud": red_mud_t}, power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t)

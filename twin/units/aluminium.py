@@ -2,65 +2,87 @@
 aluminium remelting (kind ``aluminium_remelt``), per t metal."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field, model_validator
 
-from twin.constants import CO2, EMISSION_ELEMENTS, mass_fraction
-from twin.ext.aluminium import potline_point
+from twin.constants import C_IN_CO2, EMISSION_ELEMENTS
+from twin.ext import kernel_columns
+from twin.units import electrolysis, fields
+from twin.units.base import (
+    RECYCLED_METAL_T,
+    UnitModel,
+    UnitParams,
+    element_fraction,
+    register,
+)
 from twin.units.pfc import Technology, pfc_kg_per_t_al
-from twin.units.base import (RECYCLED_METAL_T, Composition, FuelName, Mode, UnitModel,
-                             UnitParams, element_fraction, register)
 
-C_IN_CO2 = mass_fraction("C", CO2)
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 
 class PotlineParams(UnitParams):
-    """Potline parameters.
+    """Potline parameters. The defaults of voltage, current efficiency and rectifier
+    efficiency give 13351 kWh/t AC, the plan's 2015 liquid-aluminium figure of 13350
+    (TARGETS.md column 3)."""
 
-    cells, line_current_ka: 300 cells in series at 400 kA, illustrative of a modern
-      Chinese line (unverified; PROCESS-DATA quotes 150-300 kA and ~200 cells for older
-      lines, secondary source).
-    nominal_voltage_v: cell voltage at nominal amperage, 4.02 V (range 4.0-4.5 V, same
-      source); chosen with the CE and rectifier efficiency below so that defaults give
-      13351 kWh/t AC, the plan's 2015 liquid-aluminium figure of 13350 (TARGETS.md col. 3).
-    back_emf_v: intercept E0 of the cell voltage line U(I) = E0 + R I, 1.65 V, the usual
-      pseudo-resistance linearisation (Grjotheim & Kvande, "Introduction to Aluminium
-      Electrolysis", 1993; Haupin; the 1.65 V value is not checked against them,
-      unverified). A linearisation, valid near nominal amperage.
-    current_efficiency: at nominal amperage, 0.925 (range 0.92-0.96, unverified).
-    ce_curvature: k in CE(i) = CE_nom - k (i - 1)^2, i = amperage fraction, 0.5: the
-      efficiency lost away from the nominal heat balance (a stated simplification,
-      uncalibrated).
-    rectifier_efficiency: AC to DC including busbar losses, 0.97 (PROCESS-DATA: ~3-5 %
-      gap, unverified; chosen to meet the plan's 13350 kWh/t with the figures above).
-    net_carbon_t_per_t_al: 0.43 (best practice 0.42-0.43, most cells 0.45-0.6, theory
-      0.334: calsmelt.com "Energy & Environmental").
-    modulation_band, modulation_steps: modes at amperage 1 +- band x j/steps,
-      j = 0..steps; 0.10 and 1 give 0.90, 1.00, 1.10. Conventional cells tolerate about
-      +-5 % (Dorreen, quoted in Energia Potior 2016); TRIMET's shell heat exchangers
-      +-25 % (TRIMET press release, 16 May 2019).
-    anode_effect_minutes_per_cell_day, cell_technology: anode-effect minutes per
-      cell-day for the PFC (CF4, C2F6) Tier 2 slope method (twin.units.pfc); 0.05 for
-      modern centre-worked prebake cells (assumed, unverified).
-    variable_cost_cny_per_t: non-energy, non-raw-material cost (cathodes, AlF3, labour
-      share), CNY/t Al, 1200 (placeholder, unverified).
-    """
-
-    cells: int = Field(300, gt=0)
-    line_current_ka: float = Field(400.0, gt=0)
-    nominal_voltage_v: float = Field(4.02, gt=0)
-    back_emf_v: float = Field(1.65, ge=0)
-    current_efficiency: float = Field(0.925, gt=0, le=1)
-    ce_curvature: float = Field(0.5, ge=0)
-    rectifier_efficiency: float = Field(0.97, gt=0, le=1)
-    net_carbon_t_per_t_al: float = Field(0.43, gt=0)
-    anode_effect_minutes_per_cell_day: float = Field(0.05, ge=0)
-    cell_technology: Technology = "CWPB"
-    modulation_band: float = Field(0.10, ge=0, lt=1)
-    modulation_steps: int = Field(1, ge=0)
-    variable_cost_cny_per_t: float = Field(1200.0, ge=0)
+    cells: int = Field(
+        default=300, gt=0,
+        description="Cells in series, a count. 300, illustrative of a modern Chinese line "
+                    "(unverified; PROCESS-DATA quotes ~200 cells for older lines, secondary "
+                    "source).")
+    line_current_ka: float = Field(
+        default=400.0, gt=0.0,
+        description="Line current at nominal amperage, kA. 400, illustrative of a modern "
+                    "Chinese line (unverified; PROCESS-DATA quotes 150-300 kA for older "
+                    "lines, secondary source).")
+    nominal_voltage_v: float = electrolysis.voltage_field(
+        4.02, "Cell voltage at nominal amperage",
+        "Range 4.0-4.5 V (PROCESS-DATA section 6, secondary source); chosen with the CE and "
+        "rectifier efficiency so the defaults meet the plan's 13350 kWh/t.")
+    back_emf_v: float = Field(
+        default=1.65, ge=0.0,
+        description="Intercept E0 of the cell voltage line U(I) = E0 + R I, V. The usual "
+                    "pseudo-resistance linearisation, valid near nominal amperage "
+                    "(Grjotheim & Kvande, 'Introduction to Aluminium Electrolysis', 1993; "
+                    "Haupin; the 1.65 V value is not checked against them, unverified).")
+    current_efficiency: float = electrolysis.current_efficiency_field(
+        0.925, "At nominal amperage; range 0.92-0.96, unverified.")
+    ce_curvature: float = Field(
+        default=0.5, ge=0.0,
+        description="k in CE(i) = CE_nom - k (i - 1)^2, i = amperage fraction, per "
+                    "(amperage fraction)^2: the efficiency lost away from the nominal heat "
+                    "balance. A stated simplification, uncalibrated.")
+    rectifier_efficiency: float = electrolysis.rectifier_field(
+        0.97, "AC to DC including busbar losses. PROCESS-DATA: ~3-5 % gap, unverified; "
+        "chosen to meet the plan's 13350 kWh/t with the figures above.")
+    net_carbon_t_per_t_al: float = Field(
+        default=0.43, gt=0.0,
+        description="Net anode carbon consumed, t C/t Al. Best practice 0.42-0.43, most "
+                    "cells 0.45-0.6, theory 0.334 (calsmelt.com 'Energy & Environmental').")
+    anode_effect_minutes_per_cell_day: float = Field(
+        default=0.05, ge=0.0,
+        description="Anode-effect minutes per cell-day for the PFC (CF4, C2F6) Tier 2 "
+                    "slope method (twin.units.pfc), min/cell-day. 0.05 for modern "
+                    "centre-worked prebake cells, assumed, unverified.")
+    cell_technology: Technology = Field(
+        default="CWPB",
+        description="Cell technology of the PFC slope, a name: CWPB (centre-worked "
+                    "prebake) or SWPB (side-worked). IPCC 2006 Vol. 3 ch. 4.4.")
+    modulation_band: float = Field(
+        default=0.10, ge=0.0, lt=1.0,
+        description="Half-width of the amperage modes, fraction of nominal: modes at 1 +- "
+                    "band x j/steps. Conventional cells tolerate about +-5 % (Dorreen, "
+                    "quoted in Energia Potior 2016); TRIMET's shell heat exchangers +-25 % "
+                    "(TRIMET press release, 16 May 2019).")
+    modulation_steps: int = Field(
+        default=1, ge=0,
+        description="Modes on each side of nominal, a count. With modulation_band 0.10, 1 "
+                    "gives amperage fractions 0.90, 1.00, 1.10.")
+    variable_cost_cny_per_t: float = fields.cost(
+        1200.0, "Cathodes, AlF3, labour share (raw materials excluded)", "Al")
 
     @model_validator(mode="after")
     def _consistent(self) -> PotlineParams:
@@ -72,16 +94,17 @@ class PotlineParams(UnitParams):
         return self
 
 
-def _points(params: PotlineParams, fractions: Sequence[float]) -> tuple[np.ndarray, ...]:
-    """(voltage_v, current_efficiency, ac_kwh_per_t) at the given amperage fractions."""
-    return potline_point(np.asarray(fractions, dtype=np.float64), params.nominal_voltage_v,
-                         params.back_emf_v, params.current_efficiency, params.ce_curvature,
-                         params.rectifier_efficiency)
+def _points(params: PotlineParams, fractions: Sequence[float]) -> list[list[float]]:
+    """[voltage_v, current_efficiency, ac_kwh_per_t] at the given amperage fractions."""
+    return kernel_columns(
+        "aluminium", "potline_point", (fractions,), params.nominal_voltage_v,
+        params.back_emf_v, params.current_efficiency, params.ce_curvature,
+        params.rectifier_efficiency)
 
 
 def potline_ac_kwh_per_t(params: PotlineParams) -> float:
     """AC electricity at nominal amperage, kWh/t Al (Faraday: 2980 U / CE / rectifier eff.)."""
-    return float(_points(params, [1.0])[2][0])
+    return _points(params, [1.0])[2][0]
 
 
 @register
@@ -110,10 +133,16 @@ class Potline(UnitModel):
     basis_port = "metal"
     conserved_elements = ("Al", "C")
     needs_capacity = False
+    basis_description = "t of Al metal tapped"
+    capacity_description = ("none: the rate follows from cells, line current and current "
+                            "efficiency (Faraday), so each mode's min rate = max rate")
+    modes_description = ("one fixed-rate mode per amperage fraction 1 +- modulation_band x "
+                         "j/modulation_steps, j = 0..modulation_steps")
+    params: PotlineParams
 
     def amperage_fractions(self) -> list[float]:
         """Amperage fractions of the modes: 1 +- band x j/steps."""
-        p: PotlineParams = self.params
+        p = self.params
         if p.modulation_steps == 0 or p.modulation_band == 0.0:
             return [1.0]
         return [1.0 + p.modulation_band * j / p.modulation_steps
@@ -127,7 +156,7 @@ class Potline(UnitModel):
 
     def _modes(self, feeds: Mapping[str, Composition], fractions: Sequence[float]) -> list[Mode]:
         """One fixed-rate Mode per amperage fraction."""
-        p: PotlineParams = self.params
+        p = self.params
         alumina_t = 1.0 / element_fraction(self.uid, feeds, "alumina", "Al")
         anode_t = p.net_carbon_t_per_t_al / element_fraction(self.uid, feeds, "anode", "C")
         try:
@@ -139,20 +168,13 @@ class Potline(UnitModel):
         pfc_carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
         co2_t = (p.net_carbon_t_per_t_al - pfc_carbon_t) / C_IN_CO2
         modes = []
-        for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t):
-            rate_t_per_h = float(p.cells * u * p.line_current_ka * i
-                                 / (ac * p.rectifier_efficiency))
-            modes.append(Mode(
-                name=f"amp_{i:.3f}",
-                inputs_t={"alumina": alumina_t, "anode": anode_t},
-                outputs_t={"metal": 1.0},
-                max_rate_t_per_h=rate_t_per_h,
-                min_rate_t_per_h=rate_t_per_h,
-                power_kwh=float(ac),
-                emissions_t={"CO2": co2_t, **pfc_t},
-                variable_cost_cny=p.variable_cost_cny_per_t,
-                load_index=i,
-            ))
+        for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t, strict=True):
+            rate_t_per_h = p.cells * u * p.line_current_ka * i / (ac * p.rectifier_efficiency)
+            modes.append(self.mode(
+                i, {"alumina": alumina_t, "anode": anode_t}, {"metal": 1.0},
+                name=f"amp_{i:.3f}", rates_t_per_h=(rate_t_per_h, rate_t_per_h),
+                power_kwh=ac, emissions_t={"CO2": co2_t, **pfc_t},
+                variable_cost_cny=p.variable_cost_cny_per_t))
         return modes
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
@@ -167,26 +189,24 @@ class Potline(UnitModel):
 
 
 class RemeltParams(UnitParams):
-    """Secondary aluminium remelting parameters.
+    """Secondary aluminium remelting parameters, per t metal."""
 
-    metal_yield: share of the scrap's Al recovered to metal, 0.95 (placeholder,
-      unverified: no numeric melt loss was found; see Capuzzi & Timelli, "Preparation
-      and melting of scrap in aluminum recycling", Metals 8 (2018) 249).
-    fuel_kgce_per_t: 92 kgce/t metal: ~5 % of the energy of primary aluminium
-      (Britannica "Aluminum processing - Recycling", Staley) x 54 GJ/t (midpoint of
-      52-56 GJ/t, Norgate et al. 2007) = 2.7 GJ/t / 29.3076 MJ/kgce.
-    fuel: "natural_gas".
-    power_kwh_per_t: electricity for stirring, fans and holding, 80 kWh/t (placeholder,
-      unverified).
-    variable_cost_cny_per_t: fluxes, refractories, labour share, CNY/t, 400
-      (placeholder, unverified).
-    """
-
-    metal_yield: float = Field(0.95, gt=0, lt=1)
-    fuel_kgce_per_t: float = Field(92.0, ge=0)
-    fuel: FuelName = "natural_gas"
-    power_kwh_per_t: float = Field(80.0, ge=0)
-    variable_cost_cny_per_t: float = Field(400.0, ge=0)
+    metal_yield: float = Field(
+        default=0.95, gt=0.0, lt=1.0,
+        description="Share of the scrap's Al recovered to metal, fraction. Placeholder, "
+                    "unverified: no numeric melt loss was found; see Capuzzi & Timelli, "
+                    "'Preparation and melting of scrap in aluminum recycling', Metals 8 "
+                    "(2018) 249.")
+    fuel_kgce_per_t: float = fields.fuel(
+        92.0, "Melting fuel", "metal",
+        "~5 % of the energy of primary aluminium (Britannica 'Aluminum processing - "
+        "Recycling', Staley) x 54 GJ/t (midpoint of 52-56 GJ/t, Norgate et al. 2007) = "
+        "2.7 GJ/t / 29.3076 MJ/kgce.")
+    fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
+    power_kwh_per_t: float = fields.power(80.0, "Electricity for stirring, fans and holding",
+                                          "metal", fields.PLACEHOLDER)
+    variable_cost_cny_per_t: float = fields.cost(400.0, "Fluxes, refractories, labour share",
+                                                 "metal")
 
 
 @register
@@ -205,10 +225,12 @@ class AluminiumRemelt(UnitModel):
     output_ports = {"metal": "recycled_aluminium", "dross": "dross"}
     basis_port = "metal"
     conserved_elements = ("Al",)
+    basis_description = "t of recycled Al metal"
+    params: RemeltParams
 
     def _scrap_t(self, feeds: Mapping[str, Composition]) -> float:
         """t scrap per t metal."""
-        p: RemeltParams = self.params
+        p = self.params
         return 1.0 / (p.metal_yield * element_fraction(self.uid, feeds, "scrap", "Al"))
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -220,18 +242,9 @@ class AluminiumRemelt(UnitModel):
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t metal; coefficients do not depend on load, the rate limits do."""
-        p: RemeltParams = self.params
+        p = self.params
         scrap_t = self._scrap_t(feeds)
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"scrap": scrap_t},
-            outputs_t={"metal": 1.0, "dross": scrap_t - 1.0},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
-            power_kwh=p.power_kwh_per_t,
-            fuel_kgce={p.fuel: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-            kpi_t={RECYCLED_METAL_T: 1.0},
-        )
+        return self.mode(
+            load, {"scrap": scrap_t}, {"metal": 1.0, "dross": scrap_t - 1.0},
+            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={RECYCLED_METAL_T: 1.0})

@@ -14,12 +14,13 @@ Unit models never import Pyomo.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, Iterable, Mapping
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from twin.constants import EMISSION_ELEMENTS, FUEL_CO2_T_PER_KGCE
+from twin.constants import EMISSION_ELEMENTS
 
 Composition = Mapping[str, float]
 
@@ -44,16 +45,6 @@ def _fractions_sum_to_at_most_one(fractions: dict[str, float]) -> dict[str, floa
 
 #: Element mass fractions {element: fraction}, each in [0, 1], summing to at most 1.
 ElementFractions = Annotated[dict[str, Fraction], AfterValidator(_fractions_sum_to_at_most_one)]
-
-
-def _known_fuel(name: str) -> str:
-    if name not in FUEL_CO2_T_PER_KGCE:
-        raise ValueError(f"unknown fuel {name!r}; known: {sorted(FUEL_CO2_T_PER_KGCE)}")
-    return name
-
-
-#: A fuel carrier name with a CO2 factor in twin.constants.FUEL_CO2_T_PER_KGCE.
-FuelName = Annotated[str, AfterValidator(_known_fuel)]
 
 
 def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
@@ -146,7 +137,10 @@ class UnitModel(ABC):
       input_ports / output_ports: port -> default material id; basis_port: the port
       whose tonnes measure throughput; conserved_elements: elements its balance closes;
       cost_category: "mining" or "processing" (cost breakdown);
-      needs_capacity: whether the instance must give ``capacity_t_per_h``.
+      needs_capacity: whether the instance must give ``capacity_t_per_h``;
+      basis_description, capacity_description, modes_description: for people (``twin
+      kinds``), what one basis tonne is, what ``capacity_t_per_h`` measures (or why the
+      kind has none) and which linear modes :meth:`modes` offers.
     """
 
     kind: ClassVar[str]
@@ -157,6 +151,16 @@ class UnitModel(ABC):
     conserved_elements: ClassVar[tuple[str, ...]] = ()
     cost_category: ClassVar[str] = "processing"
     needs_capacity: ClassVar[bool] = True
+    #: What one basis tonne is, e.g. "t of concentrate fed", "t of Al metal tapped".
+    basis_description: ClassVar[str]
+    #: What ``capacity_t_per_h`` measures; a kind whose capacity is not simply its basis
+    #: rate says so, or why it has none ("none: the rate follows from cells, line current
+    #: and current efficiency (Faraday)").
+    capacity_description: ClassVar[str] = ("basis tonnes per hour at full load; the unit "
+                                           "runs between min_load x that and that")
+    #: Which linear modes :meth:`modes` offers (the default: the nominal point only).
+    modes_description: ClassVar[str] = ("one mode, the balance at nominal load (the "
+                                        "coefficients per t do not depend on load)")
 
     def __init__(self, uid: str, params: UnitParams, capacity_t_per_h: float | None = None,
                  min_load: float = 0.0) -> None:
@@ -182,12 +186,34 @@ class UnitModel(ABC):
         cap = (self.capacity_t_per_h or 0.0) * load
         return self.min_load * cap, cap
 
+    def mode(self, load: float, inputs_t: Mapping[str, float], outputs_t: Mapping[str, float],
+             *, name: str = "nominal", rates_t_per_h: tuple[float, float] | None = None,
+             power_kwh: float = 0.0, fuel_kgce: Mapping[str, float] | None = None,
+             emissions_t: Mapping[str, float] | None = None, variable_cost_cny: float = 0.0,
+             kpi_t: Mapping[str, float] | None = None) -> Mode:
+        """A :class:`Mode` at `load` (its load_index) between the (min, max) basis rates
+        `rates_t_per_h`, t/h, by default :meth:`rate_limits`; the coefficients are per t
+        basis, as in Mode."""
+        min_rate, max_rate = rates_t_per_h or self.rate_limits(load)
+        return Mode(name=name, inputs_t=inputs_t, outputs_t=outputs_t,
+                    max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate, power_kwh=power_kwh,
+                    fuel_kgce=fuel_kgce or {}, emissions_t=emissions_t or {},
+                    variable_cost_cny=variable_cost_cny, load_index=load, kpi_t=kpi_t or {})
+
 
 UNIT_KINDS: dict[str, type[UnitModel]] = {}
 
 
+#: Class attributes every registered kind must set (see :class:`UnitModel`).
+_REQUIRED = ("kind", "Params", "basis_port", "basis_description")
+
+
 def register(cls: type[UnitModel]) -> type[UnitModel]:
-    """Class decorator: make a unit model available under its ``kind``."""
+    """Class decorator: make a unit model available under its ``kind``; TypeError when it
+    lacks one of the class attributes every kind sets."""
+    missing = [name for name in _REQUIRED if not hasattr(cls, name)]
+    if missing:
+        raise TypeError(f"unit model {cls.__name__} does not set {missing}")
     UNIT_KINDS[cls.kind] = cls
     return cls
 
@@ -200,3 +226,40 @@ def element_flows(mode: Mode, feeds: Mapping[str, Composition],
     out += sum(t * EMISSION_ELEMENTS.get(s, {}).get(element, 0.0)
                for s, t in mode.emissions_t.items())
     return into, out
+
+
+def balance_problems(unit: UnitModel, feeds: Mapping[str, Composition],
+                     modes: Iterable[Mode] | None = None, elements: Iterable[str] | None = None,
+                     rtol: float = 1e-9, atol: float = 1e-12) -> list[str]:
+    """What breaks the unit's balance at `feeds`, as sentences (empty when it closes).
+
+    Checked for each of `modes` (default: every linear mode and the nominal operating
+    point): the ports of products and modes are the unit's ports, tonnages and fractions
+    are non-negative and no composition sums above 1, and each of `elements` (default:
+    the conserved ones and every element fed) closes, in = products + emissions, within
+    ``rtol`` relative or ``atol`` t per t basis.
+    """
+    products = unit.products(feeds)
+    problems = []
+    if set(products) != set(unit.output_ports):
+        problems.append(f"products on ports {sorted(products)}, not {sorted(unit.output_ports)}")
+    for port, composition in products.items():
+        if any(x < 0.0 for x in composition.values()) or sum(composition.values()) > 1.0 + 1e-9:
+            problems.append(f"product on port {port} has fractions {dict(composition)}")
+    checked = list(modes) if modes is not None else [*unit.modes(feeds),
+                                                     unit.operating_point(feeds)]
+    if elements is None:
+        elements = set(unit.conserved_elements).union(*(set(c) for c in feeds.values()))
+    for mode in checked:
+        if set(mode.inputs_t) != set(unit.input_ports) or set(mode.outputs_t) != set(
+                unit.output_ports):
+            problems.append(f"mode {mode.name}: ports {sorted(mode.inputs_t)} -> "
+                            f"{sorted(mode.outputs_t)} differ from the unit's")
+        tonnages = (*mode.inputs_t.values(), *mode.outputs_t.values(), *mode.emissions_t.values())
+        if any(t < 0.0 for t in tonnages):
+            problems.append(f"mode {mode.name}: a negative tonnage")
+        for element in sorted(elements):
+            into, out = element_flows(mode, feeds, products, element)
+            if abs(out - into) > max(rtol * abs(into), atol):
+                problems.append(f"mode {mode.name}: {element} in {into:.12g} t, out {out:.12g} t")
+    return problems

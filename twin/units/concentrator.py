@@ -1,85 +1,70 @@
 """Concentrator (grinding + flotation) of a sulphide ore, per t ore treated."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field, model_validator
 
-from twin.ext.mining import bond_kwh_per_t, two_product
-from twin.units.base import (Composition, Fraction, Mode, UnitModel, UnitParams, feed_grades,
-                             per_t_at_load, register)
+from twin.ext import kernel_point
+from twin.units import comminution, fields
+from twin.units.base import Fraction, UnitModel, UnitParams, feed_grades, per_t_at_load, register
 
-#: Bond's work index is quoted per short ton; x 1.102 gives per metric tonne (Rowland 1976).
-KWH_PER_T_PER_KWH_PER_SHORT_TON = 1.102
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 
 class ConcentratorParams(UnitParams):
-    """Parameters of a grinding-flotation concentrator; defaults with their sources."""
+    """Parameters of a grinding-flotation concentrator, per t ore."""
 
-    pay_element: str = Field(default="Cu", min_length=1)
+    pay_element: str = Field(
+        default="Cu", min_length=1,
+        description="Element whose grades fix the mass split (two-product formula), a "
+                    "symbol. Copper for the copper chain.")
     concentrate_grade: float = Field(
         default=0.25, gt=0.0, lt=1.0,
-        description="Pay-element fraction of the concentrate: ~30 % Cu (Extractive "
-                    "Metallurgy of Copper 4th ed. ch. 3), 20-30 % (cal53.calculator.city),"
-                    " 22-25 % (psranawat.org HCL specs); 25 % taken.")
+        description="Pay element in the concentrate, mass fraction. ~30 % Cu (Extractive "
+                    "Metallurgy of Copper 4th ed. ch. 3), 20-30 % (cal53.calculator.city), "
+                    "22-25 % (psranawat.org HCL specs); 25 % taken.")
     tailings_grade: float = Field(
         default=0.0005, gt=0.0, lt=1.0,
-        description="Pay-element fraction of the tailings: 0.05 % Cu, flowsheet example of "
-                    "Extractive Metallurgy of Copper 4th ed. ch. 3.")
+        description="Pay element in the tailings, mass fraction. 0.05 % Cu, flowsheet "
+                    "example of Extractive Metallurgy of Copper 4th ed. ch. 3.")
     element_recoveries: dict[str, Fraction] = Field(
         default={"S": 0.47, "Fe": 0.22},
-        description="Fraction of each other element reporting to concentrate. Calibrated "
-                    "so the default mine ore (0.8 % Cu, 4 % Fe, 2 % S) gives about 31 % S "
-                    "and 29 % Fe in concentrate, inside 28-34 % S and 28-40 % Fe "
-                    "(psranawat.org HCL specs). Elements not listed split like the mass "
-                    "(same grade in both products).")
-    work_index_kwh_per_t: float = Field(
-        default=16.2 * KWH_PER_T_PER_KWH_PER_SHORT_TON, gt=0.0,
-        description="Bond ball-mill work index per metric t: 16.2 kWh/short ton, Cyprus "
-                    "Pima copper ore example (911metallurgist.com), x 1.102 (Rowland 1976)"
-                    " = 17.85.")
-    f80_um: float = Field(default=10_000.0, gt=0.0,
-                          description="80 % passing size of the mill feed, um (the "
-                                      "sheet's worked example; crushed ore).")
-    p80_um: float = Field(default=150.0, gt=0.0,
-                          description="80 % passing size of the flotation feed, um "
-                                      "(assumed grind; the optimum is ore-specific, "
-                                      "Extractive Metallurgy of Copper ch. 3).")
-    mill_power_fixed_share: Fraction = Field(
-        default=1.0,
-        description="Share of the grinding energy drawn per hour whatever the feed rate: a "
-                    "tumbling mill's power draw is set by its charge and speed, not by its "
-                    "feed (Napier-Munn et al., Mineral Comminution Circuits, JKMRC 1996, "
-                    "ch. 6), so at part load kWh/t rises as 1/load. The finer grind this "
-                    "gives is not credited to recovery (stated simplification).")
-    other_power_kwh_per_t: float = Field(
-        default=8.0, ge=0.0,
-        description="Flotation, regrinding, pumping, thickening and filtering, kWh/t ore "
-                    "(assumed allowance, unverified: with Bond grinding it gives ~21 kWh/t,"
-                    " inside the unverified 15-30 kWh/t order of PROCESS-DATA section 2).")
-    variable_cost_cny_per_t: float = Field(
-        default=20.0, ge=0.0,
-        description="Grinding media, liners, reagents and labour share, CNY/t ore, energy "
-                    "excluded (assumed placeholder).")
+        description="Recovery of each other element to concentrate, {element: fraction}; "
+                    "an element not listed splits like the mass (same grade in both "
+                    "products). Calibrated so the default mine ore (0.8 % Cu, 4 % Fe, 2 % S) "
+                    "gives about 31 % S and 29 % Fe in concentrate, inside 28-34 % S and "
+                    "28-40 % Fe (psranawat.org HCL specs).")
+    work_index_kwh_per_t: float = comminution.work_index_field(
+        16.2, "Cyprus Pima copper ore example (911metallurgist.com), 17.85 kWh/t.")
+    f80_um: float = comminution.f80_field(10_000.0, "The sheet's worked example; crushed ore.")
+    p80_um: float = comminution.p80_field(150.0, "flotation feed", "Assumed grind; the optimum is "
+                                          "ore-specific (Extractive Metallurgy of Copper ch. 3).")
+    mill_power_fixed_share: float = Field(
+        default=1.0, ge=0.0, le=1.0,
+        description="Share of the grinding energy drawn per hour whatever the feed rate, "
+                    "fraction: a tumbling mill's power draw is set by its charge and speed, "
+                    "not by its feed (Napier-Munn et al., Mineral Comminution Circuits, "
+                    "JKMRC 1996, ch. 6), so at part load kWh/t rises as 1/load. The finer "
+                    "grind this gives is not credited to recovery (stated simplification).")
+    other_power_kwh_per_t: float = fields.power(
+        8.0, "Flotation, regrinding, pumping, thickening and filtering", "ore",
+        "Assumed allowance, unverified: with Bond grinding it gives ~21 kWh/t, inside the "
+        "unverified 15-30 kWh/t order of PROCESS-DATA section 2.")
+    variable_cost_cny_per_t: float = fields.cost(
+        20.0, "Grinding media, liners, reagents and labour share", "ore")
 
     @model_validator(mode="after")
     def _consistent(self) -> ConcentratorParams:
         if self.tailings_grade >= self.concentrate_grade:
             raise ValueError("tailings_grade: must be below concentrate_grade")
-        if self.p80_um >= self.f80_um:
-            raise ValueError("p80_um: must be below f80_um")
+        comminution.check_grind(self.f80_um, self.p80_um)
         if self.pay_element in self.element_recoveries:
             raise ValueError(f"element_recoveries: the pay element {self.pay_element} "
                              "follows from the grades and cannot be given")
         return self
-
-
-def bond_grinding_kwh_per_t(params: UnitParams) -> float:
-    """Bond's law for a unit whose params have work_index_kwh_per_t, f80_um and p80_um:
-    10 Wi (1/sqrt(P80) - 1/sqrt(F80)), kWh per t (Rowland 1976)."""
-    return float(bond_kwh_per_t(np.array([params.work_index_kwh_per_t]),
-                                np.array([params.f80_um]), np.array([params.p80_um]))[0])
 
 
 @register
@@ -102,6 +87,9 @@ class Concentrator(UnitModel):
     #: Every feed element closes (each splits between the two products); these are
     #: the elements of the copper chain.
     conserved_elements = ("Cu", "Fe", "S", "Si")
+    basis_description = "t of ore treated"
+    modes_description = ("one mode at nominal load; operating_point gives the kWh/t at "
+                         "part load, which rises as the mills draw their power per hour")
     params: ConcentratorParams
 
     def _mass_yield(self, feeds: Mapping[str, Composition]) -> float:
@@ -114,9 +102,9 @@ class Concentrator(UnitModel):
                 f"unit '{self.uid}': ore {p.pay_element} grade {f:.6g} is outside "
                 f"(tailings_grade {p.tailings_grade:.6g}, concentrate_grade "
                 f"{p.concentrate_grade:.6g})")
-        mass_yield, _ = two_product(np.array([f]), np.array([p.concentrate_grade]),
-                                    np.array([p.tailings_grade]))
-        return float(mass_yield[0])
+        mass_yield, _ = kernel_point("mining", "two_product",
+                                     (f, p.concentrate_grade, p.tailings_grade))
+        return mass_yield
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Concentrate and tailings compositions; every feed element closes."""
@@ -139,16 +127,14 @@ class Concentrator(UnitModel):
 
     def grinding_kwh_per_t(self) -> float:
         """Bond grinding energy, kWh per t ore."""
-        return bond_grinding_kwh_per_t(self.params)
+        p = self.params
+        return comminution.bond_grinding_kwh_per_t(p.work_index_kwh_per_t, p.f80_um, p.p80_um)
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t ore at `load` (fraction of capacity): grinding kWh/t rises at part load."""
         p = self.params
         y = self._mass_yield(feeds)
-        min_rate, max_rate = self.rate_limits(load)
         grinding = per_t_at_load(self.grinding_kwh_per_t(), p.mill_power_fixed_share, load)
-        return Mode(name="nominal", inputs_t={"ore": 1.0},
-                    outputs_t={"concentrate": y, "tailings": 1.0 - y},
-                    max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
-                    power_kwh=grinding + p.other_power_kwh_per_t,
-                    variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)
+        return self.mode(load, {"ore": 1.0}, {"concentrate": y, "tailings": 1.0 - y},
+                         power_kwh=grinding + p.other_power_kwh_per_t,
+                         variable_cost_cny=p.variable_cost_cny_per_t)

@@ -8,22 +8,23 @@ equivalent value 0.1229 kgce/kWh.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field
 
-from twin.constants import (CU2S, FES, H2SO4, MOLAR_MASS, SIO2, SO2, mass_fraction,
-                            molar_mass)
-from twin.ext.copper import cu_smelt, faraday_kwh_per_t
-from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams, feed_grades,
-                             per_t_at_load, register)
+from twin.constants import CU2S, CU_IN_CU2S, FES, S_IN_H2SO4, S_IN_SO2, mass_fraction
+from twin.ext import kernel_point
+from twin.units import electrolysis, fields, materials, smelting
+from twin.units.base import UnitModel, UnitParams, feed_grades, per_t_at_load, register
 
-S_IN_SO2 = mass_fraction("S", SO2)
-S_IN_H2SO4 = mass_fraction("S", H2SO4)
-CU_IN_CU2S = mass_fraction("Cu", CU2S)
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
+
 #: O2 at 0 degC, 1 atm: 1.429 kg/Nm3, so 1 t O2 = 699.8 Nm3.
 NM3_PER_T_O2 = 1000.0 / 1.429
+#: Source of the smelter's energy figures (see the module docstring).
+CALIBRATED = "Calibrated to the plan's 256 kgce/t copper (module docstring)."
 
 
 class CopperSmelterParams(UnitParams):
@@ -31,53 +32,45 @@ class CopperSmelterParams(UnitParams):
 
     matte_grade: float = Field(
         default=0.60, gt=0.0, lt=CU_IN_CU2S,
-        description="Cu fraction of flash-furnace matte: 55-60 % (messer.ch 'Flash "
-                    "smelting furnace'), ~65 % (mesco.co.jp); below 79.9 % (pure Cu2S).")
+        description="Cu in the flash-furnace matte, mass fraction, below 0.799 (pure Cu2S). "
+                    "55-60 % (messer.ch 'Flash smelting furnace'), ~65 % (mesco.co.jp).")
     slag_cu_loss: float = Field(
         default=0.025, ge=0.0, lt=1.0,
-        description="Fraction of the Cu input lost in discarded slag (after any slag "
-                    "cleaning). 0.025 gives ~1 wt % Cu in slag for a 25 % Cu, 29 % Fe "
-                    "concentrate, inside the industrial 0.7-2.3 wt % of JOM 68(9) 2016 "
-                    "2323-2331, and 97.5 % smelter recovery.")
+        description="Cu input lost in discarded slag (after any slag cleaning), fraction. "
+                    "0.025 gives ~1 wt % Cu in slag for a 25 % Cu, 29 % Fe concentrate, "
+                    "inside the industrial 0.7-2.3 wt % of JOM 68(9) 2016 2323-2331, and "
+                    "97.5 % smelter recovery.")
     anode_purity: float = Field(
-        default=0.995, gt=0.0, le=1.0,
-        description="Cu fraction of fire-refined anodes: > 99 % (royal-spice page, "
-                    "secondary); 99.5 % assumed.")
-    flux_sio2_per_fe: float = Field(
-        default=0.8, ge=0.0,
-        description="SiO2/Fe mass ratio of the fayalite slag (assumed typical, unverified).")
+        default=materials.ANODE_CU, gt=0.0, le=1.0,
+        description="Cu in the fire-refined anodes, mass fraction. > 99 % (royal-spice "
+                    "page, secondary); 99.5 % assumed (twin.units.materials.ANODE_CU).")
+    flux_sio2_per_fe: float = smelting.flux_ratio_field()
     tonnage_oxygen_share: float = Field(
         default=0.5, ge=0.0, le=1.0,
         description="Share of the stoichiometric O2 supplied by the oxygen plant, the rest "
-                    "by air (assumed: flash furnace on 40-80 % O2-enriched air, an "
-                    "unverified range, converters mainly on air).")
+                    "by air, fraction. Assumed: flash furnace on 40-80 % O2-enriched air "
+                    "(an unverified range), converters mainly on air.")
     oxygen_plant_kwh_per_t_o2: float = Field(
         default=0.40 * NM3_PER_T_O2, ge=0.0,
-        description="Cryogenic oxygen plant, kWh/t O2: 0.40 kWh/Nm3 x 699.8 Nm3/t = 280, "
-                    "between the 0.28 kWh/Nm3 benchmark and the 0.46-0.64 kWh/Nm3 of "
-                    "operating units in Alsultanny & Al-Shammari, Engineering Journal "
-                    "18(2) 2014, doi 10.4186/ej.2014.18.2.67 (unverified for smelters).")
-    other_power_kwh_per_t: float = Field(
-        default=100.0, ge=0.0,
-        description="Dryer, blowers, gas handling, slag cleaning and auxiliaries, kWh/t "
-                    "concentrate (calibrated, see module docstring).")
-    fuel_kgce_per_t: float = Field(
-        default=21.0, ge=0.0,
-        description="Fuel of drying, converting and anode furnace, kgce/t concentrate "
-                    "(calibrated, see module docstring).")
-    fuel_carrier: FuelName = "natural_gas"
+        description="Electricity of the cryogenic oxygen plant, kWh/t O2. 0.40 kWh/Nm3 x "
+                    "699.8 Nm3/t = 280, between the 0.28 kWh/Nm3 benchmark and the "
+                    "0.46-0.64 kWh/Nm3 of operating units in Alsultanny & Al-Shammari, "
+                    "Engineering Journal 18(2) 2014, doi 10.4186/ej.2014.18.2.67 "
+                    "(unverified for smelters).")
+    other_power_kwh_per_t: float = fields.power(
+        100.0, "Dryer, blowers, gas handling, slag cleaning and auxiliaries", "concentrate",
+        CALIBRATED)
+    fuel_kgce_per_t: float = fields.fuel(
+        21.0, "Fuel of drying, converting and anode furnace", "concentrate", CALIBRATED)
+    fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     fixed_heat_loss_share: float = Field(
         default=0.3, ge=0.0, le=1.0,
         description="Share of the nominal fuel that covers heat lost per hour through "
-                    "furnace shells and holding, whatever the feed rate; at part load the "
-                    "fuel per t rises as this share / load (assumed 0.3, unverified).")
-    fugitive_so2_fraction: float = Field(
-        default=0.015, ge=0.0, lt=1.0,
-        description="SO2 not captured by the hoods, released to air (assumed, 1-2 %).")
-    variable_cost_cny_per_t: float = Field(
-        default=300.0, ge=0.0,
-        description="Refractories, consumables and labour share per t concentrate, CNY, "
-                    "energy excluded (assumed placeholder).")
+                    "furnace shells and holding, whatever the feed rate, fraction; at part "
+                    "load the fuel per t rises as this share / load. Assumed, unverified.")
+    fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.015, "Assumed 1-2 %, unverified.")
+    variable_cost_cny_per_t: float = fields.cost(
+        300.0, "Refractories, consumables and labour share", "concentrate")
 
 
 @register
@@ -105,25 +98,19 @@ class CopperSmelter(UnitModel):
     output_ports = {"anode": "anode_copper", "slag": "smelter_slag", "offgas": "so2_gas"}
     basis_port = "concentrate"
     conserved_elements = ("Cu", "Fe", "S", "Si")
+    basis_description = "t of concentrate fed"
+    modes_description = ("one mode at nominal load; operating_point gives the fuel per t "
+                         "at part load, which rises with the fixed heat losses")
     params: CopperSmelterParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> dict[str, float]:
         """Kernel results per t concentrate, after checking the feeds."""
         p = self.params
         conc = feed_grades(self.uid, feeds, "concentrate", ("Cu", "Fe", "S"))
-        flux = feed_grades(self.uid, feeds, "flux", ("Si",))
-        for element in ("Cu", "S"):
-            if flux.get(element, 0.0) > 0.0:
-                raise ValueError(f"unit '{self.uid}': flux carries {element}; only "
-                                 "Cu- and S-free flux is modelled")
-        flux_sio2_content = flux["Si"] * molar_mass(SIO2) / MOLAR_MASS["Si"]
-        if not 0.0 < flux_sio2_content <= 1.0:
-            raise ValueError(f"unit '{self.uid}': flux SiO2 content {flux_sio2_content:.4g}"
-                             " is outside (0, 1]")
-        anode, slag, so2, flux_t, o2, matte = (float(a[0]) for a in cu_smelt(
-            *(np.array([conc.get(e, 0.0)]) for e in ("Cu", "Fe", "S", "Si")),
-            p.matte_grade, p.slag_cu_loss, p.anode_purity, p.flux_sio2_per_fe,
-            flux_sio2_content))
+        sio2_content = smelting.flux_sio2_content(self.uid, feeds, ("Cu", "S"))
+        anode, slag, so2, flux_t, o2, matte = kernel_point(
+            "copper", "cu_smelt", (conc.get(e, 0.0) for e in ("Cu", "Fe", "S", "Si")),
+            p.matte_grade, p.slag_cu_loss, p.anode_purity, p.flux_sio2_per_fe, sio2_content)
         self._check_matte(conc, matte)
         others = {e: g for e, g in conc.items() if e not in ("Cu", "Fe", "S", "Si")}
         return {"anode_t": anode, "slag_t": slag + sum(others.values()), "so2_t": so2,
@@ -159,17 +146,15 @@ class CopperSmelter(UnitModel):
         p = self.params
         b = self._balance(feeds)
         tonnage_o2_t = p.tonnage_oxygen_share * b["o2_t"]
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"concentrate": 1.0, "flux": b["flux_t"]},
-            outputs_t={"anode": b["anode_t"], "slag": b["slag_t"],
-                       "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"]},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"concentrate": 1.0, "flux": b["flux_t"]},
+            {"anode": b["anode_t"], "slag": b["slag_t"],
+             "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"]},
             power_kwh=p.oxygen_plant_kwh_per_t_o2 * tonnage_o2_t + p.other_power_kwh_per_t,
             fuel_kgce={p.fuel_carrier: per_t_at_load(p.fuel_kgce_per_t, p.fixed_heat_loss_share,
                                                      load)},
             emissions_t={"SO2": p.fugitive_so2_fraction * b["so2_t"]},
-            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load,
+            variable_cost_cny=p.variable_cost_cny_per_t,
             kpi_t={"matte_t": b["matte_t"], "tonnage_oxygen_t": tonnage_o2_t,
                    "so2_generated_t": b["so2_t"]})
 
@@ -179,15 +164,13 @@ class AcidPlantParams(UnitParams):
 
     capture_efficiency: float = Field(
         default=0.995, gt=0.0, le=1.0,
-        description="Fraction of the SO2 fed converted to acid: double-contact plants "
-                    "99.5-99.9 % (unverified; ESA/EFMA BAT Booklet 3, 2000, to be read).")
-    power_kwh_per_t_so2: float = Field(
-        default=100.0, ge=0.0,
-        description="Blowers and pumps, kWh/t SO2 (calibrated placeholder, unverified; "
-                    "waste-heat steam credit ignored).")
-    variable_cost_cny_per_t_so2: float = Field(
-        default=30.0, ge=0.0,
-        description="Catalyst, water and labour share, CNY/t SO2 (assumed placeholder).")
+        description="SO2 fed converted to acid, fraction. Double-contact plants 99.5-99.9 % "
+                    "(unverified; ESA/EFMA BAT Booklet 3, 2000, to be read).")
+    power_kwh_per_t_so2: float = fields.power(
+        100.0, "Blowers and pumps (waste-heat steam credit ignored)", "SO2",
+        "Calibrated placeholder, unverified.")
+    variable_cost_cny_per_t_so2: float = fields.cost(
+        30.0, "Catalyst, water and labour share", "SO2")
 
 
 @register
@@ -205,6 +188,7 @@ class AcidPlant(UnitModel):
     output_ports = {"acid": "sulphuric_acid"}
     basis_port = "offgas"
     conserved_elements = ("S",)
+    basis_description = "t of SO2 in the off-gas fed"
     params: AcidPlantParams
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -216,51 +200,41 @@ class AcidPlant(UnitModel):
         """Per t SO2 at `load`; the coefficients do not depend on load."""
         p = self.params
         s_t = feed_grades(self.uid, feeds, "offgas", ("S",))["S"]
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"offgas": 1.0},
-            outputs_t={"acid": p.capture_efficiency * s_t / S_IN_H2SO4},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"offgas": 1.0}, {"acid": p.capture_efficiency * s_t / S_IN_H2SO4},
             power_kwh=p.power_kwh_per_t_so2,
             emissions_t={"SO2": (1.0 - p.capture_efficiency) * s_t / S_IN_SO2},
-            variable_cost_cny=p.variable_cost_cny_per_t_so2, load_index=load)
+            variable_cost_cny=p.variable_cost_cny_per_t_so2)
 
 
 class ElectrorefineryParams(UnitParams):
     """Parameters of a copper electrorefinery, per t cathode."""
 
-    cell_voltage_v: float = Field(
-        default=0.30, gt=0.0,
-        description="Cell voltage, V: 0.25-0.35 (PROCESS-DATA section 4, unverified).")
-    current_efficiency: float = Field(
-        default=0.95, gt=0.0, le=1.0,
-        description="Current efficiency: 93-98 % (PROCESS-DATA section 4, unverified).")
-    rectifier_efficiency: float = Field(
-        default=0.97, gt=0.0, le=1.0,
-        description="AC-to-DC conversion efficiency (assumed, unverified).")
-    auxiliary_power_kwh_per_t: float = Field(
-        default=60.0, ge=0.0,
-        description="Electrolyte circulation, cranes, washing, kWh/t cathode (calibrated "
-                    "placeholder, unverified).")
-    steam_fuel_kgce_per_t: float = Field(
-        default=20.0, ge=0.0,
-        description="Boiler fuel for electrolyte heating, kgce/t cathode (calibrated "
-                    "placeholder, unverified).")
-    steam_fuel_carrier: FuelName = "natural_gas"
+    cell_voltage_v: float = electrolysis.voltage_field(
+        0.30, "Cell voltage", "0.25-0.35 V (PROCESS-DATA section 4, unverified).")
+    current_efficiency: float = electrolysis.current_efficiency_field(
+        0.95, "93-98 % (PROCESS-DATA section 4, unverified).")
+    rectifier_efficiency: float = electrolysis.rectifier_field()
+    auxiliary_power_kwh_per_t: float = fields.power(
+        60.0, "Electrolyte circulation, cranes, washing", "cathode",
+        "Calibrated placeholder, unverified.")
+    steam_fuel_kgce_per_t: float = fields.fuel(
+        20.0, "Boiler fuel for electrolyte heating", "cathode",
+        "Calibrated placeholder, unverified.")
+    steam_fuel_carrier: fields.FuelName = fields.carrier("natural_gas",
+                                                         "Fuel carrier of the boiler")
     cathode_cu: float = Field(
         default=0.9999, gt=0.0, le=1.0,
-        description="Cathode Cu fraction: 99.99 % (pasar.com.ph refining page).")
+        description="Cu in the cathode, mass fraction. 99.99 % (pasar.com.ph refining page).")
     cu_to_slimes_fraction: float = Field(
         default=0.001, ge=0.0, lt=1.0,
-        description="Fraction of the anode Cu reporting to slimes (assumed, unverified).")
+        description=f"Anode Cu reporting to slimes, fraction. {fields.ASSUMED}")
     slimes_t_per_t_anode: float = Field(
         default=0.005, gt=0.0, lt=1.0,
-        description="Anode slimes per t anode (assumed, unverified; with the default Cu "
-                    "split the slimes carry ~20 % Cu).")
-    variable_cost_cny_per_t: float = Field(
-        default=300.0, ge=0.0,
-        description="Reagents, cathode blanks, labour share, CNY/t cathode, energy excluded "
-                    "(assumed placeholder).")
+        description="Anode slimes, t/t anode. Assumed, unverified; with the default Cu "
+                    "split the slimes carry ~20 % Cu.")
+    variable_cost_cny_per_t: float = fields.cost(
+        300.0, "Reagents, cathode blanks, labour share", "cathode")
 
 
 @register
@@ -280,6 +254,7 @@ class CopperElectrorefinery(UnitModel):
     output_ports = {"cathode": "copper_cathode", "slimes": "anode_slimes"}
     basis_port = "cathode"
     conserved_elements = ("Cu", "Fe", "S", "Si")
+    basis_description = "t of cathode copper"
     params: ElectrorefineryParams
 
     def _anode_t(self, feeds: Mapping[str, Composition]) -> float:
@@ -306,20 +281,17 @@ class CopperElectrorefinery(UnitModel):
     def dc_kwh_per_t(self) -> float:
         """DC energy, kWh per t cathode (Faraday's law for the Cu it holds)."""
         p = self.params
-        per_t_cu = faraday_kwh_per_t(np.array([p.cell_voltage_v]),
-                                     np.array([p.current_efficiency]), 2.0, MOLAR_MASS["Cu"])
-        return float(per_t_cu[0]) * p.cathode_cu
+        per_t_cu = electrolysis.faraday_kwh_per_t(p.cell_voltage_v, p.current_efficiency, "Cu")
+        return per_t_cu * p.cathode_cu
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t cathode at `load`; the coefficients do not depend on load."""
         p = self.params
         anode_t = self._anode_t(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"anode": anode_t},
-            outputs_t={"cathode": 1.0, "slimes": p.slimes_t_per_t_anode * anode_t},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
-            power_kwh=self.dc_kwh_per_t() / p.rectifier_efficiency
-            + p.auxiliary_power_kwh_per_t,
+        return self.mode(
+            load, {"anode": anode_t},
+            {"cathode": 1.0, "slimes": p.slimes_t_per_t_anode * anode_t},
+            power_kwh=electrolysis.ac_kwh_per_t(self.dc_kwh_per_t(), p.rectifier_efficiency,
+                                                p.auxiliary_power_kwh_per_t),
             fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)
+            variable_cost_cny=p.variable_cost_cny_per_t)

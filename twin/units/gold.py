@@ -12,13 +12,19 @@ composition holds g/t x 1e-6.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from twin.units.base import (Composition, Fraction, FuelName, Mode, UnitModel, UnitParams,
-                             element_fraction, feed_grades, register)
-from twin.units.concentrator import KWH_PER_T_PER_KWH_PER_SHORT_TON, bond_grinding_kwh_per_t
+from twin.units import comminution, fields
+from twin.units.base import UnitModel, UnitParams, element_fraction, feed_grades, register
+
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
+
+#: PROCESS-DATA section 12 found no CIL energy or cyanide figure.
+NO_CIL_DATA = "Placeholder, unverified: PROCESS-DATA section 12 found no figure."
 
 
 class GoldCilParams(UnitParams):
@@ -26,51 +32,38 @@ class GoldCilParams(UnitParams):
 
     au_recovery: float = Field(
         default=0.85, gt=0.0, le=1.0,
-        description="Au recovered to doré: ~85 % in the 4 Mt/y, 0.043 oz/t CIL example of "
-                    "mine-engineer.com 'Gold Carbon In Leach Plants'.")
+        description="Au recovered to doré, fraction. ~85 % in the 4 Mt/y, 0.043 oz/t CIL "
+                    "example of mine-engineer.com 'Gold Carbon In Leach Plants'.")
     dore_au: float = Field(
         default=0.80, gt=0.0, le=1.0,
-        description="Au fraction of the doré (assumed, unverified). Give every CIL plant "
-                    "that feeds one refinery the same value.")
-    dore_ag: Fraction = Field(
-        default=0.15,
-        description="Ag fraction of the doré (assumed, unverified); the rest of the doré "
-                    "(Cu and other base metals) is not tracked. Same for every plant.")
-    work_index_kwh_per_t: float = Field(
-        default=14.0 * KWH_PER_T_PER_KWH_PER_SHORT_TON, gt=0.0,
-        description="Bond ball-mill work index per metric t: 14 kWh/short ton x 1.102 "
-                    "(Rowland 1976) (placeholder, unverified; ore-specific).")
-    f80_um: float = Field(default=10_000.0, gt=0.0,
-                          description="80 % passing size of the mill feed, um (assumed).")
-    p80_um: float = Field(default=75.0, gt=0.0,
-                          description="80 % passing size of the leach feed, um (assumed "
-                                      "CIL grind, unverified).")
-    other_power_kwh_per_t: float = Field(
-        default=8.0, ge=0.0,
-        description="Crushing, agitation, air, carbon handling and pumping, kWh/t ore "
-                    "(placeholder, unverified: PROCESS-DATA section 12 found no CIL energy).")
-    fuel_kgce_per_t: float = Field(
-        default=1.0, ge=0.0,
-        description="Elution heating, carbon regeneration kiln and doré smelting, kgce/t "
-                    "ore (placeholder, unverified).")
-    fuel_carrier: FuelName = "diesel"
+        description="Au in the doré, mass fraction; give every CIL plant that feeds one "
+                    f"refinery the same value. {fields.ASSUMED}")
+    dore_ag: float = Field(
+        default=0.15, ge=0.0, le=1.0,
+        description="Ag in the doré, mass fraction; the rest of the doré (Cu and other base "
+                    f"metals) is not tracked. Same for every plant. {fields.ASSUMED}")
+    work_index_kwh_per_t: float = comminution.work_index_field(
+        14.0, "placeholder, unverified; ore-specific.")
+    f80_um: float = comminution.f80_field(10_000.0, fields.ASSUMED)
+    p80_um: float = comminution.p80_field(75.0, "leach feed", "Assumed CIL grind, unverified.")
+    other_power_kwh_per_t: float = fields.power(
+        8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA)
+    fuel_kgce_per_t: float = fields.fuel(
+        1.0, "Elution heating, carbon regeneration kiln and doré smelting", "ore",
+        fields.PLACEHOLDER)
+    fuel_carrier: fields.FuelName = fields.carrier("diesel")
     cyanide_kg_per_t: float = Field(
-        default=0.5, ge=0.0,
-        description="NaCN consumed, kg/t ore (placeholder, unverified: PROCESS-DATA "
-                    "section 12 found no figure).")
+        default=0.5, ge=0.0, description=f"NaCN consumed, kg/t ore. {NO_CIL_DATA}")
     cyanide_cny_per_kg: float = Field(
-        default=15.0, ge=0.0, description="NaCN price, CNY/kg (placeholder).")
-    other_cost_cny_per_t: float = Field(
-        default=25.0, ge=0.0,
-        description="Lime, carbon, grinding media, cyanide destruction, labour share, "
-                    "CNY/t ore, energy excluded (placeholder).")
+        default=15.0, ge=0.0, description=f"NaCN price, CNY/kg. {fields.PLACEHOLDER}")
+    other_cost_cny_per_t: float = fields.cost(
+        25.0, "Lime, carbon, grinding media, cyanide destruction, labour share", "ore")
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldCilParams:
         if self.dore_au + self.dore_ag > 1.0:
             raise ValueError("dore_ag: dore_au + dore_ag must not exceed 1")
-        if self.p80_um >= self.f80_um:
-            raise ValueError("p80_um: must be below f80_um")
+        comminution.check_grind(self.f80_um, self.p80_um)
         return self
 
 
@@ -93,6 +86,7 @@ class GoldCilPlant(UnitModel):
     output_ports = {"dore": "gold_dore", "tailings": "au_tailings"}
     basis_port = "ore"
     conserved_elements = ("Au", "Ag")
+    basis_description = "t of gold ore treated"
     params: GoldCilParams
 
     def _dore_t(self, feeds: Mapping[str, Composition]) -> float:
@@ -118,22 +112,20 @@ class GoldCilPlant(UnitModel):
 
     def grinding_kwh_per_t(self) -> float:
         """Bond grinding energy, kWh per t ore."""
-        return bond_grinding_kwh_per_t(self.params)
+        p = self.params
+        return comminution.bond_grinding_kwh_per_t(p.work_index_kwh_per_t, p.f80_um, p.p80_um)
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t ore at `load`; the coefficients do not depend on load."""
         p = self.params
         dore_t = self._dore_t(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"ore": 1.0},
-            outputs_t={"dore": dore_t, "tailings": 1.0 - dore_t},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"ore": 1.0}, {"dore": dore_t, "tailings": 1.0 - dore_t},
             power_kwh=self.grinding_kwh_per_t() + p.other_power_kwh_per_t,
             fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
             variable_cost_cny=p.cyanide_kg_per_t * p.cyanide_cny_per_kg
             + p.other_cost_cny_per_t,
-            load_index=load, kpi_t={"nacn_t": p.cyanide_kg_per_t * 1e-3})
+            kpi_t={"nacn_t": p.cyanide_kg_per_t * 1e-3})
 
 
 class GoldRefineryParams(UnitParams):
@@ -141,22 +133,18 @@ class GoldRefineryParams(UnitParams):
 
     gold_au: float = Field(
         default=0.9999, gt=0.0, le=1.0,
-        description="Au fraction of refined gold, 99.99 % (four-nines bar, assumed).")
+        description="Au in the refined gold, mass fraction. 99.99 % (four-nines bar), "
+                    "assumed.")
     silver_ag: float = Field(
         default=0.999, gt=0.0, le=1.0,
-        description="Ag fraction of the by-product silver, 99.9 % (assumed).")
-    power_kwh_per_t: float = Field(
-        default=5000.0, ge=0.0,
-        description="Electrolysis, chlorination and melting power, kWh/t gold "
-                    "(placeholder, unverified).")
-    fuel_kgce_per_t: float = Field(
-        default=500.0, ge=0.0,
-        description="Melting and casting fuel, kgce/t gold (placeholder, unverified).")
-    fuel_carrier: FuelName = "natural_gas"
-    variable_cost_cny_per_t: float = Field(
-        default=500_000.0, ge=0.0,
-        description="Reagents, labour, security and assay, CNY/t gold (placeholder, "
-                    "0.5 CNY/g).")
+        description=f"Ag in the by-product silver, mass fraction. 99.9 %, {fields.ASSUMED.lower()}")
+    power_kwh_per_t: float = fields.power(
+        5000.0, "Electrolysis, chlorination and melting power", "gold", fields.PLACEHOLDER)
+    fuel_kgce_per_t: float = fields.fuel(500.0, "Melting and casting fuel", "gold",
+                                         fields.PLACEHOLDER)
+    fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
+    variable_cost_cny_per_t: float = fields.cost(
+        500_000.0, "Reagents, labour, security and assay", "gold", "Placeholder (0.5 CNY/g).")
 
 
 @register
@@ -174,6 +162,7 @@ class GoldRefinery(UnitModel):
     output_ports = {"gold": "refined_gold", "silver": "refined_silver"}
     basis_port = "gold"
     conserved_elements = ("Au", "Ag")
+    basis_description = "t of refined gold"
     params: GoldRefineryParams
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -194,11 +183,8 @@ class GoldRefinery(UnitModel):
         """Per t gold at `load`; the coefficients do not depend on load."""
         p = self.params
         dore_t = self._dore_t(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"dore": dore_t},
-            outputs_t={"gold": 1.0,
-                       "silver": dore_t * feeds["dore"].get("Ag", 0.0) / p.silver_ag},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"dore": dore_t},
+            {"gold": 1.0, "silver": dore_t * feeds["dore"].get("Ag", 0.0) / p.silver_ag},
             power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)
+            variable_cost_cny=p.variable_cost_cny_per_t)

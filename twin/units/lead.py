@@ -1,85 +1,23 @@
-"""Lead smelting of concentrate together with battery paste (kind ``lead_smelter``),
-and the helpers that the lead, zinc, nickel and secondary-copper units share: the
-heavy-metal split of a smelting unit and the mass of the compounds in a slag or residue.
-
-Heavy metals (Pb, As, Cd, Hg, Cr: the plan's class-I metals, TARGETS.md section 3): a
-smelting unit's params ``volatilised`` (fraction of each heavy metal fed that reports to
-the off-gas) and ``gas_abatement_efficiency`` (fraction of that captured by gas
-cleaning) give emitted = feed x volatilised x (1 - abatement), released to air as the
-element; the captured part returns to a dust or residue output so every balance closes.
-"""
+"""Lead smelting of concentrate together with battery paste (kind ``lead_smelter``), per t
+refined lead. The heavy-metal split and the slag compounds are twin.units.smelting's."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
-from twin.constants import (AL2O3, CO2, FEO, HEAVY_METALS, MOLAR_MASS, SIO2, SO2,
-                            mass_fraction, molar_mass)
-from twin.ext.lead_zinc import pb_smelt, volatilise
-from twin.units.base import (RECYCLED_METAL_T, Composition, Fraction, FuelName, Mode,
-                             UnitModel, UnitParams, feed_grades, register)
+from twin.constants import C_IN_CO2, HEAVY_METALS, S_IN_SO2
+from twin.ext import kernel_point
+from twin.units import fields, smelting
+from twin.units.base import RECYCLED_METAL_T, Fraction, UnitModel, UnitParams, feed_grades, register
 
-S_IN_SO2 = mass_fraction("S", SO2)
-C_IN_CO2 = mass_fraction("C", CO2)
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
-#: The compound an element is counted as when the mass of a slag, dust or residue is
-#: summed (usual oxides); an element not listed counts as its own mass (entrained
-#: metal or matte: Cu, Ni, Co, Ag, Au; Hg; S).
-OXIDES: dict[str, dict[str, int]] = {
-    "Fe": FEO, "Si": SIO2, "Al": AL2O3, "Zn": {"Zn": 1, "O": 1}, "Ca": {"Ca": 1, "O": 1},
-    "Mg": {"Mg": 1, "O": 1}, "Pb": {"Pb": 1, "O": 1}, "Cd": {"Cd": 1, "O": 1},
-    "As": {"As": 2, "O": 3}, "Cr": {"Cr": 2, "O": 3},
-}
-
-
-def compound_mass_t(element_t: Mapping[str, float],
-                    compounds: Mapping[str, dict[str, int]] = OXIDES) -> float:
-    """t of the compounds holding `element_t` ({element: t}); an element without a
-    compound in `compounds` counts as its own mass."""
-    return sum(t * molar_mass(compounds[e]) / (compounds[e][e] * MOLAR_MASS[e])
-               if e in compounds else t for e, t in element_t.items())
-
-
-def fractions_of(element_t: Mapping[str, float], mass_t: float) -> dict[str, float]:
-    """Composition of a `mass_t` t stream holding `element_t`; {} for an empty stream."""
-    if mass_t <= 0.0:
-        return {}
-    return {e: t / mass_t for e, t in element_t.items() if t > 0.0}
-
-
-def _heavy_metals_only(fractions: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(fractions) - set(HEAVY_METALS))
-    if unknown:
-        raise ValueError(f"{unknown} are not heavy metals; keys must be among "
-                         f"{list(HEAVY_METALS)}")
-    return fractions
-
-
-#: {heavy metal: fraction of it fed that reports to the off-gas}, keys among HEAVY_METALS.
-VolatilisedFractions = Annotated[dict[str, Fraction], AfterValidator(_heavy_metals_only)]
-
-
-@dataclass(frozen=True)
-class HeavyMetalSplit:
-    """Where the heavy metals fed go, {element: t} each (same basis as the feed)."""
-
-    emitted_t: dict[str, float]   # to air, after gas cleaning
-    captured_t: dict[str, float]  # caught by gas cleaning (dust)
-    retained_t: dict[str, float]  # not volatilised: stays with the melt / solids
-
-
-def split_heavy_metals(feed_t: Mapping[str, float], volatilised: Mapping[str, float],
-                       abatement: float) -> HeavyMetalSplit:
-    """Split the heavy metals among `feed_t` ({element: t}) with the ``volatilise``
-    kernel; other elements are ignored, a metal without a `volatilised` entry stays."""
-    metals = [m for m in HEAVY_METALS if feed_t.get(m, 0.0) > 0.0]
-    arrays = volatilise(np.array([feed_t[m] for m in metals], dtype=np.float64),
-                        np.array([volatilised.get(m, 0.0) for m in metals], dtype=np.float64),
-                        abatement)
-    return HeavyMetalSplit(*(dict(zip(metals, a.tolist())) for a in arrays))
+#: Source of the primary energy figures: PROCESS-DATA section 9 found no energy per t lead.
+NO_LEAD_ENERGY_DATA = "Placeholder, unverified: PROCESS-DATA section 9 found no figure."
 
 
 class LeadSmelterParams(UnitParams):
@@ -87,52 +25,42 @@ class LeadSmelterParams(UnitParams):
 
     paste_shares_of_pb: tuple[Fraction, ...] = Field(
         default=(0.3, 0.5, 0.7), min_length=1,
-        description="Share of the metal's Pb that comes from battery paste, one linear "
-                    "mode per entry so the optimisation chooses the recycled share. China's "
-                    "recycled lead share was 33 % in 2015, target 45 % in 2020 (Plan, "
-                    "TARGETS.md column 3); 0.3/0.5/0.7 bracket it.")
+        description="Shares of the metal's Pb that come from battery paste, fraction each, "
+                    "one linear mode per entry so the optimisation chooses the recycled "
+                    "share. China's recycled lead share was 33 % in 2015, target 45 % in "
+                    "2020 (Plan, TARGETS.md column 3); 0.3/0.5/0.7 bracket it.")
     metal_pb: float = Field(
         default=0.9999, gt=0.0, le=1.0,
-        description="Pb fraction of refined lead (assumed: refined-lead grades run 99.94-"
-                    "99.994 % Pb, GB/T 469, unverified).")
+        description="Pb in the refined lead, mass fraction. Assumed: refined-lead grades "
+                    "run 99.94-99.994 % Pb, GB/T 469, unverified.")
     slag_pb_grade: float = Field(
         default=0.025, ge=0.0, lt=1.0,
-        description="Pb fraction of the discard slag after reduction (placeholder, "
-                    "unverified: PROCESS-DATA section 9 has no oxygen-bath data).")
-    volatilised: VolatilisedFractions = Field(
-        default={"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0},
-        description="Fraction of each heavy metal fed that reports to the off-gas "
-                    "(placeholders, unverified; Cd and Hg are the most volatile).")
-    gas_abatement_efficiency: Fraction = Field(
-        default=0.999,
-        description="Fraction of the volatilised heavy metals captured by the boiler, ESP "
-                    "and bag filters (placeholder, unverified).")
-    fugitive_so2_fraction: float = Field(
-        default=0.01, ge=0.0, lt=1.0,
-        description="SO2 escaping capture, released to air (assumed, unverified).")
+        description="Pb in the discard slag after reduction, mass fraction. Placeholder, "
+                    "unverified: PROCESS-DATA section 9 has no oxygen-bath data.")
+    volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
+        {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile")
+    gas_abatement_efficiency: float = smelting.abatement_field(
+        0.999, "the boiler, ESP and bag filters")
+    fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.01)
     reductant_kg_c_per_t_pb: float = Field(
         default=80.0, ge=0.0,
-        description="Reductant (coke) carbon per t Pb reduced, kg, all leaving as CO2: "
+        description="Reductant (coke) carbon per t Pb reduced, all leaving as CO2, kg/t. "
                     "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
                     "more, 80 assumed (unverified).")
-    primary_power_kwh_per_t: float = Field(
-        default=350.0, ge=0.0,
-        description="Electricity per t lead from concentrate (oxygen plant, blowers, "
-                    "refining), kWh (placeholder, unverified: PROCESS-DATA section 9 found "
-                    "no energy per t lead).")
-    primary_fuel_kgce_per_t: float = Field(
-        default=300.0, ge=0.0,
-        description="Fuel per t lead from concentrate (reduction furnace, refining "
-                    "kettles), kgce, reductant excluded (placeholder, unverified).")
-    fuel_carrier: FuelName = "coal"
-    secondary_energy_saving: Fraction = Field(
-        default=0.375,
-        description="Energy saved per t lead from battery paste instead of concentrate: "
-                    "35-40 % (Siwiec et al., Materials 17 (2024) 5806); the midpoint.")
-    variable_cost_cny_per_t: float = Field(
-        default=800.0, ge=0.0,
-        description="Reductant, fluxes, refining reagents, refractories and labour share, "
-                    "CNY/t lead, energy excluded (placeholder).")
+    primary_power_kwh_per_t: float = fields.power(
+        350.0, "Electricity per t lead from concentrate (oxygen plant, blowers, refining)",
+        "lead", NO_LEAD_ENERGY_DATA)
+    primary_fuel_kgce_per_t: float = fields.fuel(
+        300.0, "Fuel per t lead from concentrate (reduction furnace, refining kettles), "
+        "reductant excluded", "lead", NO_LEAD_ENERGY_DATA)
+    fuel_carrier: fields.FuelName = fields.carrier("coal")
+    secondary_energy_saving: float = Field(
+        default=0.375, ge=0.0, le=1.0,
+        description="Energy saved per t lead from battery paste instead of concentrate, "
+                    "fraction. 35-40 % (Siwiec et al., Materials 17 (2024) 5806); the "
+                    "midpoint.")
+    variable_cost_cny_per_t: float = fields.cost(
+        800.0, "Reductant, fluxes, refining reagents, refractories and labour share", "lead")
 
     @field_validator("paste_shares_of_pb")
     @classmethod
@@ -146,7 +74,7 @@ class LeadSmelterParams(UnitParams):
 class _ConcentrateSplit:
     """Where a t of lead concentrate's elements go, Pb and S aside (t per t)."""
 
-    heavy_metals: HeavyMetalSplit
+    heavy_metals: smelting.HeavyMetalSplit
     slag_t: dict[str, float]  # slag elements without Pb
     slag_base_t: float        # their compound mass
     dust_mass_t: float        # compound mass of the captured heavy metals
@@ -169,7 +97,7 @@ class LeadSmelter(UnitModel):
     volatilised part to air, the part not volatilised to slag. All S -> SO2; the fugitive
     fraction to air, the rest to the acid plant on ``offgas`` (t of SO2). Every other
     element of the concentrate (Fe, Si, Zn, Cu, Ag...) reports to slag, counted as its
-    oxide (:data:`OXIDES`).
+    oxide (:data:`twin.units.smelting.OXIDES`).
 
     Slag and dust therefore come from the concentrate alone and keep one composition in
     every mode (a material has one composition in the linear model): paste adds no
@@ -190,6 +118,9 @@ class LeadSmelter(UnitModel):
                     "dust": "lead_dust"}
     basis_port = "metal"
     conserved_elements = ("Pb", "S", "Fe", "Zn", "Si", "As", "Cd", "Hg")
+    basis_description = "t of refined lead"
+    modes_description = ("one mode per entry of paste_shares_of_pb: the share of the "
+                         "metal's Pb that comes from battery paste")
     params: LeadSmelterParams
 
     def _concentrate_split(self, feeds: Mapping[str, Composition]) -> _ConcentrateSplit:
@@ -201,24 +132,24 @@ class LeadSmelter(UnitModel):
         if extra:
             raise ValueError(f"unit '{self.uid}': paste carries {extra}; the paste is "
                              "modelled by its Pb and S only")
-        split = split_heavy_metals({e: x for e, x in conc.items() if e != "Pb"},
-                                   p.volatilised, p.gas_abatement_efficiency)
+        split = smelting.split_heavy_metals({e: x for e, x in conc.items() if e != "Pb"},
+                                            p.volatilised, p.gas_abatement_efficiency)
         slag_t = {e: x for e, x in conc.items()
                   if e not in ("Pb", "S") and e not in HEAVY_METALS}
         slag_t.update(split.retained_t)
-        return _ConcentrateSplit(split, slag_t, compound_mass_t(slag_t),
-                                 compound_mass_t(split.captured_t))
+        return _ConcentrateSplit(split, slag_t, smelting.compound_mass_t(slag_t),
+                                 smelting.compound_mass_t(split.captured_t))
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Metal, slag, offgas (SO2) and dust compositions, the same in every mode."""
         p = self.params
         c = self._concentrate_split(feeds)
         slag_mass_t = c.slag_base_t / (1.0 - p.slag_pb_grade)
-        slag = fractions_of(c.slag_t, slag_mass_t)
+        slag = smelting.fractions_of(c.slag_t, slag_mass_t)
         if slag_mass_t > 0.0 and p.slag_pb_grade > 0.0:
             slag["Pb"] = p.slag_pb_grade
         return {"metal": {"Pb": p.metal_pb}, "slag": slag, "offgas": {"S": S_IN_SO2},
-                "dust": fractions_of(c.heavy_metals.captured_t, c.dust_mass_t)}
+                "dust": smelting.fractions_of(c.heavy_metals.captured_t, c.dust_mass_t)}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0,
                         paste_share_of_pb: float | None = None) -> Mode:
@@ -230,27 +161,23 @@ class LeadSmelter(UnitModel):
         conc, paste = feeds["concentrate"], feeds["paste"]
         escape = p.volatilised.get("Pb", 0.0) * (1.0 - p.gas_abatement_efficiency)
         try:
-            conc_t, paste_t, slag_t, so2_t, pb_emitted_t = (float(a[0]) for a in pb_smelt(
-                *(np.array([x]) for x in (conc["Pb"], conc["S"], c.slag_base_t,
-                                          paste["Pb"], paste.get("S", 0.0), share)),
-                p.metal_pb, p.slag_pb_grade, escape))
+            conc_t, paste_t, slag_t, so2_t, pb_emitted_t = kernel_point(
+                "lead_zinc", "pb_smelt", (conc["Pb"], conc["S"], c.slag_base_t, paste["Pb"],
+                                          paste.get("S", 0.0), share),
+                p.metal_pb, p.slag_pb_grade, escape)
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
         emissions = {m: conc_t * t for m, t in c.heavy_metals.emitted_t.items()}
         emissions.update({"Pb": pb_emitted_t, "SO2": p.fugitive_so2_fraction * so2_t,
                           "CO2": p.reductant_kg_c_per_t_pb * 1e-3 * p.metal_pb / C_IN_CO2})
         energy_factor = 1.0 - p.secondary_energy_saving * share
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name=f"paste_{share:g}", inputs_t={"concentrate": conc_t, "paste": paste_t},
-            outputs_t={"metal": 1.0, "slag": slag_t,
-                       "offgas": (1.0 - p.fugitive_so2_fraction) * so2_t,
-                       "dust": conc_t * c.dust_mass_t},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
-            power_kwh=p.primary_power_kwh_per_t * energy_factor,
+        return self.mode(
+            load, {"concentrate": conc_t, "paste": paste_t},
+            {"metal": 1.0, "slag": slag_t, "offgas": (1.0 - p.fugitive_so2_fraction) * so2_t,
+             "dust": conc_t * c.dust_mass_t},
+            name=f"paste_{share:g}", power_kwh=p.primary_power_kwh_per_t * energy_factor,
             fuel_kgce={p.fuel_carrier: p.primary_fuel_kgce_per_t * energy_factor},
             emissions_t=emissions, variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
             kpi_t={RECYCLED_METAL_T: share * p.metal_pb, "so2_generated_t": so2_t})
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:

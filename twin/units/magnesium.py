@@ -10,74 +10,65 @@ in each unit's docstring.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field
 
-from twin.constants import KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, mass_fraction
-from twin.ext.copper import faraday_kwh_per_t
-from twin.ext.light_metals import mg_electrolysis_balance, pidgeon_balance
-from twin.units.base import (Composition, FuelName, Mode, UnitModel, UnitParams,
-                             element_fraction, register, remainder)
+from twin.constants import KGCE_PER_KWH_EQUIVALENT
+from twin.ext import kernel_point
+from twin.units import electrolysis, fields, materials
+from twin.units.base import UnitModel, UnitParams, element_fraction, register, remainder
 
-CAMG_CO3_2 = {"Ca": 1, "Mg": 1, "C": 2, "O": 6}
-MGCL2 = {"Mg": 1, "Cl": 2}
-#: Raw dolomite CaMg(CO3)2 from stoichiometry: Mg 0.1318, Ca 0.2173, C 0.1303.
-DOLOMITE = {e: mass_fraction(e, CAMG_CO3_2) for e in ("Mg", "Ca", "C")}
-#: 75 % ferrosilicon (FeSi75), the Pidgeon reductant.
-FESI75 = {"Si": 0.75, "Fe": 0.25}
-#: Anhydrous magnesium chloride: Mg 0.2553, Cl 0.7447.
-MAGNESIUM_CHLORIDE = {e: mass_fraction(e, MGCL2) for e in MGCL2}
-#: Primary magnesium as both producers make it.
-MAGNESIUM = {"Mg": 1.0}
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
-
-def mg_faraday_kwh_per_t(voltage_v: float, current_efficiency: float) -> float:
-    """DC energy of MgCl2 electrolysis, kWh/t Mg: 2 F U / (3.6 x 24.305 x CE) (Faraday's
-    law; 2205 kWh/t per volt at CE 1)."""
-    return float(faraday_kwh_per_t(np.array([voltage_v]), np.array([current_efficiency]),
-                                   2.0, MOLAR_MASS["Mg"])[0])
+#: Source of the Pidgeon energy split (the total is calibrated to the plan).
+PIDGEON_SPLIT = ("The split between calcination, retorts and remelting is an assumption, "
+                 "unverified.")
 
 
 class PidgeonParams(UnitParams):
-    """Pidgeon magnesium parameters (per t Mg unless said).
+    """Pidgeon magnesium parameters, per t Mg unless said."""
 
-    mg_yield: share of the dolomite's Mg recovered as metal, 0.72, which gives 10.54 t
-      raw dolomite/t Mg against the ideal 7.59: chosen to sit in the practice range of
-      ~10-11 t/t that PROCESS-DATA section 10 marks UNVERIFIED (no primary source).
-    si_excess: Si charged above 2 MgO + Si -> 2 Mg + SiO2, 0.40, which gives 1.08 t
-      FeSi75/t Mg against the ideal 0.77: chosen inside the UNVERIFIED practice range
-      1.0-1.2 t/t (same section).
-    calcination_kgce_per_t_dolomite: kiln fuel, 90 kgce/t raw dolomite (2.64 GJ/t), above
-      the ~1.6 GJ/t reaction heat of CaMg(CO3)2 -> CaO.MgO + 2 CO2 (derived from standard
-      enthalpies of formation); placeholder, unverified (calcination at 1100-1200 degC:
-      China Magnesium Corp., "The Pidgeon process").
-    retort_kgce_per_t: retort furnace fuel (1200-1250 degC, ~10 h cycles, same source),
-      3250 kgce/t: CALIBRATED so the defaults total the plan's 4500 kgce/t; the split
-      between calcination, retorts and remelting is an assumption, unverified.
-    remelt_kgce_per_t: melting and refining the crowns at 670-700 degC, 150 kgce/t
-      (placeholder, unverified).
-    power_kwh_per_t: grinding, briquetting, vacuum pumps, 1200 kWh/t (placeholder,
-      unverified). PROCESS-DATA quotes "17-20 kWh/kg electricity" from a Wikipedia copy;
-      at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it reads as total
-      energy, so it is not used.
-    calcination_fuel, retort_fuel, remelt_fuel: carriers, all "coal" (Chinese plants
-      also burn producer gas or semi-coke gas, which twin.constants does not list).
-    variable_cost_cny_per_t: retorts, fluorite, labour share, CNY/t Mg, 2000
-      (placeholder, unverified).
-    """
-
-    mg_yield: float = Field(0.72, gt=0, le=1)
-    si_excess: float = Field(0.40, ge=0)
-    calcination_kgce_per_t_dolomite: float = Field(90.0, ge=0)
-    retort_kgce_per_t: float = Field(3250.0, ge=0)
-    remelt_kgce_per_t: float = Field(150.0, ge=0)
-    power_kwh_per_t: float = Field(1200.0, ge=0)
-    calcination_fuel: FuelName = "coal"
-    retort_fuel: FuelName = "coal"
-    remelt_fuel: FuelName = "coal"
-    variable_cost_cny_per_t: float = Field(2000.0, ge=0)
+    mg_yield: float = Field(
+        default=0.72, gt=0.0, le=1.0,
+        description="Share of the dolomite's Mg recovered as metal, fraction. 0.72 gives "
+                    "10.54 t raw dolomite/t Mg against the ideal 7.59: chosen to sit in the "
+                    "practice range of ~10-11 t/t that PROCESS-DATA section 10 marks "
+                    "UNVERIFIED (no primary source).")
+    si_excess: float = Field(
+        default=0.40, ge=0.0,
+        description="Si charged above 2 MgO + Si -> 2 Mg + SiO2, fraction of the "
+                    "stoichiometric Si. 0.40 gives 1.08 t FeSi75/t Mg against the ideal "
+                    "0.77: chosen inside the UNVERIFIED practice range 1.0-1.2 t/t (same "
+                    "section).")
+    calcination_kgce_per_t_dolomite: float = fields.fuel(
+        90.0, "Kiln fuel (2.64 GJ/t), above the ~1.6 GJ/t reaction heat of CaMg(CO3)2 -> "
+        "CaO.MgO + 2 CO2 (derived from standard enthalpies of formation)", "raw dolomite",
+        "Placeholder, unverified (calcination at 1100-1200 degC: China Magnesium Corp., "
+        "'The Pidgeon process').")
+    retort_kgce_per_t: float = fields.fuel(
+        3250.0, "Retort furnace fuel (1200-1250 degC, ~10 h cycles: China Magnesium "
+        "Corp., 'The Pidgeon process')", "Mg",
+        "CALIBRATED so the defaults total the plan's 4500 kgce/t. " + PIDGEON_SPLIT)
+    remelt_kgce_per_t: float = fields.fuel(
+        150.0, "Melting and refining the crowns at 670-700 degC", "Mg", fields.PLACEHOLDER)
+    power_kwh_per_t: float = fields.power(
+        1200.0, "Grinding, briquetting, vacuum pumps", "Mg",
+        "Placeholder, unverified. PROCESS-DATA quotes '17-20 kWh/kg electricity' from a "
+        "Wikipedia copy; at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it "
+        "reads as total energy, so it is not used.")
+    calcination_fuel: fields.FuelName = fields.carrier(
+        "coal", "Fuel carrier of the kiln",
+        "Chinese plants also burn producer gas or semi-coke gas, which twin.constants does "
+        "not list.")
+    retort_fuel: fields.FuelName = fields.carrier("coal", "Fuel carrier of the retorts",
+                                                  "As calcination_fuel.")
+    remelt_fuel: fields.FuelName = fields.carrier("coal", "Fuel carrier of the remelting",
+                                                  "As calcination_fuel.")
+    variable_cost_cny_per_t: float = fields.cost(2000.0, "Retorts, fluorite, labour share",
+                                                 "Mg")
 
 
 @register
@@ -108,6 +99,7 @@ class PidgeonMagnesium(UnitModel):
     output_ports = {"metal": "magnesium", "slag": "pidgeon_slag"}
     basis_port = "metal"
     conserved_elements = ("Mg", "Ca", "Si", "Fe", "C")
+    basis_description = "t of Mg metal"
     params: PidgeonParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, float, float, float]:
@@ -117,11 +109,10 @@ class PidgeonMagnesium(UnitModel):
         si = element_fraction(self.uid, feeds, "ferrosilicon", "Si")
         c = feeds["dolomite"].get("C", 0.0)
         try:
-            columns = pidgeon_balance(*(np.array([v]) for v in (mg, c, si, p.mg_yield,
-                                                                 p.si_excess)))
+            dolomite_t, fesi_t, co2_t, slag_t = kernel_point(
+                "light_metals", "pidgeon_balance", (mg, c, si, p.mg_yield, p.si_excess))
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
-        dolomite_t, fesi_t, co2_t, slag_t = (float(v[0]) for v in columns)
         return dolomite_t, fesi_t, co2_t, slag_t
 
     def _slag(self, feeds: Mapping[str, Composition], dolomite_t: float, fesi_t: float,
@@ -135,7 +126,8 @@ class PidgeonMagnesium(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure Mg metal and the slag."""
         dolomite_t, fesi_t, _, slag_t = self._balance(feeds)
-        return {"metal": dict(MAGNESIUM), "slag": self._slag(feeds, dolomite_t, fesi_t, slag_t)}
+        return {"metal": dict(materials.MAGNESIUM),
+                "slag": self._slag(feeds, dolomite_t, fesi_t, slag_t)}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t Mg; coefficients do not depend on load, the rate limits do."""
@@ -148,56 +140,49 @@ class PidgeonMagnesium(UnitModel):
                               (p.retort_fuel, p.retort_kgce_per_t),
                               (p.remelt_fuel, p.remelt_kgce_per_t)):
             fuel[carrier] = fuel.get(carrier, 0.0) + kgce
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"dolomite": dolomite_t, "ferrosilicon": fesi_t},
-            outputs_t={"metal": 1.0, "slag": slag_t},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
-            power_kwh=p.power_kwh_per_t,
-            fuel_kgce=fuel,
+        return self.mode(
+            load, {"dolomite": dolomite_t, "ferrosilicon": fesi_t},
+            {"metal": 1.0, "slag": slag_t}, power_kwh=p.power_kwh_per_t, fuel_kgce=fuel,
             emissions_t={"CO2": co2_t} if co2_t > 0.0 else {},
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-        )
+            variable_cost_cny=p.variable_cost_cny_per_t)
 
 
 def pidgeon_comprehensive_kgce_per_t(params: PidgeonParams,
-                                     dolomite: Composition = DOLOMITE) -> float:
+                                     dolomite: Composition = materials.DOLOMITE) -> float:
     """Comprehensive energy, kgce/t Mg: fuel + electricity x 0.1229 kgce/kWh, for raw
     dolomite of the given composition and FeSi75."""
     mode = PidgeonMagnesium("pidgeon", params).operating_point(
-        {"dolomite": dolomite, "ferrosilicon": FESI75})
+        {"dolomite": dolomite, "ferrosilicon": materials.FESI75})
     return sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
 
 
 class ElectrolyticMgParams(UnitParams):
-    """MgCl2 electrolysis parameters.
+    """MgCl2 electrolysis parameters, per t Mg. With the defaults, DC = 2205 x 5.5 / 0.85
+    = 14270 kWh/t, and AC 14712 + 3300 = 18012 kWh/t (plan 2015: 18000)."""
 
-    cell_voltage_v: 5.5 V and current_efficiency: 0.85, placeholders (unverified; no
-      cell data were found) chosen with the figures below to meet the plan's 2015 18000
-      kWh/t: DC = 2205 x 5.5 / 0.85 = 14270 kWh/t.
-    rectifier_efficiency: AC to DC, 0.97 (assumed, as for the potline; unverified).
-    auxiliary_kwh_per_t: MgCl2 dehydration, chlorine handling and auxiliaries, 3300
-      kWh/t: CALIBRATED so that defaults give 14712 + 3300 = 18012 kWh/t AC.
-    mg_recovery: share of the cell feed's Mg won as metal, 0.98 (placeholder,
-      unverified); the rest leaves with the sludge.
-    variable_cost_cny_per_t: anodes, salts, labour share, CNY/t Mg, 1500 (placeholder).
-    """
-
-    cell_voltage_v: float = Field(5.5, gt=0)
-    current_efficiency: float = Field(0.85, gt=0, le=1)
-    rectifier_efficiency: float = Field(0.97, gt=0, le=1)
-    auxiliary_kwh_per_t: float = Field(3300.0, ge=0)
-    mg_recovery: float = Field(0.98, gt=0, lt=1)
-    variable_cost_cny_per_t: float = Field(1500.0, ge=0)
+    cell_voltage_v: float = electrolysis.voltage_field(
+        5.5, "Cell voltage", "Placeholder, unverified (no cell data were found), chosen with "
+        "the figures below to meet the plan's 2015 18000 kWh/t.")
+    current_efficiency: float = electrolysis.current_efficiency_field(
+        0.85, "Placeholder, unverified, chosen with the voltage to meet the plan's 18000 "
+        "kWh/t.")
+    rectifier_efficiency: float = electrolysis.rectifier_field(
+        0.97, "Assumed as for the potline, unverified.")
+    auxiliary_kwh_per_t: float = fields.power(
+        3300.0, "MgCl2 dehydration, chlorine handling and auxiliaries", "Mg",
+        "CALIBRATED so that the defaults give 18012 kWh/t AC.")
+    mg_recovery: float = Field(
+        default=0.98, gt=0.0, lt=1.0,
+        description="Share of the cell feed's Mg won as metal, the rest leaving with the "
+                    f"sludge, fraction. {fields.PLACEHOLDER}")
+    variable_cost_cny_per_t: float = fields.cost(1500.0, "Anodes, salts, labour share", "Mg")
 
 
 def electrolytic_mg_kwh_per_t(params: ElectrolyticMgParams) -> float:
-    """AC electricity, kWh/t Mg: Faraday DC / rectifier efficiency + auxiliaries."""
-    return (mg_faraday_kwh_per_t(params.cell_voltage_v, params.current_efficiency)
-            / params.rectifier_efficiency + params.auxiliary_kwh_per_t)
+    """AC electricity, kWh/t Mg: Faraday DC (n = 2) / rectifier efficiency + auxiliaries."""
+    dc = electrolysis.faraday_kwh_per_t(params.cell_voltage_v, params.current_efficiency, "Mg")
+    return electrolysis.ac_kwh_per_t(dc, params.rectifier_efficiency,
+                                     params.auxiliary_kwh_per_t)
 
 
 @register
@@ -221,6 +206,7 @@ class ElectrolyticMagnesium(UnitModel):
     output_ports = {"metal": "magnesium", "chlorine": "chlorine", "sludge": "mg_cell_sludge"}
     basis_port = "metal"
     conserved_elements = ("Mg", "Cl")
+    basis_description = "t of Mg metal"
     params: ElectrolyticMgParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, float, float]:
@@ -228,11 +214,10 @@ class ElectrolyticMagnesium(UnitModel):
         mg = element_fraction(self.uid, feeds, "mgcl2", "Mg")
         cl = element_fraction(self.uid, feeds, "mgcl2", "Cl")
         try:
-            columns = mg_electrolysis_balance(np.array([mg]), np.array([cl]),
-                                              np.array([self.params.mg_recovery]))
+            mgcl2_t, chlorine_t, sludge_t = kernel_point(
+                "light_metals", "mg_electrolysis_balance", (mg, cl, self.params.mg_recovery))
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
-        mgcl2_t, chlorine_t, sludge_t = (float(v[0]) for v in columns)
         return mgcl2_t, chlorine_t, sludge_t
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -240,20 +225,13 @@ class ElectrolyticMagnesium(UnitModel):
         mgcl2_t, chlorine_t, sludge_t = self._balance(feeds)
         sludge = remainder(self.uid, "sludge", ((mgcl2_t, feeds["mgcl2"]),),
                            {"Mg": 1.0, "Cl": chlorine_t}, sludge_t)
-        return {"metal": dict(MAGNESIUM), "chlorine": {"Cl": 1.0}, "sludge": sludge}
+        return {"metal": dict(materials.MAGNESIUM), "chlorine": dict(materials.CHLORINE),
+                "sludge": sludge}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t Mg; coefficients do not depend on load, the rate limits do."""
         p = self.params
         mgcl2_t, chlorine_t, sludge_t = self._balance(feeds)
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"mgcl2": mgcl2_t},
-            outputs_t={"metal": 1.0, "chlorine": chlorine_t, "sludge": sludge_t},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
-            power_kwh=electrolytic_mg_kwh_per_t(p),
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-        )
+        return self.mode(
+            load, {"mgcl2": mgcl2_t}, {"metal": 1.0, "chlorine": chlorine_t, "sludge": sludge_t},
+            power_kwh=electrolytic_mg_kwh_per_t(p), variable_cost_cny=p.variable_cost_cny_per_t)

@@ -4,19 +4,19 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Mapping
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 
-from twin.constants import HEAVY_METALS, MOLAR_MASS, SIO2, molar_mass
-from twin.ext.copper import faraday_kwh_per_t
-from twin.ext.lead_zinc import ni_flash_smelt
-from twin.units.base import (Composition, Fraction, FuelName, Mode, UnitModel, UnitParams,
-                             element_fraction, feed_grades, register)
-from twin.units.lead import (S_IN_SO2, VolatilisedFractions, compound_mass_t, fractions_of,
-                             split_heavy_metals)
+from twin.constants import HEAVY_METALS, S_IN_SO2
+from twin.ext import kernel_point
+from twin.units import electrolysis, fields, smelting
+from twin.units.base import Fraction, UnitModel, UnitParams, element_fraction, feed_grades, register
+
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 
 def _matte_metals(recoveries: dict[str, float]) -> dict[str, float]:
@@ -34,44 +34,34 @@ class NickelFlashSmelterParams(UnitParams):
 
     matte_recoveries: Annotated[dict[str, Fraction], AfterValidator(_matte_metals)] = Field(
         default={"Ni": 0.96, "Cu": 0.96, "Co": 0.96},
-        description="Fraction of each matte metal reporting to the matte (flash furnace "
-                    "plus slag-cleaning furnace). Overall metal recovery > 95 % ('20 Years "
-                    "of DON process', CIM 2014); 0.96 taken for all (Co really lower, "
-                    "unverified).")
+        description="Recovery of each matte metal to the matte (flash furnace plus "
+                    "slag-cleaning furnace), {metal: fraction}, Ni required. Overall metal "
+                    "recovery > 95 % ('20 Years of DON process', CIM 2014); 0.96 taken for "
+                    "all (Co really lower, unverified).")
     matte_fe: float = Field(
         default=0.04, ge=0.0, lt=0.10,
-        description="Fe fraction of the matte: low-Fe matte, < 10 wt % Fe (Taskinen et al., "
-                    "Extraction 2018, doi 10.1007/978-3-319-95022-8_25); 4 % assumed.")
+        description="Fe in the matte, mass fraction. Low-Fe matte, < 10 wt % Fe (Taskinen "
+                    "et al., Extraction 2018, doi 10.1007/978-3-319-95022-8_25); 4 % "
+                    "assumed.")
     matte_s: float = Field(
         default=0.22, gt=0.0, lt=1.0,
-        description="S fraction of the matte (assumed, unverified; Ni3S2 holds 26.7 % S).")
-    flux_sio2_per_fe: float = Field(
-        default=0.8, ge=0.0,
-        description="SiO2/Fe mass ratio of the fayalite slag (assumed, unverified).")
-    volatilised: VolatilisedFractions = Field(
-        default={"Pb": 0.5, "As": 0.5, "Cd": 0.8, "Hg": 1.0},
-        description="Fraction of each heavy metal fed that reports to the off-gas "
-                    "(placeholders, unverified).")
-    gas_abatement_efficiency: Fraction = Field(
-        default=0.999,
-        description="Fraction of the volatilised heavy metals captured (placeholder, "
-                    "unverified); the flue dust is recycled and leaves with the slag.")
-    fugitive_so2_fraction: float = Field(
-        default=0.015, ge=0.0, lt=1.0,
-        description="SO2 escaping capture, released to air (assumed, unverified).")
-    power_kwh_per_t: float = Field(
-        default=250.0, ge=0.0,
-        description="Oxygen plant, electric slag-cleaning furnace, dryer and auxiliaries, "
-                    "kWh/t concentrate (placeholder, unverified).")
-    fuel_kgce_per_t: float = Field(
-        default=30.0, ge=0.0,
-        description="Drying and burner fuel, kgce/t concentrate (placeholder, unverified; "
-                    "flash smelting is largely autogenous).")
-    fuel_carrier: FuelName = "natural_gas"
-    variable_cost_cny_per_t: float = Field(
-        default=400.0, ge=0.0,
-        description="Refractories, electrodes, consumables and labour share, CNY/t "
-                    "concentrate, energy excluded (placeholder).")
+        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds "
+                    "26.7 % S.")
+    flux_sio2_per_fe: float = smelting.flux_ratio_field()
+    volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
+        {"Pb": 0.5, "As": 0.5, "Cd": 0.8, "Hg": 1.0})
+    gas_abatement_efficiency: float = smelting.abatement_field(
+        0.999, "gas cleaning (the flue dust is recycled and leaves with the slag)")
+    fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.015)
+    power_kwh_per_t: float = fields.power(
+        250.0, "Oxygen plant, electric slag-cleaning furnace, dryer and auxiliaries",
+        "concentrate", fields.PLACEHOLDER)
+    fuel_kgce_per_t: float = fields.fuel(
+        30.0, "Drying and burner fuel (flash smelting is largely autogenous)", "concentrate",
+        fields.PLACEHOLDER)
+    fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
+    variable_cost_cny_per_t: float = fields.cost(
+        400.0, "Refractories, electrodes, consumables and labour share", "concentrate")
 
     @model_validator(mode="after")
     def _matte_fits(self) -> NickelFlashSmelterParams:
@@ -115,62 +105,53 @@ class NickelFlashSmelter(UnitModel):
     output_ports = {"matte": "ni_matte", "slag": "ni_slag", "offgas": "so2_gas_ni"}
     basis_port = "concentrate"
     conserved_elements = ("Ni", "Cu", "Co", "Fe", "S", "Si")
+    basis_description = "t of concentrate fed"
     params: NickelFlashSmelterParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> _SmelterBalance:
         """Kernel results and element splits per t concentrate, after checking feeds."""
         p = self.params
         conc = feed_grades(self.uid, feeds, "concentrate", ("Ni", "Fe", "S"))
-        flux = feed_grades(self.uid, feeds, "flux", ("Si",))
-        bad = sorted(set(flux) & ({"S"} | set(p.matte_recoveries)))
-        if bad:
-            raise ValueError(f"unit '{self.uid}': flux carries {bad}; only S- and "
-                             "matte-metal-free flux is modelled")
-        flux_sio2 = flux["Si"] * molar_mass(SIO2) / MOLAR_MASS["Si"]
-        if not 0.0 < flux_sio2 <= 1.0:
-            raise ValueError(f"unit '{self.uid}': flux SiO2 content {flux_sio2:.4g} is "
-                             "outside (0, 1]")
+        flux_sio2 = smelting.flux_sio2_content(self.uid, feeds, ("S", *p.matte_recoveries))
+        flux = feeds["flux"]
         to_matte = {e: r * conc.get(e, 0.0) for e, r in p.matte_recoveries.items()}
         try:
-            matte_t, slag_major_t, so2_t, flux_t = (float(a[0]) for a in ni_flash_smelt(
-                np.array([sum(to_matte.values())]),
-                *(np.array([conc.get(e, 0.0)]) for e in ("Fe", "S", "Si")),
-                p.matte_fe, p.matte_s, p.flux_sio2_per_fe, flux_sio2))
+            matte_t, slag_major_t, so2_t, flux_t = kernel_point(
+                "lead_zinc", "ni_flash_smelt",
+                (sum(to_matte.values()), *(conc.get(e, 0.0) for e in ("Fe", "S", "Si"))),
+                p.matte_fe, p.matte_s, p.flux_sio2_per_fe, flux_sio2)
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}; lower matte_fe or matte_s") from None
-        split = split_heavy_metals(conc, p.volatilised, p.gas_abatement_efficiency)
+        split = smelting.split_heavy_metals(conc, p.volatilised, p.gas_abatement_efficiency)
         slag = {e: x - to_matte.get(e, 0.0) - split.emitted_t.get(e, 0.0)
                 for e, x in conc.items() if e != "S"}
         slag["Fe"] = conc["Fe"] - p.matte_fe * matte_t
         others = {e: t for e, t in slag.items() if e not in ("Fe", "Si")}
         for e, x in flux.items():
             slag[e] = slag.get(e, 0.0) + flux_t * x
-        return _SmelterBalance(to_matte, matte_t, slag, slag_major_t + compound_mass_t(others),
-                               so2_t, flux_t, split.emitted_t)
+        slag_t = slag_major_t + smelting.compound_mass_t(others)
+        return _SmelterBalance(to_matte, matte_t, slag, slag_t, so2_t, flux_t, split.emitted_t)
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Matte, slag and offgas (SO2) compositions."""
         p = self.params
         b = self._balance(feeds)
-        matte = fractions_of(b.to_matte_t, b.matte_t)
+        matte = smelting.fractions_of(b.to_matte_t, b.matte_t)
         matte.update({"Fe": p.matte_fe, "S": p.matte_s})
-        return {"matte": matte, "slag": fractions_of(b.slag_elements_t, b.slag_t),
+        return {"matte": matte, "slag": smelting.fractions_of(b.slag_elements_t, b.slag_t),
                 "offgas": {"S": S_IN_SO2}}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t concentrate at `load`; the coefficients do not depend on load."""
         p = self.params
         b = self._balance(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"concentrate": 1.0, "flux": b.flux_t},
-            outputs_t={"matte": b.matte_t, "slag": b.slag_t,
-                       "offgas": (1.0 - p.fugitive_so2_fraction) * b.so2_t},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"concentrate": 1.0, "flux": b.flux_t},
+            {"matte": b.matte_t, "slag": b.slag_t,
+             "offgas": (1.0 - p.fugitive_so2_fraction) * b.so2_t},
             power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
             emissions_t={**b.emitted_t, "SO2": p.fugitive_so2_fraction * b.so2_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load,
-            kpi_t={"so2_generated_t": b.so2_t})
+            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={"so2_generated_t": b.so2_t})
 
 
 class NickelRefineryParams(UnitParams):
@@ -178,32 +159,24 @@ class NickelRefineryParams(UnitParams):
 
     ni_recovery: float = Field(
         default=0.98, gt=0.0, le=1.0,
-        description="Fraction of the matte Ni won as cathode (placeholder, unverified).")
+        description=f"Matte Ni won as cathode, fraction. {fields.PLACEHOLDER}")
     cathode_ni: float = Field(
         default=0.9996, gt=0.0, le=1.0,
-        description="Ni fraction of the cathode: grade Ni9996 of GB/T 6516 (unverified).")
-    cell_voltage_v: float = Field(
-        default=3.5, gt=0.0,
-        description="Cell voltage of sulphate electrowinning, V (placeholder, unverified).")
-    current_efficiency: float = Field(
-        default=0.95, gt=0.0, le=1.0,
-        description="Current efficiency (placeholder, unverified).")
-    rectifier_efficiency: float = Field(
-        default=0.97, gt=0.0, le=1.0,
-        description="AC-to-DC conversion efficiency (assumed, unverified).")
-    auxiliary_power_kwh_per_t: float = Field(
-        default=1000.0, ge=0.0,
-        description="Leaching, solution purification, pumping and cathode handling, kWh/t "
-                    "(placeholder, unverified).")
-    steam_fuel_kgce_per_t: float = Field(
-        default=300.0, ge=0.0,
-        description="Boiler fuel for leach and electrolyte heating, kgce/t cathode "
-                    "(placeholder, unverified).")
-    steam_fuel_carrier: FuelName = "natural_gas"
-    variable_cost_cny_per_t: float = Field(
-        default=3000.0, ge=0.0,
-        description="Reagents, anodes, labour share, CNY/t cathode, energy excluded "
-                    "(placeholder).")
+        description="Ni in the cathode, mass fraction. Grade Ni9996 of GB/T 6516 "
+                    "(unverified).")
+    cell_voltage_v: float = electrolysis.voltage_field(
+        3.5, "Cell voltage of sulphate electrowinning", fields.PLACEHOLDER)
+    current_efficiency: float = electrolysis.current_efficiency_field(0.95, fields.PLACEHOLDER)
+    rectifier_efficiency: float = electrolysis.rectifier_field()
+    auxiliary_power_kwh_per_t: float = fields.power(
+        1000.0, "Leaching, solution purification, pumping and cathode handling", "cathode",
+        fields.PLACEHOLDER)
+    steam_fuel_kgce_per_t: float = fields.fuel(
+        300.0, "Boiler fuel for leach and electrolyte heating", "cathode", fields.PLACEHOLDER)
+    steam_fuel_carrier: fields.FuelName = fields.carrier("natural_gas",
+                                                         "Fuel carrier of the boiler")
+    variable_cost_cny_per_t: float = fields.cost(3000.0, "Reagents, anodes, labour share",
+                                                 "cathode")
 
 
 @register
@@ -225,6 +198,7 @@ class NickelRefinery(UnitModel):
     output_ports = {"cathode": "nickel_cathode", "residue": "ni_refinery_residue"}
     basis_port = "cathode"
     conserved_elements = ("Ni", "Cu", "Co", "Fe", "S")
+    basis_description = "t of cathode nickel"
     params: NickelRefineryParams
 
     def _residue(self, feeds: Mapping[str, Composition]) -> tuple[float, dict[str, float]]:
@@ -241,25 +215,21 @@ class NickelRefinery(UnitModel):
         """Cathode and residue compositions."""
         _, residue = self._residue(feeds)
         return {"cathode": {"Ni": self.params.cathode_ni},
-                "residue": fractions_of(residue, sum(residue.values()))}
+                "residue": smelting.fractions_of(residue, sum(residue.values()))}
 
     def dc_kwh_per_t(self) -> float:
         """DC energy, kWh per t cathode (Faraday's law for the Ni it holds)."""
         p = self.params
-        per_t_ni = faraday_kwh_per_t(np.array([p.cell_voltage_v]),
-                                     np.array([p.current_efficiency]), 2.0, MOLAR_MASS["Ni"])
-        return float(per_t_ni[0]) * p.cathode_ni
+        per_t_ni = electrolysis.faraday_kwh_per_t(p.cell_voltage_v, p.current_efficiency, "Ni")
+        return per_t_ni * p.cathode_ni
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t cathode at `load`; the coefficients do not depend on load."""
         p = self.params
         matte_t, residue = self._residue(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"matte": matte_t},
-            outputs_t={"cathode": 1.0, "residue": sum(residue.values())},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
-            power_kwh=self.dc_kwh_per_t() / p.rectifier_efficiency
-            + p.auxiliary_power_kwh_per_t,
+        return self.mode(
+            load, {"matte": matte_t}, {"cathode": 1.0, "residue": sum(residue.values())},
+            power_kwh=electrolysis.ac_kwh_per_t(self.dc_kwh_per_t(), p.rectifier_efficiency,
+                                                p.auxiliary_power_kwh_per_t),
             fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, load_index=load)
+            variable_cost_cny=p.variable_cost_cny_per_t)

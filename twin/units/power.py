@@ -11,20 +11,20 @@ from twin.constants import FUEL_CO2_T_PER_KGCE
 
 
 class CaptivePlant(BaseModel):
-    """A coal-fired captive plant; the properties are per kWh generated.
-
-    heat_rate_gce_per_kwh: net coal consumption per kWh supplied, g coal equivalent;
-      305, near the China Electricity Council's national average coal consumption of
-      thermal power supply for 2020 (305.5 gce/kWh as recalled; unverified, check the
-      CEC statistics for the year used).
-    coal_price_cny_per_tce: delivered coal price per t coal equivalent (7000 kcal/kg),
-      1000 CNY (placeholder, unverified).
-    """
+    """A coal-fired captive plant; the properties are per kWh generated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    heat_rate_gce_per_kwh: float = Field(305.0, gt=0)
-    coal_price_cny_per_tce: float = Field(1000.0, ge=0)
+    heat_rate_gce_per_kwh: float = Field(
+        default=305.0, gt=0.0,
+        description="Net coal consumption per kWh supplied, g coal equivalent/kWh. 305, "
+                    "near the China Electricity Council's national average coal consumption "
+                    "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
+                    "unverified, check the CEC statistics for the year used).")
+    coal_price_cny_per_tce: float = Field(
+        default=1000.0, ge=0.0,
+        description="Delivered coal price per t coal equivalent (7000 kcal/kg), CNY/tce. "
+                    "Placeholder, unverified.")
 
     @property
     def fuel_kgce_per_kwh(self) -> float:

@@ -7,33 +7,31 @@ reports the tonnes it uses under the KPI name :data:`RED_MUD_USED_T`.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from twin.units.base import (RED_MUD_USED_T, Composition, FuelName, Mode, UnitModel,
-                             UnitParams, feed_grades, register)
+from twin.units import fields
+from twin.units.base import RED_MUD_USED_T, UnitModel, UnitParams, feed_grades, register
 
-#: KPI tonnage: red mud put to use (t per t basis).
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 
 class RedMudParams(UnitParams):
-    """Red mud utilisation parameters (per t dry red mud used).
+    """Red mud utilisation parameters, per t dry red mud used."""
 
-    dose_t_per_t_product: t red mud per t product, 0.30 (placeholder, unverified: the
-      share depends on the product, e.g. cement raw meal or fired bricks).
-    power_kwh_per_t: drying, grinding, mixing, forming, 30 kWh/t (placeholder).
-    fuel_kgce_per_t: drying and firing, 35 kgce/t (placeholder, unverified).
-    fuel: "coal".
-    variable_cost_cny_per_t: additives (lime, clinker, sand), labour share, CNY/t red mud,
-      60 (placeholder, unverified).
-    """
-
-    dose_t_per_t_product: float = Field(0.30, gt=0, le=1)
-    power_kwh_per_t: float = Field(30.0, ge=0)
-    fuel_kgce_per_t: float = Field(35.0, ge=0)
-    fuel: FuelName = "coal"
-    variable_cost_cny_per_t: float = Field(60.0, ge=0)
+    dose_t_per_t_product: float = Field(
+        default=0.30, gt=0.0, le=1.0,
+        description="Red mud per t product, t/t. Placeholder, unverified: the share depends "
+                    "on the product, e.g. cement raw meal or fired bricks.")
+    power_kwh_per_t: float = fields.power(30.0, "Drying, grinding, mixing, forming",
+                                          "red mud", fields.PLACEHOLDER)
+    fuel_kgce_per_t: float = fields.fuel(35.0, "Drying and firing", "red mud", fields.PLACEHOLDER)
+    fuel_carrier: fields.FuelName = fields.carrier("coal")
+    variable_cost_cny_per_t: float = fields.cost(
+        60.0, "Additives (lime, clinker, sand), labour share", "red mud")
 
 
 @register
@@ -52,6 +50,7 @@ class RedMudUtilisation(UnitModel):
     output_ports = {"product": "red_mud_building_material"}
     basis_port = "red_mud"
     conserved_elements = ("Al", "Si", "Na", "Fe")
+    basis_description = "t of dry red mud used"
     params: RedMudParams
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -64,16 +63,7 @@ class RedMudUtilisation(UnitModel):
         """Per t red mud; coefficients do not depend on load, the rate limits do."""
         p = self.params
         feed_grades(self.uid, feeds, "red_mud")
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"red_mud": 1.0},
-            outputs_t={"product": 1.0 / p.dose_t_per_t_product},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
-            power_kwh=p.power_kwh_per_t,
-            fuel_kgce={p.fuel: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-            kpi_t={RED_MUD_USED_T: 1.0},
-        )
+        return self.mode(
+            load, {"red_mud": 1.0}, {"product": 1.0 / p.dose_t_per_t_product},
+            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={RED_MUD_USED_T: 1.0})

@@ -2,57 +2,48 @@
 ``copper_scrap_refining``), per t anode."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from twin.constants import CO2, SO2, mass_fraction
-from twin.units.base import (RECYCLED_METAL_T, Composition, Fraction, FuelName, Mode,
-                             UnitModel, UnitParams, element_fraction, register)
-from twin.units.copper import CopperSmelterParams
-from twin.units.lead import (VolatilisedFractions, compound_mass_t, fractions_of,
-                             split_heavy_metals)
+from twin.constants import C_IN_CO2, S_IN_SO2
+from twin.units import fields, materials, smelting
+from twin.units.base import RECYCLED_METAL_T, UnitModel, UnitParams, element_fraction, register
+
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
 
 #: Species the scrap's S and C (coatings, oil, plastics) leave as, to air.
-BURNT_TO = {"S": ("SO2", mass_fraction("S", SO2)), "C": ("CO2", mass_fraction("C", CO2))}
+BURNT_TO = {"S": ("SO2", S_IN_SO2), "C": ("CO2", C_IN_CO2)}
 
 
 class ScrapRefiningParams(UnitParams):
     """Parameters of an anode furnace refining copper scrap, per t anode."""
 
     anode_purity: float = Field(
-        default=CopperSmelterParams.model_fields["anode_purity"].default, gt=0.0, le=1.0,
-        description="Cu fraction of the anode. The default is the copper smelter's "
-                    "anode_purity, so both make 'anode_copper' of one composition and can "
-                    "feed one electrorefinery.")
+        default=materials.ANODE_CU, gt=0.0, le=1.0,
+        description="Cu in the anode, mass fraction. The default is the copper smelter's "
+                    "anode_purity (twin.units.materials.ANODE_CU), so both make "
+                    "'anode_copper' of one composition and can feed one electrorefinery.")
     slag_cu_loss: float = Field(
         default=0.02, ge=0.0, lt=1.0,
-        description="Fraction of the scrap Cu lost to slag (placeholder, unverified).")
-    zn_to_dust: Fraction = Field(
-        default=0.9,
-        description="Fraction of the scrap Zn fumed as ZnO and caught in the bag filter; "
-                    "the rest goes to slag (placeholder, unverified).")
-    volatilised: VolatilisedFractions = Field(
-        default={"Pb": 0.3, "As": 0.3, "Cd": 0.9, "Hg": 1.0},
-        description="Fraction of each heavy metal fed that reports to the off-gas "
-                    "(placeholders, unverified).")
-    gas_abatement_efficiency: Fraction = Field(
-        default=0.995,
-        description="Fraction of the volatilised heavy metals caught in the bag filter "
-                    "(placeholder, unverified).")
-    fuel_kgce_per_t: float = Field(
-        default=120.0, ge=0.0,
-        description="Melting and refining fuel, kgce/t anode (placeholder, unverified: no "
-                    "figure for secondary copper in PROCESS-DATA).")
-    fuel_carrier: FuelName = "natural_gas"
-    power_kwh_per_t: float = Field(
-        default=60.0, ge=0.0,
-        description="Fans, bag filter, casting wheel, kWh/t anode (placeholder, "
-                    "unverified).")
-    variable_cost_cny_per_t: float = Field(
-        default=500.0, ge=0.0,
-        description="Reductant, fluxes, refractories, labour share, CNY/t anode, energy "
-                    "excluded (placeholder).")
+        description=f"Scrap Cu lost to slag, fraction. {fields.PLACEHOLDER}")
+    zn_to_dust: float = Field(
+        default=0.9, ge=0.0, le=1.0,
+        description="Scrap Zn fumed as ZnO and caught in the bag filter, the rest going to "
+                    f"slag, fraction. {fields.PLACEHOLDER}")
+    volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
+        {"Pb": 0.3, "As": 0.3, "Cd": 0.9, "Hg": 1.0})
+    gas_abatement_efficiency: float = smelting.abatement_field(0.995, "the bag filter")
+    fuel_kgce_per_t: float = fields.fuel(
+        120.0, "Melting and refining fuel", "anode",
+        "Placeholder, unverified: no figure for secondary copper in PROCESS-DATA.")
+    fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
+    power_kwh_per_t: float = fields.power(60.0, "Fans, bag filter, casting wheel", "anode",
+                                          fields.PLACEHOLDER)
+    variable_cost_cny_per_t: float = fields.cost(
+        500.0, "Reductant, fluxes, refractories, labour share", "anode")
 
 
 @register
@@ -76,6 +67,7 @@ class CopperScrapRefining(UnitModel):
                     "dust": "cu_scrap_dust"}
     basis_port = "anode"
     conserved_elements = ("Cu", "Zn", "Pb", "Fe", "Sn", "S")
+    basis_description = "t of anode copper cast"
     params: ScrapRefiningParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, dict[str, float],
@@ -86,7 +78,7 @@ class CopperScrapRefining(UnitModel):
         scrap_cu = element_fraction(self.uid, feeds, "scrap", "Cu")
         scrap_t = p.anode_purity / ((1.0 - p.slag_cu_loss) * scrap_cu)
         fed = {e: scrap_t * x for e, x in feeds["scrap"].items()}
-        split = split_heavy_metals(fed, p.volatilised, p.gas_abatement_efficiency)
+        split = smelting.split_heavy_metals(fed, p.volatilised, p.gas_abatement_efficiency)
         emissions = dict(split.emitted_t)
         for element, (species, fraction) in BURNT_TO.items():
             if element in fed:
@@ -101,19 +93,17 @@ class CopperScrapRefining(UnitModel):
         """Anode, slag and dust compositions."""
         _, slag, dust, _ = self._balance(feeds)
         return {"anode": {"Cu": self.params.anode_purity},
-                "slag": fractions_of(slag, compound_mass_t(slag)),
-                "dust": fractions_of(dust, compound_mass_t(dust))}
+                "slag": smelting.fractions_of(slag, smelting.compound_mass_t(slag)),
+                "dust": smelting.fractions_of(dust, smelting.compound_mass_t(dust))}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t anode at `load`; the coefficients do not depend on load."""
         p = self.params
         scrap_t, slag, dust, emissions = self._balance(feeds)
-        min_rate, max_rate = self.rate_limits(load)
-        return Mode(
-            name="nominal", inputs_t={"scrap": scrap_t},
-            outputs_t={"anode": 1.0, "slag": compound_mass_t(slag),
-                       "dust": compound_mass_t(dust)},
-            max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate,
+        return self.mode(
+            load, {"scrap": scrap_t},
+            {"anode": 1.0, "slag": smelting.compound_mass_t(slag),
+             "dust": smelting.compound_mass_t(dust)},
             power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
             emissions_t=emissions, variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load, kpi_t={RECYCLED_METAL_T: p.anode_purity})
+            kpi_t={RECYCLED_METAL_T: p.anode_purity})

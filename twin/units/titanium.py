@@ -8,58 +8,57 @@ Industry Development Plan 2016-2020, column 3; TARGETS.md).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import Field
 
-from twin.constants import MOLAR_MASS, mass_fraction
-from twin.ext.light_metals import kroll_balance
-from twin.units.base import (Composition, Mode, UnitModel, UnitParams, element_fraction,
-                             register, remainder)
-from twin.units.magnesium import MAGNESIUM, mg_faraday_kwh_per_t
+from twin.constants import MOLAR_MASS
+from twin.ext import kernel_point
+from twin.units import electrolysis, fields, materials
+from twin.units.base import UnitModel, UnitParams, element_fraction, register, remainder
 
-TIO2 = {"Ti": 1, "O": 2}
-#: Pure TiO2 (Ti 0.5993); natural rutile and Ti slag carry less Ti and some Fe, Si.
-RUTILE = {"Ti": mass_fraction("Ti", TIO2)}
+if TYPE_CHECKING:
+    from twin.units.base import Composition, Mode
+
 #: Least net carbon of chlorination, TiO2 + 2 Cl2 + C -> TiCl4 + CO2: 0.251 t C/t Ti.
 MIN_CARBON_T_PER_T_TI = MOLAR_MASS["C"] / MOLAR_MASS["Ti"]
 
 
 class KrollParams(UnitParams):
-    """Kroll sponge parameters (per t Ti sponge).
+    """Kroll sponge parameters, per t Ti sponge."""
 
-    ti_recovery: share of the feed's Ti reaching sponge, 0.95 (placeholder, unverified);
-      the rest leaves unchlorinated with the residue.
-    carbon_t_per_t_ti: net chlorination carbon, 0.40 t/t, between 0.251 (all CO2:
-      TiO2 + 2 Cl2 + C -> TiCl4 + CO2) and 0.502 (all CO: TiO2 + 2 Cl2 + 2 C -> TiCl4 +
-      2 CO); placeholder, unverified. PROCESS-DATA section 11 prints "TiO2 + 2 Cl2 + 2 C
-      -> TiCl4 + 2 CO2", which does not balance oxygen. All of it is counted as CO2 (CO
-      burnt in off-gas treatment).
-    mg_loss_fraction: share of the loop's 1.016 t Mg/t Ti lost (MgCl2 bleed, spills,
-      sponge cleaning) and bought as make-up Mg, 0.03 (placeholder, unverified).
-    cl_loss_fraction: share of the loop's 2.962 t Cl/t Ti lost (impurity chlorides,
-      bleed) and bought as make-up chlorine, 0.05 (placeholder, unverified).
-    electrolysis_voltage_v: 5.0 V, electrolysis_current_efficiency: 0.85,
-      rectifier_efficiency: 0.97, for the cells that win back the recycled Mg
-      (placeholders, unverified).
-    distillation_kwh_per_t: reduction and vacuum-distillation furnaces, 8800 kWh/t:
-      CALIBRATED so the defaults total the plan's 25000 kWh/t.
-    chlorination_kwh_per_t: chlorination, TiCl4 purification, argon and other auxiliaries,
-      3000 kWh/t (placeholder, unverified).
-    variable_cost_cny_per_t: argon, retorts, labour share, CNY/t Ti, 8000 (placeholder).
-    """
-
-    ti_recovery: float = Field(0.95, gt=0, lt=1)
-    carbon_t_per_t_ti: float = Field(0.40, ge=MIN_CARBON_T_PER_T_TI)
-    mg_loss_fraction: float = Field(0.03, ge=0, le=1)
-    cl_loss_fraction: float = Field(0.05, ge=0, le=1)
-    electrolysis_voltage_v: float = Field(5.0, gt=0)
-    electrolysis_current_efficiency: float = Field(0.85, gt=0, le=1)
-    rectifier_efficiency: float = Field(0.97, gt=0, le=1)
-    distillation_kwh_per_t: float = Field(8800.0, ge=0)
-    chlorination_kwh_per_t: float = Field(3000.0, ge=0)
-    variable_cost_cny_per_t: float = Field(8000.0, ge=0)
+    ti_recovery: float = Field(
+        default=0.95, gt=0.0, lt=1.0,
+        description="Share of the feed's Ti reaching sponge, the rest leaving unchlorinated "
+                    f"with the residue, fraction. {fields.PLACEHOLDER}")
+    carbon_t_per_t_ti: float = Field(
+        default=0.40, ge=MIN_CARBON_T_PER_T_TI,
+        description="Net chlorination carbon, all counted as CO2 (CO burnt in off-gas "
+                    "treatment), t C/t Ti. Placeholder, unverified: between 0.251 (all CO2: "
+                    "TiO2 + 2 Cl2 + C -> TiCl4 + CO2) and 0.502 (all CO: TiO2 + 2 Cl2 + 2 C "
+                    "-> TiCl4 + 2 CO). PROCESS-DATA section 11 prints 'TiO2 + 2 Cl2 + 2 C "
+                    "-> TiCl4 + 2 CO2', which does not balance oxygen.")
+    mg_loss_fraction: float = Field(
+        default=0.03, ge=0.0, le=1.0,
+        description="Share of the loop's 1.016 t Mg/t Ti lost (MgCl2 bleed, spills, sponge "
+                    f"cleaning) and bought as make-up Mg, fraction. {fields.PLACEHOLDER}")
+    cl_loss_fraction: float = Field(
+        default=0.05, ge=0.0, le=1.0,
+        description="Share of the loop's 2.962 t Cl/t Ti lost (impurity chlorides, bleed) "
+                    f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER}")
+    electrolysis_voltage_v: float = electrolysis.voltage_field(
+        5.0, "Cell voltage of the MgCl2 cells that win back the recycled Mg", fields.PLACEHOLDER)
+    electrolysis_current_efficiency: float = electrolysis.current_efficiency_field(
+        0.85, "Of the same cells. " + fields.PLACEHOLDER)
+    rectifier_efficiency: float = electrolysis.rectifier_field(0.97, fields.PLACEHOLDER)
+    distillation_kwh_per_t: float = fields.power(
+        8800.0, "Reduction and vacuum-distillation furnaces", "Ti",
+        "CALIBRATED so the defaults total the plan's 25000 kWh/t.")
+    chlorination_kwh_per_t: float = fields.power(
+        3000.0, "Chlorination, TiCl4 purification, argon and other auxiliaries", "Ti",
+        fields.PLACEHOLDER)
+    variable_cost_cny_per_t: float = fields.cost(8000.0, "Argon, retorts, labour share", "Ti")
 
 
 @register
@@ -93,6 +92,7 @@ class KrollTitanium(UnitModel):
     output_ports = {"sponge": "titanium_sponge", "residue": "kroll_residue"}
     basis_port = "sponge"
     conserved_elements = ("Ti", "C", "Mg", "Cl", "Fe", "Si")
+    basis_description = "t of Ti sponge"
     params: KrollParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, ...]:
@@ -101,12 +101,12 @@ class KrollTitanium(UnitModel):
         fractions = [element_fraction(self.uid, feeds, port, e) for port, e in
                      (("feed", "Ti"), ("coke", "C"), ("makeup_mg", "Mg"), ("makeup_cl2", "Cl"))]
         try:
-            columns = kroll_balance(*(np.array([v]) for v in (
-                *fractions, p.ti_recovery, p.carbon_t_per_t_ti, p.mg_loss_fraction,
-                p.cl_loss_fraction)))
+            return tuple(kernel_point(
+                "light_metals", "kroll_balance",
+                (*fractions, p.ti_recovery, p.carbon_t_per_t_ti, p.mg_loss_fraction,
+                 p.cl_loss_fraction)))
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
-        return tuple(float(v[0]) for v in columns)
 
     def _residue(self, feeds: Mapping[str, Composition],
                  balance: tuple[float, ...]) -> dict[str, float]:
@@ -127,26 +127,19 @@ class KrollTitanium(UnitModel):
         balance = self._balance(feeds)
         self._residue(feeds, balance)  # raises on feeds that do not fit
         feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t = balance
-        electrolysis_kwh = (recycled_mg_t * mg_faraday_kwh_per_t(
-            p.electrolysis_voltage_v, p.electrolysis_current_efficiency)
+        electrolysis_kwh = (recycled_mg_t * electrolysis.faraday_kwh_per_t(
+            p.electrolysis_voltage_v, p.electrolysis_current_efficiency, "Mg")
             / p.rectifier_efficiency)
-        lo, hi = self.rate_limits(load)
-        return Mode(
-            name="nominal",
-            inputs_t={"feed": feed_t, "coke": coke_t, "makeup_mg": makeup_mg_t,
-                      "makeup_cl2": makeup_cl2_t},
-            outputs_t={"sponge": 1.0, "residue": residue_t},
-            max_rate_t_per_h=hi,
-            min_rate_t_per_h=lo,
+        return self.mode(
+            load, {"feed": feed_t, "coke": coke_t, "makeup_mg": makeup_mg_t,
+                   "makeup_cl2": makeup_cl2_t},
+            {"sponge": 1.0, "residue": residue_t},
             power_kwh=electrolysis_kwh + p.distillation_kwh_per_t + p.chlorination_kwh_per_t,
-            emissions_t={"CO2": co2_t},
-            variable_cost_cny=p.variable_cost_cny_per_t,
-            load_index=load,
-        )
+            emissions_t={"CO2": co2_t}, variable_cost_cny=p.variable_cost_cny_per_t)
 
 
 def kroll_kwh_per_t(params: KrollParams) -> float:
     """Electricity, kWh/t Ti sponge (it does not depend on the feed)."""
-    feeds = {"feed": RUTILE, "coke": {"C": 1.0}, "makeup_mg": MAGNESIUM,
-             "makeup_cl2": {"Cl": 1.0}}
+    feeds = {"feed": materials.RUTILE, "coke": {"C": 1.0}, "makeup_mg": materials.MAGNESIUM,
+             "makeup_cl2": materials.CHLORINE}
     return KrollTitanium("kroll", params).operating_point(feeds).power_kwh

@@ -1,0 +1,57 @@
+"""The parameter fields that recur across unit kinds, defined once: electricity, fuel and
+its carrier, and non-energy variable cost, each per t of the kind's basis.
+
+Every parameter of a kind is documented in one style, ``Field(default=..., <range>,
+description="<what>, <unit>. <source or 'Placeholder, unverified.'>")``. These factories
+write that Field for the shared quantities, with the range and unit fixed here; the kind
+gives the default, what the figure covers, the basis and the source. A factory is used
+rather than a mixin class because the defaults (and what they cover) differ per kind,
+and a pydantic field redeclared in a subclass keeps nothing of the parent's declaration.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from twin.constants import FUEL_CO2_T_PER_KGCE
+
+
+def _known_fuel(name: str) -> str:
+    if name not in FUEL_CO2_T_PER_KGCE:
+        raise ValueError(f"unknown fuel {name!r}; known: {sorted(FUEL_CO2_T_PER_KGCE)}")
+    return name
+
+
+#: A fuel carrier name with a CO2 factor in twin.constants.FUEL_CO2_T_PER_KGCE.
+FuelName = Annotated[str, AfterValidator(_known_fuel)]
+
+
+#: Source wording for a figure nobody has checked against a document yet.
+PLACEHOLDER = "Placeholder, unverified."
+#: Source wording for an assumption (a stated engineering choice), not yet checked.
+ASSUMED = "Assumed, unverified."
+
+
+def power(default: float, what: str, per: str, source: str) -> Any:
+    """Electricity drawn per t of `per` (e.g. "concentrate"), kWh/t, >= 0."""
+    return Field(default=default, ge=0.0, description=f"{what}, kWh/t {per}. {source}")
+
+
+def fuel(default: float, what: str, per: str, source: str) -> Any:
+    """Fuel burnt per t of `per`, kgce/t (1 kgce = 29.3076 MJ), >= 0."""
+    return Field(default=default, ge=0.0, description=f"{what}, kgce/t {per}. {source}")
+
+
+def carrier(default: str, what: str = "Fuel carrier of the fuel figure",
+            source: str = ASSUMED) -> Any:
+    """The fuel carrier a fuel figure burns, which fixes its CO2 factor and price."""
+    return Field(default=default,
+                 description=f"{what}, a fuel name with a CO2 factor in "
+                             f"twin.constants.FUEL_CO2_T_PER_KGCE. {source}")
+
+
+def cost(default: float, what: str, per: str, source: str = PLACEHOLDER) -> Any:
+    """Non-energy variable cost per t of `per`, CNY/t, >= 0 (energy is priced apart)."""
+    return Field(default=default, ge=0.0,
+                 description=f"{what}, energy excluded, CNY/t {per}. {source}")

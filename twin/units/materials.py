@@ -1,0 +1,30 @@
+"""Standard material compositions (element mass fractions) that more than one unit kind,
+the calibration or the tests use: what two producers of one material must agree on, and
+typical purchased feeds. Each is stoichiometric or cited.
+"""
+from __future__ import annotations
+
+from twin.constants import CAMG_CO3_2, MGCL2, S_IN_H2SO4, TIO2, mass_fraction
+
+#: Cu fraction of fire-refined anodes: > 99 % (royal-spice page, secondary); 99.5 %
+#: assumed. The copper smelter and the scrap refinery both default to it, so both make
+#: ``anode_copper`` of one composition and can feed one electrorefinery.
+ANODE_CU = 0.995
+#: Sulphuric acid (H2SO4, 100 % basis) as the acid plant makes it: S 0.3269.
+SULPHURIC_ACID = {"S": S_IN_H2SO4}
+#: Primary magnesium as both producers (Pidgeon, electrolysis) make it and Kroll takes it.
+MAGNESIUM = {"Mg": 1.0}
+#: Chlorine gas, as MgCl2 electrolysis makes it and Kroll takes it.
+CHLORINE = {"Cl": 1.0}
+#: Raw dolomite CaMg(CO3)2 from stoichiometry: Mg 0.1318, Ca 0.2173, C 0.1303.
+DOLOMITE = {e: mass_fraction(e, CAMG_CO3_2) for e in ("Mg", "Ca", "C")}
+#: 75 % ferrosilicon (FeSi75), the Pidgeon reductant.
+FESI75 = {"Si": 0.75, "Fe": 0.25}
+#: Anhydrous magnesium chloride: Mg 0.2553, Cl 0.7447.
+MAGNESIUM_CHLORIDE = {e: mass_fraction(e, MGCL2) for e in MGCL2}
+#: Pure TiO2 (Ti 0.5993); natural rutile and Ti slag carry less Ti and some Fe, Si.
+RUTILE = {"Ti": mass_fraction("Ti", TIO2)}
+#: Zinc concentrate for the calibration (assumed, unverified: Zn 50 %, S 32 % inside the
+#: 30-33 % of PROCESS-DATA section 8, Fe 8 %, minor Pb, Cd, As, Hg).
+TYPICAL_ZN_CONCENTRATE = {"Zn": 0.50, "S": 0.32, "Fe": 0.08, "Si": 0.01, "Pb": 0.015,
+                          "Cd": 0.002, "As": 0.002, "Hg": 0.00005}
