@@ -23,7 +23,9 @@ import time
 import pandas as pd
 
 from twin.mine.minelib import load_instance, minelib_dir
-from twin.mine.schedule import bz_lp, monolithic_lp, schedule_blocks
+from twin.solvers.bienstock_zuckerberg import bz_lp
+from twin.solvers.mine_schedule import schedule_blocks
+from twin.solvers.monolithic_lp import monolithic_lp
 
 
 def timed(fn, *args):
@@ -44,9 +46,11 @@ def run(name: str, kind: str, mono_limit: float | None, improve_seconds: float) 
     row = {"instance": name, "problem": kind,
            "mono status": mono.status, "mono LP": f"{mono.objective:,.0f}" if solved else "-",
            "mono s": f"{mono_s:.1f} ({mono_c:.1f})",
-           "BZ bound": f"{lp.bound:,.0f}", "BZ value": f"{lp.objective:,.0f}", "BZ iters": lp.iterations,
+           "BZ bound": f"{lp.bound:,.0f}", "BZ value": f"{lp.objective:,.0f}",
+           "BZ iters": lp.iterations,
            "BZ s": f"{lp_s:.1f} ({lp_c:.1f})",
-           "BZ-mono rel": f"{(lp.bound - mono.objective) / abs(mono.objective):.1e}" if solved else "-",
+           "BZ-mono rel": (f"{(lp.bound - mono.objective) / abs(mono.objective):.1e}"
+                           if solved else "-"),
            "mono/BZ time": f"{'' if solved else '>'}{mono_s / lp_s:.1f}",
            "integer": f"{result.objective:,.0f}", "gap %": f"{100 * result.gap:.2f}",
            "schedule s": f"{total_s:.1f} ({total_c:.1f})", "order": result.method}
@@ -72,6 +76,7 @@ def main() -> None:
             rows.append(run(name, kind, limit, args.improve_seconds))
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(pd.DataFrame(rows).to_string(index=False))
+
 
 if __name__ == "__main__":
     main()

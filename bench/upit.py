@@ -29,7 +29,8 @@ import pandas as pd
 
 from twin.ext.maxflow import max_closure
 from twin.mine.blockmodel import EconomicParams, block_values, slope_precedence
-from twin.mine.minelib import BlockModel, Precedence, load_instance, minelib_dir
+from twin.mine.data import BlockModel, Precedence
+from twin.mine.minelib import load_instance, minelib_dir
 
 try:
     from pseudoflow import hpf
@@ -65,7 +66,7 @@ def picard_graph(values: np.ndarray, prec: Precedence) -> nx.DiGraph:
     g.add_edges_from(("s", b, {"capacity": float(values[b])}) for b in np.flatnonzero(values > 0))
     g.add_edges_from((b, "t", {"capacity": float(-values[b])}) for b in np.flatnonzero(values < 0))
     succ, pred = prec.arcs()
-    g.add_edges_from(zip(succ.tolist(), pred.tolist()), capacity=big)
+    g.add_edges_from(zip(succ.tolist(), pred.tolist(), strict=True), capacity=big)
     return g
 
 

@@ -19,7 +19,8 @@ restricts them to be constant on the classes of two partitions: ``w = H_w lw`` a
   which the pricing step needs;
 * maximise ``sum_c objective[c] * ly[c]`` (discounted value of each class).
 
-The arrays are built in `twin.mine.schedule`; this module only writes the model.
+`master_data` builds the arrays from the two partitions, `build_master` writes the
+model; the decomposition is `twin.solvers.bienstock_zuckerberg`.
 """
 from __future__ import annotations
 
@@ -50,6 +51,44 @@ class MasterData:
     prec: np.ndarray
 
 
+def master_data(lw: np.ndarray, ly: np.ndarray, value: np.ndarray, coef: np.ndarray,
+                arcs: tuple[np.ndarray, np.ndarray], usage_lo: np.ndarray,
+                usage_hi: np.ndarray) -> MasterData:
+    """The master over the partitions `lw` (nA, T) (w-class of each (block, period)) and
+    `ly` (nA, D, T) (y-class of each (block, destination, period)), class ids from 0.
+
+    `value` (nA, D, T) is the discounted value of each ``y[a, d, t]``, `coef` (nA, D, R)
+    the resource use per block, `arcs` (successor, predecessor) arrays over the nA blocks,
+    `usage_lo` and `usage_hi` (R, T) the resource limits.
+    """
+    T, D, R = lw.shape[1], ly.shape[1], coef.shape[2]
+    K, C = int(lw.max()) + 1, int(ly.max()) + 1
+    objective = np.bincount(ly.ravel(), weights=value.ravel(), minlength=C)
+    rows, cols, vals = [], [], []
+    for r in range(R):
+        q = coef[:, :, r]
+        nz = q != 0
+        cols.append(ly[nz].ravel())
+        rows.append(np.broadcast_to(r * T + np.arange(T), (int(nz.sum()), T)).ravel())
+        vals.append(np.repeat(q[nz], T))
+    usage = sp.coo_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(R * T, C)).tocsr()
+    prev = np.concatenate([np.full((lw.shape[0], 1), -1), lw[:, :-1]], axis=1)
+    sig = np.column_stack([ly[:, d, :].ravel() for d in range(D)] + [lw.ravel(), prev.ravel()])
+    key = sig[:, 0]
+    for col in sig[:, 1:].T:
+        key = np.unique(key * (int(col.max()) + 2) + col + 1, return_inverse=True)[1]
+    sig = sig[np.unique(key, return_index=True)[1]]
+    succ, pred = arcs
+    ks, kp = lw[succ].ravel(), lw[pred].ravel()
+    differ = ks != kp
+    pairs = np.unique(ks[differ] * K + kp[differ])
+    return MasterData(
+        n_w=K, objective=objective, usage_coef=usage, usage_lo=usage_lo.ravel(),
+        usage_hi=usage_hi.ravel(), link_y=sig[:, :D], link_w=sig[:, D], link_w_prev=sig[:, D + 1],
+        prec=np.column_stack([pairs // K, pairs % K]))
+
+
 def _bound(v: float) -> float | None:
     return float(v) if np.isfinite(v) else None
 
@@ -61,7 +100,8 @@ def build_master(data: MasterData) -> pyo.ConcreteModel:
     n_u = data.usage_coef.shape[0]
     m.lw = pyo.Var(range(data.n_w), bounds=(0.0, 1.0))
     m.ly = pyo.Var(range(n_y), bounds=(0.0, 1.0))
-    m.u = pyo.Var(range(n_u), bounds=lambda m, i: (_bound(data.usage_lo[i]), _bound(data.usage_hi[i])))
+    m.u = pyo.Var(range(n_u),
+                  bounds=lambda m, i: (_bound(data.usage_lo[i]), _bound(data.usage_hi[i])))
 
     link_y = data.link_y.tolist()
     link_w = data.link_w.tolist()
@@ -74,14 +114,16 @@ def build_master(data: MasterData) -> pyo.ConcreteModel:
     m.link = pyo.Constraint(range(len(link_w)), rule=link)
 
     pairs = data.prec.tolist()
-    m.prec = pyo.Constraint(range(len(pairs)), rule=lambda m, i: m.lw[pairs[i][0]] <= m.lw[pairs[i][1]])
+    m.prec = pyo.Constraint(range(len(pairs)),
+                            rule=lambda m, i: m.lw[pairs[i][0]] <= m.lw[pairs[i][1]])
 
     A = data.usage_coef
     cols = [A.indices[A.indptr[i]:A.indptr[i + 1]].tolist() for i in range(n_u)]
     vals = [A.data[A.indptr[i]:A.indptr[i + 1]].tolist() for i in range(n_u)]
     m.usage = pyo.Constraint(range(n_u), rule=lambda m, i: m.u[i] == pyo.quicksum(
-        a * m.ly[c] for c, a in zip(cols[i], vals[i])))
+        a * m.ly[c] for c, a in zip(cols[i], vals[i], strict=True)))
 
     obj = data.objective.tolist()
-    m.value = pyo.Objective(expr=pyo.quicksum(obj[c] * m.ly[c] for c in range(n_y)), sense=pyo.maximize)
+    m.value = pyo.Objective(expr=pyo.quicksum(obj[c] * m.ly[c] for c in range(n_y)),
+                            sense=pyo.maximize)
     return m

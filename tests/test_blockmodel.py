@@ -1,5 +1,5 @@
 """CSV block models, block values, slope-angle precedence (kernel against reference and
-hand cases) and ore loss / dilution against a hand count."""
+hand cases)."""
 from __future__ import annotations
 
 import json
@@ -9,16 +9,19 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from twin.cli import mine_app
 from twin.errors import InstanceError
 from twin.ext import precedence, precedence_ref
-from twin.mine.blockmodel import (EconomicParams, block_values, read_block_csv,
-                                  slope_precedence)
-from twin.mine.cli import mine_app
-from twin.mine.dilution import ore_loss_dilution, ore_loss_dilution_by_period, smu_index
-from twin.mine.minelib import BlockModel
+from twin.mine.blockmodel import (
+    EconomicParams,
+    block_values,
+    grade_fraction,
+    read_block_csv,
+    slope_precedence,
+)
+from twin.mine.data import BlockModel
 from twin.mine.pit import is_closed
 
 
@@ -151,9 +154,18 @@ def test_csv_errors_name_the_line(tmp_path, text, line, message):
 
 
 def test_economic_params_are_validated():
-    with pytest.raises(ValidationError, match="recovery"):
+    with pytest.raises(InstanceError, match="recovery: Input should be less than or equal to 1"):
         EconomicParams(price_cny_per_t_metal=1, recovery=1.5, mining_cost_cny_per_t=0,
                        processing_cost_cny_per_t=0)
+
+
+def test_grade_fraction_reads_percent_and_names_missing_columns():
+    model = grid_model(2, 1, 1, tonnes=[1.0, 1.0], cu_pct=[2.0, 0.5], sector=["a", "b"])
+    np.testing.assert_allclose(grade_fraction(model), [0.02, 0.005])
+    with pytest.raises(InstanceError, match="no column 'au_ppm'; columns: tonnes, cu_pct"):
+        grade_fraction(model, "au_ppm")
+    with pytest.raises(InstanceError, match="'sector' is not a number"):
+        grade_fraction(model, "sector")
 
 
 def test_cli_upit_on_csv(tmp_path):
@@ -168,56 +180,7 @@ def test_cli_upit_on_csv(tmp_path):
     assert info["tonnes"] == 4000.0 and info["feasible"] is True
     result = CliRunner().invoke(mine_app, ["upit", str(path)])
     assert result.exit_code == 2 and "needs --price" in result.output
-
-
-# ------------------------------------------------------------- loss and dilution
-
-
-def _section():
-    """6 x 2 section, 100 t blocks but 300 t at (5, top); grades in %, cutoff 0.5."""
-    grade = np.array([[1.0, 0.2, 0.8, 0.9, 0.1, 0.1],    # bottom bench, z = 0
-                      [0.6, 0.6, 0.0, 0.9, 2.0, 0.0]])   # top bench, z = 1
-    tonnes = np.full((2, 6), 100.0)
-    tonnes[1, 5] = 300.0
-    z, x = np.meshgrid(np.arange(2), np.arange(6), indexing="ij")
-    return np.column_stack((x.ravel(), z.ravel())), tonnes.ravel(), grade.ravel()
-
-
-def test_loss_and_dilution_by_hand():
-    xz, tonnes, grade = _section()
-    # SMUs of 2 x 1: bottom (1.0, 0.2) 0.6 ore, (0.8, 0.9) ore, (0.1, 0.1) waste;
-    # top (0.6, 0.6) ore, (0.0, 0.9) 0.45 waste, (2.0 @ 100 t, 0.0 @ 300 t) 0.5 ore.
-    # In-situ ore: 7 blocks, 700 t; lost: top (3) 100 t. Delivered: 4 SMUs, 1000 t, of
-    # which waste blocks 100 t (bottom 1) + 300 t (top 5); metal 120 + 170 + 120 + 200.
-    got = ore_loss_dilution(xz, tonnes, grade, 0.5, (2, 1))
-    assert got.insitu_ore_t == 700 and got.ore_lost_t == 100
-    assert got.delivered_t == 1000 and got.waste_delivered_t == 400
-    assert got.ore_loss == pytest.approx(100 / 700) and got.dilution == pytest.approx(0.4)
-    assert got.delivered_grade == pytest.approx(0.61)
-    # a 1 x 1 SMU mines exactly the in-situ ore
-    exact = ore_loss_dilution(xz, tonnes, grade, 0.5, 1)
-    assert (exact.ore_loss, exact.dilution, exact.delivered_t) == (0.0, 0.0, 700.0)
-
-
-def test_loss_and_dilution_per_period_by_hand():
-    xz, tonnes, grade = _section()
-    period = np.where(xz[:, 1] == 1, 0, 1)  # top bench first
-    period[4] = -1  # bottom (4, a waste SMU of waste blocks) never mined
-    table = ore_loss_dilution_by_period(xz, tonnes, grade, 0.5, (2, 1), period)
-    assert table["period"].tolist() == [0, 1]
-    top, bottom = table.iloc[0], table.iloc[1]
-    assert (top.insitu_ore_t, top.ore_lost_t, top.delivered_t, top.waste_delivered_t) == (
-        400, 100, 600, 300)
-    assert top.delivered_grade == pytest.approx(320 / 600) and top.dilution == 0.5
-    assert (bottom.insitu_ore_t, bottom.ore_lost_t, bottom.delivered_t) == (300, 0, 400)
-    assert bottom.delivered_grade == pytest.approx(290 / 400) and bottom.dilution == 0.25
-
-
-def test_smu_index_in_3d_and_bad_sizes():
-    ijk = np.array([[0, 0, 0], [1, 1, 0], [2, 0, 0], [0, 0, 1]])
-    ids = smu_index(ijk, 2)
-    assert ids[0] == ids[1] and len({ids[0], ids[2], ids[3]}) == 3
-    with pytest.raises(ValueError, match="at least 1 x 1"):
-        smu_index(ijk, (0, 1))
-    empty = ore_loss_dilution(ijk, np.zeros(4), np.zeros(4), 0.5, 1)
-    assert np.isnan(empty.ore_loss) and np.isnan(empty.dilution)
+    result = CliRunner().invoke(mine_app, args + ["--recovery", "1.5"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit | None)
+    assert json.loads(result.output)["error"] == (
+        "recovery: Input should be less than or equal to 1")

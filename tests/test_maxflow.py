@@ -33,7 +33,7 @@ def graphs(draw, integral: bool = False):
 def _networkx_value(n, tails, heads, caps, source=0, sink=None) -> float:
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
-    for u, v, c in zip(tails.tolist(), heads.tolist(), caps.tolist()):
+    for u, v, c in zip(tails.tolist(), heads.tolist(), caps.tolist(), strict=True):
         if u != v:
             old = g.get_edge_data(u, v, {"capacity": 0.0})["capacity"]
             g.add_edge(u, v, capacity=old + c)
@@ -109,6 +109,7 @@ def layered_closures(draw):
     return values, indptr, np.array([p for ps in preds for p in ps], dtype=np.int32)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(layered_closures())
 def test_layered_closure_equals_reference(problem):
@@ -129,7 +130,7 @@ def test_closure_is_minimal_maximum_by_enumeration(problem):
     closed = [s for s in subsets if _closed(s, indptr, indices)]
     totals = np.array([values[s].sum() for s in closed])
     best = totals.max()
-    minimal = np.logical_and.reduce([s for s, v in zip(closed, totals) if v == best])
+    minimal = np.logical_and.reduce([s for s, v in zip(closed, totals, strict=True) if v == best])
     mask, value = maxflow.max_closure(values, indptr, indices)
     assert value == best
     np.testing.assert_array_equal(mask.astype(bool), minimal)

@@ -14,12 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import twin.mine.cli_schedule  # noqa: F401  (registers `schedule` on mine_app)
-from tests.conftest import minelib_folder
-from twin.mine.cli import mine_app
-from twin.mine.minelib import Precedence, ScheduleProblem, load_instance
-from twin.mine.schedule import bz_lp, monolithic_lp, schedule_blocks
+from twin.cli import mine_app
+from twin.mine.data import Precedence, ScheduleProblem
+from twin.mine.minelib import load_instance
 from twin.mine.verify import verify
+from twin.solvers.bienstock_zuckerberg import bz_lp
+from twin.solvers.mine_schedule import schedule_blocks
+from twin.solvers.monolithic_lp import monolithic_lp
 
 
 def tiny(values, use, cap, arcs, periods=2, rate=1.0,
@@ -56,6 +57,7 @@ PCPSP_TINY = dict(values=[[-1.0, -100.0], [-1.0, 9.0]],
                   cap=[2.0, 0.5], arcs=[(1, 0)], kind="PCPSP")
 
 
+@pytest.mark.solver
 @pytest.mark.parametrize("case, lp_value, integer_value",
                          [(CPIT_TINY, 6.0, 3.0), (PCPSP_TINY, 6.0, 3.0)])
 def test_tiny_instance_lp_and_integer_optimum_by_hand(case, lp_value, integer_value):
@@ -95,8 +97,8 @@ def instances(draw, destinations):
     values = draw(st.lists(st.integers(-6, 10), min_size=n * D, max_size=n * D))
     use = draw(st.lists(st.integers(0, 3), min_size=n * D * R, max_size=n * D * R))
     cap = draw(st.lists(st.integers(1, 6), min_size=R, max_size=R))
-    return tiny(np.reshape(values, (n, D)), np.reshape(use, (n, D, R)), cap, arcs, periods=T, rate=0.1,
-                kind="CPIT" if D == 1 else "PCPSP")
+    return tiny(np.reshape(values, (n, D)), np.reshape(use, (n, D, R)), cap, arcs, periods=T,
+                rate=0.1, kind="CPIT" if D == 1 else "PCPSP")
 
 
 def _bz_equals_monolithic_and_schedule_verifies(problem, prec):
@@ -110,6 +112,8 @@ def _bz_equals_monolithic_and_schedule_verifies(problem, prec):
     return lp, result
 
 
+@pytest.mark.slow
+@pytest.mark.solver
 @settings(max_examples=30, deadline=None)
 @given(instances(destinations=1))
 def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimum(inst):
@@ -120,6 +124,7 @@ def test_random_tiny_cpit_bz_equals_monolithic_and_bounds_the_brute_force_optimu
     assert optimum <= lp.bound + 1e-7 * max(1.0, abs(lp.bound))
 
 
+@pytest.mark.solver
 @settings(max_examples=30, deadline=None)
 @given(instances(destinations=2))
 def test_random_tiny_pcpsp_bz_equals_monolithic_and_the_schedule_verifies(inst):
@@ -168,18 +173,19 @@ def test_verifier_allows_a_destination_split_and_checks_each_resource():
 
 
 @pytest.fixture(scope="module")
-def newman1():
+def newman1(minelib_dir):
     """newman1 as CPIT and PCPSP, each with its monolithic LP value (the reference)."""
-    minelib_folder()
     out = {}
     for kind in ("cpit", "pcpsp"):
-        inst = load_instance("newman1", kind)
+        inst = load_instance(minelib_dir / "newman1", kind)
         mono = monolithic_lp(inst.problem, inst.prec)
         assert mono.status == "optimal"
         out[kind] = (inst, mono.objective)
     return out
 
 
+@pytest.mark.slow
+@pytest.mark.solver
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
 def test_newman1_bz_bound_equals_the_monolithic_lp(newman1, kind):
     inst, reference = newman1[kind]
@@ -189,6 +195,8 @@ def test_newman1_bz_bound_equals_the_monolithic_lp(newman1, kind):
     assert lp.objective == pytest.approx(reference, rel=1e-6)
 
 
+@pytest.mark.slow
+@pytest.mark.solver
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
 def test_newman1_bz_stopped_early_still_brackets_the_lp(newman1, kind):
     inst, reference = newman1[kind]
@@ -198,10 +206,13 @@ def test_newman1_bz_stopped_early_still_brackets_the_lp(newman1, kind):
     assert lp.bound > lp.objective
 
 
+@pytest.mark.slow
+@pytest.mark.solver
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
-def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(newman1, kind, tmp_path):
+def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(
+        minelib_dir, newman1, kind, tmp_path):
     out = tmp_path / f"newman1_{kind}.csv"
-    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_folder() / "newman1"),
+    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_dir / "newman1"),
                                            "--problem", kind, "--improve-seconds", "20",
                                            "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
@@ -219,18 +230,23 @@ def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(ne
 
 
 @pytest.mark.parametrize("args, message", [
-    (["schedule", "newman1", "--problem", "upit"], "must be cpit or pcpsp"),
-    (["schedule", "/nonexistent/minelib/prefix", "--problem", "cpit"], "no such file"),
+    (["schedule", "newman1", "--problem", "upit"], "--problem 'upit': must be cpit or pcpsp"),
+    (["schedule", "/nonexistent/minelib/prefix", "--problem", "cpit"],
+     "/nonexistent/minelib/prefix.cpit: no such file"),
 ])
-def test_cli_errors_are_one_line_with_exit_code_2(args, message):
+def test_cli_errors_exit_2_with_the_message(args, message):
     result = CliRunner().invoke(mine_app, args)
     assert result.exit_code == 2
-    assert message in result.output and "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert message in result.output
+    result = CliRunner().invoke(mine_app, args + ["--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.output)["error"] == message
 
 
-def test_cli_prints_a_summary_line(newman1):
-    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_folder() / "newman1"),
+@pytest.mark.solver
+def test_cli_prints_a_summary_line(minelib_dir):
+    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_dir / "newman1"),
                                            "--problem", "cpit", "--improve-seconds", "0"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("newman1 cpit: 1,059 blocks mined")

@@ -10,9 +10,10 @@ import pytest
 import scipy.sparse as sp
 from typer.testing import CliRunner
 
-from tests.conftest import minelib_folder
-from twin.mine.cli import mine_app
-from twin.mine.minelib import Precedence, UpitProblem, load_instance
+from twin.cli import mine_app
+from twin.errors import InstanceError
+from twin.mine.data import Precedence, UpitProblem
+from twin.mine.minelib import load_instance
 from twin.mine.pit import is_closed, nested_pits, scaled_values, ultimate_pit
 from twin.solvers.highs import new_highs
 
@@ -43,10 +44,10 @@ def closure_lp_value(values: np.ndarray, prec: Precedence) -> float:
     return h.getInfo().objective_function_value
 
 
+@pytest.mark.solver
 @pytest.mark.parametrize("name", INSTANCES)
-def test_ultimate_pit_equals_closure_lp(name):
-    minelib_folder()
-    inst = load_instance(name, "upit")
+def test_ultimate_pit_equals_closure_lp(minelib_dir, name):
+    inst = load_instance(minelib_dir / name, "upit")
     pit = ultimate_pit(inst.problem, inst.prec)
     assert is_closed(pit.mask, inst.prec)
     assert pit.value == pytest.approx(inst.problem.values[pit.mask].sum(), rel=1e-12)
@@ -54,13 +55,12 @@ def test_ultimate_pit_equals_closure_lp(name):
 
 
 @pytest.mark.parametrize("name", INSTANCES)
-def test_nested_pits_nest(name):
-    minelib_folder()
-    inst = load_instance(name, "upit")
+def test_nested_pits_nest(minelib_dir, name):
+    inst = load_instance(minelib_dir / name, "upit")
     factors = [1.2, 0.3, 0.6, 1.0, 0.8]
     pits = nested_pits(inst.problem.values, inst.prec, factors, inst.blocks.tonnes())
     assert [p.factor for p in pits] == sorted(factors)
-    for small, big in zip(pits, pits[1:]):
+    for small, big in zip(pits, pits[1:], strict=False):
         assert (big.mask | ~small.mask).all() and big.blocks >= small.blocks
         assert big.tonnes >= small.tonnes
     assert sum(p.shell_blocks for p in pits) == pits[-1].blocks
@@ -85,7 +85,7 @@ def test_nested_pits_by_hand():
     assert pits[-1].tonnes == 60.0 and pits[-1].value == 2.0
     assert np.isnan(nested_pits(values, prec, [1.0])[0].tonnes)
     np.testing.assert_array_equal(scaled_values(values, 2.0), [10.0, -2.0, -1.0])
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(InstanceError, match="revenue factor -1.0: must be >= 0"):
         nested_pits(values, prec, [-1.0])
 
 
@@ -108,13 +108,13 @@ def test_ultimate_pit_rejects_mismatched_sizes():
 runner = CliRunner()
 
 
-def test_cli_upit_json_and_csv(tmp_path):
-    minelib_folder()
+def test_cli_upit_json_and_csv(minelib_dir, tmp_path):
     out = tmp_path / "pit.csv"
-    result = runner.invoke(mine_app, ["upit", "newman1", "--json", "--out", str(out)])
+    result = runner.invoke(mine_app, ["upit", str(minelib_dir / "newman1"), "--json",
+                                      "--out", str(out)])
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
-    inst = load_instance("newman1", "upit")
+    inst = load_instance(minelib_dir / "newman1", "upit")
     pit = ultimate_pit(inst.problem, inst.prec)
     assert info["objective"] == pytest.approx(pit.value) and info["bound"] == info["objective"]
     assert info["gap"] == 0 and info["feasible"] is True and info["blocks"] == pit.blocks
@@ -123,21 +123,32 @@ def test_cli_upit_json_and_csv(tmp_path):
     assert len(lines) == pit.blocks + 1 and lines[1].endswith(",0,0,1")
 
 
-def test_cli_nested_json():
-    minelib_folder()
-    result = runner.invoke(mine_app, ["nested", "newman1", "--factors", "0.5:1.0:0.25", "--json"])
+def test_cli_nested_json(minelib_dir):
+    result = runner.invoke(mine_app, ["nested", str(minelib_dir / "newman1"),
+                                      "--factors", "0.5:1.0:0.25", "--json"])
     assert result.exit_code == 0, result.output
     shells = json.loads(result.output)["pits"]
     assert [s["factor"] for s in shells] == [0.5, 0.75, 1.0]
     assert shells[0]["blocks"] <= shells[1]["blocks"] <= shells[2]["blocks"]
 
 
-def test_cli_bad_instance_exits_2_without_traceback(tmp_path):
+def test_cli_bad_instance_exits_2_with_the_message(tmp_path, failed_cleanly):
     (tmp_path / "bad.upit").write_text("NAME: a\nTYPE: UPIT\nNBLOCKS: x\n")
     (tmp_path / "bad.prec").write_text("0 0\n")
     result = runner.invoke(mine_app, ["upit", str(tmp_path / "bad")])
-    assert result.exit_code == 2
+    assert failed_cleanly(result)
     assert "bad.upit:3: NBLOCKS must be an integer" in result.output
-    assert "Traceback" not in result.output
+    result = runner.invoke(mine_app, ["upit", str(tmp_path / "bad"), "--json"])
+    assert failed_cleanly(result)
+    assert "bad.upit:3: NBLOCKS must be an integer" in json.loads(result.output)["error"]
     result = runner.invoke(mine_app, ["nested", str(tmp_path / "bad"), "--factors", "1:0:1"])
-    assert result.exit_code == 2 and "factors" in result.output
+    assert failed_cleanly(result) and "--factors '1:0:1'" in result.output
+    result = runner.invoke(mine_app, ["nested", str(tmp_path / "bad"), "--factors", "-1,1"])
+    assert failed_cleanly(result) and "bad.upit:3" in result.output
+
+
+def test_cli_negative_factor_exits_2_with_the_message(minelib_dir, failed_cleanly):
+    result = runner.invoke(mine_app, ["nested", str(minelib_dir / "newman1"), "--factors",
+                                      "-0.5,1", "--json"])
+    assert failed_cleanly(result)
+    assert json.loads(result.output)["error"] == "revenue factor -0.5: must be >= 0"

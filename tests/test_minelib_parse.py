@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from twin.errors import InstanceError
 from twin.mine.minelib import load_instance, read_blocks, read_prec, read_schedule, read_upit
-from tests.conftest import minelib_folder
-
 
 # ------------------------------------------------------------------ writing MineLib
 
@@ -88,7 +86,7 @@ def _schedule_file(path: Path, inst, style, draw_order) -> list[str]:
     objective = [[str(b)] + [f(v) for v in values[b]] for b in draw_order(n)]
     rows, cols = np.nonzero(coef)
     coefs = [[str(i // d)] + ([str(i % d)] if pcpsp else []) + [str(j), f(coef[i, j])]
-             for i, j in zip(rows, cols)]
+             for i, j in zip(rows, cols, strict=True)]
     sections = [("RESOURCE_CONSTRAINT_LIMITS", limits), ("OBJECTIVE_FUNCTION", objective),
                 ("RESOURCE_CONSTRAINT_COEFFICIENTS", coefs)]
     return _write(path, header, sections, style, draw_order(3))
@@ -153,7 +151,7 @@ def test_prec_and_blocks_round_trip(tmp_path, preds, style):
     for b, p in enumerate(preds):
         assert got.indices[got.indptr[b]:got.indptr[b + 1]].tolist() == p
     succ, pred = got.arcs()
-    assert [(s, q) for s, q in zip(succ, pred)] == [(b, q) for b, p in enumerate(preds) for q in p]
+    assert list(zip(succ, pred, strict=True)) == [(b, q) for b, p in enumerate(preds) for q in p]
     rock = ["FRWS", "0", "OX_OR"]
     blines = [sep.join([str(b), str(b % 3), str(b // 3), str(n - b), rock[b % 3],
                         style["fmt"](b * 1.5e19)]) + style["trail"] for b in range(n)]
@@ -297,11 +295,10 @@ def test_missing_files_are_named(tmp_path):
     ("zuck_small", 9400, 145640, 20, 0.10, 2),
     ("kd", 14153, 219778, 12, 0.15, 1),
 ])
-def test_shipped_instance_facts(name, n, arcs, periods, rate, resources):
-    minelib_folder()
-    cpit = load_instance(name, "cpit")
-    pcpsp = load_instance(name, "pcpsp")
-    upit = load_instance(name, "upit")
+def test_shipped_instance_facts(minelib_dir, name, n, arcs, periods, rate, resources):
+    cpit = load_instance(minelib_dir / name, "cpit")
+    pcpsp = load_instance(minelib_dir / name, "pcpsp")
+    upit = load_instance(minelib_dir / name, "upit")
     assert cpit.prec.n == n and cpit.prec.n_arcs == arcs
     succ, pred = cpit.prec.arcs()
     assert (cpit.blocks.xyz[pred, 2] > cpit.blocks.xyz[succ, 2]).all()
@@ -314,8 +311,8 @@ def test_shipped_instance_facts(name, n, arcs, periods, rate, resources):
     np.testing.assert_array_equal(p.values[:, 0], s.values.max(axis=1))
 
 
-def test_shipped_file_pitfalls():
-    folder = minelib_folder()
+def test_shipped_file_pitfalls(minelib_dir):
+    folder = minelib_dir
     newman = read_blocks(folder / "newman1.blocks")
     assert set(newman.attributes["rock_type"]) == {"FRWS", "FROR", "OXOR", "0"}
     marked = newman.marker_mask("value_process")

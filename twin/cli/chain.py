@@ -1,4 +1,5 @@
-"""Command line: ``twin solve``, ``twin schema``. No modelling logic lives here."""
+"""Chain verbs: ``solve``, ``validate``, ``schema``, ``kinds``, ``calibration``
+(registered in `twin.cli`). No modelling logic lives here."""
 from __future__ import annotations
 
 import json
@@ -8,35 +9,14 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from twin.cli.common import JSON, busy, fail
 from twin.errors import TwinError
-from twin.report import print_summary
-
-app = typer.Typer(help="Mine-to-metal digital-twin optimisation engine.", add_completion=False,
-                  no_args_is_help=True)
-err = Console(stderr=True)
 
 
-def _register_mine() -> None:
-    from twin.mine.cli import mine_app
-    import twin.mine.cli_schedule  # noqa: F401  (adds `schedule` to mine_app)
-
-    app.add_typer(mine_app, name="mine", help="Mine planning on block models (MineLib or CSV).")
-
-
-def _fail(exc: TwinError, as_json: bool) -> None:
-    if as_json:
-        typer.echo(json.dumps({"status": getattr(exc, "status", "invalid_instance"),
-                               "error": str(exc)}))
-    else:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-    raise typer.Exit(code=2)
-
-
-@app.command()
 def solve(
     instance: Path = typer.Argument(..., help="Instance YAML file."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the schedule tables."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = JSON,
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
     mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
     threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads."),
@@ -48,18 +28,16 @@ def solve(
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables."""
     from twin.engine import solve as run
-    from twin.solvers.highs import SolveOptions
+    from twin.report import print_summary
+    from twin.solvers.options import SolveOptions
 
     options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
     try:
         kwargs = {"verify": verify, "tolerance": tolerance, "max_iterations": max_iterations}
-        if as_json:
+        with busy(f"solving {instance.name} ...", as_json):
             schedule = run(instance, options, **kwargs)
-        else:
-            with err.status(f"solving {instance.name} ..."):
-                schedule = run(instance, options, **kwargs)
     except TwinError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     written = schedule.write(out) if out else []
     if as_json:
         typer.echo(json.dumps(schedule.summary(), default=str))
@@ -69,7 +47,6 @@ def solve(
             Console().print(f"wrote {len(written)} files to {out}")
 
 
-@app.command()
 def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only format).")) -> None:
     """Print the JSON Schema of the instance format."""
     from twin.instance import json_schema
@@ -77,8 +54,25 @@ def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only for
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
-@app.command()
-def calibration(as_json: bool = typer.Option(False, "--json", help="Print rows as JSON.")) -> None:
+def kinds(kind: Optional[str] = typer.Argument(None, help="A unit kind; all kinds if left out."),
+          as_json: bool = JSON) -> None:
+    """The unit kinds, or one kind's ports, basis tonne, capacity, modes and parameters."""
+    from twin.kinds import all_kinds, describe_kind
+    from twin.report import print_kind, print_kinds
+
+    try:
+        info = describe_kind(kind) if kind else all_kinds()
+    except TwinError as exc:
+        fail(exc, as_json)
+    if as_json:
+        typer.echo(json.dumps(info))
+    elif kind:
+        print_kind(info, Console())
+    else:
+        print_kinds(info, Console())
+
+
+def calibration(as_json: bool = JSON) -> None:
     """Each chain at its default parameters next to the plan's 2015 figure (and the
     2020 target where the plan sets one, with the plant changes that reach it)."""
     from twin.calibration import table
@@ -91,24 +85,19 @@ def calibration(as_json: bool = typer.Option(False, "--json", help="Print rows a
         print_calibration(rows, Console())
 
 
-@app.command()
 def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
-             as_json: bool = typer.Option(False, "--json")) -> None:
+             as_json: bool = JSON) -> None:
     """Check an instance (schema, references, unit models) without solving."""
     from twin.flowsheet import Flowsheet
-    from twin.instance import load
+    from twin.loader import load
 
     try:
         fs = Flowsheet(load(instance))
     except TwinError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     info = {"status": "valid", "units": len(fs.units), "streams": len(fs.instance.streams),
             "periods": fs.instance.horizon.periods}
     typer.echo(json.dumps(info) if as_json else f"{instance}: valid ({info['units']} units, "
                f"{info['streams']} streams, {info['periods']} periods)")
 
 
-_register_mine()
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from twin.errors import InstanceError
-from twin.ext.precedence import one_bench_predecessors
-from twin.mine.minelib import BlockModel, Precedence
+from twin.errors import InstanceError, validation_problems
+from twin.ext import kernels
+from twin.mine.data import BlockModel, Precedence, is_grade_name
+from twin.mine.text import line_error
 
 #: Relative tolerance for a coordinate to sit on the grid.
 GRID_TOLERANCE = 1e-6
@@ -27,7 +28,11 @@ DEFAULT_SLOPE_DEG = 45.0
 
 
 class EconomicParams(BaseModel):
-    """Prices, recovery and unit costs of one block model (one currency, CNY here)."""
+    """Prices, recovery and unit costs of one block model (one currency, CNY here).
+
+    Built by keyword, invalid values raise `twin.errors.InstanceError` with one
+    'field: message' line each (``model_validate`` keeps pydantic's own error).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,25 +42,18 @@ class EconomicParams(BaseModel):
     processing_cost_cny_per_t: float = Field(ge=0)
     selling_cost_cny_per_t_metal: float = Field(0.0, ge=0)
 
-
-def _fail(path: Path, line: int, message: str) -> InstanceError:
-    return InstanceError([f"{path}:{line}: {message}"], source=str(path))
-
-
-def grade_columns(model: BlockModel) -> list[str]:
-    """The grade columns of a CSV model: ``grade``, ``*_pct`` or ``*_frac``."""
-    return [c for c in model.attributes.columns
-            if c == "grade" or c.endswith("_pct") or c.endswith("_frac")]
+    def __init__(self, **values: float) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise InstanceError(validation_problems(exc), source="economic parameters") from None
 
 
 def grade_fraction(model: BlockModel, column: str | None = None) -> np.ndarray:
-    """Mass fraction of metal per block from `column` (default: the first grade column)."""
-    cols = grade_columns(model)
-    column = column or (cols[0] if cols else None)
-    if column is None or column not in model.attributes:
-        raise InstanceError([f"{model.name}: no grade column (grade, *_pct or *_frac)"])
-    scale = 0.01 if column.endswith("_pct") else 1.0
-    return model.attributes[column].to_numpy(dtype=float) * scale
+    """Mass fraction of metal per block from `column` (default: the first grade column,
+    `BlockModel.grade`); a ``*_pct`` column is in percent."""
+    column, grade = model.grade(column)
+    return grade * (0.01 if column.endswith("_pct") else 1.0)
 
 
 def _axis(values: np.ndarray, path: Path, axis: str,
@@ -70,7 +68,7 @@ def _axis(values: np.ndarray, path: Path, axis: str,
     off = np.flatnonzero(np.abs(scaled - index) > GRID_TOLERANCE * np.maximum(1.0, index))
     if len(off):
         i = int(off[0])
-        raise _fail(path, i + 2, f"{axis} = {values[i]} is not on the {size:g} m grid")
+        raise line_error(path, i + 2, f"{axis} = {values[i]} is not on the {size:g} m grid")
     return index.astype(np.int64), size
 
 
@@ -85,25 +83,27 @@ def read_block_csv(path: str | os.PathLike,
     frame.columns = [str(c).strip() for c in frame.columns]
     for col in ("x", "y", "z", "tonnes"):
         if col not in frame:
-            raise _fail(path, 1, f"missing column {col!r}")
+            raise line_error(path, 1, f"missing column {col!r}")
     numeric = ["x", "y", "z", "tonnes", "slope_deg"] + [
-        c for c in frame.columns if c == "grade" or c.endswith(("_pct", "_frac"))]
+        c for c in frame.columns if is_grade_name(c)]
     for col in (c for c in numeric if c in frame):
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(values))
         if len(bad):
-            raise _fail(path, int(bad[0]) + 2, f"{col} {frame[col].iloc[bad[0]]!r} is not a number")
+            raise line_error(path, int(bad[0]) + 2,
+                             f"{col} {frame[col].iloc[bad[0]]!r} is not a number")
         frame[col] = values
     negative = np.flatnonzero(frame["tonnes"].to_numpy() < 0)
     if len(negative):
-        raise _fail(path, int(negative[0]) + 2, "tonnes must be >= 0")
+        raise line_error(path, int(negative[0]) + 2, "tonnes must be >= 0")
     sizes = block_size_m or (None, None, None)
-    ijk, size = zip(*(_axis(frame[a].to_numpy(), path, a, s) for a, s in zip("xyz", sizes)))
+    axes = [_axis(frame[a].to_numpy(), path, a, s) for a, s in zip("xyz", sizes, strict=True)]
+    ijk, size = zip(*axes, strict=True)
     ijk = np.column_stack(ijk)
     _, first = np.unique(ijk, axis=0, return_index=True)
     if len(first) != len(ijk):
         dup = int(np.setdiff1d(np.arange(len(ijk)), first)[0])
-        raise _fail(path, dup + 2, "two blocks at the same grid position")
+        raise line_error(path, dup + 2, "two blocks at the same grid position")
     return BlockModel(ids=np.arange(len(frame), dtype=np.int64), xyz=np.ascontiguousarray(ijk),
                       attributes=frame, name=path.stem, block_size_m=tuple(size))
 
@@ -156,5 +156,5 @@ def slope_precedence(model: BlockModel,
     grid = np.full(tuple(ijk.max(axis=0) + 1), -1, dtype=np.int32)
     grid[ijk[:, 0], ijk[:, 1], ijk[:, 2]] = np.arange(model.n, dtype=np.int32)
     reach = dz / np.tan(np.radians(angles))
-    indptr, indices = one_bench_predecessors(ijk, grid, np.ascontiguousarray(reach), dx, dy)
+    indptr, indices = kernels("precedence").one_bench_predecessors(ijk, grid, np.ascontiguousarray(reach), dx, dy)
     return Precedence(indptr=indptr, indices=indices)

@@ -13,13 +13,11 @@ keywords in any order and written with spaces or underscores, section keywords w
 trailing whitespace, a missing ``EOF``, blank lines after ``EOF``.
 
 Every parse error raises `twin.errors.InstanceError` with one ``"file:line: message"``
-entry. Numbers are converted in bulk (``numpy.fromstring``); only the lines of a
-rejected section are re-read one by one, to name the offending line.
+entry (`twin.mine.text`). The data classes read into are in `twin.mine.data`.
 """
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,25 @@ import pandas as pd
 import scipy.sparse as sp
 
 from twin.errors import InstanceError
+from twin.mine.data import (
+    ATTRIBUTE_NAMES,
+    BlockModel,
+    MineInstance,
+    Precedence,
+    ScheduleProblem,
+    UpitProblem,
+)
+from twin.mine.text import (
+    check_index,
+    check_unique,
+    content_lines,
+    is_data_line,
+    line_error,
+    numbers,
+    numeric_table,
+    parse_numbers,
+    read_lines,
+)
 
 #: Header keywords (underscored form; spaces in their place are accepted too).
 HEADER_KEYWORDS = ("NAME", "TYPE", "NBLOCKS", "NPERIODS", "NDESTINATIONS",
@@ -53,229 +70,7 @@ _ALLOWED_SECTIONS = {
     "PCPSP": SECTION_KEYWORDS,
 }
 
-#: Names of the `.blocks` columns after ``id x y z`` for the known instances (README).
-ATTRIBUTE_NAMES = {
-    "newman1": ("rock_type", "grade", "tonnage", "mining_cost_factor", "value_waste",
-                "value_process", "process_flag"),
-    "zuck_small": ("cost", "value", "rock_tonnes", "ore_tonnes"),
-    "kd": ("tonnage", "block_value", "destination_flag", "cu_grade", "process_profit"),
-    "marvin": ("tonnage", "au_grade", "cu_grade", "process_profit_per_t"),
-}
-#: The tonnage column (t) of the known instances' `.blocks` attributes.
-TONNAGE_COLUMN = {"newman1": "tonnage", "zuck_small": "rock_tonnes", "kd": "tonnage",
-                  "marvin": "tonnage"}
-#: Values at or below this are "must not" markers (newman1's ~ -tonnage x 1e16), not money.
-MARKER_THRESHOLD = -1e15
-
 _SUFFIXES = (".blocks", ".prec", ".upit", ".cpit", ".pcpsp")
-
-
-@dataclass
-class BlockModel:
-    """A block model: ids 0..n-1, integer grid indices `xyz` (z = 0 the lowest bench) and
-    the extra columns (floats where every entry is a number, strings otherwise).
-    `block_size_m` (x, y, z sizes, m) is known for CSV models, None for MineLib ones."""
-
-    ids: np.ndarray
-    xyz: np.ndarray
-    attributes: pd.DataFrame
-    name: str
-    block_size_m: tuple[float, float, float] | None = None
-
-    @property
-    def n(self) -> int:
-        """Number of blocks."""
-        return len(self.ids)
-
-    def marker_mask(self, column: str) -> np.ndarray:
-        """Where a numeric attribute holds a "must not" marker (<= `MARKER_THRESHOLD`)."""
-        return self.attributes[column].to_numpy(dtype=float) <= MARKER_THRESHOLD
-
-    def tonnes(self) -> np.ndarray | None:
-        """Block tonnage (t): the known instance's column or a ``tonnes`` column (CSV
-        models); None where there is neither."""
-        col = TONNAGE_COLUMN.get(self.name.lower(), "tonnes")
-        if col not in self.attributes:
-            return None
-        return self.attributes[col].to_numpy(dtype=float)
-
-
-@dataclass
-class Precedence:
-    """Predecessors in CSR form: block b needs ``indices[indptr[b]:indptr[b+1]]``."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-
-    @property
-    def n(self) -> int:
-        """Number of blocks."""
-        return len(self.indptr) - 1
-
-    @property
-    def n_arcs(self) -> int:
-        """Number of (block, predecessor) arcs."""
-        return len(self.indices)
-
-    def arcs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every arc as (successor, predecessor) id arrays (int64)."""
-        succ = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.indptr))
-        return succ, self.indices.astype(np.int64)
-
-    @classmethod
-    def from_arcs(cls, n: int, succ: np.ndarray, pred: np.ndarray) -> "Precedence":
-        """Build from arc arrays (successor needs predecessor); order within a row kept."""
-        succ = np.asarray(succ, dtype=np.int64)
-        order = np.argsort(succ, kind="stable")
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(succ, minlength=n), out=indptr[1:])
-        return cls(indptr, np.asarray(pred, dtype=np.int32)[order])
-
-
-@dataclass
-class UpitProblem:
-    """A `.upit` file: the value of each block (currency units, undiscounted)."""
-
-    name: str
-    values: np.ndarray
-
-    @property
-    def n_blocks(self) -> int:
-        """Number of blocks."""
-        return len(self.values)
-
-
-@dataclass
-class ScheduleProblem:
-    """A `.cpit` or `.pcpsp` file.
-
-    `values[b, d]` is the undiscounted value of sending all of block b to destination d;
-    `coef[b*D + d, r]` the use of resource r when it does; period limits per (r, t) are
-    ``limit_lo <= use <= limit_hi`` (``limit_type`` "L": upper, "G": lower, "I": both).
-    """
-
-    name: str
-    kind: str
-    n_blocks: int
-    n_periods: int
-    n_destinations: int
-    n_resources: int
-    discount_rate: float
-    values: np.ndarray
-    coef: sp.csr_array
-    limit_type: np.ndarray
-    limit_lo: np.ndarray
-    limit_hi: np.ndarray
-
-    def discount(self, t: int | np.ndarray) -> float | np.ndarray:
-        """Discount factor 1/(1+rate)**t of 0-based period t (the first is undiscounted;
-        the library's solutions reproduce only with this convention, see the README)."""
-        return 1.0 / (1.0 + self.discount_rate) ** np.asarray(t, dtype=float)
-
-
-@dataclass
-class MineInstance:
-    """What `load_instance` found for one name: the problem, its precedence and the
-    block model where a `.blocks` file exists."""
-
-    name: str
-    kind: str
-    problem: UpitProblem | ScheduleProblem
-    prec: Precedence
-    blocks: BlockModel | None
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def _fail(path: Path, line: int, message: str) -> InstanceError:
-    return InstanceError([f"{path}:{line}: {message}"], source=str(path))
-
-
-def _lines(path: Path) -> list[str]:
-    """The file's lines (CR, LF and CRLF endings), colons turned into spaces."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InstanceError([f"{path}: cannot read ({exc.strerror})"], source=str(path)) from None
-    text = raw.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace(":", " ").split("\n")
-
-
-def _is_data(line: str) -> bool:
-    """A data line starts with a number; blank and `%` comment lines are not data."""
-    s = line.lstrip()
-    return bool(s) and (s[0].isdigit() or s[0] in "+-.")
-
-
-def _parse(text: str, dtype: type, count: int) -> np.ndarray | None:
-    """`count` numbers read from `text` by NumPy's parser, or None if it holds others."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            out = np.fromstring(text, dtype=dtype, sep=" ")
-    except (ValueError, DeprecationWarning):
-        return None
-    return out if len(out) == count else None
-
-
-def _numbers(lines: list[str], linenos: np.ndarray, as_int: bool, path: Path,
-             expect: int) -> np.ndarray:
-    """Every token of `lines` as one int64 or float64 array of `expect` entries."""
-    dtype = np.int64 if as_int else np.float64
-    if expect == 0:
-        return np.zeros(0, dtype=dtype)
-    out = _parse(" ".join(lines), dtype, expect)
-    if out is None:
-        kind = "an integer" if as_int else "a number"
-        for line, no in zip(lines, linenos):
-            bad = [t for t in line.split() if _parse(t, dtype, 1) is None]
-            if bad:
-                raise _fail(path, int(no), f"{bad[0]!r} is not {kind}")
-        raise _fail(path, int(linenos[0]), f"expected {expect} numbers")
-    if not as_int and not np.isfinite(out).all():
-        k = int(np.flatnonzero(~np.isfinite(out))[0])
-        counts = np.cumsum([len(s.split()) for s in lines])
-        row = int(np.searchsorted(counts, k, side="right"))
-        raise _fail(path, int(linenos[row]), "value is not finite")
-    return out
-
-
-def _table(lines: list[str], linenos: np.ndarray, ncols: int, path: Path, what: str,
-           int_cols: int) -> np.ndarray:
-    """A section of `ncols` numbers per line as a float array (rows, ncols); the first
-    `int_cols` columns must hold integers."""
-    counts = np.fromiter((len(s.split()) for s in lines), dtype=np.int64, count=len(lines))
-    bad = np.flatnonzero(counts != ncols)
-    if len(bad):
-        i = int(bad[0])
-        raise _fail(path, int(linenos[i]),
-                    f"{what} line has {counts[i]} fields, expected {ncols}")
-    table = _numbers(lines, linenos, False, path, ncols * len(lines)).reshape(-1, ncols)
-    ints = table[:, :int_cols]
-    frac = np.flatnonzero((ints != np.floor(ints)).any(axis=1))
-    if len(frac):
-        raise _fail(path, int(linenos[frac[0]]), f"{what} index is not an integer")
-    return table
-
-
-def _check_index(values: np.ndarray, size: int, linenos: np.ndarray, path: Path,
-                 what: str) -> None:
-    """Raise at the first line whose index is outside 0..size-1."""
-    bad = np.flatnonzero((values < 0) | (values >= size))
-    if len(bad):
-        i = int(bad[0])
-        raise _fail(path, int(linenos[i]), f"{what} {values[i]:.0f} outside 0..{size - 1}")
-
-
-def _check_unique(keys: np.ndarray, linenos: np.ndarray, path: Path, what: str) -> None:
-    """Raise at the second line holding a key already seen."""
-    _, first = np.unique(keys, return_index=True)
-    if len(first) != len(keys):
-        seen = np.zeros(len(keys), dtype=bool)
-        seen[first] = True
-        i = int(np.flatnonzero(~seen)[0])
-        raise _fail(path, int(linenos[i]), f"{what} listed twice")
 
 
 # ---------------------------------------------------------------- .blocks and .prec
@@ -284,28 +79,25 @@ def _check_unique(keys: np.ndarray, linenos: np.ndarray, path: Path, what: str) 
 def read_blocks(path: str | os.PathLike) -> BlockModel:
     """Read a `.blocks` file: ``id x y z attr...`` per line, ids 0..n-1 in file order."""
     path = Path(path)
-    lines = _lines(path)
-    keep = [i for i, s in enumerate(lines) if s.strip() and s.lstrip()[0] != "%"]
-    linenos = np.array(keep, dtype=np.int64) + 1
-    data = [lines[i] for i in keep]
+    data, linenos = content_lines(path)
     if not data:
-        raise _fail(path, 1, "no blocks")
+        raise line_error(path, 1, "no blocks")
     tokens = [s.split() for s in data]
     k = len(tokens[0])
     counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     bad = np.flatnonzero(counts != k)
     if k < 4 or len(bad):
         i = int(bad[0]) if len(bad) else 0
-        raise _fail(path, int(linenos[i]), f"block line has {counts[i]} fields, expected "
-                    f"{k if k >= 4 else 'at least 4'} (id x y z attributes...)")
+        raise line_error(path, int(linenos[i]), f"block line has {counts[i]} fields, expected "
+                         f"{k if k >= 4 else 'at least 4'} (id x y z attributes...)")
     table = np.array(tokens, dtype=str)
-    idxyz = _numbers([" ".join(t[:4]) for t in tokens], linenos, True, path, 4 * len(data))
+    idxyz = numbers([" ".join(t[:4]) for t in tokens], linenos, True, path, 4 * len(data))
     idxyz = idxyz.reshape(-1, 4)
     order = np.flatnonzero(idxyz[:, 0] != np.arange(len(data)))
     if len(order):
         i = int(order[0])
-        raise _fail(path, int(linenos[i]), f"block id {idxyz[i, 0]} where {i} was expected "
-                    "(ids run 0..n-1 in file order)")
+        raise line_error(path, int(linenos[i]), f"block id {idxyz[i, 0]} where {i} was expected "
+                         "(ids run 0..n-1 in file order)")
     stem = path.name.split(".")[0]
     names = ATTRIBUTE_NAMES.get(stem.lower(), ())
     if len(names) != k - 4:
@@ -313,7 +105,7 @@ def read_blocks(path: str | os.PathLike) -> BlockModel:
     columns = {}
     for j, name in enumerate(names):
         col = table[:, 4 + j]
-        num = _parse(" ".join(col.tolist()), np.float64, len(col))
+        num = parse_numbers(" ".join(col.tolist()), np.float64, len(col))
         columns[name] = col.astype(object) if num is None else num
     return BlockModel(ids=idxyz[:, 0].copy(), xyz=np.ascontiguousarray(idxyz[:, 1:]),
                       attributes=pd.DataFrame(columns), name=stem)
@@ -325,40 +117,38 @@ def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
     `n`, when given, is the number of blocks the other files declare.
     """
     path = Path(path)
-    lines = _lines(path)
-    keep = [i for i, s in enumerate(lines) if s.strip() and s.lstrip()[0] != "%"]
-    linenos = np.array(keep, dtype=np.int64) + 1
-    data = [lines[i] for i in keep]
+    data, linenos = content_lines(path)
     counts = np.fromiter((len(s.split()) for s in data), dtype=np.int64, count=len(data))
-    nums = _numbers(data, linenos, True, path, int(counts.sum()))
+    nums = numbers(data, linenos, True, path, int(counts.sum()))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     short = np.flatnonzero(counts < 2)
     if len(short):
-        raise _fail(path, int(linenos[short[0]]), "precedence line needs 'block count preds...'")
+        raise line_error(path, int(linenos[short[0]]),
+                         "precedence line needs 'block count preds...'")
     blocks, k = nums[starts], nums[starts + 1]
     wrong = np.flatnonzero(k != counts - 2)
     if len(wrong):
         i = int(wrong[0])
-        raise _fail(path, int(linenos[i]),
-                    f"block {blocks[i]} says {k[i]} predecessors but lists {counts[i] - 2}")
+        raise line_error(path, int(linenos[i]),
+                         f"block {blocks[i]} says {k[i]} predecessors but lists {counts[i] - 2}")
     m = len(data) if n is None else n
     if len(data) != m:
-        raise _fail(path, int(linenos[-1]) if len(data) else 1,
-                    f"{len(data)} precedence lines for {m} blocks")
+        raise line_error(path, int(linenos[-1]) if len(data) else 1,
+                         f"{len(data)} precedence lines for {m} blocks")
     order = np.flatnonzero(blocks != np.arange(m))
     if len(order):
         i = int(order[0])
-        raise _fail(path, int(linenos[i]), f"block {blocks[i]} where {i} was expected "
-                    "(one line per block, in id order)")
+        raise line_error(path, int(linenos[i]), f"block {blocks[i]} where {i} was expected "
+                         "(one line per block, in id order)")
     is_pred = np.ones(len(nums), dtype=bool)
     is_pred[starts] = False
     is_pred[starts + 1] = False
     preds = nums[is_pred]
     row = np.repeat(np.arange(m), k)
-    _check_index(preds, m, linenos[row], path, "predecessor")
+    check_index(preds, m, linenos[row], path, "predecessor")
     selfloop = np.flatnonzero(preds == row)
     if len(selfloop):
-        raise _fail(path, int(linenos[row[selfloop[0]]]), "block is its own predecessor")
+        raise line_error(path, int(linenos[row[selfloop[0]]]), "block is its own predecessor")
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(k, out=indptr[1:])
     return Precedence(indptr=indptr, indices=preds.astype(np.int32))
@@ -387,44 +177,44 @@ def _keyword(tokens: list[str]) -> tuple[str, int] | None:
 
 def _parse_sections(path: Path) -> _Parsed:
     """Split an optimization file into header keywords and section data lines."""
-    lines = _lines(path)
+    lines = read_lines(path)
     header: dict[str, tuple[str, int]] = {}
     sections: dict[str, tuple[int, list[int]]] = {}
     current: list[int] | None = None
     eof_line = 0
     for i, line in enumerate(lines):
-        if _is_data(line):
+        if is_data_line(line):
             if eof_line:
-                raise _fail(path, i + 1, f"text after EOF (line {eof_line})")
+                raise line_error(path, i + 1, f"text after EOF (line {eof_line})")
             if current is None:
-                raise _fail(path, i + 1, "data line outside any section")
+                raise line_error(path, i + 1, "data line outside any section")
             current.append(i)
             continue
         tokens = line.split()
         if not tokens or tokens[0].startswith("%"):
             continue
         if eof_line:
-            raise _fail(path, i + 1, f"text after EOF (line {eof_line})")
+            raise line_error(path, i + 1, f"text after EOF (line {eof_line})")
         found = _keyword(tokens)
         if found is None:
-            raise _fail(path, i + 1, f"unknown keyword {tokens[0]!r}")
+            raise line_error(path, i + 1, f"unknown keyword {tokens[0]!r}")
         key, used = found
         rest = tokens[used:]
         if key == "EOF" or key in SECTION_KEYWORDS:
             if rest:
-                raise _fail(path, i + 1, f"{key} takes no value, found {rest[0]!r}")
+                raise line_error(path, i + 1, f"{key} takes no value, found {rest[0]!r}")
             if key == "EOF":
                 eof_line, current = i + 1, None
                 continue
             if key in sections:
-                raise _fail(path, i + 1, f"section {key} appears twice")
+                raise line_error(path, i + 1, f"section {key} appears twice")
             current = []
             sections[key] = (i + 1, current)
             continue
         if key in header:
-            raise _fail(path, i + 1, f"{key} given twice (first on line {header[key][1]})")
+            raise line_error(path, i + 1, f"{key} given twice (first on line {header[key][1]})")
         if not rest or (key != "NAME" and len(rest) > 1):
-            raise _fail(path, i + 1, f"{key} needs one value")
+            raise line_error(path, i + 1, f"{key} needs one value")
         header[key] = (" ".join(rest), i + 1)
         current = None
     out = {key: (at, [lines[i] for i in rows], np.array(rows, dtype=np.int64) + 1)
@@ -438,9 +228,9 @@ def _header_int(p: _Parsed, key: str, path: Path, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise _fail(path, line, f"{key} must be an integer, got {text!r}") from None
+        raise line_error(path, line, f"{key} must be an integer, got {text!r}") from None
     if value < minimum:
-        raise _fail(path, line, f"{key} must be at least {minimum}, got {value}")
+        raise line_error(path, line, f"{key} must be at least {minimum}, got {value}")
     return value
 
 
@@ -448,38 +238,38 @@ def _checked(path: Path, kinds: tuple[str, ...]) -> tuple[_Parsed, str, int]:
     """Parse `path`, check TYPE is one of `kinds` and the header is complete."""
     p = _parse_sections(path)
     if "TYPE" not in p.header:
-        raise _fail(path, 1, "no TYPE keyword")
+        raise line_error(path, 1, "no TYPE keyword")
     kind, type_line = p.header["TYPE"]
     kind = kind.upper()
     if kind not in kinds:
-        raise _fail(path, type_line, f"TYPE {kind} where {' or '.join(kinds)} was expected")
+        raise line_error(path, type_line, f"TYPE {kind} where {' or '.join(kinds)} was expected")
     first_section = min((at for at, _, _ in p.sections.values()), default=1)
     for key in _REQUIRED[kind]:
         if key not in p.header:
-            raise _fail(path, first_section, f"header keyword {key} missing")
+            raise line_error(path, first_section, f"header keyword {key} missing")
     for key, (_, line) in p.header.items():
         if key not in _REQUIRED[kind] and key != "TYPE":
-            raise _fail(path, line, f"{key} does not belong in a {kind} file")
+            raise line_error(path, line, f"{key} does not belong in a {kind} file")
     for key, (line, _, _) in p.sections.items():
         if key not in _ALLOWED_SECTIONS[kind]:
-            raise _fail(path, line, f"section {key} does not belong in a {kind} file")
+            raise line_error(path, line, f"section {key} does not belong in a {kind} file")
     n = _header_int(p, "NBLOCKS", path, 1)
     if "OBJECTIVE_FUNCTION" not in p.sections:
-        raise _fail(path, p.last_line, "section OBJECTIVE_FUNCTION missing")
+        raise line_error(path, p.last_line, "section OBJECTIVE_FUNCTION missing")
     return p, kind, n
 
 
 def _objective(p: _Parsed, path: Path, n: int, d: int) -> np.ndarray:
     """The OBJECTIVE_FUNCTION section as an (n, d) array."""
     at, lines, linenos = p.sections["OBJECTIVE_FUNCTION"]
-    table = _table(lines, linenos, 1 + d, path, "OBJECTIVE_FUNCTION", 1)
+    table = numeric_table(lines, linenos, 1 + d, path, "OBJECTIVE_FUNCTION", 1)
     blocks = table[:, 0].astype(np.int64)
-    _check_index(blocks, n, linenos, path, "block")
-    _check_unique(blocks, linenos, path, "block")
+    check_index(blocks, n, linenos, path, "block")
+    check_unique(blocks, linenos, path, "block")
     if len(blocks) != n:
         missing = int(np.setdiff1d(np.arange(n), blocks)[0])
-        raise _fail(path, at, f"OBJECTIVE_FUNCTION lists {len(blocks)} of {n} blocks "
-                    f"(block {missing} missing)")
+        raise line_error(path, at, f"OBJECTIVE_FUNCTION lists {len(blocks)} of {n} blocks "
+                         f"(block {missing} missing)")
     values = np.empty((n, d))
     values[blocks] = table[:, 1:]
     return values
@@ -498,27 +288,28 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
     lo = np.full((r, t), -np.inf)
     hi = np.full((r, t), np.inf)
     at, lines, linenos = p.sections.get("RESOURCE_CONSTRAINT_LIMITS", (1, [], np.zeros(0)))
-    for line, no in zip(lines, linenos):
+    for line, no in zip(lines, linenos, strict=True):
         tok = line.split()
         if len(tok) < 4:
-            raise _fail(path, int(no), "limit line needs 'resource period type value [value]'")
+            raise line_error(path, int(no), "limit line needs 'resource period type value [value]'")
         try:
             ri, ti = int(tok[0]), int(tok[1])
             vals = [float(v) for v in tok[3:]]
         except ValueError:
-            raise _fail(path, int(no), "limit line needs integer resource and period, "
-                        "numeric values") from None
+            raise line_error(path, int(no), "limit line needs integer resource and period, "
+                             "numeric values") from None
         c = tok[2].upper()
         if c not in ("L", "G", "I"):
-            raise _fail(path, int(no), f"limit type {tok[2]!r} is not L, G or I")
+            raise line_error(path, int(no), f"limit type {tok[2]!r} is not L, G or I")
         if len(vals) != (2 if c == "I" else 1):
-            raise _fail(path, int(no), f"limit type {c} takes {2 if c == 'I' else 1} value(s)")
+            raise line_error(path, int(no), f"limit type {c} takes {2 if c == 'I' else 1} value(s)")
         if not (0 <= ri < r and 0 <= ti < t):
-            raise _fail(path, int(no), f"limit ({ri}, {ti}) outside {r} resources x {t} periods")
+            raise line_error(path, int(no),
+                             f"limit ({ri}, {ti}) outside {r} resources x {t} periods")
         if not np.isfinite(vals).all() or (c == "I" and vals[0] > vals[1]):
-            raise _fail(path, int(no), "limit values must be finite, the lower first")
+            raise line_error(path, int(no), "limit values must be finite, the lower first")
         if kind[ri, ti]:
-            raise _fail(path, int(no), f"limit of resource {ri} period {ti} given twice")
+            raise line_error(path, int(no), f"limit of resource {ri} period {ti} given twice")
         kind[ri, ti] = c
         if c in ("L", "I"):
             hi[ri, ti] = vals[-1]
@@ -527,7 +318,7 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
     empty = np.argwhere(kind == "")
     if len(empty):
         ri, ti = empty[0]
-        raise _fail(path, at, f"no limit for resource {ri} in period {ti}")
+        raise line_error(path, at, f"no limit for resource {ri} in period {ti}")
     return kind, lo, hi
 
 
@@ -535,14 +326,15 @@ def _coefficients(p: _Parsed, path: Path, n: int, d: int, r: int, pcpsp: bool) -
     """RESOURCE_CONSTRAINT_COEFFICIENTS as a CSR array (n*d, r)."""
     _, lines, linenos = p.sections.get("RESOURCE_CONSTRAINT_COEFFICIENTS", (1, [], np.zeros(0)))
     ncols = 4 if pcpsp else 3
-    table = _table(lines, linenos, ncols, path, "RESOURCE_CONSTRAINT_COEFFICIENTS", ncols - 1)
+    table = numeric_table(lines, linenos, ncols, path, "RESOURCE_CONSTRAINT_COEFFICIENTS",
+                          ncols - 1)
     idx = table[:, :-1].astype(np.int64)
-    _check_index(idx[:, 0], n, linenos, path, "block")
+    check_index(idx[:, 0], n, linenos, path, "block")
     if pcpsp:
-        _check_index(idx[:, 1], d, linenos, path, "destination")
-    _check_index(idx[:, -1], r, linenos, path, "resource")
+        check_index(idx[:, 1], d, linenos, path, "destination")
+    check_index(idx[:, -1], r, linenos, path, "resource")
     rows = idx[:, 0] * d + (idx[:, 1] if pcpsp else 0)
-    _check_unique(rows * r + idx[:, -1], linenos, path, "coefficient")
+    check_unique(rows * r + idx[:, -1], linenos, path, "coefficient")
     coef = sp.csr_array((table[:, -1], (rows, idx[:, -1])), shape=(n * d, r))
     coef.eliminate_zeros()
     return coef
@@ -557,18 +349,19 @@ def read_schedule(path: str | os.PathLike) -> ScheduleProblem:
     d = _header_int(p, "NDESTINATIONS", path, 1) if pcpsp else 1
     r = _header_int(p, "NRESOURCE_SIDE_CONSTRAINTS", path, 0)
     if pcpsp and _header_int(p, "NGENERAL_SIDE_CONSTRAINTS", path, 0) > 0:
-        raise _fail(path, p.header["NGENERAL_SIDE_CONSTRAINTS"][1],
-                    "general side constraints are not supported")
+        raise line_error(path, p.header["NGENERAL_SIDE_CONSTRAINTS"][1],
+                         "general side constraints are not supported")
     for key in ("GENERAL_CONSTRAINT_COEFFICIENTS", "GENERAL_CONSTRAINT_LIMITS"):
         if key in p.sections and p.sections[key][1]:
-            raise _fail(path, p.sections[key][0], f"{key} given with no general side constraints")
+            raise line_error(path, p.sections[key][0],
+                             f"{key} given with no general side constraints")
     rate_text, rate_line = p.header["DISCOUNT_RATE"]
     try:
         rate = float(rate_text)
     except ValueError:
-        raise _fail(path, rate_line, f"DISCOUNT_RATE {rate_text!r} is not a number") from None
+        raise line_error(path, rate_line, f"DISCOUNT_RATE {rate_text!r} is not a number") from None
     if not (0.0 <= rate < np.inf):
-        raise _fail(path, rate_line, f"DISCOUNT_RATE {rate} must be finite and >= 0")
+        raise line_error(path, rate_line, f"DISCOUNT_RATE {rate} must be finite and >= 0")
     kind_rt, lo, hi = _limits(p, path, r, t)
     return ScheduleProblem(
         name=p.header["NAME"][0], kind=kind, n_blocks=n, n_periods=t, n_destinations=d,

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.ext.maxflow import max_closure
-from twin.mine.minelib import Precedence, UpitProblem
+from twin.errors import InstanceError
+from twin.ext import kernels
+from twin.mine.data import Precedence, UpitProblem
 
 
 @dataclass
@@ -54,7 +55,7 @@ def is_closed(mask: np.ndarray, prec: Precedence) -> bool:
 
 
 def _closure(values: np.ndarray, prec: Precedence) -> tuple[np.ndarray, float]:
-    in_pit, value = max_closure(np.ascontiguousarray(values, dtype=np.float64),
+    in_pit, value = kernels("maxflow").max_closure(np.ascontiguousarray(values, dtype=np.float64),
                                 np.ascontiguousarray(prec.indptr, dtype=np.int64),
                                 np.ascontiguousarray(prec.indices, dtype=np.int32))
     return in_pit.view(bool), value
@@ -83,7 +84,8 @@ def nested_pits(values: np.ndarray, prec: Precedence, factors: Sequence[float],
                 tonnes: np.ndarray | None = None) -> list[NestedPit]:
     """Minimal maximum closures for each revenue factor (sorted increasing) of
     `scaled_values`; each pit contains the previous one. `tonnes` (t per block), when
-    known, gives each pit's tonnage, otherwise NaN. Values at factor 1 (currency)."""
+    known, gives each pit's tonnage, otherwise NaN. Values at factor 1 (currency). A
+    factor below 0 raises `twin.errors.InstanceError`."""
     values = np.asarray(values, dtype=np.float64)
     if prec.n != len(values):
         raise ValueError(f"precedence has {prec.n} blocks, values {len(values)}")
@@ -91,7 +93,7 @@ def nested_pits(values: np.ndarray, prec: Precedence, factors: Sequence[float],
     previous = np.zeros(len(values), dtype=bool)
     for factor in sorted(float(f) for f in factors):
         if not factor >= 0.0:
-            raise ValueError(f"revenue factor {factor} must be >= 0")
+            raise InstanceError([f"revenue factor {factor}: must be >= 0"])
         mask, _ = _closure(scaled_values(values, factor), prec)
         if (previous & ~mask).any():
             raise RuntimeError(f"pit at factor {factor} does not contain the previous pit")

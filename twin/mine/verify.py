@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from twin.mine.minelib import Precedence, ScheduleProblem
+from twin.mine.data import Precedence, ScheduleProblem
 
 COLUMNS = ["block", "period", "destination", "fraction"]
 #: Relative tolerance of the resource limits (and absolute one of fractions).
@@ -74,7 +74,7 @@ def verify(problem: ScheduleProblem, prec: Precedence,
     period = np.where(total > TOLERANCE, first, -1)
     succ, pred = (np.asarray(a, np.int64) for a in prec.arcs())
     late = (period[succ] >= 0) & ((period[pred] < 0) | (period[pred] > period[succ]))
-    for s, p in zip(succ[late].tolist(), pred[late].tolist()):
+    for s, p in zip(succ[late].tolist(), pred[late].tolist(), strict=True):
         when = f"period {period[p]}" if period[p] >= 0 else "never"
         out.append(f"block {s} (period {period[s]}) mined before its predecessor {p} ({when})")
 

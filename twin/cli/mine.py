@@ -1,0 +1,277 @@
+"""``twin mine`` verbs: ``upit`` (ultimate pit), ``nested`` (nested pits) and ``schedule``
+(block schedule with its LP bound, and ore loss and dilution per period). No modelling
+logic lives here: loading is `twin.mine.minelib` / `twin.mine.blockmodel`, pits are
+`twin.mine.pit`, scheduling is `twin.solvers.mine_schedule`, loss and dilution
+`twin.mine.dilution`; the verbs are registered in `twin.cli`.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from twin.cli.common import JSON, busy, fail
+from twin.errors import InstanceError, TwinError
+from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
+from twin.mine.data import MineInstance, Precedence, UpitProblem
+from twin.mine.dilution import SmuSelection
+from twin.mine.minelib import load_instance
+from twin.mine.pit import is_closed, nested_pits, ultimate_pit
+
+
+@dataclass
+class _Model:
+    """What the pit verbs need: block values (currency), precedence, tonnes (t) or None."""
+
+    name: str
+    values: np.ndarray
+    prec: Precedence
+    tonnes: np.ndarray | None
+
+
+@dataclass
+class _CsvOptions:
+    """The options of a CSV block model (`twin.mine.blockmodel`)."""
+
+    price: float | None
+    recovery: float
+    mining_cost: float
+    processing_cost: float
+    selling_cost: float
+    slope_deg: float | None
+
+
+def _csv_model(path: Path, options: _CsvOptions) -> _Model:
+    if options.price is None:
+        raise InstanceError([f"{path}: a CSV block model needs --price (CNY per t metal)"])
+    econ = EconomicParams(price_cny_per_t_metal=options.price, recovery=options.recovery,
+                          mining_cost_cny_per_t=options.mining_cost,
+                          processing_cost_cny_per_t=options.processing_cost,
+                          selling_cost_cny_per_t_metal=options.selling_cost)
+    model = read_block_csv(path)
+    return _Model(model.name, block_values(model, econ),
+                  slope_precedence(model, options.slope_deg), model.tonnes())
+
+
+def _load(prefix: str, options: _CsvOptions) -> _Model:
+    """A MineLib instance (name or path prefix) or a CSV block model."""
+    if prefix.lower().endswith(".csv"):
+        return _csv_model(Path(prefix), options)
+    inst = load_instance(prefix, "upit")
+    tonnes = inst.blocks.tonnes() if inst.blocks is not None else None
+    return _Model(inst.name, inst.problem.values, inst.prec, tonnes)
+
+
+def _factors(text: str) -> list[float]:
+    """'start:stop:step' (stop included) or a comma-separated list of revenue factors."""
+    try:
+        if ":" in text:
+            start, stop, step = (float(v) for v in text.split(":"))
+            if not (step > 0 and stop >= start):
+                raise ValueError
+            count = math.floor((stop - start) / step + 1e-9) + 1
+            return [round(start + i * step, 10) for i in range(count)]
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise InstanceError([f"--factors {text!r}: expected start:stop:step with step > 0 "
+                             "and stop >= start, or a comma-separated list"]) from None
+
+
+def _smu(text: str) -> tuple[int, int]:
+    """'KX' or 'KXxKY' (blocks) as (kx, ky)."""
+    found = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", text)
+    if found is None:
+        raise InstanceError([f"--smu {text!r}: expected KX or KXxKY (blocks), e.g. 2x1"])
+    kx = int(found[1])
+    return kx, int(found[2]) if found[2] else kx
+
+
+# Options of the pit verbs (CSV block models only).
+PRICE = typer.Option(None, "--price", help="CSV: metal price, CNY/t metal.")
+RECOVERY = typer.Option(0.9, "--recovery", help="CSV: plant recovery, fraction.")
+MINING = typer.Option(0.0, "--mining-cost", help="CSV: mining cost, CNY/t.")
+PROCESSING = typer.Option(0.0, "--processing-cost", help="CSV: processing cost, CNY/t.")
+SELLING = typer.Option(0.0, "--selling-cost", help="CSV: selling cost, CNY/t metal.")
+SLOPE = typer.Option(None, "--slope-deg", help="CSV: slope angle, degrees (default: the "
+                     "CSV's slope_deg column, else 45).")
+PREFIX = typer.Argument(..., help="MineLib name (newman1) or path prefix, or a .csv model.")
+PIT_OUT = typer.Option(None, "--out", help="CSV of the blocks in the pit.")
+
+# Options of the schedule verb.
+SCHEDULE_OUT = typer.Option(None, "--out", help="CSV: block,period,destination,fraction.")
+CUTOFF = typer.Option(None, "--cutoff", help="Ore loss and dilution per period: the cutoff "
+                      "grade, in the grade column's unit (ore is grade >= cutoff).")
+GRADE_COLUMN = typer.Option(None, "--grade-column", help="The .blocks grade column (default: "
+                            "the instance's, e.g. newman1 grade, kd cu_grade).")
+SMU = typer.Option(None, "--smu", help="SMU size in blocks, KX or KXxKY (default 1: block by "
+                   "block, no loss or dilution).")
+LOSS_DILUTION_OUT = typer.Option(None, "--loss-dilution-out",
+                                 help="CSV of ore loss and dilution per period.")
+
+
+def upit(prefix: str = PREFIX,
+         out: Path | None = PIT_OUT,
+         as_json: bool = JSON, price: float | None = PRICE, recovery: float = RECOVERY,
+         mining_cost: float = MINING, processing_cost: float = PROCESSING,
+         selling_cost: float = SELLING, slope_deg: float | None = SLOPE) -> None:
+    """Ultimate pit: the closed set of blocks of greatest value (exact min-cut)."""
+    options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
+    try:
+        with busy(f"ultimate pit of {prefix} ...", as_json):
+            model = _load(prefix, options)
+            pit = ultimate_pit(UpitProblem(model.name, model.values), model.prec)
+        if out is not None:
+            blocks = np.flatnonzero(pit.mask)
+            pd.DataFrame({"block": blocks, "period": 0, "destination": 0, "fraction": 1}).to_csv(
+                out, index=False)
+    except (TwinError, OSError) as exc:
+        fail(exc, as_json)
+    feasible = is_closed(pit.mask, model.prec)
+    tonnes = float(model.tonnes[pit.mask].sum()) if model.tonnes is not None else None
+    info = {"name": model.name, "objective": pit.value, "bound": pit.value, "gap": 0.0,
+            "feasible": feasible, "seconds": pit.seconds, "blocks": pit.blocks,
+            "tonnes": tonnes}
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    Console().print(f"{model.name}: ultimate pit of {pit.blocks:,} of {len(model.values):,} "
+                    f"blocks, value {pit.value:,.2f}"
+                    + (f", {tonnes:,.0f} t" if tonnes is not None else "")
+                    + f" ({pit.seconds:.3f} s{'' if feasible else ', NOT CLOSED'})")
+
+
+def nested(prefix: str = PREFIX,
+           factors: str = typer.Option("0.5:1.5:0.1", "--factors",
+                                       help="Revenue factors: start:stop:step or a,b,c."),
+           as_json: bool = JSON, price: float | None = PRICE, recovery: float = RECOVERY,
+           mining_cost: float = MINING, processing_cost: float = PROCESSING,
+           selling_cost: float = SELLING, slope_deg: float | None = SLOPE) -> None:
+    """Nested pits by revenue factor (positive block values scaled, costs kept)."""
+    options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
+    t0 = time.perf_counter()
+    try:
+        grid = _factors(factors)
+        with busy(f"{len(grid)} nested pits of {prefix} ...", as_json):
+            model = _load(prefix, options)
+            pits = nested_pits(model.values, model.prec, grid, model.tonnes)
+    except (TwinError, OSError) as exc:
+        fail(exc, as_json)
+    rows = [{"factor": p.factor, "blocks": p.blocks, "shell_blocks": p.shell_blocks,
+             "tonnes": None if math.isnan(p.tonnes) else p.tonnes, "value": p.value}
+            for p in pits]
+    if as_json:
+        typer.echo(json.dumps({"name": model.name, "pits": rows,
+                               "seconds": time.perf_counter() - t0}))
+        return
+    table = Table(title=f"{model.name}: nested pits")
+    for col in ("factor", "blocks", "shell blocks", "tonnes", "value at factor 1"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(f"{r['factor']:g}", f"{r['blocks']:,}", f"{r['shell_blocks']:,}",
+                      "-" if r["tonnes"] is None else f"{r['tonnes']:,.0f}", f"{r['value']:,.2f}")
+    Console().print(table)
+
+
+def _selection(inst: MineInstance, cutoff: float | None, grade_column: str | None,
+               smu: str | None, out: Path | None) -> SmuSelection | None:
+    """The SMU selection of `twin mine schedule`'s loss and dilution options, or None
+    when none is given; `--cutoff` is required with any of the others."""
+    if cutoff is None:
+        given = [name for name, value in (("--grade-column", grade_column), ("--smu", smu),
+                                          ("--loss-dilution-out", out)) if value is not None]
+        if given:
+            raise InstanceError([f"{given[0]}: ore loss and dilution need --cutoff"])
+        return None
+    if inst.blocks is None:
+        raise InstanceError([f"{inst.name}: ore loss and dilution need a .blocks file"])
+    return SmuSelection.of(inst.blocks, cutoff, _smu(smu or "1"), grade_column)
+
+
+def _json_rows(table: pd.DataFrame) -> list[dict]:
+    """Rows of a table for JSON, NaN as null."""
+    return [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+            for row in table.to_dict("records")]
+
+
+def _print_loss_dilution(table: pd.DataFrame, sel: SmuSelection) -> None:
+    kx, ky = sel.smu
+    out = Table(title=f"ore loss and dilution: SMU {kx} x {ky} blocks, cutoff {sel.cutoff:g} "
+                      f"{sel.grade_column}")
+    for col in ("period", "in-situ ore t", "delivered t", f"delivered {sel.grade_column}",
+                "ore loss %", "dilution %"):
+        out.add_column(col, justify="right")
+
+    def show(v: float, spec: str) -> str:
+        return "-" if math.isnan(v) else format(v, spec)
+
+    for r in table.itertuples():
+        out.add_row(str(r.period), f"{r.insitu_ore_t:,.0f}", f"{r.delivered_t:,.0f}",
+                    show(r.delivered_grade, ".4g"), show(100 * r.ore_loss_rate, ".2f"),
+                    show(100 * r.dilution_rate, ".2f"))
+    Console().print(out)
+
+
+def schedule(
+    prefix: str = typer.Argument(..., help="MineLib name (newman1) or path prefix."),
+    problem: str = typer.Option("cpit", "--problem", help="cpit or pcpsp."),
+    time_limit: float | None = typer.Option(None, "--time-limit", min=0.0,
+                                            help="Seconds for the LP bound (BZ)."),
+    improve_seconds: float = typer.Option(60.0, "--improve-seconds", min=0.0,
+                                          help="Seconds of MIP on period windows after TopoSort."),
+    out: Path | None = SCHEDULE_OUT,
+    cutoff: float | None = CUTOFF,
+    grade_column: str | None = GRADE_COLUMN,
+    smu: str | None = SMU,
+    loss_dilution_out: Path | None = LOSS_DILUTION_OUT,
+    as_json: bool = JSON,
+) -> None:
+    """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort and window MIPs, verified;
+    with --cutoff, ore loss and dilution per period from an SMU."""
+    from twin.solvers.mine_schedule import schedule_blocks
+
+    try:
+        kind = problem.lower()
+        if kind not in ("cpit", "pcpsp"):
+            raise TwinError(f"--problem {problem!r}: must be cpit or pcpsp")
+        inst = load_instance(prefix, kind)
+        selection = _selection(inst, cutoff, grade_column, smu, loss_dilution_out)
+        with busy(f"scheduling {inst.name} ({kind}) ...", as_json):
+            result = schedule_blocks(inst.problem, inst.prec, time_limit, improve_seconds)
+        if out is not None:
+            result.schedule.rows().to_csv(out, index=False, float_format="%.17g")
+        table = None if selection is None else selection.by_period(
+            result.schedule.period, inst.problem.n_periods)
+        if loss_dilution_out is not None:
+            table.to_csv(loss_dilution_out, index=False, float_format="%.17g")
+    except (TwinError, OSError) as exc:
+        fail(exc, as_json)
+    info = {"name": inst.name, "problem": kind, "objective": result.objective,
+            "bound": result.lp.bound, "gap": result.gap, "feasible": result.report.feasible,
+            "seconds": result.seconds, "blocks": int((result.schedule.period >= 0).sum()),
+            "lp_status": result.lp.status, "lp_value": result.lp.objective,
+            "lp_iterations": result.lp.iterations, "lp_seconds": result.lp.seconds,
+            "method": result.method}
+    if table is not None:
+        info["loss_dilution"] = {"grade_column": selection.grade_column,
+                                 "cutoff": selection.cutoff, "smu": list(selection.smu),
+                                 "periods": _json_rows(table)}
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    Console().print(f"{inst.name} {kind}: {info['blocks']:,} blocks mined, value "
+                    f"{result.objective:,.2f}, LP bound {result.lp.bound:,.2f} "
+                    f"({result.lp.status}), gap {100 * result.gap:.2f} % "
+                    f"({result.seconds:.1f} s)"
+                    + "".join(f"; wrote {p}" for p in (out, loss_dilution_out) if p is not None),
+                    soft_wrap=True)
+    if table is not None:
+        _print_loss_dilution(table, selection)

@@ -1,0 +1,113 @@
+"""Numbers read from text files, every error naming its file and line
+(`twin.errors.InstanceError` with one ``"file:line: message"`` entry).
+
+Numbers are converted in bulk (``numpy.fromstring``); only the lines of a rejected
+section are re-read one by one, to name the offending line.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from twin.errors import InstanceError
+
+
+def line_error(path: Path, line: int, message: str) -> InstanceError:
+    """The error for `message` at `path`:`line` (1-based), to raise."""
+    return InstanceError([f"{path}:{line}: {message}"], source=str(path))
+
+
+def read_lines(path: Path) -> list[str]:
+    """The file's lines (CR, LF and CRLF endings), colons turned into spaces."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InstanceError([f"{path}: cannot read ({exc.strerror})"], source=str(path)) from None
+    text = raw.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace(":", " ").split("\n")
+
+
+def content_lines(path: Path) -> tuple[list[str], np.ndarray]:
+    """The file's lines that are neither blank nor a ``%`` comment, with their 1-based
+    line numbers."""
+    lines = read_lines(path)
+    keep = [i for i, s in enumerate(lines) if s.strip() and s.lstrip()[0] != "%"]
+    return [lines[i] for i in keep], np.array(keep, dtype=np.int64) + 1
+
+
+def is_data_line(line: str) -> bool:
+    """A data line starts with a number; blank and `%` comment lines are not data."""
+    s = line.lstrip()
+    return bool(s) and (s[0].isdigit() or s[0] in "+-.")
+
+
+def parse_numbers(text: str, dtype: type, count: int) -> np.ndarray | None:
+    """`count` numbers read from `text` by NumPy's parser, or None if it holds others."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = np.fromstring(text, dtype=dtype, sep=" ")
+    except (ValueError, DeprecationWarning):
+        return None
+    return out if len(out) == count else None
+
+
+def numbers(lines: list[str], linenos: np.ndarray, as_int: bool, path: Path,
+            expect: int) -> np.ndarray:
+    """Every token of `lines` as one int64 or float64 array of `expect` entries."""
+    dtype = np.int64 if as_int else np.float64
+    if expect == 0:
+        return np.zeros(0, dtype=dtype)
+    out = parse_numbers(" ".join(lines), dtype, expect)
+    if out is None:
+        kind = "an integer" if as_int else "a number"
+        for line, no in zip(lines, linenos, strict=True):
+            bad = [t for t in line.split() if parse_numbers(t, dtype, 1) is None]
+            if bad:
+                raise line_error(path, int(no), f"{bad[0]!r} is not {kind}")
+        raise line_error(path, int(linenos[0]), f"expected {expect} numbers")
+    if not as_int and not np.isfinite(out).all():
+        k = int(np.flatnonzero(~np.isfinite(out))[0])
+        counts = np.cumsum([len(s.split()) for s in lines])
+        row = int(np.searchsorted(counts, k, side="right"))
+        raise line_error(path, int(linenos[row]), "value is not finite")
+    return out
+
+
+def numeric_table(lines: list[str], linenos: np.ndarray, ncols: int, path: Path, what: str,
+                  int_cols: int) -> np.ndarray:
+    """A section of `ncols` numbers per line as a float array (rows, ncols); the first
+    `int_cols` columns must hold integers."""
+    counts = np.fromiter((len(s.split()) for s in lines), dtype=np.int64, count=len(lines))
+    bad = np.flatnonzero(counts != ncols)
+    if len(bad):
+        i = int(bad[0])
+        raise line_error(path, int(linenos[i]),
+                         f"{what} line has {counts[i]} fields, expected {ncols}")
+    out = numbers(lines, linenos, False, path, ncols * len(lines)).reshape(-1, ncols)
+    ints = out[:, :int_cols]
+    frac = np.flatnonzero((ints != np.floor(ints)).any(axis=1))
+    if len(frac):
+        raise line_error(path, int(linenos[frac[0]]), f"{what} index is not an integer")
+    return out
+
+
+def check_index(values: np.ndarray, size: int, linenos: np.ndarray, path: Path,
+                what: str) -> None:
+    """Raise at the first line whose index is outside 0..size-1."""
+    bad = np.flatnonzero((values < 0) | (values >= size))
+    if len(bad):
+        i = int(bad[0])
+        raise line_error(path, int(linenos[i]), f"{what} {values[i]:.0f} outside 0..{size - 1}")
+
+
+def check_unique(keys: np.ndarray, linenos: np.ndarray, path: Path, what: str) -> None:
+    """Raise at the second line holding a key already seen."""
+    _, first = np.unique(keys, return_index=True)
+    if len(first) != len(keys):
+        seen = np.zeros(len(keys), dtype=bool)
+        seen[first] = True
+        i = int(np.flatnonzero(~seen)[0])
+        raise line_error(path, int(linenos[i]), f"{what} listed twice")
