@@ -10,7 +10,7 @@ only over the few units, modes, ports or targets), converted once to CSC.
 Coefficients are read from the Flowsheet's modes (``fs.units[u].modes``, patched per
 period where ``fs.overrides`` re-linearised a unit, as ``fs.mode(u, k, t)`` does) into
 one (unit-mode x period) array each; ``target_rows``, ``cost_categories``,
-``fuel_co2_t_per_kgce`` and ``DIAGNOSTIC_PENALTY`` are taken from twin.models so the
+``fuel_co2_t_per_kgce`` and ``DIAGNOSTIC_PENALTY`` are taken from twin.accounting so the
 row and category lists agree. Differences in form, not in content:
 
 * a two-sided row (``lo <= expr <= hi`` with lo != hi, e.g. the refinery's
@@ -34,10 +34,8 @@ import scipy.sparse as sp
 from twin.flowsheet import Flowsheet
 from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
                            RecycledShareTarget, UtilisationShareTarget)
-from twin.models.build import cost_categories
-from twin.models.power import SOURCES
-from twin.models.targets import DIAGNOSTIC_PENALTY, fuel_co2_t_per_kgce, target_rows
-from twin.units.power import CaptivePlant
+from twin.accounting import (DIAGNOSTIC_PENALTY, SOURCES, cost_categories,
+                             fuel_co2_t_per_kgce, target_rows)
 from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
                              RECYCLED_METAL_T)
 
@@ -212,7 +210,7 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     NI = len(tiers)
     to0 = cols.add("tier_on", list(range(NI)), None, 0.0, 1.0, integer=True)
     tk0 = cols.add("tier_kwh", list(range(NI)), T, 0.0, INF)
-    trows = target_rows(fs)
+    trows = target_rows(fs.instance)
     targets = inst.targets
     soft = [r for r in range(len(trows)) if soften_all or not targets[trows[r][0]].hard]
     vpos = {r: i for i, r in enumerate(soft)}
@@ -376,11 +374,11 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         def f(u, md):
             e = md.emissions_t.get(s, 0.0)
             if s == "CO2":
-                e += sum(kgce * fuel_co2_t_per_kgce(fs, fl) for fl, kgce in md.fuel_kgce.items())
+                e += sum(kgce * fuel_co2_t_per_kgce(fs.instance, fl) for fl, kgce in md.fuel_kgce.items())
             return e
         return f
     emis = {s: cm(emission_of(s)) for s in species}
-    captive = CaptivePlant.model_validate(pw.captive.params) if pw.captive else None
+    captive = pw.captive.params if pw.captive else None
     supply_factor = {}   # species -> (source, t per kWh)
     if "CO2" in species and "captive" in src:
         supply_factor["CO2"] = ("captive", captive.co2_t_per_kwh)

@@ -13,7 +13,8 @@ week's TOU price and solar profile tiled to length; the solar profile is not sca
 Then, in one process, it times two paths to the same solved schedule:
 
   twin    Flowsheet(inst) -> build_model (Pyomo) -> compile_model (standard form ->
-          HighsLp) -> run_highs (passModel + run) -> values into Pyomo + from_model
+          HighsLp) -> run_highs (passModel + run) -> read_solution (arrays) ->
+          Schedule.from_solution (tables)
   direct  Flowsheet(inst) -> bench/direct_lp.build (numpy/scipy.sparse) -> HighsLp ->
           run_highs (same options) -> numpy/pandas tables
 
@@ -62,11 +63,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import direct_lp  # noqa: E402
 from twin.flowsheet import Flowsheet  # noqa: E402
-from twin.instance import Instance, parse  # noqa: E402
+from twin.instance import Instance  # noqa: E402
+from twin.loader import parse  # noqa: E402
 from twin.models.build import build_model  # noqa: E402
-from twin.schedule import from_model  # noqa: E402
+from twin.schedule import Schedule  # noqa: E402
 import twin.solvers.highs as highs_driver  # noqa: E402
-from twin.solvers.highs import SolveOptions, compile_model, load_solution, run_highs  # noqa: E402
+from twin.solvers.highs import SolveOptions, compile_model, read_solution, run_highs  # noqa: E402
 
 INSTANCE = ROOT / "instances" / "aluminium_chain_week.yaml"
 PHASES = [("evaluate", "Flowsheet(inst): unit models"),
@@ -74,7 +76,7 @@ PHASES = [("evaluate", "Flowsheet(inst): unit models"),
           ("compile", "standard form -> HighsLp | arrays -> HighsLp"),
           ("pass", "new Highs + options + passModel"),
           ("solve", "Highs.run"),
-          ("extract", "values -> Pyomo + from_model | numpy -> tables")]
+          ("extract", "values -> Solution -> tables | numpy -> tables")]
 
 
 # ---------------------------------------------------------------- the instance
@@ -166,7 +168,8 @@ def run_twin(inst: Instance, options: SolveOptions) -> dict:
     clock = _Clock()
     fs = Flowsheet(inst)
     clock.mark("evaluate")
-    model = build_model(fs)
+    built = build_model(fs)
+    model = built.model
     clock.mark("build")
     rss_model = rss_mib() - rss0
     form = compile_model(model)
@@ -175,8 +178,7 @@ def run_twin(inst: Instance, options: SolveOptions) -> dict:
     clock.mark("highs")
     schedule = None
     if res.has_solution:
-        load_solution(h, form)
-        schedule = from_model(model, fs, res)
+        schedule = Schedule.from_solution(fs, read_solution(h, form, built, res))
     clock.mark("extract")
     clock.split_highs(res)
     return {"times": clock.wall, "cpu": clock.cpu,
@@ -359,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, call in (("build_model(fs)", lambda: build_model(fs)),
                            ("compile_model(model)", None)):
             if call is None:
-                model = build_model(fs)
+                model = build_model(fs).model
                 call = lambda: compile_model(model)  # noqa: E731
             prof = cProfile.Profile()
             t = time.perf_counter()

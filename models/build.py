@@ -3,39 +3,44 @@
 The objective is total cost minus revenue over the horizon (CNY): mining and
 processing operating costs, fuels by carrier, power by source at its price, the
 stepped-tariff surcharge, transport, stock holding, purchases, minus sales, plus
-penalties of soft targets. ``cost[category, t]`` keeps each part per period so the
-schedule's cost breakdown adds up to the objective by construction.
+penalties of soft targets. The coefficients come from :mod:`twin.accounting`, which
+the schedule's tables use too, so the cost breakdown adds up to the objective.
+
+:func:`build_model` returns the model with a frozen :class:`~twin.solution.ModelIndex`
+of what it holds; the solver answers in those terms (a :class:`~twin.solution.Solution`),
+so nothing downstream reads the Pyomo model.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pyomo.environ as pyo
 
+from twin.accounting import cost_categories, target_rows, unit_cost_cny_per_t
 from twin.flowsheet import Flowsheet
 from twin.models.network import add_network
 from twin.models.power import add_power
 from twin.models.targets import add_emissions, add_targets
+from twin.solution import ModelIndex
+
+#: The model's decision variables, as named in ModelIndex.variables.
+VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
 
 
-def cost_categories(fs: Flowsheet) -> list[str]:
-    """Cost categories of the breakdown, in report order."""
-    fuels = sorted({f for eu in fs.units.values() for md in eu.modes for f in md.fuel_kgce})
-    power = [f"power:{s}" for s in ("grid", "captive", "renewable")
-             if getattr(fs.instance.power, s) is not None]
-    return ["mining", "processing", *[f"fuel:{f}" for f in fuels], *power,
-            "power:stepped_surcharge", "transport", "stock_holding", "purchases", "revenue"]
+@dataclass(frozen=True)
+class BuiltModel:
+    """A Pyomo model and the index of what it holds."""
+
+    model: pyo.ConcreteModel
+    index: ModelIndex
 
 
-def _cost(m: pyo.ConcreteModel, fs: Flowsheet, category: str, t: int):
+def _cost(m: pyo.ConcreteModel, fs: Flowsheet, unit_costs: dict, category: str, t: int) -> Any:
     inst = fs.instance
-    if category in ("mining", "processing"):
-        return sum(fs.mode(u, k, t).variable_cost_cny * m.x[u, k, t] for u, k in m.UK
-                   if fs.units[u].model.cost_category == category
-                   and fs.mode(u, k, t).variable_cost_cny)
-    if category.startswith("fuel:"):
-        fuel = category.split(":", 1)[1]
-        price = inst.fuels[fuel].price_cny_per_kgce
-        return sum(price * fs.mode(u, k, t).fuel_kgce[fuel] * m.x[u, k, t]
-                   for u, k in m.UK if fuel in fs.mode(u, k, t).fuel_kgce)
+    if category in ("mining", "processing") or category.startswith("fuel:"):
+        terms = ((unit_costs[u, k, t].get(category, 0.0), m.x[u, k, t]) for u, k in m.UK)
+        return sum(c * x for c, x in terms if c)
     if category == "power:stepped_surcharge":
         return m.surcharge[t]
     if category.startswith("power:"):
@@ -48,16 +53,23 @@ def _cost(m: pyo.ConcreteModel, fs: Flowsheet, category: str, t: int):
     return sum(sign * m.price[mk.id][t] * m.traded[mk.id, t] for mk in inst.markets if mk.side == side)
 
 
-def build_model(fs: Flowsheet, soften_all: bool = False) -> pyo.ConcreteModel:
-    """The optimisation model of `fs` (see module docstring)."""
+def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
+    """The optimisation model of `fs` (see module docstring); `soften_all` makes every
+    hard target soft at a diagnostic penalty (twin.accounting.DIAGNOSTIC_PENALTY)."""
     m = pyo.ConcreteModel(name=fs.instance.name)
     add_network(m, fs)
     add_power(m, fs)
     add_emissions(m, fs)
     add_targets(m, fs, soften_all=soften_all)
     m.CAT = pyo.Set(initialize=cost_categories(fs), ordered=True)
-    m.cost = pyo.Expression(m.CAT, m.T, rule=lambda m, c, t: _cost(m, fs, c, t))
+    unit_costs = {(u, k, t): unit_cost_cny_per_t(fs, u, fs.mode(u, k, t)) for u, k, t in m.x}
+    m.cost = pyo.Expression(m.CAT, m.T, rule=lambda m, c, t: _cost(m, fs, unit_costs, c, t))
     m.objective = pyo.Objective(
         expr=sum(m.cost[c, t] for c in m.CAT for t in m.T) + sum(m.penalty[r] for r in m.TRsoft),
         sense=pyo.minimize)
-    return m
+    index = ModelIndex(
+        variables={name: tuple(getattr(m, name).keys()) for name in VARIABLES},
+        constraints={c.local_name: tuple(c.keys())
+                     for c in m.component_objects(pyo.Constraint, descend_into=False)},
+        target_rows=tuple(target_rows(fs.instance)), soft_rows=tuple(m.TRsoft))
+    return BuiltModel(m, index)

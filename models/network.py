@@ -134,17 +134,16 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
 
 def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -> None:
     """Mean load index of a modulated unit over each window equals 1 (heat balance)."""
-    windows = []
+    span = {}   # unit -> periods per window
     for u, eu in fs.units.items():
-        if eu.spec.mean_load_window_h is None or all(md.load_index == 1.0 for md in eu.modes):
-            continue
-        n = max(1, round(eu.spec.mean_load_window_h / length_h))
-        windows += [(u, start) for start in range(0, len(T), n)]
+        window_h = eu.spec.mean_load_window_h
+        if window_h is not None and any(md.load_index != 1.0 for md in eu.modes):
+            span[u] = max(1, round(window_h / length_h))
+    windows = [(u, start) for u, n in span.items() for start in range(0, len(T), n)]
     m.W = pyo.Set(initialize=windows, dimen=2, ordered=True)
 
     def load_window(m, u, start):
-        n = max(1, round(fs.units[u].spec.mean_load_window_h / length_h))
-        periods = range(start, min(start + n, len(T)))
+        periods = range(start, min(start + span[u], len(T)))
         return sum((fs.mode(u, k, t).load_index - 1.0) / m.rate[u, k] * m.x[u, k, t]
                    for t in periods for k in m.unit_modes[u]
                    if fs.mode(u, k, t).load_index != 1.0) == 0

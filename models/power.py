@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from twin.accounting import power_sources, source_price_cny_per_kwh
 from twin.flowsheet import Flowsheet
-from twin.units.power import CaptivePlant
-
-SOURCES = ("grid", "captive", "renewable")
 
 
 def power_per_t(fs: Flowsheet, u: str, k: int, t: int) -> float:
@@ -29,8 +27,7 @@ def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
     kwh_per_mw = 1000.0 * inst.horizon.period_length_h
     m.demand_kwh = pyo.Expression(m.T, rule=lambda m, t: sum(
         power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in m.UK))
-    present = [s for s in SOURCES if getattr(power, s) is not None]
-    m.SRC = pyo.Set(initialize=present, ordered=True)
+    m.SRC = pyo.Set(initialize=power_sources(inst), ordered=True)
 
     bounds: dict[str, list[tuple[float, float | None]]] = {}
     T = list(m.T)
@@ -47,14 +44,8 @@ def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
     m.power_balance = pyo.Constraint(m.T, rule=lambda m, t: sum(
         m.supply_kwh[s, t] for s in m.SRC) == m.demand_kwh[t])
 
-    m.captive_plant = CaptivePlant.model_validate(power.captive.params) if power.captive else None
-    tou = inst.series(power.grid.tou_price_cny_per_kwh) if power.grid else None
-    price = {
-        "grid": lambda t: tou[t],
-        "captive": lambda t: m.captive_plant.cost_cny_per_kwh,
-        "renewable": lambda t: power.renewable.price_cny_per_kwh,
-    }
-    m.power_cost = pyo.Expression(m.SRC, m.T, rule=lambda m, s, t: price[s](t) * m.supply_kwh[s, t])
+    price = {s: source_price_cny_per_kwh(inst, s) for s in m.SRC}
+    m.power_cost = pyo.Expression(m.SRC, m.T, rule=lambda m, s, t: price[s][t] * m.supply_kwh[s, t])
     _add_stepped_tariff(m, fs)
 
 
@@ -65,7 +56,7 @@ def _add_stepped_tariff(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
     m.TIER = pyo.Set(initialize=range(len(tiers)), ordered=True)
     m.tier_on = pyo.Var(m.TIER, domain=pyo.Binary, initialize=0)
     m.tier_kwh = pyo.Var(m.TIER, m.T, domain=pyo.NonNegativeReals, initialize=0.0)
-    if not tiers:
+    if tariff is None:
         m.surcharge = pyo.Expression(m.T, rule=0.0)
         return
     covered = [(u, k) for u, k in m.UK if u in tariff.units]

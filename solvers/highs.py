@@ -1,10 +1,13 @@
-"""HiGHS driver: a Pyomo model handed to highspy in bulk, solved, mapped back.
+"""HiGHS driver: a built model handed to highspy in bulk, solved, answered as arrays.
 
 The hand-over uses Pyomo's standard-form compiler (``mixed_form``: rows keep their
 sense) to get the constraint matrix as one scipy CSC array, and passes it to
 ``Highs.passModel`` in one call. DESIGN.md records why: element-by-element Pyomo
 interfaces measured 1.8-2.6x the end-to-end time of a direct sparse build, this route
-about 1.3x.
+about 1.3x. :func:`solve` returns a :class:`~twin.solution.Solution`: the values of
+each variable component (and, for an LP, the duals of each constraint component and
+the reduced costs) as arrays aligned with the model's index; the Pyomo model itself is
+left untouched.
 """
 from __future__ import annotations
 
@@ -12,12 +15,19 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from twin.solution import ModelIndex, Solution, SolveResult
+from twin.solvers.options import SolveOptions
+
+if TYPE_CHECKING:
+    from twin.models.build import BuiltModel
 
 #: Outcome names a user sees, by HiGHS model status.
 _STATUS = {
@@ -33,37 +43,13 @@ _STATUS = {
 
 
 @dataclass
-class SolveOptions:
-    """Options passed to HiGHS: seconds, relative MIP gap, threads, log to console."""
-
-    time_limit_s: float | None = None
-    mip_gap: float | None = None
-    threads: int | None = None
-    verbose: bool = False
-
-
-@dataclass
-class SolveResult:
-    """What came back: status, objective, bound and gap (MIP), and timings (s)."""
-
-    status: str
-    has_solution: bool
-    objective: float | None = None
-    bound: float | None = None
-    mip_gap: float | None = None
-    is_mip: bool = False
-    max_primal_infeasibility: float | None = None
-    columns: int = 0
-    rows: int = 0
-    timings_s: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
 class StandardForm:
-    """A compiled model: the HiGHS LP and the Pyomo variables behind its columns."""
+    """A compiled model: the HiGHS LP, the Pyomo variables behind its columns and the
+    Pyomo constraint behind each row (a ranged constraint gives two rows)."""
 
     lp: highspy.HighsLp
     variables: list
+    constraints: list
     is_mip: bool
 
 
@@ -99,7 +85,7 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     if integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in integer]
-    return StandardForm(lp, cols, bool(integer.any()))
+    return StandardForm(lp, cols, [row.constraint for row in sf.rows], bool(integer.any()))
 
 
 @contextmanager
@@ -163,24 +149,79 @@ def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple
 
 def load_solution(h: highspy.Highs, form: StandardForm) -> None:
     """Set the Pyomo variables behind `form`'s columns to HiGHS's solution (integers
-    rounded)."""
+    rounded). For callers that keep working on the Pyomo model (mine scheduling, the
+    benchmarks); the main path reads a Solution instead."""
+    for var, val in zip(form.variables, _column_values(h, form).tolist()):
+        var.set_value(val, skip_validation=True)
+
+
+def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
+    """HiGHS's primal values by column, integers rounded."""
     values = np.asarray(h.getSolution().col_value)
     if form.is_mip:
         integer = np.array([v.is_integer() for v in form.variables])
         values[integer] = np.round(values[integer])
-    for var, val in zip(form.variables, values.tolist()):
-        var.set_value(val, skip_validation=True)
+    return values
 
 
-def solve(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
-    """Compile, solve and load the solution into the model's variables."""
+def _by_component(model: pyo.ConcreteModel, keys: dict, column_of: dict[int, int],
+                  per_column: np.ndarray, untouched: str) -> dict[str, np.ndarray]:
+    """Per component name: the entries of `per_column` behind each of its keys. An entry
+    with no column (in no active row nor the objective) takes its current value when
+    `untouched` is "value" (a variable left at its initial value), else 0."""
+    out = {}
+    for name, component_keys in keys.items():
+        component = getattr(model, name)
+        array = np.empty(len(component_keys))
+        for i, key in enumerate(component_keys):
+            data = component[key]
+            col = column_of.get(id(data))
+            if col is not None:
+                array[i] = per_column[col]
+            else:
+                array[i] = (data.value or 0.0) if untouched == "value" else 0.0
+        out[name] = array
+    return out
+
+
+def _row_duals(model: pyo.ConcreteModel, index: ModelIndex, form: StandardForm,
+               row_dual: np.ndarray) -> dict[str, np.ndarray]:
+    """Dual of each constraint, summed over its rows (a ranged one has two)."""
+    per_constraint: dict[int, float] = {}
+    for con, dual in zip(form.constraints, row_dual.tolist()):
+        per_constraint[id(con)] = per_constraint.get(id(con), 0.0) + dual
+    return {name: np.array([per_constraint.get(id(getattr(model, name)[key]), 0.0)
+                            for key in keys])
+            for name, keys in index.constraints.items()}
+
+
+def read_solution(h: highspy.Highs, form: StandardForm, built: BuiltModel,
+                  result: SolveResult) -> Solution:
+    """`result` with the values HiGHS holds, by component of `built` (duals and reduced
+    costs for an LP)."""
+    solution = Solution(**vars(result), index=built.index)
+    if result.has_solution:
+        column_of = {id(v): i for i, v in enumerate(form.variables)}
+        solution.values = _by_component(built.model, built.index.variables, column_of,
+                                        _column_values(h, form), "value")
+        sol = h.getSolution()
+        if not form.is_mip and sol.dual_valid:
+            solution.duals = _row_duals(built.model, built.index, form,
+                                        np.asarray(sol.row_dual))
+            solution.reduced_costs = _by_component(built.model, built.index.variables,
+                                                   column_of, np.asarray(sol.col_dual), "zero")
+    return solution
+
+
+def solve(built: BuiltModel, options: SolveOptions | None = None) -> Solution:
+    """Compile, solve and answer with a Solution (values by variable component; duals and
+    reduced costs by component for an LP)."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
-    form = compile_model(model)
+    form = compile_model(built.model)
     t1 = time.perf_counter()
     h, result = run_highs(form.lp, options, form.is_mip)
     t2 = time.perf_counter()
-    if result.has_solution:
-        load_solution(h, form)
-    result.timings_s.update(compile_s=t1 - t0, extract_s=time.perf_counter() - t2)
-    return result
+    solution = read_solution(h, form, built, result)
+    solution.timings_s.update(compile_s=t1 - t0, extract_s=time.perf_counter() - t2)
+    return solution

@@ -10,72 +10,70 @@ Science 28(10) 1982). Without the step bound the LP merely moves part-load to a 
 whose coefficient still assumes full load, and the iteration cycles. The unit's on/off
 pattern is therefore settled by the first solve. It stops when the largest relative
 difference between the LP's and the twin's outputs, energy and emissions is at most
-`tolerance`, or after `max_iterations` solves. The final schedule is then priced and its KPIs computed with
-the twin's coefficients at the final loads, so the KPIs reported are the twin's.
+`tolerance`, or after `max_iterations` solves.
+
+The outcome is the last solution and the flowsheet re-linearised at its loads (a new
+Flowsheet; the one passed in is not changed): a Schedule made from the two is priced,
+and its KPIs computed, with the twin's coefficients at the final loads.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from twin.flowsheet import Flowsheet
-from twin.models.build import build_model
-from twin.solvers.highs import SolveOptions, SolveResult, solve
+from twin.models.build import BuiltModel, build_model
+from twin.solution import Solution
+from twin.solvers.highs import solve
+from twin.solvers.options import SolveOptions
 from twin.verify import compare, scheduled_loads, twin_modes
 
 
 @dataclass
 class SlpOutcome:
-    """The final model (priced by the twin), the last solve, the trace and the last check."""
+    """The flowsheet re-linearised at the final loads, the last solve, the trace (one
+    row per solve) and the last LP-twin comparison."""
 
-    model: pyo.ConcreteModel
-    result: SolveResult
+    flowsheet: Flowsheet
+    solution: Solution
     trace: list[dict] = field(default_factory=list)
     verification: pd.DataFrame | None = None
     converged: bool = False
 
 
-def throughputs(m: pyo.ConcreteModel) -> dict[tuple[str, int, int], float]:
-    return {key: (pyo.value(v, exception=False) or 0.0) for key, v in m.x.items()}
-
-
-def _trust_region(model: pyo.ConcreteModel, x: dict, units: set[str], step: float) -> None:
+def _trust_region(built: BuiltModel, x: dict, units: set[str], step: float) -> None:
+    """Bound each throughput of `units` to within `step` (relative) of its last value."""
     for (u, k, t), value in x.items():
         if u in units:
-            model.x[u, k, t].setlb(value * (1.0 - step))
-            model.x[u, k, t].setub(value * (1.0 + step))
+            built.model.x[u, k, t].setlb(value * (1.0 - step))
+            built.model.x[u, k, t].setub(value * (1.0 + step))
 
 
 def successive_linearisation(fs: Flowsheet, options: SolveOptions, tolerance: float = 1e-3,
                              max_iterations: int = 20, first_step: float = 0.5) -> SlpOutcome:
-    """Iterate solve -> twin -> re-linearise (see module docstring). `fs` is left with the
-    twin's coefficients at the final loads. Raises nothing itself; the caller checks
-    ``outcome.result.has_solution``."""
+    """Iterate solve -> twin -> re-linearise (see module docstring). Raises nothing
+    itself; the caller checks ``outcome.solution.has_solution``."""
     trace: list[dict] = []
+    current = fs
     x: dict = {}
+    check = None
+    worst = float("inf")
     for iteration in range(1, max_iterations + 1):
-        model = build_model(fs)
+        built = build_model(current)
         if iteration > 1:
-            _trust_region(model, x, {u for u, _ in fs.overrides}, first_step / 2 ** (iteration - 2))
-        result = solve(model, options)
-        if not result.has_solution:
-            return SlpOutcome(model, result, trace)
-        x = throughputs(model)
-        twin = twin_modes(fs, scheduled_loads(fs, x))
-        check = compare(fs, x, twin)
+            _trust_region(built, x, {u for u, _ in current.overrides},
+                          first_step / 2 ** (iteration - 2))
+        solution = solve(built, options)
+        if not solution.has_solution:
+            return SlpOutcome(current, solution, trace)
+        x = solution.by_key("x")
+        twin = twin_modes(current, scheduled_loads(current, x))
+        check = compare(current, x, twin)
         worst = float(check["rel_diff"].max()) if len(check) else 0.0
-        trace.append({"iteration": iteration, "objective_cny": result.objective,
+        trace.append({"iteration": iteration, "objective_cny": solution.objective,
                       "max_rel_diff": worst, "units_relinearised": len({u for u, _ in twin})})
-        fs.set_overrides(twin)
+        current = fs.relinearised(twin)
         if worst <= tolerance:
             break
-    final = build_model(fs)
-    for key, var in final.x.items():
-        var.set_value(x[key], skip_validation=True)
-    for name in ("on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation"):
-        source, target = getattr(model, name), getattr(final, name)
-        for key, var in source.items():
-            target[key].set_value(pyo.value(var, exception=False), skip_validation=True)
-    return SlpOutcome(final, result, trace, check, converged=worst <= tolerance)
+    return SlpOutcome(current, solution, trace, check, converged=worst <= tolerance)

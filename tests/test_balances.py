@@ -8,15 +8,12 @@ import pytest
 import twin
 from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet
-from tests.conftest import INSTANCES, solved
-
-SHIPPED = sorted(p.name for p in INSTANCES.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("name", SHIPPED)
-def test_element_balance_closes_every_unit_and_period(name):
-    schedule = solved(name)
-    fs = Flowsheet(twin.load(INSTANCES / name))
+@pytest.mark.slow
+def test_element_balance_closes_every_unit_and_period(shipped_name, solved, instances_dir):
+    schedule = solved(shipped_name)
+    fs = Flowsheet(twin.load(instances_dir / shipped_name))
     flows = schedule.stream_flows
     checked = 0
     for uid, eu in fs.units.items():
@@ -31,6 +28,6 @@ def test_element_balance_closes_every_unit_and_period(name):
                 out = sum(r.flow_t * fs.compositions[r.material].get(el, 0.0) for r in outflow.itertuples())
                 out += sum(r.throughput_t * t_em * EMISSION_ELEMENTS.get(sp, {}).get(el, 0.0)
                            for r in here.itertuples() for sp, t_em in modes[r.mode].emissions_t.items())
-                assert out == pytest.approx(into, rel=1e-6, abs=1e-9), (uid, t, el)
+                assert out == pytest.approx(into, rel=1e-6, abs=1e-9), (shipped_name, uid, t, el)
                 checked += 1
     assert checked > 0

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from twin.errors import SolveError
-from tests.conftest import instance_data, solve_data, solved
 
 AL = "aluminium_chain_week.yaml"
 
@@ -26,7 +25,7 @@ def tightened(data: dict, j: int, factor: float) -> dict:
 
 
 @pytest.mark.parametrize("name", ["tiny_chain.yaml", AL])
-def test_tightening_any_target_never_lowers_cost(name):
+def test_tightening_any_target_never_lowers_cost(name, instance_data, solve_data, solved):
     base = instance_data(name)
     cost = solved(name).objective_cny
     for j in range(len(base["targets"])):
@@ -34,12 +33,13 @@ def test_tightening_any_target_never_lowers_cost(name):
         assert tighter >= cost - 1e-7 * abs(cost), base["targets"][j]
 
 
-def test_removing_power_modulation_never_lowers_cost():
+def test_removing_power_modulation_never_lowers_cost(instance_data, solve_data, solved):
     data = instance_data(AL)
     for unit in data["units"]:
         if unit["kind"] == "potline":
             unit["params"]["modulation_band"] = 0.0
             unit["params"]["modulation_steps"] = 0
+            unit.pop("mean_load_window_h", None)   # no modulation: no heat-balance window
     flat = solve_data(data, mip_gap=1e-9)
     assert set(flat.unit_loads[flat.unit_loads.unit == "potline_a"]["mode"]) == {"amp_1.000"}
     assert flat.objective_cny >= solved(AL).objective_cny - 1e-7 * abs(flat.objective_cny)
@@ -52,7 +52,7 @@ def _mean_amperage(schedule, hours: set[int]) -> float:
     return float(np.average(amps, weights=pot["hours"]))
 
 
-def test_tou_spread_shifts_potline_load_to_cheap_hours():
+def test_tou_spread_shifts_potline_load_to_cheap_hours(solved):
     schedule = solved(AL)
     prices = schedule.power  # the grid's price per period is cost / supply
     grid = prices[(prices.source == "grid") & (prices.supply_kwh > 0)]
@@ -62,7 +62,7 @@ def test_tou_spread_shifts_potline_load_to_cheap_hours():
     assert _mean_amperage(schedule, cheap) > 1.0 > _mean_amperage(schedule, dear)
 
 
-def test_infeasible_hard_target_is_named():
+def test_infeasible_hard_target_is_named(instance_data, solve_data):
     data = instance_data("tiny_chain.yaml")
     data["markets"][2]["min_t_per_period"] = [7.5, 11.5]  # 19 t of metal: 2.87 t CO2 > 2.7 cap
     with pytest.raises(SolveError) as info:
@@ -73,7 +73,7 @@ def test_infeasible_hard_target_is_named():
     assert "best reachable value 2.87" in text
 
 
-def test_infeasible_without_targets_points_at_capacities():
+def test_infeasible_without_targets_points_at_capacities(instance_data, solve_data):
     data = instance_data("tiny_chain.yaml")
     data["targets"] = []
     del data["markets"][2]["max_t_per_period"]

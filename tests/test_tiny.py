@@ -4,10 +4,9 @@ from __future__ import annotations
 import pytest
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
-from tests.conftest import solved
 
 
-def test_tiny_optimum_by_hand():
+def test_tiny_optimum_by_hand(solved):
     # Remelt (aluminium_remelt defaults): metal_yield 0.95, 92 kgce natural gas, 80 kWh and
     # 400 CNY per t metal; scrap is 95 % Al, so scrap per t metal = 1 / (0.95 * 0.95).
     scrap_t = 1.0 / (0.95 * 0.95)
@@ -26,14 +25,14 @@ def test_tiny_optimum_by_hand():
             + 80 * (night_t * 0.3 + day_t * 0.9)
             - 18500 * metal_t)
     schedule = solved("tiny_chain.yaml")
-    assert schedule.result.status == "optimal"
+    assert schedule.solution.status == "optimal"
     assert schedule.objective_cny == pytest.approx(cost, rel=1e-9)
     loads = schedule.unit_loads.set_index("period")["throughput_t"]
     assert loads[0] == pytest.approx(night_t, rel=1e-9)
     assert loads[1] == pytest.approx(day_t, rel=1e-9)
 
 
-def test_tiny_costs_add_up_to_objective():
+def test_tiny_costs_add_up_to_objective(solved):
     schedule = solved("tiny_chain.yaml")
     assert sum(schedule.cost_breakdown().values()) == pytest.approx(schedule.objective_cny, rel=1e-12)
     kpi = schedule.kpis.set_index("target").loc["co2_cap"]

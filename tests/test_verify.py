@@ -8,9 +8,11 @@ import twin
 from twin.flowsheet import Flowsheet
 from twin.units.base import per_t_at_load
 from twin.verify import compare, scheduled_loads, twin_modes
-from tests.conftest import INSTANCES
 
-CU = INSTANCES / "copper_chain_week.yaml"
+
+@pytest.fixture(scope="module")
+def copper(instances_dir):
+    return instances_dir / "copper_chain_week.yaml"
 
 
 def test_fixed_share_consumption_by_hand():
@@ -21,16 +23,16 @@ def test_fixed_share_consumption_by_hand():
         per_t_at_load(10.0, 0.3, 0.0)
 
 
-def test_mill_draws_its_power_per_hour():
-    fs = Flowsheet(twin.load(CU))
+def test_mill_draws_its_power_per_hour(copper):
+    fs = Flowsheet(twin.load(copper))
     mill = fs.units["mill"]
     grinding = mill.model.grinding_kwh_per_t()
     other = mill.model.params.other_power_kwh_per_t
     assert mill.model.operating_point(mill.feeds, 0.5).power_kwh == pytest.approx(2 * grinding + other)
 
 
-def test_twin_agrees_with_lp_at_full_load():
-    fs = Flowsheet(twin.load(CU))
+def test_twin_agrees_with_lp_at_full_load(copper):
+    fs = Flowsheet(twin.load(copper))
     rate = fs.units["mill"].modes[0].max_rate_t_per_h
     x = {("mill", 0, 0): rate * 1.0}          # one hour at full rate: load 1
     loads = scheduled_loads(fs, x)
@@ -39,8 +41,8 @@ def test_twin_agrees_with_lp_at_full_load():
     assert diff["rel_diff"].max() == pytest.approx(0.0, abs=1e-12)
 
 
-def test_twin_sees_part_load_the_lp_does_not():
-    fs = Flowsheet(twin.load(CU))
+def test_twin_sees_part_load_the_lp_does_not(copper):
+    fs = Flowsheet(twin.load(copper))
     rate = fs.units["mill"].modes[0].max_rate_t_per_h
     x = {("mill", 0, 0): rate * 0.5}
     diff = compare(fs, x, twin_modes(fs, scheduled_loads(fs, x))).set_index("quantity")
@@ -51,8 +53,8 @@ def test_twin_sees_part_load_the_lp_does_not():
     assert diff.loc["output_t", "rel_diff"] == pytest.approx(0.0)   # mass split is load-free
 
 
-def test_successive_linearisation_converges_on_copper_chain():
-    schedule = twin.solve(CU, verify=True)
+def test_successive_linearisation_converges_on_copper_chain(copper):
+    schedule = twin.solve(copper, verify=True)
     v = schedule.verification
     assert v.converged and len(v.trace) >= 2
     assert v.trace[0]["max_rel_diff"] > v.tolerance >= v.trace[-1]["max_rel_diff"]
@@ -63,19 +65,19 @@ def test_successive_linearisation_converges_on_copper_chain():
     assert schedule.kpis["met"].all()
 
 
-def test_successive_linearisation_converges_on_lead_zinc_chain():
-    schedule = twin.solve(INSTANCES / "lead_zinc_chain_month.yaml", verify=True)
+def test_successive_linearisation_converges_on_lead_zinc_chain(instances_dir):
+    schedule = twin.solve(instances_dir / "lead_zinc_chain_month.yaml", verify=True)
     v = schedule.verification
     assert v.converged and v.comparison["rel_diff"].max() <= v.tolerance
     kpis = schedule.kpis.set_index("target")
     assert kpis.loc["recycled_lead", "value"] >= 0.45 - 1e-9 and kpis["met"].all()
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in INSTANCES.glob("*.yaml")))
-def test_every_shipped_instance_verifies(name):
-    schedule = twin.solve(INSTANCES / name, verify=True)
+@pytest.mark.slow
+def test_every_shipped_instance_verifies(shipped_name, instances_dir):
+    schedule = twin.solve(instances_dir / shipped_name, verify=True)
     v = schedule.verification
-    assert v.converged, v.trace
+    assert v.converged, (shipped_name, v.trace)
     summary = schedule.summary()
     assert summary["verification"]["iterations"] == len(v.trace)
-    assert len(summary["kpis"]) == len(twin.load(INSTANCES / name).targets)
+    assert len(summary["kpis"]) == len(twin.load(instances_dir / shipped_name).targets)

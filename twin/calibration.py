@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from twin.flowsheet import Flowsheet, port_materials
-from twin.instance import Instance, Unit
+from twin.flowsheet import Flowsheet
+from twin.instance import Instance
+from twin.units import UNIT_KINDS
 from twin.units.base import Composition
-from twin.units.magnesium import DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE
-from twin.units.titanium import RUTILE
-from twin.units.zinc import SULPHURIC_ACID, TYPICAL_ZN_CONCENTRATE
+from twin.units.materials import (DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE, RUTILE,
+                                  SULPHURIC_ACID, TYPICAL_ZN_CONCENTRATE)
 
 #: Purchased feeds of the calibration chains: element mass fractions.
 BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}           # 55 % Al2O3, 7 % SiO2, 20 % Fe2O3
@@ -50,23 +50,24 @@ class Row:
 
 def chain_flowsheet(kinds: tuple[tuple[str, dict], ...], buy: dict[str, Composition]) -> Flowsheet:
     """A one-period flowsheet of the given units, wired by material."""
-    units = [Unit(id=f"u{i}_{kind}", kind=kind, params=params, capacity_t_per_h=1.0)
+    units = [{"id": f"u{i}_{kind}", "kind": kind, "params": params,
+              **({"capacity_t_per_h": 1.0} if UNIT_KINDS[kind].needs_capacity else {})}
              for i, (kind, params) in enumerate(kinds)]
-    ports = [port_materials(u) for u in units]
+    ports = [(UNIT_KINDS[kind].input_ports, UNIT_KINDS[kind].output_ports) for kind, _ in kinds]
     made = {m for _, outs in ports for m in outs.values()}
     taken = {m for ins, _ in ports for m in ins.values()}
     streams, markets = [], []
     for u, (ins, outs) in zip(units, ports):
         for m in ins.values():
-            sources = [v.id for v, (_, o) in zip(units, ports) if m in o.values()] or [f"buy_{m}"]
-            streams += [{"from": s, "to": u.id, "material": m} for s in sources]
+            sources = [v["id"] for v, (_, o) in zip(units, ports) if m in o.values()] or [f"buy_{m}"]
+            streams += [{"from": s, "to": u["id"], "material": m} for s in sources]
         for m in outs.values():
             if m not in taken:
-                streams.append({"from": u.id, "to": f"sell_{m}", "material": m})
+                streams.append({"from": u["id"], "to": f"sell_{m}", "material": m})
     markets += [{"id": f"buy_{m}", "material": m, "side": "buy"} for m in sorted(buy)]
     markets += [{"id": f"sell_{m}", "material": m} for m in sorted(made - taken)]
     inst = Instance.model_validate({
-        "name": "calibration", "horizon": {"periods": 1}, "units": [u.model_dump() for u in units],
+        "name": "calibration", "horizon": {"periods": 1}, "units": units,
         "streams": streams, "markets": markets,
         "materials": [{"id": m, "composition": c} for m, c in buy.items()],
         "power": {"grid": {"tou_price_cny_per_kwh": 0.0}},
@@ -126,7 +127,7 @@ def table() -> list[dict]:
     return out
 
 
-COPPER_CHAIN = (("open_pit_mine", {}), ("concentrator", {}), ("copper_smelter", {}),
+COPPER_CHAIN: tuple[tuple[str, dict], ...] = (("open_pit_mine", {}), ("concentrator", {}), ("copper_smelter", {}),
                 ("acid_plant", {}), ("copper_electrorefinery", {}))
 
 ROWS: list[Row] = [

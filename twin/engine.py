@@ -1,19 +1,20 @@
-"""The main path: instance -> flowsheet -> Pyomo model -> HiGHS -> Schedule."""
+"""The main path: instance -> flowsheet -> model -> HiGHS -> Solution -> Schedule."""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-import pyomo.environ as pyo
-
 from twin.errors import SolveError
 from twin.flowsheet import Flowsheet
-from twin.instance import Instance, load
+from twin.instance import Instance
+from twin.loader import load
 from twin.models.build import build_model
-from twin.schedule import Schedule, Verification, from_model
+from twin.schedule import Schedule
 from twin.solvers.diagnose import explain_infeasibility
-from twin.solvers.highs import SolveOptions, solve as solve_model
+from twin.solvers.highs import solve as solve_model
+from twin.solvers.options import SolveOptions
 from twin.solvers.slp import successive_linearisation
+from twin.verify import Verification
 
 _NO_SOLUTION = {
     "unbounded": "the objective is unbounded: some revenue can grow without limit; give "
@@ -39,22 +40,21 @@ def solve(instance: Instance | Path | str, options: SolveOptions | None = None,
     t1 = time.perf_counter()
     if verify:
         outcome = successive_linearisation(fs, options, tolerance, max_iterations)
-        model, result = outcome.model, outcome.result
+        fs, solution = outcome.flowsheet, outcome.solution
     else:
-        model = build_model(fs)
-        result = solve_model(model, options)
+        solution = solve_model(build_model(fs), options)
     t2 = time.perf_counter()
-    if not result.has_solution:
-        if result.status == "infeasible":
+    if not solution.has_solution:
+        if solution.status == "infeasible":
             raise SolveError("infeasible", explain_infeasibility(fs, options))
-        reason = _NO_SOLUTION.get(result.status, f"HiGHS ended with status {result.status}")
-        raise SolveError(result.status, f"instance '{inst.name}': {reason}")
+        reason = _NO_SOLUTION.get(solution.status, f"HiGHS ended with status {solution.status}")
+        raise SolveError(solution.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()
-    schedule = from_model(model, fs, result)
+    schedule = Schedule.from_solution(fs, solution)
     schedule.timings_s = {"load_evaluate_s": t1 - t0, "build_and_solve_s": t2 - t1,
                           "tables_s": time.perf_counter() - t3}
     if verify:
         schedule.verification = Verification(outcome.trace, outcome.verification,
                                              outcome.converged, tolerance,
-                                             pyo.value(model.objective))
+                                             sum(schedule.cost_breakdown().values()))
     return schedule

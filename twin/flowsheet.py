@@ -1,137 +1,32 @@
 """The flowsheet: units, stocks and markets as a networkx graph, checked and evaluated.
 
-:func:`check_references` finds every dangling or inconsistent reference in an
-instance (unknown nodes and materials, streams a unit cannot take, unit parameters
-its model rejects). :class:`Flowsheet` then evaluates the unit models in flow order:
-each unit receives its feeds' compositions, computes its products' compositions and
-its linear operating modes (twin.units.base.Mode, re-keyed here by material id).
+:class:`Flowsheet` checks the instance's cross-references (:mod:`twin.references`) and
+evaluates the unit models in flow order: each unit receives its feeds' compositions,
+computes its products' compositions and its linear operating modes
+(twin.units.base.Mode, re-keyed here by material id). A flowsheet is not changed once
+built: successive linearisation makes a new one with per-period modes
+(:meth:`Flowsheet.relinearised`).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import networkx as nx
-from pydantic import ValidationError
 
 from twin.errors import InstanceError
-from twin.instance import Instance, Unit, validation_problems
+from twin.instance import Instance, UnitSpec
+from twin.references import check_references, port_materials
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
-from twin.units.power import CaptivePlant
-
-
-def port_materials(unit: Unit) -> tuple[dict[str, str], dict[str, str]]:
-    """(input port -> material, output port -> material) after the unit's overrides."""
-    cls = UNIT_KINDS[unit.kind]
-    ins = {p: unit.ports.get(p, m) for p, m in cls.input_ports.items()}
-    outs = {p: unit.ports.get(p, m) for p, m in cls.output_ports.items()}
-    return ins, outs
-
-
-def _unit_problems(i: int, unit: Unit) -> list[str]:
-    cls = UNIT_KINDS[unit.kind]
-    problems = []
-    try:
-        cls.Params.model_validate(unit.params)
-    except ValidationError as err:
-        problems += validation_problems(err, f"units[{i}].params")
-    known = set(cls.input_ports) | set(cls.output_ports)
-    problems += [f"units[{i}].ports.{p}: kind {unit.kind} has no port '{p}' "
-                 f"(ports: {', '.join(sorted(known))})" for p in unit.ports if p not in known]
-    if cls.needs_capacity and unit.capacity_t_per_h is None:
-        problems.append(f"units[{i}].capacity_t_per_h: required for kind {unit.kind}")
-    return problems
-
-
-def check_references(inst: Instance) -> list[str]:
-    """Every cross-reference problem of a schema-valid instance, as 'path: message'."""
-    problems: list[str] = []
-    nodes: dict[str, str] = {}
-    for section in ("units", "stocks", "markets"):
-        for i, item in enumerate(getattr(inst, section)):
-            if item.id in nodes:
-                problems.append(f"{section}[{i}].id: '{item.id}' is already used by {nodes[item.id]}")
-            nodes[item.id] = f"{section}[{i}]"
-    for i, unit in enumerate(inst.units):
-        problems += _unit_problems(i, unit)
-    if problems:
-        return problems
-
-    ins = {u.id: port_materials(u)[0] for u in inst.units}
-    outs = {u.id: port_materials(u)[1] for u in inst.units}
-    produced = {m for o in outs.values() for m in o.values()}
-    catalog = {m.id for m in inst.materials}
-    known_materials = produced | catalog
-    takes: dict[str, set[str]] = {u: set(p.values()) for u, p in ins.items()}
-    gives: dict[str, set[str]] = {u: set(p.values()) for u, p in outs.items()}
-    for node in (*inst.stocks, *inst.markets):
-        sells = getattr(node, "side", None) == "sell"
-        takes[node.id] = {node.material} if sells or getattr(node, "side", None) is None else set()
-        gives[node.id] = {node.material} if not sells else set()
-
-    for i, m in enumerate(inst.materials):
-        if m.id in produced and m.composition:
-            problems.append(f"materials[{i}].composition: '{m.id}' is made by a unit; its "
-                            "composition is computed, do not give one")
-    for section in ("stocks", "markets"):
-        for i, node in enumerate(getattr(inst, section)):
-            if node.material not in known_materials:
-                problems.append(f"{section}[{i}].material: unknown material '{node.material}' "
-                                "(not made by any unit nor listed under materials)")
-
-    inbound: set[tuple[str, str]] = set()
-    outbound: set[tuple[str, str]] = set()
-    for i, s in enumerate(inst.streams):
-        for end, node in (("from", s.from_), ("to", s.to)):
-            if node not in nodes:
-                problems.append(f"streams[{i}].{end}: unknown node '{node}'")
-        if s.material not in known_materials:
-            problems.append(f"streams[{i}].material: unknown material '{s.material}'")
-            continue
-        if s.from_ in gives and s.material not in gives[s.from_]:
-            problems.append(f"streams[{i}].material: '{s.from_}' does not supply '{s.material}' "
-                            f"(it supplies: {', '.join(sorted(gives[s.from_])) or 'nothing'})")
-        if s.to in takes and s.material not in takes[s.to]:
-            problems.append(f"streams[{i}].material: '{s.to}' does not take '{s.material}' "
-                            f"(it takes: {', '.join(sorted(takes[s.to])) or 'nothing'})")
-        inbound.add((s.to, s.material))
-        outbound.add((s.from_, s.material))
-    for i, u in enumerate(inst.units):
-        problems += [f"units[{i}] ({u.id}): input '{m}' (port {p}) has no inbound stream"
-                     for p, m in ins[u.id].items() if (u.id, m) not in inbound]
-        problems += [f"units[{i}] ({u.id}): output '{m}' (port {p}) has no outbound stream"
-                     for p, m in outs[u.id].items() if (u.id, m) not in outbound]
-    linked = {s.from_ for s in inst.streams} | {s.to for s in inst.streams}
-    for section in ("stocks", "markets"):
-        problems += [f"{section}[{i}] ({n.id}): no stream reaches or leaves it"
-                     for i, n in enumerate(getattr(inst, section)) if n.id not in linked]
-    unit_ids = set(ins)
-    for i, t in enumerate(inst.targets):
-        problems += [f"targets[{i}].{field}: unknown unit '{u}'"
-                     for field in ("units", "of_units") for u in getattr(t, field, None) or []
-                     if u not in unit_ids]
-        problems += [f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", [])
-                     if n not in nodes]
-        if getattr(t, "material", None) is not None and t.material not in known_materials:
-            problems.append(f"targets[{i}].material: unknown material '{t.material}'")
-    if inst.power.captive:
-        try:
-            CaptivePlant.model_validate(inst.power.captive.params)
-        except ValidationError as err:
-            problems += validation_problems(err, "power.captive.params")
-    grid = inst.power.grid
-    if grid and grid.stepped_tariff:
-        problems += [f"power.grid.stepped_tariff.units: unknown unit '{u}'"
-                     for u in grid.stepped_tariff.units if u not in unit_ids]
-    return problems
 
 
 @dataclass
 class EvaluatedUnit:
     """A unit with its model evaluated: compositions and material-keyed modes."""
 
-    spec: Unit
+    spec: UnitSpec
     model: UnitModel
     inputs: dict[str, str]   # port -> material
     outputs: dict[str, str]
@@ -164,6 +59,9 @@ class Flowsheet:
     """The instance as a graph with every unit model evaluated in flow order."""
 
     def __init__(self, instance: Instance) -> None:
+        problems = check_references(instance)
+        if problems:
+            raise InstanceError(problems, instance.name)
         self.instance = instance
         self.graph = nx.MultiDiGraph()
         for kind, items in (("unit", instance.units), ("stock", instance.stocks),
@@ -175,7 +73,7 @@ class Flowsheet:
         self.compositions: dict[str, Composition] = {
             m.id: dict(m.composition) for m in instance.materials if m.composition}
         #: (unit, period) -> modes re-linearised for that period (successive linearisation).
-        self.overrides: dict[tuple[str, int], list[Mode]] = {}
+        self.overrides: Mapping[tuple[str, int], list[Mode]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
         self._evaluate()
 
@@ -192,10 +90,13 @@ class Flowsheet:
             self._coefs[key] = (eu.material_inputs(mode), eu.material_outputs(mode))
         return self._coefs[key]
 
-    def set_overrides(self, overrides: dict[tuple[str, int], list[Mode]]) -> None:
-        """Replace the per-period modes (each list as long as the unit's modes)."""
-        self.overrides = dict(overrides)
-        self._coefs.clear()
+    def relinearised(self, overrides: Mapping[tuple[str, int], list[Mode]]) -> Flowsheet:
+        """This flowsheet with the given per-period modes ((unit, period) -> a list as long
+        as the unit's modes) in place of the nominal ones; `self` is left as it is."""
+        other = copy.copy(self)
+        other.overrides = dict(overrides)
+        other._coefs = {}
+        return other
 
     def _evaluate(self) -> None:
         inst = self.instance
@@ -203,8 +104,7 @@ class Flowsheet:
         problems: list[str] = []
         for u in inst.units:
             ins, outs = port_materials(u)
-            model = UNIT_KINDS[u.kind](u.id, UNIT_KINDS[u.kind].Params.model_validate(u.params),
-                                       u.capacity_t_per_h, u.min_load)
+            model = UNIT_KINDS[u.kind](u.id, u.params, u.capacity_t_per_h, u.min_load)
             self.units[u.id] = EvaluatedUnit(u, model, ins, outs)
             for m in outs.values():
                 producers.setdefault(m, []).append(u.id)
@@ -234,7 +134,7 @@ class Flowsheet:
                                     "material id (linear balances need one composition)")
                 made_by.setdefault(m, uid)
                 self.compositions[m] = comp
-        problems += self._energy_problems() + self._target_problems()
+        problems += self._energy_problems() + self._target_problems() + self._window_problems()
         if problems:
             raise InstanceError(problems, inst.name)
 
@@ -262,6 +162,13 @@ class Flowsheet:
                 f"its {t.kind} is undefined"
                 for j, t in enumerate(self.instance.targets) if t.kind in needs
                 for u in t.units if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)]
+
+    def _window_problems(self) -> list[str]:
+        return [f"units[{i}].mean_load_window_h: unit '{u.id}' has no modes of other than "
+                "nominal load (no modulation), so a heat-balance window would not apply; "
+                "remove it" for i, u in enumerate(self.instance.units)
+                if u.mean_load_window_h is not None
+                and all(md.load_index == 1.0 for md in self.units[u.id].modes)]
 
     def nodes_of(self, kind: str) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["kind"] == kind]

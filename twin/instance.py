@@ -1,9 +1,10 @@
 """The instance format: what a planner describes, validated by pydantic v2.
 
 An instance is YAML (see ``instances/``) with optional CSV time series referenced by
-relative path. :func:`load` reads it, resolves the series and returns a validated
-:class:`Instance`; every problem is reported as ``path: message`` in an
-:class:`~twin.errors.InstanceError`, never as a traceback.
+relative path; :func:`twin.loader.load` reads it, resolves the series and returns a
+validated :class:`Instance`, and every problem is reported as ``path: message`` in an
+:class:`~twin.errors.InstanceError`, never as a traceback. Each unit kind has its own
+schema (its `params` and `ports`), picked by the unit's `kind`.
 
 A time series field accepts a number (constant), a list with one value per period, or
 ``{csv: file.csv, column: name}`` (a CSV with a header row, one row per period).
@@ -13,17 +14,15 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-import pandas as pd
-import yaml
 from pydantic import (BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat,
-                      PositiveInt, ValidationError, field_validator, model_validator)
+                      PositiveInt, create_model, field_validator, model_validator)
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
-from twin.errors import InstanceError
 from twin.units import UNIT_KINDS
-from twin.units.base import ElementFractions, Fraction
+from twin.units.base import ElementFractions, Fraction, UnitModel, UnitParams
+from twin.units.power import CaptivePlant
 
 Series = Union[float, list[float]]
 
@@ -50,34 +49,78 @@ class Material(_Model):
     description: str = ""
 
 
-class Unit(_Model):
-    """A plant unit. `params` are validated by its kind's model (twin.units).
+class UnitSpec(_Model):
+    """Fields every unit has, whatever its kind; `kind` and `params` come with the kind.
 
-    capacity_t_per_h: basis throughput at full load; min_load: fraction of capacity
-    below which the unit cannot run (needs `discrete` for on/off); discrete: binary
-    on/off and mode choice per period; must_run: runs every period (e.g. potlines);
-    availability: fraction of each period the unit can run; ports: port -> material
-    id overrides; mean_load_window_h: the mean load index over each window of this
-    many hours must be 1 (heat balance of a modulated potline)."""
+    capacity_t_per_h: basis throughput at full load (what a basis tonne is depends on the
+    kind: ``twin kinds KIND``); min_load: fraction of capacity below which the unit
+    cannot run, for a discrete or must-run unit; discrete: binary on/off and mode choice
+    per period; must_run: runs every period (e.g. potlines); availability: fraction of
+    each period the unit can run; ports: the material id on each port (defaults: the
+    kind's); mean_load_window_h: the mean load index over each window of this many hours
+    must be 1 (heat balance of a modulated potline), a whole number of periods."""
 
     id: str
     kind: str
-    params: dict[str, Any] = {}
+    params: UnitParams
+    ports: BaseModel
     capacity_t_per_h: PositiveFloat | None = None
     min_load: Fraction = 0.0
     discrete: bool = False
     must_run: bool = False
     availability: Series = 1.0
-    ports: dict[str, str] = {}
     mean_load_window_h: PositiveFloat | None = None
     description: str = ""
 
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, v: str) -> str:
-        if v not in UNIT_KINDS:
-            raise ValueError(f"unknown unit kind '{v}' (known: {', '.join(sorted(UNIT_KINDS))})")
-        return v
+    @model_validator(mode="after")
+    def _fields_the_kind_uses(self) -> UnitSpec:
+        cls = UNIT_KINDS[self.kind]
+        if cls.needs_capacity and self.capacity_t_per_h is None:
+            raise ValueError(f"capacity_t_per_h: required for kind {cls.kind} "
+                             f"({_capacity_meaning(cls)})")
+        if not cls.needs_capacity and self.capacity_t_per_h is not None:
+            raise ValueError(f"capacity_t_per_h: kind {cls.kind} takes no capacity "
+                             f"({_capacity_meaning(cls)}); remove it")
+        if self.min_load > 0 and not (self.discrete or self.must_run):
+            raise ValueError("min_load: applies only to a discrete or must_run unit (a "
+                             "continuous unit may always stop); set discrete: true or remove it")
+        return self
+
+
+def _capacity_meaning(cls: type[UnitModel]) -> str:
+    return getattr(cls, "capacity_description", "") or f"t of port {cls.basis_port} per h"
+
+
+def _ports_model(cls: type[UnitModel]) -> type[BaseModel]:
+    """The kind's ports as a model: one optional field per port, default its material."""
+    fields: dict[str, Any] = {
+        port: (str, Field(default=material, min_length=1,
+                          description=f"{side} port '{port}': material id (default {material})"))
+        for side, ports in (("input", cls.input_ports), ("output", cls.output_ports))
+        for port, material in ports.items()}
+    return create_model(f"{cls.__name__}Ports", __config__=ConfigDict(extra="forbid"),
+                        **fields)
+
+
+def _unit_model(cls: type[UnitModel]) -> type[UnitSpec]:
+    """The instance schema of one unit kind: the shared fields, `kind`, `params`, `ports`."""
+    ports = _ports_model(cls)
+    doc = (cls.__doc__ or cls.kind).strip().split("\n\n")[0]
+    return create_model(
+        f"{cls.__name__}Unit", __base__=UnitSpec, __doc__=doc,
+        kind=(Literal[cls.kind], Field(description="unit kind")),  # type: ignore[arg-type]
+        params=(cls.Params, Field(default_factory=cls.Params,
+                                  description=f"parameters of kind {cls.kind}")),
+        ports=(ports, Field(default_factory=ports, description="material id on each port")))
+
+
+UNIT_MODELS = {kind: _unit_model(cls) for kind, cls in UNIT_KINDS.items()}
+
+if TYPE_CHECKING:
+    Unit = UnitSpec
+else:
+    #: A unit of any kind: the `kind` field picks its parameter and port schema.
+    Unit = Annotated[Union[tuple(UNIT_MODELS.values())], Field(discriminator="kind")]
 
 
 class Stream(_Model):
@@ -108,7 +151,7 @@ class Stock(_Model):
     holding_cost_cny_per_t: NonNegativeFloat = 0.0
 
     @model_validator(mode="after")
-    def _levels(self) -> "Stock":
+    def _levels(self) -> Stock:
         if not self.min_t <= self.initial_t <= self.max_t:
             raise ValueError(f"initial_t {self.initial_t} must lie in [min_t, max_t] = "
                              f"[{self.min_t}, {self.max_t}]")
@@ -162,11 +205,18 @@ class Grid(_Model):
 
 
 class Captive(_Model):
-    """A captive coal-fired plant; fuel, cost and CO2 come from twin.units.power."""
+    """A captive coal-fired plant: capacity and minimum output (MW); heat rate, coal price
+    and CO2 per kWh from its `params` (twin.units.power.CaptivePlant)."""
 
     capacity_mw: PositiveFloat
     min_mw: NonNegativeFloat = 0.0
-    params: dict[str, Any] = {}
+    params: CaptivePlant = Field(default_factory=CaptivePlant)
+
+    @model_validator(mode="after")
+    def _min_within_capacity(self) -> Captive:
+        if self.min_mw > self.capacity_mw:
+            raise ValueError(f"min_mw: {self.min_mw} is above capacity_mw {self.capacity_mw}")
+        return self
 
 
 class Renewable(_Model):
@@ -197,10 +247,20 @@ class _Target(_Model):
     penalty_cny_per_unit: NonNegativeFloat | None = None
 
     @model_validator(mode="after")
-    def _soft_has_penalty(self) -> "_Target":
+    def _soft_has_penalty(self) -> _Target:
         if not self.hard and self.penalty_cny_per_unit is None:
             raise ValueError("a soft target (hard: false) needs penalty_cny_per_unit")
+        if self.hard and self.penalty_cny_per_unit is not None:
+            raise ValueError("penalty_cny_per_unit: applies only to a soft target (hard: false); "
+                             "remove it or set hard: false")
         return self
+
+    def describe(self, position: int) -> str:
+        """The target in words: its id (or position in the list), kind and bound."""
+        return f"{self.id or f'targets[{position}]'} ({getattr(self, 'kind', '')}: {self._bound()})"
+
+    def _bound(self) -> str:
+        raise NotImplementedError
 
 
 class EnergyIntensityTarget(_Target):
@@ -211,6 +271,9 @@ class EnergyIntensityTarget(_Target):
     measure: Literal["power_kwh", "energy_kgce"] = "power_kwh"
     max_per_t: PositiveFloat
 
+    def _bound(self) -> str:
+        return f"{self.measure} per t of {', '.join(self.units)} <= {self.max_per_t}"
+
 
 class EmissionCapTarget(_Target):
     """Cap on a species' emissions (t) over the horizon or in every period."""
@@ -220,6 +283,9 @@ class EmissionCapTarget(_Target):
     max_t: NonNegativeFloat
     per: Literal["horizon", "period"] = "horizon"
 
+    def _bound(self) -> str:
+        return f"{self.species} <= {self.max_t} t per {self.per}"
+
 
 class RateTarget(_Target):
     """Ore loss rate (lost / in-situ ore) or dilution rate (diluent / delivered ore)
@@ -228,6 +294,10 @@ class RateTarget(_Target):
     kind: Literal["ore_loss_rate", "dilution_rate"]
     units: list[str] = Field(min_length=1)
     max: Fraction
+
+    def _bound(self) -> str:
+        what = "ore loss" if self.kind == "ore_loss_rate" else "dilution"
+        return f"{what} rate of {', '.join(self.units)} <= {self.max}"
 
 
 class RecycledShareTarget(_Target):
@@ -240,6 +310,9 @@ class RecycledShareTarget(_Target):
     of_units: list[str] | None = None
     min: Fraction
 
+    def _bound(self) -> str:
+        return f"recycled share of {', '.join(self.units)} >= {self.min}"
+
 
 class UtilisationShareTarget(_Target):
     """Share of a by-product (e.g. red mud, tailings) sent to the `to` nodes (its users:
@@ -250,10 +323,16 @@ class UtilisationShareTarget(_Target):
     to: list[str] = Field(min_length=1)
     min: Fraction
 
+    def _bound(self) -> str:
+        return f"share of {self.material} sent to {', '.join(self.to)} >= {self.min}"
+
 
 Target = Annotated[Union[EnergyIntensityTarget, EmissionCapTarget, RateTarget,
                          RecycledShareTarget, UtilisationShareTarget],
                    Field(discriminator="kind")]
+#: The target kinds (the discriminator values of `Target`).
+TARGET_KINDS = frozenset({"energy_intensity", "emission_cap", "ore_loss_rate",
+                          "dilution_rate", "recycled_share", "utilisation_share"})
 
 
 class Instance(_Model):
@@ -285,7 +364,7 @@ class Instance(_Model):
         return list(value)
 
     @model_validator(mode="after")
-    def _series_lengths(self) -> "Instance":
+    def _series_lengths(self) -> Instance:
         n = self.horizon.periods
         problems = [f"{path}: has {len(v)} values but horizon.periods is {n}"
                     for path, v in self._series_fields() if isinstance(v, list) and len(v) != n]
@@ -300,8 +379,14 @@ class Instance(_Model):
         problems += [f"units[{i}].availability: value {x} in period {t} is above 1"
                      for i, u in enumerate(self.units) for t, x in enumerate(self.series(u.availability))
                      if x > 1]
+        length_h = self.horizon.period_length_h
+        problems += [f"units[{i}].mean_load_window_h: {u.mean_load_window_h} h is not a whole "
+                     f"number of {length_h} h periods"
+                     for i, u in enumerate(self.units) if u.mean_load_window_h is not None
+                     and abs(u.mean_load_window_h / length_h - round(u.mean_load_window_h / length_h))
+                     > 1e-9 * max(1.0, u.mean_load_window_h / length_h)]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def _series_fields(self):
@@ -315,95 +400,6 @@ class Instance(_Model):
             yield "power.grid.tou_price_cny_per_kwh", self.power.grid.tou_price_cny_per_kwh
         if self.power.renewable:
             yield "power.renewable.profile_mw", self.power.renewable.profile_mw
-
-
-def _format_loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in {"float", "list[float]", "int"} or "[" in str(part) and "]" in str(part):
-            continue  # union branch names add nothing for a person
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def validation_problems(err: ValidationError, prefix: str = "") -> list[str]:
-    """pydantic errors as 'path: message' lines (one per distinct path)."""
-    seen: dict[str, str] = {}
-    for e in err.errors():
-        path = _format_loc(tuple(e["loc"]))
-        path = f"{prefix}.{path}" if prefix and path else (prefix or path)
-        msg = e["msg"].removeprefix("Value error, ")
-        if not path and ": " in msg:   # model-level checks already name their fields
-            for line in msg.split("; "):
-                seen.setdefault(line, "")
-            continue
-        seen.setdefault(path or "(instance)", msg)
-    return [f"{p}: {m}" if m else p for p, m in seen.items()]
-
-
-def _resolve_series(node: Any, base: Path, path: str, problems: list[str]) -> Any:
-    """Replace every {csv:, column:} mapping by its list of values."""
-    if isinstance(node, dict):
-        if set(node) == {"csv", "column"}:
-            file = base / str(node["csv"])
-            try:
-                frame = pd.read_csv(file)
-            except (OSError, ValueError) as exc:
-                problems.append(f"{path}: cannot read CSV {file}: {exc}")
-                return node
-            if node["column"] not in frame:
-                problems.append(f"{path}: CSV {file.name} has no column '{node['column']}' "
-                                f"(columns: {', '.join(map(str, frame.columns))})")
-                return node
-            col = pd.to_numeric(frame[node["column"]], errors="coerce")
-            if col.isna().any():
-                row = int(col.isna().idxmax()) + 2
-                problems.append(f"{path}: CSV {file.name} column '{node['column']}' line {row} "
-                                "is not a number")
-                return node
-            return col.astype(float).tolist()
-        return {k: _resolve_series(v, base, f"{path}.{k}" if path else str(k), problems)
-                for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve_series(v, base, f"{path}[{i}]", problems) for i, v in enumerate(node)]
-    return node
-
-
-def parse(data: Any, base_dir: Path | str = ".", source: str = "instance") -> Instance:
-    """Validate raw instance data (as loaded from YAML); raise InstanceError."""
-    from twin.flowsheet import check_references  # cross-references need the unit models
-
-    if not isinstance(data, dict):
-        raise InstanceError([f"(top level): expected a mapping, got {type(data).__name__}"], source)
-    problems: list[str] = []
-    data = _resolve_series(data, Path(base_dir), "", problems)
-    if problems:
-        raise InstanceError(problems, source)
-    try:
-        inst = Instance.model_validate(data)
-    except ValidationError as err:
-        raise InstanceError(validation_problems(err), source) from None
-    problems = check_references(inst)
-    if problems:
-        raise InstanceError(problems, source)
-    return inst
-
-
-def load(path: Path | str) -> Instance:
-    """Read and validate an instance YAML file (CSV series relative to it)."""
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InstanceError([f"{path}: cannot read: {exc.strerror}"], str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InstanceError([f"{path}: not valid YAML: {exc}"], str(path)) from None
-    return parse(data, path.parent, str(path))
 
 
 def json_schema() -> dict:

@@ -72,3 +72,36 @@ def print_calibration(rows: list[dict], console: Console) -> None:
                       "-" if r["plan_2020"] is None else f"{r['plan_2020']:,.0f}",
                       "-" if r["model_2020"] is None else f"{r['model_2020']:,.1f}", changes)
     console.print(table)
+
+
+def print_kinds(kinds: list[dict], console: Console) -> None:
+    """One line per unit kind: name, basis tonne and summary."""
+    table = Table(title="Unit kinds (twin kinds KIND for one)")
+    for col in ("kind", "basis tonne", "what it is"):
+        table.add_column(col)
+    for k in kinds:
+        table.add_row(k["kind"], k["basis"], k["summary"])
+    console.print(table)
+
+
+def print_kind(kind: dict, console: Console) -> None:
+    """A unit kind: summary, ports, basis, capacity, modes and parameters."""
+    console.print(f"[bold]{kind['kind']}[/]: {kind['summary']}")
+    ports = Table(title="Ports (material ids are defaults; override under the unit's ports)")
+    for col in ("side", "port", "default material"):
+        ports.add_column(col)
+    for side in ("inputs", "outputs"):
+        for port, material in kind[side].items():
+            ports.add_row(side[:-1], port + (" (basis)" if port == kind["basis_port"] else ""),
+                          material)
+    console.print(ports)
+    console.print(f"basis tonne: {kind['basis']}\ncapacity_t_per_h: {kind['capacity_t_per_h']}"
+                  f"\nmodes: {kind['modes']}\nconserved elements: "
+                  f"{', '.join(kind['conserved_elements']) or '-'}; cost category: "
+                  f"{kind['cost_category']}")
+    params = Table(title="Parameters (units, range and source in the description)")
+    for col in ("name", "type", "default", "range", "description"):
+        params.add_column(col, overflow="fold")
+    for p in kind["params"]:
+        params.add_row(p["name"], p["type"], str(p["default"]), p["range"], p["description"])
+    console.print(params)

@@ -1,61 +1,47 @@
-"""The schedule: a solved model as tidy tables (one row per entity x period).
+"""The schedule: a solution as tidy tables, its KPIs, and what it cost.
 
-Tables: ``unit_loads`` (unit, period, mode, throughput_t, hours, power_kwh),
-``stream_flows`` (stream, from, to, material, period, flow_t), ``stocks`` (stock,
-material, period, level_t), ``power`` (period, source, supply_kwh, cost_cny),
-``emissions`` (source, species, period, t), ``costs`` (period, category, cost_cny;
-soft-target penalties have period -1), and ``kpis`` (target rows against the plan).
+:meth:`Schedule.from_solution` makes one from a flowsheet and a
+:class:`~twin.solution.Solution` alone: the tables of :mod:`twin.tables` and the KPIs of
+:mod:`twin.kpis`, computed from those tables. Tables: ``unit_loads``, ``tonnages``,
+``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs`` and ``kpis``.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pyomo.environ as pyo
 
-from twin.flowsheet import Flowsheet
-from twin.models.targets import emitted_species, target_terms, unit_emission_t
-from twin.solvers.highs import SolveResult
+from twin.kpis import kpi_table
+from twin.solution import Solution
+from twin.tables import solution_tables
 
-TABLES = ("unit_loads", "stream_flows", "stocks", "power", "emissions", "costs", "kpis")
+if TYPE_CHECKING:
+    from twin.flowsheet import Flowsheet
+    from twin.verify import Verification
 
-
-def _v(x) -> float:
-    val = pyo.value(x, exception=False)
-    return 0.0 if val is None else float(val)
-
-
-@dataclass
-class Verification:
-    """The twin's check of a schedule: successive-linearisation trace (one row per solve),
-    the last per-unit-period comparison, whether it converged within `tolerance`, and
-    the schedule's cost priced with the twin's coefficients (CNY)."""
-
-    trace: list[dict]
-    comparison: pd.DataFrame | None
-    converged: bool
-    tolerance: float
-    twin_objective_cny: float
-
-    def summary(self) -> dict:
-        worst = (self.comparison.sort_values("rel_diff").tail(1).to_dict(orient="records")
-                 if self.comparison is not None and len(self.comparison) else [])
-        return {"converged": self.converged, "tolerance": self.tolerance,
-                "iterations": len(self.trace), "trace": self.trace,
-                "twin_objective_cny": self.twin_objective_cny, "largest_difference": worst}
+TABLES = ("unit_loads", "tonnages", "stream_flows", "stocks", "power", "emissions", "costs",
+          "kpis")
 
 
 @dataclass
 class Schedule:
-    """A schedule with its solve result and the tables above (pandas DataFrames)."""
+    """A schedule: the solution it came from and the tables above (pandas DataFrames)."""
 
     instance_name: str
-    result: SolveResult
+    solution: Solution
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     timings_s: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
+
+    @classmethod
+    def from_solution(cls, fs: Flowsheet, solution: Solution) -> Schedule:
+        """The tables and KPIs of `solution`, a solve of `fs` that has a schedule."""
+        tables = solution_tables(fs, solution)
+        tables["kpis"] = kpi_table(fs.instance, tables)
+        return cls(fs.instance.name, solution, tables)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name in TABLES and name in self.__dict__.get("tables", {}):
@@ -64,7 +50,8 @@ class Schedule:
 
     @property
     def objective_cny(self) -> float | None:
-        return self.result.objective
+        """The objective the solver reported, CNY."""
+        return self.solution.objective
 
     def cost_breakdown(self) -> dict[str, float]:
         """Total cost by category over the horizon (CNY); penalties included."""
@@ -72,7 +59,7 @@ class Schedule:
 
     def summary(self) -> dict:
         """Machine-readable summary: status, objective, costs, timings, KPIs."""
-        r = self.result
+        r = self.solution
         return {
             "instance": self.instance_name,
             "status": r.status,
@@ -112,72 +99,3 @@ class Schedule:
         written.append(folder / "summary.json")
         written[-1].write_text(json.dumps(self.summary(), indent=2, default=str))
         return written
-
-
-def kpi_table(m: pyo.ConcreteModel, fs: Flowsheet) -> pd.DataFrame:
-    """Each target row's value against its bound, and whether it is met (1e-6 rel.)."""
-    rows = []
-    for j, periods in m.target_rows:
-        tgt = fs.instance.targets[j]
-        num, den, bound, sense = target_terms(m, fs, j, periods)
-        den_v = _v(den)
-        value = _v(num) / den_v if den_v else float("nan")
-        tol = 1e-6 * max(1.0, abs(bound))
-        met = value <= bound + tol if sense == "max" else value >= bound - tol
-        rows.append({"target": tgt.id or f"targets[{j}]", "kind": tgt.kind,
-                     "period": periods[0] if len(periods) == 1 else -1,
-                     "value": value, "sense": sense, "bound": bound,
-                     "met": bool(met) if den_v else True, "hard": tgt.hard})
-    return pd.DataFrame(rows, columns=["target", "kind", "period", "value", "sense", "bound",
-                                       "met", "hard"])
-
-
-def from_model(m: pyo.ConcreteModel, fs: Flowsheet, result: SolveResult) -> Schedule:
-    """Read the solved model's variables into a Schedule."""
-    inst = fs.instance
-    loads = []
-    for (u, k, t), var in m.x.items():
-        x = _v(var)
-        if x <= 1e-9:
-            continue
-        mode = fs.mode(u, k, t)
-        loads.append({"unit": u, "period": t, "mode": mode.name, "throughput_t": x,
-                      "hours": x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
-                      "power_kwh": mode.power_kwh * x})
-    streams = {s.name: s for s in inst.streams}
-    flows = [{"stream": s, "from": streams[s].from_, "to": streams[s].to,
-              "material": streams[s].material, "period": t, "flow_t": _v(var)}
-             for (s, t), var in m.flow.items()]
-    stocks = [{"stock": k, "material": next(x.material for x in inst.stocks if x.id == k),
-               "period": t, "level_t": _v(var)} for (k, t), var in m.level.items()]
-    power = [{"period": t, "source": s, "supply_kwh": _v(m.supply_kwh[s, t]),
-              "cost_cny": _v(m.power_cost[s, t])} for s in m.SRC for t in m.T]
-    emissions = []
-    for s in emitted_species(fs, m.SRC):
-        for u in m.U:
-            for t in m.T:
-                e = sum(unit_emission_t(fs, u, k, t, s) * _v(m.x[u, k, t]) for k in m.unit_modes[u])
-                if e:
-                    emissions.append({"source": u, "species": s, "period": t, "t": e})
-        if s in ("CO2", "CO2_grid"):
-            src = "captive" if s == "CO2" else "grid"
-            if src in m.SRC:
-                factor = (m.captive_plant.co2_t_per_kwh if src == "captive"
-                          else inst.power.grid.co2_t_per_mwh / 1000.0)
-                emissions += [{"source": src, "species": s, "period": t,
-                               "t": factor * _v(m.supply_kwh[src, t])} for t in m.T]
-    costs = [{"period": t, "category": c, "cost_cny": _v(m.cost[c, t])} for c in m.CAT for t in m.T]
-    costs += [{"period": -1, "category": f"penalty:{inst.targets[m.target_rows[r][0]].id or r}",
-               "cost_cny": _v(m.penalty[r])} for r in m.TRsoft]
-    tables = {
-        "unit_loads": pd.DataFrame(loads, columns=["unit", "period", "mode", "throughput_t",
-                                                   "hours", "power_kwh"]),
-        "stream_flows": pd.DataFrame(flows, columns=["stream", "from", "to", "material", "period",
-                                                     "flow_t"]),
-        "stocks": pd.DataFrame(stocks, columns=["stock", "material", "period", "level_t"]),
-        "power": pd.DataFrame(power, columns=["period", "source", "supply_kwh", "cost_cny"]),
-        "emissions": pd.DataFrame(emissions, columns=["source", "species", "period", "t"]),
-        "costs": pd.DataFrame(costs, columns=["period", "category", "cost_cny"]),
-        "kpis": kpi_table(m, fs),
-    }
-    return Schedule(inst.name, result, tables)

@@ -13,7 +13,7 @@ single-mode units only (stated simplification).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import pandas as pd
@@ -25,6 +25,27 @@ from twin.units import Mode
 MIN_LOAD = 0.05
 
 Throughputs = Mapping[tuple[str, int, int], float]   # (unit, mode, period) -> t basis
+
+
+@dataclass
+class Verification:
+    """The twin's check of a schedule: successive-linearisation trace (one row per solve),
+    the last per-unit-period comparison, whether it converged within `tolerance`, and
+    the schedule's cost priced with the twin's coefficients (CNY)."""
+
+    trace: list[dict]
+    comparison: pd.DataFrame | None
+    converged: bool
+    tolerance: float
+    twin_objective_cny: float
+
+    def summary(self) -> dict:
+        """The check as plain values (largest difference as a one-row record list)."""
+        worst = (self.comparison.sort_values("rel_diff", kind="stable").tail(1).to_dict(orient="records")
+                 if self.comparison is not None and len(self.comparison) else [])
+        return {"converged": self.converged, "tolerance": self.tolerance,
+                "iterations": len(self.trace), "trace": self.trace,
+                "twin_objective_cny": self.twin_objective_cny, "largest_difference": worst}
 
 
 def _relinearisable(fs: Flowsheet, u: str) -> bool:
@@ -81,7 +102,7 @@ def compare(fs: Flowsheet, x: Throughputs,
         tonnes = x.get((u, 0, t), 0.0)
         lp = _quantities(fs, fs.mode(u, 0, t), tonnes)
         tw = _quantities(fs, modes[0], tonnes)
-        for name in lp.keys() | tw.keys():
+        for name in sorted(lp.keys() | tw.keys()):
             a, b = lp.get(name, 0.0), tw.get(name, 0.0)
             scale = max(abs(a), abs(b))
             rows.append({"unit": u, "period": t, "quantity": name, "lp": a, "twin": b,

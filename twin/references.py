@@ -1,0 +1,104 @@
+"""Cross-references of a schema-valid instance: nodes, materials, ports and targets.
+
+Sits between the schema (:mod:`twin.instance`) and the flowsheet: it needs the unit
+kinds' ports but no evaluated unit model. :func:`check_references` lists every dangling
+or inconsistent reference as 'path: message'.
+"""
+from __future__ import annotations
+
+from twin.instance import Instance, UnitSpec
+from twin.units import UNIT_KINDS
+
+
+def port_materials(unit: UnitSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """(input port -> material, output port -> material) of `unit`, its overrides applied."""
+    cls = UNIT_KINDS[unit.kind]  # type: ignore[attr-defined]
+    ports = unit.ports  # type: ignore[attr-defined]
+    return ({p: getattr(ports, p) for p in cls.input_ports},
+            {p: getattr(ports, p) for p in cls.output_ports})
+
+
+def _duplicate_ids(inst: Instance) -> tuple[dict[str, str], list[str]]:
+    """Node id -> 'section[i]', and the problems of ids used twice."""
+    nodes: dict[str, str] = {}
+    problems = []
+    for section in ("units", "stocks", "markets"):
+        for i, item in enumerate(getattr(inst, section)):
+            if item.id in nodes:
+                problems.append(f"{section}[{i}].id: '{item.id}' is already used by {nodes[item.id]}")
+            nodes[item.id] = f"{section}[{i}]"
+    return nodes, problems
+
+
+def check_references(inst: Instance) -> list[str]:
+    """Every cross-reference problem of a schema-valid instance, as 'path: message'."""
+    nodes, problems = _duplicate_ids(inst)
+    if problems:
+        return problems
+    ins = {u.id: port_materials(u)[0] for u in inst.units}
+    outs = {u.id: port_materials(u)[1] for u in inst.units}
+    produced = {m for o in outs.values() for m in o.values()}
+    known_materials = produced | {m.id for m in inst.materials}
+    takes: dict[str, set[str]] = {u: set(p.values()) for u, p in ins.items()}
+    gives: dict[str, set[str]] = {u: set(p.values()) for u, p in outs.items()}
+    for node in (*inst.stocks, *inst.markets):
+        sells = getattr(node, "side", None) == "sell"
+        takes[node.id] = {node.material} if sells or getattr(node, "side", None) is None else set()
+        gives[node.id] = {node.material} if not sells else set()
+
+    for i, m in enumerate(inst.materials):
+        if m.id in produced and m.composition:
+            problems.append(f"materials[{i}].composition: '{m.id}' is made by a unit; its "
+                            "composition is computed, do not give one")
+    for section in ("stocks", "markets"):
+        for i, node in enumerate(getattr(inst, section)):
+            if node.material not in known_materials:
+                problems.append(f"{section}[{i}].material: unknown material '{node.material}' "
+                                "(not made by any unit nor listed under materials)")
+
+    inbound: set[tuple[str, str]] = set()
+    outbound: set[tuple[str, str]] = set()
+    for i, s in enumerate(inst.streams):
+        for end, node in (("from", s.from_), ("to", s.to)):
+            if node not in nodes:
+                problems.append(f"streams[{i}].{end}: unknown node '{node}'")
+        if s.material not in known_materials:
+            problems.append(f"streams[{i}].material: unknown material '{s.material}'")
+            continue
+        if s.from_ in gives and s.material not in gives[s.from_]:
+            problems.append(f"streams[{i}].material: '{s.from_}' does not supply '{s.material}' "
+                            f"(it supplies: {', '.join(sorted(gives[s.from_])) or 'nothing'})")
+        if s.to in takes and s.material not in takes[s.to]:
+            problems.append(f"streams[{i}].material: '{s.to}' does not take '{s.material}' "
+                            f"(it takes: {', '.join(sorted(takes[s.to])) or 'nothing'})")
+        inbound.add((s.to, s.material))
+        outbound.add((s.from_, s.material))
+    for i, u in enumerate(inst.units):
+        problems += [f"units[{i}] ({u.id}): input '{m}' (port {p}) has no inbound stream"
+                     for p, m in ins[u.id].items() if (u.id, m) not in inbound]
+        problems += [f"units[{i}] ({u.id}): output '{m}' (port {p}) has no outbound stream"
+                     for p, m in outs[u.id].items() if (u.id, m) not in outbound]
+    linked = {s.from_ for s in inst.streams} | {s.to for s in inst.streams}
+    for section in ("stocks", "markets"):
+        problems += [f"{section}[{i}] ({n.id}): no stream reaches or leaves it"
+                     for i, n in enumerate(getattr(inst, section)) if n.id not in linked]
+    return problems + _target_references(inst, nodes, known_materials)
+
+
+def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str]) -> list[str]:
+    """Targets and the stepped tariff naming units, nodes and materials that exist."""
+    unit_ids = {u.id for u in inst.units}
+    problems = []
+    for i, t in enumerate(inst.targets):
+        problems += [f"targets[{i}].{field}: unknown unit '{u}'"
+                     for field in ("units", "of_units") for u in getattr(t, field, None) or []
+                     if u not in unit_ids]
+        problems += [f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", [])
+                     if n not in nodes]
+        if getattr(t, "material", None) is not None and t.material not in materials:
+            problems.append(f"targets[{i}].material: unknown material '{t.material}'")
+    grid = inst.power.grid
+    if grid and grid.stepped_tariff:
+        problems += [f"power.grid.stepped_tariff.units: unknown unit '{u}'"
+                     for u in grid.stepped_tariff.units if u not in unit_ids]
+    return problems

@@ -1,0 +1,134 @@
+"""A solution as tidy tables (one row per entity x period), priced by twin.accounting.
+
+Tables: ``unit_loads`` (unit, period, mode, throughput_t, hours, power_kwh,
+energy_kgce), ``tonnages`` (unit, period, quantity, t: the named tonnages of the unit
+models such as in-situ ore, ore lost, recycled metal), ``stream_flows`` (stream, from,
+to, material, period, flow_t), ``stocks`` (stock, material, period, level_t), ``power``
+(period, source, supply_kwh, cost_cny), ``emissions`` (source, species, period, t) and
+``costs`` (period, category, cost_cny; soft-target penalties have period -1). Unit loads
+and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
+throughput, so the costs add up to the objective.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from twin.accounting import (cost_categories, emission_t_per_t, emitted_species,
+                             energy_kgce_per_t, penalty_cny_per_unit, source_emission,
+                             source_price_cny_per_kwh, unit_cost_cny_per_t)
+from twin.flowsheet import Flowsheet
+from twin.solution import Solution
+
+#: Throughputs at or below this (t) are left out of unit_loads and tonnages.
+NEGLIGIBLE_T = 1e-9
+
+COLUMNS = {
+    "unit_loads": ["unit", "period", "mode", "throughput_t", "hours", "power_kwh", "energy_kgce"],
+    "tonnages": ["unit", "period", "quantity", "t"],
+    "stream_flows": ["stream", "from", "to", "material", "period", "flow_t"],
+    "stocks": ["stock", "material", "period", "level_t"],
+    "power": ["period", "source", "supply_kwh", "cost_cny"],
+    "emissions": ["source", "species", "period", "t"],
+    "costs": ["period", "category", "cost_cny"],
+}
+
+
+def _frame(name: str, rows: list) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS[name])
+
+
+def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
+    inst = fs.instance
+    loads, tonnages = [], []
+    for (u, k, t), x in sol.by_key("x").items():
+        if x <= NEGLIGIBLE_T:
+            continue
+        mode = fs.mode(u, k, t)
+        loads.append((u, t, mode.name, x,
+                      x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
+                      mode.power_kwh * x, energy_kgce_per_t(inst, mode) * x))
+        tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
+    return {"unit_loads": _frame("unit_loads", loads), "tonnages": _frame("tonnages", tonnages)}
+
+
+def _network_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
+    inst = fs.instance
+    streams = {s.name: s for s in inst.streams}
+    flows = [(s, streams[s].from_, streams[s].to, streams[s].material, t, f)
+             for (s, t), f in sol.by_key("flow").items()]
+    material = {k.id: k.material for k in inst.stocks}
+    levels = [(k, material[k], t, level) for (k, t), level in sol.by_key("level").items()]
+    supply = sol.by_key("supply_kwh")
+    prices = {s: source_price_cny_per_kwh(inst, s) for s, _ in supply}
+    power = [(t, s, kwh, prices[s][t] * kwh) for (s, t), kwh in supply.items()]
+    return {"stream_flows": _frame("stream_flows", flows), "stocks": _frame("stocks", levels),
+            "power": _frame("power", power)}
+
+
+def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
+    inst = fs.instance
+    species = emitted_species(fs)
+    by_unit: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (u, k, t), x in sol.by_key("x").items():
+        mode = fs.mode(u, k, t)
+        for s in species:
+            by_unit[s, u, t] += emission_t_per_t(inst, mode, s) * x
+    supply = sol.by_key("supply_kwh")
+    rows = []
+    for s in species:
+        rows += [(u, s, t, by_unit[s, u, t]) for u in fs.units
+                 for t in range(inst.horizon.periods) if by_unit.get((s, u, t))]
+        for source, _ in dict.fromkeys(supply):
+            emitted = source_emission(inst, source)
+            if emitted is not None and emitted[0] == s:
+                rows += [(source, s, t, emitted[1] * kwh) for (src, t), kwh in supply.items()
+                         if src == source]
+    return _frame("emissions", rows)
+
+
+def _costs(fs: Flowsheet, sol: Solution, power: pd.DataFrame) -> pd.DataFrame:
+    """Cost by category and period (CNY; revenue negative), and soft-target penalties."""
+    inst = fs.instance
+    periods = range(inst.horizon.periods)
+    cost: dict[tuple[str, int], float] = defaultdict(float)
+    for (u, k, t), x in sol.by_key("x").items():
+        for category, per_t in unit_cost_cny_per_t(fs, u, fs.mode(u, k, t)).items():
+            cost[category, t] += per_t * x
+    for row in power.itertuples():
+        cost[f"power:{row.source}", row.period] += row.cost_cny
+    grid = inst.power.grid
+    tiers = grid.stepped_tariff.tiers if grid and grid.stepped_tariff else []
+    for (i, t), kwh in sol.by_key("tier_kwh").items():
+        cost["power:stepped_surcharge", t] += tiers[i].surcharge_cny_per_kwh * kwh
+    flow = sol.by_key("flow")
+    for s in inst.streams:
+        for t in periods:
+            cost["transport", t] += s.cost_cny_per_t * flow[s.name, t]
+    holding = {k.id: k.holding_cost_cny_per_t for k in inst.stocks}
+    for (k, t), level in sol.by_key("level").items():
+        cost["stock_holding", t] += holding[k] * level
+    for mk in inst.markets:
+        price = inst.series(mk.price_cny_per_t)
+        sells = mk.side == "sell"
+        category, sign = ("revenue", -1.0) if sells else ("purchases", 1.0)
+        links = [s.name for s in inst.streams if s.material == mk.material
+                 and (s.to if sells else s.from_) == mk.id]
+        for t in periods:
+            cost[category, t] += sign * price[t] * sum(flow[s, t] for s in links)
+    rows = [(t, c, cost.get((c, t), 0.0)) for c in cost_categories(fs) for t in periods]
+    violation = sol.by_key("violation")
+    for r in sol.index.soft_rows:
+        row = sol.index.target_rows[r]
+        rows.append((-1, f"penalty:{inst.targets[row.j].id or r}",
+                     penalty_cny_per_unit(inst, row) * violation[r]))
+    return _frame("costs", rows)
+
+
+def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
+    """Every table of the module docstring for a solved `sol` of flowsheet `fs`."""
+    tables = {**_unit_tables(fs, sol), **_network_tables(fs, sol)}
+    tables["emissions"] = _emissions(fs, sol)
+    tables["costs"] = _costs(fs, sol, tables["power"])
+    return tables
