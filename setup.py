@@ -1,6 +1,7 @@
 """Cython build for `twin` (the metadata is in pyproject.toml): compiles the kernels in
 ext/ (numpy include dirs, language level 3) and maps models/, solvers/ and ext/ into the
 `twin` namespace, so users import `twin.models`, never a bare `models`."""
+
 from glob import glob
 from pathlib import Path
 
@@ -21,9 +22,14 @@ extensions = [
 
 setup(
     packages=["twin", "twin.units", "twin.mine", "twin.models", "twin.solvers", "twin.ext"],
-    package_dir={"twin": "twin", "twin.models": "models", "twin.solvers": "solvers",
-                 "twin.ext": "ext"},
+    package_dir={
+        "twin": "twin",
+        "twin.models": "models",
+        "twin.solvers": "solvers",
+        "twin.ext": "ext",
+    },
     package_data={"twin.ext": ["*.pyx", "*.pxd"]},
-    ext_modules=cythonize(extensions, compiler_directives={"language_level": "3"},
-                          include_path=["ext"]),
+    ext_modules=cythonize(
+        extensions, compiler_directives={"language_level": "3"}, include_path=["ext"]
+    ),
 )

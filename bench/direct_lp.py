@@ -22,6 +22,7 @@ row and category lists agree. Differences in form, not in content:
 * Pyomo's compiler drops columns that have no nonzero in A nor c; none are dropped
   here (`DirectModel.empty_columns` counts them).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,13 +32,22 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from twin.accounting import (
+    DIAGNOSTIC_PENALTY,
+    SOURCES,
+    cost_categories,
+    fuel_co2_t_per_kgce,
+    target_rows,
+)
 from twin.flowsheet import Flowsheet
-from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
-                           RecycledShareTarget, UtilisationShareTarget)
-from twin.accounting import (DIAGNOSTIC_PENALTY, SOURCES, cost_categories,
-                             fuel_co2_t_per_kgce, target_rows)
-from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
-                             RECYCLED_METAL_T)
+from twin.instance import (
+    EmissionCapTarget,
+    EnergyIntensityTarget,
+    RateTarget,
+    RecycledShareTarget,
+    UtilisationShareTarget,
+)
+from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
 INF = np.inf
 
@@ -52,8 +62,9 @@ class _Cols:
         self.upper: list[np.ndarray] = []
         self.integer: list[np.ndarray] = []
 
-    def add(self, name: str, keys: list, periods: int | None, lower, upper,
-            integer: bool = False) -> int:
+    def add(
+        self, name: str, keys: list, periods: int | None, lower, upper, integer: bool = False
+    ) -> int:
         size = len(keys) * (periods or 1)
         start = self.n
         self.blocks[name] = (start, list(keys), periods)
@@ -86,7 +97,7 @@ class _Rows:
         self.V: list[np.ndarray] = []
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
-        self.families: list[tuple[str, int, object]] = []   # (name, start, keys or callable)
+        self.families: list[tuple[str, int, object]] = []  # (name, start, keys or callable)
 
     def family(self, name: str, count: int, lower, upper, keys) -> int:
         start = self.n
@@ -97,8 +108,9 @@ class _Rows:
         return start
 
     def add(self, i, j, v) -> None:
-        i, j, v = np.broadcast_arrays(np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64),
-                                      np.asarray(v, dtype=float))
+        i, j, v = np.broadcast_arrays(
+            np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64), np.asarray(v, dtype=float)
+        )
         self.I.append(i.ravel())
         self.J.append(j.ravel())
         self.V.append(v.ravel())
@@ -124,7 +136,7 @@ class DirectModel:
     integer: np.ndarray
     cols: _Cols
     rows: _Rows
-    info: dict = field(default_factory=dict)   # what `tables` needs
+    info: dict = field(default_factory=dict)  # what `tables` needs
 
     @property
     def n_ranged(self) -> int:
@@ -151,11 +163,12 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     nUK = len(UK)
     jidx = {uk: j for j, uk in enumerate(UK)}
     uk_unit = np.array([uidx[u] for u, _ in UK], dtype=np.int64)
-    rate = np.array([fs.units[u].modes[k].max_rate_t_per_h for u, k in UK])   # m.rate: base modes
+    rate = np.array([fs.units[u].modes[k].max_rate_t_per_h for u, k in UK])  # m.rate: base modes
     # per-period coefficients: the base modes, patched where fs.overrides re-linearised a
     # unit in a period (fs.mode(u, k, t)); one (nUK, T) array per coefficient
-    patches = [(jidx[u, k], t, md) for (u, t), mds in fs.overrides.items()
-               for k, md in enumerate(mds)]
+    patches = [
+        (jidx[u, k], t, md) for (u, t), mds in fs.overrides.items() for k, md in enumerate(mds)
+    ]
 
     def cm(f, js=None, dtype=float) -> np.ndarray:
         """f(unit, mode) for every (unit, mode) (or those in `js`) and period: (n, T)."""
@@ -171,8 +184,9 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         return out
 
     power = cm(lambda u, md: md.power_kwh)
-    avail = np.array([inst.series(fs.units[u].spec.availability) for u in units],
-                     dtype=float).reshape(len(units), T)
+    avail = np.array(
+        [inst.series(fs.units[u].spec.availability) for u in units], dtype=float
+    ).reshape(len(units), T)
     discrete = np.array([fs.units[u].spec.discrete for u in units], dtype=bool)
     must_run = np.array([fs.units[u].spec.must_run for u in units], dtype=bool)
     min_load = np.array([fs.units[u].spec.min_load for u in units])
@@ -188,8 +202,13 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     cap = np.array([INF if s.capacity_t_per_h is None else s.capacity_t_per_h * L for s in streams])
     f0 = cols.add("flow", [s.name for s in streams], T, 0.0, np.repeat(cap, T))
     stocks = list(inst.stocks)
-    l0 = cols.add("level", [k.id for k in stocks], T,
-                  np.repeat([k.min_t for k in stocks], T), np.repeat([k.max_t for k in stocks], T))
+    l0 = cols.add(
+        "level",
+        [k.id for k in stocks],
+        T,
+        np.repeat([k.min_t for k in stocks], T),
+        np.repeat([k.max_t for k in stocks], T),
+    )
     pw = inst.power
     kwh_per_mw = 1000.0 * L
     src = [s for s in SOURCES if getattr(pw, s) is not None]
@@ -216,10 +235,10 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     vpos = {r: i for i, r in enumerate(soft)}
     v0 = cols.add("violation", soft, None, 0.0, INF)
 
-    def xc(j):                       # columns of x[j, :] (j: int or array -> broadcast)
+    def xc(j):  # columns of x[j, :] (j: int or array -> broadcast)
         return x0 + np.asarray(j)[..., None] * T + tt
 
-    def fc(names):                   # columns of flow[s, :] for stream names
+    def fc(names):  # columns of flow[s, :] for stream names
         return f0 + np.array([sidx[n] for n in names], dtype=np.int64)[:, None] * T + tt
 
     into: dict[tuple[str, str], list[str]] = {}
@@ -235,16 +254,22 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     pos[cont] = np.arange(len(cont))
     avail_h = avail * L
     lo = np.where(must_run[:, None], min_load[:, None] * avail_h, -INF)[cont]
-    r0 = rows.family("time_share", len(cont) * T, lo.ravel(), avail_h[cont].ravel(),
-                     lambda: [(units[i], t) for i in cont for t in range(T)])
+    r0 = rows.family(
+        "time_share",
+        len(cont) * T,
+        lo.ravel(),
+        avail_h[cont].ravel(),
+        lambda: [(units[i], t) for i in cont for t in range(T)],
+    )
     sel = np.flatnonzero(~discrete[uk_unit])
     rows.add(r0 + pos[uk_unit[sel]][:, None] * T + tt, xc(sel), (1.0 / rate[sel])[:, None])
 
     # ------------------------------------------------ discrete units: mode bounds, one mode
     if len(UKd):
         ud = uk_unit[jd]
-        r0 = rows.family("mode_upper", len(jd) * T, -INF, 0.0,
-                         lambda: [(*uk, t) for uk in UKd for t in range(T)])
+        r0 = rows.family(
+            "mode_upper", len(jd) * T, -INF, 0.0, lambda: [(*uk, t) for uk in UKd for t in range(T)]
+        )
         rr = r0 + np.arange(len(jd))[:, None] * T + tt
         on_cols = on0 + np.arange(len(jd))[:, None] * T + tt
         rows.add(rr, xc(jd), 1.0)
@@ -254,22 +279,36 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         keep = low > 0
         rid = r0 + len(jd) * T + np.cumsum(keep.ravel()).reshape(keep.shape) - 1
         ki, kt = np.nonzero(keep)
-        r0 = rows.family("mode_lower", int(keep.sum()), 0.0, INF,
-                         lambda: [(*UKd[i], int(t)) for i, t in zip(ki, kt)])
+        r0 = rows.family(
+            "mode_lower",
+            int(keep.sum()),
+            0.0,
+            INF,
+            lambda: [(*UKd[i], int(t)) for i, t in zip(ki, kt, strict=True)],
+        )
         rows.add(rid[keep], xc(jd)[keep], 1.0)
         rows.add(rid[keep], on_cols[keep], -(low * avail[ud] * L)[keep])
         dunits = sorted({int(u) for u in ud})
         dpos = {u: i for i, u in enumerate(dunits)}
-        r0 = rows.family("one_mode", len(dunits) * T,
-                         np.repeat(np.where(must_run[dunits], 1.0, -INF), T), 1.0,
-                         lambda: [(units[u], t) for u in dunits for t in range(T)])
+        r0 = rows.family(
+            "one_mode",
+            len(dunits) * T,
+            np.repeat(np.where(must_run[dunits], 1.0, -INF), T),
+            1.0,
+            lambda: [(units[u], t) for u in dunits for t in range(T)],
+        )
         rows.add(r0 + np.array([dpos[int(u)] for u in ud])[:, None] * T + tt, on_cols, 1.0)
 
     # ------------------------------------------------ port balances
-    ports = [(u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())]
-    ports += [(u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())]
-    r0 = rows.family("port_balance", len(ports) * T, 0.0, 0.0,
-                     lambda: [(*p, t) for p in ports for t in range(T)])
+    ports = [
+        (u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())
+    ]
+    ports += [
+        (u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())
+    ]
+    r0 = rows.family(
+        "port_balance", len(ports) * T, 0.0, 0.0, lambda: [(*p, t) for p in ports for t in range(T)]
+    )
     for ip, (u, mat, side) in enumerate(ports):
         rr = r0 + ip * T + tt
         rows.add(rr, fc((into if side == "in" else out_of)[u, mat]), 1.0)
@@ -284,8 +323,13 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     init = np.array([k.initial_t for k in stocks])
     rhs = np.zeros((nK, T))
     rhs[:, 0] = init
-    r0 = rows.family("stock_balance", nK * T, rhs.ravel(), rhs.ravel(),
-                     lambda: [(k.id, t) for k in stocks for t in range(T)])
+    r0 = rows.family(
+        "stock_balance",
+        nK * T,
+        rhs.ravel(),
+        rhs.ravel(),
+        lambda: [(k.id, t) for k in stocks for t in range(T)],
+    )
     for ik, k in enumerate(stocks):
         rr = r0 + ik * T + tt
         lev = l0 + ik * T + tt
@@ -299,18 +343,29 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
 
     # ------------------------------------------------ markets
     markets = list(inst.markets)
-    traded_links = [(into if mk.side == "sell" else out_of).get((mk.id, mk.material), [])
-                    for mk in markets]
-    lows = np.array([inst.series(mk.min_t_per_period) for mk in markets], dtype=float).reshape(-1, T)
-    highs = np.array([inst.series(mk.max_t_per_period, default=INF) for mk in markets],
-                     dtype=float).reshape(-1, T)
-    prices = np.array([inst.series(mk.price_cny_per_t) for mk in markets], dtype=float).reshape(-1, T)
+    traded_links = [
+        (into if mk.side == "sell" else out_of).get((mk.id, mk.material), []) for mk in markets
+    ]
+    lows = np.array([inst.series(mk.min_t_per_period) for mk in markets], dtype=float).reshape(
+        -1, T
+    )
+    highs = np.array(
+        [inst.series(mk.max_t_per_period, default=INF) for mk in markets], dtype=float
+    ).reshape(-1, T)
+    prices = np.array([inst.series(mk.price_cny_per_t) for mk in markets], dtype=float).reshape(
+        -1, T
+    )
     mask = (lows > 0) | (highs < INF)
-    mask &= np.array([bool(lk) for lk in traded_links])[:, None]   # Pyomo drops constant rows
+    mask &= np.array([bool(lk) for lk in traded_links])[:, None]  # Pyomo drops constant rows
     rid = rows.n + np.cumsum(mask.ravel()).reshape(mask.shape) - 1
     mi, mt = np.nonzero(mask)
-    rows.family("demand", int(mask.sum()), np.where(lows > 0, lows, -INF)[mask], highs[mask],
-                lambda: [(markets[i].id, int(t)) for i, t in zip(mi, mt)])
+    rows.family(
+        "demand",
+        int(mask.sum()),
+        np.where(lows > 0, lows, -INF)[mask],
+        highs[mask],
+        lambda: [(markets[i].id, int(t)) for i, t in zip(mi, mt, strict=True)],
+    )
     for im, links in enumerate(traded_links):
         if links and mask[im].any():
             rows.add(rid[im, mask[im]], fc(links)[:, mask[im]], 1.0)
@@ -340,21 +395,25 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     # ------------------------------------------------ stepped tariff
     if tiers:
         cov = np.array([j for j, (u, _) in enumerate(UK) if u in tariff.units], dtype=np.int64)
-        most = rate[cov][:, None] * avail[uk_unit[cov]] * L      # largest throughput, t
+        most = rate[cov][:, None] * avail[uk_unit[cov]] * L  # largest throughput, t
         big_t = (power[cov] * most).sum(axis=0) if len(cov) else np.zeros(T)
-        big_t = np.where(big_t == 0, 1.0, big_t)          # Pyomo: `sum(...) or 1.0`
+        big_t = np.where(big_t == 0, 1.0, big_t)  # Pyomo: `sum(...) or 1.0`
         r0 = rows.family("tier_one", 1, 1.0, 1.0, [None])
         rows.add(r0, to0 + np.arange(NI), 1.0)
         r0 = rows.family("tier_split", T, 0.0, 0.0, list(range(T)))
         rows.add(r0 + tt, tk0 + np.arange(NI)[:, None] * T + tt, 1.0)
         rows.add(r0 + tt, xc(cov), -power[cov])
-        r0 = rows.family("tier_gate", NI * T, -INF, 0.0,
-                         lambda: [(i, t) for i in range(NI) for t in range(T)])
+        r0 = rows.family(
+            "tier_gate", NI * T, -INF, 0.0, lambda: [(i, t) for i in range(NI) for t in range(T)]
+        )
         rr = r0 + np.arange(NI)[:, None] * T + tt
         rows.add(rr, tk0 + np.arange(NI)[:, None] * T + tt, 1.0)
         rows.add(rr, to0 + np.arange(NI)[:, None], -big_t)
-        excess = {i: power[cov] - tier.up_to_kwh_per_t for i, tier in enumerate(tiers)
-                  if tier.up_to_kwh_per_t is not None}
+        excess = {
+            i: power[cov] - tier.up_to_kwh_per_t
+            for i, tier in enumerate(tiers)
+            if tier.up_to_kwh_per_t is not None
+        }
         bigs = {i: float((np.maximum(e, 0.0) * most).sum()) for i, e in excess.items()}
         lim = [i for i in excess if bigs[i] > 0.0]
         r0 = rows.family("tier_limit", len(lim), -INF, np.array([bigs[i] for i in lim]), lim)
@@ -374,12 +433,16 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         def f(u, md):
             e = md.emissions_t.get(s, 0.0)
             if s == "CO2":
-                e += sum(kgce * fuel_co2_t_per_kgce(fs.instance, fl) for fl, kgce in md.fuel_kgce.items())
+                e += sum(
+                    kgce * fuel_co2_t_per_kgce(fs.instance, fl) for fl, kgce in md.fuel_kgce.items()
+                )
             return e
+
         return f
+
     emis = {s: cm(emission_of(s)) for s in species}
     captive = pw.captive.params if pw.captive else None
-    supply_factor = {}   # species -> (source, t per kWh)
+    supply_factor = {}  # species -> (source, t per kWh)
     if "CO2" in species and "captive" in src:
         supply_factor["CO2"] = ("captive", captive.co2_t_per_kwh)
     if "CO2_grid" in species:
@@ -388,7 +451,7 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     ones = np.broadcast_to(1.0, (nUK, T))
     zeros = np.broadcast_to(0.0, (nUK, T))
     no_flow = np.zeros(len(streams))
-    kpi_terms = []       # per target: dict(rows, row_of_t, num/den on x, on flows, supply, ...)
+    kpi_terms = []  # per target: dict(rows, row_of_t, num/den on x, on flows, supply, ...)
     ti, tj, tv, t_hi, tkeys = [], [], [], [], []
     by_target: dict[int, list[int]] = {}
     for r, (j, _) in enumerate(trows):
@@ -399,7 +462,7 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         num_f, den_f = no_flow, no_flow
         if isinstance(tgt, EmissionCapTarget):
             if tgt.species not in species:
-                continue                                   # constant: Pyomo skips the row
+                continue  # constant: Pyomo skips the row
             num, den = emis[tgt.species], zeros
             num_supply = supply_factor.get(tgt.species)
             den_const, bound, sense = 1.0, tgt.max_t, "max"
@@ -408,7 +471,7 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
             made = {s.name for s in same if s.from_ in fs.units}
             used = {s.name for s in same if s.to in tgt.to}
             if not made and not used:
-                continue                                   # constant: Pyomo skips the row
+                continue  # constant: Pyomo skips the row
             num, den = zeros, zeros
             num_f = np.array([float(s.name in used) for s in streams])
             den_f = np.array([float(s.name in made) for s in streams])
@@ -423,8 +486,11 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
                 den = ones
                 bound, sense = tgt.max_per_t, "max"
             elif isinstance(tgt, RateTarget):
-                a, b = ((ORE_LOST_T, INSITU_ORE_T) if tgt.kind == "ore_loss_rate"
-                        else (DILUENT_T, DELIVERED_ORE_T))
+                a, b = (
+                    (ORE_LOST_T, INSITU_ORE_T)
+                    if tgt.kind == "ore_loss_rate"
+                    else (DILUENT_T, DELIVERED_ORE_T)
+                )
                 num = cm(lambda u, md: md.kpi_t.get(a, 0.0))
                 den = cm(lambda u, md: md.kpi_t.get(b, 0.0))
                 bound, sense = tgt.max, "max"
@@ -443,9 +509,20 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
         first = len(tkeys)
         row_of_t = np.full(T, first) if len(rs) == 1 else first + tt
         tkeys += rs
-        kpi_terms.append(dict(rs=rs, row_of_t=row_of_t, num=num, den=den, num_f=num_f,
-                              den_f=den_f, num_supply=num_supply, den_const=den_const,
-                              bound=bound, sense=sense))
+        kpi_terms.append(
+            dict(
+                rs=rs,
+                row_of_t=row_of_t,
+                num=num,
+                den=den,
+                num_f=num_f,
+                den_f=den_f,
+                num_supply=num_supply,
+                den_const=den_const,
+                bound=bound,
+                sense=sense,
+            )
+        )
         # excess = num - bound*den (max) or bound*den - num (min); row: excess - violation <= 0
         if sense == "max":
             coef, coef_f = num - bound * den, num_f - bound * den_f
@@ -470,8 +547,9 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
             tv.append(np.full(len(soft_rs), -1.0))
         const = 0.0 if den_const is None else bound * den_const
         t_hi.append(np.full(len(rs), const if sense == "max" else -const))
-    r0 = rows.family("target", len(tkeys), -INF,
-                     np.concatenate(t_hi) if t_hi else np.zeros(0), tkeys)
+    r0 = rows.family(
+        "target", len(tkeys), -INF, np.concatenate(t_hi) if t_hi else np.zeros(0), tkeys
+    )
     if ti:
         rows.add(r0 + np.concatenate(ti), np.concatenate(tj), np.concatenate(tv))
 
@@ -480,8 +558,8 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
     col_period = np.full(cols.n, -1, dtype=np.int64)
     for start, keys, periods in cols.blocks.values():
         if periods:
-            col_period[start:start + len(keys) * periods] = np.tile(tt, len(keys))
-    ci, cj, cv = [], [], []          # cost triplets: (category*T + t, column, value)
+            col_period[start : start + len(keys) * periods] = np.tile(tt, len(keys))
+    ci, cj, cv = [], [], []  # cost triplets: (category*T + t, column, value)
 
     def cost(cat, colmat, val):
         colmat = np.asarray(colmat)
@@ -511,40 +589,88 @@ def build(fs: Flowsheet, soften_all: bool = False) -> DirectModel:
                 p = pw.renewable.price_cny_per_kwh
             cost(cat, s0 + src.index(s) * T + tt, p)
     if tiers:
-        cost("power:stepped_surcharge", tk0 + np.arange(NI)[:, None] * T + tt,
-             np.array([tier.surcharge_cny_per_kwh for tier in tiers])[:, None])
+        cost(
+            "power:stepped_surcharge",
+            tk0 + np.arange(NI)[:, None] * T + tt,
+            np.array([tier.surcharge_cny_per_kwh for tier in tiers])[:, None],
+        )
     tc = [s for s in streams if s.cost_cny_per_t]
     if tc:
-        cost("transport", fc([s.name for s in tc]), np.array([s.cost_cny_per_t for s in tc])[:, None])
+        cost(
+            "transport", fc([s.name for s in tc]), np.array([s.cost_cny_per_t for s in tc])[:, None]
+        )
     if stocks:
-        cost("stock_holding", l0 + np.arange(nK)[:, None] * T + tt,
-             np.array([k.holding_cost_cny_per_t for k in stocks])[:, None])
+        cost(
+            "stock_holding",
+            l0 + np.arange(nK)[:, None] * T + tt,
+            np.array([k.holding_cost_cny_per_t for k in stocks])[:, None],
+        )
     for im, mk in enumerate(markets):
         if traded_links[im]:
             cat, sign = ("purchases", 1.0) if mk.side == "buy" else ("revenue", -1.0)
             cost(cat, fc(traded_links[im]), sign * prices[im])
     pen_cols = v0 + np.arange(len(soft))
-    pen_vals = np.array([DIAGNOSTIC_PENALTY if targets[trows[r][0]].hard
-                         else targets[trows[r][0]].penalty_cny_per_unit for r in soft], dtype=float)
+    pen_vals = np.array(
+        [
+            DIAGNOSTIC_PENALTY
+            if targets[trows[r][0]].hard
+            else targets[trows[r][0]].penalty_cny_per_unit
+            for r in soft
+        ],
+        dtype=float,
+    )
     cost_i, cost_j, cost_v = np.concatenate(ci), np.concatenate(cj), np.concatenate(cv)
-    c = np.bincount(np.concatenate([cost_j, pen_cols]), weights=np.concatenate([cost_v, pen_vals]),
-                    minlength=cols.n)
+    c = np.bincount(
+        np.concatenate([cost_j, pen_cols]),
+        weights=np.concatenate([cost_v, pen_vals]),
+        minlength=cols.n,
+    )
 
     # ------------------------------------------------ assemble
-    A = sp.coo_array((np.concatenate(rows.V), (np.concatenate(rows.I), np.concatenate(rows.J))),
-                     shape=(rows.n, cols.n)).tocsc()     # tocsc sums duplicates
+    A = sp.coo_array(
+        (np.concatenate(rows.V), (np.concatenate(rows.I), np.concatenate(rows.J))),
+        shape=(rows.n, cols.n),
+    ).tocsc()  # tocsc sums duplicates
     A.eliminate_zeros()
-    info = dict(T=T, UK=UK, units=units, uk_unit=uk_unit, power=power, x0=x0, f0=f0, l0=l0,
-                s0=s0, v0=v0, src=src, streams=streams, stocks=stocks, species=species, emis=emis,
-                supply_factor=supply_factor, cats=cats, cost=(cost_i, cost_j, cost_v), soft=soft,
-                pen_vals=pen_vals, kpi_terms=kpi_terms, trows=trows,
-                mode_name=cm(lambda u, md: md.name, dtype=object),
-                mode_rate=cm(lambda u, md: md.max_rate_t_per_h))
+    info = dict(
+        T=T,
+        UK=UK,
+        units=units,
+        uk_unit=uk_unit,
+        power=power,
+        x0=x0,
+        f0=f0,
+        l0=l0,
+        s0=s0,
+        v0=v0,
+        src=src,
+        streams=streams,
+        stocks=stocks,
+        species=species,
+        emis=emis,
+        supply_factor=supply_factor,
+        cats=cats,
+        cost=(cost_i, cost_j, cost_v),
+        soft=soft,
+        pen_vals=pen_vals,
+        kpi_terms=kpi_terms,
+        trows=trows,
+        mode_name=cm(lambda u, md: md.name, dtype=object),
+        mode_rate=cm(lambda u, md: md.max_rate_t_per_h),
+    )
     return DirectModel(
-        c=c, offset=0.0, A=A,
-        col_lower=np.concatenate(cols.lower), col_upper=np.concatenate(cols.upper),
-        row_lower=np.concatenate(rows.lower), row_upper=np.concatenate(rows.upper),
-        integer=np.concatenate(cols.integer), cols=cols, rows=rows, info=info)
+        c=c,
+        offset=0.0,
+        A=A,
+        col_lower=np.concatenate(cols.lower),
+        col_upper=np.concatenate(cols.upper),
+        row_lower=np.concatenate(rows.lower),
+        row_upper=np.concatenate(rows.upper),
+        integer=np.concatenate(cols.integer),
+        cols=cols,
+        rows=rows,
+        info=info,
+    )
 
 
 def to_highs_lp(dm: DirectModel) -> highspy.HighsLp:
@@ -581,74 +707,148 @@ def tables(dm: DirectModel, values: np.ndarray) -> dict[str, pd.DataFrame]:
     if dm.integer.any():
         values = values.copy()
         values[dm.integer] = np.round(values[dm.integer])
-    x = values[I["x0"]:I["x0"] + nUK * T].reshape(nUK, T)
+    x = values[I["x0"] : I["x0"] + nUK * T].reshape(nUK, T)
     j, t = np.nonzero(x > 1e-9)
     thr = x[j, t]
     rate = I["mode_rate"][j, t]
     hours = np.divide(thr, rate, out=np.zeros_like(thr), where=rate != 0)
-    loads = pd.DataFrame({"unit": np.array([u for u, _ in UK], dtype=object)[j], "period": t,
-                          "mode": I["mode_name"][j, t], "throughput_t": thr, "hours": hours,
-                          "power_kwh": I["power"][j, t] * thr})
+    loads = pd.DataFrame(
+        {
+            "unit": np.array([u for u, _ in UK], dtype=object)[j],
+            "period": t,
+            "mode": I["mode_name"][j, t],
+            "throughput_t": thr,
+            "hours": hours,
+            "power_kwh": I["power"][j, t] * thr,
+        }
+    )
 
     def labels(items, attr):
         return np.repeat(np.array([getattr(i, attr) for i in items], dtype=object), T)
 
     streams, stocks, src = I["streams"], I["stocks"], I["src"]
-    flows = pd.DataFrame({"stream": labels(streams, "name"), "from": labels(streams, "from_"),
-                          "to": labels(streams, "to"), "material": labels(streams, "material"),
-                          "period": np.tile(np.arange(T), len(streams)),
-                          "flow_t": values[I["f0"]:I["f0"] + len(streams) * T]})
-    stock_tab = pd.DataFrame({"stock": labels(stocks, "id"), "material": labels(stocks, "material"),
-                              "period": np.tile(np.arange(T), len(stocks)),
-                              "level_t": values[I["l0"]:I["l0"] + len(stocks) * T]})
-    supply = values[I["s0"]:I["s0"] + len(src) * T].reshape(len(src), T)
+    flows = pd.DataFrame(
+        {
+            "stream": labels(streams, "name"),
+            "from": labels(streams, "from_"),
+            "to": labels(streams, "to"),
+            "material": labels(streams, "material"),
+            "period": np.tile(np.arange(T), len(streams)),
+            "flow_t": values[I["f0"] : I["f0"] + len(streams) * T],
+        }
+    )
+    stock_tab = pd.DataFrame(
+        {
+            "stock": labels(stocks, "id"),
+            "material": labels(stocks, "material"),
+            "period": np.tile(np.arange(T), len(stocks)),
+            "level_t": values[I["l0"] : I["l0"] + len(stocks) * T],
+        }
+    )
+    supply = values[I["s0"] : I["s0"] + len(src) * T].reshape(len(src), T)
     ci, cj, cv = I["cost"]
     cats = I["cats"]
-    per_cat = np.bincount(ci, weights=cv * values[cj], minlength=len(cats) * T).reshape(len(cats), T)
+    per_cat = np.bincount(ci, weights=cv * values[cj], minlength=len(cats) * T).reshape(
+        len(cats), T
+    )
     power_cost = np.array([per_cat[cats.index(f"power:{s}")] for s in src]).reshape(len(src), T)
-    power_tab = pd.DataFrame({"period": np.tile(np.arange(T), len(src)),
-                              "source": np.repeat(np.array(src, dtype=object), T),
-                              "supply_kwh": supply.ravel(), "cost_cny": power_cost.ravel()})
+    power_tab = pd.DataFrame(
+        {
+            "period": np.tile(np.arange(T), len(src)),
+            "source": np.repeat(np.array(src, dtype=object), T),
+            "supply_kwh": supply.ravel(),
+            "cost_cny": power_cost.ravel(),
+        }
+    )
     agg = sp.csr_array((np.ones(nUK), (I["uk_unit"], np.arange(nUK))), shape=(len(units), nUK))
     em = [pd.DataFrame(columns=["source", "species", "period", "t"])]
     for s in I["species"]:
         e = agg @ (I["emis"][s] * x)
         ui, ti = np.nonzero(e)
-        em.append(pd.DataFrame({"source": np.array(units, dtype=object)[ui], "species": s,
-                                "period": ti, "t": e[ui, ti]}))
+        em.append(
+            pd.DataFrame(
+                {
+                    "source": np.array(units, dtype=object)[ui],
+                    "species": s,
+                    "period": ti,
+                    "t": e[ui, ti],
+                }
+            )
+        )
         if s in I["supply_factor"]:
             name, factor = I["supply_factor"][s]
-            em.append(pd.DataFrame({"source": name, "species": s, "period": np.arange(T),
-                                    "t": factor * supply[src.index(name)]}))
+            em.append(
+                pd.DataFrame(
+                    {
+                        "source": name,
+                        "species": s,
+                        "period": np.arange(T),
+                        "t": factor * supply[src.index(name)],
+                    }
+                )
+            )
     emissions = pd.concat([e for e in em if len(e)] or em[:1], ignore_index=True)
-    costs = pd.DataFrame({"period": np.tile(np.arange(T), len(cats)),
-                          "category": np.repeat(np.array(cats, dtype=object), T),
-                          "cost_cny": per_cat.ravel()})
+    costs = pd.DataFrame(
+        {
+            "period": np.tile(np.arange(T), len(cats)),
+            "category": np.repeat(np.array(cats, dtype=object), T),
+            "cost_cny": per_cat.ravel(),
+        }
+    )
     soft = I["soft"]
     if soft:
-        viol = values[I["v0"]:I["v0"] + len(soft)]
-        costs = pd.concat([costs, pd.DataFrame({
-            "period": -1, "category": [f"penalty:{r}" for r in soft],
-            "cost_cny": I["pen_vals"] * viol})], ignore_index=True)
+        viol = values[I["v0"] : I["v0"] + len(soft)]
+        costs = pd.concat(
+            [
+                costs,
+                pd.DataFrame(
+                    {
+                        "period": -1,
+                        "category": [f"penalty:{r}" for r in soft],
+                        "cost_cny": I["pen_vals"] * viol,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     kpis = []
-    flow_v = values[I["f0"]:I["f0"] + len(streams) * T].reshape(len(streams), T)
+    flow_v = values[I["f0"] : I["f0"] + len(streams) * T].reshape(len(streams), T)
     for k in I["kpi_terms"]:
         rs, rot = k["rs"], k["row_of_t"] - k["row_of_t"][0]
 
         def per_row(xm, fv):
             return np.bincount(rot, weights=(xm * x).sum(axis=0) + fv @ flow_v, minlength=len(rs))
+
         nv = per_row(k["num"], k["num_f"])
         if k["num_supply"] is not None:
             name, factor = k["num_supply"]
             nv += np.bincount(rot, weights=factor * supply[src.index(name)], minlength=len(rs))
-        dv = (np.full(len(rs), k["den_const"]) if k["den_const"] is not None
-              else per_row(k["den"], k["den_f"]))
+        dv = (
+            np.full(len(rs), k["den_const"])
+            if k["den_const"] is not None
+            else per_row(k["den"], k["den_f"])
+        )
         value = np.divide(nv, dv, out=np.full(len(rs), np.nan), where=dv != 0)
-        kpis.append(pd.DataFrame({"target_row": rs, "period": -1 if len(rs) == 1 else np.arange(T),
-                                  "value": value, "sense": k["sense"], "bound": k["bound"]}))
-    return {"unit_loads": loads, "stream_flows": flows, "stocks": stock_tab, "power": power_tab,
-            "emissions": emissions, "costs": costs,
-            "kpis": pd.concat(kpis, ignore_index=True) if kpis else pd.DataFrame()}
+        kpis.append(
+            pd.DataFrame(
+                {
+                    "target_row": rs,
+                    "period": -1 if len(rs) == 1 else np.arange(T),
+                    "value": value,
+                    "sense": k["sense"],
+                    "bound": k["bound"],
+                }
+            )
+        )
+    return {
+        "unit_loads": loads,
+        "stream_flows": flows,
+        "stocks": stock_tab,
+        "power": power_tab,
+        "emissions": emissions,
+        "costs": costs,
+        "kpis": pd.concat(kpis, ignore_index=True) if kpis else pd.DataFrame(),
+    }
 
 
 def compare(dm: DirectModel, model) -> dict:
@@ -686,15 +886,17 @@ def compare(dm: DirectModel, model) -> dict:
     bounds = np.array([v.bounds for v in sf.columns], dtype=float).reshape(-1, 2)
     lo = np.nan_to_num(bounds[:, 0], nan=-np.inf)
     hi = np.nan_to_num(bounds[:, 1], nan=np.inf)
-    assert np.array_equal(lo, dm.col_lower[dcol]) or np.allclose(lo, dm.col_lower[dcol], rtol=1e-12), \
-        "column lower bounds differ"
+    assert np.array_equal(lo, dm.col_lower[dcol]) or np.allclose(
+        lo, dm.col_lower[dcol], rtol=1e-12
+    ), "column lower bounds differ"
     assert np.allclose(hi, dm.col_upper[dcol], rtol=1e-12), "column upper bounds differ"
     integer = np.array([v.is_integer() for v in sf.columns], dtype=bool)
     assert np.array_equal(integer, dm.integer[dcol]), "integrality differs"
     c_twin = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(len(dcol))
     c_diff = np.abs(c_twin - dm.c[dcol])
-    assert (c_diff <= 1e-9 * np.maximum(1.0, np.abs(dm.c[dcol]))).all(), \
+    assert (c_diff <= 1e-9 * np.maximum(1.0, np.abs(dm.c[dcol]))).all(), (
         f"objective differs at {sf.columns[int(np.argmax(c_diff))].name}"
+    )
     offset = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
     assert abs(offset - dm.offset) <= 1e-9 * max(1.0, abs(dm.offset)), "objective offset differs"
 
@@ -707,8 +909,10 @@ def compare(dm: DirectModel, model) -> dict:
     d_minus = np.asarray(abs(At + M).max(axis=1).toarray()).ravel() / scale
     sign = np.where(d_plus <= 1e-9, 1.0, np.where(d_minus <= 1e-9, -1.0, 0.0))
     bad = np.flatnonzero(sign == 0)
-    assert not len(bad), (f"{len(bad)} rows differ, first: {rkey(sf.rows[bad[0]].constraint)} "
-                          f"(max rel. diff {min(d_plus[bad[0]], d_minus[bad[0]]):.3g})")
+    assert not len(bad), (
+        f"{len(bad)} rows differ, first: {rkey(sf.rows[bad[0]].constraint)} "
+        f"(max rel. diff {min(d_plus[bad[0]], d_minus[bad[0]]):.3g})"
+    )
     L, U = dm.row_lower[drow], dm.row_upper[drow]
     # the bound Pyomo's row states, expressed on the direct row's side
     want = np.where(sign > 0, np.where(sense >= 0, U, L), np.where(sense >= 0, -L, -U))
@@ -716,8 +920,10 @@ def compare(dm: DirectModel, model) -> dict:
     eq = sense == 0
     ok[eq] &= L[eq] == U[eq]
     bad = np.flatnonzero(~ok)
-    assert not len(bad), (f"{len(bad)} row bounds differ, first: {rkey(sf.rows[bad[0]].constraint)}"
-                          f" rhs {rhs[bad[0]]} vs [{L[bad[0]]}, {U[bad[0]]}]")
+    assert not len(bad), (
+        f"{len(bad)} row bounds differ, first: {rkey(sf.rows[bad[0]].constraint)}"
+        f" rhs {rhs[bad[0]]} vs [{L[bad[0]]}, {U[bad[0]]}]"
+    )
     # coverage: each direct row's finite bounds are stated by some Pyomo row
     upper_side = (sense == 0) | ((sense == 1) & (sign > 0)) | ((sense == -1) & (sign < 0))
     lower_side = (sense == 0) | ((sense == -1) & (sign > 0)) | ((sense == 1) & (sign < 0))
@@ -728,9 +934,15 @@ def compare(dm: DirectModel, model) -> dict:
     nonempty = np.diff(dm.A.tocsr().indptr) > 0
     lost = nonempty & ((np.isfinite(dm.row_upper) & ~has_u) | (np.isfinite(dm.row_lower) & ~has_l))
     assert not lost.any(), f"{int(lost.sum())} direct rows have a bound no Pyomo row states"
-    return {"pyomo_rows": len(drow), "pyomo_cols": len(dcol), "direct_rows": dm.A.shape[0],
-            "direct_cols": dm.A.shape[1], "sign_flipped_rows": int((sign < 0).sum()),
-            "ranged_rows_split": dm.n_ranged, "dropped_cols": len(dropped),
-            "empty_direct_rows": int((~nonempty).sum()),
-            "max_rel_coef_diff": float(np.max(np.minimum(d_plus, d_minus), initial=0.0)),
-            "max_cost_diff": float(c_diff.max(initial=0.0))}
+    return {
+        "pyomo_rows": len(drow),
+        "pyomo_cols": len(dcol),
+        "direct_rows": dm.A.shape[0],
+        "direct_cols": dm.A.shape[1],
+        "sign_flipped_rows": int((sign < 0).sum()),
+        "ranged_rows_split": dm.n_ranged,
+        "dropped_cols": len(dropped),
+        "empty_direct_rows": int((~nonempty).sum()),
+        "max_rel_coef_diff": float(np.max(np.minimum(d_plus, d_minus), initial=0.0)),
+        "max_cost_diff": float(c_diff.max(initial=0.0)),
+    }

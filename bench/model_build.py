@@ -40,6 +40,7 @@ at 8760 h x 10 potlines the root LP does not finish in 8 minutes, and with the s
 --time-limit to measure the modelling phases only. Wall times depend on what else runs
 on the machine; the second table gives CPU seconds of this process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,21 +63,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import direct_lp  # noqa: E402
+
+import twin.solvers.highs as highs_driver  # noqa: E402
 from twin.flowsheet import Flowsheet  # noqa: E402
 from twin.instance import Instance  # noqa: E402
 from twin.loader import parse  # noqa: E402
 from twin.models.build import build_model  # noqa: E402
 from twin.schedule import Schedule  # noqa: E402
-import twin.solvers.highs as highs_driver  # noqa: E402
 from twin.solvers.highs import SolveOptions, compile_model, read_solution, run_highs  # noqa: E402
 
 INSTANCE = ROOT / "instances" / "aluminium_chain_week.yaml"
-PHASES = [("evaluate", "Flowsheet(inst): unit models"),
-          ("build", "Pyomo model | numpy COO -> CSC"),
-          ("compile", "standard form -> HighsLp | arrays -> HighsLp"),
-          ("pass", "new Highs + options + passModel"),
-          ("solve", "Highs.run"),
-          ("extract", "values -> Solution -> tables | numpy -> tables")]
+PHASES = [
+    ("evaluate", "Flowsheet(inst): unit models"),
+    ("build", "Pyomo model | numpy COO -> CSC"),
+    ("compile", "standard form -> HighsLp | arrays -> HighsLp"),
+    ("pass", "new Highs + options + passModel"),
+    ("solve", "Highs.run"),
+    ("extract", "values -> Solution -> tables | numpy -> tables"),
+]
 
 
 # ---------------------------------------------------------------- the instance
@@ -94,7 +98,9 @@ def scaled_instance(periods: int, potlines: int, base: Path = INSTANCE) -> Insta
     templates = [u for u in data["units"] if u["kind"] == "potline"]
     old = {u["id"] for u in templates}
     new_ids = [f"potline_{i + 1}" for i in range(potlines)]
-    pots = [dict(copy.deepcopy(templates[i % len(templates)]), id=pid) for i, pid in enumerate(new_ids)]
+    pots = [
+        dict(copy.deepcopy(templates[i % len(templates)]), id=pid) for i, pid in enumerate(new_ids)
+    ]
     units = []
     for u in data["units"]:
         if u["id"] in old:
@@ -108,9 +114,11 @@ def scaled_instance(periods: int, potlines: int, base: Path = INSTANCE) -> Insta
 
     streams = [s for s in data["streams"] if s["from"] not in old and s["to"] not in old]
     for pid in new_ids:
-        streams += [{"from": "alumina_silo", "to": pid, "material": "alumina"},
-                    {"from": "anode_supplier", "to": pid, "material": "carbon_anode"},
-                    {"from": pid, "to": "metal_market", "material": "aluminium"}]
+        streams += [
+            {"from": "alumina_silo", "to": pid, "material": "alumina"},
+            {"from": "anode_supplier", "to": pid, "material": "carbon_anode"},
+            {"from": pid, "to": "metal_market", "material": "aluminium"},
+        ]
     data["streams"] = streams
     for k in data["stocks"]:
         for key in ("initial_t", "min_t", "max_t", "final_min_t"):
@@ -129,8 +137,9 @@ def scaled_instance(periods: int, potlines: int, base: Path = INSTANCE) -> Insta
     power["renewable"]["profile_mw"] = tiled("solar_mw")
     for t in data["targets"]:
         if "units" in t:
-            t["units"] = ((list(new_ids) if any(u in old for u in t["units"]) else [])
-                          + [u for u in t["units"] if u not in old])
+            t["units"] = (list(new_ids) if any(u in old for u in t["units"]) else []) + [
+                u for u in t["units"] if u not in old
+            ]
     return parse(data, base.parent, data["name"])
 
 
@@ -181,11 +190,20 @@ def run_twin(inst: Instance, options: SolveOptions) -> dict:
         schedule = Schedule.from_solution(fs, read_solution(h, form, built, res))
     clock.mark("extract")
     clock.split_highs(res)
-    return {"times": clock.wall, "cpu": clock.cpu,
-            "result": res, "rows": h.getNumRow(), "cols": h.getNumCol(), "nnz": h.getNumNz(),
-            "integer": int(np.count_nonzero([v.is_integer() for v in form.variables])),
-            "model": model, "fs": fs, "schedule": schedule, "rss_model_mib": rss_model,
-            "rss_mib": rss_mib() - rss0}
+    return {
+        "times": clock.wall,
+        "cpu": clock.cpu,
+        "result": res,
+        "rows": h.getNumRow(),
+        "cols": h.getNumCol(),
+        "nnz": h.getNumNz(),
+        "integer": int(np.count_nonzero([v.is_integer() for v in form.variables])),
+        "model": model,
+        "fs": fs,
+        "schedule": schedule,
+        "rss_model_mib": rss_model,
+        "rss_mib": rss_mib() - rss0,
+    }
 
 
 def run_direct(inst: Instance, options: SolveOptions) -> dict:
@@ -204,9 +222,18 @@ def run_direct(inst: Instance, options: SolveOptions) -> dict:
         tables = direct_lp.tables(dm, np.asarray(h.getSolution().col_value))
     clock.mark("extract")
     clock.split_highs(res)
-    return {"times": clock.wall, "cpu": clock.cpu,
-            "result": res, "rows": h.getNumRow(), "cols": h.getNumCol(), "nnz": h.getNumNz(),
-            "integer": int(dm.integer.sum()), "dm": dm, "tables": tables, "rss_mib": rss_mib() - rss0}
+    return {
+        "times": clock.wall,
+        "cpu": clock.cpu,
+        "result": res,
+        "rows": h.getNumRow(),
+        "cols": h.getNumCol(),
+        "nnz": h.getNumNz(),
+        "integer": int(dm.integer.sum()),
+        "dm": dm,
+        "tables": tables,
+        "rss_mib": rss_mib() - rss0,
+    }
 
 
 def set_extra_highs_options(extra: dict) -> None:
@@ -219,6 +246,7 @@ def set_extra_highs_options(extra: dict) -> None:
         for name, value in extra.items():
             h.setOptionValue(name, value)
         return h
+
     highs_driver.new_highs = new_highs if extra else plain
 
 
@@ -254,7 +282,10 @@ def _ratio(a: float, b: float) -> str:
 
 
 def print_table(tw: dict, di: dict, key: str = "times", title: str = "wall") -> None:
-    print(f"\n{'phase':<14} {'twin s':>10} {'direct s':>10} {'ratio':>9}   {title}; what (twin | direct)")
+    print(
+        f"\n{'phase':<14} {'twin s':>10} {'direct s':>10} {'ratio':>9}   "
+        f"{title}; what (twin | direct)"
+    )
     print("-" * 100)
     for phase, what in PHASES:
         a, b = tw[key][phase], di[key][phase]
@@ -273,23 +304,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=300.0, help="HiGHS time limit per solve, s")
     ap.add_argument("--mip-gap", type=float, default=1e-9, help="mip_rel_gap for both solves")
     ap.add_argument("--threads", type=int, default=None)
-    ap.add_argument("--user-bound-scale", default="auto",
-                    help="HiGHS user_bound_scale for both solves: an integer, 'auto' (largest "
-                         "bound to ~1e6, see auto_user_bound_scale) or 'none'")
-    ap.add_argument("--highs-option", action="append", default=[], metavar="NAME=VALUE",
-                    help="any further HiGHS option for both solves (repeatable)")
-    ap.add_argument("--no-check", action="store_true",
-                    help="skip the (untimed) check that both paths build the same matrix")
+    ap.add_argument(
+        "--user-bound-scale",
+        default="auto",
+        help="HiGHS user_bound_scale for both solves: an integer, 'auto' (largest "
+        "bound to ~1e6, see auto_user_bound_scale) or 'none'",
+    )
+    ap.add_argument(
+        "--highs-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any further HiGHS option for both solves (repeatable)",
+    )
+    ap.add_argument(
+        "--no-check",
+        action="store_true",
+        help="skip the (untimed) check that both paths build the same matrix",
+    )
     ap.add_argument("--no-warmup", action="store_true")
-    ap.add_argument("--profile", action="store_true",
-                    help="after timing, cProfile build_model and compile_model (top 25)")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="after timing, cProfile build_model and compile_model (top 25)",
+    )
     args = ap.parse_args(argv)
     options = SolveOptions(time_limit_s=args.time_limit, mip_gap=args.mip_gap, threads=args.threads)
 
     t = time.perf_counter()
     inst = scaled_instance(args.periods, args.potlines)
-    print(f"instance {inst.name}: {len(inst.units)} units, {len(inst.streams)} streams, "
-          f"{inst.horizon.periods} periods (built and validated in {time.perf_counter() - t:.2f} s)")
+    print(
+        f"instance {inst.name}: {len(inst.units)} units, {len(inst.streams)} streams, "
+        f"{inst.horizon.periods} periods (built and validated in {time.perf_counter() - t:.2f} s)"
+    )
     extra = dict(_parse_option(o) for o in args.highs_option)
     if args.user_bound_scale == "auto":
         extra["user_bound_scale"] = auto_user_bound_scale(inst)
@@ -301,10 +348,12 @@ def main(argv: list[str] | None = None) -> int:
             extra.setdefault("mip_feasibility_tolerance", 1e-5)
     elif args.user_bound_scale != "none":
         extra["user_bound_scale"] = int(args.user_bound_scale)
-    print(f"HiGHS options for both solves: time_limit={args.time_limit}, mip_rel_gap={args.mip_gap}"
-          + (f", threads={args.threads}" if args.threads else "")
-          + "".join(f", {k}={v}" for k, v in extra.items()))
-    if not args.no_warmup:   # imports, first-call caches of Pyomo and HiGHS
+    print(
+        f"HiGHS options for both solves: time_limit={args.time_limit}, mip_rel_gap={args.mip_gap}"
+        + (f", threads={args.threads}" if args.threads else "")
+        + "".join(f", {k}={v}" for k, v in extra.items())
+    )
+    if not args.no_warmup:  # imports, first-call caches of Pyomo and HiGHS
         small = scaled_instance(24, min(2, args.potlines))
         run_direct(small, options)
         run_twin(small, options)
@@ -321,17 +370,26 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in (("twin", tw), ("direct", di)):
         print(f"{name:<10}{r['rows']:9d} {r['cols']:9d} {r['nnz']:10d} {r['integer']:8d}")
     dm = di["dm"]
-    print(f"  direct ranged rows (lo < hi, both finite): {dm.n_ranged} -> two rows each in Pyomo's "
-          f"mixed form: expected twin rows {di['rows'] + dm.n_ranged}; empty direct columns "
-          f"(Pyomo drops them): {dm.empty_columns} -> expected twin cols {di['cols'] - dm.empty_columns}; "
-          f"expected twin nnz {di['nnz'] + int(np.diff(dm.A.tocsr().indptr)[_ranged(dm)].sum())}")
+    print(
+        f"  direct ranged rows (lo < hi, both finite): {dm.n_ranged} -> two rows each in Pyomo's "
+        f"mixed form: expected twin rows {di['rows'] + dm.n_ranged}; empty direct columns "
+        f"(Pyomo drops them): {dm.empty_columns} -> expected twin cols "
+        f"{di['cols'] - dm.empty_columns}; "
+        f"expected twin nnz {di['nnz'] + int(np.diff(dm.A.tocsr().indptr)[_ranged(dm)].sum())}"
+    )
 
     print(f"\n{'':10}{'status':>10} {'objective':>22} {'bound':>22} {'gap':>10}")
     for name, r in (("twin", rt), ("direct", rd)):
-        print(f"{name:<10}{r.status:>10} {_num(r.objective):>22} {_num(r.bound):>22} {_num(r.mip_gap, '.2e'):>10}")
+        print(
+            f"{name:<10}{r.status:>10} {_num(r.objective):>22} {_num(r.bound):>22} "
+            f"{_num(r.mip_gap, '.2e'):>10}"
+        )
     if rt.objective is not None and rd.objective is not None:
         rel = abs(rt.objective - rd.objective) / max(1.0, abs(rd.objective))
-        print(f"objectives {'MATCH' if rel <= 1e-6 else 'DIFFER'}: relative difference {rel:.2e} (tolerance 1e-6)")
+        print(
+            f"objectives {'MATCH' if rel <= 1e-6 else 'DIFFER'}: relative difference {rel:.2e} "
+            "(tolerance 1e-6)"
+        )
     if tw["schedule"] is not None and di["tables"] is not None:
         ct = tw["schedule"].costs["cost_cny"].sum()
         cd = di["tables"]["costs"]["cost_cny"].sum()
@@ -340,26 +398,37 @@ def main(argv: list[str] | None = None) -> int:
     print_table(tw, di)
     print_table(tw, di, "cpu", "CPU s of this process (HiGHS may use 2 threads)")
     load = os.getloadavg()
-    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
-          " (other processes on the machine slow the wall times, not the CPU times)")
-    print(f"\nmemory (RSS growth): twin model after build {tw['rss_model_mib']:.0f} MiB, "
-          f"twin path {tw['rss_mib']:.0f} MiB, direct path {di['rss_mib']:.0f} MiB; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+        " (other processes on the machine slow the wall times, not the CPU times)"
+    )
+    print(
+        f"\nmemory (RSS growth): twin model after build {tw['rss_model_mib']:.0f} MiB, "
+        f"twin path {tw['rss_mib']:.0f} MiB, direct path {di['rss_mib']:.0f} MiB; "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
     if not args.no_check:
         t = time.perf_counter()
         try:
             res = direct_lp.compare(dm, tw["model"])
-            print(f"\nmatrix check OK ({time.perf_counter() - t:.1f} s, untimed): " +
-                  ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()))
+            print(
+                f"\nmatrix check OK ({time.perf_counter() - t:.1f} s, untimed): "
+                + ", ".join(
+                    f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()
+                )
+            )
         except AssertionError as exc:
             print(f"\nmatrix check FAILED: {exc}")
     if args.profile:
         fs = tw["fs"]
         del tw, di
         gc.collect()
-        for name, call in (("build_model(fs)", lambda: build_model(fs)),
-                           ("compile_model(model)", None)):
+        for name, call in (
+            ("build_model(fs)", lambda: build_model(fs)),
+            ("compile_model(model)", None),
+        ):
             if call is None:
                 model = build_model(fs).model
                 call = lambda: compile_model(model)  # noqa: E731
@@ -370,17 +439,23 @@ def main(argv: list[str] | None = None) -> int:
             prof.disable()
             wall = time.perf_counter() - t
             for key, restrict, title in (
-                    ("cumulative", (25,), "top 25 by cumulative time"),
-                    ("cumulative", (r"/models/|/twin/", 25), "twin's functions by cumulative time"),
-                    ("tottime", (25,), "top 25 by time spent in the function itself")):
+                ("cumulative", (25,), "top 25 by cumulative time"),
+                ("cumulative", (r"/models/|/twin/", 25), "twin's functions by cumulative time"),
+                ("tottime", (25,), "top 25 by time spent in the function itself"),
+            ):
                 out = io.StringIO()
                 pstats.Stats(prof, stream=out).sort_stats(key).print_stats(*restrict)
                 print(f"\n=== cProfile {name}: {wall:.2f} s under the profiler; {title} ===")
                 text = out.getvalue()
-                text = text[text.index("   ncalls"):] if "   ncalls" in text else text
+                text = text[text.index("   ncalls") :] if "   ncalls" in text else text
                 site = str(Path(np.__file__).parents[1]) + "/"
-                print("\n".join(line.replace(site, "").replace(str(ROOT) + "/", "")
-                                 for line in text.splitlines() if line.strip()))
+                print(
+                    "\n".join(
+                        line.replace(site, "").replace(str(ROOT) + "/", "")
+                        for line in text.splitlines()
+                        if line.strip()
+                    )
+                )
     return 0
 
 

@@ -14,6 +14,7 @@ first, not the second. The load average at the start is printed.
 Run: ``python bench/schedule.py [--mono-limit 120] [--improve-seconds 60]
 [--instances newman1,zuck_small,kd] [--problems cpit,pcpsp]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,32 +44,50 @@ def run(name: str, kind: str, mono_limit: float | None, improve_seconds: float) 
     result, total_s, total_c = timed(schedule_blocks, problem, prec, None, improve_seconds, lp)
     assert result.report.feasible
     solved = mono.status == "optimal"
-    row = {"instance": name, "problem": kind,
-           "mono status": mono.status, "mono LP": f"{mono.objective:,.0f}" if solved else "-",
-           "mono s": f"{mono_s:.1f} ({mono_c:.1f})",
-           "BZ bound": f"{lp.bound:,.0f}", "BZ value": f"{lp.objective:,.0f}",
-           "BZ iters": lp.iterations,
-           "BZ s": f"{lp_s:.1f} ({lp_c:.1f})",
-           "BZ-mono rel": (f"{(lp.bound - mono.objective) / abs(mono.objective):.1e}"
-                           if solved else "-"),
-           "mono/BZ time": f"{'' if solved else '>'}{mono_s / lp_s:.1f}",
-           "integer": f"{result.objective:,.0f}", "gap %": f"{100 * result.gap:.2f}",
-           "schedule s": f"{total_s:.1f} ({total_c:.1f})", "order": result.method}
+    row = {
+        "instance": name,
+        "problem": kind,
+        "mono status": mono.status,
+        "mono LP": f"{mono.objective:,.0f}" if solved else "-",
+        "mono s": f"{mono_s:.1f} ({mono_c:.1f})",
+        "BZ bound": f"{lp.bound:,.0f}",
+        "BZ value": f"{lp.objective:,.0f}",
+        "BZ iters": lp.iterations,
+        "BZ s": f"{lp_s:.1f} ({lp_c:.1f})",
+        "BZ-mono rel": (
+            f"{(lp.bound - mono.objective) / abs(mono.objective):.1e}" if solved else "-"
+        ),
+        "mono/BZ time": f"{'' if solved else '>'}{mono_s / lp_s:.1f}",
+        "integer": f"{result.objective:,.0f}",
+        "gap %": f"{100 * result.gap:.2f}",
+        "schedule s": f"{total_s:.1f} ({total_c:.1f})",
+        "order": result.method,
+    }
     print(", ".join(f"{k}: {v}" for k, v in row.items()), flush=True)
     return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mono-limit", type=float, default=120.0,
-                        help="time limit of the monolithic LP, s (newman1: none)")
-    parser.add_argument("--improve-seconds", type=float, default=60.0,
-                        help="seconds of window MIPs in schedule_blocks")
+    parser.add_argument(
+        "--mono-limit",
+        type=float,
+        default=120.0,
+        help="time limit of the monolithic LP, s (newman1: none)",
+    )
+    parser.add_argument(
+        "--improve-seconds",
+        type=float,
+        default=60.0,
+        help="seconds of window MIPs in schedule_blocks",
+    )
     parser.add_argument("--instances", default="newman1,zuck_small,kd")
     parser.add_argument("--problems", default="cpit,pcpsp")
     args = parser.parse_args()
-    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
-          f"MineLib folder {minelib_dir()}")
+    print(
+        f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
+        f"MineLib folder {minelib_dir()}"
+    )
     rows = []
     for name in args.instances.split(","):
         for kind in args.problems.split(","):

@@ -35,6 +35,7 @@ to 1e-12 of that output's largest value instead, and each such case is printed a
 Run: ``python bench/units.py [--points 1000000] [--python-points 20000] [--repeat 3]
 [--clock cpu|wall] [--only NAME ...]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,6 +91,7 @@ M = MOLAR_MASS
 # Ranges from the hypothesis strategies in tests/test_kernels_*.py.
 # ---------------------------------------------------------------------------------------
 
+
 def _u(rng: np.random.Generator, lo: float, hi: float, n: int) -> np.ndarray:
     return rng.uniform(lo, hi, n)
 
@@ -99,13 +101,23 @@ def _s(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 
 def _delivery(rng, n):
-    return (_u(rng, 1.0, 1e6, n), _u(rng, 1e-4, 0.05, n), _u(rng, 0.0, 0.3, n),
-            _u(rng, 0.0, 0.3, n), _u(rng, 0.0, 0.005, n))
+    return (
+        _u(rng, 1.0, 1e6, n),
+        _u(rng, 1e-4, 0.05, n),
+        _u(rng, 0.0, 0.3, n),
+        _u(rng, 0.0, 0.3, n),
+        _u(rng, 0.0, 0.005, n),
+    )
 
 
 def _haul(rng, n):
-    return (_u(rng, 0.0, 800.0, n), _u(rng, 0.1, 15.0, n), _u(rng, 0.0, 0.05, n),
-            _s(rng, 0.15, 0.45), _s(rng, 0.0, 1.2))
+    return (
+        _u(rng, 0.0, 800.0, n),
+        _u(rng, 0.1, 15.0, n),
+        _u(rng, 0.0, 0.05, n),
+        _s(rng, 0.15, 0.45),
+        _s(rng, 0.0, 1.2),
+    )
 
 
 def _bond(rng, n):
@@ -120,29 +132,57 @@ def _two_product(rng, n):
 
 
 def _cu_smelt(rng, n):
-    return (_u(rng, 0.15, 0.3, n), _u(rng, 0.2, 0.32, n), _u(rng, 0.25, 0.34, n),
-            _u(rng, 0.0, 0.1, n), _s(rng, 0.5, 0.7), _s(rng, 0.0, 0.05), _s(rng, 0.99, 1.0),
-            _s(rng, 0.5, 1.0), _s(rng, 0.7, 1.0))
+    return (
+        _u(rng, 0.15, 0.3, n),
+        _u(rng, 0.2, 0.32, n),
+        _u(rng, 0.25, 0.34, n),
+        _u(rng, 0.0, 0.1, n),
+        _s(rng, 0.5, 0.7),
+        _s(rng, 0.0, 0.05),
+        _s(rng, 0.99, 1.0),
+        _s(rng, 0.5, 1.0),
+        _s(rng, 0.7, 1.0),
+    )
 
 
 def _faraday(rng, n):
-    return (_u(rng, 0.1, 5.0, n), _u(rng, 0.8, 1.0, n), float(rng.choice([1.0, 2.0, 3.0])),
-            _s(rng, 20.0, 210.0))
+    return (
+        _u(rng, 0.1, 5.0, n),
+        _u(rng, 0.8, 1.0, n),
+        float(rng.choice([1.0, 2.0, 3.0])),
+        _s(rng, 20.0, 210.0),
+    )
 
 
 def _bayer(rng, n):
-    return (_u(rng, 0.30, 0.60, n), _u(rng, 0.0, 0.12, n), _u(rng, 0.70, 1.0, n),
-            _u(rng, 0.05, 0.30, n), _u(rng, 0.0, 150.0, n))
+    return (
+        _u(rng, 0.30, 0.60, n),
+        _u(rng, 0.0, 0.12, n),
+        _u(rng, 0.70, 1.0, n),
+        _u(rng, 0.05, 0.30, n),
+        _u(rng, 0.0, 150.0, n),
+    )
 
 
 def _potline(rng, n):
-    return (_u(rng, 0.5, 1.5, n), _s(rng, 3.8, 4.6), _s(rng, 1.4, 1.8), _s(rng, 0.85, 1.0),
-            _s(rng, 0.0, 2.0), _s(rng, 0.9, 1.0))
+    return (
+        _u(rng, 0.5, 1.5, n),
+        _s(rng, 3.8, 4.6),
+        _s(rng, 1.4, 1.8),
+        _s(rng, 0.85, 1.0),
+        _s(rng, 0.0, 2.0),
+        _s(rng, 0.9, 1.0),
+    )
 
 
 def _pidgeon(rng, n):
-    return (_u(rng, 0.08, 0.14, n), _u(rng, 0.0, 0.135, n), _u(rng, 0.45, 0.95, n),
-            _u(rng, 0.5, 1.0, n), _u(rng, 0.0, 1.0, n))
+    return (
+        _u(rng, 0.08, 0.14, n),
+        _u(rng, 0.0, 0.135, n),
+        _u(rng, 0.45, 0.95, n),
+        _u(rng, 0.5, 1.0, n),
+        _u(rng, 0.0, 1.0, n),
+    )
 
 
 def _mg_electrolysis(rng, n):
@@ -150,9 +190,16 @@ def _mg_electrolysis(rng, n):
 
 
 def _kroll(rng, n):
-    return (_u(rng, 0.45, 0.5993, n), _u(rng, 0.8, 1.0, n), _u(rng, 0.9, 1.0, n),
-            _u(rng, 0.9, 1.0, n), _u(rng, 0.5, 0.999, n), _u(rng, 0.251, 0.6, n),
-            _u(rng, 0.0, 0.2, n), _u(rng, 0.0, 0.2, n))
+    return (
+        _u(rng, 0.45, 0.5993, n),
+        _u(rng, 0.8, 1.0, n),
+        _u(rng, 0.9, 1.0, n),
+        _u(rng, 0.9, 1.0, n),
+        _u(rng, 0.5, 0.999, n),
+        _u(rng, 0.251, 0.6, n),
+        _u(rng, 0.0, 0.2, n),
+        _u(rng, 0.0, 0.2, n),
+    )
 
 
 def _volatilise(rng, n):
@@ -166,26 +213,47 @@ def _pb_smelt(rng, n):
     kind = rng.uniform(size=n)
     share[kind < 0.2] = 0.0
     share[kind > 0.95] = 1.0
-    return (_u(rng, 0.4, 0.75, n), _u(rng, 0.08, 0.2, n), _u(rng, 0.0, 0.5, n),
-            _u(rng, 0.5, 0.8, n), _u(rng, 0.0, 0.02, n), share, _s(rng, 0.999, 1.0),
-            _s(rng, 0.0, 0.05), _s(rng, 0.0, 0.01))
+    return (
+        _u(rng, 0.4, 0.75, n),
+        _u(rng, 0.08, 0.2, n),
+        _u(rng, 0.0, 0.5, n),
+        _u(rng, 0.5, 0.8, n),
+        _u(rng, 0.0, 0.02, n),
+        share,
+        _s(rng, 0.999, 1.0),
+        _s(rng, 0.0, 0.05),
+        _s(rng, 0.0, 0.01),
+    )
 
 
 def _zn_roast(rng, n):
-    return (_u(rng, 0.4, 0.6, n), _u(rng, 0.0, 0.15, n), _u(rng, 0.25, 0.34, n),
-            _s(rng, 0.0, 0.2))
+    return (_u(rng, 0.4, 0.6, n), _u(rng, 0.0, 0.15, n), _u(rng, 0.25, 0.34, n), _s(rng, 0.0, 0.2))
 
 
 def _zn_leach(rng, n):
     # Jarosite process (2.8634 t residue, 0.3827 t S per t Fe), one of the test's two.
-    return (_u(rng, 0.45, 0.65, n), _u(rng, 0.0, 0.15, n), _u(rng, 0.0, 0.03, n),
-            _u(rng, 0.0, 0.05, n), _s(rng, 0.8, 0.99), 2.8634, 0.3827)
+    return (
+        _u(rng, 0.45, 0.65, n),
+        _u(rng, 0.0, 0.15, n),
+        _u(rng, 0.0, 0.03, n),
+        _u(rng, 0.0, 0.05, n),
+        _s(rng, 0.8, 0.99),
+        2.8634,
+        0.3827,
+    )
 
 
 def _ni_flash(rng, n):
-    return (_u(rng, 0.05, 0.2, n), _u(rng, 0.25, 0.4, n), _u(rng, 0.25, 0.35, n),
-            _u(rng, 0.0, 0.1, n), _s(rng, 0.0, 0.09), _s(rng, 0.1, 0.3), _s(rng, 0.5, 1.0),
-            _s(rng, 0.7, 1.0))
+    return (
+        _u(rng, 0.05, 0.2, n),
+        _u(rng, 0.25, 0.4, n),
+        _u(rng, 0.25, 0.35, n),
+        _u(rng, 0.0, 0.1, n),
+        _s(rng, 0.0, 0.09),
+        _s(rng, 0.1, 0.3),
+        _s(rng, 0.5, 1.0),
+        _s(rng, 0.7, 1.0),
+    )
 
 
 SPECS: dict[tuple[str, str], Callable[[np.random.Generator, int], Args]] = {
@@ -245,7 +313,7 @@ def py_haul_fuel_kgce_per_t(lift, haul, rr, drive_efficiency, tare):
 
 
 def py_bond_kwh_per_t(wi, f80, p80):
-    return 10.0 * wi * (p80 ** -0.5 - f80 ** -0.5)
+    return 10.0 * wi * (p80**-0.5 - f80**-0.5)
 
 
 def py_two_product(f, c, t):
@@ -253,16 +321,23 @@ def py_two_product(f, c, t):
     return mass_yield, c * mass_yield / f
 
 
-def py_cu_smelt(cu, fe, s, si, matte_grade, slag_cu_loss, anode_purity, flux_sio2_per_fe,
-                flux_sio2_content):
+def py_cu_smelt(
+    cu, fe, s, si, matte_grade, slag_cu_loss, anode_purity, flux_sio2_per_fe, flux_sio2_content
+):
     cu_to_slag = slag_cu_loss * cu
     cu_to_anode = cu - cu_to_slag
     sio2 = si * _SIO2_PER_SI
     short = flux_sio2_per_fe * fe - sio2
     flux = (short if short > 0.0 else 0.0) / flux_sio2_content
     slag = fe * _FEO_PER_FE + sio2 + flux + cu_to_slag
-    return (cu_to_anode / anode_purity, slag, s * _SO2_PER_S, flux,
-            s * _O2_PER_S + fe * _O_PER_FE, cu_to_anode / matte_grade)
+    return (
+        cu_to_anode / anode_purity,
+        slag,
+        s * _SO2_PER_S,
+        flux,
+        s * _O2_PER_S + fe * _O_PER_FE,
+        cu_to_anode / matte_grade,
+    )
 
 
 def py_faraday_kwh_per_t(u, ce, n_electrons, molar_mass_g_per_mol):
@@ -318,8 +393,15 @@ def py_kroll_balance(ti, c, mk_mg, mk_cl, rec, carbon, mg_l, cl_l):
     residue = feed + coke + makeup_mg + makeup_cl2 - 1.0 - carbon - O_T_PER_T_TI
     if residue <= 0.0:
         raise ValueError("kroll_balance: point leaves no residue")
-    return (feed, coke, makeup_mg, makeup_cl2, CO2_T_PER_T_C * carbon, MG_T_PER_T_TI * (1.0 - mg_l),
-            residue)
+    return (
+        feed,
+        coke,
+        makeup_mg,
+        makeup_cl2,
+        CO2_T_PER_T_C * carbon,
+        MG_T_PER_T_TI * (1.0 - mg_l),
+        residue,
+    )
 
 
 def py_volatilise(feed, v, abatement):
@@ -340,8 +422,13 @@ def py_pb_smelt(pb_c, s_c, base, pb_p, s_p, share, metal_pb, slag_pb_grade, pb_e
         if per_paste <= 0.0:
             raise ValueError("pb_smelt: a feed gives no Pb to the metal")
         paste = share * metal_pb / per_paste
-    return (conc, paste, conc * (base + slag_pb), _SO2_PER_S * (conc * s_c + paste * s_p),
-            pb_escape * (conc * pb_c + paste * pb_p))
+    return (
+        conc,
+        paste,
+        conc * (base + slag_pb),
+        _SO2_PER_S * (conc * s_c + paste * s_p),
+        pb_escape * (conc * pb_c + paste * pb_p),
+    )
 
 
 def py_zn_roast(zn, fe, s, s_to_calcine):
@@ -357,13 +444,13 @@ def py_zn_leach(zn, fe, pb, s, zn_recovery, residue_t_per_fe, residue_s_per_fe):
     need = calcine * (fe * residue_s_per_fe + pb * _S_PER_PB)
     have = calcine * s
     residue_s = need if need > have else have
-    residue = calcine * (fe * residue_t_per_fe + pb * _PBSO4_PER_PB
-                         + zn * (1.0 - zn_recovery) * _ZNO_PER_ZN)
+    residue = calcine * (
+        fe * residue_t_per_fe + pb * _PBSO4_PER_PB + zn * (1.0 - zn_recovery) * _ZNO_PER_ZN
+    )
     return calcine, residue + residue_s - need, residue_s, (need - have if need > have else 0.0)
 
 
-def py_ni_flash_smelt(metals, fe, s, si, matte_fe, matte_s, flux_sio2_per_fe,
-                      flux_sio2_content):
+def py_ni_flash_smelt(metals, fe, s, si, matte_fe, matte_s, flux_sio2_per_fe, flux_sio2_content):
     matte = metals / (1.0 - matte_fe - matte_s)
     slag_fe = fe - matte_fe * matte
     gas_s = s - matte_s * matte
@@ -383,6 +470,7 @@ PURE: dict[tuple[str, str], Callable[..., Any]] = {
 # ---------------------------------------------------------------------------------------
 # Discovery, checks, timing
 # ---------------------------------------------------------------------------------------
+
 
 def public_functions(module: Any) -> set[str]:
     """Public callables defined in `module` itself (not imported into it)."""
@@ -411,8 +499,10 @@ def discover(only: list[str] | None) -> tuple[list[tuple[str, str, Any, Any]], l
             if only and fn not in only and name not in only:
                 continue
             if (name, fn) not in SPECS:
-                skipped.append(f"{name}.{fn}: no operating-point spec in bench/units.py "
-                               "(not a per-point unit balance)")
+                skipped.append(
+                    f"{name}.{fn}: no operating-point spec in bench/units.py "
+                    "(not a per-point unit balance)"
+                )
                 continue
             found.append((name, fn, getattr(compiled, fn), getattr(ref, fn)))
     return found, skipped
@@ -444,14 +534,19 @@ def mismatch(got: Any, want: Any, what: str, notes: list[str]) -> str | None:
         scale = float(np.max(np.abs(w[np.isfinite(w)]), initial=0.0))
         hard = off & ~(diff <= 1e-12 * scale)
         worst = int(np.argmax(np.where(off, diff / np.maximum(np.abs(w), 1e-300), 0.0)))
-        detail = (f"point {worst}: {g.flat[worst]!r} against {w.flat[worst]!r}, "
-                  f"relative {diff.flat[worst] / max(abs(w.flat[worst]), 1e-300):.2e}")
+        detail = (
+            f"point {worst}: {g.flat[worst]!r} against {w.flat[worst]!r}, "
+            f"relative {diff.flat[worst] / max(abs(w.flat[worst]), 1e-300):.2e}"
+        )
         if hard.any():
-            return (f"{what}, output {k}: {int(hard.sum())} points differ beyond rtol 1e-12; "
-                    f"{detail}")
-        notes.append(f"{what}, output {k}: {int(off.sum())} of {w.size:,d} points agree only "
-                     f"to 1e-12 of the output's largest value {scale:.3g} (cancellation), "
-                     f"worst {detail}")
+            return (
+                f"{what}, output {k}: {int(hard.sum())} points differ beyond rtol 1e-12; {detail}"
+            )
+        notes.append(
+            f"{what}, output {k}: {int(off.sum())} of {w.size:,d} points agree only "
+            f"to 1e-12 of the output's largest value {scale:.3g} (cancellation), "
+            f"worst {detail}"
+        )
     return None
 
 
@@ -484,8 +579,9 @@ def keep_freed_memory() -> bool:
     except OSError:
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3
-    return bool(libc.mallopt(m_mmap_threshold, 1 << 30)
-                and libc.mallopt(m_trim_threshold, 2**31 - 1))
+    return bool(
+        libc.mallopt(m_mmap_threshold, 1 << 30) and libc.mallopt(m_trim_threshold, 2**31 - 1)
+    )
 
 
 def per_point_rows(args: Args, p: int) -> list[tuple[float, ...]]:
@@ -508,20 +604,28 @@ class Case:
     cython: Callable
     ref: Callable
     pure: Callable
-    python_kind: str       # "pure" or "ref"
+    python_kind: str  # "pure" or "ref"
     args: Args
     rows: list[tuple[float, ...]]
     notes: list[str] = field(default_factory=list)
-    cython_s: float = float("nan")   # cold: outputs in memory new to each call
+    cython_s: float = float("nan")  # cold: outputs in memory new to each call
     numpy_s: float = float("nan")
     cython_warm_s: float = float("nan")  # warm: outputs reuse the last call's memory
     numpy_warm_s: float = float("nan")
-    python_s: float = float("nan")   # scaled to n
+    python_s: float = float("nan")  # scaled to n
     ref_point_s: float = float("nan")  # scaled to n
 
 
-def prepare(module: str, fn: str, kernel: Callable, ref: Callable, n: int, p: int,
-            rng: np.random.Generator, errors: list[str]) -> Case | None:
+def prepare(
+    module: str,
+    fn: str,
+    kernel: Callable,
+    ref: Callable,
+    n: int,
+    p: int,
+    rng: np.random.Generator,
+    errors: list[str],
+) -> Case | None:
     """Draw the points and check Cython, NumPy and per-point Python agree on them."""
     label = f"{module}.{fn}"
     args = SPECS[(module, fn)](rng, n)
@@ -543,8 +647,12 @@ def prepare(module: str, fn: str, kernel: Callable, ref: Callable, n: int, p: in
     pure, kind = PURE.get((module, fn)), "pure"
     if pure is not None:
         try:
-            bad = mismatch(stack_points([pure(*r) for r in rows]), sub_want,
-                           f"{label}: pure Python against NumPy", notes)
+            bad = mismatch(
+                stack_points([pure(*r) for r in rows]),
+                sub_want,
+                f"{label}: pure Python against NumPy",
+                notes,
+            )
         except (TypeError, ValueError) as exc:
             bad = f"{label}: pure Python restatement fails: {exc}"
         if bad:
@@ -552,8 +660,12 @@ def prepare(module: str, fn: str, kernel: Callable, ref: Callable, n: int, p: in
             pure = None
     if pure is None:
         pure, kind = ref, "ref"
-    bad = mismatch(stack_points([ref(*r) for r in rows]), sub_want,
-                   f"{label}: reference per point against vectorised", notes)
+    bad = mismatch(
+        stack_points([ref(*r) for r in rows]),
+        sub_want,
+        f"{label}: reference per point against vectorised",
+        notes,
+    )
     if bad:
         errors.append(bad)
         return None
@@ -575,15 +687,20 @@ def time_cases(cases: list[Case], repeat: int) -> bool:
     for c in cases:
         scale = c.n / len(c.rows)
         c.python_s = best_of(repeat, lambda c=c: [c.pure(*r) for r in c.rows]) * scale
-        c.ref_point_s = (c.python_s if c.python_kind == "ref"
-                         else best_of(repeat, lambda c=c: [c.ref(*r) for r in c.rows]) * scale)
+        c.ref_point_s = (
+            c.python_s
+            if c.python_kind == "ref"
+            else best_of(repeat, lambda c=c: [c.ref(*r) for r in c.rows]) * scale
+        )
     return warm
 
 
 def print_table(cases: list[Case], p: int, warm: bool) -> None:
-    head = (f"{'kernel':<37} {'N':>9} {'Cython s':>8} {'NumPy s':>8} {'Python s*':>9} "
-            f"{'Cy/Py x':>7} {'Cy/NumPy x':>10} | {'warm Cy s':>9} {'warm NP s':>9} "
-            f"{'Cy/Py x':>7} {'Cy/NP x':>7} | {'ref/pt s*':>9}  goals (cold)")
+    head = (
+        f"{'kernel':<37} {'N':>9} {'Cython s':>8} {'NumPy s':>8} {'Python s*':>9} "
+        f"{'Cy/Py x':>7} {'Cy/NumPy x':>10} | {'warm Cy s':>9} {'warm NP s':>9} "
+        f"{'Cy/Py x':>7} {'Cy/NP x':>7} | {'ref/pt s*':>9}  goals (cold)"
+    )
     print(head)
     print("-" * len(head))
     for c in cases:
@@ -594,28 +711,34 @@ def print_table(cases: list[Case], p: int, warm: bool) -> None:
         if vs_np < GOAL_VS_NUMPY:
             goals.append(f"<{GOAL_VS_NUMPY:g}x NumPy")
         flag = " (ref)" if c.python_kind == "ref" else ""
-        print(f"{c.kernel:<37} {c.n:>9,d} {c.cython_s:>8.4f} {c.numpy_s:>8.4f} "
-              f"{c.python_s:>9.3f} {vs_py:>7.0f} {vs_np:>10.2f} | {c.cython_warm_s:>9.4f} "
-              f"{c.numpy_warm_s:>9.4f} {c.python_s / c.cython_warm_s:>7.0f} "
-              f"{c.numpy_warm_s / c.cython_warm_s:>7.2f} | "
-              f"{c.ref_point_s:>9.2f}  {', '.join(goals) or 'met'}{flag}")
-    tot = {k: sum(getattr(c, k) for c in cases)
-           for k in ("cython_s", "numpy_s", "python_s", "cython_warm_s", "numpy_warm_s",
-                     "ref_point_s")}
+        print(
+            f"{c.kernel:<37} {c.n:>9,d} {c.cython_s:>8.4f} {c.numpy_s:>8.4f} "
+            f"{c.python_s:>9.3f} {vs_py:>7.0f} {vs_np:>10.2f} | {c.cython_warm_s:>9.4f} "
+            f"{c.numpy_warm_s:>9.4f} {c.python_s / c.cython_warm_s:>7.0f} "
+            f"{c.numpy_warm_s / c.cython_warm_s:>7.2f} | "
+            f"{c.ref_point_s:>9.2f}  {', '.join(goals) or 'met'}{flag}"
+        )
+    tot = {
+        k: sum(getattr(c, k) for c in cases)
+        for k in ("cython_s", "numpy_s", "python_s", "cython_warm_s", "numpy_warm_s", "ref_point_s")
+    }
     print("-" * len(head))
-    print(f"{'total (' + str(len(cases)) + ' kernels)':<37} {'':>9} {tot['cython_s']:>8.4f} "
-          f"{tot['numpy_s']:>8.4f} {tot['python_s']:>9.3f} "
-          f"{tot['python_s'] / tot['cython_s']:>7.0f} {tot['numpy_s'] / tot['cython_s']:>10.2f} | "
-          f"{tot['cython_warm_s']:>9.4f} {tot['numpy_warm_s']:>9.4f} "
-          f"{tot['python_s'] / tot['cython_warm_s']:>7.0f} "
-          f"{tot['numpy_warm_s'] / tot['cython_warm_s']:>7.2f} | {tot['ref_point_s']:>9.2f}")
+    print(
+        f"{'total (' + str(len(cases)) + ' kernels)':<37} {'':>9} {tot['cython_s']:>8.4f} "
+        f"{tot['numpy_s']:>8.4f} {tot['python_s']:>9.3f} "
+        f"{tot['python_s'] / tot['cython_s']:>7.0f} {tot['numpy_s'] / tot['cython_s']:>10.2f} | "
+        f"{tot['cython_warm_s']:>9.4f} {tot['numpy_warm_s']:>9.4f} "
+        f"{tot['python_s'] / tot['cython_warm_s']:>7.0f} "
+        f"{tot['numpy_warm_s'] / tot['cython_warm_s']:>7.2f} | {tot['ref_point_s']:>9.2f}"
+    )
     print(f"""
 Cython s, NumPy s: one call on all N points, each call's outputs held until the repeats
   end, so every call writes to memory new to it (as when a caller keeps its results);
   page faults on that memory are part of the time. Goals are judged on these columns.
 warm: the same calls with glibc told to keep freed memory (mallopt) and outputs dropped at
-  once, so each call reuses the previous call's pages: the loop's own cost.{'' if warm else
-  ' NOT TAKEN (no glibc mallopt).'}
+  once, so each call reuses the previous call's pages: the loop's own cost.{
+        "" if warm else " NOT TAKEN (no glibc mallopt)."
+    }
 * Python s, ref/pt s: timed on {p:,d} points, scaled linearly to N. Python = the
   reference's formula on plain Python floats, one function call per point (checked against
   the reference to rtol 1e-12). ref/pt = the NumPy reference function itself called per
@@ -625,9 +748,11 @@ warm: the same calls with glibc told to keep freed memory (mallopt) and outputs 
     met_np = sum(c.numpy_s / c.cython_s >= GOAL_VS_NUMPY for c in cases)
     met_py_warm = sum(c.python_s / c.cython_warm_s >= GOAL_VS_PYTHON for c in cases)
     met_np_warm = sum(c.numpy_warm_s / c.cython_warm_s >= GOAL_VS_NUMPY for c in cases)
-    print(f"Goals: Cython >= {GOAL_VS_PYTHON:g}x pure Python: {met_py}/{len(cases)} kernels "
-          f"(warm memory: {met_py_warm}/{len(cases)}); Cython >= {GOAL_VS_NUMPY:g}x NumPy: "
-          f"{met_np}/{len(cases)} kernels (warm memory: {met_np_warm}/{len(cases)}).")
+    print(
+        f"Goals: Cython >= {GOAL_VS_PYTHON:g}x pure Python: {met_py}/{len(cases)} kernels "
+        f"(warm memory: {met_py_warm}/{len(cases)}); Cython >= {GOAL_VS_NUMPY:g}x NumPy: "
+        f"{met_np}/{len(cases)} kernels (warm memory: {met_np_warm}/{len(cases)})."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -636,18 +761,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-points", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--only", nargs="*", help="kernel or module names to run")
-    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
-                        help="process CPU time (default; robust to other jobs) or wall time")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="process CPU time (default; robust to other jobs) or wall time",
+    )
     opts = parser.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if opts.clock == "cpu" else time.perf_counter
 
     kernels, skipped = discover(opts.only)
     p = min(opts.python_points, opts.points)
-    print(f"{len(kernels)} kernels, N = {opts.points:,d} points each (seed {SEED}), "
-          f"Python on {p:,d} points scaled to N, best of {opts.repeat} "
-          f"({'process CPU' if opts.clock == 'cpu' else 'wall'} time); "
-          f"numpy {np.__version__}, Python {sys.version.split()[0]}")
+    print(
+        f"{len(kernels)} kernels, N = {opts.points:,d} points each (seed {SEED}), "
+        f"Python on {p:,d} points scaled to N, best of {opts.repeat} "
+        f"({'process CPU' if opts.clock == 'cpu' else 'wall'} time); "
+        f"numpy {np.__version__}, Python {sys.version.split()[0]}"
+    )
     cases, errors = [], []
     for module, fn, kernel, ref in kernels:
         # One generator per kernel, so a kernel's points do not depend on which others ran.
@@ -661,8 +792,10 @@ def main(argv: list[str] | None = None) -> int:
         for note in c.notes:
             print(f"note: {note}")
     if errors:
-        print("\nNO TABLE: Cython and NumPy (or the per-point references) disagree or "
-              "fail:", file=sys.stderr)
+        print(
+            "\nNO TABLE: Cython and NumPy (or the per-point references) disagree or fail:",
+            file=sys.stderr,
+        )
         for e in errors:
             print(f"  {e}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ ours.
 
 Run: ``python bench/upit.py [--skip-networkx-above N] [--grid 100]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,11 +50,20 @@ def synthetic(side: int, seed: int = 7) -> tuple[np.ndarray, Precedence]:
     r2 = (((ijk - centre) / axes) ** 2).sum(axis=1)
     cu_pct = np.clip(1.2 * np.exp(-r2) + rng.normal(0.0, 0.05, len(ijk)), 0.0, None)
     attrs = pd.DataFrame({"tonnes": np.full(len(ijk), 2700.0), "cu_pct": cu_pct})
-    model = BlockModel(ids=np.arange(len(ijk)), xyz=ijk, attributes=attrs, name=f"grid{side}",
-                       block_size_m=(10.0, 10.0, 10.0))
-    econ = EconomicParams(price_cny_per_t_metal=60000, recovery=0.88,
-                          mining_cost_cny_per_t=15, processing_cost_cny_per_t=45,
-                          selling_cost_cny_per_t_metal=2000)
+    model = BlockModel(
+        ids=np.arange(len(ijk)),
+        xyz=ijk,
+        attributes=attrs,
+        name=f"grid{side}",
+        block_size_m=(10.0, 10.0, 10.0),
+    )
+    econ = EconomicParams(
+        price_cny_per_t_metal=60000,
+        recovery=0.88,
+        mining_cost_cny_per_t=15,
+        processing_cost_cny_per_t=45,
+        selling_cost_cny_per_t_metal=2000,
+    )
     return block_values(model, econ), slope_precedence(model, 45.0)
 
 
@@ -96,8 +106,12 @@ def run_pseudoflow(g: nx.DiGraph, values) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip-networkx-above", type=int, default=300_000,
-                        help="skip networkx on networks with more arcs than this")
+    parser.add_argument(
+        "--skip-networkx-above",
+        type=int,
+        default=300_000,
+        help="skip networkx on networks with more arcs than this",
+    )
     parser.add_argument("--grid", type=int, default=100, help="side of the synthetic grid")
     args = parser.parse_args()
     cases = []
@@ -116,10 +130,18 @@ def main() -> None:
     for name, values, prec in cases:
         ours_s, ours_v = run_ours(values, prec)
         arcs = prec.n_arcs + int((values != 0).sum())
-        row = {"instance": name, "blocks": len(values), "arcs": arcs, "pit value": ours_v,
-               "ours s": ours_s}
-        g = picard_graph(values, prec) if hpf is not None or arcs <= args.skip_networkx_above \
+        row = {
+            "instance": name,
+            "blocks": len(values),
+            "arcs": arcs,
+            "pit value": ours_v,
+            "ours s": ours_s,
+        }
+        g = (
+            picard_graph(values, prec)
+            if hpf is not None or arcs <= args.skip_networkx_above
             else None
+        )
         if arcs <= args.skip_networkx_above:
             nx_s, nx_v = run_networkx(g, values)
             assert np.isclose(nx_v, ours_v, rtol=1e-9), (name, nx_v, ours_v)
@@ -129,12 +151,18 @@ def main() -> None:
         if hpf is not None:
             pf_s, pf_c, pf_v = run_pseudoflow(g, values)
             assert np.isclose(pf_v, ours_v, rtol=1e-9), (name, pf_v, ours_v)
-            row.update({"pseudoflow call s": pf_s, "pseudoflow C s": pf_c,
-                        "pseudoflow C/ours": pf_c / ours_s})
+            row.update(
+                {
+                    "pseudoflow call s": pf_s,
+                    "pseudoflow C s": pf_c,
+                    "pseudoflow C/ours": pf_c / ours_s,
+                }
+            )
         rows.append(row)
     table = pd.DataFrame(rows)
-    with pd.option_context("display.width", 200, "display.max_columns", 20,
-                           "display.float_format", "{:,.4g}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.4g}".format
+    ):
         print(table.to_string(index=False, formatters={"pit value": "{:,.2f}".format}))
 
 

@@ -3,9 +3,12 @@ pure-Python or NumPy reference implementations beside them.
 
 Installed as ``twin.ext``; importing it under its bare folder name is refused, so one
 file never loads as two modules (their classes would differ)."""
+
 if __name__ != "twin.ext":
-    raise ImportError(f"import twin.ext, not {__name__}: the folder ext/ is installed "
-                      "as twin.ext (pip install -e .)")
+    raise ImportError(
+        f"import twin.ext, not {__name__}: the folder ext/ is installed "
+        "as twin.ext (pip install -e .)"
+    )
 
 # Kernel dispatch: unit models call kernels through kernels(), kernel_point() and
 # kernel_columns(), never by importing twin.ext.<name>, so TWIN_KERNELS=ref swaps in the
@@ -20,8 +23,16 @@ from types import ModuleType  # noqa: E402
 
 #: Kernel modules: each compiled ``twin.ext.<name>`` has a reference ``twin.ext.<name>_ref``
 #: with the same function names and signatures.
-KERNELS = ("aluminium", "copper", "electrolysis", "lead_zinc", "light_metals", "maxflow",
-           "mining", "precedence")
+KERNELS = (
+    "aluminium",
+    "copper",
+    "electrolysis",
+    "lead_zinc",
+    "light_metals",
+    "maxflow",
+    "mining",
+    "precedence",
+)
 #: Environment variable that picks the implementation: "compiled" (default) or "ref".
 KERNELS_ENV = "TWIN_KERNELS"
 
@@ -59,11 +70,13 @@ def kernels(name: str) -> ModuleType:
         raise ImportError(
             f"compiled kernel module(s) missing: {', '.join(missing)} ({exc}). Build them "
             "with a C compiler installed (pip install -e .), or set TWIN_KERNELS=ref to "
-            "run on the pure-Python reference kernels (slower).") from exc
+            "run on the pure-Python reference kernels (slower)."
+        ) from exc
 
 
-def kernel_columns(module: str, function: str, columns: Iterable[Sequence[float]],
-                   *scalars: float) -> list[list[float]]:
+def kernel_columns(
+    module: str, function: str, columns: Iterable[Sequence[float]], *scalars: float
+) -> list[list[float]]:
     """Kernel `function` of ``twin.ext.<module>`` (compiled, or its reference under
     TWIN_KERNELS=ref: :func:`kernels`) on len(column) operating points. Each
     column goes in as a float64 buffer (``array("d")``: the kernels take any buffer, so a
@@ -73,7 +86,8 @@ def kernel_columns(module: str, function: str, columns: Iterable[Sequence[float]
     return [a.tolist() for a in (out if isinstance(out, tuple) else (out,))]
 
 
-def kernel_point(module: str, function: str, point: Iterable[float],
-                 *scalars: float) -> list[float]:
+def kernel_point(
+    module: str, function: str, point: Iterable[float], *scalars: float
+) -> list[float]:
     """:func:`kernel_columns` on one operating point: a float per column in, per output out."""
     return [c[0] for c in kernel_columns(module, function, ([x] for x in point), *scalars)]

@@ -4,6 +4,7 @@ They restate the formulas independently, with the stoichiometry of :mod:`twin.co
 and Faraday's law of :mod:`twin.ext.electrolysis_ref`, so that the tests compare two
 implementations; see ``aluminium.pyx`` for the sources of the coefficients.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,13 +21,18 @@ from twin.ext.electrolysis_ref import faraday_kwh_per_t
 Array = NDArray[np.float64]
 
 
-def bayer_balance(available_alumina: ArrayLike, reactive_silica: ArrayLike,
-                  extraction: ArrayLike, loi: ArrayLike,
-                  mech_soda_kg_per_t: ArrayLike) -> tuple[Array, Array, Array]:
+def bayer_balance(
+    available_alumina: ArrayLike,
+    reactive_silica: ArrayLike,
+    extraction: ArrayLike,
+    loi: ArrayLike,
+    mech_soda_kg_per_t: ArrayLike,
+) -> tuple[Array, Array, Array]:
     """Bayer refinery per t alumina: (bauxite_t, caustic_t as NaOH, red_mud_t)."""
-    a, s, x, lo, mech = (np.asarray(v, dtype=np.float64)
-                         for v in (available_alumina, reactive_silica, extraction, loi,
-                                   mech_soda_kg_per_t))
+    a, s, x, lo, mech = (
+        np.asarray(v, dtype=np.float64)
+        for v in (available_alumina, reactive_silica, extraction, loi, mech_soda_kg_per_t)
+    )
     if not a.shape == s.shape == x.shape == lo.shape == mech.shape:
         raise ValueError("bayer_balance: input arrays differ in length")
     recovered = (a - DSP_AL2O3_T_PER_T_SIO2 * s) * x
@@ -40,9 +46,14 @@ def bayer_balance(available_alumina: ArrayLike, reactive_silica: ArrayLike,
     return bauxite_t, caustic_t, red_mud_t
 
 
-def potline_point(amperage_fraction: ArrayLike, nominal_voltage: float, back_emf: float,
-                  ce_nominal: float, ce_curvature: float,
-                  rectifier_efficiency: float) -> tuple[Array, Array, Array]:
+def potline_point(
+    amperage_fraction: ArrayLike,
+    nominal_voltage: float,
+    back_emf: float,
+    ce_nominal: float,
+    ce_curvature: float,
+    rectifier_efficiency: float,
+) -> tuple[Array, Array, Array]:
     """Potline at amperage fractions: (voltage_v, current_efficiency, ac_kwh_per_t)."""
     if rectifier_efficiency <= 0.0:
         raise ValueError("potline_point: rectifier_efficiency must be > 0")

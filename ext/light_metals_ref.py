@@ -3,6 +3,7 @@
 The formulas are restated here, with the stoichiometric ratios of :mod:`twin.constants`,
 so that the tests compare two implementations; ``light_metals.pyx`` gives their sources.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,12 +29,17 @@ def _first_bad(name: str, values: Array, what: str) -> None:
         raise ValueError(f"{name}: point {bad[0]} leaves no {what}")
 
 
-def pidgeon_balance(dolomite_mg: ArrayLike, dolomite_c: ArrayLike, fesi_si: ArrayLike,
-                    mg_yield: ArrayLike,
-                    si_excess: ArrayLike) -> tuple[Array, Array, Array, Array]:
+def pidgeon_balance(
+    dolomite_mg: ArrayLike,
+    dolomite_c: ArrayLike,
+    fesi_si: ArrayLike,
+    mg_yield: ArrayLike,
+    si_excess: ArrayLike,
+) -> tuple[Array, Array, Array, Array]:
     """Pidgeon magnesium per t Mg: (dolomite_t, fesi_t, co2_t, slag_t)."""
-    mg, c, si, y, excess = _columns("pidgeon_balance", dolomite_mg, dolomite_c, fesi_si,
-                                    mg_yield, si_excess)
+    mg, c, si, y, excess = _columns(
+        "pidgeon_balance", dolomite_mg, dolomite_c, fesi_si, mg_yield, si_excess
+    )
     dolomite_t = 1.0 / (mg * y)
     fesi_t = SI_T_PER_T_MG * (1.0 + excess) / si
     co2_t = CO2_T_PER_T_C * c * dolomite_t
@@ -42,8 +48,9 @@ def pidgeon_balance(dolomite_mg: ArrayLike, dolomite_c: ArrayLike, fesi_si: Arra
     return dolomite_t, fesi_t, co2_t, slag_t
 
 
-def mg_electrolysis_balance(mgcl2_mg: ArrayLike, mgcl2_cl: ArrayLike,
-                            mg_recovery: ArrayLike) -> tuple[Array, Array, Array]:
+def mg_electrolysis_balance(
+    mgcl2_mg: ArrayLike, mgcl2_cl: ArrayLike, mg_recovery: ArrayLike
+) -> tuple[Array, Array, Array]:
     """MgCl2 electrolysis per t Mg: (mgcl2_t, chlorine_t, sludge_t)."""
     mg, cl, r = _columns("mg_electrolysis_balance", mgcl2_mg, mgcl2_cl, mg_recovery)
     mgcl2_t = 1.0 / (mg * r)
@@ -53,19 +60,41 @@ def mg_electrolysis_balance(mgcl2_mg: ArrayLike, mgcl2_cl: ArrayLike,
     return mgcl2_t, chlorine_t, sludge_t
 
 
-def kroll_balance(feed_ti: ArrayLike, coke_c: ArrayLike, makeup_mg: ArrayLike,
-                  makeup_cl: ArrayLike, ti_recovery: ArrayLike, carbon_t_per_t_ti: ArrayLike,
-                  mg_loss: ArrayLike, cl_loss: ArrayLike) -> tuple[Array, ...]:
+def kroll_balance(
+    feed_ti: ArrayLike,
+    coke_c: ArrayLike,
+    makeup_mg: ArrayLike,
+    makeup_cl: ArrayLike,
+    ti_recovery: ArrayLike,
+    carbon_t_per_t_ti: ArrayLike,
+    mg_loss: ArrayLike,
+    cl_loss: ArrayLike,
+) -> tuple[Array, ...]:
     """Kroll sponge per t Ti: (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t,
     recycled_mg_t, residue_t)."""
     ti, c, mk_mg, mk_cl, rec, carbon, mg_l, cl_l = _columns(
-        "kroll_balance", feed_ti, coke_c, makeup_mg, makeup_cl, ti_recovery,
-        carbon_t_per_t_ti, mg_loss, cl_loss)
+        "kroll_balance",
+        feed_ti,
+        coke_c,
+        makeup_mg,
+        makeup_cl,
+        ti_recovery,
+        carbon_t_per_t_ti,
+        mg_loss,
+        cl_loss,
+    )
     feed_t = 1.0 / (ti * rec)
     coke_t = carbon / c
     makeup_mg_t = MG_T_PER_T_TI * mg_l / mk_mg
     makeup_cl2_t = CL2_T_PER_T_TI * cl_l / mk_cl
     residue_t = feed_t + coke_t + makeup_mg_t + makeup_cl2_t - 1.0 - carbon - O_T_PER_T_TI
     _first_bad("kroll_balance", residue_t, "residue")
-    return (feed_t, coke_t, makeup_mg_t, makeup_cl2_t, CO2_T_PER_T_C * carbon,
-            MG_T_PER_T_TI * (1.0 - mg_l), residue_t)
+    return (
+        feed_t,
+        coke_t,
+        makeup_mg_t,
+        makeup_cl2_t,
+        CO2_T_PER_T_C * carbon,
+        MG_T_PER_T_TI * (1.0 - mg_l),
+        residue_t,
+    )

@@ -6,6 +6,7 @@ value is accepted) below 2**30, and so must their sums; the tests draw them so. 
 minimal source side of the cut is the set reachable from the source in the residual
 graph of the maximum flow.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,14 @@ def _as_int(capacities: np.ndarray) -> np.ndarray:
     return caps.astype(np.int32)
 
 
-def max_flow(n_nodes: int, tails: np.ndarray, heads: np.ndarray, capacities: np.ndarray,
-             source: int, sink: int) -> tuple[float, np.ndarray]:
+def max_flow(
+    n_nodes: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacities: np.ndarray,
+    source: int,
+    sink: int,
+) -> tuple[float, np.ndarray]:
     """(flow value, uint8 mask of the minimal source side), like the Cython kernel."""
     tails = np.asarray(tails, dtype=np.int64)
     heads = np.asarray(heads, dtype=np.int64)
@@ -47,8 +54,9 @@ def max_flow(n_nodes: int, tails: np.ndarray, heads: np.ndarray, capacities: np.
     return float(result.flow_value), mask
 
 
-def max_closure(values: np.ndarray, pred_indptr: np.ndarray,
-                pred_indices: np.ndarray) -> tuple[np.ndarray, float]:
+def max_closure(
+    values: np.ndarray, pred_indptr: np.ndarray, pred_indices: np.ndarray
+) -> tuple[np.ndarray, float]:
     """(uint8 mask of the minimal maximum closure, its value) by Picard's reduction; an
     infinite capacity is replaced by one more than the sum of the positive values."""
     values = np.asarray(values, dtype=np.float64)

@@ -10,6 +10,7 @@ the schedule's tables use too, so the cost breakdown adds up to the objective.
 of what it holds; the solver answers in those terms (a :class:`~twin.solution.Solution`),
 so nothing downstream reads the Pyomo model.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def _cost(m: pyo.ConcreteModel, fs: Flowsheet, unit_costs: dict, category: str, 
     if category == "stock_holding":
         return sum(k.holding_cost_cny_per_t * m.level[k.id, t] for k in inst.stocks)
     side, sign = ("buy", 1.0) if category == "purchases" else ("sell", -1.0)
-    return sum(sign * m.price[mk.id][t] * m.traded[mk.id, t] for mk in inst.markets if mk.side == side)
+    return sum(
+        sign * m.price[mk.id][t] * m.traded[mk.id, t] for mk in inst.markets if mk.side == side
+    )
 
 
 def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
@@ -66,10 +69,15 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     m.cost = pyo.Expression(m.CAT, m.T, rule=lambda m, c, t: _cost(m, fs, unit_costs, c, t))
     m.objective = pyo.Objective(
         expr=sum(m.cost[c, t] for c in m.CAT for t in m.T) + sum(m.penalty[r] for r in m.TRsoft),
-        sense=pyo.minimize)
+        sense=pyo.minimize,
+    )
     index = ModelIndex(
         variables={name: tuple(getattr(m, name).keys()) for name in VARIABLES},
-        constraints={c.local_name: tuple(c.keys())
-                     for c in m.component_objects(pyo.Constraint, descend_into=False)},
-        target_rows=tuple(target_rows(fs.instance)), soft_rows=tuple(m.TRsoft))
+        constraints={
+            c.local_name: tuple(c.keys())
+            for c in m.component_objects(pyo.Constraint, descend_into=False)
+        },
+        target_rows=tuple(target_rows(fs.instance)),
+        soft_rows=tuple(m.TRsoft),
+    )
     return BuiltModel(m, index)

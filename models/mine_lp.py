@@ -14,6 +14,7 @@ sparse build of the same LP, and the time-indexed LPs of zuck_small and kd have 
 million columns. Resource rows are divided by their limits (`row_scale`), so that
 rows are of order 1.
 """
+
 from __future__ import annotations
 
 import highspy
@@ -23,8 +24,15 @@ import scipy.sparse as sp
 from twin.mine.data import Precedence, ScheduleProblem
 
 
-def highs_lp(A: sp.csc_array, cost: np.ndarray, col_lower: np.ndarray, col_upper: np.ndarray,
-             row_lower: np.ndarray, row_upper: np.ndarray, n_integer: int = 0) -> highspy.HighsLp:
+def highs_lp(
+    A: sp.csc_array,
+    cost: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    n_integer: int = 0,
+) -> highspy.HighsLp:
     """A maximisation for HiGHS in bulk; the first `n_integer` columns are integer."""
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
@@ -36,8 +44,9 @@ def highs_lp(A: sp.csc_array, cost: np.ndarray, col_lower: np.ndarray, col_upper
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
     if n_integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_integer + \
-            [highspy.HighsVarType.kContinuous] * (A.shape[1] - n_integer)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_integer + [
+            highspy.HighsVarType.kContinuous
+        ] * (A.shape[1] - n_integer)
     return lp
 
 
@@ -45,8 +54,9 @@ def row_scale(problem: ScheduleProblem) -> np.ndarray:
     """Divisor of each (r, t) resource row (R, T): its finite limit, at least 1, so that
     rows are of order 1 (HiGHS warns of, and slows on, limits of 1e6-1e8 t)."""
     lo, hi = np.asarray(problem.limit_lo, float), np.asarray(problem.limit_hi, float)
-    finite = np.fmax(np.where(np.isfinite(hi), np.abs(hi), np.nan),
-                     np.where(np.isfinite(lo), np.abs(lo), np.nan))
+    finite = np.fmax(
+        np.where(np.isfinite(hi), np.abs(hi), np.nan), np.where(np.isfinite(lo), np.abs(lo), np.nan)
+    )
     return np.maximum(1.0, np.nan_to_num(finite, nan=1.0))
 
 
@@ -79,11 +89,20 @@ def time_indexed_lp(problem: ScheduleProblem, prec: Precedence) -> highspy.Highs
     Q = sp.coo_array(sp.csr_array(problem.coef))
     res_rows = row1 + (Q.col[:, None] * T + tt).ravel()
     res_cols = (nw + (Q.row[:, None] * T) + tt).ravel()
-    rows = np.concatenate([r_prec, r_prec, link_rows.ravel(), row0 + bt, row0 + bt[has_prev],
-                           res_rows])
+    rows = np.concatenate(
+        [r_prec, r_prec, link_rows.ravel(), row0 + bt, row0 + bt[has_prev], res_rows]
+    )
     cols = np.concatenate([c_s, c_p, y_cols.ravel(), bt, bt[has_prev] - 1, res_cols])
-    data = np.concatenate([np.ones(m * T), -np.ones(m * T), np.ones(n * D * T), -np.ones(nw),
-                           np.ones(int(has_prev.sum())), np.repeat(Q.data, T)])
+    data = np.concatenate(
+        [
+            np.ones(m * T),
+            -np.ones(m * T),
+            np.ones(n * D * T),
+            -np.ones(nw),
+            np.ones(int(has_prev.sum())),
+            np.repeat(Q.data, T),
+        ]
+    )
     scale = np.concatenate([np.ones(row1), row_scale(problem).ravel()])
     A = sp.csc_array((data / scale[rows], (rows, cols)), shape=(row1 + R * T, nw + n * D * T))
     values = np.asarray(problem.values, float)
@@ -95,8 +114,9 @@ def time_indexed_lp(problem: ScheduleProblem, prec: Precedence) -> highspy.Highs
     return highs_lp(A, cost, np.zeros(A.shape[1]), np.ones(A.shape[1]), lo / scale, hi / scale)
 
 
-def destination_lp(problem: ScheduleProblem, mined: np.ndarray,
-                   period: np.ndarray) -> highspy.HighsLp:
+def destination_lp(
+    problem: ScheduleProblem, mined: np.ndarray, period: np.ndarray
+) -> highspy.HighsLp:
     """Best destination split of the blocks `mined` (k,), each in its fixed `period` (k,):
     ``max sum v[b,d] disc(t_b) f[b,d]`` over shares ``f`` (column ``i*D + d``) with
     ``sum_d f[b,d] = 1`` and the per-period resource limits."""
@@ -109,10 +129,17 @@ def destination_lp(problem: ScheduleProblem, mined: np.ndarray,
     res_rows = k + (np.arange(R)[None, None, :] * T + t[:, None, None])
     rows = np.concatenate([np.repeat(np.arange(k), D), np.broadcast_to(res_rows, Q.shape).ravel()])
     columns = np.concatenate([cols.ravel(), np.broadcast_to(cols[:, :, None], Q.shape).ravel()])
-    A = sp.csc_array((np.concatenate([np.ones(k * D), Q.ravel()]), (rows, columns)),
-                     shape=(k + R * T, k * D))
+    A = sp.csc_array(
+        (np.concatenate([np.ones(k * D), Q.ravel()]), (rows, columns)), shape=(k + R * T, k * D)
+    )
     cost = (np.asarray(problem.values, float)[mined] * problem.discounts()[t][:, None]).ravel()
     limit_lo = (np.asarray(problem.limit_lo, float) / scale).ravel()
     limit_hi = (np.asarray(problem.limit_hi, float) / scale).ravel()
-    return highs_lp(A, cost, np.zeros(k * D), np.ones(k * D),
-                    np.concatenate([np.ones(k), limit_lo]), np.concatenate([np.ones(k), limit_hi]))
+    return highs_lp(
+        A,
+        cost,
+        np.zeros(k * D),
+        np.ones(k * D),
+        np.concatenate([np.ones(k), limit_lo]),
+        np.concatenate([np.ones(k), limit_hi]),
+    )

@@ -22,6 +22,7 @@ restricts them to be constant on the classes of two partitions: ``w = H_w lw`` a
 `master_data` builds the arrays from the two partitions, `build_master` writes the
 model; the decomposition is `twin.solvers.bienstock_zuckerberg`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,9 +52,15 @@ class MasterData:
     prec: np.ndarray
 
 
-def master_data(lw: np.ndarray, ly: np.ndarray, value: np.ndarray, coef: np.ndarray,
-                arcs: tuple[np.ndarray, np.ndarray], usage_lo: np.ndarray,
-                usage_hi: np.ndarray) -> MasterData:
+def master_data(
+    lw: np.ndarray,
+    ly: np.ndarray,
+    value: np.ndarray,
+    coef: np.ndarray,
+    arcs: tuple[np.ndarray, np.ndarray],
+    usage_lo: np.ndarray,
+    usage_hi: np.ndarray,
+) -> MasterData:
     """The master over the partitions `lw` (nA, T) (w-class of each (block, period)) and
     `ly` (nA, D, T) (y-class of each (block, destination, period)), class ids from 0.
 
@@ -71,8 +78,9 @@ def master_data(lw: np.ndarray, ly: np.ndarray, value: np.ndarray, coef: np.ndar
         cols.append(ly[nz].ravel())
         rows.append(np.broadcast_to(r * T + np.arange(T), (int(nz.sum()), T)).ravel())
         vals.append(np.repeat(q[nz], T))
-    usage = sp.coo_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                         shape=(R * T, C)).tocsr()
+    usage = sp.coo_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(R * T, C)
+    ).tocsr()
     prev = np.concatenate([np.full((lw.shape[0], 1), -1), lw[:, :-1]], axis=1)
     sig = np.column_stack([ly[:, d, :].ravel() for d in range(D)] + [lw.ravel(), prev.ravel()])
     key = sig[:, 0]
@@ -84,9 +92,16 @@ def master_data(lw: np.ndarray, ly: np.ndarray, value: np.ndarray, coef: np.ndar
     differ = ks != kp
     pairs = np.unique(ks[differ] * K + kp[differ])
     return MasterData(
-        n_w=K, objective=objective, usage_coef=usage, usage_lo=usage_lo.ravel(),
-        usage_hi=usage_hi.ravel(), link_y=sig[:, :D], link_w=sig[:, D], link_w_prev=sig[:, D + 1],
-        prec=np.column_stack([pairs // K, pairs % K]))
+        n_w=K,
+        objective=objective,
+        usage_coef=usage,
+        usage_lo=usage_lo.ravel(),
+        usage_hi=usage_hi.ravel(),
+        link_y=sig[:, :D],
+        link_w=sig[:, D],
+        link_w_prev=sig[:, D + 1],
+        prec=np.column_stack([pairs // K, pairs % K]),
+    )
 
 
 def _bound(v: float) -> float | None:
@@ -100,8 +115,9 @@ def build_master(data: MasterData) -> pyo.ConcreteModel:
     n_u = data.usage_coef.shape[0]
     m.lw = pyo.Var(range(data.n_w), bounds=(0.0, 1.0))
     m.ly = pyo.Var(range(n_y), bounds=(0.0, 1.0))
-    m.u = pyo.Var(range(n_u),
-                  bounds=lambda m, i: (_bound(data.usage_lo[i]), _bound(data.usage_hi[i])))
+    m.u = pyo.Var(
+        range(n_u), bounds=lambda m, i: (_bound(data.usage_lo[i]), _bound(data.usage_hi[i]))
+    )
 
     link_y = data.link_y.tolist()
     link_w = data.link_w.tolist()
@@ -111,19 +127,26 @@ def build_master(data: MasterData) -> pyo.ConcreteModel:
         prev = link_prev[i]
         rhs = m.lw[link_w[i]] - m.lw[prev] if prev >= 0 else m.lw[link_w[i]]
         return sum(m.ly[c] for c in link_y[i]) == rhs
+
     m.link = pyo.Constraint(range(len(link_w)), rule=link)
 
     pairs = data.prec.tolist()
-    m.prec = pyo.Constraint(range(len(pairs)),
-                            rule=lambda m, i: m.lw[pairs[i][0]] <= m.lw[pairs[i][1]])
+    m.prec = pyo.Constraint(
+        range(len(pairs)), rule=lambda m, i: m.lw[pairs[i][0]] <= m.lw[pairs[i][1]]
+    )
 
     A = data.usage_coef
-    cols = [A.indices[A.indptr[i]:A.indptr[i + 1]].tolist() for i in range(n_u)]
-    vals = [A.data[A.indptr[i]:A.indptr[i + 1]].tolist() for i in range(n_u)]
-    m.usage = pyo.Constraint(range(n_u), rule=lambda m, i: m.u[i] == pyo.quicksum(
-        a * m.ly[c] for c, a in zip(cols[i], vals[i], strict=True)))
+    cols = [A.indices[A.indptr[i] : A.indptr[i + 1]].tolist() for i in range(n_u)]
+    vals = [A.data[A.indptr[i] : A.indptr[i + 1]].tolist() for i in range(n_u)]
+    m.usage = pyo.Constraint(
+        range(n_u),
+        rule=lambda m, i: (
+            m.u[i] == pyo.quicksum(a * m.ly[c] for c, a in zip(cols[i], vals[i], strict=True))
+        ),
+    )
 
     obj = data.objective.tolist()
-    m.value = pyo.Objective(expr=pyo.quicksum(obj[c] * m.ly[c] for c in range(n_y)),
-                            sense=pyo.maximize)
+    m.value = pyo.Objective(
+        expr=pyo.quicksum(obj[c] * m.ly[c] for c in range(n_y)), sense=pyo.maximize
+    )
     return m

@@ -6,6 +6,7 @@ binary cumulative ``w[b, t]`` of each free block b for each period t it may ente
 (``lo[b]..hi[b]``), then continuous shares ``y[b, d, t]`` per destination; values in the
 instance's currency, resource rows divided by their limits (`row_scale`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,10 @@ class WindowMip:
     def start(self, period: np.ndarray, split: np.ndarray) -> np.ndarray:
         """The columns of the incumbent schedule (`period` (n,), `split` (n, D))."""
         pb = period[self.node_b]
-        return np.r_[((pb >= 0) & (pb <= self.node_t)).astype(float),
-                     (split[self.node_b] * (pb == self.node_t)[:, None]).ravel()]
+        return np.r_[
+            ((pb >= 0) & (pb <= self.node_t)).astype(float),
+            (split[self.node_b] * (pb == self.node_t)[:, None]).ravel(),
+        ]
 
     def entries(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """From a solution `x`: (blocks, periods, amounts (k, D)) of each block mined."""
@@ -67,8 +70,9 @@ class _Rows:
         self.hi: list[np.ndarray] = []
         self.count = 0
 
-    def add(self, r: np.ndarray, c: np.ndarray, v: np.ndarray, lower: np.ndarray,
-            upper: np.ndarray) -> None:
+    def add(
+        self, r: np.ndarray, c: np.ndarray, v: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> None:
         self.rows.append(r + self.count)
         self.cols.append(c)
         self.vals.append(v)
@@ -79,12 +83,22 @@ class _Rows:
     def at_most(self, a: np.ndarray, b: np.ndarray) -> None:
         """Rows ``x[a[i]] - x[b[i]] <= 0``."""
         m = len(a)
-        self.add(np.tile(np.arange(m), 2), np.concatenate([a, b]), np.r_[np.ones(m), -np.ones(m)],
-                 np.full(m, -np.inf), np.zeros(m))
+        self.add(
+            np.tile(np.arange(m), 2),
+            np.concatenate([a, b]),
+            np.r_[np.ones(m), -np.ones(m)],
+            np.full(m, -np.inf),
+            np.zeros(m),
+        )
 
 
-def build_window_mip(problem: ScheduleProblem, arcs: tuple[np.ndarray, np.ndarray],
-                     period: np.ndarray, split: np.ndarray, window: Window) -> WindowMip:
+def build_window_mip(
+    problem: ScheduleProblem,
+    arcs: tuple[np.ndarray, np.ndarray],
+    period: np.ndarray,
+    split: np.ndarray,
+    window: Window,
+) -> WindowMip:
     """The MIP over the free blocks of `window`, the others fixed as in the incumbent
     (`period` (n,), `split` (n, D)); `arcs` are (successor, predecessor) id arrays.
 
@@ -125,9 +139,13 @@ def build_window_mip(problem: ScheduleProblem, arcs: tuple[np.ndarray, np.ndarra
     ycol = nw + np.arange(nw * D).reshape(nw, D)
     has_prev = node_t > lo[node_b]
     prev = np.flatnonzero(has_prev)
-    rows.add(np.concatenate([np.repeat(np.arange(nw), D), np.arange(nw), prev]),
-             np.concatenate([ycol.ravel(), np.arange(nw), prev - 1]),
-             np.r_[np.ones(nw * D), -np.ones(nw), np.ones(len(prev))], np.zeros(nw), np.zeros(nw))
+    rows.add(
+        np.concatenate([np.repeat(np.arange(nw), D), np.arange(nw), prev]),
+        np.concatenate([ycol.ravel(), np.arange(nw), prev - 1]),
+        np.r_[np.ones(nw * D), -np.ones(nw), np.ones(len(prev))],
+        np.zeros(nw),
+        np.zeros(nw),
+    )
     # resources: free use within what the fixed blocks leave
     fixed = np.flatnonzero(~free & (period >= 0))
     fixed_use = np.zeros((R, T))
@@ -137,13 +155,25 @@ def build_window_mip(problem: ScheduleProblem, arcs: tuple[np.ndarray, np.ndarra
     limit = np.asarray(problem.limit_hi, float)
     scale = row_scale(problem)
     q = Q[node_b] / scale.T[node_t][:, None, :]  # (nw, D, R), rows of order 1
-    rows.add(np.broadcast_to(np.arange(R) * T + node_t[:, None, None], q.shape).ravel(),
-             np.broadcast_to(ycol[:, :, None], q.shape).ravel(), q.ravel(), np.full(R * T, -np.inf),
-             ((limit - fixed_use) / scale).ravel())
-    A = sp.csc_array((np.concatenate(rows.vals), (np.concatenate(rows.rows),
-                                                  np.concatenate(rows.cols))),
-                     shape=(rows.count, nw * (D + 1)))
+    rows.add(
+        np.broadcast_to(np.arange(R) * T + node_t[:, None, None], q.shape).ravel(),
+        np.broadcast_to(ycol[:, :, None], q.shape).ravel(),
+        q.ravel(),
+        np.full(R * T, -np.inf),
+        ((limit - fixed_use) / scale).ravel(),
+    )
+    A = sp.csc_array(
+        (np.concatenate(rows.vals), (np.concatenate(rows.rows), np.concatenate(rows.cols))),
+        shape=(rows.count, nw * (D + 1)),
+    )
     cost = np.r_[np.zeros(nw), (V[node_b] * disc[node_t][:, None]).ravel()]
-    lp = highs_lp(A, cost, np.r_[col_lo, np.zeros(nw * D)], np.r_[col_hi, np.ones(nw * D)],
-                  np.concatenate(rows.lo), np.concatenate(rows.hi), n_integer=nw)
+    lp = highs_lp(
+        A,
+        cost,
+        np.r_[col_lo, np.zeros(nw * D)],
+        np.r_[col_hi, np.ones(nw * D)],
+        np.concatenate(rows.lo),
+        np.concatenate(rows.hi),
+        n_integer=nw,
+    )
     return WindowMip(lp, cost, node_b, node_t, has_prev)

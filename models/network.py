@@ -7,6 +7,7 @@ constraints tying them: material balance at every unit port, capacity and
 availability (time-sharing of modes within a period), minimum load, stock balance,
 market demand, and the heat-balance window of modulated units.
 """
+
 from __future__ import annotations
 
 import pyomo.environ as pyo
@@ -45,10 +46,12 @@ def add_network(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
         if spec.must_run:
             return pyo.inequality(spec.min_load * avail_h, hours, avail_h)
         return hours <= avail_h
+
     m.time_share = pyo.Constraint(m.U, m.T, rule=time_share)
 
     def mode_upper(m, u, k, t):
         return m.x[u, k, t] <= m.rate[u, k] * avail[u][t] * length_h * m.on[u, k, t]
+
     m.mode_upper = pyo.Constraint(m.UKd, m.T, rule=mode_upper)
 
     def mode_lower(m, u, k, t):
@@ -57,11 +60,13 @@ def add_network(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
         if low <= 0:
             return pyo.Constraint.Skip
         return m.x[u, k, t] >= low * avail[u][t] * length_h * m.on[u, k, t]
+
     m.mode_lower = pyo.Constraint(m.UKd, m.T, rule=mode_lower)
 
     def one_mode(m, u, t):
         total = sum(m.on[u, k, t] for k in m.unit_modes[u])
         return total == 1 if fs.units[u].spec.must_run else total <= 1
+
     discrete_units = sorted({u for u, _ in discrete}, key=list(fs.units).index)
     m.one_mode = pyo.Constraint(discrete_units, m.T, rule=one_mode)
 
@@ -77,6 +82,7 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
     def flow_bounds(m, s, t):
         cap = streams[s].capacity_t_per_h
         return (0.0, None if cap is None else cap * length_h)
+
     m.flow = pyo.Var(m.S, m.T, bounds=flow_bounds, initialize=0.0)
 
     into: dict[tuple[str, str], list[str]] = {}
@@ -85,32 +91,51 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
         into.setdefault((s.to, s.material), []).append(s.name)
         out_of.setdefault((s.from_, s.material), []).append(s.name)
 
-    ports = [(u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())]
-    ports += [(u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())]
+    ports = [
+        (u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())
+    ]
+    ports += [
+        (u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())
+    ]
     m.P = pyo.Set(initialize=ports, dimen=3, ordered=True)
+
     def port_balance(m, u, mat, side, t):
         links = into if side == "in" else out_of
         flows = sum(m.flow[s, t] for s in links[u, mat])
-        coefs = ((fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0), k)
-                 for k in m.unit_modes[u])
+        coefs = (
+            (fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0), k)
+            for k in m.unit_modes[u]
+        )
         made = sum(a * m.x[u, k, t] for a, k in coefs if a)
         return flows == made
+
     m.port_balance = pyo.Constraint(m.P, m.T, rule=port_balance)
 
     stocks = {k.id: k for k in inst.stocks}
     m.K = pyo.Set(initialize=list(stocks), ordered=True)
-    m.level = pyo.Var(m.K, m.T, bounds=lambda m, k, t: (stocks[k].min_t, stocks[k].max_t),
-                      initialize=lambda m, k, t: stocks[k].initial_t)
+    m.level = pyo.Var(
+        m.K,
+        m.T,
+        bounds=lambda m, k, t: (stocks[k].min_t, stocks[k].max_t),
+        initialize=lambda m, k, t: stocks[k].initial_t,
+    )
 
     def stock_balance(m, k, t):
         before = stocks[k].initial_t if t == 0 else m.level[k, t - 1]
         mat = stocks[k].material
-        return m.level[k, t] == before + sum(m.flow[s, t] for s in into.get((k, mat), [])) \
-            - sum(m.flow[s, t] for s in out_of.get((k, mat), []))
+        return m.level[k, t] == before + sum(m.flow[s, t] for s in into.get((k, mat), [])) - sum(
+            m.flow[s, t] for s in out_of.get((k, mat), [])
+        )
+
     m.stock_balance = pyo.Constraint(m.K, m.T, rule=stock_balance)
     last = T[-1]
-    m.stock_final = pyo.Constraint(m.K, rule=lambda m, k: m.level[k, last] >= (
-        stocks[k].initial_t if stocks[k].final_min_t is None else stocks[k].final_min_t))
+    m.stock_final = pyo.Constraint(
+        m.K,
+        rule=lambda m, k: (
+            m.level[k, last]
+            >= (stocks[k].initial_t if stocks[k].final_min_t is None else stocks[k].final_min_t)
+        ),
+    )
 
     markets = {mk.id: mk for mk in inst.markets}
     m.M = pyo.Set(initialize=list(markets), ordered=True)
@@ -120,21 +145,29 @@ def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -
 
     def traded(m, k, t):
         mk = markets[k]
-        links = into.get((k, mk.material), []) if mk.side == "sell" else out_of.get((k, mk.material), [])
+        links = (
+            into.get((k, mk.material), [])
+            if mk.side == "sell"
+            else out_of.get((k, mk.material), [])
+        )
         return sum(m.flow[s, t] for s in links)
+
     m.traded = pyo.Expression(m.M, m.T, rule=traded)
 
     def demand(m, k, t):
         lo, hi = lows[k][t], highs[k][t]
         if lo <= 0 and hi == float("inf"):
             return pyo.Constraint.Skip
-        return pyo.inequality(lo if lo > 0 else None, m.traded[k, t], None if hi == float("inf") else hi)
+        return pyo.inequality(
+            lo if lo > 0 else None, m.traded[k, t], None if hi == float("inf") else hi
+        )
+
     m.demand = pyo.Constraint(m.M, m.T, rule=demand)
 
 
 def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -> None:
     """Mean load index of a modulated unit over each window equals 1 (heat balance)."""
-    span = {}   # unit -> periods per window
+    span = {}  # unit -> periods per window
     for u, eu in fs.units.items():
         window_h = eu.spec.mean_load_window_h
         if window_h is not None and any(md.load_index != 1.0 for md in eu.modes):
@@ -144,7 +177,14 @@ def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: f
 
     def load_window(m, u, start):
         periods = range(start, min(start + span[u], len(T)))
-        return sum((fs.mode(u, k, t).load_index - 1.0) / m.rate[u, k] * m.x[u, k, t]
-                   for t in periods for k in m.unit_modes[u]
-                   if fs.mode(u, k, t).load_index != 1.0) == 0
+        return (
+            sum(
+                (fs.mode(u, k, t).load_index - 1.0) / m.rate[u, k] * m.x[u, k, t]
+                for t in periods
+                for k in m.unit_modes[u]
+                if fs.mode(u, k, t).load_index != 1.0
+            )
+            == 0
+        )
+
     m.load_window = pyo.Constraint(m.W, rule=load_window)

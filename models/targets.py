@@ -8,19 +8,30 @@ burns, the captive plant's CO2, and the grid's indirect CO2 as the separate spec
 the target's own unit) priced in the objective, a hard one none. ``soften_all=True``
 makes every hard target soft (used to diagnose infeasibility).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import pyomo.environ as pyo
 
-from twin.accounting import (emission_t_per_t, emitted_species, energy_kgce_per_t,
-                             penalty_cny_per_unit, source_emission, target_rows)
+from twin.accounting import (
+    emission_t_per_t,
+    emitted_species,
+    energy_kgce_per_t,
+    penalty_cny_per_unit,
+    source_emission,
+    target_rows,
+)
 from twin.flowsheet import Flowsheet
-from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, RateTarget,
-                           RecycledShareTarget, UtilisationShareTarget)
-from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
-                             RECYCLED_METAL_T)
+from twin.instance import (
+    EmissionCapTarget,
+    EnergyIntensityTarget,
+    RateTarget,
+    RecycledShareTarget,
+    UtilisationShareTarget,
+)
+from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
 
 def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
@@ -38,6 +49,7 @@ def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
             if species_factor is not None and species_factor[0] == s:
                 total += species_factor[1] * m.supply_kwh[src, t]
         return total
+
     m.emission = pyo.Expression(m.SPECIES, m.T, rule=emission)
 
 
@@ -46,7 +58,9 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods: tuple[int
     numerator / denominator, held at most (sense "max") or at least ("min") bound."""
     tgt = fs.instance.targets[j]
     if isinstance(tgt, EmissionCapTarget):
-        amount = sum(m.emission[tgt.species, t] for t in periods) if tgt.species in m.SPECIES else 0.0
+        amount = (
+            sum(m.emission[tgt.species, t] for t in periods) if tgt.species in m.SPECIES else 0.0
+        )
         return amount, 1.0, tgt.max_t, "max"
     units = [(u, k) for u, k in m.UK if u in getattr(tgt, "units", ())]
 
@@ -74,8 +88,12 @@ def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods: tuple[int
         streams = [s for s in fs.instance.streams if s.material == tgt.material]
         made = [s.name for s in streams if s.from_ in fs.units]
         used = [s.name for s in streams if s.to in tgt.to]
-        return (sum(m.flow[s, t] for s in used for t in periods),
-                sum(m.flow[s, t] for s in made for t in periods), tgt.min, "min")
+        return (
+            sum(m.flow[s, t] for s in used for t in periods),
+            sum(m.flow[s, t] for s in made for t in periods),
+            tgt.min,
+            "min",
+        )
     raise TypeError(f"unknown target type {type(tgt).__name__}")
 
 
@@ -94,6 +112,8 @@ def add_targets(m: pyo.ConcreteModel, fs: Flowsheet, soften_all: bool = False) -
         if isinstance(excess, (int, float)):
             return pyo.Constraint.Skip
         return excess <= (m.violation[r] if r in m.TRsoft else 0.0)
+
     m.target = pyo.Constraint(m.TR, rule=target)
-    m.penalty = pyo.Expression(m.TRsoft, rule=lambda m, r: penalty_cny_per_unit(inst, rows[r])
-                               * m.violation[r])
+    m.penalty = pyo.Expression(
+        m.TRsoft, rule=lambda m, r: penalty_cny_per_unit(inst, rows[r]) * m.violation[r]
+    )

@@ -8,6 +8,7 @@ LP over a partition of the variables (`twin.models.mine_master`, solved by HiGHS
 refined by each closure until the Lagrangian bound meets the master's value. Values are
 in the instance's currency.
 """
+
 from __future__ import annotations
 
 import time
@@ -38,12 +39,18 @@ def require_upper_limits(problem: ScheduleProblem) -> None:
     bad = np.argwhere(lo > 0)
     if len(bad):
         r, t = bad[0]
-        raise SolveError("invalid_instance", f"{problem.name}: resource {r} period {t} has a lower "
-                         f"limit {lo[r, t]:g}; the decomposition and the heuristics handle upper "
-                         "limits only")
+        raise SolveError(
+            "invalid_instance",
+            f"{problem.name}: resource {r} period {t} has a lower "
+            f"limit {lo[r, t]:g}; the decomposition and the heuristics handle upper "
+            "limits only",
+        )
     if (sp.csr_array(problem.coef).data < 0).any():
-        raise SolveError("invalid_instance", f"{problem.name}: negative resource coefficients are "
-                         "not supported by the decomposition and the heuristics")
+        raise SolveError(
+            "invalid_instance",
+            f"{problem.name}: negative resource coefficients are "
+            "not supported by the decomposition and the heuristics",
+        )
 
 
 @dataclass
@@ -107,8 +114,9 @@ class _BZ:
         self.lo = np.asarray(problem.limit_lo, float)
         nA = len(blocks)
         self.lw = np.broadcast_to(np.arange(self.T), (nA, self.T)).astype(np.int64)
-        self.ly = np.broadcast_to(np.arange(self.T) * self.D + np.arange(self.D)[:, None],
-                                  (nA, self.D, self.T)).astype(np.int64)
+        self.ly = np.broadcast_to(
+            np.arange(self.T) * self.D + np.arange(self.D)[:, None], (nA, self.D, self.T)
+        ).astype(np.int64)
 
     def expanded(self, periods: int) -> _Expanded:
         """The time-expanded graph over the first `periods` periods (cached)."""
@@ -141,14 +149,22 @@ class _BZ:
         wpat = x.reshape(kept, nA).T[:, np.minimum(np.arange(T), kept - 1)]
         dw = wpat - np.concatenate([np.zeros((nA, 1), np.int64), wpat[:, :-1]], axis=1)
         ypat = dw[:, None, :] * (best[:, None, :] == np.arange(self.D)[None, :, None])
-        const = np.where(mu > 0, mu * np.where(np.isfinite(self.hi), self.hi, 0.0), 0.0) + \
-            np.where(mu < 0, mu * np.where(np.isfinite(self.lo), self.lo, 0.0), 0.0)
+        const = np.where(mu > 0, mu * np.where(np.isfinite(self.hi), self.hi, 0.0), 0.0) + np.where(
+            mu < 0, mu * np.where(np.isfinite(self.lo), self.lo, 0.0), 0.0
+        )
         return closure + float(const.sum()), wpat, ypat
 
     def solve_master(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """Solve the master: (value, lw values (K,), ly values (C,), prices mu (R, T))."""
-        data = master_data(self.lw, self.ly, self.value, self.Q,
-                           (self.graph.succ, self.graph.pred), self.lo, self.hi)
+        data = master_data(
+            self.lw,
+            self.ly,
+            self.value,
+            self.Q,
+            (self.graph.succ, self.graph.pred),
+            self.lo,
+            self.hi,
+        )
         model = build_master(data)  # kept alive: a variable reaches its parent by weak reference
         form = compile_model(model)
         h = new_highs()
@@ -156,8 +172,11 @@ class _BZ:
         h.passModel(form.lp)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise SolveError("master_failed", f"{self.problem.name}: the decomposition's master LP "
-                             f"ended {h.getModelStatus().name}")
+            raise SolveError(
+                "master_failed",
+                f"{self.problem.name}: the decomposition's master LP "
+                f"ended {h.getModelStatus().name}",
+            )
         sol = h.getSolution()
         lwv, lyv = np.zeros(data.n_w), np.zeros(len(data.objective))
         reduced = np.zeros(self.R * self.T)
@@ -207,8 +226,12 @@ class _BZ:
         return LPResult(status, value, bound, w, y, iterations, time.perf_counter() - t0)
 
 
-def bz_lp(problem: ScheduleProblem, prec: Precedence, time_limit: float | None = None,
-          tol: float = BZ_TOLERANCE) -> LPResult:
+def bz_lp(
+    problem: ScheduleProblem,
+    prec: Precedence,
+    time_limit: float | None = None,
+    tol: float = BZ_TOLERANCE,
+) -> LPResult:
     """The LP relaxation by Bienstock-Zuckerberg column generation (module docstring).
 
     Pricing at the master's resource prices ``mu[r, t]``: the value of y[b, d, t] is

@@ -1,5 +1,6 @@
 """Best destination split of an integer block schedule with its mining periods fixed
 (MineLib PCPSP): one LP, `twin.models.mine_lp.destination_lp`, solved by HiGHS."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,9 @@ def optimise_destinations(problem: ScheduleProblem, schedule: IntegerSchedule) -
     mined = np.flatnonzero(schedule.period >= 0)
     if problem.n_destinations == 1 or len(mined) == 0:
         return schedule
-    h, result = run_highs(destination_lp(problem, mined, schedule.period[mined]), SolveOptions(),
-                          is_mip=False)
+    h, result = run_highs(
+        destination_lp(problem, mined, schedule.period[mined]), SolveOptions(), is_mip=False
+    )
     if result.status != "optimal":
         return schedule
     split = schedule.split.copy()

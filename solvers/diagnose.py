@@ -7,6 +7,7 @@ the relaxed schedule (twin.kpis, from its tables) is the best value reached; if 
 fails, the conflict lies in capacities, market minimums, stock limits or must-run
 units, and the message says so.
 """
+
 from __future__ import annotations
 
 from twin.flowsheet import Flowsheet
@@ -21,12 +22,16 @@ def explain_infeasibility(fs: Flowsheet, options: SolveOptions) -> str:
     inst = fs.instance
     head = f"instance '{inst.name}' is infeasible"
     if not any(t.hard for t in inst.targets):
-        return (f"{head}: no hard target is involved; check unit capacities and availability, "
-                "market minimum demands, stock limits and must-run units")
+        return (
+            f"{head}: no hard target is involved; check unit capacities and availability, "
+            "market minimum demands, stock limits and must-run units"
+        )
     solution = solve(build_model(fs, soften_all=True), options)
     if not solution.has_solution:
-        return (f"{head} even with every hard target relaxed: unit capacities and availability, "
-                "market minimum demands, stock limits or must-run units conflict")
+        return (
+            f"{head} even with every hard target relaxed: unit capacities and availability, "
+            "market minimum demands, stock limits or must-run units conflict"
+        )
     kpis = Schedule.from_solution(fs, solution).kpis
     violation = solution.values["violation"]
     lines = []
@@ -35,9 +40,11 @@ def explain_infeasibility(fs: Flowsheet, options: SolveOptions) -> str:
         if inst.targets[row.j].hard and violation[position] > 1e-6:
             kpi = kpis.iloc[r]
             when = f" in period {row.periods[0]}" if len(row.periods) == 1 else ""
-            lines.append(f"{inst.targets[row.j].describe(row.j)}{when}: best reachable value "
-                         f"{kpi['value']:.6g} against {kpi['bound']:g} (violation "
-                         f"{violation[position]:.6g})")
+            lines.append(
+                f"{inst.targets[row.j].describe(row.j)}{when}: best reachable value "
+                f"{kpi['value']:.6g} against {kpi['bound']:g} (violation "
+                f"{violation[position]:.6g})"
+            )
     if not lines:
         return f"{head}, but relaxing the hard targets did not show which one binds"
     return f"{head}; these hard targets cannot be met:\n  - " + "\n  - ".join(lines)

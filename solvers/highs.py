@@ -9,6 +9,7 @@ each variable component (and, for an LP, the duals of each constraint component 
 the reduced costs) as arrays aligned with the model's index; the Pyomo model itself is
 left untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -83,8 +84,10 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     lp.a_matrix_.num_col_ = len(cols)
     lp.a_matrix_.num_row_ = A.shape[0]
     if integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in integer]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in integer
+        ]
     return StandardForm(lp, cols, [row.constraint for row in sf.rows], bool(integer.any()))
 
 
@@ -113,7 +116,9 @@ def new_highs(verbose: bool = False) -> highspy.Highs:
     return h
 
 
-def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple[highspy.Highs, SolveResult]:
+def run_highs(
+    lp: highspy.HighsLp, options: SolveOptions, is_mip: bool
+) -> tuple[highspy.Highs, SolveResult]:
     """Pass `lp` to a fresh Highs, solve with `options`; the caller reads the solution."""
     h = new_highs(options.verbose)
     if options.time_limit_s is not None:
@@ -131,19 +136,27 @@ def run_highs(lp: highspy.HighsLp, options: SolveOptions, is_mip: bool) -> tuple
     status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()).split(".")[-1])
     # A MIP can end "optimal" with a point HiGHS rates infeasible by a hair after
     # unscaling; it is still the schedule, and its residual is reported.
-    has_solution = (info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-                    or (status == "optimal" and info.primal_solution_status
-                        != highspy.SolutionStatus.kSolutionStatusNone))
+    has_solution = (
+        info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        or (
+            status == "optimal"
+            and info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusNone
+        )
+    )
     if status == "time_limit" and has_solution:
         status = "feasible"
     result = SolveResult(
-        status=status, has_solution=has_solution, is_mip=is_mip,
+        status=status,
+        has_solution=has_solution,
+        is_mip=is_mip,
         objective=info.objective_function_value if has_solution else None,
         bound=info.mip_dual_bound if is_mip and has_solution else None,
         mip_gap=info.mip_gap if is_mip and has_solution else None,
-        columns=lp.num_col_, rows=lp.num_row_,
+        columns=lp.num_col_,
+        rows=lp.num_row_,
         max_primal_infeasibility=info.max_primal_infeasibility if has_solution else None,
-        timings_s={"pass_s": t1 - t0, "solve_s": t2 - t1})
+        timings_s={"pass_s": t1 - t0, "solve_s": t2 - t1},
+    )
     return h, result
 
 
@@ -151,7 +164,7 @@ def load_solution(h: highspy.Highs, form: StandardForm) -> None:
     """Set the Pyomo variables behind `form`'s columns to HiGHS's solution (integers
     rounded). For callers that keep working on the Pyomo model (mine scheduling, the
     benchmarks); the main path reads a Solution instead."""
-    for var, val in zip(form.variables, _column_values(h, form).tolist()):
+    for var, val in zip(form.variables, _column_values(h, form).tolist(), strict=True):
         var.set_value(val, skip_validation=True)
 
 
@@ -164,8 +177,13 @@ def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
     return values
 
 
-def _by_component(model: pyo.ConcreteModel, keys: dict, column_of: dict[int, int],
-                  per_column: np.ndarray, untouched: str) -> dict[str, np.ndarray]:
+def _by_component(
+    model: pyo.ConcreteModel,
+    keys: dict,
+    column_of: dict[int, int],
+    per_column: np.ndarray,
+    untouched: str,
+) -> dict[str, np.ndarray]:
     """Per component name: the entries of `per_column` behind each of its keys. An entry
     with no column (in no active row nor the objective) takes its current value when
     `untouched` is "value" (a variable left at its initial value), else 0."""
@@ -184,32 +202,36 @@ def _by_component(model: pyo.ConcreteModel, keys: dict, column_of: dict[int, int
     return out
 
 
-def _row_duals(model: pyo.ConcreteModel, index: ModelIndex, form: StandardForm,
-               row_dual: np.ndarray) -> dict[str, np.ndarray]:
+def _row_duals(
+    model: pyo.ConcreteModel, index: ModelIndex, form: StandardForm, row_dual: np.ndarray
+) -> dict[str, np.ndarray]:
     """Dual of each constraint, summed over its rows (a ranged one has two)."""
     per_constraint: dict[int, float] = {}
-    for con, dual in zip(form.constraints, row_dual.tolist()):
+    for con, dual in zip(form.constraints, row_dual.tolist(), strict=True):
         per_constraint[id(con)] = per_constraint.get(id(con), 0.0) + dual
-    return {name: np.array([per_constraint.get(id(getattr(model, name)[key]), 0.0)
-                            for key in keys])
-            for name, keys in index.constraints.items()}
+    return {
+        name: np.array([per_constraint.get(id(getattr(model, name)[key]), 0.0) for key in keys])
+        for name, keys in index.constraints.items()
+    }
 
 
-def read_solution(h: highspy.Highs, form: StandardForm, built: BuiltModel,
-                  result: SolveResult) -> Solution:
+def read_solution(
+    h: highspy.Highs, form: StandardForm, built: BuiltModel, result: SolveResult
+) -> Solution:
     """`result` with the values HiGHS holds, by component of `built` (duals and reduced
     costs for an LP)."""
     solution = Solution(**vars(result), index=built.index)
     if result.has_solution:
         column_of = {id(v): i for i, v in enumerate(form.variables)}
-        solution.values = _by_component(built.model, built.index.variables, column_of,
-                                        _column_values(h, form), "value")
+        solution.values = _by_component(
+            built.model, built.index.variables, column_of, _column_values(h, form), "value"
+        )
         sol = h.getSolution()
         if not form.is_mip and sol.dual_valid:
-            solution.duals = _row_duals(built.model, built.index, form,
-                                        np.asarray(sol.row_dual))
-            solution.reduced_costs = _by_component(built.model, built.index.variables,
-                                                   column_of, np.asarray(sol.col_dual), "zero")
+            solution.duals = _row_duals(built.model, built.index, form, np.asarray(sol.row_dual))
+            solution.reduced_costs = _by_component(
+                built.model, built.index.variables, column_of, np.asarray(sol.col_dual), "zero"
+            )
     return solution
 
 

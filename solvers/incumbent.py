@@ -6,6 +6,7 @@ Fits are checked against ``limit_hi`` with a tolerance of 1e-9 relative; lower l
 are left to the verifier (the heuristics need upper limits only, see
 `twin.solvers.bienstock_zuckerberg.require_upper_limits`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,11 +39,11 @@ class Incumbent:
 
     def preds(self, b: int) -> np.ndarray:
         """Predecessors of b."""
-        return self.pred_ix[self.pred_ip[b]:self.pred_ip[b + 1]]
+        return self.pred_ix[self.pred_ip[b] : self.pred_ip[b + 1]]
 
     def succs(self, b: int) -> np.ndarray:
         """Successors of b."""
-        return self.succ_ix[self.succ_ip[b]:self.succ_ip[b + 1]]
+        return self.succ_ix[self.succ_ip[b] : self.succ_ip[b + 1]]
 
     def earliest(self, b: int) -> int:
         """First period b may be mined in (its predecessors' latest), -1 if one is unmined."""

@@ -2,6 +2,7 @@
 that raise the discounted value (instance currency) while every period stays within its
 resource limits and precedence holds.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -8,6 +8,7 @@ al. 2012) on orders taken from the LP and from nested pits, single-block local s
 (`twin.solvers.destinations`); the result is checked by `twin.mine.verify` before it is
 returned. Values are in the instance's currency, periods 0-based.
 """
+
 from __future__ import annotations
 
 import time
@@ -44,9 +45,13 @@ def alpha_periods(lp: LPResult, alpha: float = 0.5) -> np.ndarray:
     return np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
 
 
-def schedule_blocks(problem: ScheduleProblem, prec: Precedence, time_limit: float | None = None,
-                    improve_seconds: float = IMPROVE_SECONDS,
-                    lp: LPResult | None = None) -> ScheduleResult:
+def schedule_blocks(
+    problem: ScheduleProblem,
+    prec: Precedence,
+    time_limit: float | None = None,
+    improve_seconds: float = IMPROVE_SECONDS,
+    lp: LPResult | None = None,
+) -> ScheduleResult:
     """LP bound by `bz_lp` (within `time_limit` s; or `lp`, already solved), then an
     integer schedule.
 
@@ -79,6 +84,9 @@ def schedule_blocks(problem: ScheduleProblem, prec: Precedence, time_limit: floa
     schedule = optimise_destinations(problem, state.schedule())
     report = verify(problem, prec, schedule.rows())
     if not report.feasible:
-        raise SolveError("infeasible", f"{problem.name}: the schedule failed verification: "
-                         + "; ".join(report.violations[:3]))
+        raise SolveError(
+            "infeasible",
+            f"{problem.name}: the schedule failed verification: "
+            + "; ".join(report.violations[:3]),
+        )
     return ScheduleResult(lp, schedule, report, method, time.perf_counter() - t0)

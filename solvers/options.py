@@ -1,4 +1,5 @@
 """Solve options: what a caller may ask of HiGHS (no solver imported here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -16,6 +16,7 @@ The outcome is the last solution and the flowsheet re-linearised at its loads (a
 Flowsheet; the one passed in is not changed): a Schedule made from the two is priced,
 and its KPIs computed, with the twin's coefficients at the final loads.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,8 +51,13 @@ def _trust_region(built: BuiltModel, x: dict, units: set[str], step: float) -> N
             built.model.x[u, k, t].setub(value * (1.0 + step))
 
 
-def successive_linearisation(fs: Flowsheet, options: SolveOptions, tolerance: float = 1e-3,
-                             max_iterations: int = 20, first_step: float = 0.5) -> SlpOutcome:
+def successive_linearisation(
+    fs: Flowsheet,
+    options: SolveOptions,
+    tolerance: float = 1e-3,
+    max_iterations: int = 20,
+    first_step: float = 0.5,
+) -> SlpOutcome:
     """Iterate solve -> twin -> re-linearise (see module docstring). Raises nothing
     itself; the caller checks ``outcome.solution.has_solution``."""
     trace: list[dict] = []
@@ -62,8 +68,9 @@ def successive_linearisation(fs: Flowsheet, options: SolveOptions, tolerance: fl
     for iteration in range(1, max_iterations + 1):
         built = build_model(current)
         if iteration > 1:
-            _trust_region(built, x, {u for u, _ in current.overrides},
-                          first_step / 2 ** (iteration - 2))
+            _trust_region(
+                built, x, {u for u, _ in current.overrides}, first_step / 2 ** (iteration - 2)
+            )
         solution = solve(built, options)
         if not solution.has_solution:
             return SlpOutcome(current, solution, trace)
@@ -71,8 +78,14 @@ def successive_linearisation(fs: Flowsheet, options: SolveOptions, tolerance: fl
         twin = twin_modes(current, scheduled_loads(current, x))
         check = compare(current, x, twin)
         worst = float(check["rel_diff"].max()) if len(check) else 0.0
-        trace.append({"iteration": iteration, "objective_cny": solution.objective,
-                      "max_rel_diff": worst, "units_relinearised": len({u for u, _ in twin})})
+        trace.append(
+            {
+                "iteration": iteration,
+                "objective_cny": solution.objective,
+                "max_rel_diff": worst,
+                "units_relinearised": len({u for u, _ in twin}),
+            }
+        )
         current = fs.relinearised(twin)
         if worst <= tolerance:
             break

@@ -6,6 +6,7 @@ each mined in the earliest period its predecessors and the remaining capacity al
 The orders come from the LP relaxation (`lp_orders`) and from nested pits
 (`pit_shells`, `twin.mine.pit.nested_pits`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -65,8 +66,13 @@ def lp_orders(lp: LPResult, shell: np.ndarray, T: int) -> dict[str, tuple[np.nda
     return orders
 
 
-def toposort(state: Incumbent, key: np.ndarray, candidates: np.ndarray, levels: np.ndarray,
-             preferred: np.ndarray) -> None:
+def toposort(
+    state: Incumbent,
+    key: np.ndarray,
+    candidates: np.ndarray,
+    levels: np.ndarray,
+    preferred: np.ndarray,
+) -> None:
     """Take the candidate blocks by increasing `key` (ties by topological level, so
     predecessors first) and mine each in the earliest period its predecessors and the
     remaining capacity allow.

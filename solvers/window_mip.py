@@ -3,6 +3,7 @@ PCPSP): the blocks mined in the window, and those the LP relaxation would mine t
 are freed and scheduled by a HiGHS MIP (`twin.models.mine_window`) started from the
 incumbent; every other block stays where it is.
 """
+
 from __future__ import annotations
 
 import highspy
@@ -27,8 +28,9 @@ def free_window(state: Incumbent, reference: np.ndarray, t0: int, t1: int) -> Wi
     block that cannot be mined is not freed.
     """
     n, period = state.n, state.period
-    free = ((period >= t0) & (period <= t1)) | (((period < 0) | (period > t1)) & (reference >= t0) &
-                                                (reference <= t1))
+    free = ((period >= t0) & (period <= t1)) | (
+        ((period < 0) | (period > t1)) & (reference >= t0) & (reference <= t1)
+    )
     lo = np.full(n, t0)
     hi = np.where(period > t1, period, t1)
     must = np.zeros(n, bool)
@@ -48,8 +50,9 @@ def free_window(state: Incumbent, reference: np.ndarray, t0: int, t1: int) -> Wi
         free &= ~drop
 
 
-def improve_window(state: Incumbent, reference: np.ndarray, t0: int, t1: int,
-                   time_limit: float) -> bool:
+def improve_window(
+    state: Incumbent, reference: np.ndarray, t0: int, t1: int, time_limit: float
+) -> bool:
     """Re-optimise periods t0..t1 (`free_window`) by a MIP of at most `time_limit` s
     started from the incumbent, which is feasible; apply the result if it is better.
     Returns whether it improved."""
@@ -70,8 +73,10 @@ def improve_window(state: Incumbent, reference: np.ndarray, t0: int, t1: int,
     h.setSolution(sol)
     h.run()
     info = h.getInfo()
-    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible or \
-            info.objective_function_value <= incumbent + 1e-9 * max(1.0, abs(incumbent)):
+    if (
+        info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible
+        or info.objective_function_value <= incumbent + 1e-9 * max(1.0, abs(incumbent))
+    ):
         return False
     blocks, periods, amounts = mip.entries(np.asarray(h.getSolution().col_value))
     for b in ids.tolist():

@@ -3,13 +3,15 @@ folder, the hypothesis profile, and the markers given by the fixtures a test use
 
 Test modules never import this file: everything here reaches them as a fixture.
 """
+
 from __future__ import annotations
 
 import copy
 import os
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -23,8 +25,9 @@ SHIPPED = sorted(p.name for p in INSTANCES.glob("*.yaml"))
 # One profile for every run; under CI the examples are derandomised so that a red build
 # can be reproduced. HYPOTHESIS_PROFILE=thorough runs ten times the examples.
 settings.register_profile("default", deadline=None, derandomize=bool(os.environ.get("CI")))
-settings.register_profile("thorough", parent=settings.get_profile("default"),
-                          max_examples=1000, derandomize=False)
+settings.register_profile(
+    "thorough", parent=settings.get_profile("default"), max_examples=1000, derandomize=False
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
@@ -50,7 +53,7 @@ def instances_dir() -> Path:
     return INSTANCES
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raw(name: str) -> dict:
     return yaml.safe_load((INSTANCES / name).read_text())
 
@@ -65,12 +68,14 @@ def instance_data() -> Callable[[str], dict]:
 def solve_data() -> Callable[..., twin.Schedule]:
     """`solve_data(data, **options)`: validate and solve raw instance data (CSV series
     relative to instances/)."""
+
     def solve(data: dict, **options: float) -> twin.Schedule:
         return twin.solve(twin.parse(data, INSTANCES), twin.SolveOptions(**options))
+
     return solve
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solved(name: str) -> twin.Schedule:
     return twin.solve(INSTANCES / name)
 
@@ -85,9 +90,12 @@ def solved() -> Callable[[str], twin.Schedule]:
 def failed_cleanly() -> Callable[[Any], bool]:
     """`failed_cleanly(result)`: a CliRunner result ended through the CLI's one error
     path: exit status 2, no exception escaping the verb (CliRunner catches those)."""
+
     def check(result: Any) -> bool:
-        return result.exit_code == 2 and (result.exception is None
-                                          or isinstance(result.exception, SystemExit))
+        return result.exit_code == 2 and (
+            result.exception is None or isinstance(result.exception, SystemExit)
+        )
+
     return check
 
 

@@ -1,6 +1,7 @@
 """The shape of the house: imports run one way (no cycles; a unit model or kernel loads
 neither Pyomo, highspy nor pandas; `import twin` is cheap), packages cannot be imported
 under their bare folder names, and no module grows past 500 lines."""
+
 from __future__ import annotations
 
 import ast
@@ -42,11 +43,13 @@ def _module_level_imports(path: Path, module: str, modules: set[str]) -> set[str
             elif isinstance(sub, ast.ImportFrom):
                 base = sub.module or ""
                 if sub.level:
-                    base = ".".join(package.split(".")[:len(package.split(".")) - sub.level + 1]
-                                    + ([base] if base else []))
+                    base = ".".join(
+                        package.split(".")[: len(package.split(".")) - sub.level + 1]
+                        + ([base] if base else [])
+                    )
                 names = {f"{base}.{a.name}" for a in sub.names}
                 found |= names
-                if names - modules:   # names defined in `base` itself, not its submodules
+                if names - modules:  # names defined in `base` itself, not its submodules
                     found.add(base)
     return found
 
@@ -56,8 +59,11 @@ def test_no_import_cycles():
     graph = nx.DiGraph()
     for module, path in modules.items():
         graph.add_node(module)
-        graph.add_edges_from((module, other) for other in _module_level_imports(path, module, set(modules))
-                             if other in modules and other != module)
+        graph.add_edges_from(
+            (module, other)
+            for other in _module_level_imports(path, module, set(modules))
+            if other in modules and other != module
+        )
     cycles = list(nx.simple_cycles(graph))
     assert not cycles, cycles[:5]
 
@@ -69,14 +75,24 @@ def test_no_module_is_over_500_lines():
 
 def _loaded_after(statement: str) -> list[str]:
     code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT / "tests").stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT / "tests"
+    ).stdout.split()
     return [m for m in HEAVY if m in out]
 
 
-@pytest.mark.parametrize("statement", [
-    "import twin", "import twin.units.copper", "import twin.units", "import twin.constants",
-    "import twin.instance", "import twin.loader", "import twin.solution"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import twin",
+        "import twin.units.copper",
+        "import twin.units",
+        "import twin.constants",
+        "import twin.instance",
+        "import twin.loader",
+        "import twin.solution",
+    ],
+)
 def test_light_imports_load_no_solver_stack(statement):
     assert _loaded_after(statement) == []
 
@@ -87,15 +103,19 @@ def test_block_model_readers_load_no_solver():
 
 @pytest.mark.parametrize("folder", ["models", "solvers", "ext"])
 def test_bare_package_names_are_refused(folder):
-    result = subprocess.run([sys.executable, "-c", f"import {folder}"], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {folder}"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode != 0
     assert f"import twin.{folder}, not {folder}" in result.stderr
 
 
 def test_mine_planning_does_not_load_the_chain():
-    code = ("import sys, twin.solvers.mine_schedule; "
-            "print(any(m.startswith(('twin.instance', 'twin.units')) for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT / "tests").stdout.strip()
+    code = (
+        "import sys, twin.solvers.mine_schedule; "
+        "print(any(m.startswith(('twin.instance', 'twin.units')) for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT / "tests"
+    ).stdout.strip()
     assert out == "False"

@@ -1,5 +1,6 @@
 """CSV block models, block values, slope-angle precedence (kernel against reference and
 hand cases)."""
+
 from __future__ import annotations
 
 import json
@@ -29,12 +30,17 @@ def grid_model(nx: int, ny: int, nz: int, size=(10.0, 10.0, 10.0), **columns) ->
     """A full nx x ny x nz grid (ids in x, then y, then z order)."""
     k, j, i = np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx), indexing="ij")
     ijk = np.column_stack((i.ravel(), j.ravel(), k.ravel())).astype(np.int64)
-    return BlockModel(ids=np.arange(len(ijk)), xyz=ijk, attributes=pd.DataFrame(columns),
-                      name="grid", block_size_m=size)
+    return BlockModel(
+        ids=np.arange(len(ijk)),
+        xyz=ijk,
+        attributes=pd.DataFrame(columns),
+        name="grid",
+        block_size_m=size,
+    )
 
 
 def preds_of(prec, model: BlockModel, b: int) -> set[tuple[int, ...]]:
-    return {tuple(model.xyz[p]) for p in prec.indices[prec.indptr[b]:prec.indptr[b + 1]]}
+    return {tuple(model.xyz[p]) for p in prec.indices[prec.indptr[b] : prec.indptr[b + 1]]}
 
 
 def block_at(model: BlockModel, ijk) -> int:
@@ -48,7 +54,12 @@ def test_45_degrees_on_a_cubic_grid_is_the_1_5_pattern():
     model = grid_model(3, 3, 2)
     prec = slope_precedence(model, 45.0)
     assert preds_of(prec, model, block_at(model, (1, 1, 0))) == {
-        (1, 1, 1), (0, 1, 1), (2, 1, 1), (1, 0, 1), (1, 2, 1)}
+        (1, 1, 1),
+        (0, 1, 1),
+        (2, 1, 1),
+        (1, 0, 1),
+        (1, 2, 1),
+    }
     assert preds_of(prec, model, block_at(model, (0, 0, 0))) == {(0, 0, 1), (1, 0, 1), (0, 1, 1)}
     for b in np.flatnonzero(model.xyz[:, 2] == 1):
         assert preds_of(prec, model, b) == set()  # the top bench needs nothing
@@ -63,7 +74,10 @@ def test_flatter_and_steeper_slopes():
     # blocks 20 m long in y: at 45 degrees only the x neighbours are within 10 m
     long_y = grid_model(3, 3, 2, size=(10.0, 20.0, 10.0))
     assert preds_of(slope_precedence(long_y, 45.0), long_y, centre) == {
-        (0, 1, 1), (1, 1, 1), (2, 1, 1)}
+        (0, 1, 1),
+        (1, 1, 1),
+        (2, 1, 1),
+    }
 
 
 def test_slope_by_sector_and_from_the_csv_column():
@@ -122,8 +136,12 @@ SECTION_CSV = """x,y,z,tonnes,cu_pct
 1015,2005,315,1000,0
 1025,2005,315,1000,0
 """
-ECON = EconomicParams(price_cny_per_t_metal=50000, recovery=0.9, mining_cost_cny_per_t=10,
-                      processing_cost_cny_per_t=20)
+ECON = EconomicParams(
+    price_cny_per_t_metal=50000,
+    recovery=0.9,
+    mining_cost_cny_per_t=10,
+    processing_cost_cny_per_t=20,
+)
 
 
 def test_csv_grid_and_values_by_hand(tmp_path):
@@ -139,13 +157,16 @@ def test_csv_grid_and_values_by_hand(tmp_path):
     assert is_closed(np.array([0, 1, 0, 1, 1, 1], dtype=bool), prec)
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("x,y,tonnes\n0,0,1\n", 1, "missing column 'z'"),
-    ("x,y,z,tonnes\n0,0,0,1\n10,0,0,heavy\n", 3, "tonnes 'heavy' is not a number"),
-    ("x,y,z,tonnes\n0,0,0,1\n10,0,0,-1\n", 3, "tonnes must be >= 0"),
-    ("x,y,z,tonnes\n0,0,0,1\n10,0,0,1\n25,0,0,1\n", 4, "is not on the 10 m grid"),
-    ("x,y,z,tonnes\n0,0,0,1\n0,0,0,2\n", 3, "same grid position"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("x,y,tonnes\n0,0,1\n", 1, "missing column 'z'"),
+        ("x,y,z,tonnes\n0,0,0,1\n10,0,0,heavy\n", 3, "tonnes 'heavy' is not a number"),
+        ("x,y,z,tonnes\n0,0,0,1\n10,0,0,-1\n", 3, "tonnes must be >= 0"),
+        ("x,y,z,tonnes\n0,0,0,1\n10,0,0,1\n25,0,0,1\n", 4, "is not on the 10 m grid"),
+        ("x,y,z,tonnes\n0,0,0,1\n0,0,0,2\n", 3, "same grid position"),
+    ],
+)
 def test_csv_errors_name_the_line(tmp_path, text, line, message):
     path = tmp_path / "bad.csv"
     path.write_text(text)
@@ -155,8 +176,12 @@ def test_csv_errors_name_the_line(tmp_path, text, line, message):
 
 def test_economic_params_are_validated():
     with pytest.raises(InstanceError, match="recovery: Input should be less than or equal to 1"):
-        EconomicParams(price_cny_per_t_metal=1, recovery=1.5, mining_cost_cny_per_t=0,
-                       processing_cost_cny_per_t=0)
+        EconomicParams(
+            price_cny_per_t_metal=1,
+            recovery=1.5,
+            mining_cost_cny_per_t=0,
+            processing_cost_cny_per_t=0,
+        )
 
 
 def test_grade_fraction_reads_percent_and_names_missing_columns():
@@ -171,8 +196,21 @@ def test_grade_fraction_reads_percent_and_names_missing_columns():
 def test_cli_upit_on_csv(tmp_path):
     path = tmp_path / "section.csv"
     path.write_text(SECTION_CSV)
-    args = ["upit", str(path), "--json", "--price", "50000", "--recovery", "0.9",
-            "--mining-cost", "10", "--processing-cost", "20", "--slope-deg", "45"]
+    args = [
+        "upit",
+        str(path),
+        "--json",
+        "--price",
+        "50000",
+        "--recovery",
+        "0.9",
+        "--mining-cost",
+        "10",
+        "--processing-cost",
+        "20",
+        "--slope-deg",
+        "45",
+    ]
     result = CliRunner().invoke(mine_app, args)
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
@@ -183,4 +221,5 @@ def test_cli_upit_on_csv(tmp_path):
     result = CliRunner().invoke(mine_app, args + ["--recovery", "1.5"])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit | None)
     assert json.loads(result.output)["error"] == (
-        "recovery: Input should be less than or equal to 1")
+        "recovery: Input should be less than or equal to 1"
+    )

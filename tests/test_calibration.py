@@ -1,6 +1,7 @@
 """The calibration table: every chain at default parameters lands on the plan's 2015
 figure (potline within 1 %, the others within 5 %), and the stated plant changes reach
 the 2020 targets."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The command line: summary, --json, --out tables, errors without tracebacks."""
+
 from __future__ import annotations
 
 import json
@@ -22,26 +23,44 @@ def test_solve_prints_summary_and_writes_tables(tmp_path, tiny):
     assert result.exit_code == 0, result.output
     assert "tiny_chain: optimal" in result.output
     assert "KPIs against targets" in result.output and "co2_cap" in result.output
-    for table in ("unit_loads", "tonnages", "stream_flows", "stocks", "power", "emissions", "costs", "kpis"):
+    for table in (
+        "unit_loads",
+        "tonnages",
+        "stream_flows",
+        "stocks",
+        "power",
+        "emissions",
+        "costs",
+        "kpis",
+    ):
         assert (tmp_path / "out" / f"{table}.csv").exists()
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["status"] == "optimal"
 
 
 def test_solve_json_is_machine_readable(tiny):
-    result = runner.invoke(app, ["solve", tiny, "--json", "--time-limit", "30", "--mip-gap", "0.001"])
+    result = runner.invoke(
+        app, ["solve", tiny, "--json", "--time-limit", "30", "--mip-gap", "0.001"]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["status"] == "optimal"
-    assert set(summary["cost_breakdown_cny"]) >= {"processing", "fuel:natural_gas", "power:grid",
-                                                  "transport", "purchases", "revenue"}
+    assert set(summary["cost_breakdown_cny"]) >= {
+        "processing",
+        "fuel:natural_gas",
+        "power:grid",
+        "transport",
+        "purchases",
+        "revenue",
+    }
     assert sum(summary["cost_breakdown_cny"].values()) == pytest.approx(summary["objective_cny"])
 
 
 def test_bad_instance_is_one_message_not_a_traceback(tmp_path, tiny, failed_cleanly):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(tiny).read_text().replace("capacity_t_per_h: 1.0",
-                                                                       "capacity_t_per_h: -1.0"))
+    bad.write_text(
+        Path(tiny).read_text().replace("capacity_t_per_h: 1.0", "capacity_t_per_h: -1.0")
+    )
     result = runner.invoke(app, ["solve", str(bad), "--json"])
     assert failed_cleanly(result)
     assert len(result.output.strip().splitlines()) == 1

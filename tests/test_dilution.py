@@ -1,6 +1,7 @@
 """Ore loss and dilution from an SMU: hand counts on a section, on a small block model
 through the function `twin mine schedule` calls, and through the CLI on a hand-made
 instance and on MineLib newman1."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ from twin.mine.minelib import read_blocks
 
 def _section():
     """6 x 2 section, 100 t blocks but 300 t at (5, top); grades in %, cutoff 0.5."""
-    grade = np.array([[1.0, 0.2, 0.8, 0.9, 0.1, 0.1],    # bottom bench, z = 0
-                      [0.6, 0.6, 0.0, 0.9, 2.0, 0.0]])   # top bench, z = 1
+    grade = np.array(
+        [
+            [1.0, 0.2, 0.8, 0.9, 0.1, 0.1],  # bottom bench, z = 0
+            [0.6, 0.6, 0.0, 0.9, 2.0, 0.0],
+        ]
+    )  # top bench, z = 1
     tonnes = np.full((2, 6), 100.0)
     tonnes[1, 5] = 300.0
     z, x = np.meshgrid(np.arange(2), np.arange(6), indexing="ij")
@@ -57,7 +62,11 @@ def test_loss_and_dilution_per_period_by_hand():
     assert table["period"].tolist() == [0, 1]
     top, bottom = table.iloc[0], table.iloc[1]
     assert (top.insitu_ore_t, top.ore_lost_t, top.delivered_t, top.waste_delivered_t) == (
-        400, 100, 600, 300)
+        400,
+        100,
+        600,
+        300,
+    )
     assert top.delivered_grade == pytest.approx(320 / 600) and top.dilution_rate == 0.5
     assert (bottom.insitu_ore_t, bottom.ore_lost_t, bottom.delivered_t) == (300, 0, 400)
     assert bottom.delivered_grade == pytest.approx(290 / 400) and bottom.dilution_rate == 0.25
@@ -85,19 +94,35 @@ def test_smu_index_in_3d_and_bad_sizes():
 # delivered (grade and dilution undefined).
 HAND_PERIOD = np.array([0, 0, 1, 1])
 HAND_ROWS = [
-    {"period": 0, "insitu_ore_t": 100.0, "ore_lost_t": 0.0, "delivered_t": 200.0,
-     "waste_delivered_t": 100.0, "delivered_grade": 0.6, "ore_loss_rate": 0.0,
-     "dilution_rate": 0.5},
-    {"period": 1, "insitu_ore_t": 100.0, "ore_lost_t": 100.0, "delivered_t": 0.0,
-     "waste_delivered_t": 0.0, "delivered_grade": None, "ore_loss_rate": 1.0,
-     "dilution_rate": None},
+    {
+        "period": 0,
+        "insitu_ore_t": 100.0,
+        "ore_lost_t": 0.0,
+        "delivered_t": 200.0,
+        "waste_delivered_t": 100.0,
+        "delivered_grade": 0.6,
+        "ore_loss_rate": 0.0,
+        "dilution_rate": 0.5,
+    },
+    {
+        "period": 1,
+        "insitu_ore_t": 100.0,
+        "ore_lost_t": 100.0,
+        "delivered_t": 0.0,
+        "waste_delivered_t": 0.0,
+        "delivered_grade": None,
+        "ore_loss_rate": 1.0,
+        "dilution_rate": None,
+    },
 ]
 GRADES = [1.0, 0.2, 0.3, 0.5]
 
 
 def _rows(table: pd.DataFrame) -> list[dict]:
-    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-            for row in table.to_dict("records")]
+    return [
+        {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
 
 
 def _assert_hand_rows(rows: list[dict]) -> None:
@@ -108,8 +133,12 @@ def _assert_hand_rows(rows: list[dict]) -> None:
 
 def test_selection_on_a_block_model_by_hand():
     xyz = np.column_stack([np.arange(4), np.zeros(4, int), np.zeros(4, int)])
-    model = BlockModel(ids=np.arange(4), xyz=xyz, name="row",
-                       attributes=pd.DataFrame({"tonnes": np.full(4, 100.0), "grade": GRADES}))
+    model = BlockModel(
+        ids=np.arange(4),
+        xyz=xyz,
+        name="row",
+        attributes=pd.DataFrame({"tonnes": np.full(4, 100.0), "grade": GRADES}),
+    )
     selection = SmuSelection.of(model, 0.5, (2, 1))
     assert selection.grade_column == "grade" and selection.smu == (2, 1)
     table = selection.by_period(HAND_PERIOD, 2)
@@ -121,8 +150,9 @@ def test_selection_on_a_block_model_by_hand():
         SmuSelection.of(model, 0.5, 1, "cu_pct")
     with pytest.raises(InstanceError, match="cutoff nan: must be a finite grade"):
         SmuSelection.of(model, float("nan"))
-    no_tonnes = BlockModel(ids=model.ids, xyz=xyz, name="row",
-                           attributes=model.attributes[["grade"]])
+    no_tonnes = BlockModel(
+        ids=model.ids, xyz=xyz, name="row", attributes=model.attributes[["grade"]]
+    )
     with pytest.raises(InstanceError, match="row: no tonnage column"):
         SmuSelection.of(no_tonnes, 0.5)
 
@@ -137,7 +167,8 @@ def _write_hand_instance(folder) -> str:
         "NAME: hand\nTYPE: CPIT\nNBLOCKS: 4\nNPERIODS: 2\nNRESOURCE_SIDE_CONSTRAINTS: 1\n"
         "DISCOUNT_RATE: 0.1\nRESOURCE_CONSTRAINT_LIMITS:\n0 0 L 200\n0 1 L 200\n"
         "OBJECTIVE_FUNCTION:\n0 4\n1 3\n2 2\n3 1\n"
-        "RESOURCE_CONSTRAINT_COEFFICIENTS:\n0 0 100\n1 0 100\n2 0 100\n3 0 100\nEOF\n")
+        "RESOURCE_CONSTRAINT_COEFFICIENTS:\n0 0 100\n1 0 100\n2 0 100\n3 0 100\nEOF\n"
+    )
     return str(folder / "newman1")
 
 
@@ -157,8 +188,10 @@ def test_cli_schedule_reports_loss_and_dilution_by_hand(tmp_path):
     # block by block (SMU 1, the default): exactly the in-situ ore is delivered
     result = CliRunner().invoke(mine_app, args[:-2] + ["--json"])
     rows = json.loads(result.output)["loss_dilution"]["periods"]
-    assert [(r["delivered_t"], r["delivered_grade"], r["ore_loss_rate"], r["dilution_rate"])
-            for r in rows] == [(100.0, 1.0, 0.0, 0.0), (100.0, 0.5, 0.0, 0.0)]
+    assert [
+        (r["delivered_t"], r["delivered_grade"], r["ore_loss_rate"], r["dilution_rate"])
+        for r in rows
+    ] == [(100.0, 1.0, 0.0, 0.0), (100.0, 0.5, 0.0, 0.0)]
     # the printed table
     result = CliRunner().invoke(mine_app, args)
     assert result.exit_code == 0, result.output
@@ -166,15 +199,23 @@ def test_cli_schedule_reports_loss_and_dilution_by_hand(tmp_path):
     assert "50.00" in result.output and "100.00" in result.output
 
 
-@pytest.mark.parametrize("options, message", [
-    (["--smu", "2x1"], "--smu: ore loss and dilution need --cutoff"),
-    (["--loss-dilution-out", "x.csv"], "--loss-dilution-out: ore loss and dilution need --cutoff"),
-    (["--cutoff", "0.5", "--smu", "0x1"], "the SMU size must be at least 1 x 1 block"),
-    (["--cutoff", "0.5", "--smu", "2by1"], "--smu '2by1': expected KX or KXxKY"),
-    (["--cutoff", "0.5", "--grade-column", "rock_type"], "'rock_type' is not a number"),
-    (["--cutoff", "0.5", "--grade-column", "au"], "no column 'au'; columns: rock_type, grade"),
-])
-def test_cli_loss_dilution_options_are_checked_before_scheduling(tmp_path, options, message, failed_cleanly):
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--smu", "2x1"], "--smu: ore loss and dilution need --cutoff"),
+        (
+            ["--loss-dilution-out", "x.csv"],
+            "--loss-dilution-out: ore loss and dilution need --cutoff",
+        ),
+        (["--cutoff", "0.5", "--smu", "0x1"], "the SMU size must be at least 1 x 1 block"),
+        (["--cutoff", "0.5", "--smu", "2by1"], "--smu '2by1': expected KX or KXxKY"),
+        (["--cutoff", "0.5", "--grade-column", "rock_type"], "'rock_type' is not a number"),
+        (["--cutoff", "0.5", "--grade-column", "au"], "no column 'au'; columns: rock_type, grade"),
+    ],
+)
+def test_cli_loss_dilution_options_are_checked_before_scheduling(
+    tmp_path, options, message, failed_cleanly
+):
     prefix = _write_hand_instance(tmp_path)
     result = CliRunner().invoke(mine_app, ["schedule", prefix, "--json", *options])
     assert failed_cleanly(result)
@@ -184,9 +225,22 @@ def test_cli_loss_dilution_options_are_checked_before_scheduling(tmp_path, optio
 @pytest.mark.solver
 def test_cli_newman1_loss_and_dilution_per_period(minelib_dir, tmp_path):
     out = tmp_path / "schedule.csv"
-    result = CliRunner().invoke(mine_app, [
-        "schedule", str(minelib_dir / "newman1"), "--improve-seconds", "0", "--cutoff", "1.0",
-        "--smu", "2x2", "--out", str(out), "--json"])
+    result = CliRunner().invoke(
+        mine_app,
+        [
+            "schedule",
+            str(minelib_dir / "newman1"),
+            "--improve-seconds",
+            "0",
+            "--cutoff",
+            "1.0",
+            "--smu",
+            "2x2",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
     table = pd.DataFrame(info["loss_dilution"]["periods"])
@@ -202,8 +256,11 @@ def test_cli_newman1_loss_and_dilution_per_period(minelib_dir, tmp_path):
     np.testing.assert_allclose(table["insitu_ore_t"], insitu, rtol=1e-12)
     # ore blocks delivered = in-situ ore not lost; rates are fractions, some loss and
     # dilution; a period without ore (newman1 is mined out in 4 of its 6) has no rates
-    np.testing.assert_allclose(table["delivered_t"] - table["waste_delivered_t"],
-                               table["insitu_ore_t"] - table["ore_lost_t"], rtol=1e-12)
+    np.testing.assert_allclose(
+        table["delivered_t"] - table["waste_delivered_t"],
+        table["insitu_ore_t"] - table["ore_lost_t"],
+        rtol=1e-12,
+    )
     mined = table["delivered_t"] > 0
     assert table.loc[~mined, ["delivered_grade", "dilution_rate"]].isna().all(axis=None)
     for col in ("ore_loss_rate", "dilution_rate"):

@@ -1,5 +1,6 @@
 """Bad instances give errors that name the field, never a traceback (hand-written and
 hypothesis-generated), and the JSON Schema is exported."""
+
 from __future__ import annotations
 
 import copy
@@ -83,12 +84,16 @@ def test_stream_material_the_unit_cannot_take(tiny):
 
 def test_unit_input_without_stream(tiny):
     tiny["streams"] = tiny["streams"][1:]
-    assert "units[0] (remelt): input 'al_scrap' (port scrap) has no inbound stream" in problems_of(tiny)
+    assert "units[0] (remelt): input 'al_scrap' (port scrap) has no inbound stream" in problems_of(
+        tiny
+    )
 
 
 def test_series_length_mismatch(tiny):
     tiny["power"]["grid"]["tou_price_cny_per_kwh"] = [0.3, 0.9, 0.5]
-    assert "power.grid.tou_price_cny_per_kwh: has 3 values but horizon.periods is 2" in problems_of(tiny)
+    assert "power.grid.tou_price_cny_per_kwh: has 3 values but horizon.periods is 2" in problems_of(
+        tiny
+    )
 
 
 def test_csv_column_missing(tiny, tmp_path):
@@ -124,13 +129,21 @@ def test_unreadable_file(tmp_path):
 
 def test_json_schema_lists_sections():
     schema = twin.json_schema()
-    assert {"horizon", "units", "streams", "stocks", "markets", "power", "targets"} <= set(schema["properties"])
+    assert {"horizon", "units", "streams", "stocks", "markets", "power", "targets"} <= set(
+        schema["properties"]
+    )
 
 
 # --- hypothesis: random damage to a valid instance never escapes as a traceback --------------
 
-JUNK = st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=True), st.text(max_size=5),
-                 st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+JUNK = st.one_of(
+    st.none(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
 
 
 def _paths(node, prefix=()):
@@ -171,4 +184,6 @@ def test_unit_without_power_supply(tiny):
 
 def test_ore_loss_target_on_a_unit_that_is_not_a_mine(tiny):
     tiny["targets"].append({"kind": "ore_loss_rate", "units": ["remelt"], "max": 0.05})
-    assert "targets[1].units: 'remelt' reports no insitu_ore_t (it is not a mine)" in problems_of(tiny)
+    assert "targets[1].units: 'remelt' reports no insitu_ore_t (it is not a mine)" in problems_of(
+        tiny
+    )

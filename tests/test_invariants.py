@@ -1,6 +1,7 @@
 """Invariants of the optimisation: a tighter target never lowers the optimal cost,
 removing power modulation never lowers it, a time-of-use spread moves potline load to
 cheap hours, and an infeasible hard target is explained by name."""
+
 from __future__ import annotations
 
 import copy
@@ -39,7 +40,7 @@ def test_removing_power_modulation_never_lowers_cost(instance_data, solve_data, 
         if unit["kind"] == "potline":
             unit["params"]["modulation_band"] = 0.0
             unit["params"]["modulation_steps"] = 0
-            unit.pop("mean_load_window_h", None)   # no modulation: no heat-balance window
+            unit.pop("mean_load_window_h", None)  # no modulation: no heat-balance window
     flat = solve_data(data, mip_gap=1e-9)
     assert set(flat.unit_loads[flat.unit_loads.unit == "potline_a"]["mode"]) == {"amp_1.000"}
     assert flat.objective_cny >= solved(AL).objective_cny - 1e-7 * abs(flat.objective_cny)
@@ -77,6 +78,6 @@ def test_infeasible_without_targets_points_at_capacities(instance_data, solve_da
     data = instance_data("tiny_chain.yaml")
     data["targets"] = []
     del data["markets"][2]["max_t_per_period"]
-    data["markets"][2]["min_t_per_period"] = 13     # above 12 t/period capacity + the bin
+    data["markets"][2]["min_t_per_period"] = 13  # above 12 t/period capacity + the bin
     with pytest.raises(SolveError, match="no hard target is involved"):
         solve_data(data)

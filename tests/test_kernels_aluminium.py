@@ -1,4 +1,5 @@
 """The Cython aluminium kernels against their NumPy references."""
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -13,11 +14,11 @@ from twin.ext import aluminium, aluminium_ref
 IMPLS = [aluminium, aluminium_ref]
 
 bayer_point = st.tuples(
-    st.floats(0.30, 0.60),   # available Al2O3
-    st.floats(0.0, 0.12),    # reactive SiO2
-    st.floats(0.70, 1.0),    # extraction
-    st.floats(0.05, 0.30),   # loss on ignition
-    st.floats(0.0, 150.0),   # mechanical soda loss, kg NaOH/t
+    st.floats(0.30, 0.60),  # available Al2O3
+    st.floats(0.0, 0.12),  # reactive SiO2
+    st.floats(0.70, 1.0),  # extraction
+    st.floats(0.05, 0.30),  # loss on ignition
+    st.floats(0.0, 150.0),  # mechanical soda loss, kg NaOH/t
 )
 
 
@@ -32,13 +33,22 @@ def test_bayer_balance_matches_reference(points: list[tuple[float, ...]]) -> Non
 
 
 @settings(deadline=None)
-@given(fractions=st.lists(st.floats(0.5, 1.5), min_size=1, max_size=20),
-       nominal_voltage=st.floats(3.8, 4.6), back_emf=st.floats(1.4, 1.8),
-       ce=st.floats(0.85, 1.0), curvature=st.floats(0.0, 2.0),
-       rectifier=st.floats(0.9, 1.0))
-def test_potline_point_matches_reference(fractions: list[float], nominal_voltage: float,
-                                         back_emf: float, ce: float, curvature: float,
-                                         rectifier: float) -> None:
+@given(
+    fractions=st.lists(st.floats(0.5, 1.5), min_size=1, max_size=20),
+    nominal_voltage=st.floats(3.8, 4.6),
+    back_emf=st.floats(1.4, 1.8),
+    ce=st.floats(0.85, 1.0),
+    curvature=st.floats(0.0, 2.0),
+    rectifier=st.floats(0.9, 1.0),
+)
+def test_potline_point_matches_reference(
+    fractions: list[float],
+    nominal_voltage: float,
+    back_emf: float,
+    ce: float,
+    curvature: float,
+    rectifier: float,
+) -> None:
     i = np.array(fractions)
     got = aluminium.potline_point(i, nominal_voltage, back_emf, ce, curvature, rectifier)
     want = aluminium_ref.potline_point(i, nominal_voltage, back_emf, ce, curvature, rectifier)

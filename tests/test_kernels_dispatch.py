@@ -2,6 +2,7 @@
 ``twin.ext.kernels`` picks one or the other (TWIN_KERNELS), and an install without
 compiled kernels still imports, names what is missing on first use, and runs on the
 references when asked to."""
+
 from __future__ import annotations
 
 import inspect
@@ -21,10 +22,14 @@ TESTS = Path(__file__).resolve().parent
 def _public_functions(module: object) -> dict[str, list[str]]:
     """Public functions defined in `module`: name -> parameter names."""
     leaf = module.__name__.rsplit(".", 1)[-1]
-    return {name: list(inspect.signature(obj).parameters)
-            for name, obj in vars(module).items()
-            if not name.startswith("_") and callable(obj) and not inspect.isclass(obj)
-            and str(getattr(obj, "__module__", "")).rsplit(".", 1)[-1] == leaf}
+    return {
+        name: list(inspect.signature(obj).parameters)
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and callable(obj)
+        and not inspect.isclass(obj)
+        and str(getattr(obj, "__module__", "")).rsplit(".", 1)[-1] == leaf
+    }
 
 
 @pytest.mark.parametrize("name", KERNELS)
@@ -95,8 +100,14 @@ def _kernel_less(env_value: str | None) -> str:
     env = {k: v for k, v in os.environ.items() if k != KERNELS_ENV}
     if env_value is not None:
         env[KERNELS_ENV] = env_value
-    done = subprocess.run([sys.executable, "-c", KERNEL_LESS], capture_output=True,
-                          text=True, env=env, cwd=TESTS, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", KERNEL_LESS],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=TESTS,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -1,5 +1,6 @@
 """The electrolysis kernel (Faraday's law) against its NumPy reference and the Faraday
 yields of PROCESS-DATA (summary table: kWh/kg per volt at 100 % CE)."""
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -24,16 +25,19 @@ def column(lo: float, hi: float, n: int) -> st.SearchStrategy[np.ndarray]:
 @st.composite
 def faraday_inputs(draw: st.DrawFn) -> tuple[object, ...]:
     n = draw(N)
-    return (draw(column(0.1, 5.0, n)), draw(column(0.8, 1.0, n)),
-            draw(st.sampled_from([1.0, 2.0, 3.0])), draw(st.floats(20.0, 210.0)))
+    return (
+        draw(column(0.1, 5.0, n)),
+        draw(column(0.8, 1.0, n)),
+        draw(st.sampled_from([1.0, 2.0, 3.0])),
+        draw(st.floats(20.0, 210.0)),
+    )
 
 
 @given(faraday_inputs())
 def test_faraday_matches_reference(args: tuple[object, ...]) -> None:
     got = electrolysis.faraday_kwh_per_t(*args)
     assert isinstance(got, np.ndarray) and got.dtype == np.float64
-    np.testing.assert_allclose(got, electrolysis_ref.faraday_kwh_per_t(*args), rtol=1e-12,
-                               atol=0.0)
+    np.testing.assert_allclose(got, electrolysis_ref.faraday_kwh_per_t(*args), rtol=1e-12, atol=0.0)
 
 
 def test_compiled_faraday_constant_is_twin_constants() -> None:
@@ -52,15 +56,26 @@ def test_faraday_copper_known_answer(impl: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("impl", IMPLS)
-@pytest.mark.parametrize("metal, electrons, kwh_per_kg_per_volt", [
-    ("Cu", 2, 0.8435), ("Zn", 2, 0.8199), ("Al", 3, 2.980), ("Mg", 2, 2.205),
-    ("Ni", 2, 0.9133), ("Pb", 2, 0.2587)])
-def test_faraday_yields_of_process_data(impl: ModuleType, metal: str, electrons: int,
-                                        kwh_per_kg_per_volt: float) -> None:
-    per_volt = impl.faraday_kwh_per_t(np.array([1.0]), np.array([1.0]), float(electrons),
-                                      MOLAR_MASS[metal])
-    assert per_volt[0] == pytest.approx(electrons * FARADAY_C_PER_MOL
-                                        / (3.6 * MOLAR_MASS[metal]), rel=1e-14)
+@pytest.mark.parametrize(
+    "metal, electrons, kwh_per_kg_per_volt",
+    [
+        ("Cu", 2, 0.8435),
+        ("Zn", 2, 0.8199),
+        ("Al", 3, 2.980),
+        ("Mg", 2, 2.205),
+        ("Ni", 2, 0.9133),
+        ("Pb", 2, 0.2587),
+    ],
+)
+def test_faraday_yields_of_process_data(
+    impl: ModuleType, metal: str, electrons: int, kwh_per_kg_per_volt: float
+) -> None:
+    per_volt = impl.faraday_kwh_per_t(
+        np.array([1.0]), np.array([1.0]), float(electrons), MOLAR_MASS[metal]
+    )
+    assert per_volt[0] == pytest.approx(
+        electrons * FARADAY_C_PER_MOL / (3.6 * MOLAR_MASS[metal]), rel=1e-14
+    )
     assert per_volt[0] / 1000.0 == pytest.approx(kwh_per_kg_per_volt, abs=5e-4)
 
 
@@ -68,8 +83,7 @@ def test_potline_uses_the_same_faraday_law() -> None:
     """The potline kernel cimports electrolysis.pxd: its AC energy at nominal amperage is
     Faraday's (n = 3) / rectifier efficiency, bit for bit."""
     _, _, ac = aluminium.potline_point(np.array([1.0]), 4.02, 1.65, 0.925, 0.5, 0.97)
-    dc = electrolysis.faraday_kwh_per_t(np.array([4.02]), np.array([0.925]), 3.0,
-                                        MOLAR_MASS["Al"])
+    dc = electrolysis.faraday_kwh_per_t(np.array([4.02]), np.array([0.925]), 3.0, MOLAR_MASS["Al"])
     assert ac[0] == dc[0] / 0.97
 
 

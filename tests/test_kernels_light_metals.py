@@ -1,4 +1,5 @@
 """The Cython light-metal kernels against their NumPy references."""
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -25,26 +26,26 @@ def assert_same(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...]) -> No
 
 
 pidgeon_point = st.tuples(
-    st.floats(0.08, 0.14),    # dolomite Mg fraction
-    st.floats(0.0, 0.135),    # dolomite C fraction
-    st.floats(0.45, 0.95),    # ferrosilicon Si fraction
-    st.floats(0.5, 1.0),      # Mg yield
-    st.floats(0.0, 1.0),      # Si excess
+    st.floats(0.08, 0.14),  # dolomite Mg fraction
+    st.floats(0.0, 0.135),  # dolomite C fraction
+    st.floats(0.45, 0.95),  # ferrosilicon Si fraction
+    st.floats(0.5, 1.0),  # Mg yield
+    st.floats(0.0, 1.0),  # Si excess
 )
 electrolysis_point = st.tuples(
     st.floats(0.10, 0.2553),  # feed Mg fraction
     st.floats(0.30, 0.7447),  # feed Cl fraction
-    st.floats(0.5, 0.999),    # Mg recovery
+    st.floats(0.5, 0.999),  # Mg recovery
 )
 kroll_point = st.tuples(
     st.floats(0.45, 0.5993),  # feed Ti fraction
-    st.floats(0.8, 1.0),      # coke C fraction
-    st.floats(0.9, 1.0),      # make-up Mg fraction
-    st.floats(0.9, 1.0),      # make-up Cl fraction
-    st.floats(0.5, 0.999),    # Ti recovery
-    st.floats(0.251, 0.6),    # carbon, t/t Ti
-    st.floats(0.0, 0.2),      # Mg loss
-    st.floats(0.0, 0.2),      # Cl loss
+    st.floats(0.8, 1.0),  # coke C fraction
+    st.floats(0.9, 1.0),  # make-up Mg fraction
+    st.floats(0.9, 1.0),  # make-up Cl fraction
+    st.floats(0.5, 0.999),  # Ti recovery
+    st.floats(0.251, 0.6),  # carbon, t/t Ti
+    st.floats(0.0, 0.2),  # Mg loss
+    st.floats(0.0, 0.2),  # Cl loss
 )
 
 
@@ -59,8 +60,9 @@ def test_pidgeon_balance_matches_reference(points: list[tuple[float, ...]]) -> N
 @given(st.lists(electrolysis_point, min_size=1, max_size=20))
 def test_mg_electrolysis_balance_matches_reference(points: list[tuple[float, ...]]) -> None:
     cols = columns(points)
-    assert_same(light_metals.mg_electrolysis_balance(*cols),
-                light_metals_ref.mg_electrolysis_balance(*cols))
+    assert_same(
+        light_metals.mg_electrolysis_balance(*cols), light_metals_ref.mg_electrolysis_balance(*cols)
+    )
 
 
 @settings(deadline=None)
@@ -73,11 +75,9 @@ def test_kroll_balance_matches_reference(points: list[tuple[float, ...]]) -> Non
 def test_constants_by_hand() -> None:
     """The stoichiometric ratios both implementations take from twin.constants."""
     assert constants.SI_T_PER_T_MG == pytest.approx(28.085 / (2 * 24.305), rel=1e-12)
-    assert constants.CO2_T_PER_T_C == pytest.approx((12.011 + 2 * 15.999) / 12.011,
-                                                       rel=1e-12)
+    assert constants.CO2_T_PER_T_C == pytest.approx((12.011 + 2 * 15.999) / 12.011, rel=1e-12)
     assert constants.MG_T_PER_T_TI == pytest.approx(2 * 24.305 / 47.867, rel=1e-12)
-    assert constants.MGCL2_T_PER_T_TI == pytest.approx(2 * (24.305 + 2 * 35.45) / 47.867,
-                                                          rel=1e-12)
+    assert constants.MGCL2_T_PER_T_TI == pytest.approx(2 * (24.305 + 2 * 35.45) / 47.867, rel=1e-12)
     assert constants.CL2_T_PER_T_TI == pytest.approx(4 * 35.45 / 47.867, rel=1e-12)
     assert constants.O_T_PER_T_TI == pytest.approx(2 * 15.999 / 47.867, rel=1e-12)
 
@@ -86,7 +86,8 @@ def test_constants_by_hand() -> None:
 def test_pidgeon_balance_known_answer(impl: ModuleType) -> None:
     one = np.ones(1)
     dolomite_t, fesi_t, co2_t, slag_t = impl.pidgeon_balance(
-        np.array([0.1318]), np.array([0.1303]), np.array([0.75]), one, np.zeros(1))
+        np.array([0.1318]), np.array([0.1303]), np.array([0.75]), one, np.zeros(1)
+    )
     assert dolomite_t[0] == pytest.approx(1 / 0.1318, rel=1e-12)
     assert fesi_t[0] == pytest.approx(28.085 / 48.61 / 0.75, rel=1e-12)
     assert co2_t[0] == pytest.approx(0.1303 / 0.1318 * 44.009 / 12.011, rel=1e-12)
@@ -107,13 +108,24 @@ def test_kernels_reject_unequal_lengths(impl: ModuleType) -> None:
 @pytest.mark.parametrize("impl", IMPLS)
 def test_kernels_reject_points_without_a_by_product(impl: ModuleType) -> None:
     with pytest.raises(ValueError, match="pidgeon_balance: point 1 leaves no slag"):
-        impl.pidgeon_balance(np.array([0.13, 0.13]), np.array([0.13, 0.30]),
-                             np.full(2, 0.75), np.full(2, 0.72), np.full(2, 0.4))
+        impl.pidgeon_balance(
+            np.array([0.13, 0.13]),
+            np.array([0.13, 0.30]),
+            np.full(2, 0.75),
+            np.full(2, 0.72),
+            np.full(2, 0.4),
+        )
     with pytest.raises(ValueError, match="mg_electrolysis_balance: point 0 leaves no sludge"):
         impl.mg_electrolysis_balance(np.array([0.5]), np.array([0.6]), np.array([0.99]))
     with pytest.raises(ValueError, match="kroll_balance: point 0 leaves no residue"):
-        impl.kroll_balance(np.array([0.9]), *(np.ones(1) for _ in range(3)),
-                           np.array([0.99]), np.array([0.3]), np.zeros(1), np.zeros(1))
+        impl.kroll_balance(
+            np.array([0.9]),
+            *(np.ones(1) for _ in range(3)),
+            np.array([0.99]),
+            np.array([0.3]),
+            np.zeros(1),
+            np.zeros(1),
+        )
 
 
 def test_kernels_accept_read_only_arrays() -> None:

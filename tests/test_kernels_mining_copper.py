@@ -1,5 +1,6 @@
 """Cython kernels of the mining and copper chains against their NumPy references and
 hand-computed answers."""
+
 from __future__ import annotations
 
 import math
@@ -32,9 +33,13 @@ def assert_same(kernel_out: object, ref_out: object) -> None:
 @st.composite
 def delivery_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     n = draw(N)
-    return (draw(column(1.0, 1e6, n)), draw(column(1e-4, 0.05, n)),
-            draw(column(0.0, 0.3, n)), draw(column(0.0, 0.3, n)),
-            draw(column(0.0, 0.005, n)))
+    return (
+        draw(column(1.0, 1e6, n)),
+        draw(column(1e-4, 0.05, n)),
+        draw(column(0.0, 0.3, n)),
+        draw(column(0.0, 0.3, n)),
+        draw(column(0.0, 0.005, n)),
+    )
 
 
 @given(delivery_inputs())
@@ -48,28 +53,34 @@ def test_mine_delivery_conserves_metal(args: tuple[np.ndarray, ...]) -> None:
     insitu, grade, _, _, diluent_grade = args
     delivered, delivered_grade, lost, diluent = mining.mine_delivery(*args)
     np.testing.assert_allclose(delivered + lost, insitu + diluent, rtol=1e-12)
-    np.testing.assert_allclose(delivered * delivered_grade + lost * grade,
-                               insitu * grade + diluent * diluent_grade, rtol=1e-12)
+    np.testing.assert_allclose(
+        delivered * delivered_grade + lost * grade,
+        insitu * grade + diluent * diluent_grade,
+        rtol=1e-12,
+    )
 
 
 def test_mine_delivery_known_answer() -> None:
     # 100 t at 1 % Cu, 5 % loss, 8 % dilution at 0.1 % Cu.
     delivered, grade, lost, diluent = mining.mine_delivery(
-        np.array([100.0]), np.array([0.01]), np.array([0.05]), np.array([0.08]),
-        np.array([0.001]))
+        np.array([100.0]), np.array([0.01]), np.array([0.05]), np.array([0.08]), np.array([0.001])
+    )
     assert delivered[0] == pytest.approx(95.0 / 0.92, rel=1e-15)
     assert lost[0] == pytest.approx(5.0, rel=1e-15)
     assert diluent[0] == pytest.approx(0.08 * 95.0 / 0.92, rel=1e-15)
-    assert grade[0] == pytest.approx((95.0 * 0.01 + diluent[0] * 0.001) / delivered[0],
-                                     rel=1e-15)
+    assert grade[0] == pytest.approx((95.0 * 0.01 + diluent[0] * 0.001) / delivered[0], rel=1e-15)
 
 
 @st.composite
 def haul_inputs(draw: st.DrawFn) -> tuple[object, ...]:
     n = draw(N)
-    return (draw(column(0.0, 800.0, n)), draw(column(0.1, 15.0, n)),
-            draw(column(0.0, 0.05, n)), draw(st.floats(0.15, 0.45)),
-            draw(st.floats(0.0, 1.2)))
+    return (
+        draw(column(0.0, 800.0, n)),
+        draw(column(0.1, 15.0, n)),
+        draw(column(0.0, 0.05, n)),
+        draw(st.floats(0.15, 0.45)),
+        draw(st.floats(0.0, 1.2)),
+    )
 
 
 @given(haul_inputs())
@@ -82,14 +93,13 @@ def test_haul_fuel_known_answers(impl: object) -> None:
     g = 9.80665
     # Deep pit, short haul: 0.03 x 2 km = 60 m of rolling resistance < 100 m lift, so the
     # empty downhill return needs no traction.
-    deep = impl.haul_fuel_kgce_per_t(np.array([100.0]), np.array([2.0]), np.array([0.03]),
-                                     0.3, 0.75)
-    assert deep[0] == pytest.approx(g * 1000 * 1.75 * (100 + 60) / 1e6 / 0.3 / KGCE_MJ,
-                                    rel=1e-14)
+    deep = impl.haul_fuel_kgce_per_t(
+        np.array([100.0]), np.array([2.0]), np.array([0.03]), 0.3, 0.75
+    )
+    assert deep[0] == pytest.approx(g * 1000 * 1.75 * (100 + 60) / 1e6 / 0.3 / KGCE_MJ, rel=1e-14)
     # Shallow pit, long haul: 150 m of rolling resistance; the empty return pushes the
     # 0.75 t of tare against 150 - 20 = 130 m.
-    flat = impl.haul_fuel_kgce_per_t(np.array([20.0]), np.array([5.0]), np.array([0.03]),
-                                     0.3, 0.75)
+    flat = impl.haul_fuel_kgce_per_t(np.array([20.0]), np.array([5.0]), np.array([0.03]), 0.3, 0.75)
     expected = g * 1000 * (1.75 * (20 + 150) + 0.75 * 130) / 1e6 / 0.3 / KGCE_MJ
     assert flat[0] == pytest.approx(expected, rel=1e-14)
 
@@ -97,8 +107,11 @@ def test_haul_fuel_known_answers(impl: object) -> None:
 @st.composite
 def bond_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     n = draw(N)
-    return (draw(column(5.0, 25.0, n)), draw(column(2000.0, 200_000.0, n)),
-            draw(column(20.0, 500.0, n)))
+    return (
+        draw(column(5.0, 25.0, n)),
+        draw(column(2000.0, 200_000.0, n)),
+        draw(column(20.0, 500.0, n)),
+    )
 
 
 @given(bond_inputs())
@@ -110,8 +123,7 @@ def test_bond_matches_reference(args: tuple[np.ndarray, ...]) -> None:
 def test_bond_worked_example(impl: object) -> None:
     # PROCESS-DATA section 2: Wi = 14, F80 = 10 000 um, P80 = 150 um -> about 10.0 kWh/t.
     w = impl.bond_kwh_per_t(np.array([14.0]), np.array([10_000.0]), np.array([150.0]))
-    assert w[0] == pytest.approx(10 * 14 * (1 / math.sqrt(150) - 1 / math.sqrt(10_000)),
-                                 rel=1e-14)
+    assert w[0] == pytest.approx(10 * 14 * (1 / math.sqrt(150) - 1 / math.sqrt(10_000)), rel=1e-14)
     assert w[0] == pytest.approx(10.03, abs=0.005)
 
 
@@ -132,8 +144,7 @@ def test_two_product_matches_reference(args: tuple[np.ndarray, ...]) -> None:
 @pytest.mark.parametrize("impl", [mining, mining_ref])
 def test_two_product_known_answer(impl: object) -> None:
     # f = 0.5, c = 30, t = 0.05 (% Cu): R = 30 x 0.45 / (0.5 x 29.95) = 13.5/14.975.
-    mass_yield, recovery = impl.two_product(np.array([0.5]), np.array([30.0]),
-                                            np.array([0.05]))
+    mass_yield, recovery = impl.two_product(np.array([0.5]), np.array([30.0]), np.array([0.05]))
     assert mass_yield[0] == pytest.approx(0.45 / 29.95, rel=1e-14)
     assert recovery[0] == pytest.approx(13.5 / 14.975, rel=1e-14)
     assert recovery[0] == pytest.approx(0.9015, abs=5e-5)
@@ -142,11 +153,19 @@ def test_two_product_known_answer(impl: object) -> None:
 @st.composite
 def smelt_inputs(draw: st.DrawFn) -> tuple[object, ...]:
     n = draw(N)
-    arrays = (draw(column(0.15, 0.3, n)), draw(column(0.2, 0.32, n)),
-              draw(column(0.25, 0.34, n)), draw(column(0.0, 0.1, n)))
-    scalars = (draw(st.floats(0.5, 0.7)), draw(st.floats(0.0, 0.05)),
-               draw(st.floats(0.99, 1.0)), draw(st.floats(0.5, 1.0)),
-               draw(st.floats(0.7, 1.0)))
+    arrays = (
+        draw(column(0.15, 0.3, n)),
+        draw(column(0.2, 0.32, n)),
+        draw(column(0.25, 0.34, n)),
+        draw(column(0.0, 0.1, n)),
+    )
+    scalars = (
+        draw(st.floats(0.5, 0.7)),
+        draw(st.floats(0.0, 0.05)),
+        draw(st.floats(0.99, 1.0)),
+        draw(st.floats(0.5, 1.0)),
+        draw(st.floats(0.7, 1.0)),
+    )
     return arrays + scalars
 
 
@@ -159,9 +178,20 @@ def test_cu_smelt_matches_reference(args: tuple[object, ...]) -> None:
 def test_cu_smelt_known_answer(impl: object) -> None:
     """25 % Cu, 29 % Fe, 31 % S, 1 % Si concentrate, written out by stoichiometry."""
     m = MOLAR_MASS
-    anode, slag, so2, flux, o2, matte = (float(a[0]) for a in impl.cu_smelt(
-        np.array([0.25]), np.array([0.29]), np.array([0.31]), np.array([0.01]),
-        0.6, 0.02, 0.995, 0.8, 0.9))
+    anode, slag, so2, flux, o2, matte = (
+        float(a[0])
+        for a in impl.cu_smelt(
+            np.array([0.25]),
+            np.array([0.29]),
+            np.array([0.31]),
+            np.array([0.01]),
+            0.6,
+            0.02,
+            0.995,
+            0.8,
+            0.9,
+        )
+    )
     cu_kept = 0.25 * 0.98
     sio2_conc = 0.01 * (m["Si"] + 2 * m["O"]) / m["Si"]
     flux_expected = (0.8 * 0.29 - sio2_conc) / 0.9
@@ -169,15 +199,24 @@ def test_cu_smelt_known_answer(impl: object) -> None:
     assert matte == pytest.approx(cu_kept / 0.6, rel=1e-14)
     assert so2 == pytest.approx(0.31 * (m["S"] + 2 * m["O"]) / m["S"], rel=1e-14)
     assert flux == pytest.approx(flux_expected, rel=1e-14)
-    assert slag == pytest.approx(0.29 * (m["Fe"] + m["O"]) / m["Fe"] + sio2_conc
-                                 + flux_expected + 0.25 * 0.02, rel=1e-14)
-    assert o2 == pytest.approx(0.31 * 2 * m["O"] / m["S"] + 0.29 * m["O"] / m["Fe"],
-                               rel=1e-14)
+    assert slag == pytest.approx(
+        0.29 * (m["Fe"] + m["O"]) / m["Fe"] + sio2_conc + flux_expected + 0.25 * 0.02, rel=1e-14
+    )
+    assert o2 == pytest.approx(0.31 * 2 * m["O"] / m["S"] + 0.29 * m["O"] / m["Fe"], rel=1e-14)
 
 
 def test_cu_smelt_needs_no_flux_for_siliceous_concentrate() -> None:
-    flux = copper.cu_smelt(np.array([0.25]), np.array([0.1]), np.array([0.3]),
-                           np.array([0.2]), 0.6, 0.02, 0.995, 0.8, 0.9)[3]
+    flux = copper.cu_smelt(
+        np.array([0.25]),
+        np.array([0.1]),
+        np.array([0.3]),
+        np.array([0.2]),
+        0.6,
+        0.02,
+        0.995,
+        0.8,
+        0.9,
+    )[3]
     assert flux[0] == 0.0
 
 
@@ -192,8 +231,9 @@ MISMATCHED = [
 
 @pytest.mark.parametrize("impl", [mining, mining_ref])
 @pytest.mark.parametrize("name, args", MISMATCHED)
-def test_mining_kernels_reject_mismatched_lengths(impl: object, name: str,
-                                                  args: tuple[object, ...]) -> None:
+def test_mining_kernels_reject_mismatched_lengths(
+    impl: object, name: str, args: tuple[object, ...]
+) -> None:
     with pytest.raises(ValueError, match="differ in length"):
         getattr(impl, name)(*args)
 

@@ -1,4 +1,5 @@
 """The pseudoflow min-cut kernel against networkx, the SciPy reference and brute force."""
+
 from __future__ import annotations
 
 import itertools
@@ -103,8 +104,13 @@ def layered_closures(draw):
     for b in range(n):
         above = range((b // width + 1) * width, min(n, (b // width + 3) * width))
         preds.append(draw(st.lists(st.sampled_from(above), max_size=5)) if above else [])
-    values = np.array(draw(st.lists(st.sampled_from([-40.0, -7.0, -1.0, 0.0, 0.0, 3.0, 25.0]),
-                                    min_size=n, max_size=n)))
+    values = np.array(
+        draw(
+            st.lists(
+                st.sampled_from([-40.0, -7.0, -1.0, 0.0, 0.0, 3.0, 25.0]), min_size=n, max_size=n
+            )
+        )
+    )
     indptr = np.concatenate(([0], np.cumsum([len(p) for p in preds]))).astype(np.int64)
     return values, indptr, np.array([p for ps in preds for p in ps], dtype=np.int32)
 
@@ -159,11 +165,13 @@ def test_empty_and_trivial_closures():
     mask, value = maxflow.max_closure(np.array([5.0, -3.0, 0.0]), no_preds, empty)
     assert mask.tolist() == [1, 0, 0] and value == 5.0
     # a zero-value block is left out (minimal closure), and a worthless chain too
-    mask, value = maxflow.max_closure(np.array([4.0, -4.0]), np.array([0, 1, 1]),
-                                      np.array([1], dtype=np.int32))
+    mask, value = maxflow.max_closure(
+        np.array([4.0, -4.0]), np.array([0, 1, 1]), np.array([1], dtype=np.int32)
+    )
     assert mask.tolist() == [0, 0] and value == 0.0
-    mask, value = maxflow.max_closure(np.array([5.0, -4.0]), np.array([0, 1, 1]),
-                                      np.array([1], dtype=np.int32))
+    mask, value = maxflow.max_closure(
+        np.array([5.0, -4.0]), np.array([0, 1, 1]), np.array([1], dtype=np.int32)
+    )
     assert mask.tolist() == [1, 1] and value == 1.0
 
 

@@ -1,6 +1,7 @@
 """Block scheduling (CPIT, PCPSP): the BZ LP bound against the monolithic LP, integer
 schedules checked by the verifier, the verifier on hand-made violations, tiny instances
 solved by hand, and ``twin mine schedule``."""
+
 from __future__ import annotations
 
 import itertools
@@ -23,18 +24,28 @@ from twin.solvers.mine_schedule import schedule_blocks
 from twin.solvers.monolithic_lp import monolithic_lp
 
 
-def tiny(values, use, cap, arcs, periods=2, rate=1.0,
-         kind="CPIT") -> tuple[ScheduleProblem, Precedence]:
+def tiny(
+    values, use, cap, arcs, periods=2, rate=1.0, kind="CPIT"
+) -> tuple[ScheduleProblem, Precedence]:
     """A hand instance: values (n, D), use (n, D, R), cap (R,) per period, arcs (succ, pred)."""
     values = np.asarray(values, float).reshape(len(values), -1)
     n, D = values.shape
     use = np.asarray(use, float).reshape(n, D, -1)
     R = use.shape[2]
     problem = ScheduleProblem(
-        name="tiny", kind=kind, n_blocks=n, n_periods=periods, n_destinations=D, n_resources=R,
-        discount_rate=rate, values=values, coef=sp.csr_array(use.reshape(n * D, R)),
-        limit_type=np.full((R, periods), "L"), limit_lo=np.full((R, periods), -np.inf),
-        limit_hi=np.repeat(np.asarray(cap, float).reshape(R, 1), periods, axis=1))
+        name="tiny",
+        kind=kind,
+        n_blocks=n,
+        n_periods=periods,
+        n_destinations=D,
+        n_resources=R,
+        discount_rate=rate,
+        values=values,
+        coef=sp.csr_array(use.reshape(n * D, R)),
+        limit_type=np.full((R, periods), "L"),
+        limit_lo=np.full((R, periods), -np.inf),
+        limit_hi=np.repeat(np.asarray(cap, float).reshape(R, 1), periods, axis=1),
+    )
     succ, pred = (np.asarray([a[k] for a in arcs], np.int64) for k in (0, 1))
     return problem, Precedence.from_arcs(n, succ, pred)
 
@@ -52,14 +63,19 @@ CPIT_TINY = dict(values=[-2.0, 10.0, 2.5], use=[1.0, 1.0, 1.0], cap=[1.0], arcs=
 # (waste first and ore in period 1 gives -1 + 0.5*4 = 1). LP: half of each block per
 # period, all ore to the plant: 0.5*(9 - 1) + 0.5*0.5*(9 - 1) = 6 (the ore can earn at most
 # 0.5*9 + 0.5*0.5*9 = 6.75 and needs waste 0.5 by period 0 and 1 by period 1, -0.75).
-PCPSP_TINY = dict(values=[[-1.0, -100.0], [-1.0, 9.0]],
-                  use=[[[1.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]],
-                  cap=[2.0, 0.5], arcs=[(1, 0)], kind="PCPSP")
+PCPSP_TINY = dict(
+    values=[[-1.0, -100.0], [-1.0, 9.0]],
+    use=[[[1.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]],
+    cap=[2.0, 0.5],
+    arcs=[(1, 0)],
+    kind="PCPSP",
+)
 
 
 @pytest.mark.solver
-@pytest.mark.parametrize("case, lp_value, integer_value",
-                         [(CPIT_TINY, 6.0, 3.0), (PCPSP_TINY, 6.0, 3.0)])
+@pytest.mark.parametrize(
+    "case, lp_value, integer_value", [(CPIT_TINY, 6.0, 3.0), (PCPSP_TINY, 6.0, 3.0)]
+)
 def test_tiny_instance_lp_and_integer_optimum_by_hand(case, lp_value, integer_value):
     problem, prec = tiny(**case)
     assert monolithic_lp(problem, prec).objective == pytest.approx(lp_value, rel=1e-9)
@@ -97,8 +113,15 @@ def instances(draw, destinations):
     values = draw(st.lists(st.integers(-6, 10), min_size=n * D, max_size=n * D))
     use = draw(st.lists(st.integers(0, 3), min_size=n * D * R, max_size=n * D * R))
     cap = draw(st.lists(st.integers(1, 6), min_size=R, max_size=R))
-    return tiny(np.reshape(values, (n, D)), np.reshape(use, (n, D, R)), cap, arcs, periods=T,
-                rate=0.1, kind="CPIT" if D == 1 else "PCPSP")
+    return tiny(
+        np.reshape(values, (n, D)),
+        np.reshape(use, (n, D, R)),
+        cap,
+        arcs,
+        periods=T,
+        rate=0.1,
+        kind="CPIT" if D == 1 else "PCPSP",
+    )
 
 
 def _bz_equals_monolithic_and_schedule_verifies(problem, prec):
@@ -137,23 +160,31 @@ def test_random_tiny_pcpsp_bz_equals_monolithic_and_the_schedule_verifies(inst):
 
 def test_verifier_accepts_a_feasible_schedule_and_recomputes_its_value():
     problem, prec = tiny(**CPIT_TINY)
-    report = verify(problem, prec, pd.DataFrame({"block": [0, 1], "period": [0, 1],
-                                                 "destination": [0, 0], "fraction": [1.0, 1.0]}))
+    report = verify(
+        problem,
+        prec,
+        pd.DataFrame(
+            {"block": [0, 1], "period": [0, 1], "destination": [0, 0], "fraction": [1.0, 1.0]}
+        ),
+    )
     assert report.feasible and report.violations == []
     assert report.objective == pytest.approx(-2.0 + 0.5 * 10.0)
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([[1, 0, 0, 1.0]], "before its predecessor 0 (never)"),
-    ([[0, 1, 0, 1.0], [1, 0, 0, 1.0]], "before its predecessor 0 (period 1)"),
-    ([[0, 0, 0, 1.0], [2, 0, 0, 1.0]], "resource 0 period 0: use 2 above limit 1"),
-    ([[2, 0, 0, 1.0], [2, 1, 0, 1.0]], "block 2: mined in periods 0 and 1"),
-    ([[2, 0, 0, 1.0], [2, 0, 0, 1.0]], "block 2: fractions sum to 2 > 1"),
-    ([[2, 0, 0, 0.5]], "block 2: mined fraction 0.5, must be 0 or 1"),
-    ([[2, 0, 0, 1.5]], "fraction 1.5 outside [0, 1]"),
-    ([[3, 0, 0, 1.0]], "row 0: block 3"),
-    ([[2, 0, 1, 1.0]], "destination 1 outside"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([[1, 0, 0, 1.0]], "before its predecessor 0 (never)"),
+        ([[0, 1, 0, 1.0], [1, 0, 0, 1.0]], "before its predecessor 0 (period 1)"),
+        ([[0, 0, 0, 1.0], [2, 0, 0, 1.0]], "resource 0 period 0: use 2 above limit 1"),
+        ([[2, 0, 0, 1.0], [2, 1, 0, 1.0]], "block 2: mined in periods 0 and 1"),
+        ([[2, 0, 0, 1.0], [2, 0, 0, 1.0]], "block 2: fractions sum to 2 > 1"),
+        ([[2, 0, 0, 0.5]], "block 2: mined fraction 0.5, must be 0 or 1"),
+        ([[2, 0, 0, 1.5]], "fraction 1.5 outside [0, 1]"),
+        ([[3, 0, 0, 1.0]], "row 0: block 3"),
+        ([[2, 0, 1, 1.0]], "destination 1 outside"),
+    ],
+)
 def test_verifier_catches_hand_made_violations(rows, message):
     problem, prec = tiny(**CPIT_TINY)
     report = verify(problem, prec, np.asarray(rows, float))
@@ -210,11 +241,23 @@ def test_newman1_bz_stopped_early_still_brackets_the_lp(newman1, kind):
 @pytest.mark.solver
 @pytest.mark.parametrize("kind", ["cpit", "pcpsp"])
 def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(
-        minelib_dir, newman1, kind, tmp_path):
+    minelib_dir, newman1, kind, tmp_path
+):
     out = tmp_path / f"newman1_{kind}.csv"
-    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_dir / "newman1"),
-                                           "--problem", kind, "--improve-seconds", "20",
-                                           "--out", str(out), "--json"])
+    result = CliRunner().invoke(
+        mine_app,
+        [
+            "schedule",
+            str(minelib_dir / "newman1"),
+            "--problem",
+            kind,
+            "--improve-seconds",
+            "20",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
     assert set(info) >= {"objective", "bound", "gap", "feasible", "seconds", "blocks"}
@@ -229,11 +272,16 @@ def test_newman1_schedule_written_by_the_cli_verifies_with_the_reported_value(
     assert info["objective"] <= info["bound"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["schedule", "newman1", "--problem", "upit"], "--problem 'upit': must be cpit or pcpsp"),
-    (["schedule", "/nonexistent/minelib/prefix", "--problem", "cpit"],
-     "/nonexistent/minelib/prefix.cpit: no such file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["schedule", "newman1", "--problem", "upit"], "--problem 'upit': must be cpit or pcpsp"),
+        (
+            ["schedule", "/nonexistent/minelib/prefix", "--problem", "cpit"],
+            "/nonexistent/minelib/prefix.cpit: no such file",
+        ),
+    ],
+)
 def test_cli_errors_exit_2_with_the_message(args, message):
     result = CliRunner().invoke(mine_app, args)
     assert result.exit_code == 2
@@ -246,8 +294,10 @@ def test_cli_errors_exit_2_with_the_message(args, message):
 
 @pytest.mark.solver
 def test_cli_prints_a_summary_line(minelib_dir):
-    result = CliRunner().invoke(mine_app, ["schedule", str(minelib_dir / "newman1"),
-                                           "--problem", "cpit", "--improve-seconds", "0"])
+    result = CliRunner().invoke(
+        mine_app,
+        ["schedule", str(minelib_dir / "newman1"), "--problem", "cpit", "--improve-seconds", "0"],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("newman1 cpit: 1,059 blocks mined")
     assert "LP bound 24,486,18" in result.output

@@ -1,5 +1,6 @@
 """Ultimate and nested pits: the min-cut pit's value equals an independent LP solve of the
 closure LP (HiGHS), the pits are closed, nested pits nest; the `twin mine` commands."""
+
 from __future__ import annotations
 
 import json
@@ -110,8 +111,9 @@ runner = CliRunner()
 
 def test_cli_upit_json_and_csv(minelib_dir, tmp_path):
     out = tmp_path / "pit.csv"
-    result = runner.invoke(mine_app, ["upit", str(minelib_dir / "newman1"), "--json",
-                                      "--out", str(out)])
+    result = runner.invoke(
+        mine_app, ["upit", str(minelib_dir / "newman1"), "--json", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
     inst = load_instance(minelib_dir / "newman1", "upit")
@@ -124,8 +126,9 @@ def test_cli_upit_json_and_csv(minelib_dir, tmp_path):
 
 
 def test_cli_nested_json(minelib_dir):
-    result = runner.invoke(mine_app, ["nested", str(minelib_dir / "newman1"),
-                                      "--factors", "0.5:1.0:0.25", "--json"])
+    result = runner.invoke(
+        mine_app, ["nested", str(minelib_dir / "newman1"), "--factors", "0.5:1.0:0.25", "--json"]
+    )
     assert result.exit_code == 0, result.output
     shells = json.loads(result.output)["pits"]
     assert [s["factor"] for s in shells] == [0.5, 0.75, 1.0]
@@ -148,7 +151,8 @@ def test_cli_bad_instance_exits_2_with_the_message(tmp_path, failed_cleanly):
 
 
 def test_cli_negative_factor_exits_2_with_the_message(minelib_dir, failed_cleanly):
-    result = runner.invoke(mine_app, ["nested", str(minelib_dir / "newman1"), "--factors",
-                                      "-0.5,1", "--json"])
+    result = runner.invoke(
+        mine_app, ["nested", str(minelib_dir / "newman1"), "--factors", "-0.5,1", "--json"]
+    )
     assert failed_cleanly(result)
     assert json.loads(result.output)["error"] == "revenue factor -0.5: must be >= 0"

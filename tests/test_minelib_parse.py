@@ -1,5 +1,6 @@
 """MineLib readers: random instances written with every spelling the format allows read
 back exactly; malformed files name their file and line; the shipped files' facts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,13 @@ def _kw(key: str, style: dict) -> str:
     return key.replace("_", " ") if style["spaces"] else key
 
 
-def _write(path: Path, header: list[tuple[str, str]], sections: list[tuple[str, list[list[str]]]],
-           style: dict, order: list[int]) -> list[str]:
+def _write(
+    path: Path,
+    header: list[tuple[str, str]],
+    sections: list[tuple[str, list[list[str]]]],
+    style: dict,
+    order: list[int],
+) -> list[str]:
     """Write an optimization file; returns its lines (without ending) for line lookups."""
     lines = [f"{_kw(k, style)}{style['colon']}{v}{style['trail']}" for k, v in header]
     for i in order:
@@ -60,8 +66,9 @@ def schedules(draw):
     coef = np.zeros((n * d, r))
     for k in draw(st.sets(st.integers(0, n * d * r - 1))) if r else ():
         coef.flat[k] = draw(st.floats(0.5, 1e7))
-    kinds = np.array(draw(st.lists(st.sampled_from("LGI"), min_size=r * t, max_size=r * t)),
-                     dtype="<U1").reshape(r, t)
+    kinds = np.array(
+        draw(st.lists(st.sampled_from("LGI"), min_size=r * t, max_size=r * t)), dtype="<U1"
+    ).reshape(r, t)
     lo = np.where(kinds == "L", -np.inf, 10.0 * np.arange(r * t).reshape(r, t))
     hi = np.where(kinds == "G", np.inf, 1e6 + np.arange(r * t).reshape(r, t))
     rate = draw(st.floats(0.0, 0.5))
@@ -70,25 +77,39 @@ def schedules(draw):
 
 def _schedule_file(path: Path, inst, style, draw_order) -> list[str]:
     pcpsp, n, t, d, r, values, coef, kinds, lo, hi, rate = inst
+
     def f(value):
         return style["fmt"](float(value))
 
-    header = [("NAME", "Random test"), ("TYPE", "PCPSP" if pcpsp else "CPIT"), ("NBLOCKS", str(n)),
-              ("NPERIODS", str(t)), ("NRESOURCE_SIDE_CONSTRAINTS", str(r)),
-              ("DISCOUNT_RATE", repr(rate))]
+    header = [
+        ("NAME", "Random test"),
+        ("TYPE", "PCPSP" if pcpsp else "CPIT"),
+        ("NBLOCKS", str(n)),
+        ("NPERIODS", str(t)),
+        ("NRESOURCE_SIDE_CONSTRAINTS", str(r)),
+        ("DISCOUNT_RATE", repr(rate)),
+    ]
     if pcpsp:
         header += [("NDESTINATIONS", str(d)), ("NGENERAL_SIDE_CONSTRAINTS", "0")]
     header = [header[i] for i in draw_order(len(header))]
-    limits = [[str(ri), str(ti), kinds[ri, ti]]
-              + ([f(hi[ri, ti])] if kinds[ri, ti] == "L" else [f(lo[ri, ti])])
-              + ([f(hi[ri, ti])] if kinds[ri, ti] == "I" else [])
-              for ri in range(r) for ti in range(t)]
+    limits = [
+        [str(ri), str(ti), kinds[ri, ti]]
+        + ([f(hi[ri, ti])] if kinds[ri, ti] == "L" else [f(lo[ri, ti])])
+        + ([f(hi[ri, ti])] if kinds[ri, ti] == "I" else [])
+        for ri in range(r)
+        for ti in range(t)
+    ]
     objective = [[str(b)] + [f(v) for v in values[b]] for b in draw_order(n)]
     rows, cols = np.nonzero(coef)
-    coefs = [[str(i // d)] + ([str(i % d)] if pcpsp else []) + [str(j), f(coef[i, j])]
-             for i, j in zip(rows, cols, strict=True)]
-    sections = [("RESOURCE_CONSTRAINT_LIMITS", limits), ("OBJECTIVE_FUNCTION", objective),
-                ("RESOURCE_CONSTRAINT_COEFFICIENTS", coefs)]
+    coefs = [
+        [str(i // d)] + ([str(i % d)] if pcpsp else []) + [str(j), f(coef[i, j])]
+        for i, j in zip(rows, cols, strict=True)
+    ]
+    sections = [
+        ("RESOURCE_CONSTRAINT_LIMITS", limits),
+        ("OBJECTIVE_FUNCTION", objective),
+        ("RESOURCE_CONSTRAINT_COEFFICIENTS", coefs),
+    ]
     return _write(path, header, sections, style, draw_order(3))
 
 
@@ -96,8 +117,9 @@ def _orderer(data):
     return lambda k: data.draw(st.permutations(range(k)))
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -108,7 +130,12 @@ def test_schedule_round_trip(tmp_path, inst, style, data):
     _schedule_file(path, inst, style, _orderer(data))
     got = read_schedule(path)
     assert (got.kind, got.n_blocks, got.n_periods, got.n_destinations, got.n_resources) == (
-        "PCPSP" if pcpsp else "CPIT", n, t, d, r)
+        "PCPSP" if pcpsp else "CPIT",
+        n,
+        t,
+        d,
+        r,
+    )
     assert got.name == "Random test" and got.discount_rate == rate
     np.testing.assert_array_equal(got.values, values)
     np.testing.assert_array_equal(got.coef.toarray(), coef)
@@ -118,8 +145,11 @@ def test_schedule_round_trip(tmp_path, inst, style, data):
 
 
 @SETTINGS
-@given(values=st.lists(st.floats(-1e20, 1e20, allow_nan=False), min_size=1, max_size=20),
-       style=styles(), data=st.data())
+@given(
+    values=st.lists(st.floats(-1e20, 1e20, allow_nan=False), min_size=1, max_size=20),
+    style=styles(),
+    data=st.data(),
+)
 def test_upit_round_trip(tmp_path, values, style, data):
     path = tmp_path / "x.upit"
     order = _orderer(data)
@@ -134,8 +164,10 @@ def test_upit_round_trip(tmp_path, values, style, data):
 @st.composite
 def prec_lists(draw):
     n = draw(st.integers(1, 12))
-    return [draw(st.lists(st.integers(0, n - 1).filter(lambda p, b=b: p != b), max_size=5))
-            for b in range(n)]
+    return [
+        draw(st.lists(st.integers(0, n - 1).filter(lambda p, b=b: p != b), max_size=5))
+        for b in range(n)
+    ]
 
 
 @SETTINGS
@@ -143,18 +175,25 @@ def prec_lists(draw):
 def test_prec_and_blocks_round_trip(tmp_path, preds, style):
     n = len(preds)
     sep, eol = style["sep"], style["eol"]
-    lines = [style["lead"] + sep.join(map(str, [b, len(p), *p])) + style["trail"]
-             for b, p in enumerate(preds)]
+    lines = [
+        style["lead"] + sep.join(map(str, [b, len(p), *p])) + style["trail"]
+        for b, p in enumerate(preds)
+    ]
     (tmp_path / "x.prec").write_bytes((eol.join(lines) + eol).encode())
     got = read_prec(tmp_path / "x.prec", n)
     assert got.n == n and got.n_arcs == sum(map(len, preds))
     for b, p in enumerate(preds):
-        assert got.indices[got.indptr[b]:got.indptr[b + 1]].tolist() == p
+        assert got.indices[got.indptr[b] : got.indptr[b + 1]].tolist() == p
     succ, pred = got.arcs()
     assert list(zip(succ, pred, strict=True)) == [(b, q) for b, p in enumerate(preds) for q in p]
     rock = ["FRWS", "0", "OX_OR"]
-    blines = [sep.join([str(b), str(b % 3), str(b // 3), str(n - b), rock[b % 3],
-                        style["fmt"](b * 1.5e19)]) + style["trail"] for b in range(n)]
+    blines = [
+        sep.join(
+            [str(b), str(b % 3), str(b // 3), str(n - b), rock[b % 3], style["fmt"](b * 1.5e19)]
+        )
+        + style["trail"]
+        for b in range(n)
+    ]
     (tmp_path / "x.blocks").write_bytes((eol.join(blines)).encode())
     model = read_blocks(tmp_path / "x.blocks")
     assert model.name == "x" and model.ids.tolist() == list(range(n))
@@ -189,26 +228,38 @@ def test_malformed_data_line_names_file_and_line(tmp_path, inst, style, data, ho
     assert f"{path}:{i + 1}: " in str(err.value)
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n0 2\n", 6, "listed twice"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 1_000\n", 6,
-     "'1_000' is not a number"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 2-3\n", 6,
-     "'2-3' is not a number"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n", 4, "block 1 missing"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n2 1\n", 6, "outside 0..1"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION:\n0 1\nEOF\n0 1\n", 7, "after EOF"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION:\n0 1\nEOF\nfoo\n", 7, "after EOF"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKZ: 1\n", 3, "unknown keyword 'NBLOCKZ'"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: one\nOBJECTIVE_FUNCTION:\n", 3, "must be an integer"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nNBLOCKS: 1\n", 4, "given twice"),
-    ("NAME: a\nTYPE: UPIT\nOBJECTIVE_FUNCTION:\n0 1\n", 3, "NBLOCKS missing"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nNPERIODS: 2\nOBJECTIVE_FUNCTION:\n0 1\n", 4,
-     "does not belong"),
-    ("NAME: a\n0 1\n", 2, "outside any section"),
-    ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION: 3\n", 4, "takes no value"),
-    ("NAME: a\nTYPE: CPIT\nNBLOCKS: 1\n", 2, "where UPIT was expected"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n0 2\n", 6, "listed twice"),
+        (
+            "NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 1_000\n",
+            6,
+            "'1_000' is not a number",
+        ),
+        (
+            "NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n1 2-3\n",
+            6,
+            "'2-3' is not a number",
+        ),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n", 4, "block 1 missing"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 2\nOBJECTIVE_FUNCTION:\n0 1\n2 1\n", 6, "outside 0..1"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION:\n0 1\nEOF\n0 1\n", 7, "after EOF"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION:\n0 1\nEOF\nfoo\n", 7, "after EOF"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKZ: 1\n", 3, "unknown keyword 'NBLOCKZ'"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: one\nOBJECTIVE_FUNCTION:\n", 3, "must be an integer"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nNBLOCKS: 1\n", 4, "given twice"),
+        ("NAME: a\nTYPE: UPIT\nOBJECTIVE_FUNCTION:\n0 1\n", 3, "NBLOCKS missing"),
+        (
+            "NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nNPERIODS: 2\nOBJECTIVE_FUNCTION:\n0 1\n",
+            4,
+            "does not belong",
+        ),
+        ("NAME: a\n0 1\n", 2, "outside any section"),
+        ("NAME: a\nTYPE: UPIT\nNBLOCKS: 1\nOBJECTIVE_FUNCTION: 3\n", 4, "takes no value"),
+        ("NAME: a\nTYPE: CPIT\nNBLOCKS: 1\n", 2, "where UPIT was expected"),
+    ],
+)
 def test_malformed_upit(tmp_path, text, line, message):
     path = tmp_path / "bad.upit"
     path.write_text(text)
@@ -216,21 +267,26 @@ def test_malformed_upit(tmp_path, text, line, message):
         read_upit(path)
 
 
-CPIT_HEAD = ("NAME: a\nTYPE: CPIT\nNBLOCKS: 2\nNPERIODS: 2\nNRESOURCE_SIDE_CONSTRAINTS: 1\n"
-             "DISCOUNT_RATE: 0.1\nOBJECTIVE_FUNCTION:\n0 1\n1 -2\nRESOURCE_CONSTRAINT_LIMITS:\n")
+CPIT_HEAD = (
+    "NAME: a\nTYPE: CPIT\nNBLOCKS: 2\nNPERIODS: 2\nNRESOURCE_SIDE_CONSTRAINTS: 1\n"
+    "DISCOUNT_RATE: 0.1\nOBJECTIVE_FUNCTION:\n0 1\n1 -2\nRESOURCE_CONSTRAINT_LIMITS:\n"
+)
 
 
-@pytest.mark.parametrize("tail,line,message", [
-    ("0 0 L 5\n", 10, "no limit for resource 0 in period 1"),
-    ("0 0 L 5\n0 0 L 5\n", 12, "given twice"),
-    ("0 0 X 5\n0 1 L 5\n", 11, "is not L, G or I"),
-    ("0 0 I 5\n0 1 L 5\n", 11, "takes 2 value"),
-    ("0 0 I 5 4\n0 1 L 5\n", 11, "the lower first"),
-    ("0 0 L 5\n0 2 L 5\n", 12, "outside 1 resources x 2 periods"),
-    ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0 1 3\n", 14, "resource 1 outside"),
-    ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0 0 3\n0 0 4\n", 15, "listed twice"),
-    ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0.5 0 3\n", 14, "not an integer"),
-])
+@pytest.mark.parametrize(
+    "tail,line,message",
+    [
+        ("0 0 L 5\n", 10, "no limit for resource 0 in period 1"),
+        ("0 0 L 5\n0 0 L 5\n", 12, "given twice"),
+        ("0 0 X 5\n0 1 L 5\n", 11, "is not L, G or I"),
+        ("0 0 I 5\n0 1 L 5\n", 11, "takes 2 value"),
+        ("0 0 I 5 4\n0 1 L 5\n", 11, "the lower first"),
+        ("0 0 L 5\n0 2 L 5\n", 12, "outside 1 resources x 2 periods"),
+        ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0 1 3\n", 14, "resource 1 outside"),
+        ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0 0 3\n0 0 4\n", 15, "listed twice"),
+        ("0 0 L 5\n0 1 L 5\nRESOURCE_CONSTRAINT_COEFFICIENTS:\n0.5 0 3\n", 14, "not an integer"),
+    ],
+)
 def test_malformed_cpit(tmp_path, tail, line, message):
     path = tmp_path / "bad.cpit"
     path.write_text(CPIT_HEAD + tail)
@@ -238,14 +294,17 @@ def test_malformed_cpit(tmp_path, tail, line, message):
         read_schedule(path)
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("0 1\n1 0\n", 1, "says 1 predecessors but lists 0"),
-    ("0 0\n2 0\n", 2, "block 2 where 1 was expected"),
-    ("0 1 5\n1 0\n", 1, "predecessor 5 outside"),
-    ("0 1 0\n1 0\n", 1, "its own predecessor"),
-    ("0 0\n1 1 0.5\n", 2, "'0.5' is not an integer"),
-    ("0 0\n1\n", 2, "needs 'block count"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("0 1\n1 0\n", 1, "says 1 predecessors but lists 0"),
+        ("0 0\n2 0\n", 2, "block 2 where 1 was expected"),
+        ("0 1 5\n1 0\n", 1, "predecessor 5 outside"),
+        ("0 1 0\n1 0\n", 1, "its own predecessor"),
+        ("0 0\n1 1 0.5\n", 2, "'0.5' is not an integer"),
+        ("0 0\n1\n", 2, "needs 'block count"),
+    ],
+)
 def test_malformed_prec(tmp_path, text, line, message):
     path = tmp_path / "bad.prec"
     path.write_text(text)
@@ -267,12 +326,15 @@ def test_prec_line_count_must_match_blocks(tmp_path):
         read_prec(path, 3)
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("0 0 0 0 a\n1 0 0 1\n", 2, "has 4 fields, expected 5"),
-    ("0 0 0 0\n2 0 0 1\n", 2, "block id 2 where 1"),
-    ("0 0 0 0.5\n", 1, "'0.5' is not an integer"),
-    ("0 0 0\n", 1, "at least 4"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("0 0 0 0 a\n1 0 0 1\n", 2, "has 4 fields, expected 5"),
+        ("0 0 0 0\n2 0 0 1\n", 2, "block id 2 where 1"),
+        ("0 0 0 0.5\n", 1, "'0.5' is not an integer"),
+        ("0 0 0\n", 1, "at least 4"),
+    ],
+)
 def test_malformed_blocks(tmp_path, text, line, message):
     path = tmp_path / "bad.blocks"
     path.write_text(text)
@@ -290,11 +352,14 @@ def test_missing_files_are_named(tmp_path):
 # ---------------------------------------------------------------- the shipped files
 
 
-@pytest.mark.parametrize("name,n,arcs,periods,rate,resources", [
-    ("newman1", 1060, 3922, 6, 0.08, 2),
-    ("zuck_small", 9400, 145640, 20, 0.10, 2),
-    ("kd", 14153, 219778, 12, 0.15, 1),
-])
+@pytest.mark.parametrize(
+    "name,n,arcs,periods,rate,resources",
+    [
+        ("newman1", 1060, 3922, 6, 0.08, 2),
+        ("zuck_small", 9400, 145640, 20, 0.10, 2),
+        ("kd", 14153, 219778, 12, 0.15, 1),
+    ],
+)
 def test_shipped_instance_facts(minelib_dir, name, n, arcs, periods, rate, resources):
     cpit = load_instance(minelib_dir / name, "cpit")
     pcpsp = load_instance(minelib_dir / name, "pcpsp")
@@ -304,7 +369,11 @@ def test_shipped_instance_facts(minelib_dir, name, n, arcs, periods, rate, resou
     assert (cpit.blocks.xyz[pred, 2] > cpit.blocks.xyz[succ, 2]).all()
     s, p = pcpsp.problem, cpit.problem
     assert (s.n_periods, s.discount_rate, s.n_resources, s.n_destinations) == (
-        periods, rate, resources, 2)
+        periods,
+        rate,
+        resources,
+        2,
+    )
     assert (s.limit_type == "L").all() and np.isinf(s.limit_lo).all()
     assert s.discount(0) == 1.0 and s.discount(2) == pytest.approx(1 / (1 + rate) ** 2)
     np.testing.assert_array_equal(p.values[:, 0], upit.problem.values)
@@ -325,5 +394,6 @@ def test_shipped_file_pitfalls(minelib_dir):
     zp = read_schedule(folder / "zuck_small.pcpsp")
     assert zp.coef.shape == (9400 * 2, 2) and (zp.coef.data != 0).all()
     kd = read_blocks(folder / "kd.blocks")
-    np.testing.assert_array_equal(kd.attributes["block_value"],
-                                  read_upit(folder / "kd.upit").values)  # no EOF in .upit
+    np.testing.assert_array_equal(
+        kd.attributes["block_value"], read_upit(folder / "kd.upit").values
+    )  # no EOF in .upit

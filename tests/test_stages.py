@@ -2,6 +2,7 @@
 Solution of plain arrays (values, duals), a Schedule is made from a flowsheet and a
 Solution alone, KPIs come from the tables, and successive linearisation leaves the
 flowsheet it was given unchanged."""
+
 from __future__ import annotations
 
 import pickle
@@ -28,8 +29,16 @@ def tiny_fs(instances_dir) -> Flowsheet:
 def test_index_names_every_variable_and_target_row(tiny_fs):
     built = build_model(tiny_fs)
     index = built.index
-    assert set(index.variables) == {"x", "on", "flow", "level", "supply_kwh", "tier_on",
-                                    "tier_kwh", "violation"}
+    assert set(index.variables) == {
+        "x",
+        "on",
+        "flow",
+        "level",
+        "supply_kwh",
+        "tier_on",
+        "tier_kwh",
+        "violation",
+    }
     assert index.variables["x"] == (("remelt", 0, 0), ("remelt", 0, 1))
     assert [(row.j, row.periods) for row in index.target_rows] == [(0, (0, 1))]
     assert index.soft_rows == ()
@@ -38,12 +47,13 @@ def test_index_names_every_variable_and_target_row(tiny_fs):
 
 def test_schedule_needs_no_live_model(tiny_fs):
     solution = solve(build_model(tiny_fs))
-    copy = pickle.loads(pickle.dumps(solution))     # plain values: no Pyomo object inside
+    copy = pickle.loads(pickle.dumps(solution))  # plain values: no Pyomo object inside
     schedule = Schedule.from_solution(tiny_fs, copy)
     assert schedule.objective_cny == solution.objective
     assert sum(schedule.cost_breakdown().values()) == pytest.approx(solution.objective, rel=1e-12)
     assert schedule.unit_loads.throughput_t.tolist() == pytest.approx(
-        solution.values["x"].tolist(), rel=1e-12)
+        solution.values["x"].tolist(), rel=1e-12
+    )
 
 
 def test_dual_of_binding_cap_is_the_marginal_cost(tiny_fs, instance_data, solve_data):

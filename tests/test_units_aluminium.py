@@ -1,4 +1,5 @@
 """Aluminium chain unit models: Bayer refinery, potline, remelt, captive power plant."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,11 @@ ANODE = {"C": 1.0}
 
 def bauxite(al2o3: float, sio2: float, fe2o3: float) -> dict[str, float]:
     """Element fractions of a bauxite with the given oxide fractions."""
-    return {"Al": al2o3 * mass_fraction("Al", AL2O3), "Si": sio2 * mass_fraction("Si", SIO2),
-            "Fe": fe2o3 * FE_IN_FE2O3}
+    return {
+        "Al": al2o3 * mass_fraction("Al", AL2O3),
+        "Si": sio2 * mass_fraction("Si", SIO2),
+        "Fe": fe2o3 * FE_IN_FE2O3,
+    }
 
 
 BAYER_FEEDS = {"bauxite": bauxite(0.52, 0.06, 0.20), "caustic": CAUSTIC}
@@ -49,16 +53,22 @@ def test_kinds_are_registered() -> None:
 
 # --- Bayer refinery -------------------------------------------------------------------
 
+
 def test_bayer_known_answer() -> None:
-    params = BayerParams(available_alumina=0.5, reactive_silica=0.05, extraction_efficiency=0.95,
-                         loss_on_ignition=0.15, mech_soda_loss_kg_per_t=40.0)
+    params = BayerParams(
+        available_alumina=0.5,
+        reactive_silica=0.05,
+        extraction_efficiency=0.95,
+        loss_on_ignition=0.15,
+        mech_soda_loss_kg_per_t=40.0,
+    )
     mode = BayerRefinery("ref1", params, 100.0).operating_point(BAYER_FEEDS)
     # DSP Na8[Al6Si6O24](OH)2: 3 Al2O3 and 8 NaOH per 6 SiO2.
-    dsp_al2o3 = 3 * 101.961 / (6 * 60.083)                    # 0.8485 t/t SiO2
-    dsp_naoh = 8 * 39.997 / (6 * 60.083)                      # 0.8876 t/t SiO2
-    recovered = (0.5 - dsp_al2o3 * 0.05) * 0.95               # 0.4347 t alumina/t bauxite
-    bauxite_t = 1 / recovered                                 # 2.3005 t/t alumina
-    naoh_t = dsp_naoh * 0.05 * bauxite_t + 40 / 1000          # 0.1421 t NaOH/t alumina
+    dsp_al2o3 = 3 * 101.961 / (6 * 60.083)  # 0.8485 t/t SiO2
+    dsp_naoh = 8 * 39.997 / (6 * 60.083)  # 0.8876 t/t SiO2
+    recovered = (0.5 - dsp_al2o3 * 0.05) * 0.95  # 0.4347 t alumina/t bauxite
+    bauxite_t = 1 / recovered  # 2.3005 t/t alumina
+    naoh_t = dsp_naoh * 0.05 * bauxite_t + 40 / 1000  # 0.1421 t NaOH/t alumina
     red_mud_t = bauxite_t * (1 - 0.15) - 1 + naoh_t * 61.979 / (2 * 39.997)  # 1.0655
     assert mode.inputs_t["bauxite"] == pytest.approx(bauxite_t, rel=1e-12)
     assert mode.inputs_t["caustic"] == pytest.approx(naoh_t, rel=1e-12)
@@ -71,28 +81,50 @@ def test_bayer_known_answer() -> None:
 def test_bayer_defaults_red_mud_and_energy() -> None:
     mode = BayerRefinery("ref1", BayerParams(), 100.0).operating_point(BAYER_FEEDS)
     assert 1.0 <= mode.outputs_t["red_mud"] <= 1.5  # LME Insight: typically 1-1.5 t/t
-    assert 2.0 <= mode.inputs_t["bauxite"] <= 3.5   # PROCESS-DATA section 5
+    assert 2.0 <= mode.inputs_t["bauxite"] <= 3.5  # PROCESS-DATA section 5
     comprehensive_kgce = sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
     assert comprehensive_kgce == pytest.approx(426.0, rel=0.01)  # plan, 2015
 
 
 @settings(deadline=None)
-@given(a_av=st.floats(0.30, 0.60), s_r=st.floats(0.0, 0.10), extraction=st.floats(0.70, 1.0),
-       loi=st.floats(0.05, 0.30), mech=st.floats(0.0, 150.0), extra_al2o3=st.floats(0.0, 0.10),
-       extra_sio2=st.floats(0.0, 0.05), fe2o3=st.floats(0.0, 0.30),
-       naoh_strength=st.floats(0.3, 1.0))
-def test_bayer_balances_close(a_av: float, s_r: float, extraction: float, loi: float,
-                              mech: float, extra_al2o3: float, extra_sio2: float, fe2o3: float,
-                              naoh_strength: float) -> None:
+@given(
+    a_av=st.floats(0.30, 0.60),
+    s_r=st.floats(0.0, 0.10),
+    extraction=st.floats(0.70, 1.0),
+    loi=st.floats(0.05, 0.30),
+    mech=st.floats(0.0, 150.0),
+    extra_al2o3=st.floats(0.0, 0.10),
+    extra_sio2=st.floats(0.0, 0.05),
+    fe2o3=st.floats(0.0, 0.30),
+    naoh_strength=st.floats(0.3, 1.0),
+)
+def test_bayer_balances_close(
+    a_av: float,
+    s_r: float,
+    extraction: float,
+    loi: float,
+    mech: float,
+    extra_al2o3: float,
+    extra_sio2: float,
+    fe2o3: float,
+    naoh_strength: float,
+) -> None:
     assume(a_av + extra_al2o3 + s_r + extra_sio2 + fe2o3 + loi <= 1.0)
-    params = BayerParams(available_alumina=a_av, reactive_silica=s_r,
-                         extraction_efficiency=extraction, loss_on_ignition=loi,
-                         mech_soda_loss_kg_per_t=mech)
-    feeds = {"bauxite": bauxite(a_av + extra_al2o3, s_r + extra_sio2, fe2o3),
-             "caustic": {"Na": CAUSTIC["Na"] * naoh_strength}}  # lye of this NaOH strength
+    params = BayerParams(
+        available_alumina=a_av,
+        reactive_silica=s_r,
+        extraction_efficiency=extraction,
+        loss_on_ignition=loi,
+        mech_soda_loss_kg_per_t=mech,
+    )
+    feeds = {
+        "bauxite": bauxite(a_av + extra_al2o3, s_r + extra_sio2, fe2o3),
+        "caustic": {"Na": CAUSTIC["Na"] * naoh_strength},
+    }  # lye of this NaOH strength
     unit = BayerRefinery("ref1", params, 50.0)
-    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
-                                ("Al", "Si", "Na", "Fe"))
+    assert not balance_problems(
+        unit, feeds, [unit.operating_point(feeds)], ("Al", "Si", "Na", "Fe")
+    )
     assert sum(unit.products(feeds)["red_mud"].values()) <= 1.0 + 1e-9
 
 
@@ -112,10 +144,12 @@ def test_bayer_rejects_bauxite_that_does_not_fit_its_loss_on_ignition() -> None:
 
 
 def test_bayer_rejects_missing_caustic() -> None:
-    with pytest.raises(ValueError,
-                       match="unit 'ref1': no composition given for input port 'caustic'"):
+    with pytest.raises(
+        ValueError, match="unit 'ref1': no composition given for input port 'caustic'"
+    ):
         BayerRefinery("ref1", BayerParams(), 100.0).operating_point(
-            {"bauxite": BAYER_FEEDS["bauxite"]})
+            {"bauxite": BAYER_FEEDS["bauxite"]}
+        )
 
 
 def test_bayer_rejects_inconsistent_params() -> None:
@@ -127,10 +161,12 @@ def test_bayer_rejects_inconsistent_params() -> None:
 
 # --- potline ---------------------------------------------------------------------------
 
+
 def test_potline_faraday_energy_by_hand() -> None:
     dc_kwh_per_t = 3 * 96485.33212 * 4.02 / (3.6 * 26.982 * 0.925)  # 12950.6 kWh/t
-    params = PotlineParams(nominal_voltage_v=4.02, current_efficiency=0.925,
-                           rectifier_efficiency=1.0)
+    params = PotlineParams(
+        nominal_voltage_v=4.02, current_efficiency=0.925, rectifier_efficiency=1.0
+    )
     assert potline_ac_kwh_per_t(params) == pytest.approx(dc_kwh_per_t, rel=1e-12)
     assert potline_ac_kwh_per_t(PotlineParams()) == pytest.approx(dc_kwh_per_t / 0.97, rel=1e-12)
 
@@ -162,8 +198,9 @@ def test_potline_modes() -> None:
     assert modes[1].emissions_t["CF4"] == pytest.approx(cf4_t, rel=1e-12)
     assert modes[1].emissions_t["C2F6"] == pytest.approx(c2f6_t, rel=1e-12)
     pfc_c_t = cf4_t * 12.011 / 88.004 + c2f6_t * 24.022 / 138.01
-    assert modes[1].emissions_t["CO2"] == pytest.approx((0.43 - pfc_c_t) * 44.009 / 12.011,
-                                                         rel=1e-4)
+    assert modes[1].emissions_t["CO2"] == pytest.approx(
+        (0.43 - pfc_c_t) * 44.009 / 12.011, rel=1e-4
+    )
 
 
 def test_potline_off_nominal_amperage_costs_efficiency() -> None:
@@ -189,12 +226,17 @@ def test_potline_off_nominal_amperage_costs_efficiency() -> None:
 
 
 @settings(deadline=None)
-@given(band=st.floats(0.0, 0.3), steps=st.integers(0, 4), carbon=st.floats(0.334, 0.6),
-       c_in_anode=st.floats(0.8, 1.0))
-def test_potline_balances_close(band: float, steps: int, carbon: float,
-                                c_in_anode: float) -> None:
-    unit = Potline("pl", PotlineParams(modulation_band=band, modulation_steps=steps,
-                                       net_carbon_t_per_t_al=carbon))
+@given(
+    band=st.floats(0.0, 0.3),
+    steps=st.integers(0, 4),
+    carbon=st.floats(0.334, 0.6),
+    c_in_anode=st.floats(0.8, 1.0),
+)
+def test_potline_balances_close(band: float, steps: int, carbon: float, c_in_anode: float) -> None:
+    unit = Potline(
+        "pl",
+        PotlineParams(modulation_band=band, modulation_steps=steps, net_carbon_t_per_t_al=carbon),
+    )
     feeds = {"alumina": ALUMINA, "anode": {"C": c_in_anode}}
     modes = unit.modes(feeds)
     assert len(modes) == (2 * steps + 1 if steps and band else 1)
@@ -227,6 +269,7 @@ def test_potline_rejects_bad_load_and_feed() -> None:
 
 # --- remelt ----------------------------------------------------------------------------
 
+
 @settings(deadline=None)
 @given(metal_yield=st.floats(0.5, 0.999), al=st.floats(0.5, 1.0), split=st.floats(0.0, 1.0))
 def test_remelt_balance_closes(metal_yield: float, al: float, split: float) -> None:
@@ -248,6 +291,7 @@ def test_remelt_defaults() -> None:
 
 
 # --- captive power plant ---------------------------------------------------------------
+
 
 def test_captive_plant_per_kwh() -> None:
     plant = CaptivePlant(heat_rate_gce_per_kwh=305.0, coal_price_cny_per_tce=1000.0)

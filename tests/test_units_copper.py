@@ -1,4 +1,5 @@
 """Unit models of the copper chain: mine, concentrator, smelter, acid plant, refinery."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,46 +41,69 @@ CONCENTRATE = {"Cu": 0.25, "Fe": 0.29, "S": 0.31, "Si": 0.01}
 
 
 def test_kinds_are_registered() -> None:
-    assert {"open_pit_mine", "concentrator", "copper_smelter", "acid_plant",
-            "copper_electrorefinery"} <= set(UNIT_KINDS)
+    assert {
+        "open_pit_mine",
+        "concentrator",
+        "copper_smelter",
+        "acid_plant",
+        "copper_electrorefinery",
+    } <= set(UNIT_KINDS)
     assert UNIT_KINDS["copper_smelter"] is CopperSmelter
 
 
 # --- open-pit mine ---------------------------------------------------------------
 
 fraction_dicts = st.fixed_dictionaries(
-    {"Cu": st.floats(0.002, 0.03), "Fe": st.floats(0.0, 0.1), "S": st.floats(0.0, 0.08)})
-selectivity = st.builds(SelectivityMode, name=st.just("m"), loss_rate=st.floats(0.0, 0.3),
-                        dilution_rate=st.floats(0.0, 0.3))
+    {"Cu": st.floats(0.002, 0.03), "Fe": st.floats(0.0, 0.1), "S": st.floats(0.0, 0.08)}
+)
+selectivity = st.builds(
+    SelectivityMode,
+    name=st.just("m"),
+    loss_rate=st.floats(0.0, 0.3),
+    dilution_rate=st.floats(0.0, 0.3),
+)
 
 
-@given(fraction_dicts, st.fixed_dictionaries({"Cu": st.floats(0.0, 0.002)}), selectivity,
-       st.floats(0.0, 10.0))
+@given(
+    fraction_dicts,
+    st.fixed_dictionaries({"Cu": st.floats(0.0, 0.002)}),
+    selectivity,
+    st.floats(0.0, 10.0),
+)
 def test_mine_metal_delivered_plus_lost_equals_insitu_plus_diluent(
-        insitu: dict[str, float], diluent: dict[str, float], mode: SelectivityMode,
-        strip: float) -> None:
-    mine = OpenPitMine("pit", OpenPitMineParams(
-        insitu_composition=insitu, diluent_composition=diluent, strip_ratio_t_per_t=strip,
-        selectivity_modes=(mode,)), capacity_t_per_h=1000.0)
+    insitu: dict[str, float], diluent: dict[str, float], mode: SelectivityMode, strip: float
+) -> None:
+    mine = OpenPitMine(
+        "pit",
+        OpenPitMineParams(
+            insitu_composition=insitu,
+            diluent_composition=diluent,
+            strip_ratio_t_per_t=strip,
+            selectivity_modes=(mode,),
+        ),
+        capacity_t_per_h=1000.0,
+    )
     ore = mine.products({})["ore"]
     m = mine.operating_point({})
     kpi = m.kpi_t
     assert kpi[DELIVERED_ORE_T] == m.outputs_t["ore"] == 1.0
-    assert kpi[INSITU_ORE_T] - kpi[ORE_LOST_T] + kpi[DILUENT_T] == pytest.approx(
-        1.0, rel=1e-12)
+    assert kpi[INSITU_ORE_T] - kpi[ORE_LOST_T] + kpi[DILUENT_T] == pytest.approx(1.0, rel=1e-12)
     assert m.outputs_t["waste"] == pytest.approx(strip * kpi[INSITU_ORE_T], rel=1e-12)
     for element, grade in insitu.items():
         delivered = ore[element]
         lost = kpi[ORE_LOST_T] * grade
         assert delivered + lost == pytest.approx(
-            kpi[INSITU_ORE_T] * grade + kpi[DILUENT_T] * diluent.get(element, 0.0),
-            rel=1e-12)
+            kpi[INSITU_ORE_T] * grade + kpi[DILUENT_T] * diluent.get(element, 0.0), rel=1e-12
+        )
 
 
 def test_mine_modes_share_ore_composition_and_scale_cost_and_rate() -> None:
-    modes = (SelectivityMode(name="bulk", loss_rate=0.08, dilution_rate=0.12),
-             SelectivityMode(name="selective", loss_rate=0.03, dilution_rate=0.05,
-                             cost_factor=1.2, rate_factor=0.8))
+    modes = (
+        SelectivityMode(name="bulk", loss_rate=0.08, dilution_rate=0.12),
+        SelectivityMode(
+            name="selective", loss_rate=0.03, dilution_rate=0.05, cost_factor=1.2, rate_factor=0.8
+        ),
+    )
     params = OpenPitMineParams(selectivity_modes=modes, composition_mode="selective")
     mine = OpenPitMine("pit", params, capacity_t_per_h=1000.0, min_load=0.25)
     bulk, selective = mine.modes({})
@@ -104,7 +128,8 @@ def test_mine_energy_follows_tonnes_moved() -> None:
     assert m.power_kwh == pytest.approx(0.5 * moved)
     # 35.83 MJ/L: kgce x 29.3076 / 35.83 L; about 0.36 L per t moved with the defaults.
     assert mine.haul_diesel_l_per_t_moved() == pytest.approx(
-        mine.haul_fuel_kgce_per_t_moved() * 29.3076 / (42.652 * 0.84))
+        mine.haul_fuel_kgce_per_t_moved() * 29.3076 / (42.652 * 0.84)
+    )
     assert 0.2 < mine.haul_diesel_l_per_t_moved() < 1.0
 
 
@@ -116,22 +141,42 @@ def test_mine_parameter_errors_name_the_field() -> None:
     with pytest.raises(ValidationError, match="composition_mode"):
         OpenPitMineParams(composition_mode="nope")
     with pytest.raises(ValidationError, match="selectivity_modes"):
-        OpenPitMineParams(selectivity_modes=(
-            SelectivityMode(name="a", loss_rate=0.1, dilution_rate=0.1),
-            SelectivityMode(name="a", loss_rate=0.2, dilution_rate=0.1)))
+        OpenPitMineParams(
+            selectivity_modes=(
+                SelectivityMode(name="a", loss_rate=0.1, dilution_rate=0.1),
+                SelectivityMode(name="a", loss_rate=0.2, dilution_rate=0.1),
+            )
+        )
 
 
 # --- concentrator --------------------------------------------------------------------
 
 
-@given(st.floats(0.002, 0.03), st.floats(0.0, 0.08), st.floats(0.0, 0.05),
-       st.floats(0.0, 0.3), st.floats(0.18, 0.35), st.floats(1e-4, 1.5e-3),
-       st.floats(0.1, 0.9), st.floats(0.05, 0.5))
-def test_concentrator_closes_every_element(cu: float, fe: float, s: float, si: float,
-                                           conc_grade: float, tail_grade: float,
-                                           s_recovery: float, fe_recovery: float) -> None:
-    params = ConcentratorParams(concentrate_grade=conc_grade, tailings_grade=tail_grade,
-                                element_recoveries={"S": s_recovery, "Fe": fe_recovery})
+@given(
+    st.floats(0.002, 0.03),
+    st.floats(0.0, 0.08),
+    st.floats(0.0, 0.05),
+    st.floats(0.0, 0.3),
+    st.floats(0.18, 0.35),
+    st.floats(1e-4, 1.5e-3),
+    st.floats(0.1, 0.9),
+    st.floats(0.05, 0.5),
+)
+def test_concentrator_closes_every_element(
+    cu: float,
+    fe: float,
+    s: float,
+    si: float,
+    conc_grade: float,
+    tail_grade: float,
+    s_recovery: float,
+    fe_recovery: float,
+) -> None:
+    params = ConcentratorParams(
+        concentrate_grade=conc_grade,
+        tailings_grade=tail_grade,
+        element_recoveries={"S": s_recovery, "Fe": fe_recovery},
+    )
     unit = Concentrator("mill", params, capacity_t_per_h=2000.0)
     feeds = {"ore": {"Cu": cu, "Fe": fe, "S": s, "Si": si}}
     try:
@@ -147,7 +192,7 @@ def test_concentrator_default_numbers() -> None:
     assert m.outputs_t["concentrate"] == pytest.approx((0.008 - 0.0005) / (0.25 - 0.0005))
     recovery = 0.25 * m.outputs_t["concentrate"] / 0.008
     assert 0.80 < recovery < 0.95
-    bond = 10 * 16.2 * 1.102 * (150 ** -0.5 - 10_000 ** -0.5)
+    bond = 10 * 16.2 * 1.102 * (150**-0.5 - 10_000**-0.5)
     assert unit.grinding_kwh_per_t() == pytest.approx(bond, rel=1e-12)
     assert m.power_kwh == pytest.approx(bond + 8.0)
     conc = unit.products(feeds)["concentrate"]
@@ -179,19 +224,40 @@ def test_concentrator_parameter_errors_name_the_field() -> None:
 # --- copper smelter --------------------------------------------------------------------
 
 smelter_params = st.builds(
-    CopperSmelterParams, matte_grade=st.floats(0.55, 0.7), slag_cu_loss=st.floats(0.0, 0.05),
-    anode_purity=st.floats(0.99, 1.0), flux_sio2_per_fe=st.floats(0.5, 1.0),
-    fugitive_so2_fraction=st.floats(0.0, 0.05))
+    CopperSmelterParams,
+    matte_grade=st.floats(0.55, 0.7),
+    slag_cu_loss=st.floats(0.0, 0.05),
+    anode_purity=st.floats(0.99, 1.0),
+    flux_sio2_per_fe=st.floats(0.5, 1.0),
+    fugitive_so2_fraction=st.floats(0.0, 0.05),
+)
 
 
-@given(smelter_params, st.floats(0.15, 0.28), st.floats(0.2, 0.32), st.floats(0.25, 0.34),
-       st.floats(0.0, 0.1), st.floats(0.0, 0.03), st.floats(0.7, 1.0), st.floats(0.0, 0.02))
-def test_smelter_closes_cu_fe_s_si(params: CopperSmelterParams, cu: float, fe: float, s: float,
-                                   si: float, zn: float, flux_sio2: float,
-                                   flux_fe: float) -> None:
+@given(
+    smelter_params,
+    st.floats(0.15, 0.28),
+    st.floats(0.2, 0.32),
+    st.floats(0.25, 0.34),
+    st.floats(0.0, 0.1),
+    st.floats(0.0, 0.03),
+    st.floats(0.7, 1.0),
+    st.floats(0.0, 0.02),
+)
+def test_smelter_closes_cu_fe_s_si(
+    params: CopperSmelterParams,
+    cu: float,
+    fe: float,
+    s: float,
+    si: float,
+    zn: float,
+    flux_sio2: float,
+    flux_fe: float,
+) -> None:
     unit = CopperSmelter("smelter", params, capacity_t_per_h=150.0)
-    feeds = {"concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, "Zn": zn},
-             "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe}}
+    feeds = {
+        "concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, "Zn": zn},
+        "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe},
+    }
     assert not balance_problems(unit, feeds)
 
 
@@ -219,8 +285,7 @@ def test_smelter_feed_errors_name_unit_and_quantity() -> None:
         unit.operating_point({"concentrate": CONCENTRATE, "flux": {"Si": 0.4, "S": 0.01}})
     # Chalcocite-rich concentrate: too little Fe for a 60 % Cu matte.
     with pytest.raises(ValueError, match=r"fsf-1.*concentrate Fe.*matte_grade"):
-        unit.products({"concentrate": {"Cu": 0.6, "Fe": 0.05, "S": 0.2},
-                       "flux": SILICA_FLUX})
+        unit.products({"concentrate": {"Cu": 0.6, "Fe": 0.05, "S": 0.2}, "flux": SILICA_FLUX})
 
 
 def test_smelter_parameter_errors_name_the_field() -> None:
@@ -237,21 +302,18 @@ def test_smelter_parameter_errors_name_the_field() -> None:
 
 @given(st.floats(0.9, 1.0), st.floats(0.3, 0.5005))
 def test_acid_plant_closes_sulphur(capture: float, s_fraction: float) -> None:
-    unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=capture),
-                     capacity_t_per_h=100.0)
+    unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=capture), capacity_t_per_h=100.0)
     assert not balance_problems(unit, {"offgas": {"S": s_fraction}})
 
 
 def test_acid_per_t_so2() -> None:
     unit = AcidPlant("acid", AcidPlantParams(capture_efficiency=1.0), capacity_t_per_h=100.0)
     m = unit.operating_point({"offgas": SO2_GAS})
-    assert m.outputs_t["acid"] == pytest.approx(molar_mass(H2SO4) / molar_mass(SO2),
-                                                rel=1e-12)
+    assert m.outputs_t["acid"] == pytest.approx(molar_mass(H2SO4) / molar_mass(SO2), rel=1e-12)
     assert m.outputs_t["acid"] == pytest.approx(1.531, abs=5e-4)
     assert m.emissions_t["SO2"] == 0.0
     default = AcidPlant("acid", AcidPlantParams(), capacity_t_per_h=100.0)
-    assert default.operating_point({"offgas": SO2_GAS}).emissions_t["SO2"] == pytest.approx(
-        0.005)
+    assert default.operating_point({"offgas": SO2_GAS}).emissions_t["SO2"] == pytest.approx(0.005)
 
 
 def test_acid_plant_errors() -> None:
@@ -265,12 +327,17 @@ def test_acid_plant_errors() -> None:
 # --- electrorefinery -----------------------------------------------------------------
 
 
-@given(st.floats(0.99, 0.996), st.floats(0.0, 0.002), st.floats(0.0, 0.002),
-       st.floats(0.0, 0.003), st.floats(0.01, 0.03))
-def test_refinery_closes_every_element(anode_cu: float, fe: float, s: float,
-                                       to_slimes: float, slimes_t: float) -> None:
-    params = ElectrorefineryParams(cu_to_slimes_fraction=to_slimes,
-                                   slimes_t_per_t_anode=slimes_t)
+@given(
+    st.floats(0.99, 0.996),
+    st.floats(0.0, 0.002),
+    st.floats(0.0, 0.002),
+    st.floats(0.0, 0.003),
+    st.floats(0.01, 0.03),
+)
+def test_refinery_closes_every_element(
+    anode_cu: float, fe: float, s: float, to_slimes: float, slimes_t: float
+) -> None:
+    params = ElectrorefineryParams(cu_to_slimes_fraction=to_slimes, slimes_t_per_t_anode=slimes_t)
     unit = CopperElectrorefinery("er", params, capacity_t_per_h=50.0)
     assert not balance_problems(unit, {"anode": {"Cu": anode_cu, "Fe": fe, "S": s}})
 
@@ -306,12 +373,13 @@ def test_default_chain_energy_near_plan_figure() -> None:
     acid = AcidPlant("acid", AcidPlantParams(), capacity_t_per_h=100.0)
     refinery = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
     ore = mine.products({})["ore"]
-    smelter_feeds = {"concentrate": mill.products({"ore": ore})["concentrate"],
-                     "flux": SILICA_FLUX}
+    smelter_feeds = {"concentrate": mill.products({"ore": ore})["concentrate"], "flux": SILICA_FLUX}
     gas = smelter.products(smelter_feeds)
-    s, a, r = (smelter.operating_point(smelter_feeds),
-               acid.operating_point({"offgas": gas["offgas"]}),
-               refinery.operating_point({"anode": gas["anode"]}))
+    s, a, r = (
+        smelter.operating_point(smelter_feeds),
+        acid.operating_point({"offgas": gas["offgas"]}),
+        refinery.operating_point({"anode": gas["anode"]}),
+    )
     conc_t = r.inputs_t["anode"] / s.outputs_t["anode"]
     so2_t = conc_t * s.outputs_t["offgas"]
     power_kwh = conc_t * s.power_kwh + so2_t * a.power_kwh + r.power_kwh

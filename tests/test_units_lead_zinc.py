@@ -1,5 +1,6 @@
 """Unit models of lead and zinc: lead smelter with battery paste, zinc roaster, leach and
 purification, electrowinning, and the zinc chain's comprehensive energy."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,16 @@ from twin.units.zinc import (
     zinc_comprehensive_kgce_per_t,
 )
 
-PB_CONCENTRATE = {"Pb": 0.55, "S": 0.18, "Fe": 0.08, "Zn": 0.05, "Si": 0.03, "As": 0.003,
-                  "Cd": 0.0005, "Hg": 0.00002}
+PB_CONCENTRATE = {
+    "Pb": 0.55,
+    "S": 0.18,
+    "Fe": 0.08,
+    "Zn": 0.05,
+    "Si": 0.03,
+    "As": 0.003,
+    "Cd": 0.0005,
+    "Hg": 0.00002,
+}
 PASTE = {"Pb": 0.70, "S": 0.005}
 
 
@@ -37,25 +46,55 @@ def test_kinds_are_registered() -> None:
 # --- lead smelter -------------------------------------------------------------------
 
 heavy_fractions = st.fixed_dictionaries(
-    {"Pb": st.floats(0.0, 0.3), "As": st.floats(0.0, 1.0), "Cd": st.floats(0.0, 1.0),
-     "Hg": st.floats(0.0, 1.0)})
+    {
+        "Pb": st.floats(0.0, 0.3),
+        "As": st.floats(0.0, 1.0),
+        "Cd": st.floats(0.0, 1.0),
+        "Hg": st.floats(0.0, 1.0),
+    }
+)
 pb_concentrates = st.fixed_dictionaries(
-    {"Pb": st.floats(0.4, 0.75), "S": st.floats(0.1, 0.2), "Fe": st.floats(0.0, 0.12),
-     "Zn": st.floats(0.0, 0.08), "Si": st.floats(0.0, 0.05), "As": st.floats(0.0, 0.005),
-     "Cd": st.floats(0.0, 0.002), "Hg": st.floats(0.0, 1e-4), "Cr": st.floats(0.0, 1e-3)})
+    {
+        "Pb": st.floats(0.4, 0.75),
+        "S": st.floats(0.1, 0.2),
+        "Fe": st.floats(0.0, 0.12),
+        "Zn": st.floats(0.0, 0.08),
+        "Si": st.floats(0.0, 0.05),
+        "As": st.floats(0.0, 0.005),
+        "Cd": st.floats(0.0, 0.002),
+        "Hg": st.floats(0.0, 1e-4),
+        "Cr": st.floats(0.0, 1e-3),
+    }
+)
 pastes = st.fixed_dictionaries({"Pb": st.floats(0.6, 0.8), "S": st.floats(0.0, 0.01)})
 shares = st.lists(st.floats(0.0, 1.0), min_size=1, max_size=4, unique=True).map(tuple)
 
 
-@given(pb_concentrates, pastes, shares, st.floats(0.0, 0.05), heavy_fractions,
-       st.floats(0.9, 1.0), st.floats(0.0, 0.05))
+@given(
+    pb_concentrates,
+    pastes,
+    shares,
+    st.floats(0.0, 0.05),
+    heavy_fractions,
+    st.floats(0.9, 1.0),
+    st.floats(0.0, 0.05),
+)
 def test_lead_smelter_closes_every_element_in_every_mode(
-        conc: dict[str, float], paste: dict[str, float], paste_shares: tuple[float, ...],
-        slag_pb: float, volatilised: dict[str, float], abatement: float,
-        fugitive: float) -> None:
-    params = LeadSmelterParams(paste_shares_of_pb=paste_shares, slag_pb_grade=slag_pb,
-                               volatilised=volatilised, gas_abatement_efficiency=abatement,
-                               fugitive_so2_fraction=fugitive)
+    conc: dict[str, float],
+    paste: dict[str, float],
+    paste_shares: tuple[float, ...],
+    slag_pb: float,
+    volatilised: dict[str, float],
+    abatement: float,
+    fugitive: float,
+) -> None:
+    params = LeadSmelterParams(
+        paste_shares_of_pb=paste_shares,
+        slag_pb_grade=slag_pb,
+        volatilised=volatilised,
+        gas_abatement_efficiency=abatement,
+        fugitive_so2_fraction=fugitive,
+    )
     unit = LeadSmelter("pb", params, capacity_t_per_h=20.0)
     assert not balance_problems(unit, {"concentrate": conc, "paste": paste})
 
@@ -63,8 +102,12 @@ def test_lead_smelter_closes_every_element_in_every_mode(
 def test_lead_smelter_modes_by_hand() -> None:
     """Concentrate 60 % Pb, 15 % S, 10 % Fe; paste 70 % Pb; 10 % of the Pb volatilised,
     99 % of that captured (recycled); slag 2 % Pb."""
-    params = LeadSmelterParams(paste_shares_of_pb=(0.0, 0.5, 1.0), slag_pb_grade=0.02,
-                               volatilised={"Pb": 0.1}, gas_abatement_efficiency=0.99)
+    params = LeadSmelterParams(
+        paste_shares_of_pb=(0.0, 0.5, 1.0),
+        slag_pb_grade=0.02,
+        volatilised={"Pb": 0.1},
+        gas_abatement_efficiency=0.99,
+    )
     unit = LeadSmelter("pb", params, capacity_t_per_h=20.0)
     feeds = {"concentrate": {"Pb": 0.6, "S": 0.15, "Fe": 0.1}, "paste": {"Pb": 0.7}}
     primary, half, secondary = unit.modes(feeds)
@@ -72,28 +115,30 @@ def test_lead_smelter_modes_by_hand() -> None:
     feo_t = 0.1 * (55.845 + 15.999) / 55.845
     slag_pb_t = feo_t * 0.02 / 0.98
     pb_per_t_conc = 0.6 - slag_pb_t - 0.6 * 0.1 * 0.01
-    assert half.inputs_t["concentrate"] == pytest.approx(0.5 * 0.9999 / pb_per_t_conc,
-                                                         rel=1e-12)
+    assert half.inputs_t["concentrate"] == pytest.approx(0.5 * 0.9999 / pb_per_t_conc, rel=1e-12)
     assert half.inputs_t["paste"] == pytest.approx(0.5 * 0.9999 / (0.7 * 0.999), rel=1e-12)
     assert primary.inputs_t["paste"] == 0.0 and secondary.inputs_t["concentrate"] == 0.0
     assert secondary.outputs_t["slag"] == 0.0 and secondary.emissions_t["SO2"] == 0.0
     assert half.outputs_t["slag"] == pytest.approx(
-        half.inputs_t["concentrate"] * (feo_t + slag_pb_t), rel=1e-12)
-    assert unit.products(feeds)["slag"] == pytest.approx({"Fe": 0.1 * 0.98 / feo_t,
-                                                          "Pb": 0.02})
+        half.inputs_t["concentrate"] * (feo_t + slag_pb_t), rel=1e-12
+    )
+    assert unit.products(feeds)["slag"] == pytest.approx({"Fe": 0.1 * 0.98 / feo_t, "Pb": 0.02})
     so2_t = 0.15 * half.inputs_t["concentrate"] / S_IN_SO2
     assert half.outputs_t["offgas"] + half.emissions_t["SO2"] == pytest.approx(so2_t)
     # Recycled lead: share x Pb in the metal; CO2 from 80 kg C per t Pb reduced.
     assert [m.kpi_t[RECYCLED_METAL_T] for m in (primary, half, secondary)] == pytest.approx(
-        [0.0, 0.5 * 0.9999, 0.9999])
+        [0.0, 0.5 * 0.9999, 0.9999]
+    )
     assert half.emissions_t["CO2"] == pytest.approx(
-        0.080 * 0.9999 / mass_fraction("C", CO2), rel=1e-12)
+        0.080 * 0.9999 / mass_fraction("C", CO2), rel=1e-12
+    )
 
 
 def test_lead_smelter_secondary_energy_saving() -> None:
     """Lead from paste takes 37.5 % less energy (Siwiec et al. 2024: 35-40 %)."""
-    unit = LeadSmelter("pb", LeadSmelterParams(paste_shares_of_pb=(0.0, 0.5, 1.0)),
-                       capacity_t_per_h=20.0)
+    unit = LeadSmelter(
+        "pb", LeadSmelterParams(paste_shares_of_pb=(0.0, 0.5, 1.0)), capacity_t_per_h=20.0
+    )
     primary, half, secondary = unit.modes({"concentrate": PB_CONCENTRATE, "paste": PASTE})
     assert secondary.power_kwh == pytest.approx(0.625 * primary.power_kwh, rel=1e-12)
     assert secondary.fuel_kgce["coal"] == pytest.approx(0.625 * primary.fuel_kgce["coal"])
@@ -109,7 +154,8 @@ def test_lead_smelter_default_products_do_not_depend_on_mode() -> None:
     feeds = {"concentrate": PB_CONCENTRATE, "paste": PASTE}
     modes = unit.modes(feeds)
     assert [m.kpi_t[RECYCLED_METAL_T] for m in modes] == pytest.approx(
-        [0.3 * 0.9999, 0.5 * 0.9999, 0.7 * 0.9999])
+        [0.3 * 0.9999, 0.5 * 0.9999, 0.7 * 0.9999]
+    )
     assert all(m.max_rate_t_per_h == 20.0 and m.min_rate_t_per_h == 8.0 for m in modes)
     dust = unit.products(feeds)["dust"]
     assert set(dust) == {"As", "Cd", "Hg"}  # captured Pb fume is recycled, not bled
@@ -138,19 +184,36 @@ def test_lead_smelter_errors() -> None:
 # --- zinc roaster -------------------------------------------------------------------
 
 zn_concentrates = st.fixed_dictionaries(
-    {"Zn": st.floats(0.4, 0.6), "S": st.floats(0.25, 0.34), "Fe": st.floats(0.0, 0.12),
-     "Si": st.floats(0.0, 0.03), "Pb": st.floats(0.0, 0.03), "Cd": st.floats(0.0, 0.004),
-     "As": st.floats(0.0, 0.004), "Hg": st.floats(0.0, 1e-4), "Cu": st.floats(0.0, 0.01)})
+    {
+        "Zn": st.floats(0.4, 0.6),
+        "S": st.floats(0.25, 0.34),
+        "Fe": st.floats(0.0, 0.12),
+        "Si": st.floats(0.0, 0.03),
+        "Pb": st.floats(0.0, 0.03),
+        "Cd": st.floats(0.0, 0.004),
+        "As": st.floats(0.0, 0.004),
+        "Hg": st.floats(0.0, 1e-4),
+        "Cu": st.floats(0.0, 0.01),
+    }
+)
 
 
-@given(zn_concentrates, st.floats(0.0, 0.2), heavy_fractions, st.floats(0.9, 1.0),
-       st.floats(0.0, 0.05))
-def test_roaster_closes_every_element(conc: dict[str, float], s_kept: float,
-                                      volatilised: dict[str, float], abatement: float,
-                                      fugitive: float) -> None:
-    params = ZincRoasterParams(s_to_calcine=s_kept, volatilised=volatilised,
-                               gas_abatement_efficiency=abatement,
-                               fugitive_so2_fraction=fugitive)
+@given(
+    zn_concentrates, st.floats(0.0, 0.2), heavy_fractions, st.floats(0.9, 1.0), st.floats(0.0, 0.05)
+)
+def test_roaster_closes_every_element(
+    conc: dict[str, float],
+    s_kept: float,
+    volatilised: dict[str, float],
+    abatement: float,
+    fugitive: float,
+) -> None:
+    params = ZincRoasterParams(
+        s_to_calcine=s_kept,
+        volatilised=volatilised,
+        gas_abatement_efficiency=abatement,
+        fugitive_so2_fraction=fugitive,
+    )
     unit = ZincRoaster("roast", params, capacity_t_per_h=50.0)
     assert not balance_problems(unit, {"concentrate": conc})
 
@@ -181,7 +244,8 @@ def test_roaster_defaults_emit_heavy_metals_after_abatement() -> None:
 def test_iron_residue_tonnes_per_t_fe_by_stoichiometry() -> None:
     jarosite = (14.007 + 10 * 1.008 + 3 * 55.845 + 2 * 32.06 + 14 * 15.999) / (3 * 55.845)
     assert iron_residue_t_per_t_fe("jarosite") == pytest.approx(
-        (jarosite, 2 * 32.06 / (3 * 55.845)), rel=1e-12)
+        (jarosite, 2 * 32.06 / (3 * 55.845)), rel=1e-12
+    )
     assert jarosite == pytest.approx(2.8634, abs=1e-4)  # NH4Fe3(SO4)2(OH)6, 479.7 g/mol
     goethite = (55.845 + 2 * 15.999 + 1.008) / 55.845
     assert iron_residue_t_per_t_fe("goethite") == pytest.approx((goethite, 0.0), rel=1e-12)
@@ -191,9 +255,9 @@ def test_iron_residue_tonnes_per_t_fe_by_stoichiometry() -> None:
 @pytest.mark.parametrize("residue", ["jarosite", "goethite"])
 def test_leach_residue_per_t_fe_through_the_unit(residue: str) -> None:
     """Full recovery, Zn + Fe calcine: the residue is the iron precipitate alone."""
-    unit = ZincLeachPurification("leach", ZincLeachParams(iron_residue=residue,
-                                                          zn_recovery=1.0),
-                                 capacity_t_per_h=30.0)
+    unit = ZincLeachPurification(
+        "leach", ZincLeachParams(iron_residue=residue, zn_recovery=1.0), capacity_t_per_h=30.0
+    )
     feeds = {"calcine": {"Zn": 0.6, "Fe": 0.1}, "acid": SULPHURIC_ACID}
     m = unit.operating_point(feeds)
     residue_t, s_t = iron_residue_t_per_t_fe(residue)
@@ -205,20 +269,25 @@ def test_leach_residue_per_t_fe_through_the_unit(residue: str) -> None:
     assert unit.products(feeds)["residue"]["Fe"] == pytest.approx(1 / residue_t, rel=1e-12)
 
 
-@given(zn_concentrates.map(lambda c: {**c, "Ag": 1e-4}),
-       st.sampled_from(["jarosite", "goethite"]), st.floats(0.8, 1.0))
-def test_leach_closes_every_element(calcine: dict[str, float], residue: str,
-                                    recovery: float) -> None:
+@given(
+    zn_concentrates.map(lambda c: {**c, "Ag": 1e-4}),
+    st.sampled_from(["jarosite", "goethite"]),
+    st.floats(0.8, 1.0),
+)
+def test_leach_closes_every_element(
+    calcine: dict[str, float], residue: str, recovery: float
+) -> None:
     calcine = {e: 0.8 * x for e, x in calcine.items() if e != "S"} | {"S": 0.02}
-    unit = ZincLeachPurification("leach", ZincLeachParams(iron_residue=residue,
-                                                          zn_recovery=recovery),
-                                 capacity_t_per_h=30.0)
+    unit = ZincLeachPurification(
+        "leach", ZincLeachParams(iron_residue=residue, zn_recovery=recovery), capacity_t_per_h=30.0
+    )
     assert not balance_problems(unit, {"calcine": calcine, "acid": SULPHURIC_ACID})
 
 
 def test_leach_acid_is_zero_when_calcine_sulphate_suffices() -> None:
-    unit = ZincLeachPurification("leach", ZincLeachParams(iron_residue="goethite"),
-                                 capacity_t_per_h=30.0)
+    unit = ZincLeachPurification(
+        "leach", ZincLeachParams(iron_residue="goethite"), capacity_t_per_h=30.0
+    )
     feeds = {"calcine": {"Zn": 0.6, "Fe": 0.1, "S": 0.03}, "acid": SULPHURIC_ACID}
     assert unit.operating_point(feeds).inputs_t["acid"] == 0.0
     assert not balance_problems(unit, feeds)
@@ -279,9 +348,11 @@ def test_zinc_comprehensive_energy_near_plan_figure() -> None:
 def test_zinc_comprehensive_energy_falls_with_better_cells() -> None:
     base = zinc_comprehensive_kgce_per_t()
     lower_voltage = zinc_comprehensive_kgce_per_t(
-        electrowinning=ZincElectrowinningParams(cell_voltage_v=3.3))
+        electrowinning=ZincElectrowinningParams(cell_voltage_v=3.3)
+    )
     higher_ce = zinc_comprehensive_kgce_per_t(
-        electrowinning=ZincElectrowinningParams(current_efficiency=0.92))
+        electrowinning=ZincElectrowinningParams(current_efficiency=0.92)
+    )
     # 0.1 V less: 0.1/3.4 of the DC energy, 3097 x 0.99995/0.97 kWh/t x 0.1229 kgce/kWh.
     dc_kgce = 2 * 96485.33212 * 3.4 / (3.6 * 65.38 * 0.90) * 0.99995 / 0.97 * 3.6 / 29.3076
     assert base - lower_voltage == pytest.approx(dc_kgce * 0.1 / 3.4, rel=1e-9)

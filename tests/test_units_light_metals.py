@@ -1,5 +1,6 @@
 """Light-metal unit models: Pidgeon and electrolytic magnesium, Kroll titanium sponge,
 red mud utilisation, and the potline PFC estimate."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,18 +27,26 @@ from twin.units.titanium import KrollParams, KrollTitanium, kroll_kwh_per_t
 F = 96485.33212
 CO2_PER_C = 44.009 / 12.011
 PIDGEON_FEEDS = {"dolomite": DOLOMITE, "ferrosilicon": FESI75}
-KROLL_FEEDS = {"feed": RUTILE, "coke": {"C": 1.0}, "makeup_mg": MAGNESIUM,
-               "makeup_cl2": {"Cl": 1.0}}
+KROLL_FEEDS = {
+    "feed": RUTILE,
+    "coke": {"C": 1.0},
+    "makeup_mg": MAGNESIUM,
+    "makeup_cl2": {"Cl": 1.0},
+}
 SI_IN_SIO2 = mass_fraction("Si", {"Si": 1, "O": 2})
 FE_IN_FEO = mass_fraction("Fe", {"Fe": 1, "O": 1})
 TI_IN_TIO2 = mass_fraction("Ti", {"Ti": 1, "O": 2})
 
 #: Stated 2020 plant changes (see the unit docstrings).
-PIDGEON_2020 = {"retort_kgce_per_t": 3250.0 * 0.70,  # regenerative burners: -30 % retort fuel
-                "mg_yield": 0.75}                    # better briquetting and vacuum
+PIDGEON_2020 = {
+    "retort_kgce_per_t": 3250.0 * 0.70,  # regenerative burners: -30 % retort fuel
+    "mg_yield": 0.75,
+}  # better briquetting and vacuum
 ELECTROLYTIC_2020 = {"cell_voltage_v": 4.9, "current_efficiency": 0.88}
-KROLL_2020 = {"electrolysis_voltage_v": 4.0,         # multipolar MgCl2 cells
-              "distillation_kwh_per_t": 6000.0}      # large combined reduction-distillation
+KROLL_2020 = {
+    "electrolysis_voltage_v": 4.0,  # multipolar MgCl2 cells
+    "distillation_kwh_per_t": 6000.0,
+}  # large combined reduction-distillation
 
 
 def test_kinds_are_registered() -> None:
@@ -50,7 +59,8 @@ def test_kinds_are_registered() -> None:
 def test_both_magnesium_producers_make_the_same_material() -> None:
     pidgeon = PidgeonMagnesium("pm", PidgeonParams(), 1.0).products(PIDGEON_FEEDS)
     electrolytic = ElectrolyticMagnesium("em", ElectrolyticMgParams(), 1.0).products(
-        {"mgcl2": MAGNESIUM_CHLORIDE})
+        {"mgcl2": MAGNESIUM_CHLORIDE}
+    )
     assert PidgeonMagnesium.output_ports["metal"] == ElectrolyticMagnesium.output_ports["metal"]
     assert pidgeon["metal"] == electrolytic["metal"] == MAGNESIUM == {"Mg": 1.0}
     assert KrollTitanium.input_ports["makeup_mg"] == "magnesium"
@@ -58,22 +68,24 @@ def test_both_magnesium_producers_make_the_same_material() -> None:
 
 # --- Pidgeon ---------------------------------------------------------------------------
 
+
 def test_default_compositions_by_hand() -> None:
     dolomite_g_per_mol = 40.078 + 24.305 + 2 * 12.011 + 6 * 15.999  # 184.399
     assert DOLOMITE["Mg"] == pytest.approx(24.305 / dolomite_g_per_mol, rel=1e-12)
     assert DOLOMITE["Ca"] == pytest.approx(40.078 / dolomite_g_per_mol, rel=1e-12)
     assert DOLOMITE["C"] == pytest.approx(2 * 12.011 / dolomite_g_per_mol, rel=1e-12)
     assert (DOLOMITE["Mg"], DOLOMITE["Ca"], DOLOMITE["C"]) == pytest.approx(
-        (0.1318, 0.2173, 0.1303), abs=1e-4)
+        (0.1318, 0.2173, 0.1303), abs=1e-4
+    )
     assert MAGNESIUM_CHLORIDE == pytest.approx({"Mg": 0.2553, "Cl": 0.7447}, abs=1e-4)
 
 
 def test_pidgeon_stoichiometry_by_hand() -> None:
     params = PidgeonParams(mg_yield=1.0, si_excess=0.0)
     mode = PidgeonMagnesium("pm", params, 1.0).operating_point(PIDGEON_FEEDS)
-    dolomite_t = 184.399 / 24.305                 # 1 CaMg(CO3)2 per Mg
-    co2_t = 2 * 44.009 / 24.305                   # 2 CO2 per Mg
-    fesi_t = 28.085 / (2 * 24.305) / 0.75         # 1 Si per 2 Mg, in FeSi75
+    dolomite_t = 184.399 / 24.305  # 1 CaMg(CO3)2 per Mg
+    co2_t = 2 * 44.009 / 24.305  # 2 CO2 per Mg
+    fesi_t = 28.085 / (2 * 24.305) / 0.75  # 1 Si per 2 Mg, in FeSi75
     assert mode.inputs_t["dolomite"] == pytest.approx(dolomite_t, rel=1e-12)
     assert mode.emissions_t["CO2"] == pytest.approx(co2_t, rel=1e-12)
     assert mode.inputs_t["ferrosilicon"] == pytest.approx(fesi_t, rel=1e-12)
@@ -82,10 +94,9 @@ def test_pidgeon_stoichiometry_by_hand() -> None:
 
 
 def test_pidgeon_defaults() -> None:
-    mode = PidgeonMagnesium("pm", PidgeonParams(), 5.0, 0.4).operating_point(PIDGEON_FEEDS,
-                                                                              0.8)
-    assert 10.0 <= mode.inputs_t["dolomite"] <= 11.0      # practice (unverified)
-    assert 1.0 <= mode.inputs_t["ferrosilicon"] <= 1.2    # practice (unverified)
+    mode = PidgeonMagnesium("pm", PidgeonParams(), 5.0, 0.4).operating_point(PIDGEON_FEEDS, 0.8)
+    assert 10.0 <= mode.inputs_t["dolomite"] <= 11.0  # practice (unverified)
+    assert 1.0 <= mode.inputs_t["ferrosilicon"] <= 1.2  # practice (unverified)
     assert mode.inputs_t["dolomite"] == pytest.approx(184.399 / 24.305 / 0.72, rel=1e-12)
     assert mode.emissions_t["CO2"] == pytest.approx(2 * 44.009 / 24.305 / 0.72, rel=1e-12)
     assert mode.fuel_kgce == pytest.approx({"coal": 90 * 184.399 / 24.305 / 0.72 + 3250 + 150})
@@ -97,10 +108,10 @@ def test_pidgeon_meets_plan_2015_and_2020() -> None:
     comprehensive = pidgeon_comprehensive_kgce_per_t(PidgeonParams())
     by_hand = 90 * 184.399 / 24.305 / 0.72 + 3250 + 150 + 1200 * 3.6 / 29.3076
     assert comprehensive == pytest.approx(by_hand, rel=1e-12)
-    assert comprehensive == pytest.approx(4500.0, rel=0.05)    # plan 2015: 4500 kgce/t
+    assert comprehensive == pytest.approx(4500.0, rel=0.05)  # plan 2015: 4500 kgce/t
     assert comprehensive == pytest.approx(4496, abs=1)
     target = pidgeon_comprehensive_kgce_per_t(PidgeonParams(**PIDGEON_2020))
-    assert target <= 3500.0                                    # plan 2020: 3500 kgce/t
+    assert target <= 3500.0  # plan 2020: 3500 kgce/t
     assert target == pytest.approx(3500.0, rel=0.05)
 
 
@@ -108,100 +119,131 @@ def test_pidgeon_fuels_by_carrier() -> None:
     params = PidgeonParams(retort_fuel="natural_gas", remelt_fuel="natural_gas")
     mode = PidgeonMagnesium("pm", params, 1.0).operating_point(PIDGEON_FEEDS)
     assert mode.fuel_kgce["natural_gas"] == pytest.approx(3400.0, rel=1e-12)
-    assert (sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
-            == pytest.approx(pidgeon_comprehensive_kgce_per_t(params), rel=1e-12))
+    assert sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT == pytest.approx(
+        pidgeon_comprehensive_kgce_per_t(params), rel=1e-12
+    )
 
 
 @settings(deadline=None)
-@given(mg_yield=st.floats(0.5, 1.0), si_excess=st.floats(0.0, 1.0),
-       purity=st.floats(0.7, 1.0), quartz=st.floats(0.0, 0.2), fe2o3=st.floats(0.0, 0.1),
-       fesi_si=st.floats(0.45, 0.95), fesi_c=st.floats(0.0, 0.02))
-def test_pidgeon_balances_close(mg_yield: float, si_excess: float, purity: float,
-                                quartz: float, fe2o3: float, fesi_si: float,
-                                fesi_c: float) -> None:
+@given(
+    mg_yield=st.floats(0.5, 1.0),
+    si_excess=st.floats(0.0, 1.0),
+    purity=st.floats(0.7, 1.0),
+    quartz=st.floats(0.0, 0.2),
+    fe2o3=st.floats(0.0, 0.1),
+    fesi_si=st.floats(0.45, 0.95),
+    fesi_c=st.floats(0.0, 0.02),
+)
+def test_pidgeon_balances_close(
+    mg_yield: float,
+    si_excess: float,
+    purity: float,
+    quartz: float,
+    fe2o3: float,
+    fesi_si: float,
+    fesi_c: float,
+) -> None:
     share = purity / (purity + quartz + fe2o3)  # dolomite share of the rock
-    feeds = {"dolomite": {**{e: x * share for e, x in DOLOMITE.items()},
-                          "Si": quartz / (purity + quartz + fe2o3) * SI_IN_SIO2,
-                          "Fe": fe2o3 / (purity + quartz + fe2o3) * 0.6994},
-             "ferrosilicon": {"Si": fesi_si, "Fe": 1.0 - fesi_si - fesi_c, "C": fesi_c}}
+    feeds = {
+        "dolomite": {
+            **{e: x * share for e, x in DOLOMITE.items()},
+            "Si": quartz / (purity + quartz + fe2o3) * SI_IN_SIO2,
+            "Fe": fe2o3 / (purity + quartz + fe2o3) * 0.6994,
+        },
+        "ferrosilicon": {"Si": fesi_si, "Fe": 1.0 - fesi_si - fesi_c, "C": fesi_c},
+    }
     unit = PidgeonMagnesium("pm", PidgeonParams(mg_yield=mg_yield, si_excess=si_excess), 2.0)
-    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
-                                ("Mg", "Ca", "Si", "Fe", "C"))
+    assert not balance_problems(
+        unit, feeds, [unit.operating_point(feeds)], ("Mg", "Ca", "Si", "Fe", "C")
+    )
 
 
 # --- electrolytic magnesium ------------------------------------------------------------
+
 
 def test_mg_faraday_by_hand() -> None:
     dc = 2 * 96485.33212 * 5.5 / (3.6 * 24.305 * 0.85)
     assert faraday_kwh_per_t(5.5, 0.85, "Mg") == pytest.approx(dc, rel=1e-12)
     assert faraday_kwh_per_t(1.0, 1.0, "Mg") == pytest.approx(2205.4, abs=0.05)  # 2205 Ah/kg
     assert electrolytic_mg_kwh_per_t(ElectrolyticMgParams()) == pytest.approx(
-        dc / 0.97 + 3300, rel=1e-12)
+        dc / 0.97 + 3300, rel=1e-12
+    )
 
 
 def test_electrolytic_mg_meets_plan_2015_and_2020() -> None:
     kwh = electrolytic_mg_kwh_per_t(ElectrolyticMgParams())
-    assert kwh == pytest.approx(18000.0, rel=0.05)     # plan 2015: 18000 kWh/t
+    assert kwh == pytest.approx(18000.0, rel=0.05)  # plan 2015: 18000 kWh/t
     assert kwh == pytest.approx(18012, abs=1)
     target = electrolytic_mg_kwh_per_t(ElectrolyticMgParams(**ELECTROLYTIC_2020))
-    assert target == pytest.approx(2 * F * 4.9 / (3.6 * 24.305 * 0.88) / 0.97 + 3300,
-                                   rel=1e-12)
-    assert target <= 16000.0                            # plan 2020: 16000 kWh/t
+    assert target == pytest.approx(2 * F * 4.9 / (3.6 * 24.305 * 0.88) / 0.97 + 3300, rel=1e-12)
+    assert target <= 16000.0  # plan 2020: 16000 kWh/t
     assert target == pytest.approx(16000.0, rel=0.05)
 
 
 def test_electrolytic_mg_mode() -> None:
     unit = ElectrolyticMagnesium("em", ElectrolyticMgParams(), 3.0)
     mode = unit.operating_point({"mgcl2": MAGNESIUM_CHLORIDE})
-    mgcl2_t = (24.305 + 2 * 35.45) / 24.305 / 0.98     # MgCl2 95.205 g/mol
+    mgcl2_t = (24.305 + 2 * 35.45) / 24.305 / 0.98  # MgCl2 95.205 g/mol
     assert mode.inputs_t["mgcl2"] == pytest.approx(mgcl2_t, rel=1e-12)
     assert mode.outputs_t["chlorine"] == pytest.approx(70.9 / 24.305, rel=1e-12)
     assert mode.power_kwh == electrolytic_mg_kwh_per_t(ElectrolyticMgParams())
     assert mode.emissions_t == {} and mode.fuel_kgce == {}
     assert unit.products({"mgcl2": MAGNESIUM_CHLORIDE})["sludge"] == pytest.approx(
-        MAGNESIUM_CHLORIDE, rel=1e-9)  # unwon MgCl2
+        MAGNESIUM_CHLORIDE, rel=1e-9
+    )  # unwon MgCl2
 
 
 @settings(deadline=None)
 @given(recovery=st.floats(0.5, 0.999), mgcl2=st.floats(0.3, 1.0), kcl_share=st.floats(0, 1))
-def test_electrolytic_mg_balances_close(recovery: float, mgcl2: float,
-                                        kcl_share: float) -> None:
-    rest = 1.0 - mgcl2   # KCl (carnallite-like melt) and untracked matter
+def test_electrolytic_mg_balances_close(recovery: float, mgcl2: float, kcl_share: float) -> None:
+    rest = 1.0 - mgcl2  # KCl (carnallite-like melt) and untracked matter
     k_in_kcl = 39.098 / (39.098 + 35.45)
-    feeds = {"mgcl2": {"Mg": mgcl2 * MAGNESIUM_CHLORIDE["Mg"],
-                       "Cl": mgcl2 * MAGNESIUM_CHLORIDE["Cl"]
-                       + rest * kcl_share * (1 - k_in_kcl),
-                       "K": rest * kcl_share * k_in_kcl}}
+    feeds = {
+        "mgcl2": {
+            "Mg": mgcl2 * MAGNESIUM_CHLORIDE["Mg"],
+            "Cl": mgcl2 * MAGNESIUM_CHLORIDE["Cl"] + rest * kcl_share * (1 - k_in_kcl),
+            "K": rest * kcl_share * k_in_kcl,
+        }
+    }
     unit = ElectrolyticMagnesium("em", ElectrolyticMgParams(mg_recovery=recovery), 1.0)
     assert not balance_problems(unit, feeds, [unit.operating_point(feeds)], ("Mg", "Cl", "K"))
 
 
 # --- Kroll titanium --------------------------------------------------------------------
 
+
 def test_kroll_recycle_by_hand() -> None:
-    mg_t = 2 * 24.305 / 47.867                    # TiCl4 + 2 Mg -> Ti + 2 MgCl2
+    mg_t = 2 * 24.305 / 47.867  # TiCl4 + 2 Mg -> Ti + 2 MgCl2
     mgcl2_t = 2 * (24.305 + 2 * 35.45) / 47.867
-    cl2_t = 4 * 35.45 / 47.867                    # TiO2 + 2 Cl2 + C -> TiCl4 + CO2
+    cl2_t = 4 * 35.45 / 47.867  # TiO2 + 2 Cl2 + C -> TiCl4 + CO2
     assert (mg_t, mgcl2_t, cl2_t) == pytest.approx((1.016, 3.978, 2.963), abs=1e-3)
-    params = KrollParams(mg_loss_fraction=0.1, cl_loss_fraction=0.2, ti_recovery=0.9,
-                         carbon_t_per_t_ti=0.3)
+    params = KrollParams(
+        mg_loss_fraction=0.1, cl_loss_fraction=0.2, ti_recovery=0.9, carbon_t_per_t_ti=0.3
+    )
     mode = KrollTitanium("kt", params, 1.0).operating_point(
-        {**KROLL_FEEDS, "makeup_cl2": {"Cl": 0.8}, "coke": {"C": 0.9, "S": 0.05}})
+        {**KROLL_FEEDS, "makeup_cl2": {"Cl": 0.8}, "coke": {"C": 0.9, "S": 0.05}}
+    )
     assert mode.inputs_t["makeup_mg"] == pytest.approx(0.1 * mg_t, rel=1e-12)
     assert mode.inputs_t["makeup_cl2"] == pytest.approx(0.2 * cl2_t / 0.8, rel=1e-12)
     assert mode.inputs_t["feed"] == pytest.approx(79.865 / 47.867 / 0.9, rel=1e-12)
     assert mode.inputs_t["coke"] == pytest.approx(0.3 / 0.9, rel=1e-12)
     assert mode.emissions_t["CO2"] == pytest.approx(0.3 * CO2_PER_C, rel=1e-12)
-    residue_t = (mode.inputs_t["feed"] + 0.3 / 0.9 + 0.1 * mg_t + 0.2 * cl2_t / 0.8
-                 - 1 - 0.3 - 2 * 15.999 / 47.867)
+    residue_t = (
+        mode.inputs_t["feed"]
+        + 0.3 / 0.9
+        + 0.1 * mg_t
+        + 0.2 * cl2_t / 0.8
+        - 1
+        - 0.3
+        - 2 * 15.999 / 47.867
+    )
     assert mode.outputs_t["residue"] == pytest.approx(residue_t, rel=1e-12)
 
 
 def test_kroll_electricity_by_hand() -> None:
     recycled_mg_t = 2 * 24.305 / 47.867 * (1 - 0.03)
     electrolysis = recycled_mg_t * 2 * F * 5.0 / (3.6 * 24.305 * 0.85) / 0.97
-    assert kroll_kwh_per_t(KrollParams()) == pytest.approx(electrolysis + 8800 + 3000,
-                                                           rel=1e-12)
+    assert kroll_kwh_per_t(KrollParams()) == pytest.approx(electrolysis + 8800 + 3000, rel=1e-12)
     mode = KrollTitanium("kt", KrollParams(), 1.0).operating_point(KROLL_FEEDS)
     assert mode.power_kwh == kroll_kwh_per_t(KrollParams())
     assert mode.fuel_kgce == {}
@@ -209,32 +251,55 @@ def test_kroll_electricity_by_hand() -> None:
 
 def test_kroll_meets_plan_2015_and_2020() -> None:
     kwh = kroll_kwh_per_t(KrollParams())
-    assert kwh == pytest.approx(25000.0, rel=0.05)      # plan 2015: 25000 kWh/t
+    assert kwh == pytest.approx(25000.0, rel=0.05)  # plan 2015: 25000 kWh/t
     assert kwh == pytest.approx(24974, abs=1)
     target = kroll_kwh_per_t(KrollParams(**KROLL_2020))
-    assert target <= 20000.0                             # plan 2020: 20000 kWh/t
+    assert target <= 20000.0  # plan 2020: 20000 kWh/t
     assert target == pytest.approx(20000.0, rel=0.05)
 
 
 @settings(deadline=None)
-@given(recovery=st.floats(0.5, 0.999), carbon=st.floats(0.251, 0.6),
-       mg_loss=st.floats(0.0, 0.3), cl_loss=st.floats(0.0, 0.3), tio2=st.floats(0.80, 1.0),
-       feo_share=st.floats(0.0, 1.0), coke_c=st.floats(0.85, 1.0),
-       makeup_mg=st.floats(0.95, 1.0))
-def test_kroll_balances_close(recovery: float, carbon: float, mg_loss: float, cl_loss: float,
-                              tio2: float, feo_share: float, coke_c: float,
-                              makeup_mg: float) -> None:
-    gangue = 1.0 - tio2   # FeO and SiO2 of a titania slag
-    feeds = {"feed": {"Ti": tio2 * TI_IN_TIO2, "Fe": gangue * feo_share * FE_IN_FEO,
-                      "Si": gangue * (1 - feo_share) * SI_IN_SIO2},
-             "coke": {"C": coke_c, "S": (1 - coke_c) / 2},
-             "makeup_mg": {"Mg": makeup_mg, "Fe": 1 - makeup_mg},
-             "makeup_cl2": {"Cl": 1.0}}
-    params = KrollParams(ti_recovery=recovery, carbon_t_per_t_ti=carbon,
-                         mg_loss_fraction=mg_loss, cl_loss_fraction=cl_loss)
+@given(
+    recovery=st.floats(0.5, 0.999),
+    carbon=st.floats(0.251, 0.6),
+    mg_loss=st.floats(0.0, 0.3),
+    cl_loss=st.floats(0.0, 0.3),
+    tio2=st.floats(0.80, 1.0),
+    feo_share=st.floats(0.0, 1.0),
+    coke_c=st.floats(0.85, 1.0),
+    makeup_mg=st.floats(0.95, 1.0),
+)
+def test_kroll_balances_close(
+    recovery: float,
+    carbon: float,
+    mg_loss: float,
+    cl_loss: float,
+    tio2: float,
+    feo_share: float,
+    coke_c: float,
+    makeup_mg: float,
+) -> None:
+    gangue = 1.0 - tio2  # FeO and SiO2 of a titania slag
+    feeds = {
+        "feed": {
+            "Ti": tio2 * TI_IN_TIO2,
+            "Fe": gangue * feo_share * FE_IN_FEO,
+            "Si": gangue * (1 - feo_share) * SI_IN_SIO2,
+        },
+        "coke": {"C": coke_c, "S": (1 - coke_c) / 2},
+        "makeup_mg": {"Mg": makeup_mg, "Fe": 1 - makeup_mg},
+        "makeup_cl2": {"Cl": 1.0},
+    }
+    params = KrollParams(
+        ti_recovery=recovery,
+        carbon_t_per_t_ti=carbon,
+        mg_loss_fraction=mg_loss,
+        cl_loss_fraction=cl_loss,
+    )
     unit = KrollTitanium("kt", params, 1.0)
-    assert not balance_problems(unit, feeds, [unit.operating_point(feeds)],
-                                ("Ti", "C", "Mg", "Cl", "Fe", "Si", "S"))
+    assert not balance_problems(
+        unit, feeds, [unit.operating_point(feeds)], ("Ti", "C", "Mg", "Cl", "Fe", "Si", "S")
+    )
 
 
 # --- red mud ---------------------------------------------------------------------------
@@ -258,15 +323,15 @@ def test_red_mud_defaults() -> None:
     assert mode.kpi_t == {"red_mud_used_t": 1.0}
     assert mode.inputs_t == {"red_mud": 1.0}
     assert mode.outputs_t["product"] == pytest.approx(1 / 0.3, rel=1e-12)
-    assert (mode.power_kwh, mode.fuel_kgce, mode.variable_cost_cny) == (30.0, {"coal": 35.0},
-                                                                        60.0)
+    assert (mode.power_kwh, mode.fuel_kgce, mode.variable_cost_cny) == (30.0, {"coal": 35.0}, 60.0)
     assert UNIT_KINDS["red_mud_utilisation"].basis_port == "red_mud"
 
 
 # --- PFC -------------------------------------------------------------------------------
 
+
 def test_pfc_by_hand() -> None:
-    cf4, c2f6 = pfc_kg_per_t_al(0.5)                  # CWPB default
+    cf4, c2f6 = pfc_kg_per_t_al(0.5)  # CWPB default
     assert cf4 == pytest.approx(0.143 * 0.5, rel=1e-12)
     assert c2f6 == pytest.approx(0.143 * 0.5 * 0.121, rel=1e-12)
     cf4, c2f6 = pfc_kg_per_t_al(2.0, "SWPB")
@@ -274,7 +339,8 @@ def test_pfc_by_hand() -> None:
     assert pfc_kg_per_t_al(0.0) == (0.0, 0.0)
     # 0.0715 kg CF4 + 0.00865 kg C2F6 per t Al = 0.634 t CO2e per 1000 t Al
     assert pfc_co2e_t(0.0715e-3, 0.0715e-3 * 0.121) == pytest.approx(
-        7390 * 0.0715e-3 + 12200 * 0.0715e-3 * 0.121, rel=1e-12)
+        7390 * 0.0715e-3 + 12200 * 0.0715e-3 * 0.121, rel=1e-12
+    )
     assert pfc_co2e_t(1.0, 0.0) == 7390.0 and pfc_co2e_t(0.0, 1.0) == 12200.0
 
 
@@ -288,20 +354,24 @@ def test_pfc_rejects_bad_input() -> None:
 
 # --- bad parameters and feeds ----------------------------------------------------------
 
-@pytest.mark.parametrize("model, field, value", [
-    (PidgeonParams, "mg_yield", 1.2),
-    (PidgeonParams, "si_excess", -0.1),
-    (PidgeonParams, "retort_kgce_per_t", -1.0),
-    (PidgeonParams, "retort_fuel", "peat"),
-    (ElectrolyticMgParams, "current_efficiency", 0.0),
-    (ElectrolyticMgParams, "mg_recovery", 1.0),
-    (ElectrolyticMgParams, "cell_voltage_v", -3.0),
-    (KrollParams, "carbon_t_per_t_ti", 0.2),     # below the 0.251 t C/t Ti of TiO2 -> CO2
-    (KrollParams, "ti_recovery", 1.0),
-    (KrollParams, "mg_loss_fraction", 1.5),
-    (RedMudParams, "dose_t_per_t_product", 0.0),
-    (RedMudParams, "fuel_carrier", "wood"),
-])
+
+@pytest.mark.parametrize(
+    "model, field, value",
+    [
+        (PidgeonParams, "mg_yield", 1.2),
+        (PidgeonParams, "si_excess", -0.1),
+        (PidgeonParams, "retort_kgce_per_t", -1.0),
+        (PidgeonParams, "retort_fuel", "peat"),
+        (ElectrolyticMgParams, "current_efficiency", 0.0),
+        (ElectrolyticMgParams, "mg_recovery", 1.0),
+        (ElectrolyticMgParams, "cell_voltage_v", -3.0),
+        (KrollParams, "carbon_t_per_t_ti", 0.2),  # below the 0.251 t C/t Ti of TiO2 -> CO2
+        (KrollParams, "ti_recovery", 1.0),
+        (KrollParams, "mg_loss_fraction", 1.5),
+        (RedMudParams, "dose_t_per_t_product", 0.0),
+        (RedMudParams, "fuel_carrier", "wood"),
+    ],
+)
 def test_bad_params_name_the_field(model: type, field: str, value: object) -> None:
     with pytest.raises(ValidationError) as err:
         model(**{field: value})
@@ -317,14 +387,16 @@ def test_bad_feeds_name_the_unit() -> None:
     pidgeon = PidgeonMagnesium("pm7", PidgeonParams(), 1.0)
     with pytest.raises(ValueError, match="unit 'pm7': feed on port 'dolomite' carries no Mg"):
         pidgeon.products({"dolomite": {"Ca": 0.4}, "ferrosilicon": FESI75})
-    with pytest.raises(ValueError, match="unit 'pm7': no composition given for input port "
-                                         "'ferrosilicon'"):
+    with pytest.raises(
+        ValueError, match="unit 'pm7': no composition given for input port 'ferrosilicon'"
+    ):
         pidgeon.operating_point({"dolomite": DOLOMITE})
     with pytest.raises(ValueError, match="unit 'pm7': pidgeon_balance: point 0 leaves no slag"):
         pidgeon.operating_point({"dolomite": {"Mg": 0.13, "C": 0.30}, "ferrosilicon": FESI75})
     with pytest.raises(ValueError, match="unit 'pm7': slag element fractions sum to"):
-        pidgeon.operating_point({"dolomite": {"Mg": 0.13, "C": 0.13, "Ca": 0.7},
-                                 "ferrosilicon": FESI75})
+        pidgeon.operating_point(
+            {"dolomite": {"Mg": 0.13, "C": 0.13, "Ca": 0.7}, "ferrosilicon": FESI75}
+        )
     electrolytic = ElectrolyticMagnesium("em7", ElectrolyticMgParams(), 1.0)
     with pytest.raises(ValueError, match="unit 'em7': feed on port 'mgcl2' carries no Cl"):
         electrolytic.operating_point({"mgcl2": {"Mg": 0.6}})
@@ -335,6 +407,7 @@ def test_bad_feeds_name_the_unit() -> None:
         kroll.products({**KROLL_FEEDS, "makeup_cl2": {}})
     with pytest.raises(ValueError, match="unit 'kt7': residue element fractions sum to"):
         kroll.operating_point({**KROLL_FEEDS, "feed": {"Ti": 0.59, "Fe": 0.40}})
-    with pytest.raises(ValueError, match="unit 'rm7': no composition given for input port "
-                                         "'red_mud'"):
+    with pytest.raises(
+        ValueError, match="unit 'rm7': no composition given for input port 'red_mud'"
+    ):
         RedMudUtilisation("rm7", RedMudParams(), 1.0).operating_point({})

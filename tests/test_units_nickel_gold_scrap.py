@@ -1,5 +1,6 @@
 """Unit models of nickel (DON flash smelter, matte refinery), gold (CIL plant, central
 refinery) and secondary copper (scrap fire refining)."""
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,15 @@ from twin.units.nickel import (
 from twin.units.secondary_copper import CopperScrapRefining, ScrapRefiningParams
 
 SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
-NI_CONCENTRATE = {"Ni": 0.14, "Cu": 0.02, "Co": 0.005, "Fe": 0.35, "S": 0.30, "Si": 0.04,
-                  "Mg": 0.03}
+NI_CONCENTRATE = {
+    "Ni": 0.14,
+    "Cu": 0.02,
+    "Co": 0.005,
+    "Fe": 0.35,
+    "S": 0.30,
+    "Si": 0.04,
+    "Mg": 0.03,
+}
 #: mine-engineer.com CIL example: 0.043 troy oz per short ton = 1.474 g/t Au.
 EXAMPLE_AU_G_PER_T = 0.043 * 31.1034768 / 0.90718474
 CU_SCRAP = {"Cu": 0.92, "Zn": 0.03, "Pb": 0.01, "Fe": 0.02, "Sn": 0.01}
@@ -42,22 +50,49 @@ def test_kinds_are_registered() -> None:
 # --- nickel -------------------------------------------------------------------------
 
 ni_concentrates = st.fixed_dictionaries(
-    {"Ni": st.floats(0.06, 0.16), "Cu": st.floats(0.0, 0.04), "Co": st.floats(0.0, 0.01),
-     "Fe": st.floats(0.3, 0.4), "S": st.floats(0.25, 0.34), "Si": st.floats(0.0, 0.08),
-     "Mg": st.floats(0.0, 0.05), "Pb": st.floats(0.0, 0.002), "As": st.floats(0.0, 0.002),
-     "Au": st.floats(0.0, 2e-6)})
+    {
+        "Ni": st.floats(0.06, 0.16),
+        "Cu": st.floats(0.0, 0.04),
+        "Co": st.floats(0.0, 0.01),
+        "Fe": st.floats(0.3, 0.4),
+        "S": st.floats(0.25, 0.34),
+        "Si": st.floats(0.0, 0.08),
+        "Mg": st.floats(0.0, 0.05),
+        "Pb": st.floats(0.0, 0.002),
+        "As": st.floats(0.0, 0.002),
+        "Au": st.floats(0.0, 2e-6),
+    }
+)
 
 
-@given(ni_concentrates, st.floats(0.9, 1.0), st.floats(0.0, 0.09), st.floats(0.15, 0.26),
-       st.floats(0.5, 1.0), heavy_fractions, st.floats(0.9, 1.0), st.floats(0.0, 0.02))
+@given(
+    ni_concentrates,
+    st.floats(0.9, 1.0),
+    st.floats(0.0, 0.09),
+    st.floats(0.15, 0.26),
+    st.floats(0.5, 1.0),
+    heavy_fractions,
+    st.floats(0.9, 1.0),
+    st.floats(0.0, 0.02),
+)
 def test_nickel_smelter_closes_every_element(
-        conc: dict[str, float], recovery: float, matte_fe: float, matte_s: float,
-        sio2_per_fe: float, volatilised: dict[str, float], abatement: float,
-        ca_in_flux: float) -> None:
+    conc: dict[str, float],
+    recovery: float,
+    matte_fe: float,
+    matte_s: float,
+    sio2_per_fe: float,
+    volatilised: dict[str, float],
+    abatement: float,
+    ca_in_flux: float,
+) -> None:
     params = NickelFlashSmelterParams(
         matte_recoveries={"Ni": recovery, "Cu": recovery, "Co": recovery, "Au": recovery},
-        matte_fe=matte_fe, matte_s=matte_s, flux_sio2_per_fe=sio2_per_fe,
-        volatilised=volatilised, gas_abatement_efficiency=abatement)
+        matte_fe=matte_fe,
+        matte_s=matte_s,
+        flux_sio2_per_fe=sio2_per_fe,
+        volatilised=volatilised,
+        gas_abatement_efficiency=abatement,
+    )
     unit = NickelFlashSmelter("don", params, capacity_t_per_h=60.0)
     feeds = {"concentrate": conc, "flux": {**SILICA_FLUX, "Ca": ca_in_flux}}
     assert not balance_problems(unit, feeds)
@@ -94,12 +129,18 @@ def test_nickel_smelter_errors() -> None:
         unit.operating_point({"concentrate": NI_CONCENTRATE, "flux": {"Si": 0.4, "S": 0.01}})
 
 
-@given(st.floats(0.4, 0.75), st.floats(0.0, 0.1), st.floats(0.0, 0.02),
-       st.floats(0.0, 0.1), st.floats(0.15, 0.25), st.floats(0.9, 1.0))
-def test_nickel_refinery_closes_every_element(ni: float, cu: float, co: float, fe: float,
-                                              s: float, recovery: float) -> None:
-    unit = NickelRefinery("nr", NickelRefineryParams(ni_recovery=recovery),
-                          capacity_t_per_h=5.0)
+@given(
+    st.floats(0.4, 0.75),
+    st.floats(0.0, 0.1),
+    st.floats(0.0, 0.02),
+    st.floats(0.0, 0.1),
+    st.floats(0.15, 0.25),
+    st.floats(0.9, 1.0),
+)
+def test_nickel_refinery_closes_every_element(
+    ni: float, cu: float, co: float, fe: float, s: float, recovery: float
+) -> None:
+    unit = NickelRefinery("nr", NickelRefineryParams(ni_recovery=recovery), capacity_t_per_h=5.0)
     assert not balance_problems(unit, {"matte": {"Ni": ni, "Cu": cu, "Co": co, "Fe": fe, "S": s}})
 
 
@@ -118,11 +159,17 @@ def test_nickel_refinery_energy_from_faraday() -> None:
 # --- gold ---------------------------------------------------------------------------
 
 
-@given(st.floats(0.5, 10.0), st.floats(3.0, 50.0), st.floats(0.0, 0.05), st.floats(0.6, 0.95),
-       st.floats(0.6, 0.9), st.floats(0.0, 0.1))
-def test_cil_plant_closes_every_element(au_g_per_t: float, ag_g_per_t: float, s: float,
-                                        recovery: float, dore_au: float,
-                                        dore_ag: float) -> None:
+@given(
+    st.floats(0.5, 10.0),
+    st.floats(3.0, 50.0),
+    st.floats(0.0, 0.05),
+    st.floats(0.6, 0.95),
+    st.floats(0.6, 0.9),
+    st.floats(0.0, 0.1),
+)
+def test_cil_plant_closes_every_element(
+    au_g_per_t: float, ag_g_per_t: float, s: float, recovery: float, dore_au: float, dore_ag: float
+) -> None:
     params = GoldCilParams(au_recovery=recovery, dore_au=dore_au, dore_ag=dore_ag)
     unit = GoldCilPlant("cil", params, capacity_t_per_h=500.0)
     ore = {"Au": au_g_per_t * 1e-6, "Ag": ag_g_per_t * 1e-6, "S": s}
@@ -135,8 +182,7 @@ def test_cil_plant_example_by_hand() -> None:
     unit = GoldCilPlant("cil", GoldCilParams(), capacity_t_per_h=500.0)
     ore = {"Au": EXAMPLE_AU_G_PER_T * 1e-6, "Ag": 3e-6}
     m = unit.operating_point({"ore": ore})
-    assert m.outputs_t["dore"] == pytest.approx(EXAMPLE_AU_G_PER_T * 1e-6 * 0.85 / 0.80,
-                                                rel=1e-12)
+    assert m.outputs_t["dore"] == pytest.approx(EXAMPLE_AU_G_PER_T * 1e-6 * 0.85 / 0.80, rel=1e-12)
     # Bond: 10 x 14 x 1.102 x (1/sqrt(75) - 1/sqrt(10000)) kWh/t + 8 kWh/t other.
     bond = 10 * 14 * 1.102 * (1 / math.sqrt(75) - 1 / math.sqrt(10_000))
     assert m.power_kwh == pytest.approx(bond + 8.0, rel=1e-12)
@@ -176,18 +222,33 @@ def test_gold_errors() -> None:
 # --- secondary copper ---------------------------------------------------------------
 
 scraps = st.fixed_dictionaries(
-    {"Cu": st.floats(0.85, 0.98), "Zn": st.floats(0.0, 0.05), "Pb": st.floats(0.0, 0.02),
-     "Fe": st.floats(0.0, 0.03), "Sn": st.floats(0.0, 0.02), "Cd": st.floats(0.0, 1e-3),
-     "S": st.floats(0.0, 0.002), "C": st.floats(0.0, 0.005)})
+    {
+        "Cu": st.floats(0.85, 0.98),
+        "Zn": st.floats(0.0, 0.05),
+        "Pb": st.floats(0.0, 0.02),
+        "Fe": st.floats(0.0, 0.03),
+        "Sn": st.floats(0.0, 0.02),
+        "Cd": st.floats(0.0, 1e-3),
+        "S": st.floats(0.0, 0.002),
+        "C": st.floats(0.0, 0.005),
+    }
+)
 
 
-@given(scraps, st.floats(0.0, 0.05), st.floats(0.0, 1.0), heavy_fractions,
-       st.floats(0.9, 1.0))
-def test_scrap_refining_closes_every_element(scrap: dict[str, float], cu_loss: float,
-                                             zn_to_dust: float, volatilised: dict[str, float],
-                                             abatement: float) -> None:
-    params = ScrapRefiningParams(slag_cu_loss=cu_loss, zn_to_dust=zn_to_dust,
-                                 volatilised=volatilised, gas_abatement_efficiency=abatement)
+@given(scraps, st.floats(0.0, 0.05), st.floats(0.0, 1.0), heavy_fractions, st.floats(0.9, 1.0))
+def test_scrap_refining_closes_every_element(
+    scrap: dict[str, float],
+    cu_loss: float,
+    zn_to_dust: float,
+    volatilised: dict[str, float],
+    abatement: float,
+) -> None:
+    params = ScrapRefiningParams(
+        slag_cu_loss=cu_loss,
+        zn_to_dust=zn_to_dust,
+        volatilised=volatilised,
+        gas_abatement_efficiency=abatement,
+    )
     unit = CopperScrapRefining("scrap", params, capacity_t_per_h=20.0)
     assert not balance_problems(unit, {"scrap": scrap})
 
@@ -195,8 +256,9 @@ def test_scrap_refining_closes_every_element(scrap: dict[str, float], cu_loss: f
 def test_scrap_anode_matches_smelter_anode() -> None:
     """Both make 'anode_copper' of one composition, so both feed one electrorefinery."""
     smelter = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
-    smelter_anode = smelter.products({"concentrate": {"Cu": 0.25, "Fe": 0.29, "S": 0.31},
-                                      "flux": SILICA_FLUX})["anode"]
+    smelter_anode = smelter.products(
+        {"concentrate": {"Cu": 0.25, "Fe": 0.29, "S": 0.31}, "flux": SILICA_FLUX}
+    )["anode"]
     unit = CopperScrapRefining("scrap", ScrapRefiningParams(), capacity_t_per_h=20.0)
     assert unit.products({"scrap": CU_SCRAP})["anode"] == smelter_anode
     assert CopperScrapRefining.output_ports["anode"] == CopperSmelter.output_ports["anode"]

@@ -2,6 +2,7 @@
 are frozen, each has a default, a range where it is a number, and a description in one
 style ("<what>, <unit>. <source>"); each kind says what its basis tonne, its capacity
 and its modes are; importing a unit model loads neither NumPy nor the solver stack."""
+
 from __future__ import annotations
 
 import subprocess
@@ -24,8 +25,9 @@ def _described(model: type[BaseModel]) -> dict[str, dict]:
     return model.model_json_schema()["properties"]
 
 
-@pytest.mark.parametrize("model", [UNIT_KINDS[k].Params for k in KINDS] + OTHER_MODELS,
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [UNIT_KINDS[k].Params for k in KINDS] + OTHER_MODELS, ids=lambda m: m.__name__
+)
 def test_every_parameter_is_described_in_one_style(model: type[BaseModel]) -> None:
     for name, prop in _described(model).items():
         what, _, source = prop.get("description", "").partition(". ")
@@ -33,8 +35,9 @@ def test_every_parameter_is_described_in_one_style(model: type[BaseModel]) -> No
         required = model.model_fields[name].is_required()
         assert required or "default" in prop, f"{model.__name__}.{name} has no default"
         if prop.get("type") == "number":
-            assert any(k in prop for k in ("minimum", "exclusiveMinimum")), \
+            assert any(k in prop for k in ("minimum", "exclusiveMinimum")), (
                 f"{model.__name__}.{name} has no lower bound"
+            )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -74,9 +77,16 @@ def test_shared_fields_keep_one_definition() -> None:
 
 
 def test_importing_a_unit_model_loads_no_numpy_nor_solver_stack() -> None:
-    code = ("import sys, twin.units.copper; "
-            "print(' '.join(m for m in ('numpy', 'pandas', 'pyomo', 'highspy', 'scipy') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parent)
+    code = (
+        "import sys, twin.units.copper; "
+        "print(' '.join(m for m in ('numpy', 'pandas', 'pyomo', 'highspy', 'scipy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent,
+    )
     assert out.stdout.split() == []

@@ -1,5 +1,6 @@
 """The twin checks the schedule: part-load physics, the comparison, and successive
 linearisation converging on the shipped copper chain."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,13 +29,15 @@ def test_mill_draws_its_power_per_hour(copper):
     mill = fs.units["mill"]
     grinding = mill.model.grinding_kwh_per_t()
     other = mill.model.params.other_power_kwh_per_t
-    assert mill.model.operating_point(mill.feeds, 0.5).power_kwh == pytest.approx(2 * grinding + other)
+    assert mill.model.operating_point(mill.feeds, 0.5).power_kwh == pytest.approx(
+        2 * grinding + other
+    )
 
 
 def test_twin_agrees_with_lp_at_full_load(copper):
     fs = Flowsheet(twin.load(copper))
     rate = fs.units["mill"].modes[0].max_rate_t_per_h
-    x = {("mill", 0, 0): rate * 1.0}          # one hour at full rate: load 1
+    x = {("mill", 0, 0): rate * 1.0}  # one hour at full rate: load 1
     loads = scheduled_loads(fs, x)
     assert loads == {("mill", 0): pytest.approx(1.0)}
     diff = compare(fs, x, twin_modes(fs, loads))
@@ -50,7 +53,7 @@ def test_twin_sees_part_load_the_lp_does_not(copper):
     lp_kwh = 0.5 * rate * fs.units["mill"].modes[0].power_kwh
     assert diff.loc["power_kwh", "lp"] == pytest.approx(lp_kwh)
     assert diff.loc["power_kwh", "twin"] == pytest.approx(lp_kwh + 0.5 * rate * grinding)
-    assert diff.loc["output_t", "rel_diff"] == pytest.approx(0.0)   # mass split is load-free
+    assert diff.loc["output_t", "rel_diff"] == pytest.approx(0.0)  # mass split is load-free
 
 
 def test_successive_linearisation_converges_on_copper_chain(copper):

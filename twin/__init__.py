@@ -8,6 +8,7 @@
 The public names are loaded on first use (PEP 562), so ``import twin`` and importing a
 unit model or kernel stay cheap: neither loads Pyomo, highspy nor pandas.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -27,7 +28,19 @@ _PUBLIC = {
     "SolveError": "twin.errors",
 }
 
-__all__ = sorted([*_PUBLIC, "__version__"])
+__all__ = [
+    "Instance",
+    "InstanceError",
+    "Schedule",
+    "SolveError",
+    "SolveOptions",
+    "TwinError",
+    "__version__",
+    "json_schema",
+    "load",
+    "parse",
+    "solve",
+]
 
 if TYPE_CHECKING:
     from twin.engine import solve

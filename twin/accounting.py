@@ -7,6 +7,7 @@ so the tables add up to the objective by construction. Per tonne of a unit's bas
 (CNY) by category; per kWh of a power source: price (CNY) and CO2 (t). Also the cost
 categories of the breakdown and the rows of the plan's targets. No Pyomo here.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -95,8 +96,17 @@ def fuels_burnt(fs: Flowsheet) -> list[str]:
 def cost_categories(fs: Flowsheet) -> list[str]:
     """Cost categories of the breakdown, in report order."""
     power = [f"power:{s}" for s in power_sources(fs.instance)]
-    return ["mining", "processing", *[f"fuel:{f}" for f in fuels_burnt(fs)], *power,
-            "power:stepped_surcharge", "transport", "stock_holding", "purchases", "revenue"]
+    return [
+        "mining",
+        "processing",
+        *[f"fuel:{f}" for f in fuels_burnt(fs)],
+        *power,
+        "power:stepped_surcharge",
+        "transport",
+        "stock_holding",
+        "purchases",
+        "revenue",
+    ]
 
 
 def unit_cost_cny_per_t(fs: Flowsheet, unit: str, mode: Mode) -> dict[str, float]:

@@ -11,6 +11,7 @@ and take a material; purchased feeds from `buy`; everything else sold), so the n
 come from exactly the unit models the optimisation uses, at nominal load. Per t of
 product, the units' throughputs balance every material made and taken in the chain.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,13 +22,20 @@ from twin.flowsheet import Flowsheet
 from twin.instance import Instance
 from twin.units import UNIT_KINDS
 from twin.units.base import Composition
-from twin.units.materials import (DOLOMITE, FESI75, MAGNESIUM, MAGNESIUM_CHLORIDE, RUTILE,
-                                  SULPHURIC_ACID, TYPICAL_ZN_CONCENTRATE)
+from twin.units.materials import (
+    DOLOMITE,
+    FESI75,
+    MAGNESIUM,
+    MAGNESIUM_CHLORIDE,
+    RUTILE,
+    SULPHURIC_ACID,
+    TYPICAL_ZN_CONCENTRATE,
+)
 
 #: Purchased feeds of the calibration chains: element mass fractions.
-BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}           # 55 % Al2O3, 7 % SiO2, 20 % Fe2O3
-SILICA_FLUX = {"Si": 0.4207}                                    # 90 % SiO2
-CAUSTIC = {"Na": 0.5748}                                        # NaOH
+BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}  # 55 % Al2O3, 7 % SiO2, 20 % Fe2O3
+SILICA_FLUX = {"Si": 0.4207}  # 90 % SiO2
+CAUSTIC = {"Na": 0.5748}  # NaOH
 ALUMINA = {"Al": 2 * 26.982 / 101.961}
 CARBON = {"C": 1.0}
 
@@ -37,42 +45,58 @@ class Row:
     """One calibration row (see module docstring)."""
 
     name: str
-    kinds: tuple[tuple[str, dict], ...]        # (kind, params) in flow order
-    counted: tuple[int, ...]                    # indices of the units whose energy counts
-    measure: str                                # "power_kwh" or "energy_kgce"
+    kinds: tuple[tuple[str, dict], ...]  # (kind, params) in flow order
+    counted: tuple[int, ...]  # indices of the units whose energy counts
+    measure: str  # "power_kwh" or "energy_kgce"
     unit: str
     plan_2015: float
     tolerance: float
     buy: dict[str, Composition] = field(default_factory=dict)
     plan_2020: float | None = None
-    changes_2020: dict[int, dict] = field(default_factory=dict)   # unit index -> params
+    changes_2020: dict[int, dict] = field(default_factory=dict)  # unit index -> params
 
 
 def chain_flowsheet(kinds: tuple[tuple[str, dict], ...], buy: dict[str, Composition]) -> Flowsheet:
     """A one-period flowsheet of the given units, wired by material."""
-    units = [{"id": f"u{i}_{kind}", "kind": kind, "params": params,
-              **({"capacity_t_per_h": 1.0} if UNIT_KINDS[kind].needs_capacity else {})}
-             for i, (kind, params) in enumerate(kinds)]
+    units = [
+        {
+            "id": f"u{i}_{kind}",
+            "kind": kind,
+            "params": params,
+            **({"capacity_t_per_h": 1.0} if UNIT_KINDS[kind].needs_capacity else {}),
+        }
+        for i, (kind, params) in enumerate(kinds)
+    ]
     ports = [(UNIT_KINDS[kind].input_ports, UNIT_KINDS[kind].output_ports) for kind, _ in kinds]
     made = {m for _, outs in ports for m in outs.values()}
     taken = {m for ins, _ in ports for m in ins.values()}
     streams, markets = [], []
-    for u, (ins, outs) in zip(units, ports):
+    for u, (ins, outs) in zip(units, ports, strict=True):
         for m in ins.values():
-            sources = [v["id"] for v, (_, o) in zip(units, ports) if m in o.values()] or [f"buy_{m}"]
+            sources = [
+                v["id"] for v, (_, o) in zip(units, ports, strict=True) if m in o.values()
+            ] or [f"buy_{m}"]
             streams += [{"from": s, "to": u["id"], "material": m} for s in sources]
         for m in outs.values():
             if m not in taken:
                 streams.append({"from": u["id"], "to": f"sell_{m}", "material": m})
     markets += [{"id": f"buy_{m}", "material": m, "side": "buy"} for m in sorted(buy)]
     markets += [{"id": f"sell_{m}", "material": m} for m in sorted(made - taken)]
-    inst = Instance.model_validate({
-        "name": "calibration", "horizon": {"periods": 1}, "units": units,
-        "streams": streams, "markets": markets,
-        "materials": [{"id": m, "composition": c} for m, c in buy.items()],
-        "power": {"grid": {"tou_price_cny_per_kwh": 0.0}},
-        "fuels": {f: {"price_cny_per_kgce": 0.0} for f in
-                  ("coal", "natural_gas", "diesel", "heavy_oil", "coke")}})
+    inst = Instance.model_validate(
+        {
+            "name": "calibration",
+            "horizon": {"periods": 1},
+            "units": units,
+            "streams": streams,
+            "markets": markets,
+            "materials": [{"id": m, "composition": c} for m, c in buy.items()],
+            "power": {"grid": {"tou_price_cny_per_kwh": 0.0}},
+            "fuels": {
+                f: {"price_cny_per_kgce": 0.0}
+                for f in ("coal", "natural_gas", "diesel", "heavy_oil", "coke")
+            },
+        }
+    )
     return Flowsheet(inst)
 
 
@@ -85,8 +109,10 @@ def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
     made = {u: fs.units[u].material_outputs(md) for u, md in nominal.items()}
     taken = {u: fs.units[u].material_inputs(md) for u, md in nominal.items()}
     internal = sorted({m for u in units for m in made[u]} & {m for u in units for m in taken[u]})
-    A = np.array([[made[u].get(m, 0.0) - taken[u].get(m, 0.0) for u in units] for m in internal]
-                 + [[1.0 if u == units[-1] else 0.0 for u in units]])
+    A = np.array(
+        [[made[u].get(m, 0.0) - taken[u].get(m, 0.0) for u in units] for m in internal]
+        + [[1.0 if u == units[-1] else 0.0 for u in units]]
+    )
     b = np.zeros(len(internal) + 1)
     b[-1] = 1.0
     x, *_ = np.linalg.lstsq(A, b, rcond=None)
@@ -95,8 +121,13 @@ def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
     total = 0.0
     for u in counted:
         mode = nominal[u]
-        per_t = mode.power_kwh if measure == "power_kwh" else (
-            sum(mode.fuel_kgce.values()) + mode.power_kwh * fs.instance.electricity_kgce_per_kwh)
+        per_t = (
+            mode.power_kwh
+            if measure == "power_kwh"
+            else (
+                sum(mode.fuel_kgce.values()) + mode.power_kwh * fs.instance.electricity_kgce_per_kwh
+            )
+        )
         total += float(x[units.index(u)]) * per_t
     return total
 
@@ -115,11 +146,18 @@ def table() -> list[dict]:
     out = []
     for row in ROWS:
         value = evaluate(row)
-        entry = {"indicator": row.name, "unit": row.unit, "model": value,
-                 "plan_2015": row.plan_2015, "deviation": value / row.plan_2015 - 1.0,
-                 "tolerance": row.tolerance,
-                 "within": abs(value / row.plan_2015 - 1.0) <= row.tolerance,
-                 "plan_2020": row.plan_2020, "model_2020": None, "changes_2020": None}
+        entry = {
+            "indicator": row.name,
+            "unit": row.unit,
+            "model": value,
+            "plan_2015": row.plan_2015,
+            "deviation": value / row.plan_2015 - 1.0,
+            "tolerance": row.tolerance,
+            "within": abs(value / row.plan_2015 - 1.0) <= row.tolerance,
+            "plan_2020": row.plan_2020,
+            "model_2020": None,
+            "changes_2020": None,
+        }
         if row.plan_2020 is not None:
             entry["model_2020"] = evaluate(row, row.changes_2020)
             entry["changes_2020"] = {row.kinds[i][0]: c for i, c in row.changes_2020.items()}
@@ -127,31 +165,96 @@ def table() -> list[dict]:
     return out
 
 
-COPPER_CHAIN: tuple[tuple[str, dict], ...] = (("open_pit_mine", {}), ("concentrator", {}), ("copper_smelter", {}),
-                ("acid_plant", {}), ("copper_electrorefinery", {}))
+COPPER_CHAIN: tuple[tuple[str, dict], ...] = (
+    ("open_pit_mine", {}),
+    ("concentrator", {}),
+    ("copper_smelter", {}),
+    ("acid_plant", {}),
+    ("copper_electrorefinery", {}),
+)
 
 ROWS: list[Row] = [
-    Row("electrolytic aluminium, liquid-metal AC power", (("potline", {}),), (0,), "power_kwh",
-        "kWh/t", 13350, 0.01, {"alumina": ALUMINA, "carbon_anode": CARBON},
-        plan_2020=13200, changes_2020={0: {"nominal_voltage_v": 3.97}}),
-    Row("alumina, comprehensive energy", (("bayer_refinery", {}),), (0,), "energy_kgce",
-        "kgce/t", 426, 0.05, {"bauxite": BAUXITE, "caustic_soda": CAUSTIC}),
-    Row("copper smelting, comprehensive energy", COPPER_CHAIN, (2, 3, 4), "energy_kgce",
-        "kgce/t", 256, 0.05, {"silica_flux": SILICA_FLUX}),
-    Row("electrolytic zinc, comprehensive energy",
+    Row(
+        "electrolytic aluminium, liquid-metal AC power",
+        (("potline", {}),),
+        (0,),
+        "power_kwh",
+        "kWh/t",
+        13350,
+        0.01,
+        {"alumina": ALUMINA, "carbon_anode": CARBON},
+        plan_2020=13200,
+        changes_2020={0: {"nominal_voltage_v": 3.97}},
+    ),
+    Row(
+        "alumina, comprehensive energy",
+        (("bayer_refinery", {}),),
+        (0,),
+        "energy_kgce",
+        "kgce/t",
+        426,
+        0.05,
+        {"bauxite": BAUXITE, "caustic_soda": CAUSTIC},
+    ),
+    Row(
+        "copper smelting, comprehensive energy",
+        COPPER_CHAIN,
+        (2, 3, 4),
+        "energy_kgce",
+        "kgce/t",
+        256,
+        0.05,
+        {"silica_flux": SILICA_FLUX},
+    ),
+    Row(
+        "electrolytic zinc, comprehensive energy",
         (("zinc_roaster", {}), ("zinc_leach_purification", {}), ("zinc_electrowinning", {})),
-        (0, 1, 2), "energy_kgce", "kgce/t", 885, 0.05,
-        {"zn_concentrate": TYPICAL_ZN_CONCENTRATE, "sulphuric_acid": SULPHURIC_ACID}),
-    Row("magnesium, silicothermic (Pidgeon), comprehensive energy",
-        (("pidgeon_magnesium", {}),), (0,), "energy_kgce", "kgce/t", 4500, 0.05,
+        (0, 1, 2),
+        "energy_kgce",
+        "kgce/t",
+        885,
+        0.05,
+        {"zn_concentrate": TYPICAL_ZN_CONCENTRATE, "sulphuric_acid": SULPHURIC_ACID},
+    ),
+    Row(
+        "magnesium, silicothermic (Pidgeon), comprehensive energy",
+        (("pidgeon_magnesium", {}),),
+        (0,),
+        "energy_kgce",
+        "kgce/t",
+        4500,
+        0.05,
         {"dolomite": DOLOMITE, "ferrosilicon_75": FESI75},
-        plan_2020=3500, changes_2020={0: {"retort_kgce_per_t": 2275.0, "mg_yield": 0.75}}),
-    Row("magnesium, electrolytic, AC power", (("electrolytic_magnesium", {}),), (0,),
-        "power_kwh", "kWh/t", 18000, 0.05, {"magnesium_chloride": MAGNESIUM_CHLORIDE},
-        plan_2020=16000, changes_2020={0: {"cell_voltage_v": 4.9, "current_efficiency": 0.88}}),
-    Row("sponge titanium, power", (("kroll_titanium", {}),), (0,), "power_kwh", "kWh/t",
-        25000, 0.05, {"rutile": RUTILE, "petroleum_coke": CARBON, "magnesium": MAGNESIUM,
-                      "chlorine": {"Cl": 1.0}},
-        plan_2020=20000, changes_2020={0: {"electrolysis_voltage_v": 4.0,
-                                           "distillation_kwh_per_t": 6000.0}}),
+        plan_2020=3500,
+        changes_2020={0: {"retort_kgce_per_t": 2275.0, "mg_yield": 0.75}},
+    ),
+    Row(
+        "magnesium, electrolytic, AC power",
+        (("electrolytic_magnesium", {}),),
+        (0,),
+        "power_kwh",
+        "kWh/t",
+        18000,
+        0.05,
+        {"magnesium_chloride": MAGNESIUM_CHLORIDE},
+        plan_2020=16000,
+        changes_2020={0: {"cell_voltage_v": 4.9, "current_efficiency": 0.88}},
+    ),
+    Row(
+        "sponge titanium, power",
+        (("kroll_titanium", {}),),
+        (0,),
+        "power_kwh",
+        "kWh/t",
+        25000,
+        0.05,
+        {
+            "rutile": RUTILE,
+            "petroleum_coke": CARBON,
+            "magnesium": MAGNESIUM,
+            "chlorine": {"Cl": 1.0},
+        },
+        plan_2020=20000,
+        changes_2020={0: {"electrolysis_voltage_v": 4.0, "distillation_kwh_per_t": 6000.0}},
+    ),
 ]

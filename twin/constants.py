@@ -6,6 +6,7 @@ CODATA 2018 (Faraday constant); IUPAC 2013 standard atomic weights (molar masses
 the plan's digest (../shared/plan/TARGETS.md) for kgce; IPCC 2006 Guidelines Vol. 2
 Table 1.4 for default fuel CO2 factors; the reactions named beside each ratio.
 """
+
 from __future__ import annotations
 
 #: Faraday constant, C/mol (CODATA 2018). ext/electrolysis.pxd states the same value for
@@ -18,11 +19,32 @@ KGCE_PER_KWH_EQUIVALENT = 3.6 / KGCE_MJ
 
 #: Molar masses, g/mol (IUPAC).
 MOLAR_MASS = {
-    "Cu": 63.546, "Fe": 55.845, "S": 32.06, "O": 15.999, "Si": 28.085,
-    "Al": 26.982, "Na": 22.990, "C": 12.011, "H": 1.008, "Zn": 65.38,
-    "Mg": 24.305, "Ti": 47.867, "Pb": 207.2, "Ni": 58.693, "Ca": 40.078,
-    "F": 18.998, "Cl": 35.45, "As": 74.922, "Cd": 112.41, "Hg": 200.59, "Cr": 51.996,
-    "Au": 196.97, "Ag": 107.87, "N": 14.007, "K": 39.098, "Co": 58.933,
+    "Cu": 63.546,
+    "Fe": 55.845,
+    "S": 32.06,
+    "O": 15.999,
+    "Si": 28.085,
+    "Al": 26.982,
+    "Na": 22.990,
+    "C": 12.011,
+    "H": 1.008,
+    "Zn": 65.38,
+    "Mg": 24.305,
+    "Ti": 47.867,
+    "Pb": 207.2,
+    "Ni": 58.693,
+    "Ca": 40.078,
+    "F": 18.998,
+    "Cl": 35.45,
+    "As": 74.922,
+    "Cd": 112.41,
+    "Hg": 200.59,
+    "Cr": 51.996,
+    "Au": 196.97,
+    "Ag": 107.87,
+    "N": 14.007,
+    "K": 39.098,
+    "Co": 58.933,
 }
 
 
@@ -64,18 +86,18 @@ CF4 = {"C": 1, "F": 4}
 C2F6 = {"C": 2, "F": 6}
 
 #: Element mass fractions of compounds (t element per t compound).
-S_IN_SO2 = mass_fraction("S", SO2)           # 0.5005
-S_IN_H2SO4 = mass_fraction("S", H2SO4)       # 0.3269
-C_IN_CO2 = mass_fraction("C", CO2)           # 0.2729
-CU_IN_CU2S = mass_fraction("Cu", CU2S)       # 0.7985
-AL_IN_AL2O3 = mass_fraction("Al", AL2O3)     # 0.5293
-SI_IN_SIO2 = mass_fraction("Si", SIO2)       # 0.4674
-NA_IN_NAOH = mass_fraction("Na", NAOH)       # 0.5748
+S_IN_SO2 = mass_fraction("S", SO2)  # 0.5005
+S_IN_H2SO4 = mass_fraction("S", H2SO4)  # 0.3269
+C_IN_CO2 = mass_fraction("C", CO2)  # 0.2729
+CU_IN_CU2S = mass_fraction("Cu", CU2S)  # 0.7985
+AL_IN_AL2O3 = mass_fraction("Al", AL2O3)  # 0.5293
+SI_IN_SIO2 = mass_fraction("Si", SIO2)  # 0.4674
+NA_IN_NAOH = mass_fraction("Na", NAOH)  # 0.5748
 
 #: Bayer desilication product, hydroxysodalite Na8[Al6Si6O24](OH)2: it locks 3 Al2O3 and
 #: 8 NaOH per 6 SiO2 (Smith 2009, Hydrometallurgy 98:162-176), t per t reactive SiO2.
-DSP_AL2O3_T_PER_T_SIO2 = 3 * molar_mass(AL2O3) / (6 * molar_mass(SIO2))   # 0.849
-DSP_NAOH_T_PER_T_SIO2 = 8 * molar_mass(NAOH) / (6 * molar_mass(SIO2))     # 0.888
+DSP_AL2O3_T_PER_T_SIO2 = 3 * molar_mass(AL2O3) / (6 * molar_mass(SIO2))  # 0.849
+DSP_NAOH_T_PER_T_SIO2 = 8 * molar_mass(NAOH) / (6 * molar_mass(SIO2))  # 0.888
 #: Consumed soda counted in red mud as Na2O: 2 NaOH -> Na2O (+ H2O), t Na2O per t NaOH.
 NA2O_T_PER_T_NAOH = molar_mass(NA2O) / (2 * molar_mass(NAOH))
 

@@ -1,4 +1,5 @@
 """The main path: instance -> flowsheet -> model -> HiGHS -> Solution -> Schedule."""
+
 from __future__ import annotations
 
 import time
@@ -18,16 +19,21 @@ from twin.verify import Verification
 
 _NO_SOLUTION = {
     "unbounded": "the objective is unbounded: some revenue can grow without limit; give "
-                 "the selling markets a max_t_per_period or the units a capacity",
+    "the selling markets a max_t_per_period or the units a capacity",
     "infeasible_or_unbounded": "HiGHS reports infeasible or unbounded; check market limits "
-                               "and capacities",
+    "and capacities",
     "time_limit": "the time limit ran out before any feasible schedule was found; raise "
-                  "--time-limit or loosen --mip-gap",
+    "--time-limit or loosen --mip-gap",
 }
 
 
-def solve(instance: Instance | Path | str, options: SolveOptions | None = None,
-          verify: bool = False, tolerance: float = 1e-3, max_iterations: int = 20) -> Schedule:
+def solve(
+    instance: Instance | Path | str,
+    options: SolveOptions | None = None,
+    verify: bool = False,
+    tolerance: float = 1e-3,
+    max_iterations: int = 20,
+) -> Schedule:
     """Cheapest schedule of `instance` (an Instance or a YAML path). With `verify`, the
     twin re-simulates the schedule and successive linearisation re-solves until the LP
     and the twin agree within `tolerance` (relative) or `max_iterations` solves; the
@@ -51,10 +57,17 @@ def solve(instance: Instance | Path | str, options: SolveOptions | None = None,
         raise SolveError(solution.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()
     schedule = Schedule.from_solution(fs, solution)
-    schedule.timings_s = {"load_evaluate_s": t1 - t0, "build_and_solve_s": t2 - t1,
-                          "tables_s": time.perf_counter() - t3}
+    schedule.timings_s = {
+        "load_evaluate_s": t1 - t0,
+        "build_and_solve_s": t2 - t1,
+        "tables_s": time.perf_counter() - t3,
+    }
     if verify:
-        schedule.verification = Verification(outcome.trace, outcome.verification,
-                                             outcome.converged, tolerance,
-                                             sum(schedule.cost_breakdown().values()))
+        schedule.verification = Verification(
+            outcome.trace,
+            outcome.verification,
+            outcome.converged,
+            tolerance,
+            sum(schedule.cost_breakdown().values()),
+        )
     return schedule

@@ -1,4 +1,5 @@
 """Errors meant for people: each names the field, unit or target involved."""
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,9 @@ def _format_loc(loc: tuple, tags: frozenset[str]) -> str:
     return out
 
 
-def validation_problems(err: ValidationError, prefix: str = "",
-                        tags: frozenset[str] = frozenset()) -> list[str]:
+def validation_problems(
+    err: ValidationError, prefix: str = "", tags: frozenset[str] = frozenset()
+) -> list[str]:
     """pydantic errors as 'path: message' lines, one per distinct path. `tags`: the
     discriminator values of tagged unions (unit and target kinds), left out of paths. A
     model-level check whose message starts with a field name ('field: ...') is reported
@@ -61,8 +63,11 @@ def validation_problems(err: ValidationError, prefix: str = "",
         if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
             field = e["ctx"]["discriminator"].strip("'")
             path = f"{path}.{field}" if path else field
-            msg = (f"unknown kind '{e['ctx']['tag']}' (known: {e['ctx']['expected_tags']})"
-                   if e["type"] == "union_tag_invalid" else "Field required")
+            msg = (
+                f"unknown kind '{e['ctx']['tag']}' (known: {e['ctx']['expected_tags']})"
+                if e["type"] == "union_tag_invalid"
+                else "Field required"
+            )
         elif _NAMES_FIELD.match(msg):
             for line in msg.split("\n"):
                 field, text = line.split(": ", 1)

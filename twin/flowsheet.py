@@ -7,11 +7,12 @@ computes its products' compositions and its linear operating modes
 built: successive linearisation makes a new one with per-period modes
 (:meth:`Flowsheet.relinearised`).
 """
+
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import networkx as nx
 
@@ -28,11 +29,11 @@ class EvaluatedUnit:
 
     spec: UnitSpec
     model: UnitModel
-    inputs: dict[str, str]   # port -> material
+    inputs: dict[str, str]  # port -> material
     outputs: dict[str, str]
-    feeds: dict[str, Composition] = field(default_factory=dict)     # port -> composition
+    feeds: dict[str, Composition] = field(default_factory=dict)  # port -> composition
     products: dict[str, Composition] = field(default_factory=dict)
-    modes: list[Mode] = field(default_factory=list)                   # port-keyed
+    modes: list[Mode] = field(default_factory=list)  # port-keyed
 
     def material_inputs(self, mode: Mode) -> dict[str, float]:
         """t of each input material per t basis in `mode`."""
@@ -44,8 +45,9 @@ class EvaluatedUnit:
 
 def _same(a: Composition, b: Composition, rtol: float = 1e-9) -> bool:
     keys = set(a) | set(b)
-    return all(abs(a.get(k, 0.0) - b.get(k, 0.0)) <= rtol * max(1.0, abs(b.get(k, 0.0)))
-               for k in keys)
+    return all(
+        abs(a.get(k, 0.0) - b.get(k, 0.0)) <= rtol * max(1.0, abs(b.get(k, 0.0))) for k in keys
+    )
 
 
 def _by_material(coefs: Mapping[str, float], ports: Mapping[str, str]) -> dict[str, float]:
@@ -64,14 +66,18 @@ class Flowsheet:
             raise InstanceError(problems, instance.name)
         self.instance = instance
         self.graph = nx.MultiDiGraph()
-        for kind, items in (("unit", instance.units), ("stock", instance.stocks),
-                            ("market", instance.markets)):
+        for kind, items in (
+            ("unit", instance.units),
+            ("stock", instance.stocks),
+            ("market", instance.markets),
+        ):
             self.graph.add_nodes_from((x.id, {"kind": kind}) for x in items)
         for s in instance.streams:
             self.graph.add_edge(s.from_, s.to, key=s.name, stream=s)
         self.units: dict[str, EvaluatedUnit] = {}
         self.compositions: dict[str, Composition] = {
-            m.id: dict(m.composition) for m in instance.materials if m.composition}
+            m.id: dict(m.composition) for m in instance.materials if m.composition
+        }
         #: (unit, period) -> modes re-linearised for that period (successive linearisation).
         self.overrides: Mapping[tuple[str, int], list[Mode]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
@@ -110,12 +116,21 @@ class Flowsheet:
                 producers.setdefault(m, []).append(u.id)
         deps = nx.DiGraph()
         deps.add_nodes_from(self.units)
-        deps.add_edges_from((p, uid) for uid, eu in self.units.items()
-                            for m in eu.inputs.values() for p in producers.get(m, []))
+        deps.add_edges_from(
+            (p, uid)
+            for uid, eu in self.units.items()
+            for m in eu.inputs.values()
+            for p in producers.get(m, [])
+        )
         if not nx.is_directed_acyclic_graph(deps):
             cycle = " -> ".join(a for a, _ in nx.find_cycle(deps))
-            raise InstanceError([f"units: recycle loop {cycle} is not supported (materials "
-                                 "must flow one way between units)"], inst.name)
+            raise InstanceError(
+                [
+                    f"units: recycle loop {cycle} is not supported (materials "
+                    "must flow one way between units)"
+                ],
+                inst.name,
+            )
         made_by: dict[str, str] = {}
         for uid in nx.topological_sort(deps):
             eu = self.units[uid]
@@ -129,9 +144,11 @@ class Flowsheet:
             for port, comp in eu.products.items():
                 m = eu.outputs[port]
                 if m in made_by and not _same(comp, self.compositions[m]):
-                    problems.append(f"units: material '{m}' is made by '{made_by[m]}' and "
-                                    f"'{uid}' with different compositions; give each its own "
-                                    "material id (linear balances need one composition)")
+                    problems.append(
+                        f"units: material '{m}' is made by '{made_by[m]}' and "
+                        f"'{uid}' with different compositions; give each its own "
+                        "material id (linear balances need one composition)"
+                    )
                 made_by.setdefault(m, uid)
                 self.compositions[m] = comp
         problems += self._energy_problems() + self._target_problems() + self._window_problems()
@@ -140,35 +157,48 @@ class Flowsheet:
 
     def _composition(self, material: str, uid: str) -> Composition:
         if material not in self.compositions:
-            raise ValueError(f"composition of feed '{material}' is unknown: describe it under "
-                             "materials with its composition")
+            raise ValueError(
+                f"composition of feed '{material}' is unknown: describe it under "
+                "materials with its composition"
+            )
         return self.compositions[material]
 
     def _energy_problems(self) -> list[str]:
-        problems = [f"fuels: unit '{uid}' burns '{fuel}' but fuels has no price for it"
-                    for uid, eu in self.units.items()
-                    for fuel in sorted({f for m in eu.modes for f in m.fuel_kgce})
-                    if fuel not in self.instance.fuels]
+        problems = [
+            f"fuels: unit '{uid}' burns '{fuel}' but fuels has no price for it"
+            for uid, eu in self.units.items()
+            for fuel in sorted({f for m in eu.modes for f in m.fuel_kgce})
+            if fuel not in self.instance.fuels
+        ]
         power = self.instance.power
         users = [uid for uid, eu in self.units.items() if any(m.power_kwh > 0 for m in eu.modes)]
         if users and not (power.grid or power.captive or power.renewable):
-            problems.append(f"power: units {', '.join(users)} use electricity but no grid, "
-                            "captive or renewable supply is given")
+            problems.append(
+                f"power: units {', '.join(users)} use electricity but no grid, "
+                "captive or renewable supply is given"
+            )
         return problems
 
     def _target_problems(self) -> list[str]:
         needs = {"ore_loss_rate": INSITU_ORE_T, "dilution_rate": DELIVERED_ORE_T}
-        return [f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
-                f"its {t.kind} is undefined"
-                for j, t in enumerate(self.instance.targets) if t.kind in needs
-                for u in t.units if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)]
+        return [
+            f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
+            f"its {t.kind} is undefined"
+            for j, t in enumerate(self.instance.targets)
+            if t.kind in needs
+            for u in t.units
+            if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)
+        ]
 
     def _window_problems(self) -> list[str]:
-        return [f"units[{i}].mean_load_window_h: unit '{u.id}' has no modes of other than "
-                "nominal load (no modulation), so a heat-balance window would not apply; "
-                "remove it" for i, u in enumerate(self.instance.units)
-                if u.mean_load_window_h is not None
-                and all(md.load_index == 1.0 for md in self.units[u.id].modes)]
+        return [
+            f"units[{i}].mean_load_window_h: unit '{u.id}' has no modes of other than "
+            "nominal load (no modulation), so a heat-balance window would not apply; "
+            "remove it"
+            for i, u in enumerate(self.instance.units)
+            if u.mean_load_window_h is not None
+            and all(md.load_index == 1.0 for md in self.units[u.id].modes)
+        ]
 
     def nodes_of(self, kind: str) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["kind"] == kind]

@@ -9,22 +9,33 @@ schema (its `params` and `ports`), picked by the unit's `kind`.
 A time series field accepts a number (constant), a list with one value per period, or
 ``{csv: file.csv, column: name}`` (a CSV with a header row, one row per period).
 """
+
 from __future__ import annotations
 
 import math
+import operator
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from functools import reduce
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat,
-                      PositiveInt, create_model, field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.units import UNIT_KINDS
 from twin.units.base import ElementFractions, Fraction, UnitModel, UnitParams
 from twin.units.power import CaptivePlant
 
-Series = Union[float, list[float]]
+Series = float | list[float]
 
 
 class _Model(BaseModel):
@@ -76,14 +87,19 @@ class UnitSpec(_Model):
     def _fields_the_kind_uses(self) -> UnitSpec:
         cls = UNIT_KINDS[self.kind]
         if cls.needs_capacity and self.capacity_t_per_h is None:
-            raise ValueError(f"capacity_t_per_h: required for kind {cls.kind} "
-                             f"({_capacity_meaning(cls)})")
+            raise ValueError(
+                f"capacity_t_per_h: required for kind {cls.kind} ({_capacity_meaning(cls)})"
+            )
         if not cls.needs_capacity and self.capacity_t_per_h is not None:
-            raise ValueError(f"capacity_t_per_h: kind {cls.kind} takes no capacity "
-                             f"({_capacity_meaning(cls)}); remove it")
+            raise ValueError(
+                f"capacity_t_per_h: kind {cls.kind} takes no capacity "
+                f"({_capacity_meaning(cls)}); remove it"
+            )
         if self.min_load > 0 and not (self.discrete or self.must_run):
-            raise ValueError("min_load: applies only to a discrete or must_run unit (a "
-                             "continuous unit may always stop); set discrete: true or remove it")
+            raise ValueError(
+                "min_load: applies only to a discrete or must_run unit (a "
+                "continuous unit may always stop); set discrete: true or remove it"
+            )
         return self
 
 
@@ -94,12 +110,18 @@ def _capacity_meaning(cls: type[UnitModel]) -> str:
 def _ports_model(cls: type[UnitModel]) -> type[BaseModel]:
     """The kind's ports as a model: one optional field per port, default its material."""
     fields: dict[str, Any] = {
-        port: (str, Field(default=material, min_length=1,
-                          description=f"{side} port '{port}': material id (default {material})"))
+        port: (
+            str,
+            Field(
+                default=material,
+                min_length=1,
+                description=f"{side} port '{port}': material id (default {material})",
+            ),
+        )
         for side, ports in (("input", cls.input_ports), ("output", cls.output_ports))
-        for port, material in ports.items()}
-    return create_model(f"{cls.__name__}Ports", __config__=ConfigDict(extra="forbid"),
-                        **fields)
+        for port, material in ports.items()
+    }
+    return create_model(f"{cls.__name__}Ports", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def _unit_model(cls: type[UnitModel]) -> type[UnitSpec]:
@@ -107,11 +129,16 @@ def _unit_model(cls: type[UnitModel]) -> type[UnitSpec]:
     ports = _ports_model(cls)
     doc = (cls.__doc__ or cls.kind).strip().split("\n\n")[0]
     return create_model(
-        f"{cls.__name__}Unit", __base__=UnitSpec, __doc__=doc,
+        f"{cls.__name__}Unit",
+        __base__=UnitSpec,
+        __doc__=doc,
         kind=(Literal[cls.kind], Field(description="unit kind")),  # type: ignore[arg-type]
-        params=(cls.Params, Field(default_factory=cls.Params,
-                                  description=f"parameters of kind {cls.kind}")),
-        ports=(ports, Field(default_factory=ports, description="material id on each port")))
+        params=(
+            cls.Params,
+            Field(default_factory=cls.Params, description=f"parameters of kind {cls.kind}"),
+        ),
+        ports=(ports, Field(default_factory=ports, description="material id on each port")),
+    )
 
 
 UNIT_MODELS = {kind: _unit_model(cls) for kind, cls in UNIT_KINDS.items()}
@@ -120,7 +147,7 @@ if TYPE_CHECKING:
     Unit = UnitSpec
 else:
     #: A unit of any kind: the `kind` field picks its parameter and port schema.
-    Unit = Annotated[Union[tuple(UNIT_MODELS.values())], Field(discriminator="kind")]
+    Unit = Annotated[reduce(operator.or_, UNIT_MODELS.values()), Field(discriminator="kind")]
 
 
 class Stream(_Model):
@@ -153,8 +180,10 @@ class Stock(_Model):
     @model_validator(mode="after")
     def _levels(self) -> Stock:
         if not self.min_t <= self.initial_t <= self.max_t:
-            raise ValueError(f"initial_t {self.initial_t} must lie in [min_t, max_t] = "
-                             f"[{self.min_t}, {self.max_t}]")
+            raise ValueError(
+                f"initial_t {self.initial_t} must lie in [min_t, max_t] = "
+                f"[{self.min_t}, {self.max_t}]"
+            )
         return self
 
 
@@ -190,7 +219,9 @@ class SteppedTariff(_Model):
     def _ordered(cls, v: list[TariffTier]) -> list[TariffTier]:
         limits = [t.up_to_kwh_per_t or math.inf for t in v]
         if limits != sorted(limits) or limits[-1] != math.inf:
-            raise ValueError("tiers must be in increasing up_to_kwh_per_t, the last without a limit")
+            raise ValueError(
+                "tiers must be in increasing up_to_kwh_per_t, the last without a limit"
+            )
         return v
 
 
@@ -251,8 +282,10 @@ class _Target(_Model):
         if not self.hard and self.penalty_cny_per_unit is None:
             raise ValueError("a soft target (hard: false) needs penalty_cny_per_unit")
         if self.hard and self.penalty_cny_per_unit is not None:
-            raise ValueError("penalty_cny_per_unit: applies only to a soft target (hard: false); "
-                             "remove it or set hard: false")
+            raise ValueError(
+                "penalty_cny_per_unit: applies only to a soft target (hard: false); "
+                "remove it or set hard: false"
+            )
         return self
 
     def describe(self, position: int) -> str:
@@ -327,12 +360,25 @@ class UtilisationShareTarget(_Target):
         return f"share of {self.material} sent to {', '.join(self.to)} >= {self.min}"
 
 
-Target = Annotated[Union[EnergyIntensityTarget, EmissionCapTarget, RateTarget,
-                         RecycledShareTarget, UtilisationShareTarget],
-                   Field(discriminator="kind")]
+Target = Annotated[
+    EnergyIntensityTarget
+    | EmissionCapTarget
+    | RateTarget
+    | RecycledShareTarget
+    | UtilisationShareTarget,
+    Field(discriminator="kind"),
+]
 #: The target kinds (the discriminator values of `Target`).
-TARGET_KINDS = frozenset({"energy_intensity", "emission_cap", "ore_loss_rate",
-                          "dilution_rate", "recycled_share", "utilisation_share"})
+TARGET_KINDS = frozenset(
+    {
+        "energy_intensity",
+        "emission_cap",
+        "ore_loss_rate",
+        "dilution_rate",
+        "recycled_share",
+        "utilisation_share",
+    }
+)
 
 
 class Instance(_Model):
@@ -366,25 +412,45 @@ class Instance(_Model):
     @model_validator(mode="after")
     def _series_lengths(self) -> Instance:
         n = self.horizon.periods
-        problems = [f"{path}: has {len(v)} values but horizon.periods is {n}"
-                    for path, v in self._series_fields() if isinstance(v, list) and len(v) != n]
-        problems += [f"{path}: value {x} in period {t} is negative"
-                     for path, v in self._series_fields() if not path.endswith("price_cny_per_t")
-                     for t, x in enumerate(self.series(v)) if x < 0]
-        problems += [f"markets[{i}].min_t_per_period: {lo} in period {t} is above "
-                     f"max_t_per_period {hi}" for i, mk in enumerate(self.markets)
-                     for t, (lo, hi) in enumerate(zip(self.series(mk.min_t_per_period),
-                                                      self.series(mk.max_t_per_period, math.inf)))
-                     if lo > hi]
-        problems += [f"units[{i}].availability: value {x} in period {t} is above 1"
-                     for i, u in enumerate(self.units) for t, x in enumerate(self.series(u.availability))
-                     if x > 1]
+        problems = [
+            f"{path}: has {len(v)} values but horizon.periods is {n}"
+            for path, v in self._series_fields()
+            if isinstance(v, list) and len(v) != n
+        ]
+        problems += [
+            f"{path}: value {x} in period {t} is negative"
+            for path, v in self._series_fields()
+            if not path.endswith("price_cny_per_t")
+            for t, x in enumerate(self.series(v))
+            if x < 0
+        ]
+        problems += [
+            f"markets[{i}].min_t_per_period: {lo} in period {t} is above max_t_per_period {hi}"
+            for i, mk in enumerate(self.markets)
+            for t, (lo, hi) in enumerate(
+                zip(
+                    self.series(mk.min_t_per_period),
+                    self.series(mk.max_t_per_period, math.inf),
+                    strict=False,
+                )
+            )
+            if lo > hi
+        ]
+        problems += [
+            f"units[{i}].availability: value {x} in period {t} is above 1"
+            for i, u in enumerate(self.units)
+            for t, x in enumerate(self.series(u.availability))
+            if x > 1
+        ]
         length_h = self.horizon.period_length_h
-        problems += [f"units[{i}].mean_load_window_h: {u.mean_load_window_h} h is not a whole "
-                     f"number of {length_h} h periods"
-                     for i, u in enumerate(self.units) if u.mean_load_window_h is not None
-                     and abs(u.mean_load_window_h / length_h - round(u.mean_load_window_h / length_h))
-                     > 1e-9 * max(1.0, u.mean_load_window_h / length_h)]
+        problems += [
+            f"units[{i}].mean_load_window_h: {u.mean_load_window_h} h is not a whole "
+            f"number of {length_h} h periods"
+            for i, u in enumerate(self.units)
+            if u.mean_load_window_h is not None
+            and abs(u.mean_load_window_h / length_h - round(u.mean_load_window_h / length_h))
+            > 1e-9 * max(1.0, u.mean_load_window_h / length_h)
+        ]
         if problems:
             raise ValueError("\n".join(problems))
         return self

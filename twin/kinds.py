@@ -1,5 +1,6 @@
 """What each unit kind is, for people and machines: ports, basis, capacity, modes and
 parameters, read off the unit model classes and their parameter schemas."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,8 +10,12 @@ from twin.units import UNIT_KINDS
 from twin.units.base import UnitModel
 
 #: JSON Schema keywords of a numeric range, with the sign a person reads.
-_BOUNDS = (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="),
-           ("exclusiveMaximum", "<"))
+_BOUNDS = (
+    ("minimum", ">="),
+    ("exclusiveMinimum", ">"),
+    ("maximum", "<="),
+    ("exclusiveMaximum", "<"),
+)
 
 
 def _summary(cls: type[UnitModel]) -> str:
@@ -45,9 +50,16 @@ def describe_kind(kind: str) -> dict[str, Any]:
         raise TwinError(f"unknown unit kind '{kind}' (known: {', '.join(sorted(UNIT_KINDS))})")
     cls = UNIT_KINDS[kind]
     schema = cls.Params.model_json_schema()
-    params = [{"name": name, "type": _type(prop), "default": prop.get("default"),
-               "range": _range(prop), "description": prop.get("description", "")}
-              for name, prop in schema.get("properties", {}).items()]
+    params = [
+        {
+            "name": name,
+            "type": _type(prop),
+            "default": prop.get("default"),
+            "range": _range(prop),
+            "description": prop.get("description", ""),
+        }
+        for name, prop in schema.get("properties", {}).items()
+    ]
     return {
         "kind": kind,
         "summary": _summary(cls),
@@ -66,6 +78,11 @@ def describe_kind(kind: str) -> dict[str, Any]:
 
 def all_kinds() -> list[dict[str, Any]]:
     """Every kind, sorted by name, with its summary and basis."""
-    return [{"kind": k, "summary": _summary(UNIT_KINDS[k]),
-             "basis": getattr(UNIT_KINDS[k], "basis_description", "")}
-            for k in sorted(UNIT_KINDS)]
+    return [
+        {
+            "kind": k,
+            "summary": _summary(UNIT_KINDS[k]),
+            "basis": getattr(UNIT_KINDS[k], "basis_description", ""),
+        }
+        for k in sorted(UNIT_KINDS)
+    ]

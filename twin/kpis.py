@@ -15,6 +15,7 @@ elsewhere (an MES export of unit loads priced by the twin) is measured the same 
 * utilisation_share: ``stream_flows`` of the material to the `to` nodes / all of it
   leaving the units that make it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,11 +23,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from twin.accounting import target_rows
+from twin.instance import (
+    EmissionCapTarget,
+    EnergyIntensityTarget,
+    Instance,
+    RateTarget,
+    RecycledShareTarget,
+    UtilisationShareTarget,
+)
 from twin.solution import TargetRow
-from twin.instance import (EmissionCapTarget, EnergyIntensityTarget, Instance, RateTarget,
-                           RecycledShareTarget, UtilisationShareTarget)
-from twin.units.base import (DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T,
-                             RECYCLED_METAL_T)
+from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
 COLUMNS = ["target", "kind", "period", "value", "sense", "bound", "met", "hard"]
 #: Relative slack with which a value at its bound counts as met.
@@ -42,8 +48,9 @@ def _tonnage(tables: Mapping[str, pd.DataFrame], units: list[str], quantity: str
     return _per_period(t, t.unit.isin(units) & (t.quantity == quantity), "t")
 
 
-def target_ratio(instance: Instance, tables: Mapping[str, pd.DataFrame],
-                 j: int) -> tuple[pd.Series, pd.Series | None, float, str]:
+def target_ratio(
+    instance: Instance, tables: Mapping[str, pd.DataFrame], j: int
+) -> tuple[pd.Series, pd.Series | None, float, str]:
     """(numerator by period, denominator by period or None for 1, bound, sense) of
     target j."""
     tgt = instance.targets[j]
@@ -54,11 +61,18 @@ def target_ratio(instance: Instance, tables: Mapping[str, pd.DataFrame],
         return amount, None, tgt.max_t, "max"
     if isinstance(tgt, EnergyIntensityTarget):
         mine = loads.unit.isin(tgt.units)
-        return (_per_period(loads, mine, tgt.measure), _per_period(loads, mine, "throughput_t"),
-                tgt.max_per_t, "max")
+        return (
+            _per_period(loads, mine, tgt.measure),
+            _per_period(loads, mine, "throughput_t"),
+            tgt.max_per_t,
+            "max",
+        )
     if isinstance(tgt, RateTarget):
-        num, den = ((ORE_LOST_T, INSITU_ORE_T) if tgt.kind == "ore_loss_rate"
-                    else (DILUENT_T, DELIVERED_ORE_T))
+        num, den = (
+            (ORE_LOST_T, INSITU_ORE_T)
+            if tgt.kind == "ore_loss_rate"
+            else (DILUENT_T, DELIVERED_ORE_T)
+        )
         return _tonnage(tables, tgt.units, num), _tonnage(tables, tgt.units, den), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
         output = _per_period(loads, loads.unit.isin(tgt.of_units or tgt.units), "throughput_t")
@@ -66,14 +80,23 @@ def target_ratio(instance: Instance, tables: Mapping[str, pd.DataFrame],
     if isinstance(tgt, UtilisationShareTarget):
         units = {u.id for u in instance.units}
         material = flows.material == tgt.material
-        return (_per_period(flows, material & flows.to.isin(tgt.to), "flow_t"),
-                _per_period(flows, material & flows["from"].isin(units), "flow_t"),
-                tgt.min, "min")
+        return (
+            _per_period(flows, material & flows.to.isin(tgt.to), "flow_t"),
+            _per_period(flows, material & flows["from"].isin(units), "flow_t"),
+            tgt.min,
+            "min",
+        )
     raise TypeError(f"unknown target type {type(tgt).__name__}")
 
 
-def _row(instance: Instance, row: TargetRow, num: pd.Series, den: pd.Series | None,
-         bound: float, sense: str) -> dict:
+def _row(
+    instance: Instance,
+    row: TargetRow,
+    num: pd.Series,
+    den: pd.Series | None,
+    bound: float,
+    sense: str,
+) -> dict:
     tgt = instance.targets[row.j]
     periods = list(row.periods)
     den_v = 1.0 if den is None else float(den.reindex(periods, fill_value=0.0).sum())
@@ -81,9 +104,16 @@ def _row(instance: Instance, row: TargetRow, num: pd.Series, den: pd.Series | No
     value = num_v / den_v if den_v else float("nan")
     tol = MET_TOLERANCE * max(1.0, abs(bound))
     met = value <= bound + tol if sense == "max" else value >= bound - tol
-    return {"target": tgt.id or f"targets[{row.j}]", "kind": tgt.kind,
-            "period": periods[0] if len(periods) == 1 else -1, "value": value, "sense": sense,
-            "bound": bound, "met": bool(met) if den_v else True, "hard": tgt.hard}
+    return {
+        "target": tgt.id or f"targets[{row.j}]",
+        "kind": tgt.kind,
+        "period": periods[0] if len(periods) == 1 else -1,
+        "value": value,
+        "sense": sense,
+        "bound": bound,
+        "met": bool(met) if den_v else True,
+        "hard": tgt.hard,
+    }
 
 
 def kpi_table(instance: Instance, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

@@ -5,6 +5,7 @@ resolve ``{csv: file.csv, column: name}`` series relative to the instance's fold
 the schema and the cross-reference checks (:mod:`twin.references`), and raise one
 :class:`~twin.errors.InstanceError` listing every problem as 'path: message'.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,8 +33,10 @@ def _read_column(file: Path, column: str, path: str, problems: list[str]) -> lis
         problems.append(f"{path}: cannot read CSV {file}: {exc}")
         return None
     if column not in frame:
-        problems.append(f"{path}: CSV {file.name} has no column '{column}' "
-                        f"(columns: {', '.join(map(str, frame.columns))})")
+        problems.append(
+            f"{path}: CSV {file.name} has no column '{column}' "
+            f"(columns: {', '.join(map(str, frame.columns))})"
+        )
         return None
     values = pd.to_numeric(frame[column], errors="coerce")
     if values.isna().any():
@@ -49,8 +52,10 @@ def _resolve_series(node: Any, base: Path, path: str, problems: list[str]) -> An
         if set(node) == {"csv", "column"}:
             values = _read_column(base / str(node["csv"]), node["column"], path, problems)
             return node if values is None else values
-        return {k: _resolve_series(v, base, f"{path}.{k}" if path else str(k), problems)
-                for k, v in node.items()}
+        return {
+            k: _resolve_series(v, base, f"{path}.{k}" if path else str(k), problems)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_resolve_series(v, base, f"{path}[{i}]", problems) for i, v in enumerate(node)]
     return node

@@ -4,6 +4,7 @@ Sits between the schema (:mod:`twin.instance`) and the flowsheet: it needs the u
 kinds' ports but no evaluated unit model. :func:`check_references` lists every dangling
 or inconsistent reference as 'path: message'.
 """
+
 from __future__ import annotations
 
 from twin.instance import Instance, UnitSpec
@@ -14,8 +15,10 @@ def port_materials(unit: UnitSpec) -> tuple[dict[str, str], dict[str, str]]:
     """(input port -> material, output port -> material) of `unit`, its overrides applied."""
     cls = UNIT_KINDS[unit.kind]  # type: ignore[attr-defined]
     ports = unit.ports  # type: ignore[attr-defined]
-    return ({p: getattr(ports, p) for p in cls.input_ports},
-            {p: getattr(ports, p) for p in cls.output_ports})
+    return (
+        {p: getattr(ports, p) for p in cls.input_ports},
+        {p: getattr(ports, p) for p in cls.output_ports},
+    )
 
 
 def _duplicate_ids(inst: Instance) -> tuple[dict[str, str], list[str]]:
@@ -25,7 +28,9 @@ def _duplicate_ids(inst: Instance) -> tuple[dict[str, str], list[str]]:
     for section in ("units", "stocks", "markets"):
         for i, item in enumerate(getattr(inst, section)):
             if item.id in nodes:
-                problems.append(f"{section}[{i}].id: '{item.id}' is already used by {nodes[item.id]}")
+                problems.append(
+                    f"{section}[{i}].id: '{item.id}' is already used by {nodes[item.id]}"
+                )
             nodes[item.id] = f"{section}[{i}]"
     return nodes, problems
 
@@ -48,13 +53,17 @@ def check_references(inst: Instance) -> list[str]:
 
     for i, m in enumerate(inst.materials):
         if m.id in produced and m.composition:
-            problems.append(f"materials[{i}].composition: '{m.id}' is made by a unit; its "
-                            "composition is computed, do not give one")
+            problems.append(
+                f"materials[{i}].composition: '{m.id}' is made by a unit; its "
+                "composition is computed, do not give one"
+            )
     for section in ("stocks", "markets"):
         for i, node in enumerate(getattr(inst, section)):
             if node.material not in known_materials:
-                problems.append(f"{section}[{i}].material: unknown material '{node.material}' "
-                                "(not made by any unit nor listed under materials)")
+                problems.append(
+                    f"{section}[{i}].material: unknown material '{node.material}' "
+                    "(not made by any unit nor listed under materials)"
+                )
 
     inbound: set[tuple[str, str]] = set()
     outbound: set[tuple[str, str]] = set()
@@ -66,22 +75,35 @@ def check_references(inst: Instance) -> list[str]:
             problems.append(f"streams[{i}].material: unknown material '{s.material}'")
             continue
         if s.from_ in gives and s.material not in gives[s.from_]:
-            problems.append(f"streams[{i}].material: '{s.from_}' does not supply '{s.material}' "
-                            f"(it supplies: {', '.join(sorted(gives[s.from_])) or 'nothing'})")
+            problems.append(
+                f"streams[{i}].material: '{s.from_}' does not supply '{s.material}' "
+                f"(it supplies: {', '.join(sorted(gives[s.from_])) or 'nothing'})"
+            )
         if s.to in takes and s.material not in takes[s.to]:
-            problems.append(f"streams[{i}].material: '{s.to}' does not take '{s.material}' "
-                            f"(it takes: {', '.join(sorted(takes[s.to])) or 'nothing'})")
+            problems.append(
+                f"streams[{i}].material: '{s.to}' does not take '{s.material}' "
+                f"(it takes: {', '.join(sorted(takes[s.to])) or 'nothing'})"
+            )
         inbound.add((s.to, s.material))
         outbound.add((s.from_, s.material))
     for i, u in enumerate(inst.units):
-        problems += [f"units[{i}] ({u.id}): input '{m}' (port {p}) has no inbound stream"
-                     for p, m in ins[u.id].items() if (u.id, m) not in inbound]
-        problems += [f"units[{i}] ({u.id}): output '{m}' (port {p}) has no outbound stream"
-                     for p, m in outs[u.id].items() if (u.id, m) not in outbound]
+        problems += [
+            f"units[{i}] ({u.id}): input '{m}' (port {p}) has no inbound stream"
+            for p, m in ins[u.id].items()
+            if (u.id, m) not in inbound
+        ]
+        problems += [
+            f"units[{i}] ({u.id}): output '{m}' (port {p}) has no outbound stream"
+            for p, m in outs[u.id].items()
+            if (u.id, m) not in outbound
+        ]
     linked = {s.from_ for s in inst.streams} | {s.to for s in inst.streams}
     for section in ("stocks", "markets"):
-        problems += [f"{section}[{i}] ({n.id}): no stream reaches or leaves it"
-                     for i, n in enumerate(getattr(inst, section)) if n.id not in linked]
+        problems += [
+            f"{section}[{i}] ({n.id}): no stream reaches or leaves it"
+            for i, n in enumerate(getattr(inst, section))
+            if n.id not in linked
+        ]
     return problems + _target_references(inst, nodes, known_materials)
 
 
@@ -90,15 +112,22 @@ def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str
     unit_ids = {u.id for u in inst.units}
     problems = []
     for i, t in enumerate(inst.targets):
-        problems += [f"targets[{i}].{field}: unknown unit '{u}'"
-                     for field in ("units", "of_units") for u in getattr(t, field, None) or []
-                     if u not in unit_ids]
-        problems += [f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", [])
-                     if n not in nodes]
+        problems += [
+            f"targets[{i}].{field}: unknown unit '{u}'"
+            for field in ("units", "of_units")
+            for u in getattr(t, field, None) or []
+            if u not in unit_ids
+        ]
+        problems += [
+            f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", []) if n not in nodes
+        ]
         if getattr(t, "material", None) is not None and t.material not in materials:
             problems.append(f"targets[{i}].material: unknown material '{t.material}'")
     grid = inst.power.grid
     if grid and grid.stepped_tariff:
-        problems += [f"power.grid.stepped_tariff.units: unknown unit '{u}'"
-                     for u in grid.stepped_tariff.units if u not in unit_ids]
+        problems += [
+            f"power.grid.stepped_tariff.units: unknown unit '{u}'"
+            for u in grid.stepped_tariff.units
+            if u not in unit_ids
+        ]
     return problems

@@ -1,4 +1,5 @@
 """Human-readable summary of a schedule (rich tables)."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -16,11 +17,15 @@ def _print_verification(v: dict, console: Console) -> None:
     for col in ("iteration", "objective CNY", "largest LP-twin difference"):
         trace.add_column(col, justify="right")
     for row in v["trace"]:
-        trace.add_row(str(row["iteration"]), _money(row["objective_cny"]), f"{row['max_rel_diff']:.3%}")
+        trace.add_row(
+            str(row["iteration"]), _money(row["objective_cny"]), f"{row['max_rel_diff']:.3%}"
+        )
     console.print(trace)
     verdict = "converged" if v["converged"] else "[red]not converged[/]"
-    console.print(f"twin {verdict} within {v['tolerance']:.3%}; cost priced by the twin "
-                  f"{_money(v['twin_objective_cny'])} CNY; KPIs below are the twin's")
+    console.print(
+        f"twin {verdict} within {v['tolerance']:.3%}; cost priced by the twin "
+        f"{_money(v['twin_objective_cny'])} CNY; KPIs below are the twin's"
+    )
 
 
 def print_summary(schedule: Schedule, console: Console) -> None:
@@ -28,10 +33,12 @@ def print_summary(schedule: Schedule, console: Console) -> None:
     s = schedule.summary()
     gap = "" if s["mip_gap"] is None else f"   MIP gap {s['mip_gap']:.4%}"
     seconds = sum(v for k, v in s["timings_s"].items())
-    console.print(f"[bold]{s['instance']}[/]: [bold]{s['status']}[/]   objective "
-                  f"{_money(s['objective_cny'])} CNY{gap}   "
-                  f"{s['columns']} columns x {s['rows']} rows   {seconds:.2f} s "
-                  f"(solve {s['timings_s'].get('solve_s', 0):.2f} s)")
+    console.print(
+        f"[bold]{s['instance']}[/]: [bold]{s['status']}[/]   objective "
+        f"{_money(s['objective_cny'])} CNY{gap}   "
+        f"{s['columns']} columns x {s['rows']} rows   {seconds:.2f} s "
+        f"(solve {s['timings_s'].get('solve_s', 0):.2f} s)"
+    )
     costs = Table(title="Cost breakdown over the horizon (CNY; revenue negative)")
     costs.add_column("category")
     costs.add_column("CNY", justify="right")
@@ -51,26 +58,51 @@ def print_summary(schedule: Schedule, console: Console) -> None:
         op = "<=" if k["sense"] == "max" else ">="
         where = "" if k["period"] < 0 else f" (period {k['period']})"
         met = "[green]yes[/]" if k["met"] else "[red]no[/]"
-        kpis.add_row(k["target"] + where, k["kind"] + ("" if k["hard"] else " (soft)"),
-                     f"{k['value']:.6g}", f"{op} {k['bound']:g}", met)
+        kpis.add_row(
+            k["target"] + where,
+            k["kind"] + ("" if k["hard"] else " (soft)"),
+            f"{k['value']:.6g}",
+            f"{op} {k['bound']:g}",
+            met,
+        )
     console.print(kpis)
 
 
 def print_calibration(rows: list[dict], console: Console) -> None:
     """The calibration table: model vs plan 2015, and the 2020 case."""
     table = Table(title="Calibration: unit models at default parameters vs the plan")
-    for col in ("indicator", "unit", "model", "plan 2015", "deviation", "ok",
-                "plan 2020", "model 2020", "plant changes for 2020"):
-        table.add_column(col, justify="left" if col in ("indicator", "unit", "plant changes for 2020")
-                         else "right")
+    for col in (
+        "indicator",
+        "unit",
+        "model",
+        "plan 2015",
+        "deviation",
+        "ok",
+        "plan 2020",
+        "model 2020",
+        "plant changes for 2020",
+    ):
+        table.add_column(
+            col,
+            justify="left" if col in ("indicator", "unit", "plant changes for 2020") else "right",
+        )
     for r in rows:
         ok = "[green]yes[/]" if r["within"] else "[red]no[/]"
-        changes = "; ".join(f"{k}: " + ", ".join(f"{p}={v:g}" for p, v in c.items())
-                            for k, c in (r["changes_2020"] or {}).items())
-        table.add_row(r["indicator"], r["unit"], f"{r['model']:,.1f}", f"{r['plan_2015']:,.0f}",
-                      f"{r['deviation']:+.2%}", ok,
-                      "-" if r["plan_2020"] is None else f"{r['plan_2020']:,.0f}",
-                      "-" if r["model_2020"] is None else f"{r['model_2020']:,.1f}", changes)
+        changes = "; ".join(
+            f"{k}: " + ", ".join(f"{p}={v:g}" for p, v in c.items())
+            for k, c in (r["changes_2020"] or {}).items()
+        )
+        table.add_row(
+            r["indicator"],
+            r["unit"],
+            f"{r['model']:,.1f}",
+            f"{r['plan_2015']:,.0f}",
+            f"{r['deviation']:+.2%}",
+            ok,
+            "-" if r["plan_2020"] is None else f"{r['plan_2020']:,.0f}",
+            "-" if r["model_2020"] is None else f"{r['model_2020']:,.1f}",
+            changes,
+        )
     console.print(table)
 
 
@@ -92,13 +124,16 @@ def print_kind(kind: dict, console: Console) -> None:
         ports.add_column(col)
     for side in ("inputs", "outputs"):
         for port, material in kind[side].items():
-            ports.add_row(side[:-1], port + (" (basis)" if port == kind["basis_port"] else ""),
-                          material)
+            ports.add_row(
+                side[:-1], port + (" (basis)" if port == kind["basis_port"] else ""), material
+            )
     console.print(ports)
-    console.print(f"basis tonne: {kind['basis']}\ncapacity_t_per_h: {kind['capacity_t_per_h']}"
-                  f"\nmodes: {kind['modes']}\nconserved elements: "
-                  f"{', '.join(kind['conserved_elements']) or '-'}; cost category: "
-                  f"{kind['cost_category']}")
+    console.print(
+        f"basis tonne: {kind['basis']}\ncapacity_t_per_h: {kind['capacity_t_per_h']}"
+        f"\nmodes: {kind['modes']}\nconserved elements: "
+        f"{', '.join(kind['conserved_elements']) or '-'}; cost category: "
+        f"{kind['cost_category']}"
+    )
     params = Table(title="Parameters (units, range and source in the description)")
     for col in ("name", "type", "default", "range", "description"):
         params.add_column(col, overflow="fold")

@@ -5,6 +5,7 @@
 :mod:`twin.kpis`, computed from those tables. Tables: ``unit_loads``, ``tonnages``,
 ``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs`` and ``kpis``.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
     from twin.verify import Verification
 
-TABLES = ("unit_loads", "tonnages", "stream_flows", "stocks", "power", "emissions", "costs",
-          "kpis")
+TABLES = ("unit_loads", "tonnages", "stream_flows", "stocks", "power", "emissions", "costs", "kpis")
 
 
 @dataclass
@@ -83,6 +83,7 @@ class Schedule:
         folder.mkdir(parents=True, exist_ok=True)
         try:
             import pyarrow  # noqa: F401
+
             parquet = True
         except ImportError:
             parquet = False

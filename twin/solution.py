@@ -6,11 +6,13 @@ returns: plain arrays aligned with those keys, the status, objective, bound and 
 Neither holds a Pyomo object, so a Solution can be kept, pickled or sent to another
 process, and a Schedule is made from a flowsheet and a Solution alone.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -74,12 +76,13 @@ class Solution(SolveResult):
 
     def by_key(self, name: str) -> dict[Key, float]:
         """Values of variable `name` keyed like the model's component."""
-        return dict(zip(self.index.variables[name], self.values[name].tolist()))
+        return dict(zip(self.index.variables[name], self.values[name].tolist(), strict=True))
 
     @cached_property
     def _positions(self) -> dict[str, dict[Key, int]]:
-        return {name: {k: i for i, k in enumerate(keys)}
-                for name, keys in self.index.variables.items()}
+        return {
+            name: {k: i for i, k in enumerate(keys)} for name, keys in self.index.variables.items()
+        }
 
     def value(self, name: str, key: Key) -> float:
         """The value of one variable entry."""

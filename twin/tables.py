@@ -9,15 +9,23 @@ to, material, period, flow_t), ``stocks`` (stock, material, period, level_t), ``
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
 throughput, so the costs add up to the objective.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pandas as pd
 
-from twin.accounting import (cost_categories, emission_t_per_t, emitted_species,
-                             energy_kgce_per_t, penalty_cny_per_unit, source_emission,
-                             source_price_cny_per_kwh, unit_cost_cny_per_t)
+from twin.accounting import (
+    cost_categories,
+    emission_t_per_t,
+    emitted_species,
+    energy_kgce_per_t,
+    penalty_cny_per_unit,
+    source_emission,
+    source_price_cny_per_kwh,
+    unit_cost_cny_per_t,
+)
 from twin.flowsheet import Flowsheet
 from twin.solution import Solution
 
@@ -46,9 +54,17 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
         if x <= NEGLIGIBLE_T:
             continue
         mode = fs.mode(u, k, t)
-        loads.append((u, t, mode.name, x,
-                      x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
-                      mode.power_kwh * x, energy_kgce_per_t(inst, mode) * x))
+        loads.append(
+            (
+                u,
+                t,
+                mode.name,
+                x,
+                x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
+                mode.power_kwh * x,
+                energy_kgce_per_t(inst, mode) * x,
+            )
+        )
         tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
     return {"unit_loads": _frame("unit_loads", loads), "tonnages": _frame("tonnages", tonnages)}
 
@@ -56,15 +72,20 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
 def _network_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     inst = fs.instance
     streams = {s.name: s for s in inst.streams}
-    flows = [(s, streams[s].from_, streams[s].to, streams[s].material, t, f)
-             for (s, t), f in sol.by_key("flow").items()]
+    flows = [
+        (s, streams[s].from_, streams[s].to, streams[s].material, t, f)
+        for (s, t), f in sol.by_key("flow").items()
+    ]
     material = {k.id: k.material for k in inst.stocks}
     levels = [(k, material[k], t, level) for (k, t), level in sol.by_key("level").items()]
     supply = sol.by_key("supply_kwh")
     prices = {s: source_price_cny_per_kwh(inst, s) for s, _ in supply}
     power = [(t, s, kwh, prices[s][t] * kwh) for (s, t), kwh in supply.items()]
-    return {"stream_flows": _frame("stream_flows", flows), "stocks": _frame("stocks", levels),
-            "power": _frame("power", power)}
+    return {
+        "stream_flows": _frame("stream_flows", flows),
+        "stocks": _frame("stocks", levels),
+        "power": _frame("power", power),
+    }
 
 
 def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
@@ -78,13 +99,20 @@ def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
     supply = sol.by_key("supply_kwh")
     rows = []
     for s in species:
-        rows += [(u, s, t, by_unit[s, u, t]) for u in fs.units
-                 for t in range(inst.horizon.periods) if by_unit.get((s, u, t))]
+        rows += [
+            (u, s, t, by_unit[s, u, t])
+            for u in fs.units
+            for t in range(inst.horizon.periods)
+            if by_unit.get((s, u, t))
+        ]
         for source, _ in dict.fromkeys(supply):
             emitted = source_emission(inst, source)
             if emitted is not None and emitted[0] == s:
-                rows += [(source, s, t, emitted[1] * kwh) for (src, t), kwh in supply.items()
-                         if src == source]
+                rows += [
+                    (source, s, t, emitted[1] * kwh)
+                    for (src, t), kwh in supply.items()
+                    if src == source
+                ]
     return _frame("emissions", rows)
 
 
@@ -113,16 +141,24 @@ def _costs(fs: Flowsheet, sol: Solution, power: pd.DataFrame) -> pd.DataFrame:
         price = inst.series(mk.price_cny_per_t)
         sells = mk.side == "sell"
         category, sign = ("revenue", -1.0) if sells else ("purchases", 1.0)
-        links = [s.name for s in inst.streams if s.material == mk.material
-                 and (s.to if sells else s.from_) == mk.id]
+        links = [
+            s.name
+            for s in inst.streams
+            if s.material == mk.material and (s.to if sells else s.from_) == mk.id
+        ]
         for t in periods:
             cost[category, t] += sign * price[t] * sum(flow[s, t] for s in links)
     rows = [(t, c, cost.get((c, t), 0.0)) for c in cost_categories(fs) for t in periods]
     violation = sol.by_key("violation")
     for r in sol.index.soft_rows:
         row = sol.index.target_rows[r]
-        rows.append((-1, f"penalty:{inst.targets[row.j].id or r}",
-                     penalty_cny_per_unit(inst, row) * violation[r]))
+        rows.append(
+            (
+                -1,
+                f"penalty:{inst.targets[row.j].id or r}",
+                penalty_cny_per_unit(inst, row) * violation[r],
+            )
+        )
     return _frame("costs", rows)
 
 

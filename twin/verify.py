@@ -11,10 +11,11 @@ Units with several modes (mine selectivity, potline amperage steps) or fixed-rat
 are exact at their mode points and are not re-evaluated; the twin re-linearises
 single-mode units only (stated simplification).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from twin.units import Mode
 #: Loads below this fraction of capacity are evaluated at it (an idle unit is not run).
 MIN_LOAD = 0.05
 
-Throughputs = Mapping[tuple[str, int, int], float]   # (unit, mode, period) -> t basis
+Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
 
 
 @dataclass
@@ -41,11 +42,19 @@ class Verification:
 
     def summary(self) -> dict:
         """The check as plain values (largest difference as a one-row record list)."""
-        worst = (self.comparison.sort_values("rel_diff", kind="stable").tail(1).to_dict(orient="records")
-                 if self.comparison is not None and len(self.comparison) else [])
-        return {"converged": self.converged, "tolerance": self.tolerance,
-                "iterations": len(self.trace), "trace": self.trace,
-                "twin_objective_cny": self.twin_objective_cny, "largest_difference": worst}
+        worst = (
+            self.comparison.sort_values("rel_diff", kind="stable").tail(1).to_dict(orient="records")
+            if self.comparison is not None and len(self.comparison)
+            else []
+        )
+        return {
+            "converged": self.converged,
+            "tolerance": self.tolerance,
+            "iterations": len(self.trace),
+            "trace": self.trace,
+            "twin_objective_cny": self.twin_objective_cny,
+            "largest_difference": worst,
+        }
 
 
 def _relinearisable(fs: Flowsheet, u: str) -> bool:
@@ -70,7 +79,9 @@ def scheduled_loads(fs: Flowsheet, x: Throughputs) -> dict[tuple[str, int], floa
     return loads
 
 
-def twin_modes(fs: Flowsheet, loads: Mapping[tuple[str, int], float]) -> dict[tuple[str, int], list[Mode]]:
+def twin_modes(
+    fs: Flowsheet, loads: Mapping[tuple[str, int], float]
+) -> dict[tuple[str, int], list[Mode]]:
     """The unit models evaluated at the scheduled loads, as per-period modes (rates kept
     at nominal so the optimisation may still choose any throughput)."""
     out = {}
@@ -78,23 +89,32 @@ def twin_modes(fs: Flowsheet, loads: Mapping[tuple[str, int], float]) -> dict[tu
         eu = fs.units[u]
         nominal = eu.modes[0]
         point = eu.model.operating_point(eu.feeds, load)
-        out[u, t] = [replace(point, name=nominal.name, max_rate_t_per_h=nominal.max_rate_t_per_h,
-                             min_rate_t_per_h=nominal.min_rate_t_per_h,
-                             load_index=nominal.load_index)]
+        out[u, t] = [
+            replace(
+                point,
+                name=nominal.name,
+                max_rate_t_per_h=nominal.max_rate_t_per_h,
+                min_rate_t_per_h=nominal.min_rate_t_per_h,
+                load_index=nominal.load_index,
+            )
+        ]
     return out
 
 
 def _quantities(fs: Flowsheet, mode: Mode, tonnes: float) -> dict[str, float]:
-    q = {"output_t": tonnes * sum(mode.outputs_t.values()),
-         "power_kwh": tonnes * mode.power_kwh,
-         "energy_kgce": tonnes * (sum(mode.fuel_kgce.values())
-                                  + mode.power_kwh * fs.instance.electricity_kgce_per_kwh)}
+    q = {
+        "output_t": tonnes * sum(mode.outputs_t.values()),
+        "power_kwh": tonnes * mode.power_kwh,
+        "energy_kgce": tonnes
+        * (sum(mode.fuel_kgce.values()) + mode.power_kwh * fs.instance.electricity_kgce_per_kwh),
+    }
     q.update({f"{s}_t": tonnes * e for s, e in mode.emissions_t.items()})
     return q
 
 
-def compare(fs: Flowsheet, x: Throughputs,
-            twin: Mapping[tuple[str, int], list[Mode]]) -> pd.DataFrame:
+def compare(
+    fs: Flowsheet, x: Throughputs, twin: Mapping[tuple[str, int], list[Mode]]
+) -> pd.DataFrame:
     """Per unit, period and quantity: the LP's value, the twin's, and the relative
     difference |twin - lp| / max(|twin|, |lp|)."""
     rows = []
@@ -105,6 +125,14 @@ def compare(fs: Flowsheet, x: Throughputs,
         for name in sorted(lp.keys() | tw.keys()):
             a, b = lp.get(name, 0.0), tw.get(name, 0.0)
             scale = max(abs(a), abs(b))
-            rows.append({"unit": u, "period": t, "quantity": name, "lp": a, "twin": b,
-                         "rel_diff": abs(b - a) / scale if scale > 0 else 0.0})
+            rows.append(
+                {
+                    "unit": u,
+                    "period": t,
+                    "quantity": name,
+                    "lp": a,
+                    "twin": b,
+                    "rel_diff": abs(b - a) / scale if scale > 0 else 0.0,
+                }
+            )
     return pd.DataFrame(rows, columns=["unit", "period", "quantity", "lp", "twin", "rel_diff"])

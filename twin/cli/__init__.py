@@ -1,19 +1,26 @@
 """The ``twin`` command line. Every verb is registered here, in one place; the verbs
 live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibration) and
 :mod:`twin.cli.mine` (block models: upit, nested, schedule)."""
+
 from __future__ import annotations
 
 import typer
 
 from twin.cli import chain, mine
 
-app = typer.Typer(help="Mine-to-metal digital-twin optimisation engine.", add_completion=False,
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Mine-to-metal digital-twin optimisation engine.",
+    add_completion=False,
+    no_args_is_help=True,
+)
 for verb in (chain.solve, chain.validate, chain.schema, chain.kinds, chain.calibration):
     app.command()(verb)
 
-mine_app = typer.Typer(help="Mine planning on block models (MineLib or CSV).",
-                       add_completion=False, no_args_is_help=True)
+mine_app = typer.Typer(
+    help="Mine planning on block models (MineLib or CSV).",
+    add_completion=False,
+    no_args_is_help=True,
+)
 for verb in (mine.upit, mine.nested, mine.schedule):
     mine_app.command()(verb)
 app.add_typer(mine_app, name="mine")

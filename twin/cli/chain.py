@@ -1,10 +1,10 @@
 """Chain verbs: ``solve``, ``validate``, ``schema``, ``kinds``, ``calibration``
 (registered in `twin.cli`). No modelling logic lives here."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -15,15 +15,20 @@ from twin.errors import TwinError
 
 def solve(
     instance: Path = typer.Argument(..., help="Instance YAML file."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the schedule tables."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for the schedule tables."),
     as_json: bool = JSON,
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
-    mip_gap: Optional[float] = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
-    threads: Optional[int] = typer.Option(None, "--threads", help="HiGHS threads."),
-    verify: bool = typer.Option(False, "--verify", help="Re-simulate the schedule with the twin "
-                                "and re-linearise until the LP and the twin agree."),
-    tolerance: float = typer.Option(1e-3, "--tolerance", help="Largest relative LP-twin "
-                                    "difference accepted by --verify."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
+    mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
+    threads: int | None = typer.Option(None, "--threads", help="HiGHS threads."),
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="Re-simulate the schedule with the twin "
+        "and re-linearise until the LP and the twin agree.",
+    ),
+    tolerance: float = typer.Option(
+        1e-3, "--tolerance", help="Largest relative LP-twin difference accepted by --verify."
+    ),
     max_iterations: int = typer.Option(20, "--max-iterations", help="Solves --verify may use."),
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables."""
@@ -54,8 +59,10 @@ def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only for
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
-def kinds(kind: Optional[str] = typer.Argument(None, help="A unit kind; all kinds if left out."),
-          as_json: bool = JSON) -> None:
+def kinds(
+    kind: str | None = typer.Argument(None, help="A unit kind; all kinds if left out."),
+    as_json: bool = JSON,
+) -> None:
     """The unit kinds, or one kind's ports, basis tonne, capacity, modes and parameters."""
     from twin.kinds import all_kinds, describe_kind
     from twin.report import print_kind, print_kinds
@@ -85,8 +92,9 @@ def calibration(as_json: bool = JSON) -> None:
         print_calibration(rows, Console())
 
 
-def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
-             as_json: bool = JSON) -> None:
+def validate(
+    instance: Path = typer.Argument(..., help="Instance YAML file."), as_json: bool = JSON
+) -> None:
     """Check an instance (schema, references, unit models) without solving."""
     from twin.flowsheet import Flowsheet
     from twin.loader import load
@@ -95,9 +103,15 @@ def validate(instance: Path = typer.Argument(..., help="Instance YAML file."),
         fs = Flowsheet(load(instance))
     except TwinError as exc:
         fail(exc, as_json)
-    info = {"status": "valid", "units": len(fs.units), "streams": len(fs.instance.streams),
-            "periods": fs.instance.horizon.periods}
-    typer.echo(json.dumps(info) if as_json else f"{instance}: valid ({info['units']} units, "
-               f"{info['streams']} streams, {info['periods']} periods)")
-
-
+    info = {
+        "status": "valid",
+        "units": len(fs.units),
+        "streams": len(fs.instance.streams),
+        "periods": fs.instance.horizon.periods,
+    }
+    typer.echo(
+        json.dumps(info)
+        if as_json
+        else f"{instance}: valid ({info['units']} units, "
+        f"{info['streams']} streams, {info['periods']} periods)"
+    )

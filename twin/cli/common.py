@@ -4,6 +4,7 @@ A verb catches the project's own errors (:class:`~twin.errors.TwinError`) and ha
 to :func:`fail`, which prints one line (or one JSON object with ``--json``) and exits
 with status 2. No modelling logic lives in the CLI.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,16 @@ def fail(exc: Exception, as_json: bool) -> NoReturn:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
     message = "; ".join(problems) if problems and isinstance(exc, ValidationError) else str(exc)
     if as_json:
-        typer.echo(json.dumps({"status": getattr(exc, "status", "invalid_instance"),
-                               "error": "; ".join(problems) if problems else message}))
+        typer.echo(
+            json.dumps(
+                {
+                    "status": getattr(exc, "status", "invalid_instance"),
+                    "error": "; ".join(problems) if problems else message,
+                }
+            )
+        )
     else:
-        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True,
-                  soft_wrap=True)
+        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code=2)
 
 

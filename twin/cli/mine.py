@@ -4,6 +4,7 @@ logic lives here: loading is `twin.mine.minelib` / `twin.mine.blockmodel`, pits 
 `twin.mine.pit`, scheduling is `twin.solvers.mine_schedule`, loss and dilution
 `twin.mine.dilution`; the verbs are registered in `twin.cli`.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,13 +54,20 @@ class _CsvOptions:
 def _csv_model(path: Path, options: _CsvOptions) -> _Model:
     if options.price is None:
         raise InstanceError([f"{path}: a CSV block model needs --price (CNY per t metal)"])
-    econ = EconomicParams(price_cny_per_t_metal=options.price, recovery=options.recovery,
-                          mining_cost_cny_per_t=options.mining_cost,
-                          processing_cost_cny_per_t=options.processing_cost,
-                          selling_cost_cny_per_t_metal=options.selling_cost)
+    econ = EconomicParams(
+        price_cny_per_t_metal=options.price,
+        recovery=options.recovery,
+        mining_cost_cny_per_t=options.mining_cost,
+        processing_cost_cny_per_t=options.processing_cost,
+        selling_cost_cny_per_t_metal=options.selling_cost,
+    )
     model = read_block_csv(path)
-    return _Model(model.name, block_values(model, econ),
-                  slope_precedence(model, options.slope_deg), model.tonnes())
+    return _Model(
+        model.name,
+        block_values(model, econ),
+        slope_precedence(model, options.slope_deg),
+        model.tonnes(),
+    )
 
 
 def _load(prefix: str, options: _CsvOptions) -> _Model:
@@ -82,8 +90,12 @@ def _factors(text: str) -> list[float]:
             return [round(start + i * step, 10) for i in range(count)]
         return [float(v) for v in text.split(",")]
     except ValueError:
-        raise InstanceError([f"--factors {text!r}: expected start:stop:step with step > 0 "
-                             "and stop >= start, or a comma-separated list"]) from None
+        raise InstanceError(
+            [
+                f"--factors {text!r}: expected start:stop:step with step > 0 "
+                "and stop >= start, or a comma-separated list"
+            ]
+        ) from None
 
 
 def _smu(text: str) -> tuple[int, int]:
@@ -101,28 +113,48 @@ RECOVERY = typer.Option(0.9, "--recovery", help="CSV: plant recovery, fraction."
 MINING = typer.Option(0.0, "--mining-cost", help="CSV: mining cost, CNY/t.")
 PROCESSING = typer.Option(0.0, "--processing-cost", help="CSV: processing cost, CNY/t.")
 SELLING = typer.Option(0.0, "--selling-cost", help="CSV: selling cost, CNY/t metal.")
-SLOPE = typer.Option(None, "--slope-deg", help="CSV: slope angle, degrees (default: the "
-                     "CSV's slope_deg column, else 45).")
+SLOPE = typer.Option(
+    None,
+    "--slope-deg",
+    help="CSV: slope angle, degrees (default: the CSV's slope_deg column, else 45).",
+)
 PREFIX = typer.Argument(..., help="MineLib name (newman1) or path prefix, or a .csv model.")
 PIT_OUT = typer.Option(None, "--out", help="CSV of the blocks in the pit.")
 
 # Options of the schedule verb.
 SCHEDULE_OUT = typer.Option(None, "--out", help="CSV: block,period,destination,fraction.")
-CUTOFF = typer.Option(None, "--cutoff", help="Ore loss and dilution per period: the cutoff "
-                      "grade, in the grade column's unit (ore is grade >= cutoff).")
-GRADE_COLUMN = typer.Option(None, "--grade-column", help="The .blocks grade column (default: "
-                            "the instance's, e.g. newman1 grade, kd cu_grade).")
-SMU = typer.Option(None, "--smu", help="SMU size in blocks, KX or KXxKY (default 1: block by "
-                   "block, no loss or dilution).")
-LOSS_DILUTION_OUT = typer.Option(None, "--loss-dilution-out",
-                                 help="CSV of ore loss and dilution per period.")
+CUTOFF = typer.Option(
+    None,
+    "--cutoff",
+    help="Ore loss and dilution per period: the cutoff "
+    "grade, in the grade column's unit (ore is grade >= cutoff).",
+)
+GRADE_COLUMN = typer.Option(
+    None,
+    "--grade-column",
+    help="The .blocks grade column (default: the instance's, e.g. newman1 grade, kd cu_grade).",
+)
+SMU = typer.Option(
+    None,
+    "--smu",
+    help="SMU size in blocks, KX or KXxKY (default 1: block by block, no loss or dilution).",
+)
+LOSS_DILUTION_OUT = typer.Option(
+    None, "--loss-dilution-out", help="CSV of ore loss and dilution per period."
+)
 
 
-def upit(prefix: str = PREFIX,
-         out: Path | None = PIT_OUT,
-         as_json: bool = JSON, price: float | None = PRICE, recovery: float = RECOVERY,
-         mining_cost: float = MINING, processing_cost: float = PROCESSING,
-         selling_cost: float = SELLING, slope_deg: float | None = SLOPE) -> None:
+def upit(
+    prefix: str = PREFIX,
+    out: Path | None = PIT_OUT,
+    as_json: bool = JSON,
+    price: float | None = PRICE,
+    recovery: float = RECOVERY,
+    mining_cost: float = MINING,
+    processing_cost: float = PROCESSING,
+    selling_cost: float = SELLING,
+    slope_deg: float | None = SLOPE,
+) -> None:
     """Ultimate pit: the closed set of blocks of greatest value (exact min-cut)."""
     options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
     try:
@@ -132,29 +164,46 @@ def upit(prefix: str = PREFIX,
         if out is not None:
             blocks = np.flatnonzero(pit.mask)
             pd.DataFrame({"block": blocks, "period": 0, "destination": 0, "fraction": 1}).to_csv(
-                out, index=False)
+                out, index=False
+            )
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
     feasible = is_closed(pit.mask, model.prec)
     tonnes = float(model.tonnes[pit.mask].sum()) if model.tonnes is not None else None
-    info = {"name": model.name, "objective": pit.value, "bound": pit.value, "gap": 0.0,
-            "feasible": feasible, "seconds": pit.seconds, "blocks": pit.blocks,
-            "tonnes": tonnes}
+    info = {
+        "name": model.name,
+        "objective": pit.value,
+        "bound": pit.value,
+        "gap": 0.0,
+        "feasible": feasible,
+        "seconds": pit.seconds,
+        "blocks": pit.blocks,
+        "tonnes": tonnes,
+    }
     if as_json:
         typer.echo(json.dumps(info))
         return
-    Console().print(f"{model.name}: ultimate pit of {pit.blocks:,} of {len(model.values):,} "
-                    f"blocks, value {pit.value:,.2f}"
-                    + (f", {tonnes:,.0f} t" if tonnes is not None else "")
-                    + f" ({pit.seconds:.3f} s{'' if feasible else ', NOT CLOSED'})")
+    Console().print(
+        f"{model.name}: ultimate pit of {pit.blocks:,} of {len(model.values):,} "
+        f"blocks, value {pit.value:,.2f}"
+        + (f", {tonnes:,.0f} t" if tonnes is not None else "")
+        + f" ({pit.seconds:.3f} s{'' if feasible else ', NOT CLOSED'})"
+    )
 
 
-def nested(prefix: str = PREFIX,
-           factors: str = typer.Option("0.5:1.5:0.1", "--factors",
-                                       help="Revenue factors: start:stop:step or a,b,c."),
-           as_json: bool = JSON, price: float | None = PRICE, recovery: float = RECOVERY,
-           mining_cost: float = MINING, processing_cost: float = PROCESSING,
-           selling_cost: float = SELLING, slope_deg: float | None = SLOPE) -> None:
+def nested(
+    prefix: str = PREFIX,
+    factors: str = typer.Option(
+        "0.5:1.5:0.1", "--factors", help="Revenue factors: start:stop:step or a,b,c."
+    ),
+    as_json: bool = JSON,
+    price: float | None = PRICE,
+    recovery: float = RECOVERY,
+    mining_cost: float = MINING,
+    processing_cost: float = PROCESSING,
+    selling_cost: float = SELLING,
+    slope_deg: float | None = SLOPE,
+) -> None:
     """Nested pits by revenue factor (positive block values scaled, costs kept)."""
     options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
     t0 = time.perf_counter()
@@ -165,29 +214,54 @@ def nested(prefix: str = PREFIX,
             pits = nested_pits(model.values, model.prec, grid, model.tonnes)
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
-    rows = [{"factor": p.factor, "blocks": p.blocks, "shell_blocks": p.shell_blocks,
-             "tonnes": None if math.isnan(p.tonnes) else p.tonnes, "value": p.value}
-            for p in pits]
+    rows = [
+        {
+            "factor": p.factor,
+            "blocks": p.blocks,
+            "shell_blocks": p.shell_blocks,
+            "tonnes": None if math.isnan(p.tonnes) else p.tonnes,
+            "value": p.value,
+        }
+        for p in pits
+    ]
     if as_json:
-        typer.echo(json.dumps({"name": model.name, "pits": rows,
-                               "seconds": time.perf_counter() - t0}))
+        typer.echo(
+            json.dumps({"name": model.name, "pits": rows, "seconds": time.perf_counter() - t0})
+        )
         return
     table = Table(title=f"{model.name}: nested pits")
     for col in ("factor", "blocks", "shell blocks", "tonnes", "value at factor 1"):
         table.add_column(col, justify="right")
     for r in rows:
-        table.add_row(f"{r['factor']:g}", f"{r['blocks']:,}", f"{r['shell_blocks']:,}",
-                      "-" if r["tonnes"] is None else f"{r['tonnes']:,.0f}", f"{r['value']:,.2f}")
+        table.add_row(
+            f"{r['factor']:g}",
+            f"{r['blocks']:,}",
+            f"{r['shell_blocks']:,}",
+            "-" if r["tonnes"] is None else f"{r['tonnes']:,.0f}",
+            f"{r['value']:,.2f}",
+        )
     Console().print(table)
 
 
-def _selection(inst: MineInstance, cutoff: float | None, grade_column: str | None,
-               smu: str | None, out: Path | None) -> SmuSelection | None:
+def _selection(
+    inst: MineInstance,
+    cutoff: float | None,
+    grade_column: str | None,
+    smu: str | None,
+    out: Path | None,
+) -> SmuSelection | None:
     """The SMU selection of `twin mine schedule`'s loss and dilution options, or None
     when none is given; `--cutoff` is required with any of the others."""
     if cutoff is None:
-        given = [name for name, value in (("--grade-column", grade_column), ("--smu", smu),
-                                          ("--loss-dilution-out", out)) if value is not None]
+        given = [
+            name
+            for name, value in (
+                ("--grade-column", grade_column),
+                ("--smu", smu),
+                ("--loss-dilution-out", out),
+            )
+            if value is not None
+        ]
         if given:
             raise InstanceError([f"{given[0]}: ore loss and dilution need --cutoff"])
         return None
@@ -198,35 +272,52 @@ def _selection(inst: MineInstance, cutoff: float | None, grade_column: str | Non
 
 def _json_rows(table: pd.DataFrame) -> list[dict]:
     """Rows of a table for JSON, NaN as null."""
-    return [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
-            for row in table.to_dict("records")]
+    return [
+        {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
 
 
 def _print_loss_dilution(table: pd.DataFrame, sel: SmuSelection) -> None:
     kx, ky = sel.smu
-    out = Table(title=f"ore loss and dilution: SMU {kx} x {ky} blocks, cutoff {sel.cutoff:g} "
-                      f"{sel.grade_column}")
-    for col in ("period", "in-situ ore t", "delivered t", f"delivered {sel.grade_column}",
-                "ore loss %", "dilution %"):
+    out = Table(
+        title=f"ore loss and dilution: SMU {kx} x {ky} blocks, cutoff {sel.cutoff:g} "
+        f"{sel.grade_column}"
+    )
+    for col in (
+        "period",
+        "in-situ ore t",
+        "delivered t",
+        f"delivered {sel.grade_column}",
+        "ore loss %",
+        "dilution %",
+    ):
         out.add_column(col, justify="right")
 
     def show(v: float, spec: str) -> str:
         return "-" if math.isnan(v) else format(v, spec)
 
     for r in table.itertuples():
-        out.add_row(str(r.period), f"{r.insitu_ore_t:,.0f}", f"{r.delivered_t:,.0f}",
-                    show(r.delivered_grade, ".4g"), show(100 * r.ore_loss_rate, ".2f"),
-                    show(100 * r.dilution_rate, ".2f"))
+        out.add_row(
+            str(r.period),
+            f"{r.insitu_ore_t:,.0f}",
+            f"{r.delivered_t:,.0f}",
+            show(r.delivered_grade, ".4g"),
+            show(100 * r.ore_loss_rate, ".2f"),
+            show(100 * r.dilution_rate, ".2f"),
+        )
     Console().print(out)
 
 
 def schedule(
     prefix: str = typer.Argument(..., help="MineLib name (newman1) or path prefix."),
     problem: str = typer.Option("cpit", "--problem", help="cpit or pcpsp."),
-    time_limit: float | None = typer.Option(None, "--time-limit", min=0.0,
-                                            help="Seconds for the LP bound (BZ)."),
-    improve_seconds: float = typer.Option(60.0, "--improve-seconds", min=0.0,
-                                          help="Seconds of MIP on period windows after TopoSort."),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", min=0.0, help="Seconds for the LP bound (BZ)."
+    ),
+    improve_seconds: float = typer.Option(
+        60.0, "--improve-seconds", min=0.0, help="Seconds of MIP on period windows after TopoSort."
+    ),
     out: Path | None = SCHEDULE_OUT,
     cutoff: float | None = CUTOFF,
     grade_column: str | None = GRADE_COLUMN,
@@ -248,30 +339,47 @@ def schedule(
             result = schedule_blocks(inst.problem, inst.prec, time_limit, improve_seconds)
         if out is not None:
             result.schedule.rows().to_csv(out, index=False, float_format="%.17g")
-        table = None if selection is None else selection.by_period(
-            result.schedule.period, inst.problem.n_periods)
+        table = (
+            None
+            if selection is None
+            else selection.by_period(result.schedule.period, inst.problem.n_periods)
+        )
         if loss_dilution_out is not None:
             table.to_csv(loss_dilution_out, index=False, float_format="%.17g")
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
-    info = {"name": inst.name, "problem": kind, "objective": result.objective,
-            "bound": result.lp.bound, "gap": result.gap, "feasible": result.report.feasible,
-            "seconds": result.seconds, "blocks": int((result.schedule.period >= 0).sum()),
-            "lp_status": result.lp.status, "lp_value": result.lp.objective,
-            "lp_iterations": result.lp.iterations, "lp_seconds": result.lp.seconds,
-            "method": result.method}
+    info = {
+        "name": inst.name,
+        "problem": kind,
+        "objective": result.objective,
+        "bound": result.lp.bound,
+        "gap": result.gap,
+        "feasible": result.report.feasible,
+        "seconds": result.seconds,
+        "blocks": int((result.schedule.period >= 0).sum()),
+        "lp_status": result.lp.status,
+        "lp_value": result.lp.objective,
+        "lp_iterations": result.lp.iterations,
+        "lp_seconds": result.lp.seconds,
+        "method": result.method,
+    }
     if table is not None:
-        info["loss_dilution"] = {"grade_column": selection.grade_column,
-                                 "cutoff": selection.cutoff, "smu": list(selection.smu),
-                                 "periods": _json_rows(table)}
+        info["loss_dilution"] = {
+            "grade_column": selection.grade_column,
+            "cutoff": selection.cutoff,
+            "smu": list(selection.smu),
+            "periods": _json_rows(table),
+        }
     if as_json:
         typer.echo(json.dumps(info))
         return
-    Console().print(f"{inst.name} {kind}: {info['blocks']:,} blocks mined, value "
-                    f"{result.objective:,.2f}, LP bound {result.lp.bound:,.2f} "
-                    f"({result.lp.status}), gap {100 * result.gap:.2f} % "
-                    f"({result.seconds:.1f} s)"
-                    + "".join(f"; wrote {p}" for p in (out, loss_dilution_out) if p is not None),
-                    soft_wrap=True)
+    Console().print(
+        f"{inst.name} {kind}: {info['blocks']:,} blocks mined, value "
+        f"{result.objective:,.2f}, LP bound {result.lp.bound:,.2f} "
+        f"({result.lp.status}), gap {100 * result.gap:.2f} % "
+        f"({result.seconds:.1f} s)"
+        + "".join(f"; wrote {p}" for p in (out, loss_dilution_out) if p is not None),
+        soft_wrap=True,
+    )
     if table is not None:
         _print_loss_dilution(table, selection)

@@ -7,6 +7,7 @@ Scheduling algorithms live in `twin.solvers` (`twin.solvers.mine_schedule`), the
     >>> inst = load_instance("newman1", "upit")          # doctest: +SKIP
     >>> ultimate_pit(inst.problem, inst.prec).value       # doctest: +SKIP
 """
+
 from twin.mine.data import BlockModel, MineInstance, Precedence, ScheduleProblem, UpitProblem
 from twin.mine.minelib import (
     load_instance,
@@ -18,6 +19,20 @@ from twin.mine.minelib import (
 )
 from twin.mine.pit import PitResult, is_closed, nested_pits, ultimate_pit
 
-__all__ = ["BlockModel", "MineInstance", "PitResult", "Precedence", "ScheduleProblem",
-           "UpitProblem", "is_closed", "load_instance", "minelib_dir", "nested_pits",
-           "read_blocks", "read_prec", "read_schedule", "read_upit", "ultimate_pit"]
+__all__ = [
+    "BlockModel",
+    "MineInstance",
+    "PitResult",
+    "Precedence",
+    "ScheduleProblem",
+    "UpitProblem",
+    "is_closed",
+    "load_instance",
+    "minelib_dir",
+    "nested_pits",
+    "read_blocks",
+    "read_prec",
+    "read_schedule",
+    "read_upit",
+    "ultimate_pit",
+]

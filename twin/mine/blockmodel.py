@@ -6,6 +6,7 @@ column named ``*_pct`` is in percent; one named ``grade`` or ``*_frac`` is a mas
 fraction. Grid indices are (coordinate - min) / block size, so z index 0 is the lowest
 bench as in MineLib.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,9 @@ def grade_fraction(model: BlockModel, column: str | None = None) -> np.ndarray:
     return grade * (0.01 if column.endswith("_pct") else 1.0)
 
 
-def _axis(values: np.ndarray, path: Path, axis: str,
-          size: float | None) -> tuple[np.ndarray, float]:
+def _axis(
+    values: np.ndarray, path: Path, axis: str, size: float | None
+) -> tuple[np.ndarray, float]:
     """Grid index and block size (m) along one axis; size from the smallest spacing."""
     unique = np.unique(values)
     if size is None:
@@ -72,8 +74,9 @@ def _axis(values: np.ndarray, path: Path, axis: str,
     return index.astype(np.int64), size
 
 
-def read_block_csv(path: str | os.PathLike,
-                   block_size_m: tuple[float, float, float] | None = None) -> BlockModel:
+def read_block_csv(
+    path: str | os.PathLike, block_size_m: tuple[float, float, float] | None = None
+) -> BlockModel:
     """Read a CSV block model; the grid's block size is inferred unless given (m)."""
     path = Path(path)
     try:
@@ -85,13 +88,15 @@ def read_block_csv(path: str | os.PathLike,
         if col not in frame:
             raise line_error(path, 1, f"missing column {col!r}")
     numeric = ["x", "y", "z", "tonnes", "slope_deg"] + [
-        c for c in frame.columns if is_grade_name(c)]
+        c for c in frame.columns if is_grade_name(c)
+    ]
     for col in (c for c in numeric if c in frame):
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(values))
         if len(bad):
-            raise line_error(path, int(bad[0]) + 2,
-                             f"{col} {frame[col].iloc[bad[0]]!r} is not a number")
+            raise line_error(
+                path, int(bad[0]) + 2, f"{col} {frame[col].iloc[bad[0]]!r} is not a number"
+            )
         frame[col] = values
     negative = np.flatnonzero(frame["tonnes"].to_numpy() < 0)
     if len(negative):
@@ -104,18 +109,25 @@ def read_block_csv(path: str | os.PathLike,
     if len(first) != len(ijk):
         dup = int(np.setdiff1d(np.arange(len(ijk)), first)[0])
         raise line_error(path, dup + 2, "two blocks at the same grid position")
-    return BlockModel(ids=np.arange(len(frame), dtype=np.int64), xyz=np.ascontiguousarray(ijk),
-                      attributes=frame, name=path.stem, block_size_m=tuple(size))
+    return BlockModel(
+        ids=np.arange(len(frame), dtype=np.int64),
+        xyz=np.ascontiguousarray(ijk),
+        attributes=frame,
+        name=path.stem,
+        block_size_m=tuple(size),
+    )
 
 
-def block_values(model: BlockModel, econ: EconomicParams,
-                 grade_column: str | None = None) -> np.ndarray:
+def block_values(
+    model: BlockModel, econ: EconomicParams, grade_column: str | None = None
+) -> np.ndarray:
     """Value per block (CNY): max(processed, waste), where processed = t·g·recovery·
     (price - selling) - t·(mining + processing) and waste = -t·mining."""
     tonnes = model.attributes["tonnes"].to_numpy(dtype=float)
     metal_t = tonnes * grade_fraction(model, grade_column) * econ.recovery
-    processed = (metal_t * (econ.price_cny_per_t_metal - econ.selling_cost_cny_per_t_metal)
-                 - tonnes * (econ.mining_cost_cny_per_t + econ.processing_cost_cny_per_t))
+    processed = metal_t * (
+        econ.price_cny_per_t_metal - econ.selling_cost_cny_per_t_metal
+    ) - tonnes * (econ.mining_cost_cny_per_t + econ.processing_cost_cny_per_t)
     return np.maximum(processed, -tonnes * econ.mining_cost_cny_per_t)
 
 
@@ -138,8 +150,9 @@ def _angles(model: BlockModel, slope_deg: float | Mapping[str, float] | None) ->
     return np.full(n, float(slope_deg))
 
 
-def slope_precedence(model: BlockModel,
-                     slope_deg: float | Mapping[str, float] | None = None) -> Precedence:
+def slope_precedence(
+    model: BlockModel, slope_deg: float | Mapping[str, float] | None = None
+) -> Precedence:
     """One-bench cone precedence from slope angles (degrees from horizontal, in (0, 90]).
 
     `slope_deg`: one angle, a map sector -> angle (the block's own sector decides, a
@@ -156,5 +169,7 @@ def slope_precedence(model: BlockModel,
     grid = np.full(tuple(ijk.max(axis=0) + 1), -1, dtype=np.int32)
     grid[ijk[:, 0], ijk[:, 1], ijk[:, 2]] = np.arange(model.n, dtype=np.int32)
     reach = dz / np.tan(np.radians(angles))
-    indptr, indices = kernels("precedence").one_bench_predecessors(ijk, grid, np.ascontiguousarray(reach), dx, dy)
+    indptr, indices = kernels("precedence").one_bench_predecessors(
+        ijk, grid, np.ascontiguousarray(reach), dx, dy
+    )
     return Precedence(indptr=indptr, indices=indices)

@@ -5,6 +5,7 @@ pit mining problems*, Annals of Operations Research 206:93-114, 2013).
 Plain arrays only: the readers are `twin.mine.minelib` (MineLib files) and
 `twin.mine.blockmodel` (CSV block models); nothing here reads a file or solves anything.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,26 @@ from twin.errors import InstanceError
 
 #: Names of the `.blocks` columns after ``id x y z`` for the known instances (README).
 ATTRIBUTE_NAMES = {
-    "newman1": ("rock_type", "grade", "tonnage", "mining_cost_factor", "value_waste",
-                "value_process", "process_flag"),
+    "newman1": (
+        "rock_type",
+        "grade",
+        "tonnage",
+        "mining_cost_factor",
+        "value_waste",
+        "value_process",
+        "process_flag",
+    ),
     "zuck_small": ("cost", "value", "rock_tonnes", "ore_tonnes"),
     "kd": ("tonnage", "block_value", "destination_flag", "cu_grade", "process_profit"),
     "marvin": ("tonnage", "au_grade", "cu_grade", "process_profit_per_t"),
 }
 #: The tonnage column (t) of the known instances' `.blocks` attributes.
-TONNAGE_COLUMN = {"newman1": "tonnage", "zuck_small": "rock_tonnes", "kd": "tonnage",
-                  "marvin": "tonnage"}
+TONNAGE_COLUMN = {
+    "newman1": "tonnage",
+    "zuck_small": "rock_tonnes",
+    "kd": "tonnage",
+    "marvin": "tonnage",
+}
 #: The grade columns of the known instances (unit as in the file; MineLib does not state
 #: it). zuck_small has none.
 GRADE_COLUMNS = {"newman1": ("grade",), "kd": ("cu_grade",), "marvin": ("cu_grade", "au_grade")}
@@ -82,10 +94,15 @@ class BlockModel:
         names = self.grade_columns()
         column = column or (names[0] if names else None)
         if column is None or column not in self.attributes:
-            missing = (f"no column {column!r}" if column
-                       else "no grade column (grade, *_pct or *_frac)")
-            raise InstanceError([f"{self.name}: {missing}; columns: "
-                                 + ", ".join(map(str, self.attributes.columns))])
+            missing = (
+                f"no column {column!r}" if column else "no grade column (grade, *_pct or *_frac)"
+            )
+            raise InstanceError(
+                [
+                    f"{self.name}: {missing}; columns: "
+                    + ", ".join(map(str, self.attributes.columns))
+                ]
+            )
         values = pd.to_numeric(self.attributes[column], errors="coerce").to_numpy(dtype=float)
         if not np.isfinite(values).all():
             raise InstanceError([f"{self.name}: column {column!r} is not a number for every block"])

@@ -16,6 +16,7 @@ Per period of a schedule, an SMU keeps the class of all its blocks (mined or not
 whichever period), and the class comes from the cutoff alone, not from a destination
 the schedule may choose (PCPSP).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,15 @@ from twin.errors import InstanceError
 from twin.mine.data import BlockModel
 
 #: Columns of the per-period table, in order: tonnes (t), grade (the grade's unit), rates.
-COLUMNS = ("insitu_ore_t", "ore_lost_t", "delivered_t", "waste_delivered_t",
-           "delivered_grade", "ore_loss_rate", "dilution_rate")
+COLUMNS = (
+    "insitu_ore_t",
+    "ore_lost_t",
+    "delivered_t",
+    "waste_delivered_t",
+    "delivered_grade",
+    "ore_loss_rate",
+    "dilution_rate",
+)
 
 
 @dataclass
@@ -70,8 +78,14 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _summaries(tonnes: np.ndarray, grade: np.ndarray, cutoff: float,
-               smu: np.ndarray, group: np.ndarray, n_groups: int) -> pd.DataFrame:
+def _summaries(
+    tonnes: np.ndarray,
+    grade: np.ndarray,
+    cutoff: float,
+    smu: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+) -> pd.DataFrame:
     """Per group (blocks with group < 0 left out): the `COLUMNS` table."""
     metal = tonnes * grade
     smu_t = np.bincount(smu, tonnes)
@@ -88,32 +102,61 @@ def _summaries(tonnes: np.ndarray, grade: np.ndarray, cutoff: float,
     lost = total(tonnes * (ore & ~to_plant))
     delivered = total(tonnes * to_plant)
     waste_in = total(tonnes * (~ore & to_plant))
-    return pd.DataFrame({
-        "insitu_ore_t": insitu, "ore_lost_t": lost, "delivered_t": delivered,
-        "waste_delivered_t": waste_in,
-        "delivered_grade": _ratio(total(metal * to_plant), delivered),
-        "ore_loss_rate": _ratio(lost, insitu), "dilution_rate": _ratio(waste_in, delivered)})
+    return pd.DataFrame(
+        {
+            "insitu_ore_t": insitu,
+            "ore_lost_t": lost,
+            "delivered_t": delivered,
+            "waste_delivered_t": waste_in,
+            "delivered_grade": _ratio(total(metal * to_plant), delivered),
+            "ore_loss_rate": _ratio(lost, insitu),
+            "dilution_rate": _ratio(waste_in, delivered),
+        }
+    )
 
 
-def ore_loss_dilution(ijk: np.ndarray, tonnes: np.ndarray, grade: np.ndarray, cutoff: float,
-                      smu: int | tuple[int, int]) -> LossDilution:
+def ore_loss_dilution(
+    ijk: np.ndarray,
+    tonnes: np.ndarray,
+    grade: np.ndarray,
+    cutoff: float,
+    smu: int | tuple[int, int],
+) -> LossDilution:
     """Ore loss and dilution over the whole block model (see the module docstring)."""
     tonnes = np.asarray(tonnes, dtype=float)
-    row = _summaries(tonnes, np.asarray(grade, dtype=float), cutoff, smu_index(ijk, smu),
-                     np.zeros(len(tonnes), dtype=np.int64), 1).iloc[0]
+    row = _summaries(
+        tonnes,
+        np.asarray(grade, dtype=float),
+        cutoff,
+        smu_index(ijk, smu),
+        np.zeros(len(tonnes), dtype=np.int64),
+        1,
+    ).iloc[0]
     return LossDilution(**{c: float(row[c]) for c in COLUMNS})
 
 
-def ore_loss_dilution_by_period(ijk: np.ndarray, tonnes: np.ndarray, grade: np.ndarray,
-                                cutoff: float, smu: int | tuple[int, int], period: np.ndarray,
-                                n_periods: int | None = None) -> pd.DataFrame:
+def ore_loss_dilution_by_period(
+    ijk: np.ndarray,
+    tonnes: np.ndarray,
+    grade: np.ndarray,
+    cutoff: float,
+    smu: int | tuple[int, int],
+    period: np.ndarray,
+    n_periods: int | None = None,
+) -> pd.DataFrame:
     """The same per period of a schedule (`period[b]`: 0-based, -1 if never mined), one
     row per period 0..n_periods-1 (default: to the last period mined)."""
     period = np.asarray(period, dtype=np.int64)
     if n_periods is None:
         n_periods = int(period.max()) + 1 if len(period) else 0
-    table = _summaries(np.asarray(tonnes, dtype=float), np.asarray(grade, dtype=float),
-                       cutoff, smu_index(ijk, smu), period, n_periods)
+    table = _summaries(
+        np.asarray(tonnes, dtype=float),
+        np.asarray(grade, dtype=float),
+        cutoff,
+        smu_index(ijk, smu),
+        period,
+        n_periods,
+    )
     return table.rename_axis("period").reset_index()
 
 
@@ -131,8 +174,13 @@ class SmuSelection:
     smu: tuple[int, int]
 
     @classmethod
-    def of(cls, model: BlockModel, cutoff: float, smu: int | tuple[int, int] = 1,
-           grade_column: str | None = None) -> SmuSelection:
+    def of(
+        cls,
+        model: BlockModel,
+        cutoff: float,
+        smu: int | tuple[int, int] = 1,
+        grade_column: str | None = None,
+    ) -> SmuSelection:
         """From `model`'s grid indices, tonnes (`BlockModel.tonnes`) and a grade column
         (`BlockModel.grade`; default the model's first). `InstanceError` names what is
         missing or out of range."""
@@ -146,5 +194,6 @@ class SmuSelection:
 
     def by_period(self, period: np.ndarray, n_periods: int | None = None) -> pd.DataFrame:
         """`ore_loss_dilution_by_period` of a schedule's `period` (n,)."""
-        return ore_loss_dilution_by_period(self.ijk, self.tonnes, self.grade, self.cutoff,
-                                           self.smu, period, n_periods)
+        return ore_loss_dilution_by_period(
+            self.ijk, self.tonnes, self.grade, self.cutoff, self.smu, period, n_periods
+        )

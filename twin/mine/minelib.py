@@ -15,6 +15,7 @@ trailing whitespace, a missing ``EOF``, blank lines after ``EOF``.
 Every parse error raises `twin.errors.InstanceError` with one ``"file:line: message"``
 entry (`twin.mine.text`). The data classes read into are in `twin.mine.data`.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,26 +48,48 @@ from twin.mine.text import (
 )
 
 #: Header keywords (underscored form; spaces in their place are accepted too).
-HEADER_KEYWORDS = ("NAME", "TYPE", "NBLOCKS", "NPERIODS", "NDESTINATIONS",
-                   "NRESOURCE_SIDE_CONSTRAINTS", "NGENERAL_SIDE_CONSTRAINTS", "DISCOUNT_RATE")
+HEADER_KEYWORDS = (
+    "NAME",
+    "TYPE",
+    "NBLOCKS",
+    "NPERIODS",
+    "NDESTINATIONS",
+    "NRESOURCE_SIDE_CONSTRAINTS",
+    "NGENERAL_SIDE_CONSTRAINTS",
+    "DISCOUNT_RATE",
+)
 #: Section keywords; a section runs until the next keyword.
-SECTION_KEYWORDS = ("OBJECTIVE_FUNCTION", "RESOURCE_CONSTRAINT_LIMITS",
-                    "RESOURCE_CONSTRAINT_COEFFICIENTS", "GENERAL_CONSTRAINT_COEFFICIENTS",
-                    "GENERAL_CONSTRAINT_LIMITS")
+SECTION_KEYWORDS = (
+    "OBJECTIVE_FUNCTION",
+    "RESOURCE_CONSTRAINT_LIMITS",
+    "RESOURCE_CONSTRAINT_COEFFICIENTS",
+    "GENERAL_CONSTRAINT_COEFFICIENTS",
+    "GENERAL_CONSTRAINT_LIMITS",
+)
 _ALL_KEYWORDS = frozenset(HEADER_KEYWORDS + SECTION_KEYWORDS + ("EOF",))
 
 #: Header keywords each problem type requires.
 _REQUIRED = {
     "UPIT": ("NAME", "NBLOCKS"),
     "CPIT": ("NAME", "NBLOCKS", "NPERIODS", "NRESOURCE_SIDE_CONSTRAINTS", "DISCOUNT_RATE"),
-    "PCPSP": ("NAME", "NBLOCKS", "NPERIODS", "NDESTINATIONS", "NRESOURCE_SIDE_CONSTRAINTS",
-              "NGENERAL_SIDE_CONSTRAINTS", "DISCOUNT_RATE"),
+    "PCPSP": (
+        "NAME",
+        "NBLOCKS",
+        "NPERIODS",
+        "NDESTINATIONS",
+        "NRESOURCE_SIDE_CONSTRAINTS",
+        "NGENERAL_SIDE_CONSTRAINTS",
+        "DISCOUNT_RATE",
+    ),
 }
 #: Sections each problem type may hold.
 _ALLOWED_SECTIONS = {
     "UPIT": ("OBJECTIVE_FUNCTION",),
-    "CPIT": ("OBJECTIVE_FUNCTION", "RESOURCE_CONSTRAINT_LIMITS",
-             "RESOURCE_CONSTRAINT_COEFFICIENTS"),
+    "CPIT": (
+        "OBJECTIVE_FUNCTION",
+        "RESOURCE_CONSTRAINT_LIMITS",
+        "RESOURCE_CONSTRAINT_COEFFICIENTS",
+    ),
     "PCPSP": SECTION_KEYWORDS,
 }
 
@@ -88,16 +111,23 @@ def read_blocks(path: str | os.PathLike) -> BlockModel:
     bad = np.flatnonzero(counts != k)
     if k < 4 or len(bad):
         i = int(bad[0]) if len(bad) else 0
-        raise line_error(path, int(linenos[i]), f"block line has {counts[i]} fields, expected "
-                         f"{k if k >= 4 else 'at least 4'} (id x y z attributes...)")
+        raise line_error(
+            path,
+            int(linenos[i]),
+            f"block line has {counts[i]} fields, expected "
+            f"{k if k >= 4 else 'at least 4'} (id x y z attributes...)",
+        )
     table = np.array(tokens, dtype=str)
     idxyz = numbers([" ".join(t[:4]) for t in tokens], linenos, True, path, 4 * len(data))
     idxyz = idxyz.reshape(-1, 4)
     order = np.flatnonzero(idxyz[:, 0] != np.arange(len(data)))
     if len(order):
         i = int(order[0])
-        raise line_error(path, int(linenos[i]), f"block id {idxyz[i, 0]} where {i} was expected "
-                         "(ids run 0..n-1 in file order)")
+        raise line_error(
+            path,
+            int(linenos[i]),
+            f"block id {idxyz[i, 0]} where {i} was expected (ids run 0..n-1 in file order)",
+        )
     stem = path.name.split(".")[0]
     names = ATTRIBUTE_NAMES.get(stem.lower(), ())
     if len(names) != k - 4:
@@ -107,8 +137,12 @@ def read_blocks(path: str | os.PathLike) -> BlockModel:
         col = table[:, 4 + j]
         num = parse_numbers(" ".join(col.tolist()), np.float64, len(col))
         columns[name] = col.astype(object) if num is None else num
-    return BlockModel(ids=idxyz[:, 0].copy(), xyz=np.ascontiguousarray(idxyz[:, 1:]),
-                      attributes=pd.DataFrame(columns), name=stem)
+    return BlockModel(
+        ids=idxyz[:, 0].copy(),
+        xyz=np.ascontiguousarray(idxyz[:, 1:]),
+        attributes=pd.DataFrame(columns),
+        name=stem,
+    )
 
 
 def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
@@ -123,23 +157,33 @@ def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     short = np.flatnonzero(counts < 2)
     if len(short):
-        raise line_error(path, int(linenos[short[0]]),
-                         "precedence line needs 'block count preds...'")
+        raise line_error(
+            path, int(linenos[short[0]]), "precedence line needs 'block count preds...'"
+        )
     blocks, k = nums[starts], nums[starts + 1]
     wrong = np.flatnonzero(k != counts - 2)
     if len(wrong):
         i = int(wrong[0])
-        raise line_error(path, int(linenos[i]),
-                         f"block {blocks[i]} says {k[i]} predecessors but lists {counts[i] - 2}")
+        raise line_error(
+            path,
+            int(linenos[i]),
+            f"block {blocks[i]} says {k[i]} predecessors but lists {counts[i] - 2}",
+        )
     m = len(data) if n is None else n
     if len(data) != m:
-        raise line_error(path, int(linenos[-1]) if len(data) else 1,
-                         f"{len(data)} precedence lines for {m} blocks")
+        raise line_error(
+            path,
+            int(linenos[-1]) if len(data) else 1,
+            f"{len(data)} precedence lines for {m} blocks",
+        )
     order = np.flatnonzero(blocks != np.arange(m))
     if len(order):
         i = int(order[0])
-        raise line_error(path, int(linenos[i]), f"block {blocks[i]} where {i} was expected "
-                         "(one line per block, in id order)")
+        raise line_error(
+            path,
+            int(linenos[i]),
+            f"block {blocks[i]} where {i} was expected (one line per block, in id order)",
+        )
     is_pred = np.ones(len(nums), dtype=bool)
     is_pred[starts] = False
     is_pred[starts + 1] = False
@@ -217,8 +261,10 @@ def _parse_sections(path: Path) -> _Parsed:
             raise line_error(path, i + 1, f"{key} needs one value")
         header[key] = (" ".join(rest), i + 1)
         current = None
-    out = {key: (at, [lines[i] for i in rows], np.array(rows, dtype=np.int64) + 1)
-           for key, (at, rows) in sections.items()}
+    out = {
+        key: (at, [lines[i] for i in rows], np.array(rows, dtype=np.int64) + 1)
+        for key, (at, rows) in sections.items()
+    }
     last = max((i + 1 for i, s in enumerate(lines) if s.strip()), default=1)
     return _Parsed(header, out, last)
 
@@ -268,8 +314,11 @@ def _objective(p: _Parsed, path: Path, n: int, d: int) -> np.ndarray:
     check_unique(blocks, linenos, path, "block")
     if len(blocks) != n:
         missing = int(np.setdiff1d(np.arange(n), blocks)[0])
-        raise line_error(path, at, f"OBJECTIVE_FUNCTION lists {len(blocks)} of {n} blocks "
-                         f"(block {missing} missing)")
+        raise line_error(
+            path,
+            at,
+            f"OBJECTIVE_FUNCTION lists {len(blocks)} of {n} blocks (block {missing} missing)",
+        )
     values = np.empty((n, d))
     values[blocks] = table[:, 1:]
     return values
@@ -296,16 +345,18 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
             ri, ti = int(tok[0]), int(tok[1])
             vals = [float(v) for v in tok[3:]]
         except ValueError:
-            raise line_error(path, int(no), "limit line needs integer resource and period, "
-                             "numeric values") from None
+            raise line_error(
+                path, int(no), "limit line needs integer resource and period, numeric values"
+            ) from None
         c = tok[2].upper()
         if c not in ("L", "G", "I"):
             raise line_error(path, int(no), f"limit type {tok[2]!r} is not L, G or I")
         if len(vals) != (2 if c == "I" else 1):
             raise line_error(path, int(no), f"limit type {c} takes {2 if c == 'I' else 1} value(s)")
         if not (0 <= ri < r and 0 <= ti < t):
-            raise line_error(path, int(no),
-                             f"limit ({ri}, {ti}) outside {r} resources x {t} periods")
+            raise line_error(
+                path, int(no), f"limit ({ri}, {ti}) outside {r} resources x {t} periods"
+            )
         if not np.isfinite(vals).all() or (c == "I" and vals[0] > vals[1]):
             raise line_error(path, int(no), "limit values must be finite, the lower first")
         if kind[ri, ti]:
@@ -326,8 +377,9 @@ def _coefficients(p: _Parsed, path: Path, n: int, d: int, r: int, pcpsp: bool) -
     """RESOURCE_CONSTRAINT_COEFFICIENTS as a CSR array (n*d, r)."""
     _, lines, linenos = p.sections.get("RESOURCE_CONSTRAINT_COEFFICIENTS", (1, [], np.zeros(0)))
     ncols = 4 if pcpsp else 3
-    table = numeric_table(lines, linenos, ncols, path, "RESOURCE_CONSTRAINT_COEFFICIENTS",
-                          ncols - 1)
+    table = numeric_table(
+        lines, linenos, ncols, path, "RESOURCE_CONSTRAINT_COEFFICIENTS", ncols - 1
+    )
     idx = table[:, :-1].astype(np.int64)
     check_index(idx[:, 0], n, linenos, path, "block")
     if pcpsp:
@@ -349,12 +401,16 @@ def read_schedule(path: str | os.PathLike) -> ScheduleProblem:
     d = _header_int(p, "NDESTINATIONS", path, 1) if pcpsp else 1
     r = _header_int(p, "NRESOURCE_SIDE_CONSTRAINTS", path, 0)
     if pcpsp and _header_int(p, "NGENERAL_SIDE_CONSTRAINTS", path, 0) > 0:
-        raise line_error(path, p.header["NGENERAL_SIDE_CONSTRAINTS"][1],
-                         "general side constraints are not supported")
+        raise line_error(
+            path,
+            p.header["NGENERAL_SIDE_CONSTRAINTS"][1],
+            "general side constraints are not supported",
+        )
     for key in ("GENERAL_CONSTRAINT_COEFFICIENTS", "GENERAL_CONSTRAINT_LIMITS"):
         if key in p.sections and p.sections[key][1]:
-            raise line_error(path, p.sections[key][0],
-                             f"{key} given with no general side constraints")
+            raise line_error(
+                path, p.sections[key][0], f"{key} given with no general side constraints"
+            )
     rate_text, rate_line = p.header["DISCOUNT_RATE"]
     try:
         rate = float(rate_text)
@@ -364,10 +420,19 @@ def read_schedule(path: str | os.PathLike) -> ScheduleProblem:
         raise line_error(path, rate_line, f"DISCOUNT_RATE {rate} must be finite and >= 0")
     kind_rt, lo, hi = _limits(p, path, r, t)
     return ScheduleProblem(
-        name=p.header["NAME"][0], kind=kind, n_blocks=n, n_periods=t, n_destinations=d,
-        n_resources=r, discount_rate=rate, values=_objective(p, path, n, d),
-        coef=_coefficients(p, path, n, d, r, pcpsp), limit_type=kind_rt, limit_lo=lo,
-        limit_hi=hi)
+        name=p.header["NAME"][0],
+        kind=kind,
+        n_blocks=n,
+        n_periods=t,
+        n_destinations=d,
+        n_resources=r,
+        discount_rate=rate,
+        values=_objective(p, path, n, d),
+        coef=_coefficients(p, path, n, d, r, pcpsp),
+        limit_type=kind_rt,
+        limit_lo=lo,
+        limit_hi=hi,
+    )
 
 
 # ------------------------------------------------------------------------- loading
@@ -410,6 +475,8 @@ def load_instance(prefix_or_name: str | os.PathLike, kind: str = "upit") -> Mine
     prec = read_prec(files["prec"], n)
     blocks = read_blocks(files["blocks"]) if files["blocks"].exists() else None
     if blocks is not None and blocks.n != n:
-        raise InstanceError([f"{files['blocks']}: {blocks.n} blocks where {files[kind]} "
-                             f"declares {n}"], source=str(prefix))
+        raise InstanceError(
+            [f"{files['blocks']}: {blocks.n} blocks where {files[kind]} declares {n}"],
+            source=str(prefix),
+        )
     return MineInstance(name=prefix.name, kind=kind, problem=problem, prec=prec, blocks=blocks)

@@ -7,6 +7,7 @@ revenue factor, so the pits of increasing factors are nested (Picard 1976; Lerch
 Grossmann, *Optimum design of open-pit mines*, CIM Bulletin 58:47-54, 1965, for the
 nested-pit idea).
 """
+
 from __future__ import annotations
 
 import time
@@ -55,9 +56,11 @@ def is_closed(mask: np.ndarray, prec: Precedence) -> bool:
 
 
 def _closure(values: np.ndarray, prec: Precedence) -> tuple[np.ndarray, float]:
-    in_pit, value = kernels("maxflow").max_closure(np.ascontiguousarray(values, dtype=np.float64),
-                                np.ascontiguousarray(prec.indptr, dtype=np.int64),
-                                np.ascontiguousarray(prec.indices, dtype=np.int32))
+    in_pit, value = kernels("maxflow").max_closure(
+        np.ascontiguousarray(values, dtype=np.float64),
+        np.ascontiguousarray(prec.indptr, dtype=np.int64),
+        np.ascontiguousarray(prec.indices, dtype=np.int32),
+    )
     return in_pit.view(bool), value
 
 
@@ -80,8 +83,9 @@ def scaled_values(values: np.ndarray, factor: float) -> np.ndarray:
     return factor * np.maximum(values, 0.0) + np.minimum(values, 0.0)
 
 
-def nested_pits(values: np.ndarray, prec: Precedence, factors: Sequence[float],
-                tonnes: np.ndarray | None = None) -> list[NestedPit]:
+def nested_pits(
+    values: np.ndarray, prec: Precedence, factors: Sequence[float], tonnes: np.ndarray | None = None
+) -> list[NestedPit]:
     """Minimal maximum closures for each revenue factor (sorted increasing) of
     `scaled_values`; each pit contains the previous one. `tonnes` (t per block), when
     known, gives each pit's tonnage, otherwise NaN. Values at factor 1 (currency). A
@@ -97,10 +101,15 @@ def nested_pits(values: np.ndarray, prec: Precedence, factors: Sequence[float],
         mask, _ = _closure(scaled_values(values, factor), prec)
         if (previous & ~mask).any():
             raise RuntimeError(f"pit at factor {factor} does not contain the previous pit")
-        pits.append(NestedPit(
-            factor=factor, mask=mask, blocks=int(mask.sum()),
-            shell_blocks=int((mask & ~previous).sum()),
-            tonnes=float(tonnes[mask].sum()) if tonnes is not None else float("nan"),
-            value=float(np.sum(values[mask]))))
+        pits.append(
+            NestedPit(
+                factor=factor,
+                mask=mask,
+                blocks=int(mask.sum()),
+                shell_blocks=int((mask & ~previous).sum()),
+                tonnes=float(tonnes[mask].sum()) if tonnes is not None else float("nan"),
+                value=float(np.sum(values[mask])),
+            )
+        )
         previous = mask
     return pits

@@ -3,6 +3,7 @@ the time-indexed LP relaxation, an integer block schedule, and the two together 
 verifier's report. Produced by `twin.solvers.mine_schedule`; values are in the
 instance's currency, periods 0-based.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ class IntegerSchedule:
     def rows(self) -> pd.DataFrame:
         """One row per mined (block, destination): block, period, destination, fraction."""
         b, d = np.nonzero(self.split > 0)
-        return pd.DataFrame({"block": b, "period": self.period[b], "destination": d,
-                             "fraction": self.split[b, d]})
+        return pd.DataFrame(
+            {"block": b, "period": self.period[b], "destination": d, "fraction": self.split[b, d]}
+        )
 
 
 def shares(amounts: np.ndarray) -> np.ndarray:

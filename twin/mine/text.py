@@ -4,6 +4,7 @@
 Numbers are converted in bulk (``numpy.fromstring``); only the lines of a rejected
 section are re-read one by one, to name the offending line.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -54,8 +55,9 @@ def parse_numbers(text: str, dtype: type, count: int) -> np.ndarray | None:
     return out if len(out) == count else None
 
 
-def numbers(lines: list[str], linenos: np.ndarray, as_int: bool, path: Path,
-            expect: int) -> np.ndarray:
+def numbers(
+    lines: list[str], linenos: np.ndarray, as_int: bool, path: Path, expect: int
+) -> np.ndarray:
     """Every token of `lines` as one int64 or float64 array of `expect` entries."""
     dtype = np.int64 if as_int else np.float64
     if expect == 0:
@@ -76,16 +78,18 @@ def numbers(lines: list[str], linenos: np.ndarray, as_int: bool, path: Path,
     return out
 
 
-def numeric_table(lines: list[str], linenos: np.ndarray, ncols: int, path: Path, what: str,
-                  int_cols: int) -> np.ndarray:
+def numeric_table(
+    lines: list[str], linenos: np.ndarray, ncols: int, path: Path, what: str, int_cols: int
+) -> np.ndarray:
     """A section of `ncols` numbers per line as a float array (rows, ncols); the first
     `int_cols` columns must hold integers."""
     counts = np.fromiter((len(s.split()) for s in lines), dtype=np.int64, count=len(lines))
     bad = np.flatnonzero(counts != ncols)
     if len(bad):
         i = int(bad[0])
-        raise line_error(path, int(linenos[i]),
-                         f"{what} line has {counts[i]} fields, expected {ncols}")
+        raise line_error(
+            path, int(linenos[i]), f"{what} line has {counts[i]} fields, expected {ncols}"
+        )
     out = numbers(lines, linenos, False, path, ncols * len(lines)).reshape(-1, ncols)
     ints = out[:, :int_cols]
     frac = np.flatnonzero((ints != np.floor(ints)).any(axis=1))
@@ -94,8 +98,7 @@ def numeric_table(lines: list[str], linenos: np.ndarray, ncols: int, path: Path,
     return out
 
 
-def check_index(values: np.ndarray, size: int, linenos: np.ndarray, path: Path,
-                what: str) -> None:
+def check_index(values: np.ndarray, size: int, linenos: np.ndarray, path: Path, what: str) -> None:
     """Raise at the first line whose index is outside 0..size-1."""
     bad = np.flatnonzero((values < 0) | (values >= size))
     if len(bad):

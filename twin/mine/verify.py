@@ -5,6 +5,7 @@ ids; the layout of the library's solution files and of ``twin mine schedule --ou
 `verify` recomputes everything from the rows and the instance alone: it shares no code
 with the scheduler, so a schedule it accepts is feasible whatever produced it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ class VerifyReport:
     objective: float = 0.0
 
 
-def verify(problem: ScheduleProblem, prec: Precedence,
-           schedule_rows: pd.DataFrame | np.ndarray) -> VerifyReport:
+def verify(
+    problem: ScheduleProblem, prec: Precedence, schedule_rows: pd.DataFrame | np.ndarray
+) -> VerifyReport:
     """Check `schedule_rows` (a table with `COLUMNS`, or an array of such rows).
 
     Checks: ids in range; fractions in [0, 1]; each block mined in one period, wholly
@@ -40,8 +42,11 @@ def verify(problem: ScheduleProblem, prec: Precedence,
     within its (r, t) limit (L, G or I) to `TOLERANCE` relative. The objective is
     ``sum v[b, d] / (1 + rate)**t * fraction`` (0-based t).
     """
-    rows = schedule_rows if isinstance(schedule_rows, pd.DataFrame) else pd.DataFrame(
-        np.asarray(schedule_rows, dtype=float).reshape(-1, 4), columns=COLUMNS)
+    rows = (
+        schedule_rows
+        if isinstance(schedule_rows, pd.DataFrame)
+        else pd.DataFrame(np.asarray(schedule_rows, dtype=float).reshape(-1, 4), columns=COLUMNS)
+    )
     n, T, D = problem.n_blocks, problem.n_periods, problem.n_destinations
     out: list[str] = []
     ids = rows[COLUMNS[:3]].to_numpy(dtype=float)
@@ -49,8 +54,10 @@ def verify(problem: ScheduleProblem, prec: Precedence,
     whole = (ids == np.round(ids)).all(axis=1)
     in_range = whole & (ids >= 0).all(axis=1) & (ids < [n, T, D]).all(axis=1)
     for i in np.flatnonzero(~in_range):
-        out.append(f"row {i}: block {ids[i, 0]:g}, period {ids[i, 1]:g}, destination {ids[i, 2]:g} "
-                   f"outside 0..{n - 1}, 0..{T - 1}, 0..{D - 1}")
+        out.append(
+            f"row {i}: block {ids[i, 0]:g}, period {ids[i, 1]:g}, destination {ids[i, 2]:g} "
+            f"outside 0..{n - 1}, 0..{T - 1}, 0..{D - 1}"
+        )
     bad = ~np.isfinite(frac) | (frac < -TOLERANCE) | (frac > 1 + TOLERANCE)
     for i in np.flatnonzero(bad & in_range):
         out.append(f"row {i}: block {int(ids[i, 0])} fraction {frac[i]:g} outside [0, 1]")

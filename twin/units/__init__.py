@@ -1,4 +1,5 @@
 """Unit models (the process twin). Importing this package registers every kind."""
+
 from twin.units import (  # noqa: F401  (imported for their @register)
     alumina,
     aluminium,

@@ -1,5 +1,6 @@
 """Aluminium metal units: the Hall-Heroult potline (kind ``potline``) and secondary
 aluminium remelting (kind ``aluminium_remelt``), per t metal."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -29,77 +30,109 @@ class PotlineParams(UnitParams):
     (TARGETS.md column 3)."""
 
     cells: int = Field(
-        default=300, gt=0,
+        default=300,
+        gt=0,
         description="Cells in series, a count. 300, illustrative of a modern Chinese line "
-                    "(unverified; PROCESS-DATA quotes ~200 cells for older lines, secondary "
-                    "source).")
+        "(unverified; PROCESS-DATA quotes ~200 cells for older lines, secondary "
+        "source).",
+    )
     line_current_ka: float = Field(
-        default=400.0, gt=0.0,
+        default=400.0,
+        gt=0.0,
         description="Line current at nominal amperage, kA. 400, illustrative of a modern "
-                    "Chinese line (unverified; PROCESS-DATA quotes 150-300 kA for older "
-                    "lines, secondary source).")
+        "Chinese line (unverified; PROCESS-DATA quotes 150-300 kA for older "
+        "lines, secondary source).",
+    )
     nominal_voltage_v: float = electrolysis.voltage_field(
-        4.02, "Cell voltage at nominal amperage",
+        4.02,
+        "Cell voltage at nominal amperage",
         "Range 4.0-4.5 V (PROCESS-DATA section 6, secondary source); chosen with the CE and "
-        "rectifier efficiency so the defaults meet the plan's 13350 kWh/t.")
+        "rectifier efficiency so the defaults meet the plan's 13350 kWh/t.",
+    )
     back_emf_v: float = Field(
-        default=1.65, ge=0.0,
+        default=1.65,
+        ge=0.0,
         description="Intercept E0 of the cell voltage line U(I) = E0 + R I, V. The usual "
-                    "pseudo-resistance linearisation, valid near nominal amperage "
-                    "(Grjotheim & Kvande, 'Introduction to Aluminium Electrolysis', 1993; "
-                    "Haupin; the 1.65 V value is not checked against them, unverified).")
+        "pseudo-resistance linearisation, valid near nominal amperage "
+        "(Grjotheim & Kvande, 'Introduction to Aluminium Electrolysis', 1993; "
+        "Haupin; the 1.65 V value is not checked against them, unverified).",
+    )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.925, "At nominal amperage; range 0.92-0.96, unverified.")
+        0.925, "At nominal amperage; range 0.92-0.96, unverified."
+    )
     ce_curvature: float = Field(
-        default=0.5, ge=0.0,
+        default=0.5,
+        ge=0.0,
         description="k in CE(i) = CE_nom - k (i - 1)^2, i = amperage fraction, per "
-                    "(amperage fraction)^2: the efficiency lost away from the nominal heat "
-                    "balance. A stated simplification, uncalibrated.")
+        "(amperage fraction)^2: the efficiency lost away from the nominal heat "
+        "balance. A stated simplification, uncalibrated.",
+    )
     rectifier_efficiency: float = electrolysis.rectifier_field(
-        0.97, "AC to DC including busbar losses. PROCESS-DATA: ~3-5 % gap, unverified; "
-        "chosen to meet the plan's 13350 kWh/t with the figures above.")
+        0.97,
+        "AC to DC including busbar losses. PROCESS-DATA: ~3-5 % gap, unverified; "
+        "chosen to meet the plan's 13350 kWh/t with the figures above.",
+    )
     net_carbon_t_per_t_al: float = Field(
-        default=0.43, gt=0.0,
+        default=0.43,
+        gt=0.0,
         description="Net anode carbon consumed, t C/t Al. Best practice 0.42-0.43, most "
-                    "cells 0.45-0.6, theory 0.334 (calsmelt.com 'Energy & Environmental').")
+        "cells 0.45-0.6, theory 0.334 (calsmelt.com 'Energy & Environmental').",
+    )
     anode_effect_minutes_per_cell_day: float = Field(
-        default=0.05, ge=0.0,
+        default=0.05,
+        ge=0.0,
         description="Anode-effect minutes per cell-day for the PFC (CF4, C2F6) Tier 2 "
-                    "slope method (twin.units.pfc), min/cell-day. 0.05 for modern "
-                    "centre-worked prebake cells, assumed, unverified.")
+        "slope method (twin.units.pfc), min/cell-day. 0.05 for modern "
+        "centre-worked prebake cells, assumed, unverified.",
+    )
     cell_technology: Technology = Field(
         default="CWPB",
         description="Cell technology of the PFC slope, a name: CWPB (centre-worked "
-                    "prebake) or SWPB (side-worked). IPCC 2006 Vol. 3 ch. 4.4.")
+        "prebake) or SWPB (side-worked). IPCC 2006 Vol. 3 ch. 4.4.",
+    )
     modulation_band: float = Field(
-        default=0.10, ge=0.0, lt=1.0,
+        default=0.10,
+        ge=0.0,
+        lt=1.0,
         description="Half-width of the amperage modes, fraction of nominal: modes at 1 +- "
-                    "band x j/steps. Conventional cells tolerate about +-5 % (Dorreen, "
-                    "quoted in Energia Potior 2016); TRIMET's shell heat exchangers +-25 % "
-                    "(TRIMET press release, 16 May 2019).")
+        "band x j/steps. Conventional cells tolerate about +-5 % (Dorreen, "
+        "quoted in Energia Potior 2016); TRIMET's shell heat exchangers +-25 % "
+        "(TRIMET press release, 16 May 2019).",
+    )
     modulation_steps: int = Field(
-        default=1, ge=0,
+        default=1,
+        ge=0,
         description="Modes on each side of nominal, a count. With modulation_band 0.10, 1 "
-                    "gives amperage fractions 0.90, 1.00, 1.10.")
+        "gives amperage fractions 0.90, 1.00, 1.10.",
+    )
     variable_cost_cny_per_t: float = fields.cost(
-        1200.0, "Cathodes, AlF3, labour share (raw materials excluded)", "Al")
+        1200.0, "Cathodes, AlF3, labour share (raw materials excluded)", "Al"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> PotlineParams:
         if self.back_emf_v >= self.nominal_voltage_v:
             raise ValueError("back_emf_v must be below nominal_voltage_v")
-        if self.current_efficiency - self.ce_curvature * self.modulation_band ** 2 <= 0.0:
-            raise ValueError("current efficiency at the modulation band's edge must be > 0 "
-                             "(lower ce_curvature or modulation_band)")
+        if self.current_efficiency - self.ce_curvature * self.modulation_band**2 <= 0.0:
+            raise ValueError(
+                "current efficiency at the modulation band's edge must be > 0 "
+                "(lower ce_curvature or modulation_band)"
+            )
         return self
 
 
 def _points(params: PotlineParams, fractions: Sequence[float]) -> list[list[float]]:
     """[voltage_v, current_efficiency, ac_kwh_per_t] at the given amperage fractions."""
     return kernel_columns(
-        "aluminium", "potline_point", (fractions,), params.nominal_voltage_v,
-        params.back_emf_v, params.current_efficiency, params.ce_curvature,
-        params.rectifier_efficiency)
+        "aluminium",
+        "potline_point",
+        (fractions,),
+        params.nominal_voltage_v,
+        params.back_emf_v,
+        params.current_efficiency,
+        params.ce_curvature,
+        params.rectifier_efficiency,
+    )
 
 
 def potline_ac_kwh_per_t(params: PotlineParams) -> float:
@@ -134,10 +167,14 @@ class Potline(UnitModel):
     conserved_elements = ("Al", "C")
     needs_capacity = False
     basis_description = "t of Al metal tapped"
-    capacity_description = ("none: the rate follows from cells, line current and current "
-                            "efficiency (Faraday), so each mode's min rate = max rate")
-    modes_description = ("one fixed-rate mode per amperage fraction 1 +- modulation_band x "
-                         "j/modulation_steps, j = 0..modulation_steps")
+    capacity_description = (
+        "none: the rate follows from cells, line current and current "
+        "efficiency (Faraday), so each mode's min rate = max rate"
+    )
+    modes_description = (
+        "one fixed-rate mode per amperage fraction 1 +- modulation_band x "
+        "j/modulation_steps, j = 0..modulation_steps"
+    )
     params: PotlineParams
 
     def amperage_fractions(self) -> list[float]:
@@ -145,8 +182,10 @@ class Potline(UnitModel):
         p = self.params
         if p.modulation_steps == 0 or p.modulation_band == 0.0:
             return [1.0]
-        return [1.0 + p.modulation_band * j / p.modulation_steps
-                for j in range(-p.modulation_steps, p.modulation_steps + 1)]
+        return [
+            1.0 + p.modulation_band * j / p.modulation_steps
+            for j in range(-p.modulation_steps, p.modulation_steps + 1)
+        ]
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure aluminium metal."""
@@ -170,11 +209,18 @@ class Potline(UnitModel):
         modes = []
         for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t, strict=True):
             rate_t_per_h = p.cells * u * p.line_current_ka * i / (ac * p.rectifier_efficiency)
-            modes.append(self.mode(
-                i, {"alumina": alumina_t, "anode": anode_t}, {"metal": 1.0},
-                name=f"amp_{i:.3f}", rates_t_per_h=(rate_t_per_h, rate_t_per_h),
-                power_kwh=ac, emissions_t={"CO2": co2_t, **pfc_t},
-                variable_cost_cny=p.variable_cost_cny_per_t))
+            modes.append(
+                self.mode(
+                    i,
+                    {"alumina": alumina_t, "anode": anode_t},
+                    {"metal": 1.0},
+                    name=f"amp_{i:.3f}",
+                    rates_t_per_h=(rate_t_per_h, rate_t_per_h),
+                    power_kwh=ac,
+                    emissions_t={"CO2": co2_t, **pfc_t},
+                    variable_cost_cny=p.variable_cost_cny_per_t,
+                )
+            )
         return modes
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
@@ -192,21 +238,29 @@ class RemeltParams(UnitParams):
     """Secondary aluminium remelting parameters, per t metal."""
 
     metal_yield: float = Field(
-        default=0.95, gt=0.0, lt=1.0,
+        default=0.95,
+        gt=0.0,
+        lt=1.0,
         description="Share of the scrap's Al recovered to metal, fraction. Placeholder, "
-                    "unverified: no numeric melt loss was found; see Capuzzi & Timelli, "
-                    "'Preparation and melting of scrap in aluminum recycling', Metals 8 "
-                    "(2018) 249.")
+        "unverified: no numeric melt loss was found; see Capuzzi & Timelli, "
+        "'Preparation and melting of scrap in aluminum recycling', Metals 8 "
+        "(2018) 249.",
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        92.0, "Melting fuel", "metal",
+        92.0,
+        "Melting fuel",
+        "metal",
         "~5 % of the energy of primary aluminium (Britannica 'Aluminum processing - "
         "Recycling', Staley) x 54 GJ/t (midpoint of 52-56 GJ/t, Norgate et al. 2007) = "
-        "2.7 GJ/t / 29.3076 MJ/kgce.")
+        "2.7 GJ/t / 29.3076 MJ/kgce.",
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
-    power_kwh_per_t: float = fields.power(80.0, "Electricity for stirring, fans and holding",
-                                          "metal", fields.PLACEHOLDER)
-    variable_cost_cny_per_t: float = fields.cost(400.0, "Fluxes, refractories, labour share",
-                                                 "metal")
+    power_kwh_per_t: float = fields.power(
+        80.0, "Electricity for stirring, fans and holding", "metal", fields.PLACEHOLDER
+    )
+    variable_cost_cny_per_t: float = fields.cost(
+        400.0, "Fluxes, refractories, labour share", "metal"
+    )
 
 
 @register
@@ -236,8 +290,10 @@ class AluminiumRemelt(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure Al metal; dross with the rest of the scrap."""
         scrap_t = self._scrap_t(feeds)
-        dross = {e: (scrap_t * x - (1.0 if e == "Al" else 0.0)) / (scrap_t - 1.0)
-                 for e, x in feeds["scrap"].items()}
+        dross = {
+            e: (scrap_t * x - (1.0 if e == "Al" else 0.0)) / (scrap_t - 1.0)
+            for e, x in feeds["scrap"].items()
+        }
         return {"metal": {"Al": 1.0}, "dross": dross}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
@@ -245,6 +301,11 @@ class AluminiumRemelt(UnitModel):
         p = self.params
         scrap_t = self._scrap_t(feeds)
         return self.mode(
-            load, {"scrap": scrap_t}, {"metal": 1.0, "dross": scrap_t - 1.0},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={RECYCLED_METAL_T: 1.0})
+            load,
+            {"scrap": scrap_t},
+            {"metal": 1.0, "dross": scrap_t - 1.0},
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={RECYCLED_METAL_T: 1.0},
+        )

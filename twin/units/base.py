@@ -11,6 +11,7 @@ the instance binds each port to a material id. Compositions are element mass
 fractions (``{"Cu": 0.25, "S": 0.31}``); oxygen, hydrogen and water are not tracked.
 Unit models never import Pyomo.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -25,12 +26,12 @@ from twin.constants import EMISSION_ELEMENTS
 Composition = Mapping[str, float]
 
 #: Names of the tonnages in Mode.kpi_t that targets and KPIs add up (t per t basis).
-INSITU_ORE_T = "insitu_ore_t"          # in-situ ore mined
-ORE_LOST_T = "ore_lost_t"              # ore left behind or sent to waste
-DILUENT_T = "waste_diluent_t"          # waste mixed into the delivered ore
-DELIVERED_ORE_T = "delivered_ore_t"    # ore delivered to the plant
+INSITU_ORE_T = "insitu_ore_t"  # in-situ ore mined
+ORE_LOST_T = "ore_lost_t"  # ore left behind or sent to waste
+DILUENT_T = "waste_diluent_t"  # waste mixed into the delivered ore
+DELIVERED_ORE_T = "delivered_ore_t"  # ore delivered to the plant
 RECYCLED_METAL_T = "recycled_metal_t"  # metal made from secondary (recycled) feed
-RED_MUD_USED_T = "red_mud_used_t"      # red mud taken into building materials
+RED_MUD_USED_T = "red_mud_used_t"  # red mud taken into building materials
 
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -47,8 +48,9 @@ def _fractions_sum_to_at_most_one(fractions: dict[str, float]) -> dict[str, floa
 ElementFractions = Annotated[dict[str, Fraction], AfterValidator(_fractions_sum_to_at_most_one)]
 
 
-def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
-                required: tuple[str, ...] = ()) -> Composition:
+def feed_grades(
+    uid: str, feeds: Mapping[str, Composition], port: str, required: tuple[str, ...] = ()
+) -> Composition:
     """The composition on input `port`; ValueError naming the unit, port and element
     when the port or a `required` element is missing."""
     if port not in feeds:
@@ -59,8 +61,7 @@ def feed_grades(uid: str, feeds: Mapping[str, Composition], port: str,
     return feeds[port]
 
 
-def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
-                     element: str) -> float:
+def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str, element: str) -> float:
     """Mass fraction of `element` in the feed on `port`; ValueError if absent or not > 0."""
     fraction = feed_grades(uid, feeds, port).get(element, 0.0)
     if not fraction > 0.0:
@@ -68,8 +69,13 @@ def element_fraction(uid: str, feeds: Mapping[str, Composition], port: str,
     return fraction
 
 
-def remainder(uid: str, port: str, flows: Iterable[tuple[float, Composition]],
-              removed: Mapping[str, float], mass_t: float) -> dict[str, float]:
+def remainder(
+    uid: str,
+    port: str,
+    flows: Iterable[tuple[float, Composition]],
+    removed: Mapping[str, float],
+    mass_t: float,
+) -> dict[str, float]:
     """Composition of the `mass_t` t stream on `port` that takes every element of the
     (t, composition) `flows` less the `removed` {element: t}. An element left with no
     more than 1e-12 of what came in (rounding) is dropped. ValueError naming the unit
@@ -82,8 +88,10 @@ def remainder(uid: str, port: str, flows: Iterable[tuple[float, Composition]],
     composition = {e: a / mass_t for e, a in left_t.items() if a > 1e-12 * into_t[e]}
     total = sum(composition.values())
     if total > 1.0 + 1e-9:
-        raise ValueError(f"unit '{uid}': {port} element fractions sum to {total:.4f} > 1; "
-                         "the feed compositions do not fit the balance")
+        raise ValueError(
+            f"unit '{uid}': {port} element fractions sum to {total:.4f} > 1; "
+            "the feed compositions do not fit the balance"
+        )
     return composition
 
 
@@ -156,14 +164,21 @@ class UnitModel(ABC):
     #: What ``capacity_t_per_h`` measures; a kind whose capacity is not simply its basis
     #: rate says so, or why it has none ("none: the rate follows from cells, line current
     #: and current efficiency (Faraday)").
-    capacity_description: ClassVar[str] = ("basis tonnes per hour at full load; the unit "
-                                           "runs between min_load x that and that")
+    capacity_description: ClassVar[str] = (
+        "basis tonnes per hour at full load; the unit runs between min_load x that and that"
+    )
     #: Which linear modes :meth:`modes` offers (the default: the nominal point only).
-    modes_description: ClassVar[str] = ("one mode, the balance at nominal load (the "
-                                        "coefficients per t do not depend on load)")
+    modes_description: ClassVar[str] = (
+        "one mode, the balance at nominal load (the coefficients per t do not depend on load)"
+    )
 
-    def __init__(self, uid: str, params: UnitParams, capacity_t_per_h: float | None = None,
-                 min_load: float = 0.0) -> None:
+    def __init__(
+        self,
+        uid: str,
+        params: UnitParams,
+        capacity_t_per_h: float | None = None,
+        min_load: float = 0.0,
+    ) -> None:
         self.uid = uid
         self.params = params
         self.capacity_t_per_h = capacity_t_per_h
@@ -186,19 +201,37 @@ class UnitModel(ABC):
         cap = (self.capacity_t_per_h or 0.0) * load
         return self.min_load * cap, cap
 
-    def mode(self, load: float, inputs_t: Mapping[str, float], outputs_t: Mapping[str, float],
-             *, name: str = "nominal", rates_t_per_h: tuple[float, float] | None = None,
-             power_kwh: float = 0.0, fuel_kgce: Mapping[str, float] | None = None,
-             emissions_t: Mapping[str, float] | None = None, variable_cost_cny: float = 0.0,
-             kpi_t: Mapping[str, float] | None = None) -> Mode:
+    def mode(
+        self,
+        load: float,
+        inputs_t: Mapping[str, float],
+        outputs_t: Mapping[str, float],
+        *,
+        name: str = "nominal",
+        rates_t_per_h: tuple[float, float] | None = None,
+        power_kwh: float = 0.0,
+        fuel_kgce: Mapping[str, float] | None = None,
+        emissions_t: Mapping[str, float] | None = None,
+        variable_cost_cny: float = 0.0,
+        kpi_t: Mapping[str, float] | None = None,
+    ) -> Mode:
         """A :class:`Mode` at `load` (its load_index) between the (min, max) basis rates
         `rates_t_per_h`, t/h, by default :meth:`rate_limits`; the coefficients are per t
         basis, as in Mode."""
         min_rate, max_rate = rates_t_per_h or self.rate_limits(load)
-        return Mode(name=name, inputs_t=inputs_t, outputs_t=outputs_t,
-                    max_rate_t_per_h=max_rate, min_rate_t_per_h=min_rate, power_kwh=power_kwh,
-                    fuel_kgce=fuel_kgce or {}, emissions_t=emissions_t or {},
-                    variable_cost_cny=variable_cost_cny, load_index=load, kpi_t=kpi_t or {})
+        return Mode(
+            name=name,
+            inputs_t=inputs_t,
+            outputs_t=outputs_t,
+            max_rate_t_per_h=max_rate,
+            min_rate_t_per_h=min_rate,
+            power_kwh=power_kwh,
+            fuel_kgce=fuel_kgce or {},
+            emissions_t=emissions_t or {},
+            variable_cost_cny=variable_cost_cny,
+            load_index=load,
+            kpi_t=kpi_t or {},
+        )
 
 
 UNIT_KINDS: dict[str, type[UnitModel]] = {}
@@ -218,19 +251,26 @@ def register(cls: type[UnitModel]) -> type[UnitModel]:
     return cls
 
 
-def element_flows(mode: Mode, feeds: Mapping[str, Composition],
-                  products: Mapping[str, Composition], element: str) -> tuple[float, float]:
+def element_flows(
+    mode: Mode, feeds: Mapping[str, Composition], products: Mapping[str, Composition], element: str
+) -> tuple[float, float]:
     """(in, out) mass of `element` per t basis: feeds vs products plus emissions."""
     into = sum(t * feeds[p].get(element, 0.0) for p, t in mode.inputs_t.items())
     out = sum(t * products[p].get(element, 0.0) for p, t in mode.outputs_t.items())
-    out += sum(t * EMISSION_ELEMENTS.get(s, {}).get(element, 0.0)
-               for s, t in mode.emissions_t.items())
+    out += sum(
+        t * EMISSION_ELEMENTS.get(s, {}).get(element, 0.0) for s, t in mode.emissions_t.items()
+    )
     return into, out
 
 
-def balance_problems(unit: UnitModel, feeds: Mapping[str, Composition],
-                     modes: Iterable[Mode] | None = None, elements: Iterable[str] | None = None,
-                     rtol: float = 1e-9, atol: float = 1e-12) -> list[str]:
+def balance_problems(
+    unit: UnitModel,
+    feeds: Mapping[str, Composition],
+    modes: Iterable[Mode] | None = None,
+    elements: Iterable[str] | None = None,
+    rtol: float = 1e-9,
+    atol: float = 1e-12,
+) -> list[str]:
     """What breaks the unit's balance at `feeds`, as sentences (empty when it closes).
 
     Checked for each of `modes` (default: every linear mode and the nominal operating
@@ -246,15 +286,19 @@ def balance_problems(unit: UnitModel, feeds: Mapping[str, Composition],
     for port, composition in products.items():
         if any(x < 0.0 for x in composition.values()) or sum(composition.values()) > 1.0 + 1e-9:
             problems.append(f"product on port {port} has fractions {dict(composition)}")
-    checked = list(modes) if modes is not None else [*unit.modes(feeds),
-                                                     unit.operating_point(feeds)]
+    checked = (
+        list(modes) if modes is not None else [*unit.modes(feeds), unit.operating_point(feeds)]
+    )
     if elements is None:
         elements = set(unit.conserved_elements).union(*(set(c) for c in feeds.values()))
     for mode in checked:
         if set(mode.inputs_t) != set(unit.input_ports) or set(mode.outputs_t) != set(
-                unit.output_ports):
-            problems.append(f"mode {mode.name}: ports {sorted(mode.inputs_t)} -> "
-                            f"{sorted(mode.outputs_t)} differ from the unit's")
+            unit.output_ports
+        ):
+            problems.append(
+                f"mode {mode.name}: ports {sorted(mode.inputs_t)} -> "
+                f"{sorted(mode.outputs_t)} differ from the unit's"
+            )
         tonnages = (*mode.inputs_t.values(), *mode.outputs_t.values(), *mode.emissions_t.values())
         if any(t < 0.0 for t in tonnages):
             problems.append(f"mode {mode.name}: a negative tonnage")

@@ -1,5 +1,6 @@
 """Grinding, as the concentrator and the gold CIL plant share it: Bond's law and the
 declarations of its parameters (work index, feed and product sizes)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,7 @@ from twin.ext import kernel_point
 KWH_PER_T_PER_KWH_PER_SHORT_TON = 1.102
 
 
-def bond_grinding_kwh_per_t(work_index_kwh_per_t: float, f80_um: float,
-                            p80_um: float) -> float:
+def bond_grinding_kwh_per_t(work_index_kwh_per_t: float, f80_um: float, p80_um: float) -> float:
     """Bond's law, kWh per metric t: 10 Wi (1/sqrt(P80) - 1/sqrt(F80)), sizes in um, Wi
     per metric t (Rowland 1976; ``bond_kwh_per_t`` kernel)."""
     return kernel_point("mining", "bond_kwh_per_t", (work_index_kwh_per_t, f80_um, p80_um))[0]
@@ -27,18 +27,23 @@ def check_grind(f80_um: float, p80_um: float) -> None:
 
 def work_index_field(kwh_per_short_ton: float, source: str) -> Any:
     """The ``work_index_kwh_per_t`` parameter, from a value quoted per short ton."""
-    return Field(default=kwh_per_short_ton * KWH_PER_T_PER_KWH_PER_SHORT_TON, gt=0.0,
-                 description=f"Bond ball-mill work index, kWh/t (metric). {kwh_per_short_ton:g} "
-                             f"kWh/short ton x 1.102 (Rowland 1976): {source}")
+    return Field(
+        default=kwh_per_short_ton * KWH_PER_T_PER_KWH_PER_SHORT_TON,
+        gt=0.0,
+        description=f"Bond ball-mill work index, kWh/t (metric). {kwh_per_short_ton:g} "
+        f"kWh/short ton x 1.102 (Rowland 1976): {source}",
+    )
 
 
 def f80_field(default: float, source: str) -> Any:
     """The ``f80_um`` parameter: 80 % passing size of the mill feed."""
-    return Field(default=default, gt=0.0,
-                 description=f"80 % passing size of the mill feed, um. {source}")
+    return Field(
+        default=default, gt=0.0, description=f"80 % passing size of the mill feed, um. {source}"
+    )
 
 
 def p80_field(default: float, product: str, source: str) -> Any:
     """The ``p80_um`` parameter: 80 % passing size of the ground `product`."""
-    return Field(default=default, gt=0.0,
-                 description=f"80 % passing size of the {product}, um. {source}")
+    return Field(
+        default=default, gt=0.0, description=f"80 % passing size of the {product}, um. {source}"
+    )

@@ -6,6 +6,7 @@ land near the plan's 256 kgce per t copper comprehensive energy of 2015 (Nonferr
 Metals Industry Development Plan 2016-2020, section 1), electricity counted at the
 equivalent value 0.1229 kgce/kWh.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,46 +32,68 @@ class CopperSmelterParams(UnitParams):
     """Parameters of the lumped copper smelter, per t concentrate."""
 
     matte_grade: float = Field(
-        default=0.60, gt=0.0, lt=CU_IN_CU2S,
+        default=0.60,
+        gt=0.0,
+        lt=CU_IN_CU2S,
         description="Cu in the flash-furnace matte, mass fraction, below 0.799 (pure Cu2S). "
-                    "55-60 % (messer.ch 'Flash smelting furnace'), ~65 % (mesco.co.jp).")
+        "55-60 % (messer.ch 'Flash smelting furnace'), ~65 % (mesco.co.jp).",
+    )
     slag_cu_loss: float = Field(
-        default=0.025, ge=0.0, lt=1.0,
+        default=0.025,
+        ge=0.0,
+        lt=1.0,
         description="Cu input lost in discarded slag (after any slag cleaning), fraction. "
-                    "0.025 gives ~1 wt % Cu in slag for a 25 % Cu, 29 % Fe concentrate, "
-                    "inside the industrial 0.7-2.3 wt % of JOM 68(9) 2016 2323-2331, and "
-                    "97.5 % smelter recovery.")
+        "0.025 gives ~1 wt % Cu in slag for a 25 % Cu, 29 % Fe concentrate, "
+        "inside the industrial 0.7-2.3 wt % of JOM 68(9) 2016 2323-2331, and "
+        "97.5 % smelter recovery.",
+    )
     anode_purity: float = Field(
-        default=materials.ANODE_CU, gt=0.0, le=1.0,
+        default=materials.ANODE_CU,
+        gt=0.0,
+        le=1.0,
         description="Cu in the fire-refined anodes, mass fraction. > 99 % (royal-spice "
-                    "page, secondary); 99.5 % assumed (twin.units.materials.ANODE_CU).")
+        "page, secondary); 99.5 % assumed (twin.units.materials.ANODE_CU).",
+    )
     flux_sio2_per_fe: float = smelting.flux_ratio_field()
     tonnage_oxygen_share: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.5,
+        ge=0.0,
+        le=1.0,
         description="Share of the stoichiometric O2 supplied by the oxygen plant, the rest "
-                    "by air, fraction. Assumed: flash furnace on 40-80 % O2-enriched air "
-                    "(an unverified range), converters mainly on air.")
+        "by air, fraction. Assumed: flash furnace on 40-80 % O2-enriched air "
+        "(an unverified range), converters mainly on air.",
+    )
     oxygen_plant_kwh_per_t_o2: float = Field(
-        default=0.40 * NM3_PER_T_O2, ge=0.0,
+        default=0.40 * NM3_PER_T_O2,
+        ge=0.0,
         description="Electricity of the cryogenic oxygen plant, kWh/t O2. 0.40 kWh/Nm3 x "
-                    "699.8 Nm3/t = 280, between the 0.28 kWh/Nm3 benchmark and the "
-                    "0.46-0.64 kWh/Nm3 of operating units in Alsultanny & Al-Shammari, "
-                    "Engineering Journal 18(2) 2014, doi 10.4186/ej.2014.18.2.67 "
-                    "(unverified for smelters).")
+        "699.8 Nm3/t = 280, between the 0.28 kWh/Nm3 benchmark and the "
+        "0.46-0.64 kWh/Nm3 of operating units in Alsultanny & Al-Shammari, "
+        "Engineering Journal 18(2) 2014, doi 10.4186/ej.2014.18.2.67 "
+        "(unverified for smelters).",
+    )
     other_power_kwh_per_t: float = fields.power(
-        100.0, "Dryer, blowers, gas handling, slag cleaning and auxiliaries", "concentrate",
-        CALIBRATED)
+        100.0,
+        "Dryer, blowers, gas handling, slag cleaning and auxiliaries",
+        "concentrate",
+        CALIBRATED,
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        21.0, "Fuel of drying, converting and anode furnace", "concentrate", CALIBRATED)
+        21.0, "Fuel of drying, converting and anode furnace", "concentrate", CALIBRATED
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     fixed_heat_loss_share: float = Field(
-        default=0.3, ge=0.0, le=1.0,
+        default=0.3,
+        ge=0.0,
+        le=1.0,
         description="Share of the nominal fuel that covers heat lost per hour through "
-                    "furnace shells and holding, whatever the feed rate, fraction; at part "
-                    "load the fuel per t rises as this share / load. Assumed, unverified.")
+        "furnace shells and holding, whatever the feed rate, fraction; at part "
+        "load the fuel per t rises as this share / load. Assumed, unverified.",
+    )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.015, "Assumed 1-2 %, unverified.")
     variable_cost_cny_per_t: float = fields.cost(
-        300.0, "Refractories, consumables and labour share", "concentrate")
+        300.0, "Refractories, consumables and labour share", "concentrate"
+    )
 
 
 @register
@@ -99,8 +122,10 @@ class CopperSmelter(UnitModel):
     basis_port = "concentrate"
     conserved_elements = ("Cu", "Fe", "S", "Si")
     basis_description = "t of concentrate fed"
-    modes_description = ("one mode at nominal load; operating_point gives the fuel per t "
-                         "at part load, which rises with the fixed heat losses")
+    modes_description = (
+        "one mode at nominal load; operating_point gives the fuel per t "
+        "at part load, which rises with the fixed heat losses"
+    )
     params: CopperSmelterParams
 
     def _balance(self, feeds: Mapping[str, Composition]) -> dict[str, float]:
@@ -109,37 +134,58 @@ class CopperSmelter(UnitModel):
         conc = feed_grades(self.uid, feeds, "concentrate", ("Cu", "Fe", "S"))
         sio2_content = smelting.flux_sio2_content(self.uid, feeds, ("Cu", "S"))
         anode, slag, so2, flux_t, o2, matte = kernel_point(
-            "copper", "cu_smelt", (conc.get(e, 0.0) for e in ("Cu", "Fe", "S", "Si")),
-            p.matte_grade, p.slag_cu_loss, p.anode_purity, p.flux_sio2_per_fe, sio2_content)
+            "copper",
+            "cu_smelt",
+            (conc.get(e, 0.0) for e in ("Cu", "Fe", "S", "Si")),
+            p.matte_grade,
+            p.slag_cu_loss,
+            p.anode_purity,
+            p.flux_sio2_per_fe,
+            sio2_content,
+        )
         self._check_matte(conc, matte)
         others = {e: g for e, g in conc.items() if e not in ("Cu", "Fe", "S", "Si")}
-        return {"anode_t": anode, "slag_t": slag + sum(others.values()), "so2_t": so2,
-                "flux_t": flux_t, "o2_t": o2, "matte_t": matte}
+        return {
+            "anode_t": anode,
+            "slag_t": slag + sum(others.values()),
+            "so2_t": so2,
+            "flux_t": flux_t,
+            "o2_t": o2,
+            "matte_t": matte,
+        }
 
     def _check_matte(self, conc: Composition, matte_t: float) -> None:
         """ValueError when the concentrate lacks the Fe or S the matte (Cu2S + FeS) holds."""
         cu2s_t = matte_t * self.params.matte_grade / CU_IN_CU2S
         fes_t = matte_t - cu2s_t
-        need = {"Fe": fes_t * mass_fraction("Fe", FES),
-                "S": cu2s_t * mass_fraction("S", CU2S) + fes_t * mass_fraction("S", FES)}
+        need = {
+            "Fe": fes_t * mass_fraction("Fe", FES),
+            "S": cu2s_t * mass_fraction("S", CU2S) + fes_t * mass_fraction("S", FES),
+        }
         for element, t in need.items():
             if t > conc[element]:
                 raise ValueError(
                     f"unit '{self.uid}': concentrate {element} {conc[element]:.4g} t/t is "
                     f"below the {t:.4g} t/t a matte of grade {self.params.matte_grade} "
-                    "holds; raise matte_grade")
+                    "holds; raise matte_grade"
+                )
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Anode, slag and offgas (SO2) compositions."""
         p = self.params
         b = self._balance(feeds)
         conc, flux = feeds["concentrate"], feeds["flux"]
-        slag_mass = {e: conc.get(e, 0.0) + b["flux_t"] * flux.get(e, 0.0)
-                     for e in set(conc) | set(flux) if e not in ("Cu", "S")}
+        slag_mass = {
+            e: conc.get(e, 0.0) + b["flux_t"] * flux.get(e, 0.0)
+            for e in set(conc) | set(flux)
+            if e not in ("Cu", "S")
+        }
         slag_mass["Cu"] = p.slag_cu_loss * conc["Cu"]
-        return {"anode": {"Cu": p.anode_purity},
-                "slag": {e: t / b["slag_t"] for e, t in slag_mass.items()},
-                "offgas": {"S": S_IN_SO2}}
+        return {
+            "anode": {"Cu": p.anode_purity},
+            "slag": {e: t / b["slag_t"] for e, t in slag_mass.items()},
+            "offgas": {"S": S_IN_SO2},
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t concentrate at `load`; fuel per t rises at part load (fixed heat losses)."""
@@ -147,30 +193,46 @@ class CopperSmelter(UnitModel):
         b = self._balance(feeds)
         tonnage_o2_t = p.tonnage_oxygen_share * b["o2_t"]
         return self.mode(
-            load, {"concentrate": 1.0, "flux": b["flux_t"]},
-            {"anode": b["anode_t"], "slag": b["slag_t"],
-             "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"]},
+            load,
+            {"concentrate": 1.0, "flux": b["flux_t"]},
+            {
+                "anode": b["anode_t"],
+                "slag": b["slag_t"],
+                "offgas": (1.0 - p.fugitive_so2_fraction) * b["so2_t"],
+            },
             power_kwh=p.oxygen_plant_kwh_per_t_o2 * tonnage_o2_t + p.other_power_kwh_per_t,
-            fuel_kgce={p.fuel_carrier: per_t_at_load(p.fuel_kgce_per_t, p.fixed_heat_loss_share,
-                                                     load)},
+            fuel_kgce={
+                p.fuel_carrier: per_t_at_load(p.fuel_kgce_per_t, p.fixed_heat_loss_share, load)
+            },
             emissions_t={"SO2": p.fugitive_so2_fraction * b["so2_t"]},
             variable_cost_cny=p.variable_cost_cny_per_t,
-            kpi_t={"matte_t": b["matte_t"], "tonnage_oxygen_t": tonnage_o2_t,
-                   "so2_generated_t": b["so2_t"]})
+            kpi_t={
+                "matte_t": b["matte_t"],
+                "tonnage_oxygen_t": tonnage_o2_t,
+                "so2_generated_t": b["so2_t"],
+            },
+        )
 
 
 class AcidPlantParams(UnitParams):
     """Parameters of a double-contact sulphuric-acid plant, per t SO2 fed."""
 
     capture_efficiency: float = Field(
-        default=0.995, gt=0.0, le=1.0,
+        default=0.995,
+        gt=0.0,
+        le=1.0,
         description="SO2 fed converted to acid, fraction. Double-contact plants 99.5-99.9 % "
-                    "(unverified; ESA/EFMA BAT Booklet 3, 2000, to be read).")
+        "(unverified; ESA/EFMA BAT Booklet 3, 2000, to be read).",
+    )
     power_kwh_per_t_so2: float = fields.power(
-        100.0, "Blowers and pumps (waste-heat steam credit ignored)", "SO2",
-        "Calibrated placeholder, unverified.")
+        100.0,
+        "Blowers and pumps (waste-heat steam credit ignored)",
+        "SO2",
+        "Calibrated placeholder, unverified.",
+    )
     variable_cost_cny_per_t_so2: float = fields.cost(
-        30.0, "Catalyst, water and labour share", "SO2")
+        30.0, "Catalyst, water and labour share", "SO2"
+    )
 
 
 @register
@@ -201,40 +263,62 @@ class AcidPlant(UnitModel):
         p = self.params
         s_t = feed_grades(self.uid, feeds, "offgas", ("S",))["S"]
         return self.mode(
-            load, {"offgas": 1.0}, {"acid": p.capture_efficiency * s_t / S_IN_H2SO4},
+            load,
+            {"offgas": 1.0},
+            {"acid": p.capture_efficiency * s_t / S_IN_H2SO4},
             power_kwh=p.power_kwh_per_t_so2,
             emissions_t={"SO2": (1.0 - p.capture_efficiency) * s_t / S_IN_SO2},
-            variable_cost_cny=p.variable_cost_cny_per_t_so2)
+            variable_cost_cny=p.variable_cost_cny_per_t_so2,
+        )
 
 
 class ElectrorefineryParams(UnitParams):
     """Parameters of a copper electrorefinery, per t cathode."""
 
     cell_voltage_v: float = electrolysis.voltage_field(
-        0.30, "Cell voltage", "0.25-0.35 V (PROCESS-DATA section 4, unverified).")
+        0.30, "Cell voltage", "0.25-0.35 V (PROCESS-DATA section 4, unverified)."
+    )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.95, "93-98 % (PROCESS-DATA section 4, unverified).")
+        0.95, "93-98 % (PROCESS-DATA section 4, unverified)."
+    )
     rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
-        60.0, "Electrolyte circulation, cranes, washing", "cathode",
-        "Calibrated placeholder, unverified.")
+        60.0,
+        "Electrolyte circulation, cranes, washing",
+        "cathode",
+        "Calibrated placeholder, unverified.",
+    )
     steam_fuel_kgce_per_t: float = fields.fuel(
-        20.0, "Boiler fuel for electrolyte heating", "cathode",
-        "Calibrated placeholder, unverified.")
-    steam_fuel_carrier: fields.FuelName = fields.carrier("natural_gas",
-                                                         "Fuel carrier of the boiler")
+        20.0,
+        "Boiler fuel for electrolyte heating",
+        "cathode",
+        "Calibrated placeholder, unverified.",
+    )
+    steam_fuel_carrier: fields.FuelName = fields.carrier(
+        "natural_gas", "Fuel carrier of the boiler"
+    )
     cathode_cu: float = Field(
-        default=0.9999, gt=0.0, le=1.0,
-        description="Cu in the cathode, mass fraction. 99.99 % (pasar.com.ph refining page).")
+        default=0.9999,
+        gt=0.0,
+        le=1.0,
+        description="Cu in the cathode, mass fraction. 99.99 % (pasar.com.ph refining page).",
+    )
     cu_to_slimes_fraction: float = Field(
-        default=0.001, ge=0.0, lt=1.0,
-        description=f"Anode Cu reporting to slimes, fraction. {fields.ASSUMED}")
+        default=0.001,
+        ge=0.0,
+        lt=1.0,
+        description=f"Anode Cu reporting to slimes, fraction. {fields.ASSUMED}",
+    )
     slimes_t_per_t_anode: float = Field(
-        default=0.005, gt=0.0, lt=1.0,
+        default=0.005,
+        gt=0.0,
+        lt=1.0,
         description="Anode slimes, t/t anode. Assumed, unverified; with the default Cu "
-                    "split the slimes carry ~20 % Cu.")
+        "split the slimes carry ~20 % Cu.",
+    )
     variable_cost_cny_per_t: float = fields.cost(
-        300.0, "Reagents, cathode blanks, labour share", "cathode")
+        300.0, "Reagents, cathode blanks, labour share", "cathode"
+    )
 
 
 @register
@@ -273,9 +357,11 @@ class CopperElectrorefinery(UnitModel):
         slimes = {e: g / p.slimes_t_per_t_anode for e, g in per_t_anode.items()}
         total = sum(slimes.values())
         if total > 1.0:
-            raise ValueError(f"unit '{self.uid}': slimes element fractions sum to "
-                             f"{total:.4g} > 1 ({slimes_t:.4g} t slimes/t cathode); raise "
-                             "slimes_t_per_t_anode")
+            raise ValueError(
+                f"unit '{self.uid}': slimes element fractions sum to "
+                f"{total:.4g} > 1 ({slimes_t:.4g} t slimes/t cathode); raise "
+                "slimes_t_per_t_anode"
+            )
         return {"cathode": {"Cu": p.cathode_cu}, "slimes": slimes}
 
     def dc_kwh_per_t(self) -> float:
@@ -289,9 +375,12 @@ class CopperElectrorefinery(UnitModel):
         p = self.params
         anode_t = self._anode_t(feeds)
         return self.mode(
-            load, {"anode": anode_t},
+            load,
+            {"anode": anode_t},
             {"cathode": 1.0, "slimes": p.slimes_t_per_t_anode * anode_t},
-            power_kwh=electrolysis.ac_kwh_per_t(self.dc_kwh_per_t(), p.rectifier_efficiency,
-                                                p.auxiliary_power_kwh_per_t),
+            power_kwh=electrolysis.ac_kwh_per_t(
+                self.dc_kwh_per_t(), p.rectifier_efficiency, p.auxiliary_power_kwh_per_t
+            ),
             fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )

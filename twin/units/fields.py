@@ -8,6 +8,7 @@ gives the default, what the figure covers, the basis and the source. A factory i
 rather than a mixin class because the defaults (and what they cover) differ per kind,
 and a pydantic field redeclared in a subclass keeps nothing of the parent's declaration.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -43,15 +44,19 @@ def fuel(default: float, what: str, per: str, source: str) -> Any:
     return Field(default=default, ge=0.0, description=f"{what}, kgce/t {per}. {source}")
 
 
-def carrier(default: str, what: str = "Fuel carrier of the fuel figure",
-            source: str = ASSUMED) -> Any:
+def carrier(
+    default: str, what: str = "Fuel carrier of the fuel figure", source: str = ASSUMED
+) -> Any:
     """The fuel carrier a fuel figure burns, which fixes its CO2 factor and price."""
-    return Field(default=default,
-                 description=f"{what}, a fuel name with a CO2 factor in "
-                             f"twin.constants.FUEL_CO2_T_PER_KGCE. {source}")
+    return Field(
+        default=default,
+        description=f"{what}, a fuel name with a CO2 factor in "
+        f"twin.constants.FUEL_CO2_T_PER_KGCE. {source}",
+    )
 
 
 def cost(default: float, what: str, per: str, source: str = PLACEHOLDER) -> Any:
     """Non-energy variable cost per t of `per`, CNY/t, >= 0 (energy is priced apart)."""
-    return Field(default=default, ge=0.0,
-                 description=f"{what}, energy excluded, CNY/t {per}. {source}")
+    return Field(
+        default=default, ge=0.0, description=f"{what}, energy excluded, CNY/t {per}. {source}"
+    )

@@ -10,6 +10,7 @@ fineness is a parameter, not a result, so plants with the same ``dore_au`` and
 of one material feeding ONE central refinery. Gold grades are g/t in practice: a
 composition holds g/t x 1e-6.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,33 +32,50 @@ class GoldCilParams(UnitParams):
     """Parameters of a carbon-in-leach plant, per t ore."""
 
     au_recovery: float = Field(
-        default=0.85, gt=0.0, le=1.0,
+        default=0.85,
+        gt=0.0,
+        le=1.0,
         description="Au recovered to doré, fraction. ~85 % in the 4 Mt/y, 0.043 oz/t CIL "
-                    "example of mine-engineer.com 'Gold Carbon In Leach Plants'.")
+        "example of mine-engineer.com 'Gold Carbon In Leach Plants'.",
+    )
     dore_au: float = Field(
-        default=0.80, gt=0.0, le=1.0,
+        default=0.80,
+        gt=0.0,
+        le=1.0,
         description="Au in the doré, mass fraction; give every CIL plant that feeds one "
-                    f"refinery the same value. {fields.ASSUMED}")
+        f"refinery the same value. {fields.ASSUMED}",
+    )
     dore_ag: float = Field(
-        default=0.15, ge=0.0, le=1.0,
+        default=0.15,
+        ge=0.0,
+        le=1.0,
         description="Ag in the doré, mass fraction; the rest of the doré (Cu and other base "
-                    f"metals) is not tracked. Same for every plant. {fields.ASSUMED}")
+        f"metals) is not tracked. Same for every plant. {fields.ASSUMED}",
+    )
     work_index_kwh_per_t: float = comminution.work_index_field(
-        14.0, "placeholder, unverified; ore-specific.")
+        14.0, "placeholder, unverified; ore-specific."
+    )
     f80_um: float = comminution.f80_field(10_000.0, fields.ASSUMED)
     p80_um: float = comminution.p80_field(75.0, "leach feed", "Assumed CIL grind, unverified.")
     other_power_kwh_per_t: float = fields.power(
-        8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA)
+        8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        1.0, "Elution heating, carbon regeneration kiln and doré smelting", "ore",
-        fields.PLACEHOLDER)
+        1.0,
+        "Elution heating, carbon regeneration kiln and doré smelting",
+        "ore",
+        fields.PLACEHOLDER,
+    )
     fuel_carrier: fields.FuelName = fields.carrier("diesel")
     cyanide_kg_per_t: float = Field(
-        default=0.5, ge=0.0, description=f"NaCN consumed, kg/t ore. {NO_CIL_DATA}")
+        default=0.5, ge=0.0, description=f"NaCN consumed, kg/t ore. {NO_CIL_DATA}"
+    )
     cyanide_cny_per_kg: float = Field(
-        default=15.0, ge=0.0, description=f"NaCN price, CNY/kg. {fields.PLACEHOLDER}")
+        default=15.0, ge=0.0, description=f"NaCN price, CNY/kg. {fields.PLACEHOLDER}"
+    )
     other_cost_cny_per_t: float = fields.cost(
-        25.0, "Lime, carbon, grinding media, cyanide destruction, labour share", "ore")
+        25.0, "Lime, carbon, grinding media, cyanide destruction, labour share", "ore"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldCilParams:
@@ -95,9 +113,11 @@ class GoldCilPlant(UnitModel):
         dore_t = element_fraction(self.uid, feeds, "ore", "Au") * p.au_recovery / p.dore_au
         ag_t = feeds["ore"].get("Ag", 0.0)
         if dore_t * p.dore_ag > ag_t:
-            raise ValueError(f"unit '{self.uid}': ore Ag {ag_t:.4g} is below the "
-                             f"{dore_t * p.dore_ag:.4g} t/t the doré of fineness Ag "
-                             f"{p.dore_ag} holds; lower dore_ag")
+            raise ValueError(
+                f"unit '{self.uid}': ore Ag {ag_t:.4g} is below the "
+                f"{dore_t * p.dore_ag:.4g} t/t the doré of fineness Ag "
+                f"{p.dore_ag} holds; lower dore_ag"
+            )
         return dore_t
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -120,31 +140,41 @@ class GoldCilPlant(UnitModel):
         p = self.params
         dore_t = self._dore_t(feeds)
         return self.mode(
-            load, {"ore": 1.0}, {"dore": dore_t, "tailings": 1.0 - dore_t},
+            load,
+            {"ore": 1.0},
+            {"dore": dore_t, "tailings": 1.0 - dore_t},
             power_kwh=self.grinding_kwh_per_t() + p.other_power_kwh_per_t,
             fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.cyanide_kg_per_t * p.cyanide_cny_per_kg
-            + p.other_cost_cny_per_t,
-            kpi_t={"nacn_t": p.cyanide_kg_per_t * 1e-3})
+            variable_cost_cny=p.cyanide_kg_per_t * p.cyanide_cny_per_kg + p.other_cost_cny_per_t,
+            kpi_t={"nacn_t": p.cyanide_kg_per_t * 1e-3},
+        )
 
 
 class GoldRefineryParams(UnitParams):
     """Parameters of a central doré refinery, per t refined gold."""
 
     gold_au: float = Field(
-        default=0.9999, gt=0.0, le=1.0,
-        description="Au in the refined gold, mass fraction. 99.99 % (four-nines bar), "
-                    "assumed.")
+        default=0.9999,
+        gt=0.0,
+        le=1.0,
+        description="Au in the refined gold, mass fraction. 99.99 % (four-nines bar), assumed.",
+    )
     silver_ag: float = Field(
-        default=0.999, gt=0.0, le=1.0,
-        description=f"Ag in the by-product silver, mass fraction. 99.9 %, {fields.ASSUMED.lower()}")
+        default=0.999,
+        gt=0.0,
+        le=1.0,
+        description=f"Ag in the by-product silver, mass fraction. 99.9 %, {fields.ASSUMED.lower()}",
+    )
     power_kwh_per_t: float = fields.power(
-        5000.0, "Electrolysis, chlorination and melting power", "gold", fields.PLACEHOLDER)
-    fuel_kgce_per_t: float = fields.fuel(500.0, "Melting and casting fuel", "gold",
-                                         fields.PLACEHOLDER)
+        5000.0, "Electrolysis, chlorination and melting power", "gold", fields.PLACEHOLDER
+    )
+    fuel_kgce_per_t: float = fields.fuel(
+        500.0, "Melting and casting fuel", "gold", fields.PLACEHOLDER
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     variable_cost_cny_per_t: float = fields.cost(
-        500_000.0, "Reagents, labour, security and assay", "gold", "Placeholder (0.5 CNY/g).")
+        500_000.0, "Reagents, labour, security and assay", "gold", "Placeholder (0.5 CNY/g)."
+    )
 
 
 @register
@@ -175,8 +205,9 @@ class GoldRefinery(UnitModel):
         dore = feed_grades(self.uid, feeds, "dore", ("Au",))
         extra = sorted(set(dore) - {"Au", "Ag"})
         if extra:
-            raise ValueError(f"unit '{self.uid}': doré carries {extra}; only Au and Ag "
-                             "are modelled")
+            raise ValueError(
+                f"unit '{self.uid}': doré carries {extra}; only Au and Ag are modelled"
+            )
         return self.params.gold_au / element_fraction(self.uid, feeds, "dore", "Au")
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
@@ -184,7 +215,10 @@ class GoldRefinery(UnitModel):
         p = self.params
         dore_t = self._dore_t(feeds)
         return self.mode(
-            load, {"dore": dore_t},
+            load,
+            {"dore": dore_t},
             {"gold": 1.0, "silver": dore_t * feeds["dore"].get("Ag", 0.0) / p.silver_ag},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )

@@ -1,5 +1,6 @@
 """Lead smelting of concentrate together with battery paste (kind ``lead_smelter``), per t
 refined lead. The heavy-metal split and the slag compounds are twin.units.smelting's."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,43 +25,66 @@ class LeadSmelterParams(UnitParams):
     """Parameters of the lumped lead smelter, per t refined lead."""
 
     paste_shares_of_pb: tuple[Fraction, ...] = Field(
-        default=(0.3, 0.5, 0.7), min_length=1,
+        default=(0.3, 0.5, 0.7),
+        min_length=1,
         description="Shares of the metal's Pb that come from battery paste, fraction each, "
-                    "one linear mode per entry so the optimisation chooses the recycled "
-                    "share. China's recycled lead share was 33 % in 2015, target 45 % in "
-                    "2020 (Plan, TARGETS.md column 3); 0.3/0.5/0.7 bracket it.")
+        "one linear mode per entry so the optimisation chooses the recycled "
+        "share. China's recycled lead share was 33 % in 2015, target 45 % in "
+        "2020 (Plan, TARGETS.md column 3); 0.3/0.5/0.7 bracket it.",
+    )
     metal_pb: float = Field(
-        default=0.9999, gt=0.0, le=1.0,
+        default=0.9999,
+        gt=0.0,
+        le=1.0,
         description="Pb in the refined lead, mass fraction. Assumed: refined-lead grades "
-                    "run 99.94-99.994 % Pb, GB/T 469, unverified.")
+        "run 99.94-99.994 % Pb, GB/T 469, unverified.",
+    )
     slag_pb_grade: float = Field(
-        default=0.025, ge=0.0, lt=1.0,
+        default=0.025,
+        ge=0.0,
+        lt=1.0,
         description="Pb in the discard slag after reduction, mass fraction. Placeholder, "
-                    "unverified: PROCESS-DATA section 9 has no oxygen-bath data.")
+        "unverified: PROCESS-DATA section 9 has no oxygen-bath data.",
+    )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
-        {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile")
+        {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile"
+    )
     gas_abatement_efficiency: float = smelting.abatement_field(
-        0.999, "the boiler, ESP and bag filters")
+        0.999, "the boiler, ESP and bag filters"
+    )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.01)
     reductant_kg_c_per_t_pb: float = Field(
-        default=80.0, ge=0.0,
+        default=80.0,
+        ge=0.0,
         description="Reductant (coke) carbon per t Pb reduced, all leaving as CO2, kg/t. "
-                    "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
-                    "more, 80 assumed (unverified).")
+        "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
+        "more, 80 assumed (unverified).",
+    )
     primary_power_kwh_per_t: float = fields.power(
-        350.0, "Electricity per t lead from concentrate (oxygen plant, blowers, refining)",
-        "lead", NO_LEAD_ENERGY_DATA)
+        350.0,
+        "Electricity per t lead from concentrate (oxygen plant, blowers, refining)",
+        "lead",
+        NO_LEAD_ENERGY_DATA,
+    )
     primary_fuel_kgce_per_t: float = fields.fuel(
-        300.0, "Fuel per t lead from concentrate (reduction furnace, refining kettles), "
-        "reductant excluded", "lead", NO_LEAD_ENERGY_DATA)
+        300.0,
+        "Fuel per t lead from concentrate (reduction furnace, refining kettles), "
+        "reductant excluded",
+        "lead",
+        NO_LEAD_ENERGY_DATA,
+    )
     fuel_carrier: fields.FuelName = fields.carrier("coal")
     secondary_energy_saving: float = Field(
-        default=0.375, ge=0.0, le=1.0,
+        default=0.375,
+        ge=0.0,
+        le=1.0,
         description="Energy saved per t lead from battery paste instead of concentrate, "
-                    "fraction. 35-40 % (Siwiec et al., Materials 17 (2024) 5806); the "
-                    "midpoint.")
+        "fraction. 35-40 % (Siwiec et al., Materials 17 (2024) 5806); the "
+        "midpoint.",
+    )
     variable_cost_cny_per_t: float = fields.cost(
-        800.0, "Reductant, fluxes, refining reagents, refractories and labour share", "lead")
+        800.0, "Reductant, fluxes, refining reagents, refractories and labour share", "lead"
+    )
 
     @field_validator("paste_shares_of_pb")
     @classmethod
@@ -76,8 +100,8 @@ class _ConcentrateSplit:
 
     heavy_metals: smelting.HeavyMetalSplit
     slag_t: dict[str, float]  # slag elements without Pb
-    slag_base_t: float        # their compound mass
-    dust_mass_t: float        # compound mass of the captured heavy metals
+    slag_base_t: float  # their compound mass
+    dust_mass_t: float  # compound mass of the captured heavy metals
 
 
 @register
@@ -114,13 +138,19 @@ class LeadSmelter(UnitModel):
     kind = "lead_smelter"
     Params = LeadSmelterParams
     input_ports = {"concentrate": "pb_concentrate", "paste": "battery_paste"}
-    output_ports = {"metal": "refined_lead", "slag": "lead_slag", "offgas": "so2_gas_pb",
-                    "dust": "lead_dust"}
+    output_ports = {
+        "metal": "refined_lead",
+        "slag": "lead_slag",
+        "offgas": "so2_gas_pb",
+        "dust": "lead_dust",
+    }
     basis_port = "metal"
     conserved_elements = ("Pb", "S", "Fe", "Zn", "Si", "As", "Cd", "Hg")
     basis_description = "t of refined lead"
-    modes_description = ("one mode per entry of paste_shares_of_pb: the share of the "
-                         "metal's Pb that comes from battery paste")
+    modes_description = (
+        "one mode per entry of paste_shares_of_pb: the share of the "
+        "metal's Pb that comes from battery paste"
+    )
     params: LeadSmelterParams
 
     def _concentrate_split(self, feeds: Mapping[str, Composition]) -> _ConcentrateSplit:
@@ -130,15 +160,21 @@ class LeadSmelter(UnitModel):
         paste = feed_grades(self.uid, feeds, "paste", ("Pb",))
         extra = sorted(set(paste) - {"Pb", "S"})
         if extra:
-            raise ValueError(f"unit '{self.uid}': paste carries {extra}; the paste is "
-                             "modelled by its Pb and S only")
-        split = smelting.split_heavy_metals({e: x for e, x in conc.items() if e != "Pb"},
-                                            p.volatilised, p.gas_abatement_efficiency)
-        slag_t = {e: x for e, x in conc.items()
-                  if e not in ("Pb", "S") and e not in HEAVY_METALS}
+            raise ValueError(
+                f"unit '{self.uid}': paste carries {extra}; the paste is "
+                "modelled by its Pb and S only"
+            )
+        split = smelting.split_heavy_metals(
+            {e: x for e, x in conc.items() if e != "Pb"}, p.volatilised, p.gas_abatement_efficiency
+        )
+        slag_t = {e: x for e, x in conc.items() if e not in ("Pb", "S") and e not in HEAVY_METALS}
         slag_t.update(split.retained_t)
-        return _ConcentrateSplit(split, slag_t, smelting.compound_mass_t(slag_t),
-                                 smelting.compound_mass_t(split.captured_t))
+        return _ConcentrateSplit(
+            split,
+            slag_t,
+            smelting.compound_mass_t(slag_t),
+            smelting.compound_mass_t(split.captured_t),
+        )
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Metal, slag, offgas (SO2) and dust compositions, the same in every mode."""
@@ -148,11 +184,19 @@ class LeadSmelter(UnitModel):
         slag = smelting.fractions_of(c.slag_t, slag_mass_t)
         if slag_mass_t > 0.0 and p.slag_pb_grade > 0.0:
             slag["Pb"] = p.slag_pb_grade
-        return {"metal": {"Pb": p.metal_pb}, "slag": slag, "offgas": {"S": S_IN_SO2},
-                "dust": smelting.fractions_of(c.heavy_metals.captured_t, c.dust_mass_t)}
+        return {
+            "metal": {"Pb": p.metal_pb},
+            "slag": slag,
+            "offgas": {"S": S_IN_SO2},
+            "dust": smelting.fractions_of(c.heavy_metals.captured_t, c.dust_mass_t),
+        }
 
-    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0,
-                        paste_share_of_pb: float | None = None) -> Mode:
+    def operating_point(
+        self,
+        feeds: Mapping[str, Composition],
+        load: float = 1.0,
+        paste_share_of_pb: float | None = None,
+    ) -> Mode:
         """Per t metal at `load` with the share of Pb from paste (default: the first of
         paste_shares_of_pb); the coefficients do not depend on load."""
         p = self.params
@@ -162,23 +206,40 @@ class LeadSmelter(UnitModel):
         escape = p.volatilised.get("Pb", 0.0) * (1.0 - p.gas_abatement_efficiency)
         try:
             conc_t, paste_t, slag_t, so2_t, pb_emitted_t = kernel_point(
-                "lead_zinc", "pb_smelt", (conc["Pb"], conc["S"], c.slag_base_t, paste["Pb"],
-                                          paste.get("S", 0.0), share),
-                p.metal_pb, p.slag_pb_grade, escape)
+                "lead_zinc",
+                "pb_smelt",
+                (conc["Pb"], conc["S"], c.slag_base_t, paste["Pb"], paste.get("S", 0.0), share),
+                p.metal_pb,
+                p.slag_pb_grade,
+                escape,
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
         emissions = {m: conc_t * t for m, t in c.heavy_metals.emitted_t.items()}
-        emissions.update({"Pb": pb_emitted_t, "SO2": p.fugitive_so2_fraction * so2_t,
-                          "CO2": p.reductant_kg_c_per_t_pb * 1e-3 * p.metal_pb / C_IN_CO2})
+        emissions.update(
+            {
+                "Pb": pb_emitted_t,
+                "SO2": p.fugitive_so2_fraction * so2_t,
+                "CO2": p.reductant_kg_c_per_t_pb * 1e-3 * p.metal_pb / C_IN_CO2,
+            }
+        )
         energy_factor = 1.0 - p.secondary_energy_saving * share
         return self.mode(
-            load, {"concentrate": conc_t, "paste": paste_t},
-            {"metal": 1.0, "slag": slag_t, "offgas": (1.0 - p.fugitive_so2_fraction) * so2_t,
-             "dust": conc_t * c.dust_mass_t},
-            name=f"paste_{share:g}", power_kwh=p.primary_power_kwh_per_t * energy_factor,
+            load,
+            {"concentrate": conc_t, "paste": paste_t},
+            {
+                "metal": 1.0,
+                "slag": slag_t,
+                "offgas": (1.0 - p.fugitive_so2_fraction) * so2_t,
+                "dust": conc_t * c.dust_mass_t,
+            },
+            name=f"paste_{share:g}",
+            power_kwh=p.primary_power_kwh_per_t * energy_factor,
             fuel_kgce={p.fuel_carrier: p.primary_fuel_kgce_per_t * energy_factor},
-            emissions_t=emissions, variable_cost_cny=p.variable_cost_cny_per_t,
-            kpi_t={RECYCLED_METAL_T: share * p.metal_pb, "so2_generated_t": so2_t})
+            emissions_t=emissions,
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={RECYCLED_METAL_T: share * p.metal_pb, "so2_generated_t": so2_t},
+        )
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
         """One mode per paste share of paste_shares_of_pb."""

@@ -8,6 +8,7 @@ agree on its composition. Energy defaults are calibrated to the plan's 2015 figu
 kWh/t. How the stated plant changes reach the 2020 targets (3500 kgce/t, 16000 kWh/t) is
 in each unit's docstring.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,51 +25,68 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 #: Source of the Pidgeon energy split (the total is calibrated to the plan).
-PIDGEON_SPLIT = ("The split between calcination, retorts and remelting is an assumption, "
-                 "unverified.")
+PIDGEON_SPLIT = "The split between calcination, retorts and remelting is an assumption, unverified."
 
 
 class PidgeonParams(UnitParams):
     """Pidgeon magnesium parameters, per t Mg unless said."""
 
     mg_yield: float = Field(
-        default=0.72, gt=0.0, le=1.0,
+        default=0.72,
+        gt=0.0,
+        le=1.0,
         description="Share of the dolomite's Mg recovered as metal, fraction. 0.72 gives "
-                    "10.54 t raw dolomite/t Mg against the ideal 7.59: chosen to sit in the "
-                    "practice range of ~10-11 t/t that PROCESS-DATA section 10 marks "
-                    "UNVERIFIED (no primary source).")
+        "10.54 t raw dolomite/t Mg against the ideal 7.59: chosen to sit in the "
+        "practice range of ~10-11 t/t that PROCESS-DATA section 10 marks "
+        "UNVERIFIED (no primary source).",
+    )
     si_excess: float = Field(
-        default=0.40, ge=0.0,
+        default=0.40,
+        ge=0.0,
         description="Si charged above 2 MgO + Si -> 2 Mg + SiO2, fraction of the "
-                    "stoichiometric Si. 0.40 gives 1.08 t FeSi75/t Mg against the ideal "
-                    "0.77: chosen inside the UNVERIFIED practice range 1.0-1.2 t/t (same "
-                    "section).")
+        "stoichiometric Si. 0.40 gives 1.08 t FeSi75/t Mg against the ideal "
+        "0.77: chosen inside the UNVERIFIED practice range 1.0-1.2 t/t (same "
+        "section).",
+    )
     calcination_kgce_per_t_dolomite: float = fields.fuel(
-        90.0, "Kiln fuel (2.64 GJ/t), above the ~1.6 GJ/t reaction heat of CaMg(CO3)2 -> "
-        "CaO.MgO + 2 CO2 (derived from standard enthalpies of formation)", "raw dolomite",
+        90.0,
+        "Kiln fuel (2.64 GJ/t), above the ~1.6 GJ/t reaction heat of CaMg(CO3)2 -> "
+        "CaO.MgO + 2 CO2 (derived from standard enthalpies of formation)",
+        "raw dolomite",
         "Placeholder, unverified (calcination at 1100-1200 degC: China Magnesium Corp., "
-        "'The Pidgeon process').")
+        "'The Pidgeon process').",
+    )
     retort_kgce_per_t: float = fields.fuel(
-        3250.0, "Retort furnace fuel (1200-1250 degC, ~10 h cycles: China Magnesium "
-        "Corp., 'The Pidgeon process')", "Mg",
-        "CALIBRATED so the defaults total the plan's 4500 kgce/t. " + PIDGEON_SPLIT)
+        3250.0,
+        "Retort furnace fuel (1200-1250 degC, ~10 h cycles: China Magnesium "
+        "Corp., 'The Pidgeon process')",
+        "Mg",
+        "CALIBRATED so the defaults total the plan's 4500 kgce/t. " + PIDGEON_SPLIT,
+    )
     remelt_kgce_per_t: float = fields.fuel(
-        150.0, "Melting and refining the crowns at 670-700 degC", "Mg", fields.PLACEHOLDER)
+        150.0, "Melting and refining the crowns at 670-700 degC", "Mg", fields.PLACEHOLDER
+    )
     power_kwh_per_t: float = fields.power(
-        1200.0, "Grinding, briquetting, vacuum pumps", "Mg",
+        1200.0,
+        "Grinding, briquetting, vacuum pumps",
+        "Mg",
         "Placeholder, unverified. PROCESS-DATA quotes '17-20 kWh/kg electricity' from a "
         "Wikipedia copy; at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it "
-        "reads as total energy, so it is not used.")
+        "reads as total energy, so it is not used.",
+    )
     calcination_fuel: fields.FuelName = fields.carrier(
-        "coal", "Fuel carrier of the kiln",
+        "coal",
+        "Fuel carrier of the kiln",
         "Chinese plants also burn producer gas or semi-coke gas, which twin.constants does "
-        "not list.")
-    retort_fuel: fields.FuelName = fields.carrier("coal", "Fuel carrier of the retorts",
-                                                  "As calcination_fuel.")
-    remelt_fuel: fields.FuelName = fields.carrier("coal", "Fuel carrier of the remelting",
-                                                  "As calcination_fuel.")
-    variable_cost_cny_per_t: float = fields.cost(2000.0, "Retorts, fluorite, labour share",
-                                                 "Mg")
+        "not list.",
+    )
+    retort_fuel: fields.FuelName = fields.carrier(
+        "coal", "Fuel carrier of the retorts", "As calcination_fuel."
+    )
+    remelt_fuel: fields.FuelName = fields.carrier(
+        "coal", "Fuel carrier of the remelting", "As calcination_fuel."
+    )
+    variable_cost_cny_per_t: float = fields.cost(2000.0, "Retorts, fluorite, labour share", "Mg")
 
 
 @register
@@ -110,24 +128,32 @@ class PidgeonMagnesium(UnitModel):
         c = feeds["dolomite"].get("C", 0.0)
         try:
             dolomite_t, fesi_t, co2_t, slag_t = kernel_point(
-                "light_metals", "pidgeon_balance", (mg, c, si, p.mg_yield, p.si_excess))
+                "light_metals", "pidgeon_balance", (mg, c, si, p.mg_yield, p.si_excess)
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
         return dolomite_t, fesi_t, co2_t, slag_t
 
-    def _slag(self, feeds: Mapping[str, Composition], dolomite_t: float, fesi_t: float,
-              slag_t: float) -> dict[str, float]:
+    def _slag(
+        self, feeds: Mapping[str, Composition], dolomite_t: float, fesi_t: float, slag_t: float
+    ) -> dict[str, float]:
         """Slag composition: the feeds less 1 t Mg and the dolomite carbon."""
         c_t = dolomite_t * feeds["dolomite"].get("C", 0.0)
-        return remainder(self.uid, "slag", ((dolomite_t, feeds["dolomite"]),
-                                            (fesi_t, feeds["ferrosilicon"])),
-                         {"Mg": 1.0, "C": c_t}, slag_t)
+        return remainder(
+            self.uid,
+            "slag",
+            ((dolomite_t, feeds["dolomite"]), (fesi_t, feeds["ferrosilicon"])),
+            {"Mg": 1.0, "C": c_t},
+            slag_t,
+        )
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure Mg metal and the slag."""
         dolomite_t, fesi_t, _, slag_t = self._balance(feeds)
-        return {"metal": dict(materials.MAGNESIUM),
-                "slag": self._slag(feeds, dolomite_t, fesi_t, slag_t)}
+        return {
+            "metal": dict(materials.MAGNESIUM),
+            "slag": self._slag(feeds, dolomite_t, fesi_t, slag_t),
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t Mg; coefficients do not depend on load, the rate limits do."""
@@ -135,24 +161,31 @@ class PidgeonMagnesium(UnitModel):
         dolomite_t, fesi_t, co2_t, slag_t = self._balance(feeds)
         self._slag(feeds, dolomite_t, fesi_t, slag_t)  # raises on feeds that do not fit
         fuel: dict[str, float] = {}
-        for carrier, kgce in ((p.calcination_fuel,
-                               p.calcination_kgce_per_t_dolomite * dolomite_t),
-                              (p.retort_fuel, p.retort_kgce_per_t),
-                              (p.remelt_fuel, p.remelt_kgce_per_t)):
+        for carrier, kgce in (
+            (p.calcination_fuel, p.calcination_kgce_per_t_dolomite * dolomite_t),
+            (p.retort_fuel, p.retort_kgce_per_t),
+            (p.remelt_fuel, p.remelt_kgce_per_t),
+        ):
             fuel[carrier] = fuel.get(carrier, 0.0) + kgce
         return self.mode(
-            load, {"dolomite": dolomite_t, "ferrosilicon": fesi_t},
-            {"metal": 1.0, "slag": slag_t}, power_kwh=p.power_kwh_per_t, fuel_kgce=fuel,
+            load,
+            {"dolomite": dolomite_t, "ferrosilicon": fesi_t},
+            {"metal": 1.0, "slag": slag_t},
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce=fuel,
             emissions_t={"CO2": co2_t} if co2_t > 0.0 else {},
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )
 
 
-def pidgeon_comprehensive_kgce_per_t(params: PidgeonParams,
-                                     dolomite: Composition = materials.DOLOMITE) -> float:
+def pidgeon_comprehensive_kgce_per_t(
+    params: PidgeonParams, dolomite: Composition = materials.DOLOMITE
+) -> float:
     """Comprehensive energy, kgce/t Mg: fuel + electricity x 0.1229 kgce/kWh, for raw
     dolomite of the given composition and FeSi75."""
     mode = PidgeonMagnesium("pidgeon", params).operating_point(
-        {"dolomite": dolomite, "ferrosilicon": materials.FESI75})
+        {"dolomite": dolomite, "ferrosilicon": materials.FESI75}
+    )
     return sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
 
 
@@ -161,28 +194,37 @@ class ElectrolyticMgParams(UnitParams):
     = 14270 kWh/t, and AC 14712 + 3300 = 18012 kWh/t (plan 2015: 18000)."""
 
     cell_voltage_v: float = electrolysis.voltage_field(
-        5.5, "Cell voltage", "Placeholder, unverified (no cell data were found), chosen with "
-        "the figures below to meet the plan's 2015 18000 kWh/t.")
+        5.5,
+        "Cell voltage",
+        "Placeholder, unverified (no cell data were found), chosen with "
+        "the figures below to meet the plan's 2015 18000 kWh/t.",
+    )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.85, "Placeholder, unverified, chosen with the voltage to meet the plan's 18000 "
-        "kWh/t.")
+        0.85, "Placeholder, unverified, chosen with the voltage to meet the plan's 18000 kWh/t."
+    )
     rectifier_efficiency: float = electrolysis.rectifier_field(
-        0.97, "Assumed as for the potline, unverified.")
+        0.97, "Assumed as for the potline, unverified."
+    )
     auxiliary_kwh_per_t: float = fields.power(
-        3300.0, "MgCl2 dehydration, chlorine handling and auxiliaries", "Mg",
-        "CALIBRATED so that the defaults give 18012 kWh/t AC.")
+        3300.0,
+        "MgCl2 dehydration, chlorine handling and auxiliaries",
+        "Mg",
+        "CALIBRATED so that the defaults give 18012 kWh/t AC.",
+    )
     mg_recovery: float = Field(
-        default=0.98, gt=0.0, lt=1.0,
+        default=0.98,
+        gt=0.0,
+        lt=1.0,
         description="Share of the cell feed's Mg won as metal, the rest leaving with the "
-                    f"sludge, fraction. {fields.PLACEHOLDER}")
+        f"sludge, fraction. {fields.PLACEHOLDER}",
+    )
     variable_cost_cny_per_t: float = fields.cost(1500.0, "Anodes, salts, labour share", "Mg")
 
 
 def electrolytic_mg_kwh_per_t(params: ElectrolyticMgParams) -> float:
     """AC electricity, kWh/t Mg: Faraday DC (n = 2) / rectifier efficiency + auxiliaries."""
     dc = electrolysis.faraday_kwh_per_t(params.cell_voltage_v, params.current_efficiency, "Mg")
-    return electrolysis.ac_kwh_per_t(dc, params.rectifier_efficiency,
-                                     params.auxiliary_kwh_per_t)
+    return electrolysis.ac_kwh_per_t(dc, params.rectifier_efficiency, params.auxiliary_kwh_per_t)
 
 
 @register
@@ -215,7 +257,8 @@ class ElectrolyticMagnesium(UnitModel):
         cl = element_fraction(self.uid, feeds, "mgcl2", "Cl")
         try:
             mgcl2_t, chlorine_t, sludge_t = kernel_point(
-                "light_metals", "mg_electrolysis_balance", (mg, cl, self.params.mg_recovery))
+                "light_metals", "mg_electrolysis_balance", (mg, cl, self.params.mg_recovery)
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
         return mgcl2_t, chlorine_t, sludge_t
@@ -223,15 +266,27 @@ class ElectrolyticMagnesium(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure Mg, pure chlorine and the sludge."""
         mgcl2_t, chlorine_t, sludge_t = self._balance(feeds)
-        sludge = remainder(self.uid, "sludge", ((mgcl2_t, feeds["mgcl2"]),),
-                           {"Mg": 1.0, "Cl": chlorine_t}, sludge_t)
-        return {"metal": dict(materials.MAGNESIUM), "chlorine": dict(materials.CHLORINE),
-                "sludge": sludge}
+        sludge = remainder(
+            self.uid,
+            "sludge",
+            ((mgcl2_t, feeds["mgcl2"]),),
+            {"Mg": 1.0, "Cl": chlorine_t},
+            sludge_t,
+        )
+        return {
+            "metal": dict(materials.MAGNESIUM),
+            "chlorine": dict(materials.CHLORINE),
+            "sludge": sludge,
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t Mg; coefficients do not depend on load, the rate limits do."""
         p = self.params
         mgcl2_t, chlorine_t, sludge_t = self._balance(feeds)
         return self.mode(
-            load, {"mgcl2": mgcl2_t}, {"metal": 1.0, "chlorine": chlorine_t, "sludge": sludge_t},
-            power_kwh=electrolytic_mg_kwh_per_t(p), variable_cost_cny=p.variable_cost_cny_per_t)
+            load,
+            {"mgcl2": mgcl2_t},
+            {"metal": 1.0, "chlorine": chlorine_t, "sludge": sludge_t},
+            power_kwh=electrolytic_mg_kwh_per_t(p),
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )

@@ -2,6 +2,7 @@
 the calibration or the tests use: what two producers of one material must agree on, and
 typical purchased feeds. Each is stoichiometric or cited.
 """
+
 from __future__ import annotations
 
 from twin.constants import CAMG_CO3_2, MGCL2, S_IN_H2SO4, TIO2, mass_fraction
@@ -26,5 +27,13 @@ MAGNESIUM_CHLORIDE = {e: mass_fraction(e, MGCL2) for e in MGCL2}
 RUTILE = {"Ti": mass_fraction("Ti", TIO2)}
 #: Zinc concentrate for the calibration (assumed, unverified: Zn 50 %, S 32 % inside the
 #: 30-33 % of PROCESS-DATA section 8, Fe 8 %, minor Pb, Cd, As, Hg).
-TYPICAL_ZN_CONCENTRATE = {"Zn": 0.50, "S": 0.32, "Fe": 0.08, "Si": 0.01, "Pb": 0.015,
-                          "Cd": 0.002, "As": 0.002, "Hg": 0.00005}
+TYPICAL_ZN_CONCENTRATE = {
+    "Zn": 0.50,
+    "S": 0.32,
+    "Fe": 0.08,
+    "Si": 0.01,
+    "Pb": 0.015,
+    "Cd": 0.002,
+    "As": 0.002,
+    "Hg": 0.00005,
+}

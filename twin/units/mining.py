@@ -1,4 +1,5 @@
 """Open-pit mine: delivers ore (after ore loss and dilution) and waste rock."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -32,20 +33,27 @@ class SelectivityMode(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1,
-                      description="Name of the mode, a label. Unique within the mine.")
+    name: str = Field(
+        min_length=1, description="Name of the mode, a label. Unique within the mine."
+    )
     loss_rate: float = Field(
-        ge=0.0, lt=1.0,
-        description=f"Ore lost / in-situ ore, fraction. Definition of {SME_2015}.")
+        ge=0.0, lt=1.0, description=f"Ore lost / in-situ ore, fraction. Definition of {SME_2015}."
+    )
     dilution_rate: float = Field(
-        ge=0.0, lt=1.0,
-        description=f"Diluent t / delivered ore t, fraction. Definition of {SME_2015}.")
+        ge=0.0,
+        lt=1.0,
+        description=f"Diluent t / delivered ore t, fraction. Definition of {SME_2015}.",
+    )
     cost_factor: float = Field(
-        default=1.0, gt=0.0,
-        description="Factor on the mining cost per t moved, a ratio. Per plan of the mine.")
+        default=1.0,
+        gt=0.0,
+        description="Factor on the mining cost per t moved, a ratio. Per plan of the mine.",
+    )
     rate_factor: float = Field(
-        default=1.0, gt=0.0,
-        description="Factor on the mine's rate limits, a ratio. Per plan of the mine.")
+        default=1.0,
+        gt=0.0,
+        description="Factor on the mine's rate limits, a ratio. Per plan of the mine.",
+    )
 
 
 class OpenPitMineParams(UnitParams):
@@ -54,54 +62,79 @@ class OpenPitMineParams(UnitParams):
     insitu_composition: ElementFractions = Field(
         default={"Cu": 0.008, "Fe": 0.04, "S": 0.02},
         description="In-situ ore, {element: mass fraction}. 0.8 % Cu lies in the 0.5-2 % "
-                    "Cu run-of-mine range (Extractive Metallurgy of Copper 4th ed. ch. 3); "
-                    "Fe and S are assumed for a porphyry sulphide ore.")
+        "Cu run-of-mine range (Extractive Metallurgy of Copper 4th ed. ch. 3); "
+        "Fe and S are assumed for a porphyry sulphide ore.",
+    )
     diluent_composition: ElementFractions = Field(
         default={},
         description="Diluting waste, also the waste-rock composition, {element: mass "
-                    f"fraction}}. Barren by default ({SME_2015}).")
+        f"fraction}}. Barren by default ({SME_2015}).",
+    )
     strip_ratio_t_per_t: float = Field(
-        default=2.0, ge=0.0,
+        default=2.0,
+        ge=0.0,
         description="Waste sent to dumps per t in-situ ore mined, t/t. Project-specific "
-                    "(PROCESS-DATA section 1); 2.0 is an assumed placeholder.")
-    lift_m: float = Field(default=150.0, ge=0.0,
-                          description=f"Mean vertical lift of ore and waste, m. {fields.ASSUMED}")
-    haul_distance_km: float = Field(default=3.0, gt=0.0,
-                                    description=f"Mean one-way haul, km. {fields.ASSUMED}")
+        "(PROCESS-DATA section 1); 2.0 is an assumed placeholder.",
+    )
+    lift_m: float = Field(
+        default=150.0,
+        ge=0.0,
+        description=f"Mean vertical lift of ore and waste, m. {fields.ASSUMED}",
+    )
+    haul_distance_km: float = Field(
+        default=3.0, gt=0.0, description=f"Mean one-way haul, km. {fields.ASSUMED}"
+    )
     rolling_resistance: float = Field(
-        default=0.025, ge=0.0, lt=0.2,
+        default=0.025,
+        ge=0.0,
+        lt=0.2,
         description="Rolling resistance, grade-equivalent fraction. 0.02-0.03 for a "
-                    "maintained haul road (general haulage practice, unverified).")
+        "maintained haul road (general haulage practice, unverified).",
+    )
     drive_efficiency: float = Field(
-        default=0.30, gt=0.0, le=1.0,
+        default=0.30,
+        gt=0.0,
+        le=1.0,
         description="Fuel-to-wheel efficiency of the diesel trucks, fraction. Assumed, "
-                    "unverified; calibrate against fleet fuel records.")
+        "unverified; calibrate against fleet fuel records.",
+    )
     tare_per_payload: float = Field(
-        default=0.75, ge=0.0,
+        default=0.75,
+        ge=0.0,
         description="Empty truck mass per t payload, t/t. About 0.75 for large rigid-frame "
-                    "haul trucks, assumed, unverified.")
+        "haul trucks, assumed, unverified.",
+    )
     diesel_lhv_mj_per_l: float = Field(
-        default=42.652 * 0.84, gt=0.0,
+        default=42.652 * 0.84,
+        gt=0.0,
         description="Diesel lower heating value, MJ/L. 42.652 MJ/kg (GB/T 2589-2008 Annex "
-                    "A) x 0.84 kg/L (EN 590 density range 0.820-0.845) = 35.83.")
+        "A) x 0.84 kg/L (EN 590 density range 0.820-0.845) = 35.83.",
+    )
     power_kwh_per_t_moved: float = fields.power(
-        0.5, "Electricity of electric shovels, drills and primary crushing", "moved",
-        "Assumed placeholder, unverified.")
+        0.5,
+        "Electricity of electric shovels, drills and primary crushing",
+        "moved",
+        "Assumed placeholder, unverified.",
+    )
     mining_cost_cny_per_t_moved: float = Field(
-        default=10.0, ge=0.0,
+        default=10.0,
+        ge=0.0,
         description="Mining cost excluding diesel and electricity, which the optimisation "
-                    f"prices separately, CNY/t moved. {fields.PLACEHOLDER}")
+        f"prices separately, CNY/t moved. {fields.PLACEHOLDER}",
+    )
     selectivity_modes: tuple[SelectivityMode, ...] = Field(
         default=(SelectivityMode(name="standard", loss_rate=0.05, dilution_rate=0.08),),
         min_length=1,
         description="Mining selectivity modes, one linear mode each. Default dilution 0.08 "
-                    "lies between the common 5 % (massive) and 10 % (tabular) planning "
-                    "starting values ('Quantifying dilution for open pit project', "
-                    "PROCESS-DATA section 1); loss 0.05 is an assumed planning figure.")
+        "lies between the common 5 % (massive) and 10 % (tabular) planning "
+        "starting values ('Quantifying dilution for open pit project', "
+        "PROCESS-DATA section 1); loss 0.05 is an assumed planning figure.",
+    )
     composition_mode: str | None = Field(
         default=None,
         description="Selectivity mode whose loss and dilution fix the delivered ore "
-                    "composition, a mode name. Default: the first mode.")
+        "composition, a mode name. Default: the first mode.",
+    )
 
     @model_validator(mode="after")
     def _modes_named_once(self) -> OpenPitMineParams:
@@ -109,8 +142,10 @@ class OpenPitMineParams(UnitParams):
         if len(set(names)) != len(names):
             raise ValueError(f"selectivity_modes: duplicate names in {names}")
         if self.composition_mode is not None and self.composition_mode not in names:
-            raise ValueError(f"composition_mode: '{self.composition_mode}' is not one of "
-                             f"the selectivity modes {names}")
+            raise ValueError(
+                f"composition_mode: '{self.composition_mode}' is not one of "
+                f"the selectivity modes {names}"
+            )
         return self
 
 
@@ -137,16 +172,18 @@ class OpenPitMine(UnitModel):
     basis_port = "ore"
     cost_category = "mining"
     basis_description = "t of ore delivered to the plant (after ore loss and dilution)"
-    capacity_description = ("t/h of ore delivered; each selectivity mode scales it by its "
-                            "rate_factor")
-    modes_description = ("one mode per selectivity mode (its loss, dilution, cost and rate "
-                         "factors); all deliver ore of the composition_mode's composition")
+    capacity_description = (
+        "t/h of ore delivered; each selectivity mode scales it by its rate_factor"
+    )
+    modes_description = (
+        "one mode per selectivity mode (its loss, dilution, cost and rate "
+        "factors); all deliver ore of the composition_mode's composition"
+    )
     params: OpenPitMineParams
 
     def _composition_mode(self) -> SelectivityMode:
         wanted = self.params.composition_mode
-        return next(m for m in self.params.selectivity_modes
-                    if wanted is None or m.name == wanted)
+        return next(m for m in self.params.selectivity_modes if wanted is None or m.name == wanted)
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Delivered ore (composition mode's loss and dilution) and waste (diluent)."""
@@ -155,19 +192,31 @@ class OpenPitMine(UnitModel):
         elements = sorted(set(p.insitu_composition) | set(p.diluent_composition))
         n = len(elements)
         _, grade, _, _ = kernel_columns(
-            "mining", "mine_delivery",
-            ([1.0] * n, [p.insitu_composition.get(e, 0.0) for e in elements],
-             [mode.loss_rate] * n, [mode.dilution_rate] * n,
-             [p.diluent_composition.get(e, 0.0) for e in elements]))
-        return {"ore": dict(zip(elements, grade, strict=True)),
-                "waste": dict(p.diluent_composition)}
+            "mining",
+            "mine_delivery",
+            (
+                [1.0] * n,
+                [p.insitu_composition.get(e, 0.0) for e in elements],
+                [mode.loss_rate] * n,
+                [mode.dilution_rate] * n,
+                [p.diluent_composition.get(e, 0.0) for e in elements],
+            ),
+        )
+        return {
+            "ore": dict(zip(elements, grade, strict=True)),
+            "waste": dict(p.diluent_composition),
+        }
 
     def haul_fuel_kgce_per_t_moved(self) -> float:
         """Haulage diesel, kgce per t moved (ore or waste)."""
         p = self.params
-        return kernel_point("mining", "haul_fuel_kgce_per_t",
-                            (p.lift_m, p.haul_distance_km, p.rolling_resistance),
-                            p.drive_efficiency, p.tare_per_payload)[0]
+        return kernel_point(
+            "mining",
+            "haul_fuel_kgce_per_t",
+            (p.lift_m, p.haul_distance_km, p.rolling_resistance),
+            p.drive_efficiency,
+            p.tare_per_payload,
+        )[0]
 
     def haul_diesel_l_per_t_moved(self) -> float:
         """Haulage diesel, L per t moved: kgce x 29.3076 MJ/kgce / LHV (MJ/L)."""
@@ -178,9 +227,16 @@ class OpenPitMine(UnitModel):
         p = self.params
         n = len(selected)
         delivered, _, lost, diluent = kernel_columns(
-            "mining", "mine_delivery",
-            ([1.0] * n, [0.0] * n, [m.loss_rate for m in selected],
-             [m.dilution_rate for m in selected], [0.0] * n))
+            "mining",
+            "mine_delivery",
+            (
+                [1.0] * n,
+                [0.0] * n,
+                [m.loss_rate for m in selected],
+                [m.dilution_rate for m in selected],
+                [0.0] * n,
+            ),
+        )
         fuel_per_t_moved = self.haul_fuel_kgce_per_t_moved()
         min_rate, max_rate = self.rate_limits(load)
         modes = []
@@ -189,14 +245,24 @@ class OpenPitMine(UnitModel):
             insitu_t = 1.0 / d_t
             waste_t = p.strip_ratio_t_per_t * insitu_t
             moved_t = 1.0 + waste_t
-            modes.append(self.mode(
-                load, {}, {"ore": 1.0, "waste": waste_t}, name=m.name,
-                rates_t_per_h=(min_rate * m.rate_factor, max_rate * m.rate_factor),
-                power_kwh=p.power_kwh_per_t_moved * moved_t,
-                fuel_kgce={"diesel": fuel_per_t_moved * moved_t},
-                variable_cost_cny=p.mining_cost_cny_per_t_moved * moved_t * m.cost_factor,
-                kpi_t={INSITU_ORE_T: insitu_t, ORE_LOST_T: lost_t * insitu_t,
-                       DILUENT_T: dil_t * insitu_t, DELIVERED_ORE_T: 1.0}))
+            modes.append(
+                self.mode(
+                    load,
+                    {},
+                    {"ore": 1.0, "waste": waste_t},
+                    name=m.name,
+                    rates_t_per_h=(min_rate * m.rate_factor, max_rate * m.rate_factor),
+                    power_kwh=p.power_kwh_per_t_moved * moved_t,
+                    fuel_kgce={"diesel": fuel_per_t_moved * moved_t},
+                    variable_cost_cny=p.mining_cost_cny_per_t_moved * moved_t * m.cost_factor,
+                    kpi_t={
+                        INSITU_ORE_T: insitu_t,
+                        ORE_LOST_T: lost_t * insitu_t,
+                        DILUENT_T: dil_t * insitu_t,
+                        DELIVERED_ORE_T: 1.0,
+                    },
+                )
+            )
         return modes
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:

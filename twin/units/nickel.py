@@ -2,6 +2,7 @@
 ``nickel_flash_smelter``) and matte refinery by leaching + electrowinning
 (``nickel_refinery``). Energy figures are placeholders (PROCESS-DATA section 12 has none).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 def _matte_metals(recoveries: dict[str, float]) -> dict[str, float]:
     banned = sorted(set(recoveries) & ({"Fe", "S"} | set(HEAVY_METALS)))
     if banned:
-        raise ValueError(f"{banned} cannot be given: Fe and S follow from the matte "
-                         "composition, heavy metals from volatilised")
+        raise ValueError(
+            f"{banned} cannot be given: Fe and S follow from the matte "
+            "composition, heavy metals from volatilised"
+        )
     if "Ni" not in recoveries:
         raise ValueError("Ni must be given")
     return recoveries
@@ -35,33 +38,48 @@ class NickelFlashSmelterParams(UnitParams):
     matte_recoveries: Annotated[dict[str, Fraction], AfterValidator(_matte_metals)] = Field(
         default={"Ni": 0.96, "Cu": 0.96, "Co": 0.96},
         description="Recovery of each matte metal to the matte (flash furnace plus "
-                    "slag-cleaning furnace), {metal: fraction}, Ni required. Overall metal "
-                    "recovery > 95 % ('20 Years of DON process', CIM 2014); 0.96 taken for "
-                    "all (Co really lower, unverified).")
+        "slag-cleaning furnace), {metal: fraction}, Ni required. Overall metal "
+        "recovery > 95 % ('20 Years of DON process', CIM 2014); 0.96 taken for "
+        "all (Co really lower, unverified).",
+    )
     matte_fe: float = Field(
-        default=0.04, ge=0.0, lt=0.10,
+        default=0.04,
+        ge=0.0,
+        lt=0.10,
         description="Fe in the matte, mass fraction. Low-Fe matte, < 10 wt % Fe (Taskinen "
-                    "et al., Extraction 2018, doi 10.1007/978-3-319-95022-8_25); 4 % "
-                    "assumed.")
+        "et al., Extraction 2018, doi 10.1007/978-3-319-95022-8_25); 4 % "
+        "assumed.",
+    )
     matte_s: float = Field(
-        default=0.22, gt=0.0, lt=1.0,
-        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds "
-                    "26.7 % S.")
+        default=0.22,
+        gt=0.0,
+        lt=1.0,
+        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds 26.7 % S.",
+    )
     flux_sio2_per_fe: float = smelting.flux_ratio_field()
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
-        {"Pb": 0.5, "As": 0.5, "Cd": 0.8, "Hg": 1.0})
+        {"Pb": 0.5, "As": 0.5, "Cd": 0.8, "Hg": 1.0}
+    )
     gas_abatement_efficiency: float = smelting.abatement_field(
-        0.999, "gas cleaning (the flue dust is recycled and leaves with the slag)")
+        0.999, "gas cleaning (the flue dust is recycled and leaves with the slag)"
+    )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.015)
     power_kwh_per_t: float = fields.power(
-        250.0, "Oxygen plant, electric slag-cleaning furnace, dryer and auxiliaries",
-        "concentrate", fields.PLACEHOLDER)
+        250.0,
+        "Oxygen plant, electric slag-cleaning furnace, dryer and auxiliaries",
+        "concentrate",
+        fields.PLACEHOLDER,
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        30.0, "Drying and burner fuel (flash smelting is largely autogenous)", "concentrate",
-        fields.PLACEHOLDER)
+        30.0,
+        "Drying and burner fuel (flash smelting is largely autogenous)",
+        "concentrate",
+        fields.PLACEHOLDER,
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     variable_cost_cny_per_t: float = fields.cost(
-        400.0, "Refractories, electrodes, consumables and labour share", "concentrate")
+        400.0, "Refractories, electrodes, consumables and labour share", "concentrate"
+    )
 
     @model_validator(mode="after")
     def _matte_fits(self) -> NickelFlashSmelterParams:
@@ -78,9 +96,9 @@ class _SmelterBalance:
     matte_t: float
     slag_elements_t: dict[str, float]
     slag_t: float
-    so2_t: float                  # SO2 generated
+    so2_t: float  # SO2 generated
     flux_t: float
-    emitted_t: dict[str, float]   # heavy metals to air
+    emitted_t: dict[str, float]  # heavy metals to air
 
 
 @register
@@ -117,14 +135,22 @@ class NickelFlashSmelter(UnitModel):
         to_matte = {e: r * conc.get(e, 0.0) for e, r in p.matte_recoveries.items()}
         try:
             matte_t, slag_major_t, so2_t, flux_t = kernel_point(
-                "lead_zinc", "ni_flash_smelt",
+                "lead_zinc",
+                "ni_flash_smelt",
                 (sum(to_matte.values()), *(conc.get(e, 0.0) for e in ("Fe", "S", "Si"))),
-                p.matte_fe, p.matte_s, p.flux_sio2_per_fe, flux_sio2)
+                p.matte_fe,
+                p.matte_s,
+                p.flux_sio2_per_fe,
+                flux_sio2,
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}; lower matte_fe or matte_s") from None
         split = smelting.split_heavy_metals(conc, p.volatilised, p.gas_abatement_efficiency)
-        slag = {e: x - to_matte.get(e, 0.0) - split.emitted_t.get(e, 0.0)
-                for e, x in conc.items() if e != "S"}
+        slag = {
+            e: x - to_matte.get(e, 0.0) - split.emitted_t.get(e, 0.0)
+            for e, x in conc.items()
+            if e != "S"
+        }
         slag["Fe"] = conc["Fe"] - p.matte_fe * matte_t
         others = {e: t for e, t in slag.items() if e not in ("Fe", "Si")}
         for e, x in flux.items():
@@ -138,45 +164,67 @@ class NickelFlashSmelter(UnitModel):
         b = self._balance(feeds)
         matte = smelting.fractions_of(b.to_matte_t, b.matte_t)
         matte.update({"Fe": p.matte_fe, "S": p.matte_s})
-        return {"matte": matte, "slag": smelting.fractions_of(b.slag_elements_t, b.slag_t),
-                "offgas": {"S": S_IN_SO2}}
+        return {
+            "matte": matte,
+            "slag": smelting.fractions_of(b.slag_elements_t, b.slag_t),
+            "offgas": {"S": S_IN_SO2},
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t concentrate at `load`; the coefficients do not depend on load."""
         p = self.params
         b = self._balance(feeds)
         return self.mode(
-            load, {"concentrate": 1.0, "flux": b.flux_t},
-            {"matte": b.matte_t, "slag": b.slag_t,
-             "offgas": (1.0 - p.fugitive_so2_fraction) * b.so2_t},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            load,
+            {"concentrate": 1.0, "flux": b.flux_t},
+            {
+                "matte": b.matte_t,
+                "slag": b.slag_t,
+                "offgas": (1.0 - p.fugitive_so2_fraction) * b.so2_t,
+            },
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
             emissions_t={**b.emitted_t, "SO2": p.fugitive_so2_fraction * b.so2_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={"so2_generated_t": b.so2_t})
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={"so2_generated_t": b.so2_t},
+        )
 
 
 class NickelRefineryParams(UnitParams):
     """Parameters of a matte leaching + nickel electrowinning refinery, per t cathode."""
 
     ni_recovery: float = Field(
-        default=0.98, gt=0.0, le=1.0,
-        description=f"Matte Ni won as cathode, fraction. {fields.PLACEHOLDER}")
+        default=0.98,
+        gt=0.0,
+        le=1.0,
+        description=f"Matte Ni won as cathode, fraction. {fields.PLACEHOLDER}",
+    )
     cathode_ni: float = Field(
-        default=0.9996, gt=0.0, le=1.0,
-        description="Ni in the cathode, mass fraction. Grade Ni9996 of GB/T 6516 "
-                    "(unverified).")
+        default=0.9996,
+        gt=0.0,
+        le=1.0,
+        description="Ni in the cathode, mass fraction. Grade Ni9996 of GB/T 6516 (unverified).",
+    )
     cell_voltage_v: float = electrolysis.voltage_field(
-        3.5, "Cell voltage of sulphate electrowinning", fields.PLACEHOLDER)
+        3.5, "Cell voltage of sulphate electrowinning", fields.PLACEHOLDER
+    )
     current_efficiency: float = electrolysis.current_efficiency_field(0.95, fields.PLACEHOLDER)
     rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
-        1000.0, "Leaching, solution purification, pumping and cathode handling", "cathode",
-        fields.PLACEHOLDER)
+        1000.0,
+        "Leaching, solution purification, pumping and cathode handling",
+        "cathode",
+        fields.PLACEHOLDER,
+    )
     steam_fuel_kgce_per_t: float = fields.fuel(
-        300.0, "Boiler fuel for leach and electrolyte heating", "cathode", fields.PLACEHOLDER)
-    steam_fuel_carrier: fields.FuelName = fields.carrier("natural_gas",
-                                                         "Fuel carrier of the boiler")
-    variable_cost_cny_per_t: float = fields.cost(3000.0, "Reagents, anodes, labour share",
-                                                 "cathode")
+        300.0, "Boiler fuel for leach and electrolyte heating", "cathode", fields.PLACEHOLDER
+    )
+    steam_fuel_carrier: fields.FuelName = fields.carrier(
+        "natural_gas", "Fuel carrier of the boiler"
+    )
+    variable_cost_cny_per_t: float = fields.cost(
+        3000.0, "Reagents, anodes, labour share", "cathode"
+    )
 
 
 @register
@@ -204,8 +252,7 @@ class NickelRefinery(UnitModel):
     def _residue(self, feeds: Mapping[str, Composition]) -> tuple[float, dict[str, float]]:
         """(matte t, residue elements t) per t cathode."""
         p = self.params
-        matte_t = p.cathode_ni / (p.ni_recovery * element_fraction(self.uid, feeds, "matte",
-                                                                   "Ni"))
+        matte_t = p.cathode_ni / (p.ni_recovery * element_fraction(self.uid, feeds, "matte", "Ni"))
         matte = feeds["matte"]
         residue = {e: matte_t * x for e, x in matte.items()}
         residue["Ni"] *= 1.0 - p.ni_recovery
@@ -214,8 +261,10 @@ class NickelRefinery(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Cathode and residue compositions."""
         _, residue = self._residue(feeds)
-        return {"cathode": {"Ni": self.params.cathode_ni},
-                "residue": smelting.fractions_of(residue, sum(residue.values()))}
+        return {
+            "cathode": {"Ni": self.params.cathode_ni},
+            "residue": smelting.fractions_of(residue, sum(residue.values())),
+        }
 
     def dc_kwh_per_t(self) -> float:
         """DC energy, kWh per t cathode (Faraday's law for the Ni it holds)."""
@@ -228,8 +277,12 @@ class NickelRefinery(UnitModel):
         p = self.params
         matte_t, residue = self._residue(feeds)
         return self.mode(
-            load, {"matte": matte_t}, {"cathode": 1.0, "residue": sum(residue.values())},
-            power_kwh=electrolysis.ac_kwh_per_t(self.dc_kwh_per_t(), p.rectifier_efficiency,
-                                                p.auxiliary_power_kwh_per_t),
+            load,
+            {"matte": matte_t},
+            {"cathode": 1.0, "residue": sum(residue.values())},
+            power_kwh=electrolysis.ac_kwh_per_t(
+                self.dc_kwh_per_t(), p.rectifier_efficiency, p.auxiliary_power_kwh_per_t
+            ),
             fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )

@@ -7,6 +7,7 @@ are recalled from the Guidelines' Table 4.16 and were not read in the table itse
 (PROCESS-DATA section 6). GWPs: IPCC AR4 100-year values as adopted by the
 International Aluminium Institute (IAI statistics, "Perfluorocarbon (PFC) emissions").
 """
+
 from __future__ import annotations
 
 import math
@@ -23,13 +24,15 @@ GWP_CF4 = 7390.0
 GWP_C2F6 = 12200.0
 
 
-def pfc_kg_per_t_al(anode_effect_minutes_per_cell_day: float,
-                    technology: Technology = "CWPB") -> tuple[float, float]:
+def pfc_kg_per_t_al(
+    anode_effect_minutes_per_cell_day: float, technology: Technology = "CWPB"
+) -> tuple[float, float]:
     """(CF4, C2F6) in kg per t Al for the given anode-effect minutes per cell-day, for
     centre-worked (CWPB) or side-worked (SWPB) prebake cells."""
     if technology not in CF4_SLOPE_KG_PER_T_AL:
-        raise ValueError(f"technology must be one of {sorted(CF4_SLOPE_KG_PER_T_AL)}, "
-                         f"got {technology!r}")
+        raise ValueError(
+            f"technology must be one of {sorted(CF4_SLOPE_KG_PER_T_AL)}, got {technology!r}"
+        )
     aem = anode_effect_minutes_per_cell_day
     if not (math.isfinite(aem) and aem >= 0.0):
         raise ValueError(f"anode_effect_minutes_per_cell_day must be >= 0, got {aem}")

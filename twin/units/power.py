@@ -3,6 +3,7 @@
 Not a unit model: a smelter's own power station enters the optimisation as a power
 source (``twin.models.power``) with these per-kWh coefficients.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,15 +17,19 @@ class CaptivePlant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     heat_rate_gce_per_kwh: float = Field(
-        default=305.0, gt=0.0,
+        default=305.0,
+        gt=0.0,
         description="Net coal consumption per kWh supplied, g coal equivalent/kWh. 305, "
-                    "near the China Electricity Council's national average coal consumption "
-                    "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
-                    "unverified, check the CEC statistics for the year used).")
+        "near the China Electricity Council's national average coal consumption "
+        "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
+        "unverified, check the CEC statistics for the year used).",
+    )
     coal_price_cny_per_tce: float = Field(
-        default=1000.0, ge=0.0,
+        default=1000.0,
+        ge=0.0,
         description="Delivered coal price per t coal equivalent (7000 kcal/kg), CNY/tce. "
-                    "Placeholder, unverified.")
+        "Placeholder, unverified.",
+    )
 
     @property
     def fuel_kgce_per_kwh(self) -> float:

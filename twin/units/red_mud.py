@@ -5,6 +5,7 @@ The plan's target is red mud comprehensive utilisation 4 % (2015) -> 10 % (2020)
 (Nonferrous Metals Industry Development Plan 2016-2020, column 3; TARGETS.md); the unit
 reports the tonnes it uses under the KPI name :data:`RED_MUD_USED_T`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -23,15 +24,20 @@ class RedMudParams(UnitParams):
     """Red mud utilisation parameters, per t dry red mud used."""
 
     dose_t_per_t_product: float = Field(
-        default=0.30, gt=0.0, le=1.0,
+        default=0.30,
+        gt=0.0,
+        le=1.0,
         description="Red mud per t product, t/t. Placeholder, unverified: the share depends "
-                    "on the product, e.g. cement raw meal or fired bricks.")
-    power_kwh_per_t: float = fields.power(30.0, "Drying, grinding, mixing, forming",
-                                          "red mud", fields.PLACEHOLDER)
+        "on the product, e.g. cement raw meal or fired bricks.",
+    )
+    power_kwh_per_t: float = fields.power(
+        30.0, "Drying, grinding, mixing, forming", "red mud", fields.PLACEHOLDER
+    )
     fuel_kgce_per_t: float = fields.fuel(35.0, "Drying and firing", "red mud", fields.PLACEHOLDER)
     fuel_carrier: fields.FuelName = fields.carrier("coal")
     variable_cost_cny_per_t: float = fields.cost(
-        60.0, "Additives (lime, clinker, sand), labour share", "red mud")
+        60.0, "Additives (lime, clinker, sand), labour share", "red mud"
+    )
 
 
 @register
@@ -56,14 +62,18 @@ class RedMudUtilisation(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """The product: the red mud's elements diluted by the other raw materials."""
         red_mud = feed_grades(self.uid, feeds, "red_mud")
-        return {"product": {e: x * self.params.dose_t_per_t_product
-                            for e, x in red_mud.items()}}
+        return {"product": {e: x * self.params.dose_t_per_t_product for e, x in red_mud.items()}}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t red mud; coefficients do not depend on load, the rate limits do."""
         p = self.params
         feed_grades(self.uid, feeds, "red_mud")
         return self.mode(
-            load, {"red_mud": 1.0}, {"product": 1.0 / p.dose_t_per_t_product},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={RED_MUD_USED_T: 1.0})
+            load,
+            {"red_mud": 1.0},
+            {"product": 1.0 / p.dose_t_per_t_product},
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={RED_MUD_USED_T: 1.0},
+        )

@@ -1,5 +1,6 @@
 """Secondary copper: fire refining of copper scrap to anodes (kind
 ``copper_scrap_refining``), per t anode."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,28 +23,43 @@ class ScrapRefiningParams(UnitParams):
     """Parameters of an anode furnace refining copper scrap, per t anode."""
 
     anode_purity: float = Field(
-        default=materials.ANODE_CU, gt=0.0, le=1.0,
+        default=materials.ANODE_CU,
+        gt=0.0,
+        le=1.0,
         description="Cu in the anode, mass fraction. The default is the copper smelter's "
-                    "anode_purity (twin.units.materials.ANODE_CU), so both make "
-                    "'anode_copper' of one composition and can feed one electrorefinery.")
+        "anode_purity (twin.units.materials.ANODE_CU), so both make "
+        "'anode_copper' of one composition and can feed one electrorefinery.",
+    )
     slag_cu_loss: float = Field(
-        default=0.02, ge=0.0, lt=1.0,
-        description=f"Scrap Cu lost to slag, fraction. {fields.PLACEHOLDER}")
+        default=0.02,
+        ge=0.0,
+        lt=1.0,
+        description=f"Scrap Cu lost to slag, fraction. {fields.PLACEHOLDER}",
+    )
     zn_to_dust: float = Field(
-        default=0.9, ge=0.0, le=1.0,
+        default=0.9,
+        ge=0.0,
+        le=1.0,
         description="Scrap Zn fumed as ZnO and caught in the bag filter, the rest going to "
-                    f"slag, fraction. {fields.PLACEHOLDER}")
+        f"slag, fraction. {fields.PLACEHOLDER}",
+    )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
-        {"Pb": 0.3, "As": 0.3, "Cd": 0.9, "Hg": 1.0})
+        {"Pb": 0.3, "As": 0.3, "Cd": 0.9, "Hg": 1.0}
+    )
     gas_abatement_efficiency: float = smelting.abatement_field(0.995, "the bag filter")
     fuel_kgce_per_t: float = fields.fuel(
-        120.0, "Melting and refining fuel", "anode",
-        "Placeholder, unverified: no figure for secondary copper in PROCESS-DATA.")
+        120.0,
+        "Melting and refining fuel",
+        "anode",
+        "Placeholder, unverified: no figure for secondary copper in PROCESS-DATA.",
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
-    power_kwh_per_t: float = fields.power(60.0, "Fans, bag filter, casting wheel", "anode",
-                                          fields.PLACEHOLDER)
+    power_kwh_per_t: float = fields.power(
+        60.0, "Fans, bag filter, casting wheel", "anode", fields.PLACEHOLDER
+    )
     variable_cost_cny_per_t: float = fields.cost(
-        500.0, "Reductant, fluxes, refractories, labour share", "anode")
+        500.0, "Reductant, fluxes, refractories, labour share", "anode"
+    )
 
 
 @register
@@ -63,16 +79,15 @@ class CopperScrapRefining(UnitModel):
     kind = "copper_scrap_refining"
     Params = ScrapRefiningParams
     input_ports = {"scrap": "cu_scrap"}
-    output_ports = {"anode": "anode_copper", "slag": "cu_scrap_slag",
-                    "dust": "cu_scrap_dust"}
+    output_ports = {"anode": "anode_copper", "slag": "cu_scrap_slag", "dust": "cu_scrap_dust"}
     basis_port = "anode"
     conserved_elements = ("Cu", "Zn", "Pb", "Fe", "Sn", "S")
     basis_description = "t of anode copper cast"
     params: ScrapRefiningParams
 
-    def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, dict[str, float],
-                                                                  dict[str, float],
-                                                                  dict[str, float]]:
+    def _balance(
+        self, feeds: Mapping[str, Composition]
+    ) -> tuple[float, dict[str, float], dict[str, float], dict[str, float]]:
         """(scrap t, slag elements t, dust elements t, emissions t) per t anode."""
         p = self.params
         scrap_cu = element_fraction(self.uid, feeds, "scrap", "Cu")
@@ -92,18 +107,27 @@ class CopperScrapRefining(UnitModel):
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Anode, slag and dust compositions."""
         _, slag, dust, _ = self._balance(feeds)
-        return {"anode": {"Cu": self.params.anode_purity},
-                "slag": smelting.fractions_of(slag, smelting.compound_mass_t(slag)),
-                "dust": smelting.fractions_of(dust, smelting.compound_mass_t(dust))}
+        return {
+            "anode": {"Cu": self.params.anode_purity},
+            "slag": smelting.fractions_of(slag, smelting.compound_mass_t(slag)),
+            "dust": smelting.fractions_of(dust, smelting.compound_mass_t(dust)),
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """Per t anode at `load`; the coefficients do not depend on load."""
         p = self.params
         scrap_t, slag, dust, emissions = self._balance(feeds)
         return self.mode(
-            load, {"scrap": scrap_t},
-            {"anode": 1.0, "slag": smelting.compound_mass_t(slag),
-             "dust": smelting.compound_mass_t(dust)},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            emissions_t=emissions, variable_cost_cny=p.variable_cost_cny_per_t,
-            kpi_t={RECYCLED_METAL_T: p.anode_purity})
+            load,
+            {"scrap": scrap_t},
+            {
+                "anode": 1.0,
+                "slag": smelting.compound_mass_t(slag),
+                "dust": smelting.compound_mass_t(dust),
+            },
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            emissions_t=emissions,
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={RECYCLED_METAL_T: p.anode_purity},
+        )

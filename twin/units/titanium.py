@@ -6,6 +6,7 @@ internal, and only its losses cross the unit's boundary as make-up Mg and Cl2. E
 defaults are calibrated to the plan's 2015 figure of 25000 kWh/t (Nonferrous Metals
 Industry Development Plan 2016-2020, column 3; TARGETS.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -29,35 +30,54 @@ class KrollParams(UnitParams):
     """Kroll sponge parameters, per t Ti sponge."""
 
     ti_recovery: float = Field(
-        default=0.95, gt=0.0, lt=1.0,
+        default=0.95,
+        gt=0.0,
+        lt=1.0,
         description="Share of the feed's Ti reaching sponge, the rest leaving unchlorinated "
-                    f"with the residue, fraction. {fields.PLACEHOLDER}")
+        f"with the residue, fraction. {fields.PLACEHOLDER}",
+    )
     carbon_t_per_t_ti: float = Field(
-        default=0.40, ge=MIN_CARBON_T_PER_T_TI,
+        default=0.40,
+        ge=MIN_CARBON_T_PER_T_TI,
         description="Net chlorination carbon, all counted as CO2 (CO burnt in off-gas "
-                    "treatment), t C/t Ti. Placeholder, unverified: between 0.251 (all CO2: "
-                    "TiO2 + 2 Cl2 + C -> TiCl4 + CO2) and 0.502 (all CO: TiO2 + 2 Cl2 + 2 C "
-                    "-> TiCl4 + 2 CO). PROCESS-DATA section 11 prints 'TiO2 + 2 Cl2 + 2 C "
-                    "-> TiCl4 + 2 CO2', which does not balance oxygen.")
+        "treatment), t C/t Ti. Placeholder, unverified: between 0.251 (all CO2: "
+        "TiO2 + 2 Cl2 + C -> TiCl4 + CO2) and 0.502 (all CO: TiO2 + 2 Cl2 + 2 C "
+        "-> TiCl4 + 2 CO). PROCESS-DATA section 11 prints 'TiO2 + 2 Cl2 + 2 C "
+        "-> TiCl4 + 2 CO2', which does not balance oxygen.",
+    )
     mg_loss_fraction: float = Field(
-        default=0.03, ge=0.0, le=1.0,
+        default=0.03,
+        ge=0.0,
+        le=1.0,
         description="Share of the loop's 1.016 t Mg/t Ti lost (MgCl2 bleed, spills, sponge "
-                    f"cleaning) and bought as make-up Mg, fraction. {fields.PLACEHOLDER}")
+        f"cleaning) and bought as make-up Mg, fraction. {fields.PLACEHOLDER}",
+    )
     cl_loss_fraction: float = Field(
-        default=0.05, ge=0.0, le=1.0,
+        default=0.05,
+        ge=0.0,
+        le=1.0,
         description="Share of the loop's 2.962 t Cl/t Ti lost (impurity chlorides, bleed) "
-                    f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER}")
+        f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER}",
+    )
     electrolysis_voltage_v: float = electrolysis.voltage_field(
-        5.0, "Cell voltage of the MgCl2 cells that win back the recycled Mg", fields.PLACEHOLDER)
+        5.0, "Cell voltage of the MgCl2 cells that win back the recycled Mg", fields.PLACEHOLDER
+    )
     electrolysis_current_efficiency: float = electrolysis.current_efficiency_field(
-        0.85, "Of the same cells. " + fields.PLACEHOLDER)
+        0.85, "Of the same cells. " + fields.PLACEHOLDER
+    )
     rectifier_efficiency: float = electrolysis.rectifier_field(0.97, fields.PLACEHOLDER)
     distillation_kwh_per_t: float = fields.power(
-        8800.0, "Reduction and vacuum-distillation furnaces", "Ti",
-        "CALIBRATED so the defaults total the plan's 25000 kWh/t.")
+        8800.0,
+        "Reduction and vacuum-distillation furnaces",
+        "Ti",
+        "CALIBRATED so the defaults total the plan's 25000 kWh/t.",
+    )
     chlorination_kwh_per_t: float = fields.power(
-        3000.0, "Chlorination, TiCl4 purification, argon and other auxiliaries", "Ti",
-        fields.PLACEHOLDER)
+        3000.0,
+        "Chlorination, TiCl4 purification, argon and other auxiliaries",
+        "Ti",
+        fields.PLACEHOLDER,
+    )
     variable_cost_cny_per_t: float = fields.cost(8000.0, "Argon, retorts, labour share", "Ti")
 
 
@@ -87,8 +107,12 @@ class KrollTitanium(UnitModel):
 
     kind = "kroll_titanium"
     Params = KrollParams
-    input_ports = {"feed": "rutile", "coke": "petroleum_coke", "makeup_mg": "magnesium",
-                   "makeup_cl2": "chlorine"}
+    input_ports = {
+        "feed": "rutile",
+        "coke": "petroleum_coke",
+        "makeup_mg": "magnesium",
+        "makeup_cl2": "chlorine",
+    }
     output_ports = {"sponge": "titanium_sponge", "residue": "kroll_residue"}
     basis_port = "sponge"
     conserved_elements = ("Ti", "C", "Mg", "Cl", "Fe", "Si")
@@ -98,24 +122,46 @@ class KrollTitanium(UnitModel):
     def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, ...]:
         """(feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t)."""
         p = self.params
-        fractions = [element_fraction(self.uid, feeds, port, e) for port, e in
-                     (("feed", "Ti"), ("coke", "C"), ("makeup_mg", "Mg"), ("makeup_cl2", "Cl"))]
+        fractions = [
+            element_fraction(self.uid, feeds, port, e)
+            for port, e in (
+                ("feed", "Ti"),
+                ("coke", "C"),
+                ("makeup_mg", "Mg"),
+                ("makeup_cl2", "Cl"),
+            )
+        ]
         try:
-            return tuple(kernel_point(
-                "light_metals", "kroll_balance",
-                (*fractions, p.ti_recovery, p.carbon_t_per_t_ti, p.mg_loss_fraction,
-                 p.cl_loss_fraction)))
+            return tuple(
+                kernel_point(
+                    "light_metals",
+                    "kroll_balance",
+                    (
+                        *fractions,
+                        p.ti_recovery,
+                        p.carbon_t_per_t_ti,
+                        p.mg_loss_fraction,
+                        p.cl_loss_fraction,
+                    ),
+                )
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
 
-    def _residue(self, feeds: Mapping[str, Composition],
-                 balance: tuple[float, ...]) -> dict[str, float]:
+    def _residue(
+        self, feeds: Mapping[str, Composition], balance: tuple[float, ...]
+    ) -> dict[str, float]:
         """Residue composition: the inputs less 1 t Ti and the carbon burnt."""
         feed_t, coke_t, makeup_mg_t, makeup_cl2_t, _, _, residue_t = balance
-        flows = ((feed_t, feeds["feed"]), (coke_t, feeds["coke"]),
-                 (makeup_mg_t, feeds["makeup_mg"]), (makeup_cl2_t, feeds["makeup_cl2"]))
-        return remainder(self.uid, "residue", flows,
-                         {"Ti": 1.0, "C": self.params.carbon_t_per_t_ti}, residue_t)
+        flows = (
+            (feed_t, feeds["feed"]),
+            (coke_t, feeds["coke"]),
+            (makeup_mg_t, feeds["makeup_mg"]),
+            (makeup_cl2_t, feeds["makeup_cl2"]),
+        )
+        return remainder(
+            self.uid, "residue", flows, {"Ti": 1.0, "C": self.params.carbon_t_per_t_ti}, residue_t
+        )
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Pure Ti sponge and the residue."""
@@ -127,19 +173,29 @@ class KrollTitanium(UnitModel):
         balance = self._balance(feeds)
         self._residue(feeds, balance)  # raises on feeds that do not fit
         feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t = balance
-        electrolysis_kwh = (recycled_mg_t * electrolysis.faraday_kwh_per_t(
-            p.electrolysis_voltage_v, p.electrolysis_current_efficiency, "Mg")
-            / p.rectifier_efficiency)
+        electrolysis_kwh = (
+            recycled_mg_t
+            * electrolysis.faraday_kwh_per_t(
+                p.electrolysis_voltage_v, p.electrolysis_current_efficiency, "Mg"
+            )
+            / p.rectifier_efficiency
+        )
         return self.mode(
-            load, {"feed": feed_t, "coke": coke_t, "makeup_mg": makeup_mg_t,
-                   "makeup_cl2": makeup_cl2_t},
+            load,
+            {"feed": feed_t, "coke": coke_t, "makeup_mg": makeup_mg_t, "makeup_cl2": makeup_cl2_t},
             {"sponge": 1.0, "residue": residue_t},
             power_kwh=electrolysis_kwh + p.distillation_kwh_per_t + p.chlorination_kwh_per_t,
-            emissions_t={"CO2": co2_t}, variable_cost_cny=p.variable_cost_cny_per_t)
+            emissions_t={"CO2": co2_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )
 
 
 def kroll_kwh_per_t(params: KrollParams) -> float:
     """Electricity, kWh/t Ti sponge (it does not depend on the feed)."""
-    feeds = {"feed": materials.RUTILE, "coke": {"C": 1.0}, "makeup_mg": materials.MAGNESIUM,
-             "makeup_cl2": materials.CHLORINE}
+    feeds = {
+        "feed": materials.RUTILE,
+        "coke": {"C": 1.0},
+        "makeup_mg": materials.MAGNESIUM,
+        "makeup_cl2": materials.CHLORINE,
+    }
     return KrollTitanium("kroll", params).operating_point(feeds).power_kwh

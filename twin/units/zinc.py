@@ -12,6 +12,7 @@ Calibrated: the leach's fuel, which carries everything the three units do not mo
 coke-fired Waelz kilns, steam and utilities). Placeholders: the other power and fuel
 figures. The sulphuric-acid plant that takes the roaster gas is outside the figure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -46,22 +47,32 @@ class ZincRoasterParams(UnitParams):
     """Parameters of a fluid-bed zinc roaster, per t concentrate."""
 
     s_to_calcine: float = Field(
-        default=0.06, ge=0.0, le=1.0,
+        default=0.06,
+        ge=0.0,
+        le=1.0,
         description="Concentrate S kept in the calcine as sulphate, fraction. Placeholder, "
-                    "unverified: about 2 % S in calcine.")
+        "unverified: about 2 % S in calcine.",
+    )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
-        {"Pb": 0.05, "As": 0.2, "Cd": 0.1, "Hg": 0.95})
+        {"Pb": 0.05, "As": 0.2, "Cd": 0.1, "Hg": 0.95}
+    )
     gas_abatement_efficiency: float = smelting.abatement_field(
-        0.999, "boiler, cyclones and ESP and returned to the calcine")
+        0.999, "boiler, cyclones and ESP and returned to the calcine"
+    )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.005)
-    power_kwh_per_t: float = fields.power(40.0, "Blowers, feeders and gas handling",
-                                          "concentrate", fields.PLACEHOLDER)
+    power_kwh_per_t: float = fields.power(
+        40.0, "Blowers, feeders and gas handling", "concentrate", fields.PLACEHOLDER
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        3.0, "Fuel for start-up and drying only: roasting ZnS is exothermic and runs "
-        "autogenously", "concentrate", fields.PLACEHOLDER)
+        3.0,
+        "Fuel for start-up and drying only: roasting ZnS is exothermic and runs autogenously",
+        "concentrate",
+        fields.PLACEHOLDER,
+    )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
-    variable_cost_cny_per_t: float = fields.cost(40.0, "Maintenance and labour share",
-                                                 "concentrate")
+    variable_cost_cny_per_t: float = fields.cost(
+        40.0, "Maintenance and labour share", "concentrate"
+    )
 
 
 @register
@@ -85,8 +96,9 @@ class ZincRoaster(UnitModel):
     basis_description = "t of concentrate fed"
     params: ZincRoasterParams
 
-    def _balance(self, feeds: Mapping[str, Composition]) -> tuple[dict[str, float], float,
-                                                                  float, dict[str, float]]:
+    def _balance(
+        self, feeds: Mapping[str, Composition]
+    ) -> tuple[dict[str, float], float, float, dict[str, float]]:
         """(calcine elements, calcine t, SO2 t, heavy metals emitted) per t concentrate."""
         p = self.params
         conc = feed_grades(self.uid, feeds, "concentrate", ("Zn", "S"))
@@ -94,8 +106,8 @@ class ZincRoaster(UnitModel):
         calcine = {e: x - split.emitted_t.get(e, 0.0) for e, x in conc.items()}
         calcine["S"] = p.s_to_calcine * conc["S"]
         calcine_major_t, so2_t = kernel_point(
-            "lead_zinc", "zn_roast", (conc.get(e, 0.0) for e in ("Zn", "Fe", "S")),
-            p.s_to_calcine)
+            "lead_zinc", "zn_roast", (conc.get(e, 0.0) for e in ("Zn", "Fe", "S")), p.s_to_calcine
+        )
         others = {e: t for e, t in calcine.items() if e not in ("Zn", "Fe", "S")}
         return calcine, calcine_major_t + smelting.compound_mass_t(others), so2_t, split.emitted_t
 
@@ -109,11 +121,15 @@ class ZincRoaster(UnitModel):
         p = self.params
         _, calcine_t, so2_t, emitted = self._balance(feeds)
         return self.mode(
-            load, {"concentrate": 1.0},
+            load,
+            {"concentrate": 1.0},
             {"calcine": calcine_t, "offgas": (1.0 - p.fugitive_so2_fraction) * so2_t},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
             emissions_t={**emitted, "SO2": p.fugitive_so2_fraction * so2_t},
-            variable_cost_cny=p.variable_cost_cny_per_t, kpi_t={"so2_generated_t": so2_t})
+            variable_cost_cny=p.variable_cost_cny_per_t,
+            kpi_t={"so2_generated_t": so2_t},
+        )
 
 
 class ZincLeachParams(UnitParams):
@@ -122,25 +138,37 @@ class ZincLeachParams(UnitParams):
     iron_residue: Literal["jarosite", "goethite"] = Field(
         default="jarosite",
         description="Iron precipitate, a name (jarosite or goethite). Ammonium jarosite "
-                    "NH4Fe3(SO4)2(OH)6 makes 2.863 t/t Fe and takes 0.383 t S/t Fe, goethite "
-                    "FeOOH 1.591 t/t Fe, by stoichiometry.")
+        "NH4Fe3(SO4)2(OH)6 makes 2.863 t/t Fe and takes 0.383 t S/t Fe, goethite "
+        "FeOOH 1.591 t/t Fe, by stoichiometry.",
+    )
     zn_recovery: float = Field(
-        default=0.96, gt=0.0, le=1.0,
+        default=0.96,
+        gt=0.0,
+        le=1.0,
         description="Zn to purified solution, fraction. 85-90 % with neutral and weak-acid "
-                    "leaching only, the ferrite residue keeping 17-20 % Zn; hot-acid "
-                    "leaching with jarosite precipitation (industrial from 1965) raises it "
-                    "(patent text on hydrometallurgical zinc recovery, trea.com, value not "
-                    "given). 0.96 assumed for hot-acid practice (unverified).")
+        "leaching only, the ferrite residue keeping 17-20 % Zn; hot-acid "
+        "leaching with jarosite precipitation (industrial from 1965) raises it "
+        "(patent text on hydrometallurgical zinc recovery, trea.com, value not "
+        "given). 0.96 assumed for hot-acid practice (unverified).",
+    )
     power_kwh_per_t: float = fields.power(
-        200.0, "Agitation, pumping, thickening, filtration and purification", "Zn",
-        fields.PLACEHOLDER)
+        200.0,
+        "Agitation, pumping, thickening, filtration and purification",
+        "Zn",
+        fields.PLACEHOLDER,
+    )
     fuel_kgce_per_t: float = fields.fuel(
-        421.0, "Steam for hot-acid leaching and everything else the plan's 885 kgce/t "
+        421.0,
+        "Steam for hot-acid leaching and everything else the plan's 885 kgce/t "
         "covers but these units do not model (residue treatment, e.g. coke-fired Waelz "
-        "kilns, utilities)", "Zn", "Calibrated, see the module docstring.")
+        "kilns, utilities)",
+        "Zn",
+        "Calibrated, see the module docstring.",
+    )
     fuel_carrier: fields.FuelName = fields.carrier("coal")
     variable_cost_cny_per_t: float = fields.cost(
-        600.0, "Zinc dust, ammonia, flocculants, filter cloth, labour share", "Zn")
+        600.0, "Zinc dust, ammonia, flocculants, filter cloth, labour share", "Zn"
+    )
 
 
 @register
@@ -168,27 +196,38 @@ class ZincLeachPurification(UnitModel):
     basis_description = "t of Zn in the purified solution"
     params: ZincLeachParams
 
-    def _balance(self, feeds: Mapping[str, Composition]) -> tuple[float, float, float,
-                                                                  dict[str, float]]:
+    def _balance(
+        self, feeds: Mapping[str, Composition]
+    ) -> tuple[float, float, float, dict[str, float]]:
         """(calcine t, acid t, residue t, residue elements t) per t Zn in solution."""
         p = self.params
         calcine = feed_grades(self.uid, feeds, "calcine", ("Zn",))
         acid = feed_grades(self.uid, feeds, "acid", ("S",))
         if set(acid) != {"S"}:
-            raise ValueError(f"unit '{self.uid}': acid carries {sorted(set(acid) - {'S'})}; "
-                             "only S is modelled in the acid")
+            raise ValueError(
+                f"unit '{self.uid}': acid carries {sorted(set(acid) - {'S'})}; "
+                "only S is modelled in the acid"
+            )
         try:
             calcine_t, residue_major_t, residue_s_t, acid_s_t = kernel_point(
-                "lead_zinc", "zn_leach", (calcine.get(e, 0.0) for e in ("Zn", "Fe", "Pb", "S")),
-                p.zn_recovery, *iron_residue_t_per_t_fe(p.iron_residue))
+                "lead_zinc",
+                "zn_leach",
+                (calcine.get(e, 0.0) for e in ("Zn", "Fe", "Pb", "S")),
+                p.zn_recovery,
+                *iron_residue_t_per_t_fe(p.iron_residue),
+            )
         except ValueError as exc:
             raise ValueError(f"unit '{self.uid}': {exc}") from None
         residue = {e: calcine_t * x for e, x in calcine.items()}
         residue["Zn"] = calcine_t * calcine["Zn"] * (1.0 - p.zn_recovery)
         residue["S"] = residue_s_t
         others = {e: t for e, t in residue.items() if e not in ("Zn", "Fe", "Pb", "S")}
-        return (calcine_t, acid_s_t / acid["S"], residue_major_t + smelting.compound_mass_t(others),
-                residue)
+        return (
+            calcine_t,
+            acid_s_t / acid["S"],
+            residue_major_t + smelting.compound_mass_t(others),
+            residue,
+        )
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
         """Solution ({"Zn": 1.0}, t Zn) and residue compositions."""
@@ -200,29 +239,44 @@ class ZincLeachPurification(UnitModel):
         p = self.params
         calcine_t, acid_t, residue_t, _ = self._balance(feeds)
         return self.mode(
-            load, {"calcine": calcine_t, "acid": acid_t}, {"solution": 1.0, "residue": residue_t},
-            power_kwh=p.power_kwh_per_t, fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            load,
+            {"calcine": calcine_t, "acid": acid_t},
+            {"solution": 1.0, "residue": residue_t},
+            power_kwh=p.power_kwh_per_t,
+            fuel_kgce={p.fuel_carrier: p.fuel_kgce_per_t},
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )
 
 
 class ZincElectrowinningParams(UnitParams):
     """Parameters of a zinc tankhouse, per t cathode."""
 
     cell_voltage_v: float = electrolysis.voltage_field(
-        3.4, "Cell voltage", "3.3-3.5 V industrial (review of Zn electrowinning anodes, "
-        "ProQuest docview 2602139832); midpoint.")
+        3.4,
+        "Cell voltage",
+        "3.3-3.5 V industrial (review of Zn electrowinning anodes, "
+        "ProQuest docview 2602139832); midpoint.",
+    )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.90, "89-92 % (review of Zn electrowinning anodes, ProQuest docview 2602139832).")
+        0.90, "89-92 % (review of Zn electrowinning anodes, ProQuest docview 2602139832)."
+    )
     rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
-        250.0, "Electrolyte cooling and circulation, cathode stripping, melting and casting",
-        "cathode", fields.PLACEHOLDER)
+        250.0,
+        "Electrolyte cooling and circulation, cathode stripping, melting and casting",
+        "cathode",
+        fields.PLACEHOLDER,
+    )
     cathode_zn: float = Field(
-        default=0.99995, gt=0.0, le=1.0,
+        default=0.99995,
+        gt=0.0,
+        le=1.0,
         description="Zn in the cathode, mass fraction. 99.995 %, special high grade (LME "
-                    "SHG minimum; not checked against the contract text, unverified).")
+        "SHG minimum; not checked against the contract text, unverified).",
+    )
     variable_cost_cny_per_t: float = fields.cost(
-        400.0, "Anodes, cathode blanks, additives, labour share", "cathode")
+        400.0, "Anodes, cathode blanks, additives, labour share", "cathode"
+    )
 
 
 @register
@@ -262,19 +316,27 @@ class ZincElectrowinning(UnitModel):
         p = self.params
         solution = feed_grades(self.uid, feeds, "solution", ("Zn",))
         if set(solution) != {"Zn"}:
-            raise ValueError(f"unit '{self.uid}': solution carries "
-                             f"{sorted(set(solution) - {'Zn'})}; it must be purified Zn")
+            raise ValueError(
+                f"unit '{self.uid}': solution carries "
+                f"{sorted(set(solution) - {'Zn'})}; it must be purified Zn"
+            )
         return self.mode(
-            load, {"solution": p.cathode_zn / solution["Zn"]}, {"cathode": 1.0},
-            power_kwh=electrolysis.ac_kwh_per_t(self.dc_kwh_per_t(), p.rectifier_efficiency,
-                                                p.auxiliary_power_kwh_per_t),
-            variable_cost_cny=p.variable_cost_cny_per_t)
+            load,
+            {"solution": p.cathode_zn / solution["Zn"]},
+            {"cathode": 1.0},
+            power_kwh=electrolysis.ac_kwh_per_t(
+                self.dc_kwh_per_t(), p.rectifier_efficiency, p.auxiliary_power_kwh_per_t
+            ),
+            variable_cost_cny=p.variable_cost_cny_per_t,
+        )
 
 
 def zinc_comprehensive_kgce_per_t(
-        concentrate: Composition = materials.TYPICAL_ZN_CONCENTRATE,
-        roaster: ZincRoasterParams | None = None, leach: ZincLeachParams | None = None,
-        electrowinning: ZincElectrowinningParams | None = None) -> float:
+    concentrate: Composition = materials.TYPICAL_ZN_CONCENTRATE,
+    roaster: ZincRoasterParams | None = None,
+    leach: ZincLeachParams | None = None,
+    electrowinning: ZincElectrowinningParams | None = None,
+) -> float:
     """Comprehensive energy of roast + leach + electrowinning, kgce per t cathode zinc:
     fuel kgce + kWh x 0.1229, the three units chained (calcine -> solution -> cathode),
     each at its default parameters unless given.
@@ -294,6 +356,7 @@ def zinc_comprehensive_kgce_per_t(
     solution_t = ew_mode.inputs_t["solution"]
     calcine_t = solution_t * leach_mode.inputs_t["calcine"]
     concentrate_t = calcine_t / roast_mode.outputs_t["calcine"]
-    return sum(t * (m.power_kwh * KGCE_PER_KWH_EQUIVALENT + sum(m.fuel_kgce.values()))
-               for t, m in ((concentrate_t, roast_mode), (solution_t, leach_mode),
-                            (1.0, ew_mode)))
+    return sum(
+        t * (m.power_kwh * KGCE_PER_KWH_EQUIVALENT + sum(m.fuel_kgce.values()))
+        for t, m in ((concentrate_t, roast_mode), (solution_t, leach_mode), (1.0, ew_mode))
+    )
