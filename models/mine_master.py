@@ -104,7 +104,7 @@ def master_data(
     )
 
 
-def _bound(v: float) -> float | None:
+def _bound(v: float | np.floating | np.ndarray) -> float | None:
     return float(v) if np.isfinite(v) else None
 
 

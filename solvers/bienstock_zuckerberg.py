@@ -76,9 +76,12 @@ def _expand(prec: Precedence, blocks: np.ndarray, T: int) -> _Expanded:
     if (p < 0).any():
         raise ValueError("the block set is not closed under precedence")
     tt = np.arange(T)
-    needs = [(tt[:, None] * nA + s).ravel(), (tt[:-1, None] * nA + np.arange(nA)).ravel()]
-    needed = [(tt[:, None] * nA + p).ravel(), ((tt[:-1, None] + 1) * nA + np.arange(nA)).ravel()]
-    needed, needs = np.concatenate(needed), np.concatenate(needs)
+    needs = np.concatenate(
+        [(tt[:, None] * nA + s).ravel(), (tt[:-1, None] * nA + np.arange(nA)).ravel()]
+    )
+    needed = np.concatenate(
+        [(tt[:, None] * nA + p).ravel(), ((tt[:-1, None] + 1) * nA + np.arange(nA)).ravel()]
+    )
     G = sp.csr_array((np.ones(len(needs), np.int8), (needed, needs)), shape=(nA * T, nA * T))
     return _Expanded(blocks, s, p, G.indptr.astype(np.int64), G.indices.astype(np.int32))
 
@@ -203,7 +206,8 @@ class _BZ:
         t0 = time.perf_counter()
         bound, value = np.inf, -np.inf
         mu = np.zeros((self.R, self.T))
-        lwv = lyv = None
+        lwv: np.ndarray | None = None
+        lyv: np.ndarray | None = None
         status, iterations = "optimal", 0
         while True:
             lagrangian, wpat, ypat = self.price(mu)
@@ -219,6 +223,7 @@ class _BZ:
             if time_limit is not None and time.perf_counter() - t0 > time_limit:
                 status = "time_limit"
                 break
+        assert lwv is not None and lyv is not None  # the loop solves the master at least once
         n, D, T = self.problem.n_blocks, self.D, self.T
         w, y = np.zeros((n, T)), np.zeros((n, D, T))
         w[self.graph.blocks] = lwv[self.lw]

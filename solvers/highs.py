@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
@@ -179,7 +180,7 @@ def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
 
 def _by_component(
     model: pyo.ConcreteModel,
-    keys: dict,
+    keys: Mapping[str, tuple[Any, ...]],
     column_of: dict[int, int],
     per_column: np.ndarray,
     untouched: str,

@@ -65,7 +65,7 @@ def schedule_blocks(
     lp = lp if lp is not None else bz_lp(problem, prec, time_limit)
     levels = topological_levels(prec)
     preferred = preferred_split(problem, lp)
-    best = None
+    best: tuple[str, Incumbent] | None = None
     orders = lp_orders(lp, pit_shells(problem, prec), problem.n_periods)
     for method, (key, candidates) in orders.items():
         state = Incumbent(problem, prec)
@@ -73,6 +73,7 @@ def schedule_blocks(
         local_search(state, levels)
         if best is None or state.value() > best[1].value():
             best = (method, state)
+    assert best is not None  # lp_orders gives at least one order
     method, state = best
     reference = alpha_periods(lp)
     T = problem.n_periods

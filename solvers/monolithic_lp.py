@@ -36,6 +36,7 @@ def monolithic_lp(
             time.perf_counter() - t0,
         )
     x = np.asarray(h.getSolution().col_value)
+    assert result.objective is not None  # an optimal LP has a value
     value = float(result.objective)
     nw = n * T
     return LPResult(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from twin.errors import InstanceError
-from twin.instance import Instance, UnitSpec
+from twin.instance import Instance, RateTarget, UnitSpec
 from twin.references import check_references, port_materials
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
@@ -185,7 +185,7 @@ class Flowsheet:
             f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
             f"its {t.kind} is undefined"
             for j, t in enumerate(self.instance.targets)
-            if t.kind in needs
+            if isinstance(t, RateTarget)
             for u in t.units
             if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)
         ]

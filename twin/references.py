@@ -7,14 +7,14 @@ or inconsistent reference as 'path: message'.
 
 from __future__ import annotations
 
-from twin.instance import Instance, UnitSpec
+from twin.instance import Instance, UnitSpec, UtilisationShareTarget
 from twin.units import UNIT_KINDS
 
 
 def port_materials(unit: UnitSpec) -> tuple[dict[str, str], dict[str, str]]:
     """(input port -> material, output port -> material) of `unit`, its overrides applied."""
-    cls = UNIT_KINDS[unit.kind]  # type: ignore[attr-defined]
-    ports = unit.ports  # type: ignore[attr-defined]
+    cls = UNIT_KINDS[unit.kind]
+    ports = unit.ports
     return (
         {p: getattr(ports, p) for p in cls.input_ports},
         {p: getattr(ports, p) for p in cls.output_ports},
@@ -46,10 +46,12 @@ def check_references(inst: Instance) -> list[str]:
     known_materials = produced | {m.id for m in inst.materials}
     takes: dict[str, set[str]] = {u: set(p.values()) for u, p in ins.items()}
     gives: dict[str, set[str]] = {u: set(p.values()) for u, p in outs.items()}
-    for node in (*inst.stocks, *inst.markets):
-        sells = getattr(node, "side", None) == "sell"
-        takes[node.id] = {node.material} if sells or getattr(node, "side", None) is None else set()
-        gives[node.id] = {node.material} if not sells else set()
+    for stock in inst.stocks:
+        takes[stock.id] = gives[stock.id] = {stock.material}
+    for market in inst.markets:
+        sells = market.side == "sell"
+        takes[market.id] = {market.material} if sells else set()
+        gives[market.id] = set() if sells else {market.material}
 
     for i, m in enumerate(inst.materials):
         if m.id in produced and m.composition:
@@ -121,7 +123,7 @@ def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str
         problems += [
             f"targets[{i}].to: unknown node '{n}'" for n in getattr(t, "to", []) if n not in nodes
         ]
-        if getattr(t, "material", None) is not None and t.material not in materials:
+        if isinstance(t, UtilisationShareTarget) and t.material not in materials:
             problems.append(f"targets[{i}].material: unknown material '{t.material}'")
     grid = inst.power.grid
     if grid and grid.stepped_tariff:

@@ -4,6 +4,8 @@ live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibrati
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from twin.cli import chain, mine
@@ -13,7 +15,14 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
 )
-for verb in (chain.solve, chain.validate, chain.schema, chain.kinds, chain.calibration):
+CHAIN_VERBS: list[Callable[..., None]] = [
+    chain.solve,
+    chain.validate,
+    chain.schema,
+    chain.kinds,
+    chain.calibration,
+]
+for verb in CHAIN_VERBS:
     app.command()(verb)
 
 mine_app = typer.Typer(
@@ -21,7 +30,8 @@ mine_app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
 )
-for verb in (mine.upit, mine.nested, mine.schedule):
+MINE_VERBS: list[Callable[..., None]] = [mine.upit, mine.nested, mine.schedule]
+for verb in MINE_VERBS:
     mine_app.command()(verb)
 app.add_typer(mine_app, name="mine")
 

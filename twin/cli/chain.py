@@ -38,9 +38,8 @@ def solve(
 
     options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
     try:
-        kwargs = {"verify": verify, "tolerance": tolerance, "max_iterations": max_iterations}
         with busy(f"solving {instance.name} ...", as_json):
-            schedule = run(instance, options, **kwargs)
+            schedule = run(instance, options, verify, tolerance, max_iterations)
     except TwinError as exc:
         fail(exc, as_json)
     written = schedule.write(out) if out else []
@@ -67,16 +66,21 @@ def kinds(
     from twin.kinds import all_kinds, describe_kind
     from twin.report import print_kind, print_kinds
 
+    if kind is None:
+        every = all_kinds()
+        if as_json:
+            typer.echo(json.dumps(every))
+        else:
+            print_kinds(every, Console())
+        return
     try:
-        info = describe_kind(kind) if kind else all_kinds()
+        one = describe_kind(kind)
     except TwinError as exc:
         fail(exc, as_json)
     if as_json:
-        typer.echo(json.dumps(info))
-    elif kind:
-        print_kind(info, Console())
+        typer.echo(json.dumps(one))
     else:
-        print_kinds(info, Console())
+        print_kind(one, Console())
 
 
 def calibration(as_json: bool = JSON) -> None:

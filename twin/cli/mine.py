@@ -23,7 +23,7 @@ from rich.table import Table
 from twin.cli.common import JSON, busy, fail
 from twin.errors import InstanceError, TwinError
 from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
-from twin.mine.data import MineInstance, Precedence, UpitProblem
+from twin.mine.data import MineInstance, Precedence, ScheduleProblem, UpitProblem
 from twin.mine.dilution import SmuSelection
 from twin.mine.minelib import load_instance
 from twin.mine.pit import is_closed, nested_pits, ultimate_pit
@@ -334,18 +334,18 @@ def schedule(
         if kind not in ("cpit", "pcpsp"):
             raise TwinError(f"--problem {problem!r}: must be cpit or pcpsp")
         inst = load_instance(prefix, kind)
+        blocks_problem = inst.problem
+        assert isinstance(blocks_problem, ScheduleProblem)  # kind is cpit or pcpsp
         selection = _selection(inst, cutoff, grade_column, smu, loss_dilution_out)
         with busy(f"scheduling {inst.name} ({kind}) ...", as_json):
-            result = schedule_blocks(inst.problem, inst.prec, time_limit, improve_seconds)
+            result = schedule_blocks(blocks_problem, inst.prec, time_limit, improve_seconds)
         if out is not None:
             result.schedule.rows().to_csv(out, index=False, float_format="%.17g")
-        table = (
-            None
-            if selection is None
-            else selection.by_period(result.schedule.period, inst.problem.n_periods)
-        )
-        if loss_dilution_out is not None:
-            table.to_csv(loss_dilution_out, index=False, float_format="%.17g")
+        table = None
+        if selection is not None:
+            table = selection.by_period(result.schedule.period, blocks_problem.n_periods)
+            if loss_dilution_out is not None:
+                table.to_csv(loss_dilution_out, index=False, float_format="%.17g")
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
     info = {
@@ -363,7 +363,7 @@ def schedule(
         "lp_seconds": result.lp.seconds,
         "method": result.method,
     }
-    if table is not None:
+    if selection is not None and table is not None:
         info["loss_dilution"] = {
             "grade_column": selection.grade_column,
             "cutoff": selection.cutoff,
@@ -381,5 +381,5 @@ def schedule(
         + "".join(f"; wrote {p}" for p in (out, loss_dilution_out) if p is not None),
         soft_wrap=True,
     )
-    if table is not None:
+    if selection is not None and table is not None:
         _print_loss_dilution(table, selection)

@@ -84,7 +84,10 @@ def scaled_values(values: np.ndarray, factor: float) -> np.ndarray:
 
 
 def nested_pits(
-    values: np.ndarray, prec: Precedence, factors: Sequence[float], tonnes: np.ndarray | None = None
+    values: np.ndarray,
+    prec: Precedence,
+    factors: Sequence[float] | np.ndarray,
+    tonnes: np.ndarray | None = None,
 ) -> list[NestedPit]:
     """Minimal maximum closures for each revenue factor (sorted increasing) of
     `scaled_values`; each pit contains the previous one. `tonnes` (t per block), when

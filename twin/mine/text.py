@@ -49,7 +49,7 @@ def parse_numbers(text: str, dtype: type, count: int) -> np.ndarray | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            out = np.fromstring(text, dtype=dtype, sep=" ")
+            out: np.ndarray = np.fromstring(text, dtype=dtype, sep=" ")
     except (ValueError, DeprecationWarning):
         return None
     return out if len(out) == count else None
