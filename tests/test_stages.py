@@ -88,3 +88,16 @@ def test_successive_linearisation_leaves_its_flowsheet_alone(instances_dir):
     assert outcome.flowsheet is not fs and outcome.flowsheet.overrides
     mill = ("mill", next(t for (u, t) in outcome.flowsheet.overrides if u == "mill"))
     assert outcome.flowsheet.mode(mill[0], 0, mill[1]) is not fs.mode(mill[0], 0, mill[1])
+
+
+def test_emissions_table_has_one_row_per_source_species_and_period(shipped_name, solved):
+    emissions = solved(shipped_name).emissions
+    assert not emissions.duplicated(["source", "species", "period"]).any()
+
+
+def test_grid_co2_is_the_grid_factor_times_its_supply(instances_dir):
+    schedule = twin.solve(instances_dir / "copper_chain_week.yaml")
+    factor = twin.load(instances_dir / "copper_chain_week.yaml").power.grid.co2_t_per_mwh / 1000
+    grid = schedule.power[schedule.power.source == "grid"].set_index("period").supply_kwh
+    co2 = schedule.emissions[schedule.emissions.species == "CO2_grid"].set_index("period").t
+    assert co2.to_dict() == pytest.approx((factor * grid).to_dict(), rel=1e-12)

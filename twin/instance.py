@@ -88,12 +88,12 @@ class UnitSpec(_Model):
         cls = UNIT_KINDS[self.kind]
         if cls.needs_capacity and self.capacity_t_per_h is None:
             raise ValueError(
-                f"capacity_t_per_h: required for kind {cls.kind} ({_capacity_meaning(cls)})"
+                f"capacity_t_per_h: required for kind {cls.kind} ({cls.capacity_description})"
             )
         if not cls.needs_capacity and self.capacity_t_per_h is not None:
             raise ValueError(
                 f"capacity_t_per_h: kind {cls.kind} takes no capacity "
-                f"({_capacity_meaning(cls)}); remove it"
+                f"({cls.capacity_description}); remove it"
             )
         if self.min_load > 0 and not (self.discrete or self.must_run):
             raise ValueError(
@@ -101,10 +101,6 @@ class UnitSpec(_Model):
                 "continuous unit may always stop); set discrete: true or remove it"
             )
         return self
-
-
-def _capacity_meaning(cls: type[UnitModel]) -> str:
-    return getattr(cls, "capacity_description", "") or f"t of port {cls.basis_port} per h"
 
 
 def _ports_model(cls: type[UnitModel]) -> type[BaseModel]:

@@ -66,10 +66,10 @@ def describe_kind(kind: str) -> dict[str, Any]:
         "inputs": dict(cls.input_ports),
         "outputs": dict(cls.output_ports),
         "basis_port": cls.basis_port,
-        "basis": getattr(cls, "basis_description", ""),
-        "capacity_t_per_h": getattr(cls, "capacity_description", ""),
+        "basis": cls.basis_description,
+        "capacity_t_per_h": cls.capacity_description,
         "needs_capacity": cls.needs_capacity,
-        "modes": getattr(cls, "modes_description", ""),
+        "modes": cls.modes_description,
         "conserved_elements": list(cls.conserved_elements),
         "cost_category": cls.cost_category,
         "params": params,
@@ -82,7 +82,7 @@ def all_kinds() -> list[dict[str, Any]]:
         {
             "kind": k,
             "summary": _summary(UNIT_KINDS[k]),
-            "basis": getattr(UNIT_KINDS[k], "basis_description", ""),
+            "basis": UNIT_KINDS[k].basis_description,
         }
         for k in sorted(UNIT_KINDS)
     ]

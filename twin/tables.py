@@ -105,7 +105,7 @@ def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
             for t in range(inst.horizon.periods)
             if by_unit.get((s, u, t))
         ]
-        for source, _ in dict.fromkeys(supply):
+        for source in dict.fromkeys(src for src, _ in supply):
             emitted = source_emission(inst, source)
             if emitted is not None and emitted[0] == s:
                 rows += [
