@@ -21,7 +21,15 @@ extensions = [
 ]
 
 setup(
-    packages=["twin", "twin.units", "twin.mine", "twin.models", "twin.solvers", "twin.ext"],
+    packages=[
+        "twin",
+        "twin.cli",
+        "twin.units",
+        "twin.mine",
+        "twin.models",
+        "twin.solvers",
+        "twin.ext",
+    ],
     package_dir={
         "twin": "twin",
         "twin.models": "models",

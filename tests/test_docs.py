@@ -1,0 +1,69 @@
+"""The docs stay true: the reference pages are what the code generates, every instance
+in the tutorial solves to the numbers quoted next to it, and relative links resolve."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import twin
+from twin.errors import InstanceError, SolveError
+from twin.flowsheet import Flowsheet
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_reference_is_generated_from_the_code():
+    result = subprocess.run([sys.executable, str(DOCS / "generate.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _tutorial() -> tuple[str, list[dict]]:
+    text = (DOCS / "tutorial.md").read_text()
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    return text, blocks
+
+
+def _quoted_objective(text: str, after: int) -> float:
+    """The first 'objective N CNY' quoted after the n-th yaml block."""
+    rest = text.split("```yaml", after + 1)[-1]
+    return float(re.search(r"objective (-?[\d,]+) CNY", rest).group(1).replace(",", ""))
+
+
+@pytest.mark.solver
+def test_tutorial_instances_give_the_quoted_numbers(tmp_path):
+    text, blocks = _tutorial()
+    assert len(blocks) == 4
+    with pytest.raises(InstanceError) as info:
+        Flowsheet(twin.parse(blocks[0], tmp_path))
+    assert all(line in text for line in str(info.value).splitlines())
+    for n, data in enumerate(blocks[1:], start=1):
+        schedule = twin.solve(twin.parse(data, tmp_path))
+        assert round(schedule.objective_cny) == _quoted_objective(text, n), n
+    loads = twin.solve(twin.parse(blocks[2], tmp_path)).unit_loads.throughput_t
+    assert loads.tolist() == pytest.approx([120, 120, 30, 90])
+
+
+@pytest.mark.solver
+def test_tutorial_infeasible_message_is_what_twin_says(tmp_path):
+    text, blocks = _tutorial()
+    data = blocks[3]
+    data["markets"][1]["min_t_per_period"] = 60
+    data["targets"][0]["max_t"] = 40
+    with pytest.raises(SolveError) as info:
+        twin.solve(twin.parse(data, tmp_path))
+    assert all(line.strip() in text for line in str(info.value).splitlines())
+
+
+def test_relative_links_resolve():
+    broken = []
+    for page in DOCS.rglob("*.md"):
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text()):
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(DOCS)} -> {target}")
+    assert not broken, broken
