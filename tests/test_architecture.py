@@ -124,8 +124,11 @@ def test_mine_planning_does_not_load_the_chain():
 def test_setup_ships_every_package():
     """A package folder left out of setup.py's list works in an editable install and is
     missing from a real one."""
-    call = next(node for node in ast.walk(ast.parse((ROOT / "setup.py").read_text()))
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setup")
+    call = next(
+        node
+        for node in ast.walk(ast.parse((ROOT / "setup.py").read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "setup"
+    )
     listed = next(ast.literal_eval(k.value) for k in call.keywords if k.arg == "packages")
     folders = {name for name, path in _modules().items() if path.name == "__init__.py"}
     assert set(listed) == folders

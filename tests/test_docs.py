@@ -1,5 +1,6 @@
 """The docs stay true: the reference pages are what the code generates, every instance
 in the tutorial solves to the numbers quoted next to it, and relative links resolve."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def test_reference_is_generated_from_the_code():
-    result = subprocess.run([sys.executable, str(DOCS / "generate.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(DOCS / "generate.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
