@@ -10,6 +10,8 @@ units, and the message says so.
 
 from __future__ import annotations
 
+import time
+
 from twin.flowsheet import Flowsheet
 from twin.models.build import build_model
 from twin.schedule import Schedule
@@ -17,8 +19,11 @@ from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
 
 
-def explain_infeasibility(fs: Flowsheet, options: SolveOptions) -> str:
-    """A message naming the hard targets that cannot be met, with their violations."""
+def explain_infeasibility(
+    fs: Flowsheet, options: SolveOptions, deadline: float | None = None
+) -> str:
+    """A message naming the hard targets that cannot be met, with their violations (the
+    relaxed re-solve shares the caller's `deadline`, time.monotonic() seconds)."""
     inst = fs.instance
     head = f"instance '{inst.name}' is infeasible"
     if not any(t.hard for t in inst.targets):
@@ -26,7 +31,9 @@ def explain_infeasibility(fs: Flowsheet, options: SolveOptions) -> str:
             f"{head}: no hard target is involved; check unit capacities and availability, "
             "market minimum demands, stock limits and must-run units"
         )
-    solution = solve(build_model(fs, soften_all=True), options)
+    if deadline is not None and time.monotonic() >= deadline:
+        return f"{head}; the time limit left no time to find which hard target is to blame"
+    solution = solve(build_model(fs, soften_all=True), options, deadline)
     if not solution.has_solution:
         return (
             f"{head} even with every hard target relaxed: unit capacities and availability, "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from twin.errors import SolveError
 from twin.solution import ModelIndex, Solution, SolveResult
 from twin.solvers.options import SolveOptions
 
@@ -117,13 +119,63 @@ def new_highs(verbose: bool = False) -> highspy.Highs:
     return h
 
 
+#: Seconds HiGHS is given past its time limit before the watchdog interrupts it, and
+#: again before the watchdog gives up waiting (the promise: limit + 2 x grace).
+WATCHDOG_GRACE_S = 1.0
+
+
+def _time_limit(options: SolveOptions, deadline: float | None) -> float | None:
+    """Seconds HiGHS may use: the option, cut to what is left before `deadline`
+    (time.monotonic())."""
+    limits = [options.time_limit_s] if options.time_limit_s is not None else []
+    if deadline is not None:
+        limits.append(max(deadline - time.monotonic(), 1e-3))
+    return min(limits) if limits else None
+
+
+def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
+    """h.run(), watched when there is a time limit: HiGHS runs in a thread (it releases
+    the GIL); past limit + grace the watchdog interrupts it (cancelSolve), and past a
+    second grace it abandons the thread and raises SolveError, so that a solver stuck in
+    C code cannot hold the caller."""
+    if limit is None:
+        h.run()
+        return
+    h.HandleUserInterrupt = True
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="highs", daemon=True)
+    worker.start()
+    worker.join(limit + WATCHDOG_GRACE_S)
+    if worker.is_alive():
+        h.cancelSolve()
+        worker.join(WATCHDOG_GRACE_S)
+    if worker.is_alive():
+        raise SolveError(
+            "time_limit",
+            f"HiGHS did not stop within its {limit:.3g} s time limit nor when interrupted; "
+            "the solve was abandoned",
+        )
+    if failure:
+        raise failure[0]
+
+
 def run_highs(
-    lp: highspy.HighsLp, options: SolveOptions, is_mip: bool
+    lp: highspy.HighsLp, options: SolveOptions, is_mip: bool, deadline: float | None = None
 ) -> tuple[highspy.Highs, SolveResult]:
-    """Pass `lp` to a fresh Highs, solve with `options`; the caller reads the solution."""
+    """Pass `lp` to a fresh Highs and solve it within the option's time limit and before
+    `deadline` (time.monotonic() seconds), guarded by a watchdog; the caller reads the
+    solution."""
     h = new_highs(options.verbose)
-    if options.time_limit_s is not None:
-        h.setOptionValue("time_limit", float(options.time_limit_s))
+    limit = _time_limit(options, deadline)
+    if limit is not None:
+        h.setOptionValue("time_limit", float(limit))
     if options.mip_gap is not None:
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     if options.threads is not None:
@@ -131,7 +183,7 @@ def run_highs(
     t0 = time.perf_counter()
     h.passModel(lp)
     t1 = time.perf_counter()
-    h.run()
+    _run_guarded(h, limit)
     t2 = time.perf_counter()
     info = h.getInfo()
     status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()).split(".")[-1])
@@ -144,7 +196,7 @@ def run_highs(
             and info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusNone
         )
     )
-    if status == "time_limit" and has_solution:
+    if status in ("time_limit", "interrupted") and has_solution:
         status = "feasible"
     result = SolveResult(
         status=status,
@@ -236,14 +288,17 @@ def read_solution(
     return solution
 
 
-def solve(built: BuiltModel, options: SolveOptions | None = None) -> Solution:
-    """Compile, solve and answer with a Solution (values by variable component; duals and
-    reduced costs by component for an LP)."""
+def solve(
+    built: BuiltModel, options: SolveOptions | None = None, deadline: float | None = None
+) -> Solution:
+    """Compile, solve (before `deadline`, time.monotonic() seconds, if given) and answer
+    with a Solution (values by variable component; duals and reduced costs by component
+    for an LP)."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
     form = compile_model(built.model)
     t1 = time.perf_counter()
-    h, result = run_highs(form.lp, options, form.is_mip)
+    h, result = run_highs(form.lp, options, form.is_mip, deadline)
     t2 = time.perf_counter()
     solution = read_solution(h, form, built, result)
     solution.timings_s.update(compile_s=t1 - t0, extract_s=time.perf_counter() - t2)

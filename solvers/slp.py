@@ -19,6 +19,7 @@ and its KPIs computed, with the twin's coefficients at the final loads.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -57,23 +58,27 @@ def successive_linearisation(
     tolerance: float = 1e-3,
     max_iterations: int = 20,
     first_step: float = 0.5,
+    deadline: float | None = None,
 ) -> SlpOutcome:
-    """Iterate solve -> twin -> re-linearise (see module docstring). Raises nothing
-    itself; the caller checks ``outcome.solution.has_solution``."""
+    """Iterate solve -> twin -> re-linearise (see module docstring) until the tolerance,
+    `max_iterations` solves or `deadline` (time.monotonic() seconds). When a later solve
+    finds nothing (time ran out), the last schedule found is the outcome, not converged.
+    Raises nothing itself; the caller checks ``outcome.solution.has_solution``."""
     trace: list[dict] = []
     current = fs
     x: dict = {}
-    check = None
-    worst = float("inf")
+    last: SlpOutcome | None = None
     for iteration in range(1, max_iterations + 1):
+        if last is not None and deadline is not None and time.monotonic() >= deadline:
+            break
         built = build_model(current)
         if iteration > 1:
             _trust_region(
                 built, x, {u for u, _ in current.overrides}, first_step / 2 ** (iteration - 2)
             )
-        solution = solve(built, options)
+        solution = solve(built, options, deadline)
         if not solution.has_solution:
-            return SlpOutcome(current, solution, trace)
+            return last or SlpOutcome(current, solution, trace)
         x = solution.by_key("x")
         twin = twin_modes(current, scheduled_loads(current, x))
         check = compare(current, x, twin)
@@ -87,6 +92,8 @@ def successive_linearisation(
             }
         )
         current = fs.relinearised(twin)
-        if worst <= tolerance:
+        last = SlpOutcome(current, solution, trace, check, converged=worst <= tolerance)
+        if last.converged:
             break
-    return SlpOutcome(current, solution, trace, check, converged=worst <= tolerance)
+    assert last is not None  # the first iteration always runs and returns or sets it
+    return last

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from twin.errors import SolveError
+from twin.errors import InstanceError, OptionError, SolveError
 from twin.flowsheet import Flowsheet
 from twin.instance import Instance
-from twin.loader import load
+from twin.limits import MAX_VERIFY_ITERATIONS
+from twin.loader import load, parse
 from twin.models.build import build_model
 from twin.schedule import Schedule
 from twin.solvers.diagnose import explain_infeasibility
@@ -22,37 +23,75 @@ _NO_SOLUTION = {
     "the selling markets a max_t_per_period or the units a capacity",
     "infeasible_or_unbounded": "HiGHS reports infeasible or unbounded; check market limits "
     "and capacities",
-    "time_limit": "the time limit ran out before any feasible schedule was found; raise "
-    "--time-limit or loosen --mip-gap",
+    "time_limit": "no schedule in time: the time limit ran out before any feasible schedule "
+    "was found; raise --time-limit or loosen --mip-gap",
+    "interrupted": "no schedule in time: the solve was interrupted at the time limit before "
+    "any feasible schedule was found; raise --time-limit",
 }
 
 
+def _instance(instance: Instance | dict | Path | str, allow_outside_paths: bool) -> Instance:
+    if isinstance(instance, Instance):
+        return instance
+    if isinstance(instance, dict):
+        return parse(instance, ".", "instance", allow_outside_paths)
+    if isinstance(instance, (str, Path)):
+        return load(instance, allow_outside_paths)
+    raise InstanceError(
+        [
+            f"(top level): expected an Instance, a mapping or a YAML path, got "
+            f"{type(instance).__name__}"
+        ]
+    )
+
+
+def _check_verify_options(tolerance: float, max_iterations: int) -> None:
+    if not (isinstance(tolerance, (int, float)) and 0 < tolerance < 1):
+        raise OptionError(
+            f"--tolerance / tolerance: {tolerance!r} must be a relative difference in (0, 1)"
+        )
+    if not (isinstance(max_iterations, int) and 1 <= max_iterations <= MAX_VERIFY_ITERATIONS):
+        raise OptionError(
+            f"--max-iterations / max_iterations: {max_iterations!r} must be a "
+            f"whole number in [1, {MAX_VERIFY_ITERATIONS}]"
+        )
+
+
 def solve(
-    instance: Instance | Path | str,
+    instance: Instance | dict | Path | str,
     options: SolveOptions | None = None,
     verify: bool = False,
     tolerance: float = 1e-3,
     max_iterations: int = 20,
+    allow_outside_paths: bool = False,
 ) -> Schedule:
-    """Cheapest schedule of `instance` (an Instance or a YAML path). With `verify`, the
-    twin re-simulates the schedule and successive linearisation re-solves until the LP
-    and the twin agree within `tolerance` (relative) or `max_iterations` solves; the
-    schedule is then priced and its KPIs computed by the twin. Raises InstanceError for
-    a bad instance and SolveError (with a message for people) when there is no schedule."""
+    """Cheapest schedule of `instance` (an Instance, raw instance data as a mapping, or a
+    YAML path). With `verify`, the twin re-simulates the schedule and successive
+    linearisation re-solves until the LP and the twin agree within `tolerance` (relative)
+    or `max_iterations` solves; the schedule is then priced and its KPIs computed by the
+    twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and
+    a watchdog interrupts a solver that overruns. Raises InstanceError for a bad instance,
+    OptionError for a bad option and SolveError (with a message for people) when there is
+    no schedule."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
-    inst = instance if isinstance(instance, Instance) else load(instance)
+    deadline = None if options.time_limit_s is None else time.monotonic() + options.time_limit_s
+    if verify:
+        _check_verify_options(tolerance, max_iterations)
+    inst = _instance(instance, allow_outside_paths)
     fs = Flowsheet(inst)
     t1 = time.perf_counter()
     if verify:
-        outcome = successive_linearisation(fs, options, tolerance, max_iterations)
+        outcome = successive_linearisation(
+            fs, options, tolerance, max_iterations, deadline=deadline
+        )
         fs, solution = outcome.flowsheet, outcome.solution
     else:
-        solution = solve_model(build_model(fs), options)
+        solution = solve_model(build_model(fs), options, deadline)
     t2 = time.perf_counter()
     if not solution.has_solution:
         if solution.status == "infeasible":
-            raise SolveError("infeasible", explain_infeasibility(fs, options))
+            raise SolveError("infeasible", explain_infeasibility(fs, options, deadline))
         reason = _NO_SOLUTION.get(solution.status, f"HiGHS ended with status {solution.status}")
         raise SolveError(solution.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()

@@ -20,8 +20,15 @@ class InstanceError(TwinError):
 
     def __init__(self, problems: list[str], source: str = "instance") -> None:
         self.problems = problems
+        self.source = source
         head = f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class OptionError(TwinError):
+    """A solve or command option is out of its range; the message names the option."""
+
+    status = "invalid_option"
 
 
 class SolveError(TwinError):
@@ -74,4 +81,6 @@ def validation_problems(
                 seen.setdefault(f"{path}.{field}" if path else field, text)
             continue
         seen.setdefault(path or "(instance)", msg)
-    return [f"{p}: {m}" for p, m in seen.items()]
+    # A series that fails as a list also fails as a number: keep the list's message.
+    deeper = {p.rsplit("[", 1)[0] for p in seen if p.endswith("]")}
+    return [f"{p}: {m}" for p, m in seen.items() if p not in deeper]

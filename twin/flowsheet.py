@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from twin.accounting import emitted_species
 from twin.errors import InstanceError
-from twin.instance import Instance, RateTarget, UnitSpec
+from twin.instance import EmissionCapTarget, Instance, RateTarget, UnitSpec
 from twin.references import check_references, port_materials
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
@@ -180,8 +181,15 @@ class Flowsheet:
         return problems
 
     def _target_problems(self) -> list[str]:
+        emitted = emitted_species(self)
+        problems = [
+            f"targets[{j}].species: '{t.species}' is not emitted by this chain, so a cap on "
+            f"it would hold whatever the schedule does (it emits: {', '.join(emitted)})"
+            for j, t in enumerate(self.instance.targets)
+            if isinstance(t, EmissionCapTarget) and t.species not in emitted
+        ]
         needs = {"ore_loss_rate": INSITU_ORE_T, "dilution_rate": DELIVERED_ORE_T}
-        return [
+        return problems + [
             f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
             f"its {t.kind} is undefined"
             for j, t in enumerate(self.instance.targets)

@@ -22,31 +22,52 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    PositiveFloat,
-    PositiveInt,
+    ValidationError,
     create_model,
     field_validator,
     model_validator,
 )
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
+from twin.errors import InstanceError, validation_problems
+from twin.limits import (
+    MAX_ENTITIES,
+    MAX_PERIODS,
+    CnyPerKgce,
+    CnyPerKwh,
+    CnyPerT,
+    FractionSeries,
+    Hours,
+    Megawatts,
+    MegawattSeries,
+    Penalty,
+    PositiveFactor,
+    PositiveMegawatts,
+    PositiveTonnes,
+    PriceSeries,
+    TariffSeries,
+    Tonnes,
+    TonnesPerHour,
+    TonnesSeries,
+)
 from twin.units import UNIT_KINDS
 from twin.units.base import ElementFractions, Fraction, UnitModel, UnitParams
+from twin.units.fields import FuelName
 from twin.units.power import CaptivePlant
 
+#: A series field: a number (the same in every period) or one value per period.
 Series = float | list[float]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Horizon(_Model):
     """Number of periods, their length (h) and the start time of the first one."""
 
-    periods: PositiveInt
-    period_length_h: PositiveFloat = 1.0
+    periods: Annotated[int, Field(ge=1, le=MAX_PERIODS)]
+    period_length_h: Hours = 1.0
     start: datetime | None = None
 
 
@@ -75,12 +96,12 @@ class UnitSpec(_Model):
     kind: str
     params: UnitParams
     ports: BaseModel
-    capacity_t_per_h: PositiveFloat | None = None
+    capacity_t_per_h: TonnesPerHour | None = None
     min_load: Fraction = 0.0
     discrete: bool = False
     must_run: bool = False
-    availability: Series = 1.0
-    mean_load_window_h: PositiveFloat | None = None
+    availability: FractionSeries = 1.0
+    mean_load_window_h: PositiveFactor | None = None
     description: str = ""
 
     @model_validator(mode="after")
@@ -153,8 +174,8 @@ class Stream(_Model):
     from_: str = Field(alias="from")
     to: str
     material: str
-    capacity_t_per_h: PositiveFloat | None = None
-    cost_cny_per_t: NonNegativeFloat = 0.0
+    capacity_t_per_h: TonnesPerHour | None = None
+    cost_cny_per_t: CnyPerT = 0.0
 
     @property
     def name(self) -> str:
@@ -167,11 +188,11 @@ class Stock(_Model):
 
     id: str
     material: str
-    initial_t: NonNegativeFloat = 0.0
-    min_t: NonNegativeFloat = 0.0
-    max_t: PositiveFloat
-    final_min_t: NonNegativeFloat | None = None
-    holding_cost_cny_per_t: NonNegativeFloat = 0.0
+    initial_t: Tonnes = 0.0
+    min_t: Tonnes = 0.0
+    max_t: PositiveTonnes
+    final_min_t: Tonnes | None = None
+    holding_cost_cny_per_t: CnyPerT = 0.0
 
     @model_validator(mode="after")
     def _levels(self) -> Stock:
@@ -190,17 +211,17 @@ class Market(_Model):
     id: str
     material: str
     side: Literal["sell", "buy"] = "sell"
-    price_cny_per_t: Series = 0.0
-    min_t_per_period: Series = 0.0
-    max_t_per_period: Series | None = None
+    price_cny_per_t: PriceSeries = 0.0
+    min_t_per_period: TonnesSeries = 0.0
+    max_t_per_period: TonnesSeries | None = None
 
 
 class TariffTier(_Model):
     """Stepped-tariff tier: intensities up to `up_to_kwh_per_t` (None: no limit) pay
     `surcharge_cny_per_kwh` on all electricity of the covered units."""
 
-    up_to_kwh_per_t: PositiveFloat | None = None
-    surcharge_cny_per_kwh: NonNegativeFloat
+    up_to_kwh_per_t: PositiveFactor | None = None
+    surcharge_cny_per_kwh: CnyPerKwh
 
 
 class SteppedTariff(_Model):
@@ -225,9 +246,9 @@ class Grid(_Model):
     """Grid supply: time-of-use price per period, import limit, emission factor.
     Default CO2 factor: China national grid average 2022, 0.5366 t/MWh (MEE 2024)."""
 
-    tou_price_cny_per_kwh: Series
-    max_mw: PositiveFloat | None = None
-    co2_t_per_mwh: NonNegativeFloat = 0.5366
+    tou_price_cny_per_kwh: TariffSeries
+    max_mw: PositiveMegawatts | None = None
+    co2_t_per_mwh: Annotated[float, Field(ge=0.0, le=10.0)] = 0.5366
     stepped_tariff: SteppedTariff | None = None
 
 
@@ -235,8 +256,8 @@ class Captive(_Model):
     """A captive coal-fired plant: capacity and minimum output (MW); heat rate, coal price
     and CO2 per kWh from its `params` (twin.units.power.CaptivePlant)."""
 
-    capacity_mw: PositiveFloat
-    min_mw: NonNegativeFloat = 0.0
+    capacity_mw: PositiveMegawatts
+    min_mw: Megawatts = 0.0
     params: CaptivePlant = Field(default_factory=CaptivePlant)
 
     @model_validator(mode="after")
@@ -249,8 +270,8 @@ class Captive(_Model):
 class Renewable(_Model):
     """Renewable supply available per period (MW); surplus is curtailed."""
 
-    profile_mw: Series
-    price_cny_per_kwh: NonNegativeFloat = 0.0
+    profile_mw: MegawattSeries
+    price_cny_per_kwh: CnyPerKwh = 0.0
 
 
 class Power(_Model):
@@ -262,8 +283,8 @@ class Power(_Model):
 class Fuel(_Model):
     """Price of a fuel carrier (CNY per kgce) and optional CO2 factor override."""
 
-    price_cny_per_kgce: NonNegativeFloat
-    co2_t_per_kgce: NonNegativeFloat | None = None
+    price_cny_per_kgce: CnyPerKgce
+    co2_t_per_kgce: Annotated[float, Field(ge=0.0, le=0.01)] | None = None
 
 
 class _Target(_Model):
@@ -271,7 +292,7 @@ class _Target(_Model):
 
     id: str | None = None
     hard: bool = True
-    penalty_cny_per_unit: NonNegativeFloat | None = None
+    penalty_cny_per_unit: Penalty | None = None
 
     @model_validator(mode="after")
     def _soft_has_penalty(self) -> _Target:
@@ -298,7 +319,7 @@ class EnergyIntensityTarget(_Target):
     kind: Literal["energy_intensity"]
     units: list[str] = Field(min_length=1)
     measure: Literal["power_kwh", "energy_kgce"] = "power_kwh"
-    max_per_t: PositiveFloat
+    max_per_t: PositiveFactor
 
     def _bound(self) -> str:
         return f"{self.measure} per t of {', '.join(self.units)} <= {self.max_per_t}"
@@ -309,7 +330,7 @@ class EmissionCapTarget(_Target):
 
     kind: Literal["emission_cap"]
     species: str
-    max_t: NonNegativeFloat
+    max_t: Tonnes
     per: Literal["horizon", "period"] = "horizon"
 
     def _bound(self) -> str:
@@ -377,6 +398,10 @@ TARGET_KINDS = frozenset(
 )
 
 
+#: Discriminator values left out of error paths (units[0].params.x, not units[0].potline...).
+_TAGS = frozenset(UNIT_KINDS) | TARGET_KINDS
+
+
 class Instance(_Model):
     """A whole chain: horizon, materials, units, streams, stocks, power, markets, targets."""
 
@@ -384,18 +409,29 @@ class Instance(_Model):
     description: str = ""
     currency: str = "CNY"
     horizon: Horizon
-    materials: list[Material] = []
-    units: list[Unit] = Field(min_length=1)
-    streams: list[Stream] = []
-    stocks: list[Stock] = []
-    markets: list[Market] = []
+    materials: list[Material] = Field(default=[], max_length=MAX_ENTITIES)
+    units: list[Unit] = Field(min_length=1, max_length=MAX_ENTITIES)
+    streams: list[Stream] = Field(default=[], max_length=MAX_ENTITIES)
+    stocks: list[Stock] = Field(default=[], max_length=MAX_ENTITIES)
+    markets: list[Market] = Field(default=[], max_length=MAX_ENTITIES)
     power: Power = Power()
-    fuels: dict[str, Fuel] = {}
-    targets: list[Target] = []
+    fuels: dict[FuelName, Fuel] = {}
+    targets: list[Target] = Field(default=[], max_length=MAX_ENTITIES)
     objective: Literal["min_cost"] = "min_cost"
     #: Electricity in comprehensive energy, kgce/kWh: 0.1229 is the "equivalent value"
     #: (3.6 MJ / 29.3076 MJ) of Chinese energy statistics.
-    electricity_kgce_per_kwh: PositiveFloat = KGCE_PER_KWH_EQUIVALENT
+    electricity_kgce_per_kwh: Annotated[float, Field(gt=0.0, le=1.0)] = KGCE_PER_KWH_EQUIVALENT
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Instance:
+        """Validate `obj` (a mapping as loaded from YAML or JSON); raise the project's
+        InstanceError, problems as 'path: message', instead of pydantic's error. A
+        ``context={"source": name}`` names the instance in the message."""
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as err:
+            source = (kwargs.get("context") or {}).get("source", "instance")
+            raise InstanceError(validation_problems(err, tags=_TAGS), source) from None
 
     def series(self, value: Series | None, default: float = 0.0) -> list[float]:
         """A series field as one value per period."""
@@ -414,13 +450,6 @@ class Instance(_Model):
             if isinstance(v, list) and len(v) != n
         ]
         problems += [
-            f"{path}: value {x} in period {t} is negative"
-            for path, v in self._series_fields()
-            if not path.endswith("price_cny_per_t")
-            for t, x in enumerate(self.series(v))
-            if x < 0
-        ]
-        problems += [
             f"markets[{i}].min_t_per_period: {lo} in period {t} is above max_t_per_period {hi}"
             for i, mk in enumerate(self.markets)
             for t, (lo, hi) in enumerate(
@@ -431,12 +460,6 @@ class Instance(_Model):
                 )
             )
             if lo > hi
-        ]
-        problems += [
-            f"units[{i}].availability: value {x} in period {t} is above 1"
-            for i, u in enumerate(self.units)
-            for t, x in enumerate(self.series(u.availability))
-            if x > 1
         ]
         length_h = self.horizon.period_length_h
         problems += [

@@ -3,7 +3,9 @@
 Each target row (twin.accounting.target_rows) is a ratio numerator / denominator over
 its periods, held at most (sense "max") or at least ("min") its bound; both come from
 the tidy tables (twin.tables), never from the optimisation model, so a schedule made
-elsewhere (an MES export of unit loads priced by the twin) is measured the same way:
+elsewhere (an MES export of unit loads priced by the twin) is measured the same way.
+The table's `basis` is the denominator (1 for a cap); a ratio with no basis (nothing
+produced, nothing mined) is reported as value 0 and met:
 
 * energy_intensity: sum of ``power_kwh`` (or ``energy_kgce``) of the target's units in
   ``unit_loads`` / their ``throughput_t`` (basis t);
@@ -34,7 +36,7 @@ from twin.instance import (
 from twin.solution import TargetRow
 from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
-COLUMNS = ["target", "kind", "period", "value", "sense", "bound", "met", "hard"]
+COLUMNS = ["target", "kind", "period", "value", "sense", "bound", "met", "hard", "basis"]
 #: Relative slack with which a value at its bound counts as met.
 MET_TOLERANCE = 1e-6
 
@@ -101,7 +103,7 @@ def _row(
     periods = list(row.periods)
     den_v = 1.0 if den is None else float(den.reindex(periods, fill_value=0.0).sum())
     num_v = float(num.reindex(periods, fill_value=0.0).sum())
-    value = num_v / den_v if den_v else float("nan")
+    value = num_v / den_v if den_v else 0.0
     tol = MET_TOLERANCE * max(1.0, abs(bound))
     met = value <= bound + tol if sense == "max" else value >= bound - tol
     return {
@@ -113,6 +115,7 @@ def _row(
         "bound": bound,
         "met": bool(met) if den_v else True,
         "hard": tgt.hard,
+        "basis": den_v,
     }
 
 

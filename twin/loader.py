@@ -1,93 +1,150 @@
 """Reading instances: YAML and its CSV series -> a validated :class:`~twin.instance.Instance`.
 
 :func:`load` reads a YAML file, :func:`parse` validates data already in memory. Both
-resolve ``{csv: file.csv, column: name}`` series relative to the instance's folder, run
-the schema and the cross-reference checks (:mod:`twin.references`), and raise one
-:class:`~twin.errors.InstanceError` listing every problem as 'path: message'.
+resolve ``{csv: file.csv, column: name}`` series relative to the instance's folder (and
+refuse a series file outside it unless `allow_outside_paths`), run the schema and the
+cross-reference checks (:mod:`twin.references`), and raise one
+:class:`~twin.errors.InstanceError` listing every problem as 'path: message'. Files are
+read within the limits of :mod:`twin.limits`; error messages never echo file content.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from twin.errors import InstanceError, validation_problems
-from twin.instance import TARGET_KINDS, Instance
+from twin.errors import InstanceError
+from twin.files import read_text
+from twin.instance import Instance
+from twin.limits import MAX_INSTANCE_BYTES, MAX_SERIES_BYTES, MAX_YAML_NODES
 from twin.references import check_references
-from twin.units import UNIT_KINDS
 
-#: Discriminator values left out of error paths (units[0].params.x, not units[0].potline...).
-_TAGS = frozenset(UNIT_KINDS) | TARGET_KINDS
+#: Deepest nesting of an instance's YAML (a real instance is under 10 deep).
+MAX_DEPTH = 64
+#: Column names shown in messages: plain names only (a header line is file content).
+_SHOWN_NAME = re.compile(r"^[A-Za-z0-9_ .%()-]{1,40}$")
 
 
-def _read_column(file: Path, column: str, path: str, problems: list[str]) -> list[float] | None:
-    """The numbers of `column` of a CSV with a header row, or None with a problem noted."""
-    import pandas as pd
+def _check_size(data: Any, source: str) -> None:
+    """InstanceError when `data` holds more than MAX_YAML_NODES nodes once aliases are
+    expanded, or nests deeper than MAX_DEPTH (an alias bomb, a runaway file)."""
+    stack, count = [(data, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_YAML_NODES or depth > MAX_DEPTH:
+            what = (
+                f"more than {MAX_YAML_NODES:,} values"
+                if count > MAX_YAML_NODES
+                else (f"nesting deeper than {MAX_DEPTH}")
+            )
+            raise InstanceError([f"(top level): the instance has {what}"], source)
+        if isinstance(node, dict):
+            stack += [(v, depth + 1) for v in node.values()]
+        elif isinstance(node, list):
+            stack += [(v, depth + 1) for v in node]
 
-    try:
-        frame = pd.read_csv(file)
-    except (OSError, ValueError) as exc:
-        problems.append(f"{path}: cannot read CSV {file}: {exc}")
-        return None
-    if column not in frame:
-        problems.append(
-            f"{path}: CSV {file.name} has no column '{column}' "
-            f"(columns: {', '.join(map(str, frame.columns))})"
+
+def _column(text: str, file: Path, column: str, path: str) -> list[float] | str:
+    """The numbers of `column` of a CSV text with a header row, or a problem."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if not rows:
+        return f"{path}: CSV {file.name} is empty"
+    header = [name.strip() for name in rows[0]]
+    if column not in header:
+        names = [n for n in header if _SHOWN_NAME.match(n)]
+        shown = (
+            f"columns: {', '.join(names)}"
+            if len(names) == len(header)
+            else (f"{len(header)} columns")
         )
-        return None
-    values = pd.to_numeric(frame[column], errors="coerce")
-    if values.isna().any():
-        row = int(values.isna().idxmax()) + 2
-        problems.append(f"{path}: CSV {file.name} column '{column}' line {row} is not a number")
-        return None
-    return values.astype(float).tolist()
+        return f"{path}: CSV {file.name} has no column '{column}' ({shown})"
+    index = header.index(column)
+    values = []
+    for line, row in enumerate(rows[1:], start=2):
+        try:
+            values.append(float(row[index]))
+        except (IndexError, ValueError):
+            return f"{path}: CSV {file.name} column '{column}' line {line} is not a number"
+    return values
 
 
-def _resolve_series(node: Any, base: Path, path: str, problems: list[str]) -> Any:
+def _series_file(node: dict, base: Path, path: str, allow_outside: bool) -> list[float] | str:
+    """The values of a {csv:, column:} series, or a problem."""
+    name, column = node["csv"], node["column"]
+    if not isinstance(name, str) or not isinstance(column, str):
+        return f"{path}: csv and column must be strings (a file name and a column name)"
+    file = (base / name).resolve()
+    if not allow_outside and not file.is_relative_to(base.resolve()):
+        return (
+            f"{path}: CSV '{name}' lies outside the instance's folder; series files must "
+            "be inside it (allow_outside_paths / --allow-outside-paths to permit)"
+        )
+    try:
+        text = read_text(file, MAX_SERIES_BYTES, "series CSV")
+    except InstanceError as err:
+        return f"{path}: {err.problems[0]}"
+    return _column(text, file, column, path)
+
+
+def _resolve_series(
+    node: Any, base: Path, path: str, problems: list[str], allow_outside: bool
+) -> Any:
     """Replace every {csv:, column:} mapping by its list of values."""
     if isinstance(node, dict):
         if set(node) == {"csv", "column"}:
-            values = _read_column(base / str(node["csv"]), node["column"], path, problems)
-            return node if values is None else values
+            values = _series_file(node, base, path, allow_outside)
+            if isinstance(values, str):
+                problems.append(values)
+                return node
+            return values
         return {
-            k: _resolve_series(v, base, f"{path}.{k}" if path else str(k), problems)
+            k: _resolve_series(v, base, f"{path}.{k}" if path else str(k), problems, allow_outside)
             for k, v in node.items()
         }
     if isinstance(node, list):
-        return [_resolve_series(v, base, f"{path}[{i}]", problems) for i, v in enumerate(node)]
+        return [
+            _resolve_series(v, base, f"{path}[{i}]", problems, allow_outside)
+            for i, v in enumerate(node)
+        ]
     return node
 
 
-def parse(data: Any, base_dir: Path | str = ".", source: str = "instance") -> Instance:
-    """Validate raw instance data (as loaded from YAML); raise InstanceError."""
+def parse(
+    data: Any,
+    base_dir: Path | str = ".",
+    source: str = "instance",
+    allow_outside_paths: bool = False,
+) -> Instance:
+    """Validate raw instance data (as loaded from YAML; series files relative to
+    `base_dir`, and inside it unless `allow_outside_paths`); raise InstanceError."""
     if not isinstance(data, dict):
         raise InstanceError([f"(top level): expected a mapping, got {type(data).__name__}"], source)
+    _check_size(data, source)
     problems: list[str] = []
-    data = _resolve_series(data, Path(base_dir), "", problems)
+    data = _resolve_series(data, Path(base_dir), "", problems, allow_outside_paths)
     if problems:
         raise InstanceError(problems, source)
-    try:
-        inst = Instance.model_validate(data)
-    except ValidationError as err:
-        raise InstanceError(validation_problems(err, tags=_TAGS), source) from None
+    inst = Instance.model_validate(data, context={"source": source})
     problems = check_references(inst)
     if problems:
         raise InstanceError(problems, source)
     return inst
 
 
-def load(path: Path | str) -> Instance:
+def load(path: Path | str, allow_outside_paths: bool = False) -> Instance:
     """Read and validate an instance YAML file (CSV series relative to it)."""
     path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InstanceError([f"{path}: cannot read: {exc.strerror}"], str(path)) from None
+    text = read_text(path, MAX_INSTANCE_BYTES, "instance file")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InstanceError([f"{path}: not valid YAML: {exc}"], str(path)) from None
-    return parse(data, path.parent, str(path))
+    except RecursionError:
+        raise InstanceError([f"{path}: YAML nested too deep"], str(path)) from None
+    return parse(data, path.parent, str(path), allow_outside_paths)

@@ -21,17 +21,40 @@ def port_materials(unit: UnitSpec) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def _duplicate_ids(inst: Instance) -> tuple[dict[str, str], list[str]]:
-    """Node id -> 'section[i]', and the problems of ids used twice."""
-    nodes: dict[str, str] = {}
+def _first_use(
+    names: list[tuple[str, str]], what: str, hint: str = ""
+) -> tuple[dict[str, str], list[str]]:
+    """Name -> the path that first uses it, and a problem for every later use."""
+    seen: dict[str, str] = {}
     problems = []
-    for section in ("units", "stocks", "markets"):
-        for i, item in enumerate(getattr(inst, section)):
-            if item.id in nodes:
-                problems.append(
-                    f"{section}[{i}].id: '{item.id}' is already used by {nodes[item.id]}"
-                )
-            nodes[item.id] = f"{section}[{i}]"
+    for path, name in names:
+        if name in seen:
+            label = f"{what} " if what else ""
+            problems.append(f"{path}: {label}'{name}' is already used by {seen[name]}{hint}")
+        seen.setdefault(name, path.rsplit(".", 1)[0])
+    return seen, problems
+
+
+def _duplicate_ids(inst: Instance) -> tuple[dict[str, str], list[str]]:
+    """Node id -> 'section[i]', and the problems of node, material and stream names used
+    twice (a stream without an id is named from->to:material, so two parallel streams
+    need ids)."""
+    nodes, problems = _first_use(
+        [
+            (f"{section}[{i}].id", item.id)
+            for section in ("units", "stocks", "markets")
+            for i, item in enumerate(getattr(inst, section))
+        ],
+        "",
+    )
+    problems += _first_use(
+        [(f"materials[{i}].id", m.id) for i, m in enumerate(inst.materials)], "material"
+    )[1]
+    problems += _first_use(
+        [(f"streams[{i}]" + (".id" if s.id else ""), s.name) for i, s in enumerate(inst.streams)],
+        "stream",
+        "; give parallel streams distinct ids",
+    )[1]
     return nodes, problems
 
 

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from twin.kpis import kpi_table
@@ -58,23 +60,26 @@ class Schedule:
         return self.costs.groupby("category", sort=False)["cost_cny"].sum().to_dict()
 
     def summary(self) -> dict:
-        """Machine-readable summary: status, objective, costs, timings, KPIs."""
+        """Machine-readable summary: status, objective, costs, timings, KPIs. Plain JSON
+        values: a KPI with no denominator (nothing produced) has value None, not NaN."""
         r = self.solution
-        return {
-            "instance": self.instance_name,
-            "status": r.status,
-            "objective_cny": r.objective,
-            "bound_cny": r.bound,
-            "mip_gap": r.mip_gap,
-            "is_mip": r.is_mip,
-            "max_primal_infeasibility": r.max_primal_infeasibility,
-            "columns": r.columns,
-            "rows": r.rows,
-            "cost_breakdown_cny": self.cost_breakdown(),
-            "timings_s": {**self.timings_s, **r.timings_s},
-            "kpis": self.kpis.to_dict(orient="records"),
-            "verification": self.verification.summary() if self.verification else None,
-        }
+        return _plain(
+            {
+                "instance": self.instance_name,
+                "status": r.status,
+                "objective_cny": r.objective,
+                "bound_cny": r.bound,
+                "mip_gap": r.mip_gap,
+                "is_mip": r.is_mip,
+                "max_primal_infeasibility": r.max_primal_infeasibility,
+                "columns": r.columns,
+                "rows": r.rows,
+                "cost_breakdown_cny": self.cost_breakdown(),
+                "timings_s": {**self.timings_s, **r.timings_s},
+                "kpis": self.kpis.to_dict(orient="records"),
+                "verification": self.verification.summary() if self.verification else None,
+            }
+        )
 
     def write(self, folder: Path | str) -> list[Path]:
         """Write every table as CSV (and Parquet when pyarrow is installed) plus
@@ -98,5 +103,20 @@ class Schedule:
             written.append(folder / "verification.csv")
             self.verification.comparison.to_csv(written[-1], index=False)
         written.append(folder / "summary.json")
-        written[-1].write_text(json.dumps(self.summary(), indent=2, default=str))
+        written[-1].write_text(json.dumps(self.summary(), indent=2, allow_nan=False))
         return written
+
+
+def _plain(value: Any) -> Any:
+    """`value` with numpy scalars as Python numbers and NaN or infinities as None."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet
 from twin.units import Mode
 
@@ -136,3 +137,46 @@ def compare(
                 }
             )
     return pd.DataFrame(rows, columns=["unit", "period", "quantity", "lp", "twin", "rel_diff"])
+
+
+def schedule_balance_problems(
+    fs: Flowsheet, tables: Mapping[str, pd.DataFrame], rtol: float = 1e-6
+) -> list[str]:
+    """Where a schedule's flows break a unit's element balance, as sentences (empty when
+    every balance closes): for every unit, period and element the unit conserves, what
+    enters on its streams must equal what leaves on its streams plus what its modes emit
+    (S in SO2, C in CO2, heavy metals), within `rtol` relative (and 1e-9 t absolute)."""
+    flows = tables["stream_flows"]
+    flows = flows.assign(unit_in=flows["to"], unit_out=flows["from"])
+    loads = tables["unit_loads"]
+    problems = []
+    for uid, eu in fs.units.items():
+        inflow = flows[flows.unit_in == uid].groupby(["period", "material"]).flow_t.sum()
+        outflow = flows[flows.unit_out == uid].groupby(["period", "material"]).flow_t.sum()
+        names = {m.name: k for k, m in enumerate(eu.modes)}
+        here = loads[loads.unit == uid]
+        for t in range(fs.instance.horizon.periods):
+            emitted: dict[str, float] = {}
+            for row in here[here.period == t].itertuples():
+                for species, per_t in fs.mode(uid, names[row.mode], t).emissions_t.items():
+                    for element, share in EMISSION_ELEMENTS.get(species, {}).items():
+                        emitted[element] = (
+                            emitted.get(element, 0.0) + row.throughput_t * per_t * share
+                        )
+            for element in eu.model.conserved_elements:
+                into = _element_t(inflow, t, element, fs)
+                out = _element_t(outflow, t, element, fs) + emitted.get(element, 0.0)
+                if abs(out - into) > max(rtol * max(abs(into), abs(out)), 1e-9):
+                    problems.append(
+                        f"unit {uid}, period {t}, {element}: in {into:.9g} t, out {out:.9g} t"
+                    )
+    return problems
+
+
+def _element_t(flow_by_period_material: pd.Series, t: int, element: str, fs: Flowsheet) -> float:
+    if t not in flow_by_period_material.index.get_level_values(0):
+        return 0.0
+    return sum(
+        flow * fs.compositions[material].get(element, 0.0)
+        for material, flow in flow_by_period_material.loc[t].items()
+    )

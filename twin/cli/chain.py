@@ -12,6 +12,11 @@ from rich.console import Console
 from twin.cli.common import JSON, busy, fail
 from twin.errors import TwinError
 
+#: Series CSV files outside the instance's folder are refused unless this is given.
+OUTSIDE = typer.Option(
+    False, "--allow-outside-paths", help="Allow series CSV files outside the instance's folder."
+)
+
 
 def solve(
     instance: Path = typer.Argument(..., help="Instance YAML file."),
@@ -30,21 +35,28 @@ def solve(
         1e-3, "--tolerance", help="Largest relative LP-twin difference accepted by --verify."
     ),
     max_iterations: int = typer.Option(20, "--max-iterations", help="Solves --verify may use."),
+    allow_outside_paths: bool = OUTSIDE,
 ) -> None:
-    """Solve an instance for its cheapest schedule; print the summary, write the tables."""
+    """Solve an instance for its cheapest schedule; print the summary, write the tables.
+    The time limit bounds the whole command (see docs/LIMITS.md)."""
     from twin.engine import solve as run
+    from twin.files import prepare_folder
     from twin.report import print_summary
     from twin.solvers.options import SolveOptions
 
-    options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
     try:
+        options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
+        if out is not None:
+            prepare_folder(out)
         with busy(f"solving {instance.name} ...", as_json):
-            schedule = run(instance, options, verify, tolerance, max_iterations)
-    except TwinError as exc:
+            schedule = run(
+                instance, options, verify, tolerance, max_iterations, allow_outside_paths
+            )
+        written = schedule.write(out) if out else []
+    except (TwinError, OSError) as exc:
         fail(exc, as_json)
-    written = schedule.write(out) if out else []
     if as_json:
-        typer.echo(json.dumps(schedule.summary(), default=str))
+        typer.echo(json.dumps(schedule.summary(), allow_nan=False))
     else:
         print_summary(schedule, Console())
         if written:
@@ -97,14 +109,16 @@ def calibration(as_json: bool = JSON) -> None:
 
 
 def validate(
-    instance: Path = typer.Argument(..., help="Instance YAML file."), as_json: bool = JSON
+    instance: Path = typer.Argument(..., help="Instance YAML file."),
+    as_json: bool = JSON,
+    allow_outside_paths: bool = OUTSIDE,
 ) -> None:
     """Check an instance (schema, references, unit models) without solving."""
     from twin.flowsheet import Flowsheet
     from twin.loader import load
 
     try:
-        fs = Flowsheet(load(instance))
+        fs = Flowsheet(load(instance, allow_outside_paths))
     except TwinError as exc:
         fail(exc, as_json)
     info = {

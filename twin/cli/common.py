@@ -1,8 +1,8 @@
 """What every verb shares: the one error path, the spinner and the common options.
 
-A verb catches the project's own errors (:class:`~twin.errors.TwinError`) and hands them
-to :func:`fail`, which prints one line (or one JSON object with ``--json``) and exits
-with status 2. No modelling logic lives in the CLI.
+A verb catches the project's own errors (:class:`~twin.errors.TwinError`, and OSError
+where it writes files) and hands them to :func:`fail`, which prints one line (or one JSON
+object with ``--json``) and exits with status 2. No modelling logic lives in the CLI.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 #: ``--json`` on every verb: machine-readable output on stdout.
@@ -21,21 +20,23 @@ JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 err = Console(stderr=True)
 
 
+def one_line(exc: BaseException) -> str:
+    """The error's message on one line: its lines (and list items) joined by '; ', or by
+    a space after a line that ends with a colon."""
+    text = ""
+    for line in (raw.strip().removeprefix("- ") for raw in str(exc).splitlines()):
+        if line:
+            text += ("" if not text else " " if text.endswith(":") else "; ") + line
+    return text
+
+
 def fail(exc: Exception, as_json: bool) -> NoReturn:
-    """Report `exc` for people (or as ``{"status", "error"}`` JSON) and exit with 2."""
-    problems = getattr(exc, "problems", None)
-    if isinstance(exc, ValidationError):
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-    message = "; ".join(problems) if problems and isinstance(exc, ValidationError) else str(exc)
+    """Report `exc` on one line for people (or as ``{"status", "error"}`` JSON) and exit
+    with status 2."""
+    message = one_line(exc)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "status": getattr(exc, "status", "invalid_instance"),
-                    "error": "; ".join(problems) if problems else message,
-                }
-            )
-        )
+        status = getattr(exc, "status", "invalid_instance")
+        typer.echo(json.dumps({"status": status, "error": message}))
     else:
         err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code=2)

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from twin.constants import EMISSION_ELEMENTS
+from twin.limits import parameter_magnitudes
 
 Composition = Mapping[str, float]
 
@@ -105,9 +106,18 @@ def per_t_at_load(nominal_per_t: float, fixed_share: float, load: float) -> floa
 
 
 class UnitParams(BaseModel):
-    """Base of every unit kind's parameter model: unknown keys are errors."""
+    """Base of every unit kind's parameter model: unknown keys are errors, and every
+    number must be finite and at most twin.limits.MAX_PARAMETER in size (a parameter's
+    own range may be narrower)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _finite_and_sized(self) -> UnitParams:
+        problems = parameter_magnitudes(dict(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ SME_2015 = "SME 2015, 'Dilution and Ore Loss Projections: Strategies and Conside
 class SelectivityMode(BaseModel):
     """One way of mining the ore contacts: more selective costs more and runs slower."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(
         min_length=1, description="Name of the mode, a label. Unique within the mine."

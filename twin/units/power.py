@@ -14,7 +14,7 @@ from twin.constants import FUEL_CO2_T_PER_KGCE
 class CaptivePlant(BaseModel):
     """A coal-fired captive plant; the properties are per kWh generated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     heat_rate_gce_per_kwh: float = Field(
         default=305.0,
