@@ -1,5 +1,6 @@
 """Write the reference pages from the code: the instance format from its JSON Schema,
-the unit kinds from `twin.kinds`, the command line from the typer app.
+the unit kinds from `twin.kinds`, the command line from the typer app, the benchmark
+indicators from `twin.indicators`.
 
     python docs/generate.py            # rewrite docs/reference/*.md
     python docs/generate.py --check    # exit 1 if a page differs from the code
@@ -18,6 +19,7 @@ from typing import Any
 from typer.main import get_command
 
 from twin.cli import app
+from twin.indicators import INDICATORS
 from twin.instance import json_schema
 from twin.kinds import all_kinds, describe_kind
 
@@ -148,7 +150,25 @@ def cli_page() -> str:
     return "\n".join(lines)
 
 
-PAGES = {"instance.md": instance_page, "units.md": units_page, "cli.md": cli_page}
+def indicators_page() -> str:
+    """Every benchmark indicator with its formula over a schedule's tables."""
+    lines = [HEAD + "# Benchmark indicators", "",
+             "`twin benchmark` measures the baseline and the optimised schedule with these "
+             "formulas (twin/indicators.py); see [../BENCHMARK.md](../BENCHMARK.md).", "",
+             "| indicator | plan column | formula over the tables | unit | target |",
+             "|---|---|---|---|---|"]
+    for ind in INDICATORS:
+        if ind.change_target is not None:
+            target = f"{100 * ind.change_target:+.0f} % against the baseline"
+        else:
+            target = f"{'<=' if ind.sense == 'max' else '>='} {ind.bound:g}"
+        formula = ind.definition if ind.formula is not None else f"not computable: {ind.note}"
+        lines.append(f"| {ind.name} | {ind.column} | {_cell(formula)} | {ind.unit} | {target} |")
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {"instance.md": instance_page, "units.md": units_page, "cli.md": cli_page,
+         "indicators.md": indicators_page}
 
 
 def main() -> int:

@@ -224,9 +224,7 @@ def test_oversized_files_are_refused_unread(tiny, tmp_path):
         twin.load(big)
     tiny["power"]["grid"]["tou_price_cny_per_kwh"] = {"csv": "/dev/zero", "column": "x"}
     found = problems(tiny, Path("/"))  # /dev/zero sits inside /: refused as a device
-    assert found == [
-        "power.grid.tou_price_cny_per_kwh: /dev/zero: series CSV must be a regular file"
-    ]
+    assert found == ["power.grid.tou_price_cny_per_kwh: /dev/zero: CSV must be a regular file"]
 
 
 # --- 5. Files outside the instance's folder ------------------------------------------------

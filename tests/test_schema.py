@@ -100,7 +100,7 @@ def test_a_field_the_kind_ignores_is_refused(change, message, instance_data, ins
 def test_target_kinds_are_the_target_discriminators():
     import typing
 
-    from twin.instance import TARGET_KINDS, Target
+    from twin.targets import TARGET_KINDS, Target
 
     kinds = {
         k

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
-from twin.instance import EmissionCapTarget, Instance
+from twin.instance import Instance
 from twin.solution import TargetRow
+from twin.targets import EmissionCapTarget
 from twin.units.base import Mode
 
 if TYPE_CHECKING:

@@ -12,7 +12,9 @@ from twin.limits import MAX_VERIFY_ITERATIONS
 from twin.loader import load, parse
 from twin.models.build import build_model
 from twin.schedule import Schedule
+from twin.shadow import shadow_prices as shadow_table
 from twin.solvers.diagnose import explain_infeasibility
+from twin.solvers.duals import with_duals
 from twin.solvers.highs import solve as solve_model
 from twin.solvers.options import SolveOptions
 from twin.solvers.slp import successive_linearisation
@@ -64,13 +66,17 @@ def solve(
     tolerance: float = 1e-3,
     max_iterations: int = 20,
     allow_outside_paths: bool = False,
+    shadow_prices: bool = False,
 ) -> Schedule:
     """Cheapest schedule of `instance` (an Instance, raw instance data as a mapping, or a
     YAML path). With `verify`, the twin re-simulates the schedule and successive
     linearisation re-solves until the LP and the twin agree within `tolerance` (relative)
     or `max_iterations` solves; the schedule is then priced and its KPIs computed by the
     twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and
-    a watchdog interrupts a solver that overruns. Raises InstanceError for a bad instance,
+    a watchdog interrupts a solver that overruns. With `shadow_prices`, the schedule gets
+    a ``shadow_prices`` table (twin.shadow; for a MIP from the LP with the integers fixed,
+    after --verify from the twin's final linearisation). Raises InstanceError for a bad
+    instance,
     OptionError for a bad option and SolveError (with a message for people) when there is
     no schedule."""
     options = options or SolveOptions()
@@ -87,7 +93,8 @@ def solve(
         )
         fs, solution = outcome.flowsheet, outcome.solution
     else:
-        solution = solve_model(build_model(fs), options, deadline)
+        built = build_model(fs)
+        solution = solve_model(built, options, deadline)
     t2 = time.perf_counter()
     if not solution.has_solution:
         if solution.status == "infeasible":
@@ -96,6 +103,12 @@ def solve(
         raise SolveError(solution.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()
     schedule = Schedule.from_solution(fs, solution)
+    if shadow_prices:
+        if verify:
+            built = build_model(fs)
+        priced = with_duals(built, solution, options, deadline, resolve=verify)
+        kpis = schedule.kpis if priced is solution else Schedule.from_solution(fs, priced).kpis
+        schedule.tables["shadow_prices"] = shadow_table(fs, priced, kpis)
     schedule.timings_s = {
         "load_evaluate_s": t1 - t0,
         "build_and_solve_s": t2 - t1,

@@ -18,8 +18,9 @@ import networkx as nx
 
 from twin.accounting import emitted_species
 from twin.errors import InstanceError
-from twin.instance import EmissionCapTarget, Instance, RateTarget, UnitSpec
+from twin.instance import Instance, UnitSpec
 from twin.references import check_references, port_materials
+from twin.targets import EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
 

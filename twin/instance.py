@@ -40,7 +40,6 @@ from twin.limits import (
     Hours,
     Megawatts,
     MegawattSeries,
-    Penalty,
     PositiveFactor,
     PositiveMegawatts,
     PositiveTonnes,
@@ -50,6 +49,7 @@ from twin.limits import (
     TonnesPerHour,
     TonnesSeries,
 )
+from twin.targets import TARGET_KINDS, Target
 from twin.units import UNIT_KINDS
 from twin.units.base import ElementFractions, Fraction, UnitModel, UnitParams
 from twin.units.fields import FuelName
@@ -287,119 +287,37 @@ class Fuel(_Model):
     co2_t_per_kgce: Annotated[float, Field(ge=0.0, le=0.01)] | None = None
 
 
-class _Target(_Model):
-    """A plan target: hard, or soft with a penalty per unit of violation."""
-
-    id: str | None = None
-    hard: bool = True
-    penalty_cny_per_unit: Penalty | None = None
-
-    @model_validator(mode="after")
-    def _soft_has_penalty(self) -> _Target:
-        if not self.hard and self.penalty_cny_per_unit is None:
-            raise ValueError("a soft target (hard: false) needs penalty_cny_per_unit")
-        if self.hard and self.penalty_cny_per_unit is not None:
-            raise ValueError(
-                "penalty_cny_per_unit: applies only to a soft target (hard: false); "
-                "remove it or set hard: false"
-            )
-        return self
-
-    def describe(self, position: int) -> str:
-        """The target in words: its id (or position in the list), kind and bound."""
-        return f"{self.id or f'targets[{position}]'} ({getattr(self, 'kind', '')}: {self._bound()})"
-
-    def _bound(self) -> str:
-        raise NotImplementedError
-
-
-class EnergyIntensityTarget(_Target):
-    """Electricity (kWh) or total energy (kgce) of `units` per t of their basis output."""
-
-    kind: Literal["energy_intensity"]
-    units: list[str] = Field(min_length=1)
-    measure: Literal["power_kwh", "energy_kgce"] = "power_kwh"
-    max_per_t: PositiveFactor
-
-    def _bound(self) -> str:
-        return f"{self.measure} per t of {', '.join(self.units)} <= {self.max_per_t}"
-
-
-class EmissionCapTarget(_Target):
-    """Cap on a species' emissions (t) over the horizon or in every period."""
-
-    kind: Literal["emission_cap"]
-    species: str
-    max_t: Tonnes
-    per: Literal["horizon", "period"] = "horizon"
-
-    def _bound(self) -> str:
-        return f"{self.species} <= {self.max_t} t per {self.per}"
-
-
-class RateTarget(_Target):
-    """Ore loss rate (lost / in-situ ore) or dilution rate (diluent / delivered ore)
-    of the listed mines over the horizon, at most `max`."""
-
-    kind: Literal["ore_loss_rate", "dilution_rate"]
-    units: list[str] = Field(min_length=1)
-    max: Fraction
-
-    def _bound(self) -> str:
-        what = "ore loss" if self.kind == "ore_loss_rate" else "dilution"
-        return f"{what} rate of {', '.join(self.units)} <= {self.max}"
-
-
-class RecycledShareTarget(_Target):
-    """Recycled metal made by `units` at least `min` of the metal output (basis t) of
-    `of_units` (default: `units` themselves; give the refinery when the recycled metal
-    is an intermediate such as anode copper from scrap)."""
-
-    kind: Literal["recycled_share"]
-    units: list[str] = Field(min_length=1)
-    of_units: list[str] | None = None
-    min: Fraction
-
-    def _bound(self) -> str:
-        return f"recycled share of {', '.join(self.units)} >= {self.min}"
-
-
-class UtilisationShareTarget(_Target):
-    """Share of a by-product (e.g. red mud, tailings) sent to the `to` nodes (its users:
-    cement plant, backfill) at least `min` of all of it that leaves its producers."""
-
-    kind: Literal["utilisation_share"]
-    material: str
-    to: list[str] = Field(min_length=1)
-    min: Fraction
-
-    def _bound(self) -> str:
-        return f"share of {self.material} sent to {', '.join(self.to)} >= {self.min}"
-
-
-Target = Annotated[
-    EnergyIntensityTarget
-    | EmissionCapTarget
-    | RateTarget
-    | RecycledShareTarget
-    | UtilisationShareTarget,
-    Field(discriminator="kind"),
-]
-#: The target kinds (the discriminator values of `Target`).
-TARGET_KINDS = frozenset(
-    {
-        "energy_intensity",
-        "emission_cap",
-        "ore_loss_rate",
-        "dilution_rate",
-        "recycled_share",
-        "utilisation_share",
-    }
-)
-
-
 #: Discriminator values left out of error paths (units[0].params.x, not units[0].potline...).
 _TAGS = frozenset(UNIT_KINDS) | TARGET_KINDS
+
+
+class LoadRecord(BaseModel):
+    """One row of a unit-load table (the columns `twin solve` writes as unit_loads; other
+    columns are ignored): a unit's throughput in one of its modes in one period, t."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+    unit: str
+    period: Annotated[int, Field(ge=0, le=MAX_PERIODS)]
+    mode: str
+    throughput_t: Tonnes
+
+
+class AsOperated(_Model):
+    """How the plant runs today, for `twin benchmark`: a named rule (``flat``: every unit
+    in its nominal mode at one constant rate, scaled by availability, with no response to
+    prices; mines in their first selectivity mode) or a table of unit loads
+    (``unit_loads: {csv: last_month.csv}``, e.g. an MES export). Units the table leaves
+    out are scheduled by the optimiser."""
+
+    rule: Literal["flat"] | None = None
+    unit_loads: list[LoadRecord] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AsOperated:
+        if (self.rule is None) == (self.unit_loads is None):
+            raise ValueError("rule: give either rule: flat or unit_loads, not both or neither")
+        return self
 
 
 class Instance(_Model):
@@ -418,6 +336,7 @@ class Instance(_Model):
     fuels: dict[FuelName, Fuel] = {}
     targets: list[Target] = Field(default=[], max_length=MAX_ENTITIES)
     objective: Literal["min_cost"] = "min_cost"
+    as_operated: AsOperated | None = None
     #: Electricity in comprehensive energy, kgce/kWh: 0.1229 is the "equivalent value"
     #: (3.6 MJ / 29.3076 MJ) of Chinese energy statistics.
     electricity_kgce_per_kwh: Annotated[float, Field(gt=0.0, le=1.0)] = KGCE_PER_KWH_EQUIVALENT

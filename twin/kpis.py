@@ -25,15 +25,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from twin.accounting import target_rows
-from twin.instance import (
+from twin.instance import Instance
+from twin.solution import TargetRow
+from twin.targets import (
     EmissionCapTarget,
     EnergyIntensityTarget,
-    Instance,
     RateTarget,
     RecycledShareTarget,
     UtilisationShareTarget,
 )
-from twin.solution import TargetRow
 from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
 COLUMNS = ["target", "kind", "period", "value", "sense", "bound", "met", "hard", "basis"]

@@ -1,7 +1,8 @@
 """Reading instances: YAML and its CSV series -> a validated :class:`~twin.instance.Instance`.
 
 :func:`load` reads a YAML file, :func:`parse` validates data already in memory. Both
-resolve ``{csv: file.csv, column: name}`` series relative to the instance's folder (and
+resolve ``{csv: file.csv, column: name}`` series (and ``{csv: file.csv}`` tables, as a
+list of records) relative to the instance's folder (and
 refuse a series file outside it unless `allow_outside_paths`), run the schema and the
 cross-reference checks (:mod:`twin.references`), and raise one
 :class:`~twin.errors.InstanceError` listing every problem as 'path: message'. Files are
@@ -17,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
-from twin.errors import InstanceError
+from twin.errors import InstanceError, validation_problems
 from twin.files import read_text
-from twin.instance import Instance
+from twin.instance import Instance, LoadRecord
 from twin.limits import MAX_INSTANCE_BYTES, MAX_SERIES_BYTES, MAX_YAML_NODES
 from twin.references import check_references
 
+_LOAD_TABLE = TypeAdapter(list[LoadRecord])
 #: Deepest nesting of an instance's YAML (a real instance is under 10 deep).
 MAX_DEPTH = 64
 #: Column names shown in messages: plain names only (a header line is file content).
@@ -74,9 +77,17 @@ def _column(text: str, file: Path, column: str, path: str) -> list[float] | str:
     return values
 
 
-def _series_file(node: dict, base: Path, path: str, allow_outside: bool) -> list[float] | str:
-    """The values of a {csv:, column:} series, or a problem."""
-    name, column = node["csv"], node["column"]
+def records(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV text with a header row, as {column: text} (blank lines skipped)."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    header = [name.strip() for name in rows[0]] if rows else []
+    return [dict(zip(header, (cell.strip() for cell in row), strict=False)) for row in rows[1:]]
+
+
+def _csv_file(node: dict, base: Path, path: str, allow_outside: bool) -> Any:
+    """The values of a {csv:, column:} series, the records of a {csv:} table, or a
+    problem (a str)."""
+    name, column = node["csv"], node.get("column", "")
     if not isinstance(name, str) or not isinstance(column, str):
         return f"{path}: csv and column must be strings (a file name and a column name)"
     file = (base / name).resolve()
@@ -86,19 +97,20 @@ def _series_file(node: dict, base: Path, path: str, allow_outside: bool) -> list
             "be inside it (allow_outside_paths / --allow-outside-paths to permit)"
         )
     try:
-        text = read_text(file, MAX_SERIES_BYTES, "series CSV")
+        text = read_text(file, MAX_SERIES_BYTES, "CSV")
     except InstanceError as err:
         return f"{path}: {err.problems[0]}"
-    return _column(text, file, column, path)
+    return _column(text, file, column, path) if column else records(text)
 
 
 def _resolve_series(
     node: Any, base: Path, path: str, problems: list[str], allow_outside: bool
 ) -> Any:
-    """Replace every {csv:, column:} mapping by its list of values."""
+    """Replace every {csv:, column:} mapping by its list of values, and every {csv:}
+    mapping by the CSV's rows as records."""
     if isinstance(node, dict):
-        if set(node) == {"csv", "column"}:
-            values = _series_file(node, base, path, allow_outside)
+        if set(node) in ({"csv", "column"}, {"csv"}):
+            values = _csv_file(node, base, path, allow_outside)
             if isinstance(values, str):
                 problems.append(values)
                 return node
@@ -148,3 +160,13 @@ def load(path: Path | str, allow_outside_paths: bool = False) -> Instance:
     except RecursionError:
         raise InstanceError([f"{path}: YAML nested too deep"], str(path)) from None
     return parse(data, path.parent, str(path), allow_outside_paths)
+
+
+def read_load_table(path: Path) -> list[LoadRecord]:
+    """A unit-load table from a CSV file (the unit_loads `twin solve` writes; columns
+    unit, period, mode, throughput_t), checked row by row; InstanceError otherwise."""
+    rows = records(read_text(path, MAX_SERIES_BYTES, "unit-load CSV"))
+    try:
+        return _LOAD_TABLE.validate_python(rows)
+    except ValidationError as err:
+        raise InstanceError(validation_problems(err, str(path)), str(path)) from None

@@ -7,7 +7,8 @@ or inconsistent reference as 'path: message'.
 
 from __future__ import annotations
 
-from twin.instance import Instance, UnitSpec, UtilisationShareTarget
+from twin.instance import Instance, LoadRecord, UnitSpec
+from twin.targets import UtilisationShareTarget
 from twin.units import UNIT_KINDS
 
 
@@ -129,7 +130,15 @@ def check_references(inst: Instance) -> list[str]:
             for i, n in enumerate(getattr(inst, section))
             if n.id not in linked
         ]
-    return problems + _target_references(inst, nodes, known_materials)
+    return (
+        problems
+        + _target_references(inst, nodes, known_materials)
+        + load_table_problems(
+            inst,
+            inst.as_operated.unit_loads if inst.as_operated else None,
+            "as_operated.unit_loads",
+        )
+    )
 
 
 def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str]) -> list[str]:
@@ -155,4 +164,38 @@ def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str
             for u in grid.stepped_tariff.units
             if u not in unit_ids
         ]
+    return problems
+
+
+def load_table_problems(
+    inst: Instance,
+    rows: list[LoadRecord] | None,
+    path: str,
+    modes: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """Rows of a unit-load table naming a unit or period the instance does not have, or a
+    (unit, mode, period) twice; with `modes` (unit -> mode names, known once the unit
+    models are evaluated) also a mode the unit does not have."""
+    units = {u.id for u in inst.units}
+    seen: set[tuple[str, str, int]] = set()
+    problems = []
+    for i, row in enumerate(rows or []):
+        if row.unit not in units:
+            problems.append(f"{path}[{i}].unit: unknown unit '{row.unit}'")
+        elif modes is not None and row.mode not in modes[row.unit]:
+            problems.append(
+                f"{path}[{i}].mode: unit '{row.unit}' has no mode '{row.mode}' "
+                f"(modes: {', '.join(modes[row.unit])})"
+            )
+        if row.period >= inst.horizon.periods:
+            problems.append(
+                f"{path}[{i}].period: {row.period} is beyond the horizon's "
+                f"{inst.horizon.periods} periods"
+            )
+        if (row.unit, row.mode, row.period) in seen:
+            problems.append(
+                f"{path}[{i}]: unit '{row.unit}' mode '{row.mode}' period "
+                f"{row.period} is given twice"
+            )
+        seen.add((row.unit, row.mode, row.period))
     return problems

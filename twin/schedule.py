@@ -3,7 +3,9 @@
 :meth:`Schedule.from_solution` makes one from a flowsheet and a
 :class:`~twin.solution.Solution` alone: the tables of :mod:`twin.tables` and the KPIs of
 :mod:`twin.kpis`, computed from those tables. Tables: ``unit_loads``, ``tonnages``,
-``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs`` and ``kpis``.
+``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs``, ``kpis``,
+``compositions``, ``tariff``, and ``shadow_prices`` when they were asked for
+(twin.shadow).
 """
 
 from __future__ import annotations
@@ -25,7 +27,19 @@ if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
     from twin.verify import Verification
 
-TABLES = ("unit_loads", "tonnages", "stream_flows", "stocks", "power", "emissions", "costs", "kpis")
+TABLES = (
+    "unit_loads",
+    "tonnages",
+    "stream_flows",
+    "stocks",
+    "power",
+    "emissions",
+    "costs",
+    "kpis",
+    "compositions",
+    "tariff",
+    "shadow_prices",
+)
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """A solution as tidy tables (one row per entity x period), priced by twin.accounting.
 
 Tables: ``unit_loads`` (unit, period, mode, throughput_t, hours, power_kwh,
-energy_kgce), ``tonnages`` (unit, period, quantity, t: the named tonnages of the unit
-models such as in-situ ore, ore lost, recycled metal), ``stream_flows`` (stream, from,
+energy_kgce, cost_cny: the unit's variable and fuel cost, power priced apart),
+``tonnages`` (unit, period, quantity, t: the named tonnages of the unit models such as
+in-situ ore, ore lost, recycled metal), ``stream_flows`` (stream, from,
 to, material, period, flow_t), ``stocks`` (stock, material, period, level_t), ``power``
 (period, source, supply_kwh, cost_cny), ``emissions`` (source, species, period, t) and
-``costs`` (period, category, cost_cny; soft-target penalties have period -1). Unit loads
+``costs`` (period, category, cost_cny; soft-target penalties have period -1), and for
+the reader ``compositions`` (material, element, fraction) and ``tariff`` (period,
+source, price_cny_per_kwh). Unit loads
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
 throughput, so the costs add up to the objective.
 """
@@ -22,6 +25,7 @@ from twin.accounting import (
     emitted_species,
     energy_kgce_per_t,
     penalty_cny_per_unit,
+    power_sources,
     source_emission,
     source_price_cny_per_kwh,
     unit_cost_cny_per_t,
@@ -33,13 +37,24 @@ from twin.solution import Solution
 NEGLIGIBLE_T = 1e-9
 
 COLUMNS = {
-    "unit_loads": ["unit", "period", "mode", "throughput_t", "hours", "power_kwh", "energy_kgce"],
+    "unit_loads": [
+        "unit",
+        "period",
+        "mode",
+        "throughput_t",
+        "hours",
+        "power_kwh",
+        "energy_kgce",
+        "cost_cny",
+    ],
     "tonnages": ["unit", "period", "quantity", "t"],
     "stream_flows": ["stream", "from", "to", "material", "period", "flow_t"],
     "stocks": ["stock", "material", "period", "level_t"],
     "power": ["period", "source", "supply_kwh", "cost_cny"],
     "emissions": ["source", "species", "period", "t"],
     "costs": ["period", "category", "cost_cny"],
+    "compositions": ["material", "element", "fraction"],
+    "tariff": ["period", "source", "price_cny_per_kwh"],
 }
 
 
@@ -63,6 +78,7 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
                 x / mode.max_rate_t_per_h if mode.max_rate_t_per_h else 0.0,
                 mode.power_kwh * x,
                 energy_kgce_per_t(inst, mode) * x,
+                sum(unit_cost_cny_per_t(fs, u, mode).values()) * x,
             )
         )
         tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
@@ -162,9 +178,25 @@ def _costs(fs: Flowsheet, sol: Solution, power: pd.DataFrame) -> pd.DataFrame:
     return _frame("costs", rows)
 
 
+def _context(fs: Flowsheet) -> dict[str, pd.DataFrame]:
+    """What a reader of the tables needs beside the solution: each material's element
+    fractions and each power source's price per period."""
+    compositions = [(m, e, x) for m, comp in fs.compositions.items() for e, x in comp.items()]
+    inst = fs.instance
+    tariff = [
+        (t, s, price)
+        for s in power_sources(inst)
+        for t, price in enumerate(source_price_cny_per_kwh(inst, s))
+    ]
+    return {
+        "compositions": _frame("compositions", compositions),
+        "tariff": _frame("tariff", tariff),
+    }
+
+
 def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every table of the module docstring for a solved `sol` of flowsheet `fs`."""
     tables = {**_unit_tables(fs, sol), **_network_tables(fs, sol)}
     tables["emissions"] = _emissions(fs, sol)
     tables["costs"] = _costs(fs, sol, tables["power"])
-    return tables
+    return {**tables, **_context(fs)}
