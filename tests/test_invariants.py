@@ -79,5 +79,36 @@ def test_infeasible_without_targets_points_at_capacities(instance_data, solve_da
     data["targets"] = []
     del data["markets"][2]["max_t_per_period"]
     data["markets"][2]["min_t_per_period"] = 13  # above 12 t/period capacity + the bin
-    with pytest.raises(SolveError, match="no hard target is involved"):
+    with pytest.raises(SolveError) as info:
         solve_data(data)
+    assert str(info.value).endswith(
+        "market metal_buyer: its minimum (min_t_per_period) must give way by 2 t (1 t in each "
+        "of 2 periods)"
+    )
+
+
+def test_capacity_conflict_names_the_unit_and_the_limit(instance_data, solve_data):
+    # The mill is down all week and the concentrate shed must end where it began, so the
+    # must-run smelter (min_load 0.6 of 1 h in each hourly period) cannot run.
+    data = instance_data("copper_chain_week.yaml")
+    next(u for u in data["units"] if u["id"] == "mill")["availability"] = 0.0
+    with pytest.raises(SolveError) as info:
+        solve_data(data)
+    assert (
+        "unit smelter: its minimum load (min_load of must_run) must give way by 100.8 h "
+        "(0.6 h in each of 168 periods)" in str(info.value)
+    )
+
+
+def test_best_reachable_rate_is_the_best_the_chain_can_do(instance_data, solve_data):
+    # At most 70 % of the lead's Pb can come from paste (the smelter's richest mode), and
+    # refined lead is 99.99 % Pb: 0.7 x 0.9999 = 0.69993 is the best recycled share.
+    data = instance_data("lead_zinc_chain_month.yaml")
+    next(t for t in data["targets"] if t["kind"] == "recycled_share")["min"] = 0.9
+    next(m for m in data["markets"] if m["id"] == "lead_market")["min_t_per_period"] = 50
+    with pytest.raises(SolveError) as info:
+        solve_data(data)
+    assert (
+        "recycled_lead (recycled_share: recycled share of lead_smelter >= 0.9): best "
+        "reachable value 0.69993 against 0.9" in str(info.value)
+    )
