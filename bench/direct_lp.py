@@ -40,7 +40,7 @@ from twin.accounting import (
     target_rows,
 )
 from twin.flowsheet import Flowsheet
-from twin.instance import (
+from twin.targets import (
     EmissionCapTarget,
     EnergyIntensityTarget,
     RateTarget,
