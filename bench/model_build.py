@@ -1,4 +1,4 @@
-"""Benchmark: the twin's Pyomo path against a direct sparse build of the same MIP.
+"""Benchmark: the twin's two hand-overs of one model to HiGHS, Pyomo against direct.
 
     .venv/bin/python bench/model_build.py [--periods 8760] [--potlines 10] [--time-limit 300]
 
@@ -10,22 +10,22 @@ other capacities scaled by N/2 (mine, refinery, remelt, grid max_mw, captive cap
 and minimum, the market limits, the silo levels), and `--periods` hourly periods (the
 week's TOU price and solar profile tiled to length; the solar profile is not scaled).
 
-Then, in one process, it times two paths to the same solved schedule:
+Then, in one process, it times the two backends of `twin.solve` on the same model:
 
-  twin    Flowsheet(inst) -> build_model (Pyomo) -> compile_model (standard form ->
-          HighsLp) -> run_highs (passModel + run) -> read_solution (arrays) ->
-          Schedule.from_solution (tables)
-  direct  Flowsheet(inst) -> bench/direct_lp.build (numpy/scipy.sparse) -> HighsLp ->
-          run_highs (same options) -> numpy/pandas tables
+  twin    Flowsheet(inst) -> build_model (the formulation as arrays) -> the Pyomo model
+          of record (models/pyomo_view.py) -> Pyomo's standard-form compiler -> HighsLp
+          -> run_highs -> read_solution (arrays) -> Schedule.from_solution (tables)
+  direct  Flowsheet(inst) -> build_model (the same arrays) -> HighsLp -> run_highs ->
+          read_solution -> Schedule.from_solution
 
-and prints the time per phase with the ratio twin/direct, the problem sizes, and
-whether the objectives agree (relative 1e-6; mip_rel_gap 1e-9 for both). Unless
---no-check, it also checks (untimed) that Pyomo's standard form IS the direct model up
-to row/column order, row sign and the split of ranged rows. --profile prints, for
-build_model and compile_model under cProfile (after the timings, so they are not
-disturbed), the top 25 functions by cumulative time, the twin's own functions, and the
-top 25 by own time. DESIGN.md's goal: twin end to end within 1.3x of the direct path.
-A hand-run script: nothing here asserts on times.
+and prints the time per phase with the ratio twin/direct, the problem sizes, and whether
+the objectives agree (relative 1e-6; mip_rel_gap 1e-9 for both). Unless --no-check, it
+also checks (untimed) that Pyomo's standard form IS the arrays, entry for entry
+(twin.solvers.matrix_check). --profile prints, for the Pyomo model and its compilation
+under cProfile (after the timings, so they are not disturbed), the top 25 functions by
+cumulative time, the twin's own functions, and the top 25 by own time. DESIGN.md's
+goal: twin end to end within 1.3x of the direct path. A hand-run script: nothing here
+asserts on times.
 
 HiGHS options, the same for both solves: time_limit, mip_rel_gap (1e-9), and by
 default ``user_bound_scale`` chosen so the largest bound is ~1e6, plus primal and MIP
@@ -60,9 +60,6 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import direct_lp  # noqa: E402
 
 import twin.solvers.highs as highs_driver  # noqa: E402
 from twin.flowsheet import Flowsheet  # noqa: E402
@@ -70,16 +67,17 @@ from twin.instance import Instance  # noqa: E402
 from twin.loader import parse  # noqa: E402
 from twin.models.build import build_model  # noqa: E402
 from twin.schedule import Schedule  # noqa: E402
-from twin.solvers.highs import SolveOptions, compile_model, read_solution, run_highs  # noqa: E402
+from twin.solvers.highs import SolveOptions, compile_built, read_solution, run_highs  # noqa: E402
+from twin.solvers.matrix_check import backend_differences  # noqa: E402
 
 INSTANCE = ROOT / "instances" / "aluminium_chain_week.yaml"
 PHASES = [
     ("evaluate", "Flowsheet(inst): unit models"),
-    ("build", "Pyomo model | numpy COO -> CSC"),
-    ("compile", "standard form -> HighsLp | arrays -> HighsLp"),
+    ("build", "the formulation as arrays (both)"),
+    ("compile", "Pyomo model + standard form -> HighsLp | arrays -> HighsLp"),
     ("pass", "new Highs + options + passModel"),
     ("solve", "Highs.run"),
-    ("extract", "values -> Solution -> tables | numpy -> tables"),
+    ("extract", "values -> Solution -> tables (both)"),
 ]
 
 
@@ -172,22 +170,21 @@ class _Clock:
         self.cpu["solve"] = cpu - self.cpu["pass"]
 
 
-def run_twin(inst: Instance, options: SolveOptions) -> dict:
+def run(inst: Instance, options: SolveOptions, backend: str) -> dict:
+    """One solve of `inst` through `backend`, timed phase by phase."""
     rss0 = rss_mib()
     clock = _Clock()
     fs = Flowsheet(inst)
     clock.mark("evaluate")
     built = build_model(fs)
-    model = built.model
     clock.mark("build")
-    rss_model = rss_mib() - rss0
-    form = compile_model(model)
+    compiled = compile_built(built, backend)
     clock.mark("compile")
-    h, res = run_highs(form.lp, options, form.is_mip)
+    h, res = run_highs(compiled.lp, options, compiled.is_mip)
     clock.mark("highs")
     schedule = None
     if res.has_solution:
-        schedule = Schedule.from_solution(fs, read_solution(h, form, built, res))
+        schedule = Schedule.from_solution(fs, read_solution(h, compiled, built, res))
     clock.mark("extract")
     clock.split_highs(res)
     return {
@@ -197,41 +194,9 @@ def run_twin(inst: Instance, options: SolveOptions) -> dict:
         "rows": h.getNumRow(),
         "cols": h.getNumCol(),
         "nnz": h.getNumNz(),
-        "integer": int(np.count_nonzero([v.is_integer() for v in form.variables])),
-        "model": model,
-        "fs": fs,
+        "integer": int(compiled.is_mip and built.linear.integer.sum()),
+        "built": built,
         "schedule": schedule,
-        "rss_model_mib": rss_model,
-        "rss_mib": rss_mib() - rss0,
-    }
-
-
-def run_direct(inst: Instance, options: SolveOptions) -> dict:
-    rss0 = rss_mib()
-    clock = _Clock()
-    fs = Flowsheet(inst)
-    clock.mark("evaluate")
-    dm = direct_lp.build(fs)
-    clock.mark("build")
-    lp = direct_lp.to_highs_lp(dm)
-    clock.mark("compile")
-    h, res = run_highs(lp, options, bool(dm.integer.any()))
-    clock.mark("highs")
-    tables = None
-    if res.has_solution:
-        tables = direct_lp.tables(dm, np.asarray(h.getSolution().col_value))
-    clock.mark("extract")
-    clock.split_highs(res)
-    return {
-        "times": clock.wall,
-        "cpu": clock.cpu,
-        "result": res,
-        "rows": h.getNumRow(),
-        "cols": h.getNumCol(),
-        "nnz": h.getNumNz(),
-        "integer": int(dm.integer.sum()),
-        "dm": dm,
-        "tables": tables,
         "rss_mib": rss_mib() - rss0,
     }
 
@@ -260,8 +225,8 @@ def auto_user_bound_scale(inst: Instance) -> int:
     ~1e10 at 672 h x 10 potlines, ~1e11 at 8760 h; without scaling HiGHS's MIP
     heuristics then find only points that violate the 1e-6 feasibility tolerance and
     the 2016 h x 10 potline instance ends at the time limit with no solution."""
-    dm = direct_lp.build(Flowsheet(inst))
-    bounds = np.concatenate([dm.row_lower, dm.row_upper, dm.col_lower, dm.col_upper])
+    lm = build_model(Flowsheet(inst)).linear
+    bounds = np.concatenate([lm.row_lower, lm.row_upper, lm.col_lower, lm.col_upper])
     biggest = float(np.abs(bounds[np.isfinite(bounds)]).max(initial=1.0))
     return -max(0, int(np.ceil(np.log2(biggest / 1e6))))
 
@@ -355,29 +320,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.no_warmup:  # imports, first-call caches of Pyomo and HiGHS
         small = scaled_instance(24, min(2, args.potlines))
-        run_direct(small, options)
-        run_twin(small, options)
+        run(small, options, "direct")
+        run(small, options, "pyomo")
         gc.collect()
     set_extra_highs_options(extra)
 
-    di = run_direct(inst, options)
+    di = run(inst, options, "direct")
     gc.collect()
-    tw = run_twin(inst, options)
+    tw = run(inst, options, "pyomo")
     gc.collect()
 
     rt, rd = tw["result"], di["result"]
     print(f"\nsize      {'rows':>9} {'cols':>9} {'nnz':>10} {'integer':>8}")
     for name, r in (("twin", tw), ("direct", di)):
         print(f"{name:<10}{r['rows']:9d} {r['cols']:9d} {r['nnz']:10d} {r['integer']:8d}")
-    dm = di["dm"]
-    print(
-        f"  direct ranged rows (lo < hi, both finite): {dm.n_ranged} -> two rows each in Pyomo's "
-        f"mixed form: expected twin rows {di['rows'] + dm.n_ranged}; empty direct columns "
-        f"(Pyomo drops them): {dm.empty_columns} -> expected twin cols "
-        f"{di['cols'] - dm.empty_columns}; "
-        f"expected twin nnz {di['nnz'] + int(np.diff(dm.A.tocsr().indptr)[_ranged(dm)].sum())}"
-    )
-
     print(f"\n{'':10}{'status':>10} {'objective':>22} {'bound':>22} {'gap':>10}")
     for name, r in (("twin", rt), ("direct", rd)):
         print(
@@ -390,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
             f"objectives {'MATCH' if rel <= 1e-6 else 'DIFFER'}: relative difference {rel:.2e} "
             "(tolerance 1e-6)"
         )
-    if tw["schedule"] is not None and di["tables"] is not None:
+    if tw["schedule"] is not None and di["schedule"] is not None:
         ct = tw["schedule"].costs["cost_cny"].sum()
-        cd = di["tables"]["costs"]["cost_cny"].sum()
+        cd = di["schedule"].costs["cost_cny"].sum()
         print(f"cost tables add up to: twin {ct:,.2f}, direct {cd:,.2f}")
 
     print_table(tw, di)
@@ -404,34 +360,30 @@ def main(argv: list[str] | None = None) -> int:
         " (other processes on the machine slow the wall times, not the CPU times)"
     )
     print(
-        f"\nmemory (RSS growth): twin model after build {tw['rss_model_mib']:.0f} MiB, "
-        f"twin path {tw['rss_mib']:.0f} MiB, direct path {di['rss_mib']:.0f} MiB; "
+        f"\nmemory (RSS growth): twin path {tw['rss_mib']:.0f} MiB, direct path "
+        f"{di['rss_mib']:.0f} MiB; "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
 
     if not args.no_check:
         t = time.perf_counter()
-        try:
-            res = direct_lp.compare(dm, tw["model"])
-            print(
-                f"\nmatrix check OK ({time.perf_counter() - t:.1f} s, untimed): "
-                + ", ".join(
-                    f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in res.items()
-                )
-            )
-        except AssertionError as exc:
-            print(f"\nmatrix check FAILED: {exc}")
+        diff = backend_differences(di["built"])
+        ok = all(
+            diff[k] == 0 for k in ("dropped_cols_not_empty", "row_bounds_not_stated", "integrality")
+        )
+        ok &= all(diff[k] <= 1e-12 for k in ("coefficients", "cost", "column_bounds", "row_bounds"))
+        print(
+            f"\nmatrix check {'OK' if ok else 'FAILED'} ({time.perf_counter() - t:.1f} s, "
+            "untimed): " + ", ".join(f"{k} {v:.3g}" for k, v in diff.items())
+        )
     if args.profile:
-        fs = tw["fs"]
+        built = di["built"]
         del tw, di
         gc.collect()
         for name, call in (
-            ("build_model(fs)", lambda: build_model(fs)),
-            ("compile_model(model)", None),
+            ("build_model(fs)", lambda: build_model(built.chain.fs)),
+            ("compile_built(built, 'pyomo')", lambda: compile_built(built, "pyomo")),
         ):
-            if call is None:
-                model = build_model(fs).model
-                call = lambda: compile_model(model)  # noqa: E731
             prof = cProfile.Profile()
             t = time.perf_counter()
             prof.enable()
@@ -457,11 +409,6 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
     return 0
-
-
-def _ranged(dm) -> np.ndarray:
-    lo, hi = dm.row_lower, dm.row_upper
-    return np.isfinite(lo) & np.isfinite(hi) & (lo != hi)
 
 
 def _num(x, fmt: str = ",.4f") -> str:

@@ -13,11 +13,12 @@ from the optimum (flows, stocks, power and markets are still solved).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
 
 from twin.flowsheet import Flowsheet
 from twin.instance import LoadRecord
 from twin.models.build import BuiltModel
+from twin.models.linear import INF
 
 
 def nominal_mode(fs: Flowsheet, unit: str) -> int:
@@ -28,32 +29,35 @@ def nominal_mode(fs: Flowsheet, unit: str) -> int:
 
 def fix_unit_loads(built: BuiltModel, fs: Flowsheet, rows: list[LoadRecord]) -> None:
     """Fix the throughputs of the units `rows` name (see module docstring)."""
-    m = built.model
+    lm = built.linear
     names = {u: {mode.name: k for k, mode in enumerate(fs.units[u].modes)} for u in fs.units}
     given = {(r.unit, names[r.unit][r.mode], r.period): r.throughput_t for r in rows}
     listed = {r.unit for r in rows}
-    for (u, k, t), var in m.x.items():
-        if u in listed:
-            var.fix(given.get((u, k, t), 0.0))
-    for (u, k, t), var in m.on.items():
-        if u in listed:
-            var.fix(1 if given.get((u, k, t), 0.0) > 0 else 0)
+    for block in ("x", "on"):
+        span = lm.blocks[block]
+        for position, (u, k, t) in enumerate(span.keys):
+            if u in listed:
+                load = given.get((u, k, t), 0.0)
+                lm.fix(span.start + position, load if block == "x" else float(load > 0))
 
 
 def add_flat_rule(built: BuiltModel, fs: Flowsheet) -> None:
-    """Add the flat rule's rate variables and rows (see module docstring)."""
-    m = built.model
-    inst = fs.instance
-    length_h = inst.horizon.period_length_h
+    """Add the flat rule's rate columns and rows (see module docstring)."""
+    lm, ch = built.linear, built.chain
     chosen = {u: nominal_mode(fs, u) for u in fs.units}
-    avail = {u: inst.series(eu.spec.availability) for u, eu in fs.units.items()}
-    m.flat_rate = pyo.Var(list(fs.units), domain=pyo.NonNegativeReals)
-    for (u, k, _t), var in m.x.items():
-        if k != chosen[u]:
-            var.fix(0.0)
-    for (u, k, _t), var in m.on.items():
-        var.fix(1 if k == chosen[u] else 0)
-    m.flat = pyo.Constraint(
-        [(u, t) for u in fs.units for t in m.T],
-        rule=lambda m, u, t: m.x[u, chosen[u], t] == m.flat_rate[u] * avail[u][t] * length_h,
+    for block in ("x", "on"):
+        span = lm.blocks[block]
+        for position, (u, k, _t) in enumerate(span.keys):
+            if k != chosen[u]:
+                lm.fix(span.start + position, 0.0)
+            elif block == "on":
+                lm.fix(span.start + position, 1.0)
+    rates = lm.columns("flat_rate", ch.units, None, 0.0, INF)
+    rows = lm.rows("flat", ch.units, ch.T, 0.0, 0.0)
+    js = np.array([ch.uk_index[u, chosen[u]] for u in ch.units])
+    lm.entries(rows.grid(np.arange(len(ch.units))), built.network.x.grid(js), 1.0)
+    lm.entries(
+        rows.grid(np.arange(len(ch.units))),
+        rates.grid(np.arange(len(ch.units)))[:, None],
+        -ch.availability * ch.length_h,
     )

@@ -1,83 +1,104 @@
-"""Assemble ONE Pyomo model of a flowsheet: network, power, emissions, targets, costs.
+"""Assemble the optimisation model of a flowsheet: network, power, targets, costs.
 
-The objective is total cost minus revenue over the horizon (CNY): mining and
-processing operating costs, fuels by carrier, power by source at its price, the
-stepped-tariff surcharge, transport, stock holding, purchases, minus sales, plus
-penalties of soft targets. The coefficients come from :mod:`twin.accounting`, which
-the schedule's tables use too, so the cost breakdown adds up to the objective.
+The objective is total cost minus revenue over the horizon (CNY): mining and processing
+operating costs, fuels by carrier, power by source at its price, the stepped-tariff
+surcharge, transport, stock holding, purchases, minus sales, plus penalties of soft
+targets. The coefficients come from :mod:`twin.accounting`, which the schedule's tables
+use too, so the cost breakdown adds up to the objective.
 
-:func:`build_model` returns the model with a frozen :class:`~twin.solution.ModelIndex`
-of what it holds; the solver answers in those terms (a :class:`~twin.solution.Solution`),
-so nothing downstream reads the Pyomo model.
+:func:`build_model` returns the arrays (models/linear.py) with a frozen
+:class:`~twin.solution.ModelIndex` of what they hold; the Pyomo model of record is made
+from the same arrays on demand (:meth:`BuiltModel.pyomo`, models/pyomo_view.py), and the
+solver takes either (twin.solvers.highs). Nothing downstream reads the model itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pyomo.environ as pyo
+import numpy as np
 
-from twin.accounting import cost_categories, target_rows, unit_cost_cny_per_t
+from twin.accounting import (
+    DIAGNOSTIC_PENALTY,
+    source_price_cny_per_kwh,
+    target_rows,
+    unit_cost_cny_per_t,
+)
 from twin.flowsheet import Flowsheet
-from twin.models.network import add_network
-from twin.models.power import add_power
-from twin.models.targets import add_emissions, add_targets
+from twin.models.chain import Chain
+from twin.models.linear import LinearModel
+from twin.models.network import Network, add_network
+from twin.models.power import Power, add_power
+from twin.models.targets import add_targets
 from twin.solution import ModelIndex
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 #: The model's decision variables, as named in ModelIndex.variables.
 VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
 
 
-@dataclass(frozen=True)
+@dataclass
 class BuiltModel:
-    """A Pyomo model and the index of what it holds."""
+    """The model as arrays (`linear`, changed in place by strategies), the index of what
+    it holds, and the formulation's parts (chain, network and power column blocks)."""
 
-    model: pyo.ConcreteModel
+    linear: LinearModel
     index: ModelIndex
+    chain: Chain = field(repr=False)
+    network: Network = field(repr=False)
+    power: Power = field(repr=False)
+
+    def pyomo(self) -> pyo.ConcreteModel:
+        """The Pyomo model of record, made from the arrays as they are now (a new model
+        at each call: strategies change the arrays in place)."""
+        from twin.models.pyomo_view import to_pyomo
+
+        return to_pyomo(self.linear, self.chain.instance.name)
 
 
-def _cost(m: pyo.ConcreteModel, fs: Flowsheet, unit_costs: dict, category: str, t: int) -> Any:
-    inst = fs.instance
-    if category in ("mining", "processing") or category.startswith("fuel:"):
-        terms = ((unit_costs[u, k, t].get(category, 0.0), m.x[u, k, t]) for u, k in m.UK)
-        return sum(c * x for c, x in terms if c)
-    if category == "power:stepped_surcharge":
-        return m.surcharge[t]
-    if category.startswith("power:"):
-        return m.power_cost[category.split(":", 1)[1], t]
-    if category == "transport":
-        return sum(s.cost_cny_per_t * m.flow[s.name, t] for s in inst.streams if s.cost_cny_per_t)
-    if category == "stock_holding":
-        return sum(k.holding_cost_cny_per_t * m.level[k.id, t] for k in inst.stocks)
-    side, sign = ("buy", 1.0) if category == "purchases" else ("sell", -1.0)
-    return sum(
-        sign * m.price[mk.id][t] * m.traded[mk.id, t] for mk in inst.markets if mk.side == side
-    )
+def _objective(lm: LinearModel, ch: Chain, net: Network, power: Power) -> None:
+    fs, inst = ch.fs, ch.instance
+    c = np.zeros(lm.n_cols)
+    costs = ch.coef(lambda u, md: sum(unit_cost_cny_per_t(fs, u, md).values()))
+    c[net.x.grid(np.arange(len(ch.UK)))] += costs
+    for i, source in enumerate(power.sources):
+        c[power.supply.grid(i)] += source_price_cny_per_kwh(inst, source)
+    grid = inst.power.grid
+    if grid is not None and grid.stepped_tariff is not None:
+        for i, tier in enumerate(grid.stepped_tariff.tiers):
+            c[power.tier_kwh.grid(i)] += tier.surcharge_cny_per_kwh
+    for i, stream in enumerate(ch.streams):
+        c[net.flow.grid(i)] += stream.cost_cny_per_t
+    for i, stock in enumerate(inst.stocks):
+        c[net.level.grid(i)] += stock.holding_cost_cny_per_t
+    for market, links in zip(inst.markets, net.traded, strict=True):
+        sign = 1.0 if market.side == "buy" else -1.0
+        if links:
+            c[net.flows(ch, links)] += sign * np.asarray(inst.series(market.price_cny_per_t))
+    lm.c = c
 
 
 def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     """The optimisation model of `fs` (see module docstring); `soften_all` makes every
     hard target soft at a diagnostic penalty (twin.accounting.DIAGNOSTIC_PENALTY)."""
-    m = pyo.ConcreteModel(name=fs.instance.name)
-    add_network(m, fs)
-    add_power(m, fs)
-    add_emissions(m, fs)
-    add_targets(m, fs, soften_all=soften_all)
-    m.CAT = pyo.Set(initialize=cost_categories(fs), ordered=True)
-    unit_costs = {(u, k, t): unit_cost_cny_per_t(fs, u, fs.mode(u, k, t)) for u, k, t in m.x}
-    m.cost = pyo.Expression(m.CAT, m.T, rule=lambda m, c, t: _cost(m, fs, unit_costs, c, t))
-    m.objective = pyo.Objective(
-        expr=sum(m.cost[c, t] for c in m.CAT for t in m.T) + sum(m.penalty[r] for r in m.TRsoft),
-        sense=pyo.minimize,
-    )
+    ch = Chain(fs)
+    lm = LinearModel()
+    net = add_network(lm, ch)
+    power = add_power(lm, ch, net.x)
+    violation, soft = add_targets(lm, ch, net, power, soften_all)
+    _objective(lm, ch, net, power)
+    rows = target_rows(fs.instance)
+    for position, r in enumerate(soft):
+        target = fs.instance.targets[rows[r].j]
+        price = DIAGNOSTIC_PENALTY if target.hard else target.penalty_cny_per_unit
+        lm.c[violation.start + position] += price or DIAGNOSTIC_PENALTY
     index = ModelIndex(
-        variables={name: tuple(getattr(m, name).keys()) for name in VARIABLES},
-        constraints={
-            c.local_name: tuple(c.keys())
-            for c in m.component_objects(pyo.Constraint, descend_into=False)
-        },
-        target_rows=tuple(target_rows(fs.instance)),
-        soft_rows=tuple(m.TRsoft),
+        variables={name: lm.blocks[name].keys for name in VARIABLES},
+        constraints={name: span.keys for name, span in lm.families.items()},
+        target_rows=tuple(rows),
+        soft_rows=tuple(soft),
     )
-    return BuiltModel(m, index)
+    return BuiltModel(lm, index, ch, net, power)

@@ -1,190 +1,230 @@
 """Multi-period, multi-commodity network flow over the flowsheet.
 
-Adds to a Pyomo model: unit throughput per mode and period ``x[u, k, t]`` (t of the
-unit's basis material), binary mode choice ``on[u, k, t]`` for discrete units,
-stream flows ``flow[s, t]`` (t), stock levels ``level[k, t]`` (t), and the
-constraints tying them: material balance at every unit port, capacity and
-availability (time-sharing of modes within a period), minimum load, stock balance,
-market demand, and the heat-balance window of modulated units.
+Columns: unit throughput per mode and period ``x[u, k, t]`` (t of the unit's basis
+material), binary mode choice ``on[u, k, t]`` for discrete units, stream flows
+``flow[s, t]`` (t, at most the stream's capacity), stock levels ``level[k, t]`` (t,
+within the stock's limits). Rows:
+
+* ``time_share[u, t]`` (continuous units): hours of all modes, sum_k x / rate_k, at most
+  availability x hours, and for a must-run unit at least min_load times that;
+* ``mode_upper[u, k, t]``, ``mode_lower[u, k, t]``, ``one_mode[u, t]`` (discrete units):
+  x <= rate x availability x hours x on, x >= (min rate or min_load x rate) x ... x on,
+  and at most one mode on (exactly one if must-run);
+* ``port_balance[u, material, side, t]``: the flows on a unit's input (output) port equal
+  the material its modes take (make) per t basis times x;
+* ``stock_balance[k, t]`` and ``stock_final[k]``: level = previous level + in - out, and
+  the last level at least the final minimum (default: the initial level);
+* ``demand[m, t]``: what a market takes (sells: flows in) or supplies (buys: flows out)
+  within its minimum and maximum;
+* ``load_window[u, start]``: the throughput-weighted load index of a modulated unit over
+  each window of mean_load_window_h is 1 (heat balance).
+
+A row that would hold no variable (a market no stream reaches) is left out, as Pyomo
+leaves out a constant constraint.
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from twin.flowsheet import Flowsheet
+import numpy as np
 
-
-def unit_hours(m: pyo.ConcreteModel, u: str, t: int) -> pyo.Expression:
-    """Hours unit `u` runs in period `t`: each mode's throughput over its rate."""
-    return sum(m.x[u, k, t] / m.rate[u, k] for k in m.unit_modes[u])
-
-
-def add_network(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
-    """Variables and constraints of the material network (see module docstring)."""
-    inst = fs.instance
-    length_h = inst.horizon.period_length_h
-    T = range(inst.horizon.periods)
-    m.T = pyo.Set(initialize=T, ordered=True)
-    m.U = pyo.Set(initialize=list(fs.units), ordered=True)
-    m.unit_modes = {u: [k for k in range(len(eu.modes))] for u, eu in fs.units.items()}
-    m.UK = pyo.Set(initialize=[(u, k) for u in m.U for k in m.unit_modes[u]], dimen=2, ordered=True)
-    m.rate = {(u, k): fs.units[u].modes[k].max_rate_t_per_h for u, k in m.UK}
-    avail = {u: inst.series(eu.spec.availability) for u, eu in fs.units.items()}
-
-    m.x = pyo.Var(m.UK, m.T, domain=pyo.NonNegativeReals, initialize=0.0)
-    discrete = [(u, k) for u, k in m.UK if fs.units[u].spec.discrete]
-    m.UKd = pyo.Set(initialize=discrete, dimen=2, ordered=True)
-    m.on = pyo.Var(m.UKd, m.T, domain=pyo.Binary, initialize=0)
-
-    def time_share(m, u, t):
-        spec = fs.units[u].spec
-        hours = unit_hours(m, u, t)
-        avail_h = avail[u][t] * length_h
-        if spec.discrete:
-            return pyo.Constraint.Skip
-        if spec.must_run:
-            return pyo.inequality(spec.min_load * avail_h, hours, avail_h)
-        return hours <= avail_h
-
-    m.time_share = pyo.Constraint(m.U, m.T, rule=time_share)
-
-    def mode_upper(m, u, k, t):
-        return m.x[u, k, t] <= m.rate[u, k] * avail[u][t] * length_h * m.on[u, k, t]
-
-    m.mode_upper = pyo.Constraint(m.UKd, m.T, rule=mode_upper)
-
-    def mode_lower(m, u, k, t):
-        eu = fs.units[u]
-        low = max(fs.mode(u, k, t).min_rate_t_per_h, eu.spec.min_load * m.rate[u, k])
-        if low <= 0:
-            return pyo.Constraint.Skip
-        return m.x[u, k, t] >= low * avail[u][t] * length_h * m.on[u, k, t]
-
-    m.mode_lower = pyo.Constraint(m.UKd, m.T, rule=mode_lower)
-
-    def one_mode(m, u, t):
-        total = sum(m.on[u, k, t] for k in m.unit_modes[u])
-        return total == 1 if fs.units[u].spec.must_run else total <= 1
-
-    discrete_units = sorted({u for u, _ in discrete}, key=list(fs.units).index)
-    m.one_mode = pyo.Constraint(discrete_units, m.T, rule=one_mode)
-
-    _add_flows(m, fs, T, length_h)
-    _add_load_windows(m, fs, T, length_h)
+from twin.models.chain import Chain
+from twin.models.linear import INF, LinearModel, Span
 
 
-def _add_flows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -> None:
-    inst = fs.instance
-    streams = {s.name: s for s in inst.streams}
-    m.S = pyo.Set(initialize=list(streams), ordered=True)
+@dataclass
+class Network:
+    """The network's column blocks, and what markets trade (flow names per market)."""
 
-    def flow_bounds(m, s, t):
-        cap = streams[s].capacity_t_per_h
-        return (0.0, None if cap is None else cap * length_h)
+    x: Span
+    on: Span
+    flow: Span
+    level: Span
+    traded: list[list[str]]
 
-    m.flow = pyo.Var(m.S, m.T, bounds=flow_bounds, initialize=0.0)
+    def flows(self, ch: Chain, names: list[str]) -> np.ndarray:
+        """Columns (len(names), T) of the named streams' flows."""
+        return self.flow.grid([ch.stream_index[n] for n in names]).reshape(len(names), ch.T)
 
-    into: dict[tuple[str, str], list[str]] = {}
-    out_of: dict[tuple[str, str], list[str]] = {}
-    for s in inst.streams:
-        into.setdefault((s.to, s.material), []).append(s.name)
-        out_of.setdefault((s.from_, s.material), []).append(s.name)
 
+def _columns(lm: LinearModel, ch: Chain) -> tuple[Span, Span, Span, Span]:
+    inst, T = ch.instance, ch.T
+    x = lm.columns("x", ch.UK, T, 0.0, INF)
+    discrete_uk = [uk for j, uk in enumerate(ch.UK) if ch.discrete[ch.uk_unit[j]]]
+    on = lm.columns("on", discrete_uk, T, 0.0, 1.0, integer=True)
+    cap = np.array(
+        [
+            INF if s.capacity_t_per_h is None else s.capacity_t_per_h * ch.length_h
+            for s in ch.streams
+        ]
+    )
+    flow = lm.columns("flow", [s.name for s in ch.streams], T, 0.0, np.repeat(cap, T))
+    stocks = inst.stocks
+    level = lm.columns(
+        "level",
+        [k.id for k in stocks],
+        T,
+        np.repeat([k.min_t for k in stocks], T),
+        np.repeat([k.max_t for k in stocks], T),
+    )
+    return x, on, flow, level
+
+
+def _time_share(lm: LinearModel, ch: Chain, x: Span) -> None:
+    cont = np.flatnonzero(~ch.discrete)
+    pos = np.full(len(ch.units), -1)
+    pos[cont] = np.arange(len(cont))
+    avail_h = ch.availability * ch.length_h
+    lower = np.where(ch.must_run[:, None], ch.min_load[:, None] * avail_h, -INF)[cont]
+    rows = lm.rows(
+        "time_share", [ch.units[i] for i in cont], ch.T, lower.ravel(), avail_h[cont].ravel()
+    )
+    sel = np.flatnonzero(~ch.discrete[ch.uk_unit])
+    lm.entries(rows.grid(pos[ch.uk_unit[sel]]), x.grid(sel), (1.0 / ch.rate[sel])[:, None])
+
+
+def _discrete(lm: LinearModel, ch: Chain, x: Span, on: Span) -> None:
+    jd = np.flatnonzero(ch.discrete[ch.uk_unit])
+    if not len(jd):
+        lm.rows("mode_upper", [], ch.T, -INF, 0.0)
+        lm.rows("mode_lower", [], None, 0.0, INF)
+        lm.rows("one_mode", [], ch.T, -INF, 1.0)
+        return
+    labels = [ch.UK[j] for j in jd]
+    ud = ch.uk_unit[jd]
+    on_cols = on.grid(np.arange(len(jd)))
+    capacity = ch.rate[jd][:, None] * ch.availability[ud] * ch.length_h
+    rows = lm.rows("mode_upper", labels, ch.T, -INF, 0.0)
+    lm.entries(rows.grid(np.arange(len(jd))), x.grid(jd), 1.0)
+    lm.entries(rows.grid(np.arange(len(jd))), on_cols, -capacity)
+    min_rate = ch.coef(lambda u, md: md.min_rate_t_per_h, jd)
+    low = np.maximum(min_rate, (ch.min_load[ud] * ch.rate[jd])[:, None])
+    keep = low > 0
+    ki, kt = np.nonzero(keep)
+    rows = lm.rows(
+        "mode_lower", [(*labels[i], int(t)) for i, t in zip(ki, kt, strict=True)], None, 0.0, INF
+    )
+    lm.entries(rows.start + np.arange(len(ki)), x.grid(jd)[keep], 1.0)
+    lm.entries(
+        rows.start + np.arange(len(ki)),
+        on_cols[keep],
+        -(low * ch.availability[ud] * ch.length_h)[keep],
+    )
+    units = sorted({int(u) for u in ud})
+    rows = lm.rows(
+        "one_mode",
+        [ch.units[u] for u in units],
+        ch.T,
+        np.repeat(np.where(ch.must_run[units], 1.0, -INF), ch.T),
+        1.0,
+    )
+    position = {u: i for i, u in enumerate(units)}
+    lm.entries(rows.grid([position[int(u)] for u in ud]), on_cols, 1.0)
+
+
+def _ports(lm: LinearModel, ch: Chain, x: Span, net: Network) -> None:
+    fs = ch.fs
     ports = [
         (u, mat, "in") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.inputs.values())
     ]
     ports += [
         (u, mat, "out") for u, eu in fs.units.items() for mat in dict.fromkeys(eu.outputs.values())
     ]
-    m.P = pyo.Set(initialize=ports, dimen=3, ordered=True)
+    rows = lm.rows("port_balance", ports, ch.T, 0.0, 0.0)
+    for i, (u, mat, side) in enumerate(ports):
+        row = rows.grid(i)
+        lm.entries(row, net.flows(ch, (ch.into if side == "in" else ch.out_of)[u, mat]), 1.0)
+        eu = fs.units[u]
+        per_t = eu.material_inputs if side == "in" else eu.material_outputs
+        js = ch.modes_of(u)
+        amount = ch.coef(_per_tonne(per_t, mat), js)
+        lm.entries(row, x.grid(js), -amount)
 
-    def port_balance(m, u, mat, side, t):
-        links = into if side == "in" else out_of
-        flows = sum(m.flow[s, t] for s in links[u, mat])
-        coefs = (
-            (fs.material_coefficients(u, k, t)[side == "out"].get(mat, 0.0), k)
-            for k in m.unit_modes[u]
-        )
-        made = sum(a * m.x[u, k, t] for a, k in coefs if a)
-        return flows == made
 
-    m.port_balance = pyo.Constraint(m.P, m.T, rule=port_balance)
+def _per_tonne(per_t: Callable[[Any], dict[str, float]], material: str) -> Callable:
+    """f(unit, mode) = t of `material` per t of the mode's reference flow."""
+    return lambda _unit, mode: per_t(mode).get(material, 0.0)
 
-    stocks = {k.id: k for k in inst.stocks}
-    m.K = pyo.Set(initialize=list(stocks), ordered=True)
-    m.level = pyo.Var(
-        m.K,
-        m.T,
-        bounds=lambda m, k, t: (stocks[k].min_t, stocks[k].max_t),
-        initialize=lambda m, k, t: stocks[k].initial_t,
+
+def _stocks(lm: LinearModel, ch: Chain, net: Network) -> None:
+    stocks = ch.instance.stocks
+    rhs = np.zeros((len(stocks), ch.T))
+    rhs[:, 0] = [k.initial_t for k in stocks]
+    rows = lm.rows("stock_balance", [k.id for k in stocks], ch.T, rhs.ravel(), rhs.ravel())
+    for i, k in enumerate(stocks):
+        row, level = rows.grid(i), net.level.grid(i)
+        lm.entries(row, level, 1.0)
+        lm.entries(row[1:], level[:-1], -1.0)
+        lm.entries(row, net.flows(ch, ch.into.get((k.id, k.material), [])), -1.0)
+        lm.entries(row, net.flows(ch, ch.out_of.get((k.id, k.material), [])), 1.0)
+    final = [k.initial_t if k.final_min_t is None else k.final_min_t for k in stocks]
+    rows = lm.rows("stock_final", [k.id for k in stocks], None, final, INF)
+    lm.entries(
+        rows.grid(np.arange(len(stocks))), net.level.grid(np.arange(len(stocks)))[:, -1], 1.0
     )
 
-    def stock_balance(m, k, t):
-        before = stocks[k].initial_t if t == 0 else m.level[k, t - 1]
-        mat = stocks[k].material
-        return m.level[k, t] == before + sum(m.flow[s, t] for s in into.get((k, mat), [])) - sum(
-            m.flow[s, t] for s in out_of.get((k, mat), [])
-        )
 
-    m.stock_balance = pyo.Constraint(m.K, m.T, rule=stock_balance)
-    last = T[-1]
-    m.stock_final = pyo.Constraint(
-        m.K,
-        rule=lambda m, k: (
-            m.level[k, last]
-            >= (stocks[k].initial_t if stocks[k].final_min_t is None else stocks[k].final_min_t)
-        ),
+def _markets(lm: LinearModel, ch: Chain, net: Network) -> None:
+    inst, T = ch.instance, ch.T
+    markets = inst.markets
+    lows = np.array([inst.series(mk.min_t_per_period) for mk in markets], float).reshape(-1, T)
+    highs = np.array(
+        [inst.series(mk.max_t_per_period, default=INF) for mk in markets], float
+    ).reshape(-1, T)
+    mask = ((lows > 0) | (highs < INF)) & np.array([bool(lk) for lk in net.traded])[:, None]
+    mi, mt = np.nonzero(mask)
+    rows = lm.rows(
+        "demand",
+        [(markets[i].id, int(t)) for i, t in zip(mi, mt, strict=True)],
+        None,
+        np.where(lows > 0, lows, -INF)[mask],
+        highs[mask],
     )
-
-    markets = {mk.id: mk for mk in inst.markets}
-    m.M = pyo.Set(initialize=list(markets), ordered=True)
-    lows = {k: inst.series(mk.min_t_per_period) for k, mk in markets.items()}
-    highs = {k: inst.series(mk.max_t_per_period, default=float("inf")) for k, mk in markets.items()}
-    m.price = {k: inst.series(mk.price_cny_per_t) for k, mk in markets.items()}
-
-    def traded(m, k, t):
-        mk = markets[k]
-        links = (
-            into.get((k, mk.material), [])
-            if mk.side == "sell"
-            else out_of.get((k, mk.material), [])
-        )
-        return sum(m.flow[s, t] for s in links)
-
-    m.traded = pyo.Expression(m.M, m.T, rule=traded)
-
-    def demand(m, k, t):
-        lo, hi = lows[k][t], highs[k][t]
-        if lo <= 0 and hi == float("inf"):
-            return pyo.Constraint.Skip
-        return pyo.inequality(
-            lo if lo > 0 else None, m.traded[k, t], None if hi == float("inf") else hi
-        )
-
-    m.demand = pyo.Constraint(m.M, m.T, rule=demand)
+    row_of = np.full(mask.shape, -1)
+    row_of[mask] = rows.start + np.arange(int(mask.sum()))
+    for i, links in enumerate(net.traded):
+        if links and mask[i].any():
+            lm.entries(row_of[i, mask[i]], net.flows(ch, links)[:, mask[i]], 1.0)
 
 
-def _add_load_windows(m: pyo.ConcreteModel, fs: Flowsheet, T: range, length_h: float) -> None:
-    """Mean load index of a modulated unit over each window equals 1 (heat balance)."""
-    span = {}  # unit -> periods per window
-    for u, eu in fs.units.items():
+def _load_windows(lm: LinearModel, ch: Chain, x: Span) -> None:
+    spans = {}
+    for u, eu in ch.fs.units.items():
         window_h = eu.spec.mean_load_window_h
         if window_h is not None and any(md.load_index != 1.0 for md in eu.modes):
-            span[u] = max(1, round(window_h / length_h))
-    windows = [(u, start) for u, n in span.items() for start in range(0, len(T), n)]
-    m.W = pyo.Set(initialize=windows, dimen=2, ordered=True)
-
-    def load_window(m, u, start):
-        periods = range(start, min(start + span[u], len(T)))
-        return (
-            sum(
-                (fs.mode(u, k, t).load_index - 1.0) / m.rate[u, k] * m.x[u, k, t]
-                for t in periods
-                for k in m.unit_modes[u]
-                if fs.mode(u, k, t).load_index != 1.0
-            )
-            == 0
+            spans[u] = max(1, round(window_h / ch.length_h))
+    labels = [(u, start) for u, n in spans.items() for start in range(0, ch.T, n)]
+    rows = lm.rows("load_window", labels, None, 0.0, 0.0)
+    if not spans:
+        return
+    load_index = ch.coef(lambda u, md: md.load_index)
+    first: dict[str, int] = {}
+    for i, (u, _) in enumerate(labels):
+        first.setdefault(u, i)
+    for u, n in spans.items():
+        js = ch.modes_of(u)
+        lm.entries(
+            rows.start + first[u] + ch.tt // n,
+            x.grid(js),
+            (load_index[js] - 1.0) / ch.rate[js][:, None],
         )
 
-    m.load_window = pyo.Constraint(m.W, rule=load_window)
+
+def add_network(lm: LinearModel, ch: Chain) -> Network:
+    """The network's columns and rows (see module docstring)."""
+    x, on, flow, level = _columns(lm, ch)
+    traded = [
+        (ch.into if mk.side == "sell" else ch.out_of).get((mk.id, mk.material), [])
+        for mk in ch.instance.markets
+    ]
+    net = Network(x, on, flow, level, traded)
+    _time_share(lm, ch, x)
+    _discrete(lm, ch, x, on)
+    _ports(lm, ch, x, net)
+    _stocks(lm, ch, net)
+    _markets(lm, ch, net)
+    _load_windows(lm, ch, x)
+    return net

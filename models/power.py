@@ -1,101 +1,109 @@
-"""Electric power: supply by source per period, time-of-use prices, stepped tariff.
+"""Electric power: supply by source per period, and the stepped tariff.
 
-Adds ``demand_kwh[t]`` (AC electricity of all units), supply variables per source
-(``grid``, ``captive``, ``renewable``, kWh per period; renewable surplus is
-curtailed), the power balance, and the stepped tariff by energy intensity: one tier
-chosen per horizon by binaries ``tier_on[i]``; the covered units' electricity pays
-that tier's surcharge, and a tier with a limit is allowed only if the covered
-units' intensity (kWh per t of basis output) stays within it.
+Columns ``supply_kwh[source, t]`` (grid: up to its import limit; captive: between its
+minimum and capacity; renewable: up to its profile, the surplus curtailed); row
+``power_balance[t]``: the sources supply what the units draw (kWh per t basis of each
+mode times x). The stepped tariff by energy intensity picks one tier for the horizon
+(binaries ``tier_on[i]``, ``tier_one``); the covered units' kWh are split over the tiers
+(``tier_split[t]``, ``tier_kwh[i, t]`` <= big_t x tier_on in ``tier_gate[i, t]``, big_t
+the most the covered units can draw in t), and a tier with a limit is allowed only if
+the covered units' intensity stays within it: ``tier_limit[i]``: sum (kWh/t - limit) x
+x <= M (1 - tier_on[i]), M the largest excess the covered units can reach. A tier whose
+limit no mode exceeds has no row.
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass
 
-from twin.accounting import power_sources, source_price_cny_per_kwh
-from twin.flowsheet import Flowsheet
+import numpy as np
 
-
-def power_per_t(fs: Flowsheet, u: str, k: int, t: int) -> float:
-    """AC electricity of unit `u` in mode `k` in period `t`, kWh per t basis."""
-    return fs.mode(u, k, t).power_kwh
+from twin.accounting import power_sources
+from twin.models.chain import Chain
+from twin.models.linear import INF, LinearModel, Span
 
 
-def add_power(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
-    """Power demand, supply by source, balance and power costs (see module docstring)."""
-    inst = fs.instance
-    power = inst.power
-    kwh_per_mw = 1000.0 * inst.horizon.period_length_h
-    m.demand_kwh = pyo.Expression(
-        m.T, rule=lambda m, t: sum(power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in m.UK)
-    )
-    m.SRC = pyo.Set(initialize=power_sources(inst), ordered=True)
+@dataclass
+class Power:
+    """The power columns and the sources present (in column order)."""
 
-    bounds: dict[str, list[tuple[float, float | None]]] = {}
-    T = list(m.T)
-    if power.grid:
-        cap = None if power.grid.max_mw is None else power.grid.max_mw * kwh_per_mw
-        bounds["grid"] = [(0.0, cap)] * len(T)
-    if power.captive:
-        c = power.captive
-        bounds["captive"] = [(c.min_mw * kwh_per_mw, c.capacity_mw * kwh_per_mw)] * len(T)
-    if power.renewable:
-        bounds["renewable"] = [
-            (0.0, mw * kwh_per_mw) for mw in inst.series(power.renewable.profile_mw)
-        ]
-    m.supply_kwh = pyo.Var(
-        m.SRC, m.T, bounds=lambda m, s, t: bounds[s][t], initialize=lambda m, s, t: bounds[s][t][0]
-    )
-    m.power_balance = pyo.Constraint(
-        m.T, rule=lambda m, t: sum(m.supply_kwh[s, t] for s in m.SRC) == m.demand_kwh[t]
-    )
-
-    price = {s: source_price_cny_per_kwh(inst, s) for s in m.SRC}
-    m.power_cost = pyo.Expression(m.SRC, m.T, rule=lambda m, s, t: price[s][t] * m.supply_kwh[s, t])
-    _add_stepped_tariff(m, fs)
+    supply: Span
+    tier_on: Span
+    tier_kwh: Span
+    sources: list[str]
 
 
-def _add_stepped_tariff(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
-    grid = fs.instance.power.grid
+def _bounds(ch: Chain, sources: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    power, T = ch.instance.power, ch.T
+    kwh_per_mw = 1000.0 * ch.length_h
+    lower, upper = [np.zeros(0)], [np.zeros(0)]
+    for s in sources:
+        if s == "grid" and power.grid is not None:
+            limit = INF if power.grid.max_mw is None else power.grid.max_mw * kwh_per_mw
+            lower.append(np.zeros(T))
+            upper.append(np.full(T, limit))
+        elif s == "captive" and power.captive is not None:
+            lower.append(np.full(T, power.captive.min_mw * kwh_per_mw))
+            upper.append(np.full(T, power.captive.capacity_mw * kwh_per_mw))
+        elif power.renewable is not None:
+            lower.append(np.zeros(T))
+            upper.append(np.asarray(ch.instance.series(power.renewable.profile_mw)) * kwh_per_mw)
+    return np.concatenate(lower), np.concatenate(upper)
+
+
+def add_power(lm: LinearModel, ch: Chain, x: Span) -> Power:
+    """Supply columns, the power balance and the stepped tariff (see module docstring)."""
+    sources = power_sources(ch.instance)
+    lower, upper = _bounds(ch, sources)
+    supply = lm.columns("supply_kwh", sources, ch.T, lower, upper)
+    grid = ch.instance.power.grid
     tariff = grid.stepped_tariff if grid else None
     tiers = tariff.tiers if tariff else []
-    m.TIER = pyo.Set(initialize=range(len(tiers)), ordered=True)
-    m.tier_on = pyo.Var(m.TIER, domain=pyo.Binary, initialize=0)
-    m.tier_kwh = pyo.Var(m.TIER, m.T, domain=pyo.NonNegativeReals, initialize=0.0)
-    if tariff is None:
-        m.surcharge = pyo.Expression(m.T, rule=0.0)
-        return
-    covered = [(u, k) for u, k in m.UK if u in tariff.units]
-    inst = fs.instance
-    length_h = inst.horizon.period_length_h
-    avail = {u: inst.series(fs.units[u].spec.availability) for u in tariff.units}
-    most_t = {(u, k, t): m.rate[u, k] * avail[u][t] * length_h for u, k in covered for t in m.T}
-    big_t = {
-        t: sum(power_per_t(fs, u, k, t) * most_t[u, k, t] for u, k in covered) or 1.0 for t in m.T
+    tier_on = lm.columns("tier_on", list(range(len(tiers))), None, 0.0, 1.0, integer=True)
+    tier_kwh = lm.columns("tier_kwh", list(range(len(tiers))), ch.T, 0.0, INF)
+    power = ch.coef(lambda u, md: md.power_kwh)
+    balance = lm.rows("power_balance", list(range(ch.T)), None, 0.0, 0.0)
+    lm.entries(balance.start + ch.tt, supply.grid(np.arange(len(sources))), 1.0)
+    lm.entries(balance.start + ch.tt, x.grid(np.arange(len(ch.UK))), -power)
+    if tariff is not None:
+        _stepped_tariff(lm, ch, x, power, tariff, tier_on, tier_kwh)
+    return Power(supply, tier_on, tier_kwh, sources)
+
+
+def _stepped_tariff(
+    lm: LinearModel,
+    ch: Chain,
+    x: Span,
+    power: np.ndarray,
+    tariff: object,
+    tier_on: Span,
+    tier_kwh: Span,
+) -> None:
+    tiers = tariff.tiers  # type: ignore[attr-defined]
+    n = len(tiers)
+    covered = np.array(
+        [j for j, (u, _) in enumerate(ch.UK) if u in tariff.units],  # type: ignore[attr-defined]
+        dtype=np.int64,
+    )
+    most = ch.rate[covered][:, None] * ch.availability[ch.uk_unit[covered]] * ch.length_h
+    big_t = (power[covered] * most).sum(axis=0) if len(covered) else np.zeros(ch.T)
+    big_t = np.where(big_t == 0, 1.0, big_t)
+    row = lm.rows("tier_one", [None], None, 1.0, 1.0)
+    lm.entries(row.start, tier_on.grid(np.arange(n)), 1.0)
+    split = lm.rows("tier_split", list(range(ch.T)), None, 0.0, 0.0)
+    lm.entries(split.start + ch.tt, tier_kwh.grid(np.arange(n)), 1.0)
+    lm.entries(split.start + ch.tt, x.grid(covered), -power[covered])
+    gate = lm.rows("tier_gate", list(range(n)), ch.T, -INF, 0.0)
+    lm.entries(gate.grid(np.arange(n)), tier_kwh.grid(np.arange(n)), 1.0)
+    lm.entries(gate.grid(np.arange(n)), tier_on.grid(np.arange(n))[:, None], -big_t)
+    excess = {
+        i: power[covered] - tier.up_to_kwh_per_t
+        for i, tier in enumerate(tiers)
+        if tier.up_to_kwh_per_t is not None
     }
-    covered_kwh = {t: sum(power_per_t(fs, u, k, t) * m.x[u, k, t] for u, k in covered) for t in m.T}
-    m.tier_one = pyo.Constraint(expr=sum(m.tier_on[i] for i in m.TIER) == 1)
-    m.tier_split = pyo.Constraint(
-        m.T, rule=lambda m, t: sum(m.tier_kwh[i, t] for i in m.TIER) == covered_kwh[t]
-    )
-    m.tier_gate = pyo.Constraint(
-        m.TIER, m.T, rule=lambda m, i, t: m.tier_kwh[i, t] <= big_t[t] * m.tier_on[i]
-    )
-
-    def tier_limit(m, i):
-        """kWh - limit x output <= M (1 - tier_on): M is the largest excess the covered
-        units can reach (each mode's kWh/t above the limit at full throughput)."""
-        limit = tiers[i].up_to_kwh_per_t
-        if limit is None:
-            return pyo.Constraint.Skip
-        excess = {(u, k, t): power_per_t(fs, u, k, t) - limit for u, k in covered for t in m.T}
-        big = sum(max(0.0, e) * most_t[key] for key, e in excess.items())
-        if big == 0.0:
-            return pyo.Constraint.Skip  # no mode exceeds the limit: the tier is always allowed
-        return sum(e * m.x[key] for key, e in excess.items() if e) <= big * (1 - m.tier_on[i])
-
-    m.tier_limit = pyo.Constraint(m.TIER, rule=tier_limit)
-    m.surcharge = pyo.Expression(
-        m.T,
-        rule=lambda m, t: sum(tiers[i].surcharge_cny_per_kwh * m.tier_kwh[i, t] for i in m.TIER),
-    )
+    bigs = {i: float((np.maximum(e, 0.0) * most).sum()) for i, e in excess.items()}
+    limited = [i for i in excess if bigs[i] > 0.0]
+    rows = lm.rows("tier_limit", limited, None, -INF, np.array([bigs[i] for i in limited]))
+    for position, i in enumerate(limited):
+        lm.entries(rows.start + position, x.grid(covered), excess[i])
+        lm.entries(rows.start + position, tier_on.grid(i), bigs[i])

@@ -1,29 +1,33 @@
-"""Emissions per species and period, and the plan's targets as constraints.
+"""The plan's targets as rows: each target row (twin.accounting.target_rows) holds
+``num - bound x den <= violation`` (a "max" target; ``bound x den - num`` for "min"),
+with numerator and denominator linear in the columns (twin.kpis computes the same ratio
+from a schedule's tables):
 
-Emissions (t, twin.accounting): each mode's process emissions, CO2 from the fuels it
-burns, the captive plant's CO2, and the grid's indirect CO2 as the separate species
-``CO2_grid``; built only for the species an emission cap limits. Targets
-(twin.instance) become linear constraints, one per target row
-(twin.accounting.target_rows); a soft row gets a violation variable ``violation[r]`` (in
-the target's own unit) priced in the objective, a hard one none. ``soften_all=True``
-makes every hard target soft (used to diagnose infeasibility).
+* energy_intensity: kWh (or kgce) per t of the units' modes x x, over their x;
+* emission_cap: the species' t per t basis of every mode x x (process emissions and fuel
+  CO2, twin.accounting), plus t per kWh of the captive plant (CO2) or the grid
+  (CO2_grid) x supply, over 1;
+* ore_loss_rate / dilution_rate: the mines' named tonnages (ore lost over in-situ ore,
+  diluent over delivered ore);
+* recycled_share: recycled metal t of `units` over the basis output of `of_units`;
+* utilisation_share: flows of the material to the `to` nodes over its flows leaving units.
+
+A soft row (or every row with ``soften_all``, to diagnose infeasibility) gets a column
+``violation[r] >= 0`` priced in the objective. A row with no column (a cap on a species
+nothing emits) is left out, as Pyomo leaves out a constant constraint.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import numpy as np
 
-from twin.accounting import (
-    emission_t_per_t,
-    emitted_species,
-    energy_kgce_per_t,
-    penalty_cny_per_unit,
-    source_emission,
-    target_rows,
-)
-from twin.flowsheet import Flowsheet
+from twin.accounting import emission_t_per_t, energy_kgce_per_t, source_emission, target_rows
+from twin.models.chain import Chain
+from twin.models.linear import INF, LinearModel, Span
+from twin.models.network import Network
+from twin.models.power import Power
 from twin.targets import (
     EmissionCapTarget,
     EnergyIntensityTarget,
@@ -34,86 +38,124 @@ from twin.targets import (
 from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
 
-def add_emissions(m: pyo.ConcreteModel, fs: Flowsheet) -> None:
-    """Expression ``emission[species, t]`` (t) for the species an emission cap limits
-    (the emissions table is computed from the solution, not from these)."""
-    inst = fs.instance
-    capped = {t.species for t in inst.targets if isinstance(t, EmissionCapTarget)}
-    m.SPECIES = pyo.Set(initialize=[s for s in emitted_species(fs) if s in capped], ordered=True)
-    per_kwh = {src: source_emission(inst, src) for src in m.SRC}
+@dataclass
+class Ratio:
+    """A target's numerator and denominator as coefficients: on x (units-modes x T), on
+    flows (per stream), on a power source's supply (source, t per kWh), and a constant
+    denominator (1 for a cap); `bound` and `sense` ("max" or "min")."""
 
-    def emission(m, s, t):
-        terms = ((emission_t_per_t(inst, fs.mode(u, k, t), s), m.x[u, k, t]) for u, k in m.UK)
-        total = sum(a * x for a, x in terms if a)
-        for src, species_factor in per_kwh.items():
-            if species_factor is not None and species_factor[0] == s:
-                total += species_factor[1] * m.supply_kwh[src, t]
-        return total
+    num: np.ndarray
+    den: np.ndarray
+    num_flow: np.ndarray
+    den_flow: np.ndarray
+    num_supply: tuple[str, float] | None
+    den_const: float
+    bound: float
+    sense: str
 
-    m.emission = pyo.Expression(m.SPECIES, m.T, rule=emission)
+    def row(
+        self, net: Network, power: Power, periods: np.ndarray, scale_den: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, coefficients) of num - scale_den x den over `periods` (the constant
+        part of den is left to the caller)."""
+        num, den = self.num[:, periods], self.den[:, periods]
+        coef = num - scale_den * den
+        j, t = np.nonzero(coef)
+        cols = [net.x.at(j, periods[t])]
+        vals = [coef[j, t]]
+        flow = self.num_flow - scale_den * self.den_flow
+        for s in np.flatnonzero(flow):
+            cols.append(net.flow.at(s, periods))
+            vals.append(np.full(len(periods), flow[s]))
+        if self.num_supply is not None:
+            cols.append(power.supply.at(power.sources.index(self.num_supply[0]), periods))
+            vals.append(np.full(len(periods), self.num_supply[1]))
+        return np.concatenate(cols).astype(np.int64), np.concatenate(vals)
 
 
-def target_terms(m: pyo.ConcreteModel, fs: Flowsheet, j: int, periods: tuple[int, ...]) -> tuple:
-    """(numerator, denominator, bound, sense) of target j over `periods`: the KPI is
-    numerator / denominator, held at most (sense "max") or at least ("min") bound."""
-    tgt = fs.instance.targets[j]
-    if isinstance(tgt, EmissionCapTarget):
-        amount = (
-            sum(m.emission[tgt.species, t] for t in periods) if tgt.species in m.SPECIES else 0.0
+def ratio(ch: Chain, power: Power, j: int) -> Ratio | None:
+    """Target j's ratio as coefficients (see Ratio); None when it has no column."""
+    inst = ch.instance
+    target = inst.targets[j]
+    zero_flow = np.zeros(len(ch.streams))
+    zeros = np.zeros((len(ch.UK), ch.T))
+    if isinstance(target, EmissionCapTarget):
+        supply = {src: source_emission(inst, src) for src in power.sources}
+        num_supply = next(
+            ((src, e[1]) for src, e in supply.items() if e is not None and e[0] == target.species),
+            None,
         )
-        return amount, 1.0, tgt.max_t, "max"
-    units = [(u, k) for u, k in m.UK if u in getattr(tgt, "units", ())]
-
-    def total(per_t) -> Any:
-        return sum(per_t(fs.mode(u, k, t)) * m.x[u, k, t] for u, k in units for t in periods)
-
-    def kpi(name: str) -> Any:
-        return total(lambda mode: mode.kpi_t.get(name, 0.0))
-
-    if isinstance(tgt, EnergyIntensityTarget):
-        if tgt.measure == "power_kwh":
-            energy = total(lambda mode: mode.power_kwh)
-        else:
-            energy = total(lambda mode: energy_kgce_per_t(fs.instance, mode))
-        return energy, total(lambda mode: 1.0), tgt.max_per_t, "max"
-    if isinstance(tgt, RateTarget):
-        if tgt.kind == "ore_loss_rate":
-            return kpi(ORE_LOST_T), kpi(INSITU_ORE_T), tgt.max, "max"
-        return kpi(DILUENT_T), kpi(DELIVERED_ORE_T), tgt.max, "max"
-    if isinstance(tgt, RecycledShareTarget):
-        of = [(u, k) for u, k in m.UK if u in (tgt.of_units or tgt.units)]
-        output = sum(m.x[u, k, t] for u, k in of for t in periods)
-        return kpi(RECYCLED_METAL_T), output, tgt.min, "min"
-    if isinstance(tgt, UtilisationShareTarget):
-        streams = [s for s in fs.instance.streams if s.material == tgt.material]
-        made = [s.name for s in streams if s.from_ in fs.units]
-        used = [s.name for s in streams if s.to in tgt.to]
-        return (
-            sum(m.flow[s, t] for s in used for t in periods),
-            sum(m.flow[s, t] for s in made for t in periods),
-            tgt.min,
-            "min",
+        num = ch.coef(lambda u, md: emission_t_per_t(inst, md, target.species))
+        if not num.any() and num_supply is None:
+            return None
+        return Ratio(num, zeros, zero_flow, zero_flow, num_supply, 1.0, target.max_t, "max")
+    if isinstance(target, UtilisationShareTarget):
+        same = [s for s in ch.streams if s.material == target.material]
+        used = np.array([float(s in same and s.to in target.to) for s in ch.streams])
+        made = np.array([float(s in same and s.from_ in ch.fs.units) for s in ch.streams])
+        if not used.any() and not made.any():
+            return None
+        return Ratio(zeros, zeros, used, made, None, 0.0, target.min, "min")
+    if isinstance(target, EnergyIntensityTarget):
+        per_t = (
+            ch.coef(lambda u, md: md.power_kwh)
+            if target.measure == "power_kwh"
+            else ch.coef(lambda u, md: energy_kgce_per_t(inst, md))
         )
-    raise TypeError(f"unknown target type {type(tgt).__name__}")
-
-
-def add_targets(m: pyo.ConcreteModel, fs: Flowsheet, soften_all: bool = False) -> None:
-    """Target constraints; violation variables and penalty expression for soft rows."""
-    inst = fs.instance
-    rows = target_rows(inst)
-    m.TR = pyo.Set(initialize=range(len(rows)), ordered=True)
-    soft = [r for r in m.TR if soften_all or not inst.targets[rows[r].j].hard]
-    m.TRsoft = pyo.Set(initialize=soft, ordered=True)
-    m.violation = pyo.Var(m.TRsoft, domain=pyo.NonNegativeReals, initialize=0.0)
-
-    def target(m, r):
-        num, den, bound, sense = target_terms(m, fs, rows[r].j, rows[r].periods)
-        excess = num - bound * den if sense == "max" else bound * den - num
-        if isinstance(excess, (int, float)):
-            return pyo.Constraint.Skip
-        return excess <= (m.violation[r] if r in m.TRsoft else 0.0)
-
-    m.target = pyo.Constraint(m.TR, rule=target)
-    m.penalty = pyo.Expression(
-        m.TRsoft, rule=lambda m, r: penalty_cny_per_unit(inst, rows[r]) * m.violation[r]
+        num, den, bound, sense = per_t, np.ones_like(per_t), target.max_per_t, "max"
+    elif isinstance(target, RateTarget):
+        a, b = (
+            (ORE_LOST_T, INSITU_ORE_T)
+            if target.kind == "ore_loss_rate"
+            else (DILUENT_T, DELIVERED_ORE_T)
+        )
+        num = ch.coef(lambda u, md: md.kpi_t.get(a, 0.0))
+        den = ch.coef(lambda u, md: md.kpi_t.get(b, 0.0))
+        bound, sense = target.max, "max"
+    elif isinstance(target, RecycledShareTarget):
+        num = ch.coef(lambda u, md: md.kpi_t.get(RECYCLED_METAL_T, 0.0))
+        den, bound, sense = np.ones_like(num), target.min, "min"
+    else:
+        raise TypeError(f"unknown target type {type(target).__name__}")
+    units = {u for u in target.units}
+    of = set(getattr(target, "of_units", None) or target.units)
+    in_num = np.array([u in units for u, _ in ch.UK])[:, None]
+    in_den = np.array([u in of for u, _ in ch.UK])[:, None]
+    return Ratio(
+        np.where(in_num, num, 0.0),
+        np.where(in_den, den, 0.0),
+        zero_flow,
+        zero_flow,
+        None,
+        0.0,
+        bound,
+        sense,
     )
+
+
+def add_targets(
+    lm: LinearModel, ch: Chain, net: Network, power: Power, soften_all: bool = False
+) -> tuple[Span, list[int]]:
+    """The target rows and violation columns (see module docstring); returns the
+    violation block and the soft rows (positions among the target rows)."""
+    inst = ch.instance
+    rows = target_rows(inst)
+    soft = [r for r, row in enumerate(rows) if soften_all or not inst.targets[row.j].hard]
+    violation = lm.columns("violation", soft, None, 0.0, INF)
+    ratios = {j: ratio(ch, power, j) for j in {row.j for row in rows}}
+    kept = [r for r, row in enumerate(rows) if ratios[row.j] is not None]
+    upper = []
+    entries = []
+    for position, r in enumerate(kept):
+        rt = ratios[rows[r].j]
+        assert rt is not None
+        sign = 1.0 if rt.sense == "max" else -1.0
+        cols, vals = rt.row(net, power, np.asarray(rows[r].periods), rt.bound)
+        entries.append((position, cols, sign * vals))
+        upper.append(sign * rt.bound * rt.den_const)
+        if r in soft:
+            entries.append((position, np.array([violation.grid(soft.index(r))]), np.array([-1.0])))
+    span = lm.rows("target", kept, None, -INF, np.array(upper))
+    for position, cols, vals in entries:
+        lm.entries(span.start + position, cols, vals)
+    return violation, soft

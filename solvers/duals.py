@@ -6,6 +6,8 @@ solution already carries its duals and is returned as it is."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from twin.models.build import BuiltModel
 from twin.solution import Solution
 from twin.solvers.highs import solve
@@ -28,14 +30,12 @@ def with_duals(
     linearisation's last solve had trust-region bounds)."""
     if not solution.has_solution or (solution.duals is not None and not resolve):
         return solution
-    fixed = []
+    lm = built.linear
+    saved = (lm.col_lower.copy(), lm.col_upper.copy(), lm.integer.copy())
     for name in INTEGER_VARIABLES:
-        component = getattr(built.model, name)
-        for key, value in solution.by_key(name).items():
-            component[key].fix(round(value))
-            fixed.append(component[key])
+        span = lm.blocks[name]
+        lm.fix(slice(span.start, span.stop), np.round(solution.values[name]))
     try:
         return solve(built, options, deadline)
     finally:
-        for var in fixed:
-            var.unfix()
+        lm.col_lower[:], lm.col_upper[:], lm.integer[:] = saved

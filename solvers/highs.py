@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from twin.errors import SolveError
-from twin.solution import ModelIndex, Solution, SolveResult
+from twin.solution import Solution, SolveResult
 from twin.solvers.options import SolveOptions
 
 if TYPE_CHECKING:
@@ -57,6 +56,34 @@ class StandardForm:
     is_mip: bool
 
 
+def highs_lp(
+    c: np.ndarray,
+    offset: float,
+    A: Any,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    integer: np.ndarray,
+) -> highspy.HighsLp:
+    """min c x + offset, row bounds on A x, column bounds and integrality, as a HighsLp
+    (A handed over column-wise in one piece)."""
+    A = A.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = np.asarray(c, dtype=float)
+    lp.offset_ = float(offset)
+    lp.col_lower_, lp.col_upper_ = col_lower, col_upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
+    if integer.any():
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in integer.tolist()]
+    return lp
+
+
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     """Compile the active objective and constraints into a HiGHS LP (bulk arrays)."""
     sf = LinearStandardFormCompiler().write(model, mixed_form=True)
@@ -71,26 +98,9 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     col_upper = np.nan_to_num(bounds[:, 1], nan=np.inf)
     integer = np.fromiter((v.is_integer() for v in cols), dtype=bool, count=len(cols))
 
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(cols)
-    lp.num_row_ = A.shape[0]
-    lp.col_cost_ = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(len(cols))
-    lp.offset_ = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr
-    lp.a_matrix_.index_ = A.indices
-    lp.a_matrix_.value_ = A.data
-    lp.a_matrix_.num_col_ = len(cols)
-    lp.a_matrix_.num_row_ = A.shape[0]
-    if integer.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-            for i in integer
-        ]
+    c = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(len(cols))
+    offset = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
+    lp = highs_lp(c, offset, A, col_lower, col_upper, row_lower, row_upper, integer)
     return StandardForm(lp, cols, [row.constraint for row in sf.rows], bool(integer.any()))
 
 
@@ -230,76 +240,92 @@ def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
     return values
 
 
-def _by_component(
-    model: pyo.ConcreteModel,
-    keys: Mapping[str, tuple[Any, ...]],
-    column_of: dict[int, int],
-    per_column: np.ndarray,
-    untouched: str,
-) -> dict[str, np.ndarray]:
-    """Per component name: the entries of `per_column` behind each of its keys. An entry
-    with no column (in no active row nor the objective) takes its current value when
-    `untouched` is "value" (a variable left at its initial value), else 0."""
-    out = {}
-    for name, component_keys in keys.items():
-        component = getattr(model, name)
-        array = np.empty(len(component_keys))
-        for i, key in enumerate(component_keys):
-            data = component[key]
-            col = column_of.get(id(data))
-            if col is not None:
-                array[i] = per_column[col]
-            else:
-                array[i] = (data.value or 0.0) if untouched == "value" else 0.0
-        out[name] = array
-    return out
+@dataclass
+class Compiled:
+    """A built model as HiGHS sees it: the LP, and for each LP column (row) the array
+    column (row) behind it; a ranged Pyomo row appears twice."""
+
+    lp: highspy.HighsLp
+    cols: np.ndarray
+    rows: np.ndarray
+    is_mip: bool
 
 
-def _row_duals(
-    model: pyo.ConcreteModel, index: ModelIndex, form: StandardForm, row_dual: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Dual of each constraint, summed over its rows (a ranged one has two)."""
-    per_constraint: dict[int, float] = {}
-    for con, dual in zip(form.constraints, row_dual.tolist(), strict=True):
-        per_constraint[id(con)] = per_constraint.get(id(con), 0.0) + dual
+def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
+    """The LP of `built`: through the Pyomo model of record and its standard-form
+    compiler ("pyomo"), or straight from the arrays ("direct"); the same matrix."""
+    lm = built.linear
+    if backend == "direct":
+        lp = highs_lp(
+            lm.c,
+            lm.offset,
+            lm.A,
+            lm.col_lower,
+            lm.col_upper,
+            lm.row_lower,
+            lm.row_upper,
+            lm.integer,
+        )
+        return Compiled(lp, np.arange(lm.n_cols), np.arange(lm.n_rows), bool(lm.integer.any()))
+    model = built.pyomo()
+    form = compile_model(model)
+    column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
+    row_of = model.twin_rows
+    return Compiled(
+        form.lp,
+        np.array([column_of[id(v)] for v in form.variables], dtype=np.int64),
+        np.array([row_of[id(c)] for c in form.constraints], dtype=np.int64),
+        form.is_mip,
+    )
+
+
+def _by_block(built: BuiltModel, full: np.ndarray) -> dict[str, np.ndarray]:
     return {
-        name: np.array([per_constraint.get(id(getattr(model, name)[key]), 0.0) for key in keys])
-        for name, keys in index.constraints.items()
+        name: full[built.linear.blocks[name].start : built.linear.blocks[name].stop]
+        for name in built.index.variables
     }
 
 
 def read_solution(
-    h: highspy.Highs, form: StandardForm, built: BuiltModel, result: SolveResult
+    h: highspy.Highs, compiled: Compiled, built: BuiltModel, result: SolveResult
 ) -> Solution:
-    """`result` with the values HiGHS holds, by component of `built` (duals and reduced
-    costs for an LP)."""
+    """`result` with the values HiGHS holds, by variable block of `built` (duals by row
+    family and reduced costs by block for an LP). A column the LP left out (in no row,
+    no cost) sits at the bound nearest 0."""
     solution = Solution(**vars(result), index=built.index)
-    if result.has_solution:
-        column_of = {id(v): i for i, v in enumerate(form.variables)}
-        solution.values = _by_component(
-            built.model, built.index.variables, column_of, _column_values(h, form), "value"
-        )
-        sol = h.getSolution()
-        if not form.is_mip and sol.dual_valid:
-            solution.duals = _row_duals(built.model, built.index, form, np.asarray(sol.row_dual))
-            solution.reduced_costs = _by_component(
-                built.model, built.index.variables, column_of, np.asarray(sol.col_dual), "zero"
-            )
+    if not result.has_solution:
+        return solution
+    lm = built.linear
+    sol = h.getSolution()
+    values = np.clip(0.0, lm.col_lower, lm.col_upper)
+    values[compiled.cols] = np.asarray(sol.col_value)
+    if compiled.is_mip:
+        values[lm.integer] = np.round(values[lm.integer])
+    solution.values = _by_block(built, values)
+    if not compiled.is_mip and sol.dual_valid:
+        row_dual = np.zeros(lm.n_rows)
+        np.add.at(row_dual, compiled.rows, np.asarray(sol.row_dual))
+        solution.duals = {
+            name: row_dual[span.start : span.stop] for name, span in lm.families.items()
+        }
+        col_dual = np.zeros(lm.n_cols)
+        col_dual[compiled.cols] = np.asarray(sol.col_dual)
+        solution.reduced_costs = _by_block(built, col_dual)
     return solution
 
 
 def solve(
     built: BuiltModel, options: SolveOptions | None = None, deadline: float | None = None
 ) -> Solution:
-    """Compile, solve (before `deadline`, time.monotonic() seconds, if given) and answer
-    with a Solution (values by variable component; duals and reduced costs by component
-    for an LP)."""
+    """Compile (by `options.backend`), solve (before `deadline`, time.monotonic()
+    seconds, if given) and answer with a Solution (values by variable block; duals by
+    row family and reduced costs by block for an LP)."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
-    form = compile_model(built.model)
+    compiled = compile_built(built, options.backend)
     t1 = time.perf_counter()
-    h, result = run_highs(form.lp, options, form.is_mip, deadline)
+    h, result = run_highs(compiled.lp, options, compiled.is_mip, deadline)
     t2 = time.perf_counter()
-    solution = read_solution(h, form, built, result)
+    solution = read_solution(h, compiled, built, result)
     solution.timings_s.update(compile_s=t1 - t0, extract_s=time.perf_counter() - t2)
     return solution

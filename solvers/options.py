@@ -14,12 +14,16 @@ from twin.limits import MAX_TIME_LIMIT_S, machine_threads
 class SolveOptions:
     """Options of a solve: the time limit (s) for the whole call, the relative MIP gap,
     HiGHS's threads (at most the CPUs this process may use), the solver log on the
-    console. OptionError naming the option when one is out of range."""
+    console, and the backend that hands the model to HiGHS: "pyomo" (the default: the
+    Pyomo model of record through its standard-form compiler) or "direct" (the same
+    arrays straight to HiGHS, for speed). OptionError naming the option when one is out
+    of range."""
 
     time_limit_s: float | None = None
     mip_gap: float | None = None
     threads: int | None = None
     verbose: bool = False
+    backend: str = "pyomo"
 
     def __post_init__(self) -> None:
         limit, gap, threads = self.time_limit_s, self.mip_gap, self.threads
@@ -30,6 +34,8 @@ class SolveOptions:
             )
         if gap is not None and not (_number(gap) and 0 <= gap < 1):
             raise OptionError(f"--mip-gap / mip_gap: {gap!r} must be a relative gap in [0, 1)")
+        if self.backend not in ("pyomo", "direct"):
+            raise OptionError(f"--backend / backend: {self.backend!r} must be pyomo or direct")
         cpus = machine_threads()
         whole = isinstance(threads, int) and not isinstance(threads, bool)
         if threads is not None and not (whole and 1 <= threads <= cpus):

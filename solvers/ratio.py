@@ -6,11 +6,11 @@ emission cap (den = 1) takes one solve."""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
 
 from twin.flowsheet import Flowsheet
 from twin.models.build import build_model
-from twin.models.targets import target_terms
+from twin.models.targets import ratio
 from twin.schedule import Schedule
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
@@ -30,17 +30,20 @@ def best_reachable(
     schedule the chain can run with all targets lifted, starting from the ratio `start`
     of a feasible schedule; None when the solver finds no schedule."""
     built = build_model(fs, soften_all=True)
-    m = built.model
-    m.target.deactivate()
-    m.objective.deactivate()
+    lm = built.linear
+    lm.free_rows("target")
     target_row = built.index.target_rows[row]
-    num, den, _, sense = target_terms(m, fs, target_row.j, target_row.periods)
-    sign = 1.0 if sense == "max" else -1.0
+    terms = ratio(built.chain, built.power, target_row.j)
+    if terms is None:
+        return None
+    sign = 1.0 if terms.sense == "max" else -1.0
+    periods = np.asarray(target_row.periods)
     lam, best = start, None
     for _ in range(MAX_ITERATIONS):
-        if hasattr(m, "ratio"):
-            m.del_component(m.ratio)
-        m.ratio = pyo.Objective(expr=sign * (num - lam * den), sense=pyo.minimize)
+        cols, vals = terms.row(built.network, built.power, periods, lam)
+        c = np.zeros(lm.n_cols)
+        np.add.at(c, cols, sign * vals)
+        lm.c = c
         solution = solve(built, options, deadline)
         if not solution.has_solution:
             return best

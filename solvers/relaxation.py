@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin.models.build import BuiltModel
-from twin.solvers.highs import compile_model, new_highs
+from twin.solvers.highs import compile_built, new_highs
 from twin.solvers.options import SolveOptions
 
 #: Limits a relaxation may move, by component: the words for its (lower, upper) side
 #: ("" where that side is not a planner's limit) and whether its key ends in a period.
-ROWS = {
+ROWS: dict[str, tuple[str, str, bool]] = {
     "time_share": (
         "unit {0}: its minimum load (min_load of must_run)",
         "unit {0}: its hours (capacity x availability)",
@@ -39,7 +39,7 @@ ROWS = {
     "stock_final": ("stock {0}: its final level (final_min_t)", "", False),
     "target": ("target row {0}", "target row {0}", False),
 }
-BOUNDS = {
+BOUNDS: dict[str, tuple[str, str, bool]] = {
     "flow": ("", "stream {0}: its capacity (capacity_t_per_h)", True),
     "level": ("stock {0}: its minimum level (min_t)", "stock {0}: its maximum level (max_t)", True),
     "supply_kwh": (
@@ -90,10 +90,11 @@ def _words(template: str, key: object, has_period: bool) -> tuple[str, int | Non
 
 def smallest_relaxation(built: BuiltModel, options: SolveOptions | None = None) -> list[Relaxed]:
     """The limits the cheapest relaxation moves (empty if HiGHS finds none)."""
-    form = compile_model(built.model)
-    lp = form.lp
-    col_names = [(v.parent_component().local_name, v.index()) for v in form.variables]
-    row_names = [(c.parent_component().local_name, c.index()) for c in form.constraints]
+    compiled = compile_built(built, "direct")
+    lp = compiled.lp
+    lm = built.linear
+    col_names = [(name, key) for name, span in lm.blocks.items() for key in span.keys]
+    row_names = [(name, key) for name, span in lm.families.items() for key in span.keys]
     col_penalty = np.array(
         [
             (KWH_WEIGHT if name == "supply_kwh" else 1.0) if name in BOUNDS else -1.0
@@ -117,10 +118,11 @@ def smallest_relaxation(built: BuiltModel, options: SolveOptions | None = None) 
         for (name, key), value, lo, hi in zip(names, values, lower, upper, strict=True):
             if name not in kind:
                 continue
-            for side, gap in ((0, lo - value), (1, value - hi)):
-                if gap > TOLERANCE * max(1.0, abs(value)) and kind[name][side]:
+            lower_words, upper_words, has_period = kind[name]
+            for words, gap in ((lower_words, lo - value), (upper_words, value - hi)):
+                if gap > TOLERANCE * max(1.0, abs(value)) and words:
                     unit = "kWh" if name == "supply_kwh" else ("h" if name == "time_share" else "t")
-                    limit, period = _words(kind[name][side], key, kind[name][2])
+                    limit, period = _words(words, key, has_period)
                     found[limit, unit].append(gap)
                     if gap > worst.get((limit, unit), (0.0, None))[0]:
                         worst[limit, unit] = (gap, period)

@@ -46,10 +46,12 @@ class SlpOutcome:
 
 def _trust_region(built: BuiltModel, x: dict, units: set[str], step: float) -> None:
     """Bound each throughput of `units` to within `step` (relative) of its last value."""
+    lm = built.linear
+    position = lm.key_position("x")
     for (u, k, t), value in x.items():
         if u in units:
-            built.model.x[u, k, t].setlb(value * (1.0 - step))
-            built.model.x[u, k, t].setub(value * (1.0 + step))
+            lm.col_lower[position[u, k, t]] = value * (1.0 - step)
+            lm.col_upper[position[u, k, t]] = value * (1.0 + step)
 
 
 def successive_linearisation(

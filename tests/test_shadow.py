@@ -37,7 +37,7 @@ def finite_difference(data: dict, change, solve_data) -> float:
         ("target", "co2_cap", -1, lambda d, h: d["targets"][0].update(max_t=2.7 + h)),
         ("unit_capacity", "remelt", -1, lambda d, h: d["units"][0].update(capacity_t_per_h=1 + h)),
         # keeping h t at the end (final_min_t) binds the level at its bound in the last period
-    ("stock_limit", "metal_bin", 1, lambda d, h: d["stocks"][0].update(final_min_t=h)),
+        ("stock_limit", "metal_bin", 1, lambda d, h: d["stocks"][0].update(final_min_t=h)),
     ],
 )
 def test_tiny_chain_marginals_equal_finite_differences(

@@ -405,7 +405,7 @@ def _finite(x: float | None) -> float | None:
 
 
 def _row(ind: Indicator, ctx: Context, baseline: Tables, optimised: Tables) -> dict:
-    row = {
+    row: dict[str, object] = {
         "indicator": ind.name,
         "column": ind.column,
         "definition": ind.definition,
@@ -429,11 +429,12 @@ def _row(ind: Indicator, ctx: Context, baseline: Tables, optimised: Tables) -> d
         return row
     before, after = _finite(ind.formula(baseline, ctx)), _finite(ind.formula(optimised, ctx))
     row.update(baseline=before, optimised=after)
+    change = None
     if before is not None and after is not None and before != 0:
-        row["change_pct"] = 100 * (after / before - 1)
-    if ind.change_target is not None and row["change_pct"] is not None:
+        change = row["change_pct"] = 100 * (after / before - 1)
+    if ind.change_target is not None and change is not None:
         sign = 1 if ind.change_target >= 0 else -1
-        row["met"] = sign * row["change_pct"] >= sign * 100 * ind.change_target - 1e-9
+        row["met"] = sign * change >= sign * 100 * ind.change_target - 1e-9
     elif ind.bound is not None and after is not None:
         row["met"] = after <= ind.bound if ind.sense == "max" else after >= ind.bound
     if before is None and after is None:

@@ -9,7 +9,7 @@ process, and a Schedule is made from a flowsheet and a Solution alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -34,8 +34,8 @@ class ModelIndex:
     the keys of its entries, in a fixed order; `target_rows` are the target rows and
     `soft_rows` the positions among them that carry a violation variable."""
 
-    variables: Mapping[str, tuple[Key, ...]]
-    constraints: Mapping[str, tuple[Key, ...]]
+    variables: Mapping[str, Sequence[Key]]
+    constraints: Mapping[str, Sequence[Key]]
     target_rows: tuple[TargetRow, ...]
     soft_rows: tuple[int, ...]
 

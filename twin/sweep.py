@@ -67,7 +67,7 @@ def sweep(
             f"{', '.join(i for i in ids if i) or 'none'})"
         )
     j = ids.index(target)
-    rows = []
+    rows: list[tuple[str, float, float | None, float | None, str]] = []
     for bound in bounds:
         try:
             schedule = solve(_with_bound(instance, j, bound), options, shadow_prices=True)

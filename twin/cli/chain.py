@@ -25,6 +25,12 @@ def solve(
     time_limit: float | None = typer.Option(None, "--time-limit", help="HiGHS time limit, s."),
     mip_gap: float | None = typer.Option(None, "--mip-gap", help="Relative MIP gap."),
     threads: int | None = typer.Option(None, "--threads", help="HiGHS threads."),
+    backend: str = typer.Option(
+        "pyomo",
+        "--backend",
+        help="How the model reaches HiGHS: pyomo (the model of record) or direct "
+        "(the same matrix from the arrays, faster on large instances; docs/ARCHITECTURE.md).",
+    ),
     verify: bool = typer.Option(
         False,
         "--verify",
@@ -36,6 +42,12 @@ def solve(
     ),
     max_iterations: int = typer.Option(20, "--max-iterations", help="Solves --verify may use."),
     allow_outside_paths: bool = OUTSIDE,
+    shadow_prices: bool = typer.Option(
+        False,
+        "--shadow-prices",
+        help="Also write shadow_prices.csv: the marginal cost of "
+        "every binding target, capacity and limit (docs/BENCHMARK.md).",
+    ),
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables.
     The time limit bounds the whole command (see docs/LIMITS.md)."""
@@ -45,12 +57,20 @@ def solve(
     from twin.solvers.options import SolveOptions
 
     try:
-        options = SolveOptions(time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
+        options = SolveOptions(
+            time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, backend=backend
+        )
         if out is not None:
             prepare_folder(out)
         with busy(f"solving {instance.name} ...", as_json):
             schedule = run(
-                instance, options, verify, tolerance, max_iterations, allow_outside_paths
+                instance,
+                options,
+                verify,
+                tolerance,
+                max_iterations,
+                allow_outside_paths,
+                shadow_prices,
             )
         written = schedule.write(out) if out else []
     except (TwinError, OSError) as exc:

@@ -1,0 +1,88 @@
+"""The two ways to hand a built model to HiGHS give the same model, entry for entry.
+
+The "pyomo" backend compiles the Pyomo model of record with Pyomo's standard-form
+compiler; the "direct" backend passes the arrays. :func:`backend_differences` compiles
+both and compares them through the compiler's column and row map: every column's bounds,
+integrality and cost, every coefficient, and every row bound (a ranged row is two rows in
+Pyomo's mixed form, one per side; a column in no row and no cost is left out by Pyomo,
+and must be empty here). Used by tests/test_model_backends.py and bench/model_build.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from twin.models.build import BuiltModel
+from twin.solvers.highs import compile_built
+
+
+def _relative(a: np.ndarray, b: np.ndarray) -> float:
+    both = np.isfinite(a) | np.isfinite(b)
+    if not both.any():
+        return 0.0
+    if (np.isfinite(a) != np.isfinite(b)).any():
+        return np.inf
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    return float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b)), initial=0.0))
+
+
+def backend_differences(built: BuiltModel) -> dict[str, float]:
+    """Sizes of both LPs and the largest relative difference of each part (0 when the
+    pyomo backend's LP is the arrays' LP); infinite where a part does not match at all
+    (a bound on one side only, a dropped column that is not empty, a row bound no
+    Pyomo row states)."""
+    lm = built.linear
+    pyomo = compile_built(built, "pyomo")
+    lp = pyomo.lp
+    cols, rows = pyomo.cols, pyomo.rows
+    A_arr = lm.A.tocsr()
+    start, index, value = (
+        np.asarray(a) for a in (lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_)
+    )
+    A_py = sp.csc_array((value, index, start), shape=(lp.num_row_, lp.num_col_)).tocoo()
+    mapped = sp.csr_array((A_py.data, (rows[A_py.row], cols[A_py.col])), shape=lm.A.shape)
+    # each array row appears once (or twice for a ranged row: divide those back)
+    times = np.bincount(rows, minlength=lm.n_rows)
+    mapped = sp.diags_array(1.0 / np.maximum(times, 1)) @ mapped
+    dropped = np.setdiff1d(np.arange(lm.n_cols), cols)
+    in_a = np.diff(lm.A.tocsc().indptr) > 0
+    row_lower, row_upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    stated_upper = np.zeros(lm.n_rows, bool)
+    stated_lower = np.zeros(lm.n_rows, bool)
+    stated_upper[rows[np.isfinite(row_upper)]] = True
+    stated_lower[rows[np.isfinite(row_lower)]] = True
+    nonempty = np.diff(A_arr.indptr) > 0
+    lost = nonempty & (
+        (np.isfinite(lm.row_upper) & ~stated_upper) | (np.isfinite(lm.row_lower) & ~stated_lower)
+    )
+    upper_rows, lower_rows = np.isfinite(row_upper), np.isfinite(row_lower)
+    return {
+        "pyomo_rows": float(lp.num_row_),
+        "pyomo_cols": float(lp.num_col_),
+        "array_rows": float(lm.n_rows),
+        "array_cols": float(lm.n_cols),
+        "ranged_rows_split": float((times == 2).sum()),
+        "dropped_empty_cols": float(len(dropped)),
+        "dropped_cols_not_empty": float((in_a[dropped] | (lm.c[dropped] != 0)).sum()),
+        "row_bounds_not_stated": float(lost.sum()),
+        "coefficients": float(abs(mapped - A_arr).max()) / max(1.0, float(abs(A_arr).max())),
+        "cost": _relative(np.asarray(lp.col_cost_), lm.c[cols]),
+        "column_bounds": max(
+            _relative(np.asarray(lp.col_lower_), lm.col_lower[cols]),
+            _relative(np.asarray(lp.col_upper_), lm.col_upper[cols]),
+        ),
+        "row_bounds": max(
+            _relative(row_upper[upper_rows], lm.row_upper[rows[upper_rows]]),
+            _relative(row_lower[lower_rows], lm.row_lower[rows[lower_rows]]),
+        ),
+        "integrality": float((lm.integer[cols] != _integer(lp)).sum()),
+    }
+
+
+def _integer(lp: object) -> np.ndarray:
+    kinds = getattr(lp, "integrality_", [])
+    n = lp.num_col_  # type: ignore[attr-defined]
+    if not len(kinds):
+        return np.zeros(n, bool)
+    return np.array([str(k).endswith("kInteger") for k in kinds], dtype=bool)
