@@ -73,14 +73,17 @@ def successive_linearisation(
     for iteration in range(1, max_iterations + 1):
         if last is not None and deadline is not None and time.monotonic() >= deadline:
             break
+        started = time.perf_counter()
         built = build_model(current)
         if iteration > 1:
             _trust_region(
                 built, x, {u for u, _ in current.overrides}, first_step / 2 ** (iteration - 2)
             )
+        built_at = time.perf_counter()
         solution = solve(built, options, deadline)
         if not solution.has_solution:
             return last or SlpOutcome(current, solution, trace)
+        solved_at = time.perf_counter()
         x = solution.by_key("x")
         twin = twin_modes(current, scheduled_loads(current, x))
         check = compare(current, x, twin)
@@ -91,6 +94,9 @@ def successive_linearisation(
                 "objective_cny": solution.objective,
                 "max_rel_diff": worst,
                 "units_relinearised": len({u for u, _ in twin}),
+                "build_s": built_at - started,
+                "solve_s": solved_at - built_at,
+                "twin_s": time.perf_counter() - solved_at,
             }
         )
         current = fs.relinearised(twin)
