@@ -24,6 +24,9 @@ setup(
     packages=[
         "twin",
         "twin.cli",
+        "twin.report",
+        "twin.scenarios",
+        "twin.service",
         "twin.units",
         "twin.mine",
         "twin.models",

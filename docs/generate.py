@@ -152,11 +152,15 @@ def cli_page() -> str:
 
 def indicators_page() -> str:
     """Every benchmark indicator with its formula over a schedule's tables."""
-    lines = [HEAD + "# Benchmark indicators", "",
-             "`twin benchmark` measures the baseline and the optimised schedule with these "
-             "formulas (twin/indicators.py); see [../BENCHMARK.md](../BENCHMARK.md).", "",
-             "| indicator | plan column | formula over the tables | unit | target |",
-             "|---|---|---|---|---|"]
+    lines = [
+        HEAD + "# Benchmark indicators",
+        "",
+        "`twin benchmark` measures the baseline and the optimised schedule with these "
+        "formulas (twin/indicators.py); see [../BENCHMARK.md](../BENCHMARK.md).",
+        "",
+        "| indicator | plan column | formula over the tables | unit | target |",
+        "|---|---|---|---|---|",
+    ]
     for ind in INDICATORS:
         if ind.change_target is not None:
             target = f"{100 * ind.change_target:+.0f} % against the baseline"
@@ -167,8 +171,12 @@ def indicators_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"instance.md": instance_page, "units.md": units_page, "cli.md": cli_page,
-         "indicators.md": indicators_page}
+PAGES = {
+    "instance.md": instance_page,
+    "units.md": units_page,
+    "cli.md": cli_page,
+    "indicators.md": indicators_page,
+}
 
 
 def main() -> int:

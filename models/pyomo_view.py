@@ -17,7 +17,9 @@ from twin.models.linear import LinearModel
 
 def _bounds(x: np.ndarray) -> list[float | None]:
     """The numbers of `x` as floats, None where infinite (Pyomo's "no bound")."""
-    return np.where(np.isfinite(x), x, None).tolist()
+    numbers = x.astype(object)
+    numbers[~np.isfinite(x)] = None
+    return numbers.tolist()
 
 
 def _one(key: tuple) -> object:

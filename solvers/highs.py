@@ -1,10 +1,9 @@
 """HiGHS driver: a built model handed to highspy in bulk, solved, answered as arrays.
 
-The hand-over uses Pyomo's standard-form compiler (``mixed_form``: rows keep their
-sense) to get the constraint matrix as one scipy CSC array, and passes it to
-``Highs.passModel`` in one call. DESIGN.md records why: element-by-element Pyomo
-interfaces measured 1.8-2.6x the end-to-end time of a direct sparse build, this route
-about 1.3x. :func:`solve` returns a :class:`~twin.solution.Solution`: the values of
+Two hand-overs of the same arrays (docs/ARCHITECTURE.md): the Pyomo model of record
+compiled by Pyomo's standard-form compiler (``mixed_form``: rows keep their sense) into
+one scipy CSC array, or the arrays themselves ("direct"); either is passed to
+``Highs.passModel`` in one call. :func:`solve` returns a :class:`~twin.solution.Solution`: the values of
 each variable component (and, for an LP, the duals of each constraint component and
 the reduced costs) as arrays aligned with the model's index; the Pyomo model itself is
 left untouched.
@@ -22,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from twin.errors import SolveError
 from twin.solution import Solution, SolveResult
 from twin.solvers.options import SolveOptions
 
 if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
     from twin.models.build import BuiltModel
 
 #: Outcome names a user sees, by HiGHS model status.
@@ -85,7 +84,10 @@ def highs_lp(
 
 
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
-    """Compile the active objective and constraints into a HiGHS LP (bulk arrays)."""
+    """Compile the active objective and constraints into a HiGHS LP (bulk arrays).
+    Pyomo is imported here, on first use: the direct backend never loads it."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
     sf = LinearStandardFormCompiler().write(model, mixed_form=True)
     A = sf.A.tocsc()
     rhs = np.asarray(sf.rhs, dtype=float)

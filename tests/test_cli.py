@@ -72,3 +72,22 @@ def test_schema_and_validate(tiny):
     assert "units" in schema["properties"]
     result = runner.invoke(app, ["validate", tiny, "--json"])
     assert json.loads(result.output)["status"] == "valid"
+
+
+def test_solve_writes_report_and_b2mml_without_out(tmp_path, tiny):
+    import xml.etree.ElementTree as ET
+
+    html, xml = tmp_path / "r" / "report.html", tmp_path / "x" / "schedule.xml"
+    result = runner.invoke(app, ["solve", tiny, "--report", str(html), "--b2mml", str(xml)])
+    assert result.exit_code == 0, result.output
+    assert "Plotly" in html.read_text() and "tiny_chain" in html.read_text()
+    root = ET.parse(xml).getroot()
+    assert root.tag == "{http://www.mesa.org/xml/B2MML-V0600}ProductionSchedule"
+    assert not any(p.name == "summary.json" for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("option", ["--report", "--b2mml"])
+def test_solve_output_file_that_is_a_folder_is_refused_before_solving(tmp_path, tiny, option):
+    result = runner.invoke(app, ["solve", tiny, option, str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {option} {tmp_path}: is a folder, not a file"

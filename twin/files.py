@@ -52,3 +52,12 @@ def prepare_folder(folder: Path, option: str = "--out") -> Path:
     except OSError as exc:
         raise OptionError(f"{option} {folder}: cannot write there ({exc.strerror})") from None
     return folder
+
+
+def prepare_file(path: Path, option: str) -> Path:
+    """Make the folder of output file `path` ready (see prepare_folder) before any work
+    is done; OptionError naming `option` when `path` is a folder."""
+    if path.is_dir():
+        raise OptionError(f"{option} {path}: is a folder, not a file")
+    prepare_folder(path.parent if str(path.parent) else Path("."), option)
+    return path

@@ -38,6 +38,7 @@ COLUMNS = [
     "optimised",
     "change_pct",
     "target",
+    "target_pct",
     "met",
     "status",
     "note",
@@ -414,12 +415,14 @@ def _row(ind: Indicator, ctx: Context, baseline: Tables, optimised: Tables) -> d
         "optimised": None,
         "change_pct": None,
         "target": None,
+        "target_pct": None,
         "met": None,
         "status": "computed",
         "note": ind.note,
     }
     if ind.change_target is not None:
         row["target"] = f"{100 * ind.change_target:+.0f} %"
+        row["target_pct"] = 100 * ind.change_target
     elif ind.bound is not None:
         bound = f"{100 * ind.bound:g} %" if ind.unit == "share" else f"{ind.bound:g} {ind.unit}"
         row["target"] = f"{'<=' if ind.sense == 'max' else '>='} {bound}"

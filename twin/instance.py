@@ -19,6 +19,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
-from twin.errors import InstanceError, validation_problems
+from twin.errors import InstanceError, TwinError, validation_problems
 from twin.limits import (
     MAX_ENTITIES,
     MAX_PERIODS,
@@ -49,6 +50,7 @@ from twin.limits import (
     TonnesPerHour,
     TonnesSeries,
 )
+from twin.scenarios.spec import parse_spec, parse_specs
 from twin.targets import TARGET_KINDS, Target
 from twin.units import UNIT_KINDS
 from twin.units.base import ElementFractions, Fraction, UnitModel, UnitParams
@@ -287,6 +289,40 @@ class Fuel(_Model):
     co2_t_per_kgce: Annotated[float, Field(ge=0.0, le=0.01)] | None = None
 
 
+def _checked_spec(text: str) -> str:
+    """`text` if it parses as a spec (twin.scenarios.spec); ValueError saying why not."""
+    try:
+        parse_spec(text, "spec")
+    except TwinError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+class Uncertainty(_Model):
+    """Distributions of the uncertain inputs, for ``twin scenarios``
+    (docs/howto/run-scenarios.md). `vary`: specs of the ``--vary`` grammar, e.g.
+    ``price:cathode_market=normal(0,0.08)`` (relative change r: price x (1 + r)),
+    ``tariff*=lognormal(0,0.15)`` (factor), ``grade:pit.Cu=triangular(-0.1,0,0.1)``,
+    ``hardness:mill=normal(0,0.05)``, ``renewable*=uniform(0.6,1.1)``,
+    ``outage:smelter=bernoulli(0.02,6)`` (an outage starts in a period with
+    probability 0.02 and lasts 6 h); a spec on the command line replaces the one here
+    for the same input. `seed`: the default seed of the draws."""
+
+    vary: list[Annotated[str, AfterValidator(_checked_spec)]] = Field(
+        default=[], max_length=MAX_ENTITIES
+    )
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+
+    @field_validator("vary")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        try:
+            parse_specs(v, "vary")
+        except TwinError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
 #: Discriminator values left out of error paths (units[0].params.x, not units[0].potline...).
 _TAGS = frozenset(UNIT_KINDS) | TARGET_KINDS
 
@@ -337,6 +373,7 @@ class Instance(_Model):
     targets: list[Target] = Field(default=[], max_length=MAX_ENTITIES)
     objective: Literal["min_cost"] = "min_cost"
     as_operated: AsOperated | None = None
+    uncertainty: Uncertainty | None = None
     #: Electricity in comprehensive energy, kgce/kWh: 0.1229 is the "equivalent value"
     #: (3.6 MJ / 29.3076 MJ) of Chinese energy statistics.
     electricity_kgce_per_kwh: Annotated[float, Field(gt=0.0, le=1.0)] = KGCE_PER_KWH_EQUIVALENT

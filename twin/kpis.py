@@ -36,7 +36,18 @@ from twin.targets import (
 )
 from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
 
-COLUMNS = ["target", "kind", "period", "value", "sense", "bound", "met", "hard", "basis"]
+COLUMNS = [
+    "target",
+    "kind",
+    "species",
+    "period",
+    "value",
+    "sense",
+    "bound",
+    "met",
+    "hard",
+    "basis",
+]
 #: Relative slack with which a value at its bound counts as met.
 MET_TOLERANCE = 1e-6
 
@@ -109,6 +120,7 @@ def _row(
     return {
         "target": tgt.id or f"targets[{row.j}]",
         "kind": tgt.kind,
+        "species": getattr(tgt, "species", ""),  # what an emission cap limits
         "period": periods[0] if len(periods) == 1 else -1,
         "value": value,
         "sense": sense,

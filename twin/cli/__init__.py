@@ -1,5 +1,8 @@
 """The ``twin`` command line. Every verb is registered here, in one place; the verbs
-live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibration) and
+live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibration),
+:mod:`twin.cli.analysis` (benchmark, sweep), :mod:`twin.cli.scenarios` (scenarios),
+:mod:`twin.cli.report` (report),
+:mod:`twin.cli.service` (serve) and
 :mod:`twin.cli.mine` (block models: upit, nested, schedule)."""
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from twin.cli import chain, mine
+from twin.cli import analysis, chain, mine, report, scenarios, service
 
 app = typer.Typer(
     help="Mine-to-metal digital-twin optimisation engine.",
@@ -21,6 +24,11 @@ CHAIN_VERBS: list[Callable[..., None]] = [
     chain.schema,
     chain.kinds,
     chain.calibration,
+    analysis.benchmark,
+    analysis.sweep,
+    scenarios.scenarios,
+    report.report,
+    service.serve,
 ]
 for verb in CHAIN_VERBS:
     app.command()(verb)

@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from twin.cli.common import JSON, busy, fail
 from twin.errors import TwinError
+
+if TYPE_CHECKING:
+    from twin.schedule import Schedule
 
 #: Series CSV files outside the instance's folder are refused unless this is given.
 OUTSIDE = typer.Option(
@@ -48,11 +54,23 @@ def solve(
         help="Also write shadow_prices.csv: the marginal cost of "
         "every binding target, capacity and limit (docs/BENCHMARK.md).",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        help="Also write the HTML report (twin report) of the schedule to this file.",
+    ),
+    b2mml: Path | None = typer.Option(
+        None,
+        "--b2mml",
+        help="Also write the schedule as an ISA-95 B2MML ProductionSchedule (XML) to this file.",
+    ),
 ) -> None:
     """Solve an instance for its cheapest schedule; print the summary, write the tables.
     The time limit bounds the whole command (see docs/LIMITS.md)."""
+    from twin.b2mml import write_b2mml
     from twin.engine import solve as run
-    from twin.files import prepare_folder
+    from twin.files import prepare_file, prepare_folder
+    from twin.loader import load
     from twin.report import print_summary
     from twin.solvers.options import SolveOptions
 
@@ -62,25 +80,38 @@ def solve(
         )
         if out is not None:
             prepare_folder(out)
+        for path, option in ((report, "--report"), (b2mml, "--b2mml")):
+            if path is not None:
+                prepare_file(path, option)
+        inst = load(instance, allow_outside_paths)
         with busy(f"solving {instance.name} ...", as_json):
             schedule = run(
-                instance,
-                options,
-                verify,
-                tolerance,
-                max_iterations,
-                allow_outside_paths,
-                shadow_prices,
+                inst, options, verify, tolerance, max_iterations, shadow_prices=shadow_prices
             )
         written = schedule.write(out) if out else []
+        if b2mml is not None:
+            written.append(write_b2mml(schedule, inst, b2mml))
+        if report is not None:
+            written.append(_write_report(schedule, out, report))
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
     if as_json:
         typer.echo(json.dumps(schedule.summary(), allow_nan=False))
     else:
         print_summary(schedule, Console())
-        if written:
-            Console().print(f"wrote {len(written)} files to {out}")
+        for folder, files in itertools.groupby(written, key=lambda path: path.parent):
+            Console().print(f"wrote {len(list(files))} files to {folder}")
+
+
+def _write_report(schedule: Schedule, out: Path | None, html: Path) -> Path:
+    """The HTML report of `schedule`, from its tables in `out` (or a folder of its own)."""
+    from twin.report.write import write_report
+
+    if out is not None:
+        return write_report(out, html)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        schedule.write(folder)
+        return write_report(folder, html)[0]
 
 
 def schema(as_json: bool = typer.Option(True, "--json", help="JSON (the only format).")) -> None:

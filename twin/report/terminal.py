@@ -1,11 +1,15 @@
-"""Human-readable summary of a schedule (rich tables)."""
+"""Human-readable summary of a schedule in the terminal (rich tables)."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
-from twin.schedule import Schedule
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from twin.schedule import Schedule
 
 
 def _money(x: float | None) -> str:

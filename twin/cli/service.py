@@ -1,0 +1,127 @@
+"""The ``serve`` verb (registered in `twin.cli`): the scheduling service over HTTP
+(:mod:`twin.service`). No modelling logic lives here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+import typer
+
+from twin.cli.common import JSON, fail
+from twin.errors import OptionError, TwinError
+from twin.limits import machine_threads
+from twin.service.config import Limits, ServiceConfig
+
+#: The service's defaults, shown by --help.
+_DEFAULTS = ServiceConfig()
+_LIMITS = _DEFAULTS.limits
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on (0: any free port)."),
+    db: str = typer.Option(
+        _DEFAULTS.db_url,
+        "--db",
+        help="Job store: an SQLAlchemy URL (an SQLite file by default; "
+        "postgresql+psycopg://... for PostgreSQL).",
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Worker processes that solve jobs [default: one per CPU]."
+    ),
+    tokens_file: Path | None = typer.Option(
+        None,
+        "--tokens-file",
+        help="File of API tokens, one a line (or sha256:HEX); with TWIN_API_TOKENS.",
+    ),
+    max_request_bytes: int = typer.Option(
+        _LIMITS.max_request_bytes, "--max-request-bytes", help="Largest body accepted (413 beyond)."
+    ),
+    max_periods: int = typer.Option(
+        _LIMITS.max_periods, "--max-periods", help="Most periods (413 beyond)."
+    ),
+    max_units: int = typer.Option(
+        _LIMITS.max_units, "--max-units", help="Most units (413 beyond)."
+    ),
+    max_jobs_per_token: int = typer.Option(
+        _LIMITS.max_active_jobs,
+        "--max-jobs-per-token",
+        help="Queued plus running jobs of a token (429 beyond).",
+    ),
+    max_time_limit: float = typer.Option(
+        _LIMITS.max_time_limit_s,
+        "--max-time-limit",
+        help="Longest solve time limit a job may ask for, s.",
+    ),
+    wall_clock_margin: float = typer.Option(
+        _LIMITS.wall_clock_margin_s,
+        "--wall-clock-margin",
+        help="Seconds past a job's time limit before its worker is stopped.",
+    ),
+    lease_seconds: float = typer.Option(
+        _DEFAULTS.lease_s,
+        "--lease-seconds",
+        help="Lease on a running job; a job of a service that died runs again once it lapses.",
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Run the scheduling service: jobs over HTTP (OpenAPI at /docs), solved in worker
+    processes, kept in a database that survives a crash (docs/howto/run-the-service.md)."""
+    from twin.service.auth import ENV, Tokens
+    from twin.service.store import JobStore
+
+    try:
+        config = ServiceConfig(
+            db_url=db,
+            workers=workers if workers is not None else machine_threads(),
+            limits=Limits(
+                max_request_bytes=max_request_bytes,
+                max_periods=max_periods,
+                max_units=max_units,
+                max_active_jobs=max_jobs_per_token,
+                max_time_limit_s=max_time_limit,
+                wall_clock_margin_s=wall_clock_margin,
+            ),
+            lease_s=lease_seconds,
+        )
+        tokens = Tokens.load(os.environ.pop(ENV, None), tokens_file)  # workers get none
+        listener = _listen(host, port)
+        store = JobStore(config.db_url)
+    except TwinError as exc:
+        fail(exc, as_json)
+    import uvicorn
+
+    from twin.service.app import create_app
+
+    url = f"http://{host}:{listener.getsockname()[1]}"
+    started = {"status": "serving", "url": url, "db": db, "workers": config.workers}
+    typer.echo(
+        json.dumps(started)
+        if as_json
+        else f"twin serve: {url} (API docs at {url}/docs), jobs in {db}, "
+        f"{config.workers} worker process{'es' if config.workers != 1 else ''}",
+    )
+    sys.stdout.flush()
+    log_level = "warning" if as_json else "info"
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+    logging.getLogger("twin.service").addHandler(handler)
+    logging.getLogger("twin.service").setLevel(log_level.upper())
+    app = create_app(config, tokens, store)
+    uvicorn.Server(uvicorn.Config(app, log_level=log_level)).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on `host`:`port` (port 0: one the system picks); OptionError
+    when it cannot be had (the port is taken, the host is not this machine's)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OptionError(f"--host / --port: cannot listen on {host}:{port}: {reason}") from None

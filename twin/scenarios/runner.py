@@ -1,0 +1,200 @@
+"""Samples on Dask: a LocalCluster on this machine, or a running scheduler.
+
+The plan is solved here, in the calling process, and sent to every worker once
+(``Client.scatter(..., broadcast=True)``). Evaluation runs in blocks of samples (each
+block vectorised, twin.scenarios.evaluate); re-optimisation runs one sample per task,
+so the cluster balances solves of uneven length. Every task draws its own samples from
+the seed (twin.scenarios.sampling), so results do not depend on the number of workers,
+the block size or the scheduler. Without an address a LocalCluster of `workers`
+processes with one thread each is started and closed again; with one
+(``tcp://host:port``) the running scheduler's workers do the work (they need twin
+installed, at the same version).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from twin.errors import OptionError
+from twin.instance import Instance
+from twin.scenarios.evaluate import evaluate
+from twin.scenarios.plan import Plan, make_plan
+from twin.scenarios.reoptimise import reoptimise
+from twin.scenarios.sampling import MAX_SAMPLES, draw
+from twin.scenarios.spec import Vary
+from twin.solvers.options import SolveOptions
+
+MODES = ("evaluate", "reoptimise")
+#: Samples per evaluation task.
+BLOCK = 100
+#: Most local workers.
+MAX_WORKERS = 256
+#: Seconds to wait for a scheduler to answer.
+CONNECT_TIMEOUT_S = 10
+
+
+@dataclass
+class Run:
+    """What was asked: the instance, the specs, how many samples, the seed, the mode."""
+
+    instance: Instance
+    varies: list[Vary]
+    samples: int
+    seed: int
+    mode: str = "evaluate"
+    options: SolveOptions = SolveOptions(backend="direct", threads=1)
+
+    def __getstate__(self) -> dict:
+        """Pickled with the instance as a mapping (see Plan.__getstate__)."""
+        return {**self.__dict__, "instance": self.instance.model_dump(by_alias=True)}
+
+    def __setstate__(self, state: dict) -> None:
+        data = state["instance"]
+        instance = Instance.model_validate(data, context={"source": data["name"]})
+        self.__dict__.update(state, instance=instance)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.samples, int) and 1 <= self.samples <= MAX_SAMPLES):
+            raise OptionError(
+                f"--samples: {self.samples!r} must be a whole number in [1, {MAX_SAMPLES}]"
+            )
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
+            raise OptionError(f"--seed: {self.seed!r} must be a whole number in [0, 2**63)")
+        if self.mode not in MODES:
+            raise OptionError(f"--mode: {self.mode!r} must be one of {', '.join(MODES)}")
+
+
+def _evaluate_task(plan: Plan, run: Run, first: int, count: int) -> pd.DataFrame:
+    samples = draw(
+        run.varies, run.seed, first, count, plan.periods, plan.instance.horizon.period_length_h
+    )
+    return evaluate(plan, samples)
+
+
+def _reoptimise_task(run: Run, first: int, count: int) -> pd.DataFrame:
+    h = run.instance.horizon
+    samples = draw(run.varies, run.seed, first, count, h.periods, h.period_length_h)
+    return reoptimise(run.instance, samples, run.options)
+
+
+def blocks(total: int, size: int) -> list[tuple[int, int]]:
+    """(first, count) of consecutive blocks of at most `size` covering 0 .. total - 1."""
+    return [(first, min(size, total - first)) for first in range(0, total, size)]
+
+
+@contextmanager
+def client(scheduler: str | None = None, workers: int = 2) -> Iterator[object]:
+    """A dask.distributed Client: of a new LocalCluster of `workers` processes (one
+    thread each), or of the scheduler at `scheduler`; OptionError when it cannot be
+    reached or `workers` is out of range."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            c = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise OptionError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        with c:
+            yield c
+        return
+    if not (isinstance(workers, int) and 1 <= workers <= MAX_WORKERS):
+        raise OptionError(f"--workers: {workers!r} must be a whole number in [1, {MAX_WORKERS}]")
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+def _on_dask(
+    c: Any,
+    tasks: Sequence[tuple[Callable[..., pd.DataFrame], tuple, int]],
+    on_done: Callable[[int], None] | None,
+) -> list[pd.DataFrame]:
+    from distributed import as_completed
+
+    futures, sizes = [], {}
+    for fn, args, count in tasks:
+        future = c.submit(fn, *args, pure=False)
+        futures.append(future)
+        sizes[future.key] = count
+    frames = []
+    for future in as_completed(futures):
+        frames.append(future.result())
+        if on_done is not None:
+            on_done(sizes[future.key])
+    return frames
+
+
+def _in_process(
+    tasks: Sequence[tuple[Callable[..., pd.DataFrame], tuple, int]],
+    on_done: Callable[[int], None] | None,
+) -> list[pd.DataFrame]:
+    frames = []
+    for fn, args, count in tasks:
+        frames.append(fn(*args))
+        if on_done is not None:
+            on_done(count)
+    return frames
+
+
+def _sorted(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values("sample", kind="stable").reset_index(drop=True)
+
+
+def run_samples(
+    run: Run,
+    plan: Plan | None = None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    on_done: Callable[[int], None] | None = None,
+    block: int = BLOCK,
+    dask_client: Any = None,
+    serial: bool = False,
+) -> tuple[Plan, pd.DataFrame]:
+    """The plan and one row per sample (twin.scenarios.evaluate; in reoptimise mode
+    joined with twin.scenarios.reoptimise's columns), sorted by sample. Runs on
+    `dask_client` when given, else on a new client (:func:`client`); `serial` runs the
+    same tasks one after another in this process instead (the reference, no Dask).
+    `on_done` is called with the number of samples of each task as it finishes (twice
+    per sample in reoptimise mode: evaluated, then re-solved)."""
+    plan = plan or make_plan(run.instance, run.options)
+
+    def work(c: Any) -> pd.DataFrame:
+        shared_plan = plan if c is None else c.scatter(plan, broadcast=True, hash=False)
+        shared_run = run if c is None else c.scatter(run, broadcast=True, hash=False)
+        tasks: list[tuple[Callable[..., pd.DataFrame], tuple, int]] = [
+            (_evaluate_task, (shared_plan, shared_run, first, count), count)
+            for first, count in blocks(run.samples, block)
+        ]
+        if run.mode == "reoptimise":
+            tasks += [
+                (_reoptimise_task, (shared_run, first, count), count)
+                for first, count in blocks(run.samples, 1)
+            ]
+        frames = _in_process(tasks, on_done) if c is None else _on_dask(c, tasks, on_done)
+        evaluated = _sorted([f for f in frames if "cost_cny" in f])
+        if run.mode == "evaluate":
+            return evaluated
+        solved = _sorted([f for f in frames if "ws_cost_cny" in f])
+        return evaluated.merge(solved, on="sample", how="left", validate="one_to_one")
+
+    if serial:
+        return plan, work(None)
+    if dask_client is not None:
+        return plan, work(dask_client)
+    with client(scheduler, workers) as c:
+        return plan, work(c)

@@ -1,0 +1,122 @@
+"""A worker process: it solves the jobs its supervisor sends, one at a time, and sends
+back what each produced. It never touches the job store; the supervisor records
+everything, so a worker that crashes, hangs or is killed loses nothing but its run.
+
+Messages to the supervisor (over a multiprocessing Pipe): ``("ready", pid)`` once the
+solver stack is loaded, ``("progress", {...})`` as a run goes, then ``("done", summary,
+files)`` or ``("failed", status, message)``.
+
+A worker exits when the process that started it is gone (it checks twice a second): the
+service, or the fork server that ends with it; so a service killed with SIGKILL leaves
+no solve running behind it. It ignores SIGINT (Ctrl-C in a terminal reaches the whole
+process group; the service stops its workers itself).
+
+A job's kind picks its runner in :data:`RUNNERS`; a new kind of job (a rolling re-plan
+from plant state) is a new runner and a new route, nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from twin.cli.common import one_line
+from twin.errors import TwinError
+
+#: How a runner reports progress: a small JSON-able dict ({"phase": ...}).
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    """One run of a job: its id, kind, body as stored (JSON or YAML) and options."""
+
+    job_id: str
+    kind: str
+    body: str
+    body_format: str
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a successful run produced: the summary (plain JSON) and files by name."""
+
+    summary: dict[str, Any]
+    files: dict[str, bytes]
+
+
+def run_solve(order: WorkOrder, progress: Progress) -> Outcome:
+    """Solve the instance of `order` as ``twin solve`` would with its options; the
+    schedule's summary and files: every table as CSV (and Parquet with pyarrow),
+    summary.json (Schedule.write) and schedule.xml (B2MML). Raises the project's errors."""
+    import twin
+    from twin.b2mml import write_b2mml
+    from twin.service.intake import load, parse_instance
+
+    opts = order.options
+    instance = parse_instance(load(order.body, order.body_format))
+    progress({"phase": "solving"})
+    schedule = twin.solve(
+        instance,
+        twin.SolveOptions(opts["time_limit_s"], opts["mip_gap"], opts["threads"]),
+        verify=opts["verify"],
+        tolerance=opts["tolerance"],
+        max_iterations=opts["max_iterations"],
+        shadow_prices=opts["shadow_prices"],
+    )
+    progress({"phase": "writing"})
+    with tempfile.TemporaryDirectory(prefix="twin-job-") as folder:
+        schedule.write(folder)
+        write_b2mml(schedule, instance, Path(folder) / "schedule.xml")
+        files = {path.name: path.read_bytes() for path in Path(folder).iterdir()}
+    return Outcome(schedule.summary(), files)
+
+
+#: Job kind -> its runner.
+RUNNERS: dict[str, Callable[[WorkOrder, Progress], Outcome]] = {"solve": run_solve}
+
+
+def main(conn: Connection) -> None:
+    """The worker's life: load the solver stack, say ready, then run what arrives until
+    the pipe closes or the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    import twin.engine  # noqa: F401  (load the solver stack before the first job)
+
+    try:
+        conn.send(("ready", os.getpid()))
+        while True:
+            conn.send(_run(conn.recv(), conn))
+    except (EOFError, OSError):  # the service closed the pipe, or is gone
+        return
+
+
+def _run(order: WorkOrder, conn: Connection) -> tuple:
+    """Run `order`, sending its progress on `conn`; the message that ends the run."""
+    try:
+        outcome = RUNNERS[order.kind](order, lambda p: conn.send(("progress", p)))
+    except TwinError as exc:
+        return ("failed", getattr(exc, "status", "error"), one_line(exc))
+    except Exception as exc:  # a bug, not the job's fault: the job fails, the worker goes on
+        traceback.print_exc(file=sys.stderr)
+        return ("failed", "internal_error", f"internal error: {type(exc).__name__}: {exc}")
+    return ("done", outcome.summary, outcome.files)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Exit at once when the process that started this worker is gone (the service, or
+    its fork server, which ends with the service)."""
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(3)
