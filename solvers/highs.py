@@ -3,10 +3,10 @@
 Two hand-overs of the same arrays (docs/ARCHITECTURE.md): the Pyomo model of record
 compiled by Pyomo's standard-form compiler (``mixed_form``: rows keep their sense) into
 one scipy CSC array, or the arrays themselves ("direct"); either is passed to
-``Highs.passModel`` in one call. :func:`solve` returns a :class:`~twin.solution.Solution`: the values of
-each variable component (and, for an LP, the duals of each constraint component and
-the reduced costs) as arrays aligned with the model's index; the Pyomo model itself is
-left untouched.
+``Highs.passModel`` in one call. :func:`solve` returns a
+:class:`~twin.solution.Solution`: the values of each variable component (and, for an LP,
+the duals of each constraint component and the reduced costs) as arrays aligned with the
+model's index; the Pyomo model itself is left untouched.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -178,6 +179,29 @@ def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
         raise failure[0]
 
 
+#: Threads of HiGHS's process-wide scheduler as last set here (None: HiGHS's default, or
+#: not yet started), guarded by a lock held for the whole solve when threads are given.
+_scheduler: dict[str, int | None] = {"threads": None}
+_scheduler_lock = threading.Lock()
+
+
+@contextmanager
+def _threads(h: highspy.Highs, threads: int | None) -> Iterator[None]:
+    """Run with `threads` HiGHS threads. HiGHS keeps one scheduler per process, started by
+    the first solve, and refuses a later solve that asks for a different number (the run
+    ends with model status kNotset); so a change of `threads` restarts the scheduler, under
+    a lock so that no solve started here is running at that moment."""
+    if threads is None:
+        yield
+        return
+    with _scheduler_lock:
+        h.setOptionValue("threads", int(threads))
+        if _scheduler["threads"] != threads:
+            highspy.Highs.resetGlobalScheduler(True)
+            _scheduler["threads"] = threads
+        yield
+
+
 def run_highs(
     lp: highspy.HighsLp, options: SolveOptions, is_mip: bool, deadline: float | None = None
 ) -> tuple[highspy.Highs, SolveResult]:
@@ -190,13 +214,14 @@ def run_highs(
         h.setOptionValue("time_limit", float(limit))
     if options.mip_gap is not None:
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-    if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
     t0 = time.perf_counter()
     h.passModel(lp)
     t1 = time.perf_counter()
-    _run_guarded(h, limit)
+    with _threads(h, options.threads):
+        _run_guarded(h, limit)
     t2 = time.perf_counter()
+    if h.getModelStatus() == highspy.HighsModelStatus.kNotset:
+        raise SolveError("solver_error", "HiGHS refused to run the model (see its log: --verbose)")
     info = h.getInfo()
     status = _STATUS.get(h.getModelStatus(), str(h.getModelStatus()).split(".")[-1])
     # A MIP can end "optimal" with a point HiGHS rates infeasible by a hair after

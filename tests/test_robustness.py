@@ -335,3 +335,15 @@ def test_summary_json_has_no_nan(tiny):
 def test_solve_options_are_checked_in_python_too(options):
     with pytest.raises(OptionError):
         SolveOptions(**options)
+
+
+@pytest.mark.solver
+def test_a_change_of_threads_between_solves_is_honoured(instances_dir):
+    """HiGHS keeps one thread scheduler per process: a MIP solved with its default threads
+    made every later solve with threads=1 end unsolved (model status kNotset) until the
+    scheduler was restarted for the new count."""
+    week = instances_dir / "aluminium_chain_week.yaml"
+    first = twin.solve(week, SolveOptions(backend="direct")).objective_cny
+    for threads in (1, 2, None, 1):
+        again = twin.solve(week, SolveOptions(backend="direct", threads=threads)).objective_cny
+        assert again == pytest.approx(first, rel=1e-9)
