@@ -132,3 +132,61 @@ def potline_point(const double[::1] amperage_fraction, double nominal_voltage, d
         raise ValueError(f"potline_point: current efficiency <= 0 at amperage fraction "
                          f"{amperage_fraction[bad]}")
     return voltage_v, current_efficiency, ac_kwh_per_t
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def potline_modulated(const double[::1] amperage_fraction, double nominal_voltage,
+                      double back_emf, double ce_nominal, double ce_curvature,
+                      double rectifier_efficiency, double enthalpy_kwh_per_kg,
+                      double heat_loss_flexibility, double bath_v_per_cm,
+                      double acd_nominal_cm, double acd_min_cm, double acd_max_cm):
+    """Potline at amperage fractions a, the ACD reset to hold the heat balance:
+    (voltage_v, current_efficiency, ac_kwh_per_t, acd_cm).
+
+    CE(a) = 1 - (1 - CE_nom)/a - k (a - 1)^2 (a metal-loss rate fixed per unit area, plus
+    the loss off the nominal heat balance). U_H(CE) = dH CE / 2.980 V is the voltage the
+    reaction and the heating of the reactants take (dH kWh/kg Al); the rest of I U is
+    heat. The heat the shell loses is Q(a) = I_nom (U_nom - U_H(CE_nom)) (1 + phi (a - 1)),
+    so the voltage that holds the balance is U_hb = U_H(CE(a)) + Q(a) / (a I_nom). At the
+    nominal ACD the voltage is the line U_0(a) = E0 + (U_nom - E0) a; the ACD moves by
+    (U_hb - U_0) / (v_cm a) cm (v_cm: bath volts per cm of ACD at nominal current),
+    clamped to [ACD_min, ACD_max], and U = U_0 + v_cm a (ACD - ACD_nom).
+    AC kWh/t Al = 2980 U / CE / rectifier efficiency (Faraday). ValueError where a <= 0
+    or CE <= 0, or for a non-positive rectifier efficiency or bath volts per cm.
+    """
+    if rectifier_efficiency <= 0.0 or bath_v_per_cm <= 0.0:
+        raise ValueError("potline_modulated: rectifier_efficiency and bath_v_per_cm must be > 0")
+    cdef Py_ssize_t n = amperage_fraction.shape[0], k, bad = -1
+    voltage_v = np.empty(n)
+    current_efficiency = np.empty(n)
+    ac_kwh_per_t = np.empty(n)
+    acd_cm = np.empty(n)
+    cdef double[::1] u = voltage_v, ce = current_efficiency, e = ac_kwh_per_t, acd = acd_cm
+    cdef double per_volt = _AL_KWH_PER_T_PER_V / 1000.0  # kWh/kg per volt
+    cdef double heat_n = nominal_voltage - enthalpy_kwh_per_kg * ce_nominal / per_volt
+    cdef double a, eff, u_line, u_hb, gap
+    with nogil:
+        for k in range(n):
+            a = amperage_fraction[k]
+            if not a > 0.0:
+                bad = k
+                break
+            eff = 1.0 - (1.0 - ce_nominal) / a - ce_curvature * (a - 1.0) * (a - 1.0)
+            if eff <= 0.0:
+                bad = k
+                break
+            u_line = back_emf + (nominal_voltage - back_emf) * a
+            u_hb = (enthalpy_kwh_per_kg * eff / per_volt
+                    + heat_n * (1.0 + heat_loss_flexibility * (a - 1.0)) / a)
+            gap = acd_nominal_cm + (u_hb - u_line) / (bath_v_per_cm * a)
+            gap = min(max(gap, acd_min_cm), acd_max_cm)
+            acd[k] = gap
+            u[k] = u_line + bath_v_per_cm * a * (gap - acd_nominal_cm)
+            ce[k] = eff
+            e[k] = dc_kwh_per_t(u[k], eff, _AL_KWH_PER_T_PER_V) / rectifier_efficiency
+    if bad >= 0:
+        raise ValueError(f"potline_modulated: amperage fraction {amperage_fraction[bad]} gives "
+                         "no positive current efficiency")
+    return voltage_v, current_efficiency, ac_kwh_per_t, acd_cm

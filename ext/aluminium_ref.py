@@ -64,3 +64,41 @@ def potline_point(
         raise ValueError("potline_point: current efficiency <= 0 at some amperage fraction")
     dc_kwh_per_t = faraday_kwh_per_t(voltage_v, current_efficiency, 3, MOLAR_MASS["Al"])
     return voltage_v, current_efficiency, dc_kwh_per_t / rectifier_efficiency
+
+
+def potline_modulated(
+    amperage_fraction: ArrayLike,
+    nominal_voltage: float,
+    back_emf: float,
+    ce_nominal: float,
+    ce_curvature: float,
+    rectifier_efficiency: float,
+    enthalpy_kwh_per_kg: float,
+    heat_loss_flexibility: float,
+    bath_v_per_cm: float,
+    acd_nominal_cm: float,
+    acd_min_cm: float,
+    acd_max_cm: float,
+) -> tuple[Array, Array, Array, Array]:
+    """Potline with the ACD reset for the heat balance: (voltage_v, current_efficiency,
+    ac_kwh_per_t, acd_cm); the formulas are stated in ``aluminium.pyx``."""
+    if rectifier_efficiency <= 0.0 or bath_v_per_cm <= 0.0:
+        raise ValueError("potline_modulated: rectifier_efficiency and bath_v_per_cm must be > 0")
+    a = np.asarray(amperage_fraction, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ce = 1.0 - (1.0 - ce_nominal) / a - ce_curvature * (a - 1.0) ** 2
+    bad = ~(a > 0.0) | ~(ce > 0.0)
+    if np.any(bad):
+        raise ValueError(
+            f"potline_modulated: amperage fraction {a[bad][0]} gives no positive current efficiency"
+        )
+    per_volt = faraday_kwh_per_t(1.0, 1.0, 3, MOLAR_MASS["Al"]) / 1000.0  # kWh/kg per V
+    heat_n = nominal_voltage - enthalpy_kwh_per_kg * ce_nominal / per_volt
+    u_line = back_emf + (nominal_voltage - back_emf) * a
+    u_hb = (
+        enthalpy_kwh_per_kg * ce / per_volt + heat_n * (1.0 + heat_loss_flexibility * (a - 1.0)) / a
+    )
+    acd = np.clip(acd_nominal_cm + (u_hb - u_line) / (bath_v_per_cm * a), acd_min_cm, acd_max_cm)
+    voltage = u_line + bath_v_per_cm * a * (acd - acd_nominal_cm)
+    ac = faraday_kwh_per_t(voltage, ce, 3, MOLAR_MASS["Al"]) / rectifier_efficiency
+    return voltage, ce, ac, acd

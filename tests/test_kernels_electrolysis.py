@@ -97,3 +97,39 @@ def test_kernel_accepts_read_only_arrays() -> None:
 def test_rejects_mismatched_lengths(impl: ModuleType) -> None:
     with pytest.raises(ValueError, match="differ in length"):
         impl.faraday_kwh_per_t(np.ones(1), np.ones(2), 2.0, 63.546)
+
+
+@given(
+    st.lists(st.floats(0.5, 1.5), min_size=1, max_size=8),
+    st.floats(0.0, 0.3),
+    st.floats(0.0, 1.0),
+)
+def test_cell_curve_matches_reference(loads: list[float], tafel: float, share: float) -> None:
+    args = (np.array(loads), 3.4, 1.992, 0.45, tafel, 0.9, share, 2.0, 65.38)
+    for got, want in zip(
+        electrolysis.cell_curve(*args), electrolysis_ref.cell_curve(*args), strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_cell_curve_zinc_by_hand(impl: ModuleType) -> None:
+    """At L = 1.2: U = 1.992 + (3.4 - 1.992 - 0.45) + 0.247 log10 1.2 + 0.45 x 1.2 =
+    3.50956 V; CE = 1 - 0.1 (0.5/1.2 + 0.5 x 1.2) = 0.898333; DC = 2 F U / (3.6 x 65.38
+    x CE) = 3203.01 kWh/t. At L = 1 the nominal point comes back exactly."""
+    u, ce, dc = impl.cell_curve(np.array([1.2, 1.0]), 3.4, 1.992, 0.45, 0.247, 0.9, 0.5, 2, 65.38)
+    assert u[0] == pytest.approx(3.50956, abs=5e-6)
+    assert ce[0] == pytest.approx(0.898333, abs=5e-7)
+    assert dc[0] == pytest.approx(3203.01, abs=0.005)
+    assert (u[1], ce[1]) == (pytest.approx(3.4, rel=1e-15), pytest.approx(0.9, rel=1e-15))
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_cell_curve_rejects_points_off_the_curve(impl: ModuleType) -> None:
+    args = (3.4, 1.992, 0.45, 0.247, 0.9, 0.5, 2.0, 65.38)
+    with pytest.raises(ValueError, match="must be > 0"):
+        impl.cell_curve(np.array([1.0, 0.0]), *args)
+    with pytest.raises(ValueError, match="activation overpotential is negative"):
+        impl.cell_curve(np.array([1e-5]), *args)
+    with pytest.raises(ValueError, match="current efficiency <= 0"):
+        impl.cell_curve(np.array([30.0]), 3.4, 1.992, 0.45, 0.0, 0.9, 0.5, 2.0, 65.38)

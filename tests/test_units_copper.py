@@ -193,10 +193,45 @@ def test_concentrator_default_numbers() -> None:
     recovery = 0.25 * m.outputs_t["concentrate"] / 0.008
     assert 0.80 < recovery < 0.95
     bond = 10 * 16.2 * 1.102 * (150**-0.5 - 10_000**-0.5)
-    assert unit.grinding_kwh_per_t() == pytest.approx(bond, rel=1e-12)
-    assert m.power_kwh == pytest.approx(bond + 8.0)
+    # Rowland's EF4 for the 10 mm feed: F0 = 4000 sqrt(13/17.852) = 3413.4 um, Rr =
+    # 10000/150 = 66.67, EF4 = (66.67 + 10.852 x (10000 - 3413.4)/3413.4)/66.67 = 1.3141
+    f0 = 4000 * (13 / (16.2 * 1.102)) ** 0.5
+    ef4 = (10_000 / 150 + (16.2 * 1.102 - 7) * (10_000 - f0) / f0) / (10_000 / 150)
+    assert ef4 == pytest.approx(1.3141, abs=5e-5)
+    assert unit.grinding_kwh_per_t() == pytest.approx(bond * ef4, rel=1e-12)
+    assert m.power_kwh == pytest.approx(bond * ef4 + 8.0)
+    assert m.max_rate_t_per_h == pytest.approx(2000.0)  # the design ore
     conc = unit.products(feeds)["concentrate"]
     assert 0.28 <= conc["S"] <= 0.34 and 0.28 <= conc["Fe"] <= 0.40
+
+
+def test_concentrator_harder_ore_fewer_tonnes_per_hour() -> None:
+    """Mill power fixed at 2000 t/h x W(17.852) kWh/t. Wi 22: F0 = 4000 sqrt(13/22) =
+    3074.8 um, EF4 = (66.67 + 15 x (10000 - 3074.8)/3074.8)/66.67 = 1.5067, W = 10 x 22 x
+    (150^-0.5 - 0.01) x 1.5067 = 23.7508 kWh/t; design W = 16.8092, so 2000 x 16.8092 /
+    23.7508 = 1415.46 t/h. Wi 12 (softer) stays at 2000 t/h (capped at capacity)."""
+    feeds = {"ore": {"Cu": 0.008, "Fe": 0.04, "S": 0.02}}
+    hard = Concentrator("m", ConcentratorParams(work_index_kwh_per_t=22.0), 2000.0)
+    soft = Concentrator("m", ConcentratorParams(work_index_kwh_per_t=12.0), 2000.0)
+    assert hard.grinding_kwh_per_t() == pytest.approx(23.751, abs=5e-4)
+    assert hard.operating_point(feeds).max_rate_t_per_h == pytest.approx(1415.46, abs=0.01)
+    assert soft.operating_point(feeds).max_rate_t_per_h == pytest.approx(2000.0)
+
+
+def test_concentrator_recovery_follows_grind_and_head_grade() -> None:
+    """Tailings grade 0.0005 x (p80/150)^0.5: at 75 um 0.00035355, so R = 0.25 (0.008 -
+    0.00035355) / (0.008 (0.25 - 0.00035355)) = 0.95716 against 0.93938 (0.25 x 0.0075 /
+    (0.008 x 0.2495)) at 150 um; a richer head (1.2 % Cu) at 150 um gives R = 0.25 x
+    0.0115 / (0.012 x 0.2495) = 0.96025."""
+    feeds = {"ore": {"Cu": 0.008, "Fe": 0.04, "S": 0.02}}
+    fine = Concentrator("m", ConcentratorParams(p80_um=75.0), 2000.0)
+    base = Concentrator("m", ConcentratorParams(), 2000.0)
+    assert fine.state(feeds)["pay_recovery"] == pytest.approx(0.95716, abs=5e-6)
+    assert base.state(feeds)["pay_recovery"] == pytest.approx(0.93938, abs=5e-6)
+    rich = {"ore": {"Cu": 0.012, "Fe": 0.04, "S": 0.02}}
+    assert base.state(rich)["pay_recovery"] == pytest.approx(0.960254, abs=2e-6)
+    assert fine.operating_point(feeds).max_rate_t_per_h < 2000.0  # finer grind, fewer t/h
+    assert not balance_problems(fine, feeds)
 
 
 @pytest.mark.parametrize("cu", [0.0004, 0.3])
@@ -343,13 +378,24 @@ def test_refinery_closes_every_element(
 
 
 def test_refinery_energy_from_faraday() -> None:
+    """Nominal: 2 F 0.30 / (3.6 x 63.546 x 0.95) = 266.4 kWh/t Cu (Faraday).
+
+    At L = 0.8 (240 A/m2), by hand: eta_nom = 0.30 - 0 - 0.15 = 0.15 V; U = 0.15 +
+    0.1789 log10 0.8 + 0.15 x 0.8 = 0.25266 V; CE = 1 - 0.05 (0.5/0.8 + 0.5 x 0.8) =
+    0.94875; DC = 2 F 0.25266 / (3.6 x 63.546 x 0.94875) = 224.64 kWh/t Cu; AC = 224.64
+    x 0.9999 / 0.97 + 60 = 291.57 kWh/t; rate 50 x 0.8 x 0.94875 / 0.95 = 39.95 t/h.
+    """
     unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
-    m = unit.operating_point({"anode": {"Cu": 0.995}}, load=0.8)
     faraday = 2 * 96485.33212 * 0.30 / (3.6 * 63.546 * 0.95)  # 266.4 kWh/t Cu
     assert unit.dc_kwh_per_t() == pytest.approx(faraday * 0.9999, rel=1e-12)
-    assert m.power_kwh == pytest.approx(faraday * 0.9999 / 0.97 + 60.0, rel=1e-12)
+    nominal = unit.operating_point({"anode": {"Cu": 0.995}})
+    assert nominal.power_kwh == pytest.approx(faraday * 0.9999 / 0.97 + 60.0, rel=1e-12)
+    m = unit.operating_point({"anode": {"Cu": 0.995}}, load=0.8)
+    assert m.power_kwh == pytest.approx(291.57, abs=0.005)
     assert m.inputs_t["anode"] == pytest.approx(0.9999 / (0.999 * 0.995))
-    assert m.max_rate_t_per_h == pytest.approx(40.0)
+    assert m.max_rate_t_per_h == pytest.approx(50.0 * 0.8 * 0.94875 / 0.95)
+    # ohmic-dominated: 120 % current density costs more per t than 80 %
+    assert unit.operating_point({"anode": {"Cu": 0.995}}, 1.2).power_kwh > m.power_kwh * 1.25
 
 
 def test_refinery_errors() -> None:

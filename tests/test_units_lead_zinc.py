@@ -297,15 +297,46 @@ def test_leach_acid_is_zero_when_calcine_sulphate_suffices() -> None:
 
 
 def test_electrowinning_energy_from_faraday() -> None:
+    """Nominal: 2 F 3.4 / (3.6 x 65.38 x 0.90) = 3097.3 kWh/t Zn (Faraday).
+
+    Load curve at L = 0.6 (300 A/m2), worked by hand: eta_nom = 3.4 - 1.992 - 0.45 =
+    0.958 V; U = 1.992 + 0.958 + 0.247 log10 0.6 + 0.45 x 0.6 = 3.1652 V; CE = 1 - 0.1
+    (0.5/0.6 + 0.5 x 0.6) = 0.88667; DC = 2 F 3.1652 / (3.6 x 65.38 x 0.88667) = 2926.7
+    kWh/t Zn; AC = 2926.7 x 0.99995 / 0.97 + 250 = 3267.1 kWh/t cathode. The rate is 30
+    t/h x 0.6 x 0.88667 / 0.90 = 17.73 t/h (same cathode area).
+    """
     unit = ZincElectrowinning("ew", ZincElectrowinningParams(), capacity_t_per_h=30.0)
     faraday = 2 * 96485.33212 * 3.4 / (3.6 * 65.38 * 0.90)  # 3097.3 kWh/t Zn
     assert faraday == pytest.approx(3097.3, abs=0.05)
     assert unit.dc_kwh_per_t() == pytest.approx(faraday * 0.99995, rel=1e-12)
-    m = unit.operating_point({"solution": {"Zn": 1.0}}, load=0.5)
-    assert m.power_kwh == pytest.approx(faraday * 0.99995 / 0.97 + 250.0, rel=1e-12)
+    nominal = unit.operating_point({"solution": {"Zn": 1.0}})
+    assert nominal.power_kwh == pytest.approx(faraday * 0.99995 / 0.97 + 250.0, rel=1e-12)
+    assert nominal.max_rate_t_per_h == pytest.approx(30.0)
+    m = unit.operating_point({"solution": {"Zn": 1.0}}, load=0.6)
+    assert m.power_kwh == pytest.approx(3267.1, abs=0.05)
+    assert unit.dc_kwh_per_t(0.6) == pytest.approx(2926.75 * 0.99995, abs=0.05)
     assert m.inputs_t["solution"] == pytest.approx(0.99995)
-    assert m.max_rate_t_per_h == pytest.approx(15.0)
+    assert m.max_rate_t_per_h == pytest.approx(30.0 * 0.6 * (1 - 0.1 * (0.5 / 0.6 + 0.3)) / 0.9)
     assert not balance_problems(unit, {"solution": {"Zn": 1.0}})
+
+
+def test_electrowinning_kwh_per_t_rises_with_current_density() -> None:
+    """Between 300 and 600 A/m2 (L 0.6 to 1.2) AC kWh/t rises 3267.1 -> 3551.9 (+8.7 %):
+    at 1.2, U = 3.4 + 0.247 log10 1.2 + 0.45 x 0.2 = 3.5096 V, CE = 1 - 0.1 (0.5/1.2 +
+    0.6) = 0.89833, DC 3203.0, AC 3203.0 x 0.99995 / 0.97 + 250 = 3551.9. The power
+    drawn per hour, rate x kWh/t, is convex over the segments (increasing increments)."""
+    unit = ZincElectrowinning("ew", ZincElectrowinningParams(), capacity_t_per_h=30.0)
+    feeds = {"solution": {"Zn": 1.0}}
+    assert unit.operating_point(feeds, 1.2).power_kwh == pytest.approx(3551.9, abs=0.05)
+    modes = unit.modes(feeds)
+    assert [m.load_index for m in modes] == [0.6, 0.7, 0.8, 0.9, 1.0]
+    kwh = [m.power_kwh for m in modes]
+    assert all(a < b for a, b in zip(kwh, kwh[1:], strict=False))
+    kw = [m.power_kwh * m.max_rate_t_per_h for m in modes]
+    steps = [b - a for a, b in zip(kw, kw[1:], strict=False)]
+    assert all(a < b for a, b in zip(steps, steps[1:], strict=False))
+    with pytest.raises(ValueError, match="ew.*max_current_density_a_per_m2"):
+        unit.operating_point(feeds, 1.3)
 
 
 def test_electrowinning_errors() -> None:

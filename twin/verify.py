@@ -1,15 +1,27 @@
-"""The twin checks a schedule: each unit re-simulated at its scheduled operating point.
+"""The twin checks a schedule: every unit re-simulated at its scheduled operating point.
 
 The optimisation sees a unit as linear modes and may time-share them within a period.
-A continuous plant really runs steadily through the period, at load
-L = (hours its throughput needs at full rate) / (hours available). The twin evaluates
-the unit's nonlinear model at L (``UnitModel.operating_point(feeds, L)``) and compares,
-per unit and period, what the LP assumed with what the twin computes: total output (t),
-electricity (kWh), comprehensive energy (kgce) and each emitted species (t).
+The twin evaluates the unit models where the plant really runs and compares, per unit
+and period, what the LP assumed with what the twin computes: total output (t),
+electricity (kWh), comprehensive energy (kgce) and each emitted species (t). Units are
+checked in one of three ways:
 
-Units with several modes (mine selectivity, potline amperage steps) or fixed-rate modes
-are exact at their mode points and are not re-evaluated; the twin re-linearises
-single-mode units only (stated simplification).
+* **single-mode units** (a continuous unit with one mode whose rate may vary): the plant
+  runs steadily through the period at load L = (hours its throughput needs at full rate)
+  / (hours available); the twin evaluates ``operating_point(feeds, L)``.
+* **load-curve units** (``UnitModel.load_curve``: tankhouses' current-density segments,
+  the potline's amperage steps): the LP's mix of neighbouring modes over the hours it
+  runs the unit stands for one steady load L* whose rate makes the same tonnes in those
+  hours; the twin evaluates the unit at L* (``operating_point(feeds, L*)``). The LP's mix
+  is the chord of the convex power curve, the twin the curve itself. The idle hours the
+  LP chose stay idle (switching cells off is a decision, not a part load).
+* **recipe units** (several modes that are distinct ways of running, e.g. mine
+  selectivity, lead smelter paste shares, and fixed-rate units): each mode is re-evaluated
+  by the unit model at its own point and the LP's mix is priced with them.
+
+Re-linearisation (``twin_modes``): a single-mode unit gets the twin's coefficients at L;
+a load-curve unit gets its two modes around L* scaled so that their mix at L* costs,
+uses and emits what the twin computes at L*. Recipe units are exact at their mode points.
 """
 
 from __future__ import annotations
@@ -25,6 +37,8 @@ from twin.units import Mode
 
 #: Loads below this fraction of capacity are evaluated at it (an idle unit is not run).
 MIN_LOAD = 0.05
+#: Throughputs below this, t, count as not run.
+RUN_T = 1e-9
 
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
 
@@ -55,39 +69,147 @@ class Verification:
             "trace": self.trace,
             "twin_objective_cny": self.twin_objective_cny,
             "largest_difference": worst,
+            "units_checked": (
+                sorted(set(self.comparison["unit"])) if self.comparison is not None else []
+            ),
         }
 
 
-def _relinearisable(fs: Flowsheet, u: str) -> bool:
-    modes = fs.units[u].modes
-    return len(modes) == 1 and modes[0].min_rate_t_per_h < modes[0].max_rate_t_per_h
+def check_kind(fs: Flowsheet, u: str) -> str:
+    """How the twin checks unit `u`: "curve", "single" or "recipe" (module docstring)."""
+    eu = fs.units[u]
+    if eu.model.load_curve:
+        return "curve"
+    modes = eu.modes
+    if len(modes) == 1 and modes[0].min_rate_t_per_h < modes[0].max_rate_t_per_h:
+        return "single"
+    return "recipe"
+
+
+def steady_load(fs: Flowsheet, u: str, t: int, x: Throughputs) -> float | None:
+    """The steady load index L* of load-curve unit `u` in period `t` that makes the LP's
+    tonnes in the LP's hours (None when it does not run): rate(L*) = sum x / sum x/rate_k,
+    L* between the least and largest load index the LP uses (regula falsi on the unit
+    model's rate at L)."""
+    eu = fs.units[u]
+    used = [(m, x.get((u, k, t), 0.0)) for k, m in enumerate(eu.modes)]
+    used = [(m, q) for m, q in used if q > RUN_T]
+    if not used:
+        return None
+    tonnes = sum(q for _, q in used)
+    target = tonnes / sum(q / m.max_rate_t_per_h for m, q in used)
+    lo, hi = min(m.load_index for m, _ in used), max(m.load_index for m, _ in used)
+    if hi - lo < 1e-12:
+        return lo
+
+    def excess(load: float) -> float:
+        return eu.model.operating_point(eu.feeds, load).max_rate_t_per_h - target
+
+    f_lo, f_hi = excess(lo), excess(hi)
+    side = 0
+    for _ in range(100):
+        mid = hi - f_hi * (hi - lo) / (f_hi - f_lo) if f_hi != f_lo else 0.5 * (lo + hi)
+        f_mid = excess(mid)
+        if abs(f_mid) <= 1e-12 * target or hi - lo < 1e-14:
+            return mid
+        if (f_mid > 0) == (f_hi > 0):
+            hi, f_hi = mid, f_mid
+            f_lo = f_lo / 2 if side == 1 else f_lo
+            side = 1
+        else:
+            lo, f_lo = mid, f_mid
+            f_hi = f_hi / 2 if side == -1 else f_hi
+            side = -1
+    return mid
 
 
 def scheduled_loads(fs: Flowsheet, x: Throughputs) -> dict[tuple[str, int], float]:
-    """Load (fraction of available capacity) of every re-linearisable unit and period
-    in which it runs."""
+    """Load of every single-mode unit (fraction of available capacity) and steady load
+    index of every load-curve unit, per period in which it runs."""
     inst = fs.instance
     length_h = inst.horizon.period_length_h
     loads = {}
     for u, eu in fs.units.items():
-        if not _relinearisable(fs, u):
-            continue
-        rate = eu.modes[0].max_rate_t_per_h
-        for t, avail in enumerate(inst.series(eu.spec.availability)):
-            tonnes = x.get((u, 0, t), 0.0)
-            if tonnes > 1e-9 and avail > 0:
-                loads[u, t] = min(1.0, max(MIN_LOAD, tonnes / (rate * avail * length_h)))
+        kind = check_kind(fs, u)
+        if kind == "curve":
+            for t in range(inst.horizon.periods):
+                load = steady_load(fs, u, t, x)
+                if load is not None:
+                    loads[u, t] = load
+        elif kind == "single":
+            rate = eu.modes[0].max_rate_t_per_h
+            for t, avail in enumerate(inst.series(eu.spec.availability)):
+                tonnes = x.get((u, 0, t), 0.0)
+                if tonnes > RUN_T and avail > 0:
+                    loads[u, t] = min(1.0, max(MIN_LOAD, tonnes / (rate * avail * length_h)))
     return loads
+
+
+def _scaled(mode: Mode, factor: Mapping[str, float]) -> Mode:
+    """`mode` with power, fuels and emissions multiplied by the factors of its quantities."""
+    return replace(
+        mode,
+        power_kwh=mode.power_kwh * factor.get("power_kwh", 1.0),
+        fuel_kgce={c: v * factor.get(f"fuel:{c}", 1.0) for c, v in mode.fuel_kgce.items()},
+        emissions_t={s: v * factor.get(f"{s}_t", 1.0) for s, v in mode.emissions_t.items()},
+    )
+
+
+def _curve_override(fs: Flowsheet, u: str, load: float) -> list[Mode] | None:
+    """The unit's modes with the two around `load` scaled so that the mix of them that
+    runs at `load` matches the twin at `load` (None when `load` is a mode point)."""
+    eu = fs.units[u]
+    order = sorted(range(len(eu.modes)), key=lambda k: eu.modes[k].load_index)
+    points = [eu.modes[k].load_index for k in order]
+    if any(abs(load - p) <= 1e-12 for p in points):
+        return None
+    j = max(i for i, p in enumerate(points) if p < load)
+    a, b = eu.modes[order[j]], eu.modes[order[j + 1]]
+    twin = eu.model.operating_point(eu.feeds, load)
+    rate = twin.max_rate_t_per_h
+    w = (b.max_rate_t_per_h - rate) / (b.max_rate_t_per_h - a.max_rate_t_per_h)  # hours on a
+    share_a = w * a.max_rate_t_per_h / rate  # tonnes on a per t
+    factor = {}
+    for name, (qa, qb, qt) in _aligned(a, b, twin).items():
+        chord = share_a * qa + (1.0 - share_a) * qb
+        factor[name] = qt / chord if chord else 1.0
+    modes = list(eu.modes)
+    modes[order[j]], modes[order[j + 1]] = _scaled(a, factor), _scaled(b, factor)
+    return modes
+
+
+def _aligned(*modes: Mode) -> dict[str, tuple[float, ...]]:
+    """Per t power, each fuel and each emission of `modes`, by quantity name."""
+    keys: dict[str, None] = {"power_kwh": None}
+    for m in modes:
+        keys.update({f"fuel:{c}": None for c in m.fuel_kgce})
+        keys.update({f"{s}_t": None for s in m.emissions_t})
+
+    def value(m: Mode, key: str) -> float:
+        if key == "power_kwh":
+            return m.power_kwh
+        if key.startswith("fuel:"):
+            return m.fuel_kgce.get(key[5:], 0.0)
+        return m.emissions_t.get(key[:-2], 0.0)
+
+    return {key: tuple(value(m, key) for m in modes) for key in keys}
 
 
 def twin_modes(
     fs: Flowsheet, loads: Mapping[tuple[str, int], float]
 ) -> dict[tuple[str, int], list[Mode]]:
-    """The unit models evaluated at the scheduled loads, as per-period modes (rates kept
-    at nominal so the optimisation may still choose any throughput)."""
+    """The unit models evaluated at the scheduled loads, as per-period modes: a
+    single-mode unit's coefficients at its load (rates kept at nominal so the
+    optimisation may still choose any throughput); a load-curve unit's modes around its
+    steady load scaled to the twin (module docstring)."""
     out = {}
     for (u, t), load in loads.items():
         eu = fs.units[u]
+        if check_kind(fs, u) == "curve":
+            modes = _curve_override(fs, u, load)
+            if modes is not None:
+                out[u, t] = modes
+            continue
         nominal = eu.modes[0]
         point = eu.model.operating_point(eu.feeds, load)
         out[u, t] = [
@@ -113,30 +235,57 @@ def _quantities(fs: Flowsheet, mode: Mode, tonnes: float) -> dict[str, float]:
     return q
 
 
+def _add(total: dict[str, float], part: Mapping[str, float]) -> None:
+    for name, v in part.items():
+        total[name] = total.get(name, 0.0) + v
+
+
 def compare(
     fs: Flowsheet, x: Throughputs, twin: Mapping[tuple[str, int], list[Mode]]
 ) -> pd.DataFrame:
-    """Per unit, period and quantity: the LP's value, the twin's, and the relative
-    difference |twin - lp| / max(|twin|, |lp|)."""
+    """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
+    relative difference |twin - lp| / max(|twin|, |lp|). `twin` holds the single-mode
+    units' re-evaluated modes; load-curve units are evaluated at their steady load and
+    recipe units at their mode points here."""
     rows = []
-    for (u, t), modes in twin.items():
-        tonnes = x.get((u, 0, t), 0.0)
-        lp = _quantities(fs, fs.mode(u, 0, t), tonnes)
-        tw = _quantities(fs, modes[0], tonnes)
-        for name in sorted(lp.keys() | tw.keys()):
-            a, b = lp.get(name, 0.0), tw.get(name, 0.0)
-            scale = max(abs(a), abs(b))
-            rows.append(
-                {
-                    "unit": u,
-                    "period": t,
-                    "quantity": name,
-                    "lp": a,
-                    "twin": b,
-                    "rel_diff": abs(b - a) / scale if scale > 0 else 0.0,
-                }
-            )
-    return pd.DataFrame(rows, columns=["unit", "period", "quantity", "lp", "twin", "rel_diff"])
+    recipes = {u: fs.units[u].model.modes(fs.units[u].feeds) for u in fs.units}
+    for u, eu in fs.units.items():
+        kind = check_kind(fs, u)
+        for t in range(fs.instance.horizon.periods):
+            tonnes = [x.get((u, k, t), 0.0) for k in range(len(eu.modes))]
+            if sum(tonnes) <= RUN_T:
+                continue
+            lp: dict[str, float] = {}
+            tw: dict[str, float] = {}
+            for k, q in enumerate(tonnes):
+                _add(lp, _quantities(fs, fs.mode(u, k, t), q))
+            if kind == "single":
+                if (u, t) not in twin:
+                    continue
+                _add(tw, _quantities(fs, twin[u, t][0], tonnes[0]))
+            elif kind == "curve":
+                load = steady_load(fs, u, t, x)
+                assert load is not None
+                _add(tw, _quantities(fs, eu.model.operating_point(eu.feeds, load), sum(tonnes)))
+            else:
+                for k, q in enumerate(tonnes):
+                    _add(tw, _quantities(fs, recipes[u][k], q))
+            for name in sorted(lp.keys() | tw.keys()):
+                a, b = lp.get(name, 0.0), tw.get(name, 0.0)
+                scale = max(abs(a), abs(b))
+                rows.append(
+                    {
+                        "unit": u,
+                        "period": t,
+                        "check": kind,
+                        "quantity": name,
+                        "lp": a,
+                        "twin": b,
+                        "rel_diff": abs(b - a) / scale if scale > 0 else 0.0,
+                    }
+                )
+    columns = ["unit", "period", "check", "quantity", "lp", "twin", "rel_diff"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def schedule_balance_problems(

@@ -1,5 +1,6 @@
 """The ``twin`` command line. Every verb is registered here, in one place; the verbs
 live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibration),
+:mod:`twin.cli.unit` (one unit model at an operating point),
 :mod:`twin.cli.analysis` (benchmark, sweep), :mod:`twin.cli.scenarios` (scenarios),
 :mod:`twin.cli.report` (report),
 :mod:`twin.cli.service` (serve) and
@@ -12,6 +13,7 @@ from collections.abc import Callable
 import typer
 
 from twin.cli import analysis, chain, mine, report, scenarios, service
+from twin.cli import unit as unit_cli
 
 app = typer.Typer(
     help="Mine-to-metal digital-twin optimisation engine.",
@@ -24,6 +26,7 @@ CHAIN_VERBS: list[Callable[..., None]] = [
     chain.schema,
     chain.kinds,
     chain.calibration,
+    unit_cli.unit,
     analysis.benchmark,
     analysis.sweep,
     scenarios.scenarios,

@@ -63,9 +63,56 @@ class PotlineParams(UnitParams):
     ce_curvature: float = Field(
         default=0.5,
         ge=0.0,
-        description="k in CE(i) = CE_nom - k (i - 1)^2, i = amperage fraction, per "
-        "(amperage fraction)^2: the efficiency lost away from the nominal heat "
-        "balance. A stated simplification, uncalibrated.",
+        description="k in CE(a) = 1 - (1 - CE_nom)/a - k (a - 1)^2, a = amperage fraction, "
+        "per (amperage fraction)^2: the efficiency lost away from the nominal heat "
+        "balance (ledge and bath chemistry out of trim). A stated simplification, "
+        "uncalibrated. The first term holds the metal-loss rate per unit area fixed "
+        "(Grjotheim & Kvande 1993, current-efficiency chapter: loss by dissolved metal "
+        "re-oxidised at a mass-transfer-limited rate).",
+    )
+    reaction_enthalpy_kwh_per_kg: float = Field(
+        default=6.34,
+        gt=0.0,
+        description="Energy the reaction 2 Al2O3 + 3 C -> 4 Al + 3 CO2 takes at ~960 C, "
+        "reactants fed at 25 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage "
+        "U_H that does not become heat. 6.34 kWh/kg (Haupin; Grjotheim & Kvande, "
+        "Introduction to Aluminium Electrolysis, 2nd ed. 1993, energy-balance chapter; "
+        "from recollection, unverified).",
+    )
+    bath_v_per_cm: float = Field(
+        default=0.36,
+        gt=0.0,
+        description="Bath voltage drop per cm of anode-cathode distance at nominal current, "
+        "V/cm. ~1.6 V over ~4.5 cm at ~0.8 A/cm2, Haupin's voltage breakdown (Grjotheim "
+        "& Kvande 1993; from recollection, unverified).",
+    )
+    acd_nominal_cm: float = Field(
+        default=4.5,
+        gt=0.0,
+        description="Anode-cathode distance at nominal amperage, cm. "
+        "4-5 cm typical (AlPrg example 4.8 cm at 4.2 V, peter-entner.com).",
+    )
+    acd_min_cm: float = Field(
+        default=4.0,
+        gt=0.0,
+        description="Smallest ACD the cells hold (metal-pad stability; CE falls below it), "
+        "cm. Assumed, unverified.",
+    )
+    acd_max_cm: float = Field(
+        default=6.0,
+        gt=0.0,
+        description="Largest ACD the anode beam travel and bath level allow, cm. Assumed, "
+        "unverified.",
+    )
+    heat_loss_flexibility: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="phi in Q(a) = Q_nom (1 + phi (a - 1)): how far the shell heat loss "
+        "follows the amperage, fraction. 0 for conventional cells (a fixed loss, so "
+        "the ACD alone holds the balance); shell heat exchangers turn the loss down "
+        "and up (EnPot, up to +-30 % energy: The Chemical Engineer, 'Siemens and EnPot "
+        "join forces'; Lavoie et al., Light Metals 2011, 317-322).",
     )
     rectifier_efficiency: float = electrolysis.rectifier_field(
         0.97,
@@ -113,7 +160,10 @@ class PotlineParams(UnitParams):
     def _consistent(self) -> PotlineParams:
         if self.back_emf_v >= self.nominal_voltage_v:
             raise ValueError("back_emf_v must be below nominal_voltage_v")
-        if self.current_efficiency - self.ce_curvature * self.modulation_band**2 <= 0.0:
+        if not self.acd_min_cm <= self.acd_nominal_cm <= self.acd_max_cm:
+            raise ValueError("acd_nominal_cm: must lie in [acd_min_cm, acd_max_cm]")
+        low = 1.0 - self.modulation_band
+        if 1.0 - (1.0 - self.current_efficiency) / low - self.ce_curvature * (low - 1.0) ** 2 <= 0:
             raise ValueError(
                 "current efficiency at the modulation band's edge must be > 0 "
                 "(lower ce_curvature or modulation_band)"
@@ -122,17 +172,35 @@ class PotlineParams(UnitParams):
 
 
 def _points(params: PotlineParams, fractions: Sequence[float]) -> list[list[float]]:
-    """[voltage_v, current_efficiency, ac_kwh_per_t] at the given amperage fractions."""
+    """[voltage_v, current_efficiency, ac_kwh_per_t, acd_cm] at the given amperage
+    fractions, the ACD reset to hold the heat balance (``potline_modulated`` kernel)."""
     return kernel_columns(
         "aluminium",
-        "potline_point",
+        "potline_modulated",
         (fractions,),
         params.nominal_voltage_v,
         params.back_emf_v,
         params.current_efficiency,
         params.ce_curvature,
         params.rectifier_efficiency,
+        params.reaction_enthalpy_kwh_per_kg,
+        params.heat_loss_flexibility,
+        params.bath_v_per_cm,
+        params.acd_nominal_cm,
+        params.acd_min_cm,
+        params.acd_max_cm,
     )
+
+
+def potline_curve(params: PotlineParams, fractions: Sequence[float]) -> list[dict[str, float]]:
+    """The potline at each amperage fraction: {amperage_fraction, voltage_v,
+    current_efficiency, ac_kwh_per_t, acd_cm}."""
+    columns = _points(params, fractions)
+    names = ("voltage_v", "current_efficiency", "ac_kwh_per_t", "acd_cm")
+    return [
+        {"amperage_fraction": a, **{n: c[i] for n, c in zip(names, columns, strict=True)}}
+        for i, a in enumerate(fractions)
+    ]
 
 
 def potline_ac_kwh_per_t(params: PotlineParams) -> float:
@@ -154,9 +222,13 @@ class Potline(UnitModel):
     and C2F6 (anode effects, twin.units.pfc) and the rest as CO2 (about net C x
     44.01/12.011 = 1.58 t CO2/t Al with defaults); CO and the anode's non-carbon content
     are left out. Metal is pure Al; impurities in the alumina are not
-    tracked. Specific energy: the voltage line makes kWh/t fall at reduced amperage;
-    real cells raise the anode-cathode distance to keep their heat balance there, which
-    this model leaves out apart from the CE penalty.
+    tracked. Modulation (``potline_modulated`` kernel): the shell loses a fixed heat
+    (conventional cells), so at amperage fraction a the ACD is reset until
+    I U - I U_H(CE) equals it: at a = 0.9 the ACD rises from 4.5 to 5.85 cm, U = 4.22 V,
+    CE = 0.912 and AC 14219 kWh/t (+6.5 %); at a = 1.1 the ACD would fall to 3.4 cm but
+    stops at 4.0 cm, U = 4.06 V, 13454 kWh/t (+0.8 %) and the cells run warm (the daily
+    heat-balance window evens it out). Anode-effect frequency is held at its nominal
+    value (not modelled against modulation).
     """
 
     kind = "potline"
@@ -175,6 +247,7 @@ class Potline(UnitModel):
         "one fixed-rate mode per amperage fraction 1 +- modulation_band x "
         "j/modulation_steps, j = 0..modulation_steps"
     )
+    load_curve = True
     params: PotlineParams
 
     def amperage_fractions(self) -> list[float]:
@@ -199,7 +272,7 @@ class Potline(UnitModel):
         alumina_t = 1.0 / element_fraction(self.uid, feeds, "alumina", "Al")
         anode_t = p.net_carbon_t_per_t_al / element_fraction(self.uid, feeds, "anode", "C")
         try:
-            voltage_v, _, ac_kwh_per_t = _points(p, fractions)
+            voltage_v, _, ac_kwh_per_t, _ = _points(p, fractions)
         except ValueError as exc:
             raise ValueError(f"{self.uid}: {exc}") from None
         cf4_kg, c2f6_kg = pfc_kg_per_t_al(p.anode_effect_minutes_per_cell_day, p.cell_technology)
@@ -226,6 +299,16 @@ class Potline(UnitModel):
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
         """One mode per amperage fraction of :meth:`amperage_fractions`."""
         return self._modes(feeds, self.amperage_fractions())
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """Cell voltage, current efficiency, ACD and line current at amperage `load`."""
+        point = potline_curve(self.params, [load])[0]
+        return {
+            "line_current_ka": load * self.params.line_current_ka,
+            "cell_voltage_v": point["voltage_v"],
+            "current_efficiency": point["current_efficiency"],
+            "acd_cm": point["acd_cm"],
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """The potline at amperage fraction `load` of nominal."""

@@ -181,6 +181,10 @@ class UnitModel(ABC):
     modes_description: ClassVar[str] = (
         "one mode, the balance at nominal load (the coefficients per t do not depend on load)"
     )
+    #: True when the modes are points of one load curve (current density, amperage):
+    #: operating_point(feeds, L) is the unit at load index L, with its rate at L, and the
+    #: twin evaluates the steady load the optimiser's mix of modes amounts to (twin.verify).
+    load_curve: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -205,6 +209,11 @@ class UnitModel(ABC):
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
         """Linear operating modes the optimisation may use (default: nominal only)."""
         return [self.operating_point(feeds)]
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """What the unit reports of its state at `load` besides the balance (cell voltage,
+        current efficiency, ...), named with units; for people (``twin unit``)."""
+        return {}
 
     def rate_limits(self, load: float = 1.0) -> tuple[float, float]:
         """(min, max) basis rate, t/h, from the instance's capacity and min_load."""

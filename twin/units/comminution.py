@@ -47,3 +47,16 @@ def p80_field(default: float, product: str, source: str) -> Any:
     return Field(
         default=default, gt=0.0, description=f"80 % passing size of the {product}, um. {source}"
     )
+
+
+def rowland_ef4(work_index_kwh_per_t: float, f80_um: float, p80_um: float) -> float:
+    """Rowland's oversize-feed efficiency factor for ball mills, dimensionless (>= 1):
+    EF4 = (Rr + (Wi - 7)(F80 - F0)/F0) / Rr with Rr = F80/P80 and the optimum feed size
+    F0 = 4000 sqrt(13/Wi) um (Wi in kWh/t); 1 when F80 <= F0 or Wi <= 7 (Rowland & Kjos
+    1980; as given in Wills & Finch, Wills' Mineral Processing Technology, 8th ed. 2016,
+    ch. 7, and Napier-Munn et al., Mineral Comminution Circuits, JKMRC 1996, ch. 6)."""
+    f0 = 4000.0 * (13.0 / work_index_kwh_per_t) ** 0.5
+    if f80_um <= f0 or work_index_kwh_per_t <= 7.0:
+        return 1.0
+    ratio = f80_um / p80_um
+    return (ratio + (work_index_kwh_per_t - 7.0) * (f80_um - f0) / f0) / ratio

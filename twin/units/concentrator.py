@@ -56,6 +56,30 @@ class ConcentratorParams(UnitParams):
         "flotation feed",
         "Assumed grind; the optimum is ore-specific (Extractive Metallurgy of Copper ch. 3).",
     )
+    design_work_index_kwh_per_t: float = comminution.work_index_field(
+        16.2,
+        "the ore the mills were sized for (the default ore's index): capacity_t_per_h is "
+        "the throughput on it at design_p80_um; harder ore or a finer grind needs more "
+        "kWh/t from the same installed mill power, so fewer t/h.",
+    )
+    design_p80_um: float = comminution.p80_field(
+        150.0, "grind the mills were sized for", "The default grind."
+    )
+    feed_size_correction: bool = Field(
+        default=True,
+        description="Apply Rowland's oversize-feed factor EF4 to Bond's energy, a flag. "
+        "Rowland & Kjos 1980 (Wills' Mineral Processing Technology, 8th ed. 2016, ch. 7).",
+    )
+    liberation_exponent: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=3.0,
+        description="m in t(P80) = tailings_grade x (p80_um / design_p80_um)^m, the "
+        "tailings grade's rise with a coarser grind (more locked particles), a "
+        "number. Assumed, unverified: liberation improves with finer grinding "
+        "(Wills' Mineral Processing Technology 8th ed. ch. 1), the exponent is not "
+        "fitted to data.",
+    )
     mill_power_fixed_share: float = Field(
         default=1.0,
         ge=0.0,
@@ -82,6 +106,7 @@ class ConcentratorParams(UnitParams):
         if self.tailings_grade >= self.concentrate_grade:
             raise ValueError("tailings_grade: must be below concentrate_grade")
         comminution.check_grind(self.f80_um, self.p80_um)
+        comminution.check_grind(self.f80_um, self.design_p80_um)
         if self.pay_element in self.element_recoveries:
             raise ValueError(
                 f"element_recoveries: the pay element {self.pay_element} "
@@ -94,12 +119,17 @@ class ConcentratorParams(UnitParams):
 class Concentrator(UnitModel):
     """Grinding and flotation, per t ore.
 
-    Mass split from the two-product formula on the pay element: concentrate
-    y = (f - t)/(c - t) t, tailings 1 - y. Other elements split by their recovery
-    parameter (a stated simplification: in reality recoveries follow mineralogy and
-    grind). Electricity = Bond grinding energy 10 Wi (1/sqrt(P80) - 1/sqrt(F80)) at
-    design throughput, drawn per hour (mill_power_fixed_share), plus a per-tonne
-    allowance for the rest of the plant; so kWh/t depends on load, the mass split does not.
+    Grade-recovery: the tailings grade follows the grind, t = tailings_grade x
+    (P80 / design P80)^m (coarser grind, more locked pay mineral), and the two-product
+    formula gives concentrate y = (f - t)/(c - t) t per t ore and recovery R = c (f - t) /
+    (f (c - t)), which rises with head grade f (constant-tails behaviour) and with a finer
+    grind. Other elements split by their recovery parameter (a stated simplification).
+    Electricity = Bond grinding energy 10 Wi (1/sqrt(P80) - 1/sqrt(F80)) x Rowland's EF4
+    (oversize feed), drawn per hour (mill_power_fixed_share), plus a per-tonne allowance.
+    Throughput is limited by mill power: the mills were sized for capacity_t_per_h on the
+    design ore (design Wi and P80), so the rate is capacity x min(1, W_design / W): Wi 22
+    instead of 17.85 kWh/t gives 17.85/22 = 81 % of the t/h (EF4 aside); softer ore does
+    not raise it above capacity (flotation volume, stated simplification).
     """
 
     kind = "concentrator"
@@ -117,20 +147,24 @@ class Concentrator(UnitModel):
     )
     params: ConcentratorParams
 
+    def tailings_grade(self) -> float:
+        """Pay element in the tailings at the grind p80_um, mass fraction."""
+        p = self.params
+        return p.tailings_grade * (p.p80_um / p.design_p80_um) ** p.liberation_exponent
+
     def _mass_yield(self, feeds: Mapping[str, Composition]) -> float:
         """t concentrate per t ore; ValueError when the feed grade is out of range."""
         p = self.params
         ore = feed_grades(self.uid, feeds, "ore", (p.pay_element,))
         f = ore[p.pay_element]
-        if not p.tailings_grade < f < p.concentrate_grade:
+        t = self.tailings_grade()
+        if not t < f < p.concentrate_grade:
             raise ValueError(
                 f"unit '{self.uid}': ore {p.pay_element} grade {f:.6g} is outside "
-                f"(tailings_grade {p.tailings_grade:.6g}, concentrate_grade "
+                f"(tailings grade {t:.6g} at p80_um {p.p80_um:g}, concentrate_grade "
                 f"{p.concentrate_grade:.6g})"
             )
-        mass_yield, _ = kernel_point(
-            "mining", "two_product", (f, p.concentrate_grade, p.tailings_grade)
-        )
+        mass_yield, _ = kernel_point("mining", "two_product", (f, p.concentrate_grade, t))
         return mass_yield
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -138,7 +172,7 @@ class Concentrator(UnitModel):
         p = self.params
         y = self._mass_yield(feeds)
         concentrate = {p.pay_element: p.concentrate_grade}
-        tailings = {p.pay_element: p.tailings_grade}
+        tailings = {p.pay_element: self.tailings_grade()}
         for element, grade in feeds["ore"].items():
             if element == p.pay_element:
                 continue
@@ -154,20 +188,48 @@ class Concentrator(UnitModel):
                 )
         return {"concentrate": concentrate, "tailings": tailings}
 
-    def grinding_kwh_per_t(self) -> float:
-        """Bond grinding energy, kWh per t ore."""
+    def _grinding(self, work_index: float, p80_um: float) -> float:
         p = self.params
-        return comminution.bond_grinding_kwh_per_t(p.work_index_kwh_per_t, p.f80_um, p.p80_um)
+        bond = comminution.bond_grinding_kwh_per_t(work_index, p.f80_um, p80_um)
+        if p.feed_size_correction:
+            bond *= comminution.rowland_ef4(work_index, p.f80_um, p80_um)
+        return bond
+
+    def grinding_kwh_per_t(self) -> float:
+        """Bond grinding energy with Rowland's EF4, kWh per t ore."""
+        return self._grinding(self.params.work_index_kwh_per_t, self.params.p80_um)
+
+    def throughput_factor(self) -> float:
+        """Rate / capacity_t_per_h the installed mill power allows: min(1, W_design / W)."""
+        p = self.params
+        design = self._grinding(p.design_work_index_kwh_per_t, p.design_p80_um)
+        return min(1.0, design / self.grinding_kwh_per_t())
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """Grinding kWh/t, mill-power throughput factor, tailings grade and recovery."""
+        p = self.params
+        y = self._mass_yield(feeds)
+        f = feeds["ore"][p.pay_element]
+        return {
+            "grinding_kwh_per_t": self.grinding_kwh_per_t(),
+            "throughput_factor": self.throughput_factor(),
+            "tailings_grade": self.tailings_grade(),
+            "pay_recovery": y * p.concentrate_grade / f,
+        }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t ore at `load` (fraction of capacity): grinding kWh/t rises at part load."""
+        """Per t ore at `load` (fraction of the rate the mill power allows): grinding kWh/t
+        rises at part load."""
         p = self.params
         y = self._mass_yield(feeds)
         grinding = per_t_at_load(self.grinding_kwh_per_t(), p.mill_power_fixed_share, load)
+        low, high = self.rate_limits(load)
+        factor = self.throughput_factor()
         return self.mode(
             load,
             {"ore": 1.0},
             {"concentrate": y, "tailings": 1.0 - y},
+            rates_t_per_h=(low * factor, high * factor),
             power_kwh=grinding + p.other_power_kwh_per_t,
             variable_cost_cny=p.variable_cost_cny_per_t,
         )

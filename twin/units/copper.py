@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from twin.constants import CU2S, CU_IN_CU2S, FES, S_IN_H2SO4, S_IN_SO2, mass_fraction
 from twin.ext import kernel_point
@@ -276,10 +276,49 @@ class ElectrorefineryParams(UnitParams):
     """Parameters of a copper electrorefinery, per t cathode."""
 
     cell_voltage_v: float = electrolysis.voltage_field(
-        0.30, "Cell voltage", "0.25-0.35 V (PROCESS-DATA section 4, unverified)."
+        0.30,
+        "Cell voltage at nominal current density",
+        "0.25-0.35 V (PROCESS-DATA section 4, unverified).",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.95, "93-98 % (PROCESS-DATA section 4, unverified)."
+        0.95, "At nominal current density; 93-98 % (PROCESS-DATA section 4, unverified)."
+    )
+    current_density_a_per_m2: float = electrolysis.current_density_field(
+        300.0,
+        "220-250 A/m2 in the starter-sheet era, higher in modern permanent-cathode "
+        "tankhouses (Aslin, Stone & Webb, 'Current distribution in modern copper "
+        "refining', Xstrata Technology); 300 assumed for a modern refinery, unverified.",
+    )
+    max_current_density_a_per_m2: float = electrolysis.max_current_density_field(
+        360.0,
+        "Nodulation and short circuits limit high current density (Aslin, Stone & Webb); "
+        "360 assumed, unverified.",
+    )
+    reversible_voltage_v: float = electrolysis.reversible_field(
+        0.0,
+        "Zero: the anode dissolves the Cu the cathode deposits (the same couple), so "
+        "only concentration differences remain (neglected).",
+    )
+    ohmic_drop_v: float = electrolysis.ohmic_field(
+        0.15,
+        "Electrolyte about 0.1 V (300 A/m2 x ~20 mm gap / ~60 S/m at 65 C) plus contacts, "
+        "busbars and slimes layer; half of a 0.3 V cell, the usual order (Schlesinger et "
+        "al., Extractive Metallurgy of Copper, 5th ed. 2011, ch. 14; from recollection, "
+        "unverified).",
+    )
+    tafel_slope_v_per_decade: float = electrolysis.tafel_field(
+        round(
+            electrolysis.tafel_slope_v_per_decade(65.0, 1.5)
+            + electrolysis.tafel_slope_v_per_decade(65.0, 0.5),
+            4,
+        ),
+        "Cu dissolution ln(10) R T / (1.5 F) + Cu deposition ln(10) R T / (0.5 F) at 65 C "
+        "= 0.0447 + 0.1341 V/decade, the transfer coefficients of Mattsson & Bockris, "
+        "Trans. Faraday Soc. 55 (1959) 1586 (about 40 and 120 mV/decade at 25 C).",
+    )
+    fixed_loss_share: float = electrolysis.fixed_loss_field(0.5, fields.ASSUMED)
+    load_segments: list[electrolysis.SegmentLoad] = electrolysis.segments_field(
+        [0.7, 0.8, 0.9, 1.0]
     )
     rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
@@ -320,6 +359,11 @@ class ElectrorefineryParams(UnitParams):
         300.0, "Reagents, cathode blanks, labour share", "cathode"
     )
 
+    @model_validator(mode="after")
+    def _curve(self) -> ElectrorefineryParams:
+        electrolysis.check_curve(self)
+        return self
+
 
 @register
 class CopperElectrorefinery(UnitModel):
@@ -327,7 +371,10 @@ class CopperElectrorefinery(UnitModel):
 
     Anode Cu splits between cathode and slimes (cu_to_slimes_fraction); the anode's other
     tracked elements go to slimes. DC energy from Faraday's law, n = 2, M = 63.546 g/mol,
-    for the Cu deposited; AC = DC / rectifier efficiency + auxiliaries. Simplifications:
+    for the Cu deposited; AC = DC / rectifier efficiency + auxiliaries. Load curve
+    (i = L x 300 A/m2): U = 0.15 + 0.1788 log10 L + 0.15 L V, CE = 1 - 0.05 (0.5/L +
+    0.5 L): ohmic-dominated, so kWh/t rises steeply with load; one mode per load
+    segment at rate capacity x L x CE(L)/CE_nom. Simplifications:
     anode scrap (recycled to the anode furnace) and electrolyte bleed are not shown;
     cathode impurities are not tracked.
     """
@@ -339,6 +386,15 @@ class CopperElectrorefinery(UnitModel):
     basis_port = "cathode"
     conserved_elements = ("Cu", "Fe", "S", "Si")
     basis_description = "t of cathode copper"
+    capacity_description = (
+        "t of cathode per hour at the nominal current density (fixes the cathode area); "
+        "the load segments run at L x CE(L)/CE_nom of it"
+    )
+    modes_description = (
+        "one mode per load segment (current density L x nominal): AC kWh/t from the cell "
+        "curve at L, rate capacity x L x CE(L)/CE_nom"
+    )
+    load_curve = True
     params: ElectrorefineryParams
 
     def _anode_t(self, feeds: Mapping[str, Composition]) -> float:
@@ -364,23 +420,32 @@ class CopperElectrorefinery(UnitModel):
             )
         return {"cathode": {"Cu": p.cathode_cu}, "slimes": slimes}
 
-    def dc_kwh_per_t(self) -> float:
-        """DC energy, kWh per t cathode (Faraday's law for the Cu it holds)."""
+    def dc_kwh_per_t(self, load: float = 1.0) -> float:
+        """DC energy, kWh per t cathode at current-density fraction `load` (Faraday's law
+        for the Cu it holds)."""
         p = self.params
-        per_t_cu = electrolysis.faraday_kwh_per_t(p.cell_voltage_v, p.current_efficiency, "Cu")
-        return per_t_cu * p.cathode_cu
+        return electrolysis.curve(p, "Cu", [load])[0].dc_kwh_per_t_metal * p.cathode_cu
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t cathode at `load`; the coefficients do not depend on load."""
+        """Per t cathode at current density `load` x nominal."""
         p = self.params
         anode_t = self._anode_t(feeds)
+        ac, rates, _ = electrolysis.tankhouse_point(self, p, "Cu", load, p.cathode_cu)
         return self.mode(
             load,
             {"anode": anode_t},
             {"cathode": 1.0, "slimes": p.slimes_t_per_t_anode * anode_t},
-            power_kwh=electrolysis.ac_kwh_per_t(
-                self.dc_kwh_per_t(), p.rectifier_efficiency, p.auxiliary_power_kwh_per_t
-            ),
+            name=f"cd_{load:g}",
+            rates_t_per_h=rates,
+            power_kwh=ac,
             fuel_kgce={p.steam_fuel_carrier: p.steam_fuel_kgce_per_t},
             variable_cost_cny=p.variable_cost_cny_per_t,
         )
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """One mode per load segment."""
+        return [self.operating_point(feeds, x) for x in self.params.load_segments]
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """Current density, cell voltage, current efficiency, DC kWh/t and cathode area."""
+        return electrolysis.state(self, self.params, "Cu", load, self.params.cathode_cu)

@@ -5,7 +5,7 @@ typical purchased feeds. Each is stoichiometric or cited.
 
 from __future__ import annotations
 
-from twin.constants import CAMG_CO3_2, MGCL2, S_IN_H2SO4, TIO2, mass_fraction
+from twin.constants import AL2O3, CAMG_CO3_2, MGCL2, NAOH, S_IN_H2SO4, TIO2, mass_fraction
 
 #: Cu fraction of fire-refined anodes: > 99 % (royal-spice page, secondary); 99.5 %
 #: assumed. The copper smelter and the scrap refinery both default to it, so both make
@@ -36,4 +36,32 @@ TYPICAL_ZN_CONCENTRATE = {
     "Cd": 0.002,
     "As": 0.002,
     "Hg": 0.00005,
+}
+#: Bauxite for the calibration: 55 % Al2O3, 7 % SiO2, 20 % Fe2O3 (assumed, unverified).
+BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}
+#: Silica flux, 90 % SiO2 (assumed).
+SILICA_FLUX = {"Si": 0.4207}
+#: Caustic soda, NaOH (100 % basis).
+CAUSTIC = {"Na": mass_fraction("Na", NAOH)}
+#: Smelter-grade alumina, Al2O3: Al 0.5293.
+ALUMINA = {"Al": mass_fraction("Al", AL2O3)}
+#: Carbon (prebaked anodes, petroleum coke) as pure C.
+CARBON = {"C": 1.0}
+
+#: Purchased feeds by material id: the typical compositions ``twin unit`` feeds a unit with.
+PURCHASED = {
+    "zn_concentrate": TYPICAL_ZN_CONCENTRATE,
+    "sulphuric_acid": SULPHURIC_ACID,
+    "bauxite": BAUXITE,
+    "silica_flux": SILICA_FLUX,
+    "caustic_soda": CAUSTIC,
+    "alumina": ALUMINA,
+    "carbon_anode": CARBON,
+    "petroleum_coke": CARBON,
+    "dolomite": DOLOMITE,
+    "ferrosilicon_75": FESI75,
+    "magnesium_chloride": MAGNESIUM_CHLORIDE,
+    "magnesium": MAGNESIUM,
+    "chlorine": CHLORINE,
+    "rutile": RUTILE,
 }

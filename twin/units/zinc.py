@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, S_IN_SO2, molar_mass
 from twin.ext import kernel_point
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 JAROSITE = {"N": 1, "H": 10, "Fe": 3, "S": 2, "O": 14}
 GOETHITE = {"Fe": 1, "O": 2, "H": 1}
 IRON_RESIDUES = {"jarosite": JAROSITE, "goethite": GOETHITE}
+#: Standard reversible voltage of Zn electrowinning, V: E0(O2/H2O) - E0(Zn2+/Zn).
+ZN_REVERSIBLE_V = 1.229 + 0.763
 
 
 def iron_residue_t_per_t_fe(residue: str) -> tuple[float, float]:
@@ -249,16 +251,49 @@ class ZincLeachPurification(UnitModel):
 
 
 class ZincElectrowinningParams(UnitParams):
-    """Parameters of a zinc tankhouse, per t cathode."""
+    """Parameters of a zinc tankhouse, per t cathode. The nominal point (voltage, CE,
+    current density) is cited; the load curve splits the nominal voltage into reversible
+    voltage, activation overpotential (Tafel) and ohmic drop (twin.units.electrolysis)."""
 
     cell_voltage_v: float = electrolysis.voltage_field(
         3.4,
-        "Cell voltage",
+        "Cell voltage at nominal current density",
         "3.3-3.5 V industrial (review of Zn electrowinning anodes, "
         "ProQuest docview 2602139832); midpoint.",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.90, "89-92 % (review of Zn electrowinning anodes, ProQuest docview 2602139832)."
+        0.90,
+        "At nominal current density; 89-92 % (review of Zn electrowinning anodes, ProQuest "
+        "docview 2602139832).",
+    )
+    current_density_a_per_m2: float = electrolysis.current_density_field(
+        500.0, "400-600 A/m2 industrial (same review); midpoint."
+    )
+    max_current_density_a_per_m2: float = electrolysis.max_current_density_field(
+        600.0, "Top of the industrial 400-600 A/m2 (same review)."
+    )
+    reversible_voltage_v: float = electrolysis.reversible_field(
+        ZN_REVERSIBLE_V,
+        "E0(O2/H2O) 1.229 V - E0(Zn2+/Zn) -0.763 V = 1.992 V, standard potentials (CRC "
+        "Handbook); activities of the industrial electrolyte neglected (stated "
+        "simplification). The review puts the anode's share above 1.9 V.",
+    )
+    ohmic_drop_v: float = electrolysis.ohmic_field(
+        0.45,
+        "Electrolyte about 0.3 V (500 A/m2 x ~30 mm gap / ~50 S/m, O2 bubbles) plus "
+        "contacts and busbars about 0.15 V; the usual breakdown of a 3.3-3.5 V Zn cell "
+        "(Sinclair, The Extractive Metallurgy of Zinc, 2005, electrowinning chapter; "
+        "from recollection, unverified).",
+    )
+    tafel_slope_v_per_decade: float = electrolysis.tafel_field(
+        round(2 * electrolysis.tafel_slope_v_per_decade(38.0, 0.5), 4),
+        "O2 evolution on Pb-Ag and Zn deposition, each ln(10) R T / (0.5 F) at 38 C "
+        "(30-40 C, same review) = 0.1234 V/decade (transfer coefficient 0.5, Bard & "
+        "Faulkner 2001 ch. 3).",
+    )
+    fixed_loss_share: float = electrolysis.fixed_loss_field(0.5, fields.ASSUMED)
+    load_segments: list[electrolysis.SegmentLoad] = electrolysis.segments_field(
+        [0.6, 0.7, 0.8, 0.9, 1.0]
     )
     rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
@@ -278,17 +313,25 @@ class ZincElectrowinningParams(UnitParams):
         400.0, "Anodes, cathode blanks, additives, labour share", "cathode"
     )
 
+    @model_validator(mode="after")
+    def _curve(self) -> ZincElectrowinningParams:
+        electrolysis.check_curve(self)
+        return self
+
 
 @register
 class ZincElectrowinning(UnitModel):
     """Zinc electrowinning ZnSO4 + H2O -> Zn + H2SO4 + 1/2 O2, per t cathode.
 
     Solution in = Zn in the cathode (the spent electrolyte returns to leaching, an
-    internal loop). DC energy by Faraday's law, n = 2, M = 65.38 g/mol: with the
-    defaults 2 x 96485.33 x 3.4 / (3.6 x 65.38 x 0.90) = 3097 kWh/t Zn, inside the
-    industrial 3.25-3.4 kWh/kg (Minerals Engineering 16(6) 2003, 559-562) with the
-    rectifier loss; AC = DC / rectifier efficiency + auxiliaries. Cathode impurities are
-    not tracked.
+    internal loop). DC energy by Faraday's law, n = 2, M = 65.38 g/mol: at nominal
+    2 x 96485.33 x 3.4 / (3.6 x 65.38 x 0.90) = 3097 kWh/t Zn, inside the industrial
+    3.25-3.4 kWh/kg (Minerals Engineering 16(6) 2003, 559-562) with the rectifier loss;
+    AC = DC / rectifier efficiency + auxiliaries. Load curve (current density i = L x
+    500 A/m2): U = 1.992 + 0.958 + 0.2468 log10 L + 0.45 L V, CE = 1 - 0.1 (0.5/L +
+    0.5 L), so kWh/t rises with load above L ~ 0.7; one mode per load segment, its rate
+    capacity x L x CE(L)/CE_nom (the cathode area is fixed). Cathode impurities are not
+    tracked.
     """
 
     kind = "zinc_electrowinning"
@@ -298,6 +341,15 @@ class ZincElectrowinning(UnitModel):
     basis_port = "cathode"
     conserved_elements = ("Zn",)
     basis_description = "t of cathode zinc"
+    capacity_description = (
+        "t of cathode per hour at the nominal current density (fixes the cathode area); "
+        "the load segments run at L x CE(L)/CE_nom of it"
+    )
+    modes_description = (
+        "one mode per load segment (current density L x nominal): AC kWh/t from the cell "
+        "curve at L, rate capacity x L x CE(L)/CE_nom"
+    )
+    load_curve = True
     params: ZincElectrowinningParams
 
     def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
@@ -305,14 +357,14 @@ class ZincElectrowinning(UnitModel):
         feed_grades(self.uid, feeds, "solution", ("Zn",))
         return {"cathode": {"Zn": self.params.cathode_zn}}
 
-    def dc_kwh_per_t(self) -> float:
-        """DC energy, kWh per t cathode (Faraday's law for the Zn it holds)."""
+    def dc_kwh_per_t(self, load: float = 1.0) -> float:
+        """DC energy, kWh per t cathode at current-density fraction `load` (Faraday's law
+        for the Zn it holds)."""
         p = self.params
-        per_t_zn = electrolysis.faraday_kwh_per_t(p.cell_voltage_v, p.current_efficiency, "Zn")
-        return per_t_zn * p.cathode_zn
+        return electrolysis.curve(p, "Zn", [load])[0].dc_kwh_per_t_metal * p.cathode_zn
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t cathode at `load`; the coefficients do not depend on load."""
+        """Per t cathode at current density `load` x nominal."""
         p = self.params
         solution = feed_grades(self.uid, feeds, "solution", ("Zn",))
         if set(solution) != {"Zn"}:
@@ -320,15 +372,24 @@ class ZincElectrowinning(UnitModel):
                 f"unit '{self.uid}': solution carries "
                 f"{sorted(set(solution) - {'Zn'})}; it must be purified Zn"
             )
+        ac, rates, _ = electrolysis.tankhouse_point(self, p, "Zn", load, p.cathode_zn)
         return self.mode(
             load,
             {"solution": p.cathode_zn / solution["Zn"]},
             {"cathode": 1.0},
-            power_kwh=electrolysis.ac_kwh_per_t(
-                self.dc_kwh_per_t(), p.rectifier_efficiency, p.auxiliary_power_kwh_per_t
-            ),
+            name=f"cd_{load:g}",
+            rates_t_per_h=rates,
+            power_kwh=ac,
             variable_cost_cny=p.variable_cost_cny_per_t,
         )
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """One mode per load segment."""
+        return [self.operating_point(feeds, x) for x in self.params.load_segments]
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """Current density, cell voltage, current efficiency, DC kWh/t and cathode area."""
+        return electrolysis.state(self, self.params, "Zn", load, self.params.cathode_zn)
 
 
 def zinc_comprehensive_kgce_per_t(
