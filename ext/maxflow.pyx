@@ -40,6 +40,7 @@ The reference is ``twin.ext.maxflow_ref`` (SciPy's maximum_flow on integer
 capacities); the tests hold the two equal.
 """
 cimport cython
+from libc.math cimport INFINITY
 from libc.stdint cimport int32_t, int64_t, uint8_t
 from libc.stdlib cimport free, malloc
 
@@ -64,35 +65,76 @@ cdef double* _pf64(double[::1] a):
 cdef struct Arc:
     double cap      # residual capacity
     int32_t head    # node the arc points to
+    int32_t rev     # index of the reverse arc (16 bytes in all: no padding)
+
+
+#: Arcs of one network at most: each has a reverse arc, and arc indices are int32.
+MAX_ARCS = 2**30 - 1
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _prefix(int64_t n, int64_t* start, int64_t* fill) noexcept nogil:
+    """Degree counts in start[1..n] to row starts; fill[i] = start[i]."""
+    cdef int64_t i
+    for i in range(n):
+        start[i + 1] += start[i]
+        fill[i] = start[i]
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline void _pair(Arc* arcs, int64_t* fill, int64_t tail, int64_t head,
+                       double cap) noexcept nogil:
+    """Arc tail -> head with capacity cap and its reverse with 0, each other's rev."""
+    cdef int64_t a = fill[tail], b
+    fill[tail] += 1
+    b = fill[head]
+    fill[head] += 1
+    arcs[a].head = <int32_t>head
+    arcs[b].head = <int32_t>tail
+    arcs[a].cap = cap
+    arcs[b].cap = 0.0
+    arcs[a].rev = <int32_t>b
+    arcs[b].rev = <int32_t>a
 
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef void _build(int64_t n, const int64_t[::1] tails, const int64_t[::1] heads,
-                 const double[::1] caps, int64_t* start, int64_t* fill, Arc* arcs,
-                 int64_t* rev) noexcept nogil:
+                 const double[::1] caps, int64_t* start, int64_t* fill,
+                 Arc* arcs) noexcept nogil:
     """Residual graph in CSR form by counting sort: arc i becomes a forward arc with
-    capacity caps[i] and a reverse arc with capacity 0, each other's rev[]."""
-    cdef int64_t i, a, b, m = tails.shape[0]
+    capacity caps[i] and a reverse arc with capacity 0."""
+    cdef int64_t i, m = tails.shape[0]
     for i in range(n + 1):
         start[i] = 0
     for i in range(m):
         start[tails[i] + 1] += 1
         start[heads[i] + 1] += 1
-    for i in range(n):
-        start[i + 1] += start[i]
-        fill[i] = start[i]
+    _prefix(n, start, fill)
     for i in range(m):
-        a = fill[tails[i]]
-        fill[tails[i]] += 1
-        b = fill[heads[i]]
-        fill[heads[i]] += 1
-        arcs[a].head = <int32_t>heads[i]
-        arcs[b].head = <int32_t>tails[i]
-        arcs[a].cap = caps[i]
-        arcs[b].cap = 0.0
-        rev[a] = b
-        rev[b] = a
+        _pair(arcs, fill, tails[i], heads[i], caps[i])
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _build_closure(int64_t n, const int64_t[::1] indptr, const int32_t[::1] indices,
+                         int64_t* start, int64_t* fill, Arc* arcs) noexcept nogil:
+    """The residual graph of Picard's network straight from the predecessor CSR: block
+    b -> each predecessor with infinite capacity, in the order `_build` gives the arcs
+    (b ascending, then row order), without expanding them into arrays first."""
+    cdef int64_t b, i
+    for i in range(n + 1):
+        start[i] = 0
+    for b in range(n):
+        start[b + 1] += indptr[b + 1] - indptr[b]
+        for i in range(indptr[b], indptr[b + 1]):
+            start[indices[i] + 1] += 1
+    _prefix(n, start, fill)
+    for b in range(n):
+        for i in range(indptr[b], indptr[b + 1]):
+            _pair(arcs, fill, b, indices[i], INFINITY)
 
 
 @cython.boundscheck(False)
@@ -104,7 +146,6 @@ cdef class _Pseudoflow:
     cdef int64_t n, lowest
     cdef Arc* arcs
     cdef int64_t* start
-    cdef int64_t* rev
     cdef int64_t* parent_arc
     cdef int64_t* current
     cdef double* excess
@@ -126,17 +167,17 @@ cdef class _Pseudoflow:
     def __dealloc__(self):
         free(self.arcs)
 
-    def __init__(self, int64_t n, tails_np, heads_np, caps_np, excess_np):
-        cdef const int64_t[::1] tails = np.ascontiguousarray(tails_np, dtype=np.int64)
-        cdef const int64_t[::1] heads = np.ascontiguousarray(heads_np, dtype=np.int64)
-        cdef const double[::1] caps = np.ascontiguousarray(caps_np, dtype=np.float64)
-        cdef int64_t m2 = 2 * tails.shape[0]
+    def __init__(self, int64_t n, int64_t m, excess_np):
+        """Node arrays for n nodes (excess per node, any unit) and room for m arcs (each
+        with its reverse); `build` or `build_closure` fills the arcs."""
+        if m > MAX_ARCS:
+            raise ValueError(f"{m:,} arcs: over the kernel's limit of {MAX_ARCS:,}")
         self.n = n
-        self.arcs = <Arc*>malloc(max(m2, 1) * sizeof(Arc))
+        self.arcs = <Arc*>malloc(max(2 * m, 1) * sizeof(Arc))
         if self.arcs == NULL:
             raise MemoryError("no memory for the residual graph")
-        i64 = {"start": np.zeros(n + 1, dtype=np.int64), "fill": np.zeros(n + 1, dtype=np.int64),
-               "rev": np.zeros(max(m2, 1), dtype=np.int64),
+        i64 = {"start": np.zeros(n + 1, dtype=np.int64),
+               "current": np.zeros(n + 1, dtype=np.int64),
                "parent_arc": np.zeros(n + 1, dtype=np.int64)}
         i32 = {"label": np.ones(n + 1, dtype=np.int32),
                "parent": np.full(n + 1, -1, dtype=np.int32),
@@ -148,20 +189,34 @@ cdef class _Pseudoflow:
         excess = np.zeros(n + 1)
         excess[:n] = excess_np
         self._arrays = (i64, i32, excess)
-        self.start = _p64(i64["start"])
-        self.rev = _p64(i64["rev"])
+        self.start, self.current = _p64(i64["start"]), _p64(i64["current"])
         self.parent_arc = _p64(i64["parent_arc"])
-        cdef int64_t* fill = _p64(i64["fill"])
-        with nogil:
-            _build(n, tails, heads, caps, self.start, fill, self.arcs, self.rev)
-        i64["current"] = i64["start"].copy()
-        self.current = _p64(i64["current"])
         self.excess = _pf64(excess)
         self.label, self.parent = _p32(i32["label"]), _p32(i32["parent"])
         self.first_child, self.next_sib = _p32(i32["first_child"]), _p32(i32["next_sib"])
         self.prev_sib, self.next_child = _p32(i32["prev_sib"]), _p32(i32["next_child"])
         self.count, self.bucket = _p32(i32["count"]), _p32(i32["bucket"])
         self.bucket_next, self.stack = _p32(i32["bucket_next"]), _p32(i32["stack"])
+
+    def build(self, const int64_t[::1] tails, const int64_t[::1] heads,
+              const double[::1] caps):
+        """Arcs tails[i] -> heads[i] of capacity caps[i] (the `m` of the constructor)."""
+        with nogil:
+            _build(self.n, tails, heads, caps, self.start, self.current, self.arcs)
+            self._reset_current()
+
+    def build_closure(self, const int64_t[::1] indptr, const int32_t[::1] indices):
+        """Picard's arcs: block -> each predecessor (CSR), infinite capacity."""
+        with nogil:
+            _build_closure(self.n, indptr, indices, self.start, self.current, self.arcs)
+            self._reset_current()
+
+    cdef void _reset_current(self) noexcept nogil:
+        """The current arc of each node: its first (`current` served as the fill
+        pointer of the counting sort)."""
+        cdef int64_t i
+        for i in range(self.n + 1):
+            self.current[i] = self.start[i]
 
     cdef inline void _add_root(self, int32_t r) noexcept nogil:
         """Queue strong root r in the bucket of its label (the last label is done)."""
@@ -204,7 +259,7 @@ cdef class _Pseudoflow:
                 self._remove_child(up, par)
             self._add_child(cur, par)
             self.parent[par] = cur
-            self.parent_arc[par] = self.rev[arc]
+            self.parent_arc[par] = self.arcs[arc].rev
             cur, par, arc = par, up, up_arc
         self.parent[v] = w
         self.parent_arc[v] = a
@@ -218,11 +273,11 @@ cdef class _Pseudoflow:
             p = self.parent[x]
             if c > delta:
                 self.arcs[arc].cap = c - delta
-                self.arcs[self.rev[arc]].cap += delta
+                self.arcs[self.arcs[arc].rev].cap += delta
             else:
                 # split: x keeps what the arc cannot take and roots its own tree
                 self.arcs[arc].cap = 0.0
-                self.arcs[self.rev[arc]].cap += c
+                self.arcs[self.arcs[arc].rev].cap += c
                 self._remove_child(p, x)
                 self.parent[x] = -1
                 self.excess[x] = delta - c
@@ -326,7 +381,16 @@ cdef class _Pseudoflow:
 def _min_cut(int64_t n, tails, heads, caps, excess):
     """Minimal source side (uint8 mask) of a minimum cut of the network whose source
     and sink arcs are given as initial node `excess` (source minus sink capacity)."""
-    cdef _Pseudoflow state = _Pseudoflow(n, tails, heads, caps, excess)
+    cdef _Pseudoflow state = _Pseudoflow(n, len(tails), excess)
+    state.build(np.ascontiguousarray(tails, dtype=np.int64),
+                np.ascontiguousarray(heads, dtype=np.int64),
+                np.ascontiguousarray(caps, dtype=np.float64))
+    return _solve(state, n)
+
+
+def _solve(_Pseudoflow state, int64_t n):
+    """Run the algorithm on a built network; the uint8 mask of the minimal source side.
+    (The caller drops `state`, and with it the residual graph, right after.)"""
     mask = np.zeros(n + 1, dtype=np.uint8)
     cdef uint8_t[::1] mview = mask
     if n:
@@ -380,15 +444,28 @@ def max_closure(const double[::1] values, const int64_t[::1] pred_indptr,
     pred_indices[pred_indptr[b]:pred_indptr[b+1]]. Returns (in_pit, value): a uint8
     mask over the blocks and the sum of the values in it (math.fsum).
     """
-    cdef int64_t n = values.shape[0]
+    cdef int64_t n = values.shape[0], b
+    cdef bint ordered = True
     if pred_indptr.shape[0] != n + 1 or pred_indptr[n] != pred_indices.shape[0]:
         raise ValueError("pred_indptr must have n+1 entries ending at len(pred_indices)")
+    with nogil:
+        ordered = pred_indptr[0] == 0
+        for b in range(n):
+            if pred_indptr[b + 1] < pred_indptr[b]:
+                ordered = False
+                break
+    if not ordered:
+        raise ValueError("pred_indptr must start at 0 and never decrease")
     v = np.asarray(values)
     if not np.isfinite(v).all():
         raise ValueError("block values must be finite")
-    preds = np.asarray(pred_indices, dtype=np.int64)
+    preds = np.asarray(pred_indices)
     if len(preds) and (preds.min() < 0 or preds.max() >= n):
         raise ValueError("predecessor outside 0..n-1")
-    succ = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.asarray(pred_indptr)))
-    in_pit = _min_cut(n, succ, preds, np.full(len(succ), np.inf), v)
+    # the residual graph is built from the CSR itself: no arc arrays, and it is freed
+    # (with the other node arrays) as soon as the cut is known
+    cdef _Pseudoflow state = _Pseudoflow(n, preds.shape[0], v)
+    state.build_closure(pred_indptr, pred_indices)
+    in_pit = _solve(state, n)
+    state = None
     return in_pit, math.fsum(v[in_pit.view(bool)])

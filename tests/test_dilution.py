@@ -207,7 +207,7 @@ def test_cli_schedule_reports_loss_and_dilution_by_hand(tmp_path):
             ["--loss-dilution-out", "x.csv"],
             "--loss-dilution-out: ore loss and dilution need --cutoff",
         ),
-        (["--cutoff", "0.5", "--smu", "0x1"], "the SMU size must be at least 1 x 1 block"),
+        (["--cutoff", "0.5", "--smu", "0x1"], "--smu 0x1: the SMU size must be 1 to 1000 blocks"),
         (["--cutoff", "0.5", "--smu", "2by1"], "--smu '2by1': expected KX or KXxKY"),
         (["--cutoff", "0.5", "--grade-column", "rock_type"], "'rock_type' is not a number"),
         (["--cutoff", "0.5", "--grade-column", "au"], "no column 'au'; columns: rock_type, grade"),

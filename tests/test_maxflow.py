@@ -188,3 +188,11 @@ def test_bad_input_is_rejected():
         maxflow.max_closure(np.array([1.0]), np.array([0, 1]), np.array([1], dtype=np.int32))
     with pytest.raises(ValueError, match="n\\+1"):
         maxflow.max_closure(np.array([1.0]), np.array([0]), np.zeros(0, dtype=np.int32))
+    # the residual graph is built straight from the CSR: a row that ends before it
+    # starts, or a first row not at 0, would write out of bounds
+    with pytest.raises(ValueError, match="never decrease"):
+        maxflow.max_closure(
+            np.array([1.0, 2.0]), np.array([0, 2, 1]), np.array([1], dtype=np.int32)
+        )
+    with pytest.raises(ValueError, match="start at 0"):
+        maxflow.max_closure(np.array([1.0]), np.array([1, 1]), np.zeros(1, dtype=np.int32))

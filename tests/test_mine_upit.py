@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from twin.cli import mine_app
 from twin.errors import InstanceError
 from twin.mine.data import Precedence, UpitProblem
+from twin.mine.memory import peak_rss_mib, phase_peak_mib, reset_phase_peak, rss_mib
 from twin.mine.minelib import load_instance
 from twin.mine.pit import is_closed, nested_pits, scaled_values, ultimate_pit
 from twin.solvers.highs import new_highs
@@ -86,7 +87,7 @@ def test_nested_pits_by_hand():
     assert pits[-1].tonnes == 60.0 and pits[-1].value == 2.0
     assert np.isnan(nested_pits(values, prec, [1.0])[0].tonnes)
     np.testing.assert_array_equal(scaled_values(values, 2.0), [10.0, -2.0, -1.0])
-    with pytest.raises(InstanceError, match="revenue factor -1.0: must be >= 0"):
+    with pytest.raises(InstanceError, match=r"revenue factor -1.0: must be in \[0, 100\]"):
         nested_pits(values, prec, [-1.0])
 
 
@@ -123,6 +124,24 @@ def test_cli_upit_json_and_csv(minelib_dir, tmp_path):
     lines = out.read_text().splitlines()
     assert lines[0] == "block,period,destination,fraction"
     assert len(lines) == pit.blocks + 1 and lines[1].endswith(",0,0,1")
+    # the peak memory of this process (pytest's, here): at least what it holds now
+    assert rss_mib() <= info["peak_rss_mib"] < 64 * 2**10
+
+
+def test_cli_upit_prints_the_peak_memory(minelib_dir):
+    result = runner.invoke(mine_app, ["upit", str(minelib_dir / "newman1")])
+    assert result.exit_code == 0, result.output
+    assert "peak memory" in result.output and "MiB" in result.output
+
+
+def test_phase_peak_follows_an_allocation():
+    if not reset_phase_peak():
+        pytest.skip("/proc/self/clear_refs cannot be written here")
+    before = phase_peak_mib()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    assert phase_peak_mib() >= before + 60
+    del block
+    assert peak_rss_mib() >= phase_peak_mib() - 1
 
 
 def test_cli_nested_json(minelib_dir):
@@ -146,7 +165,7 @@ def test_cli_bad_instance_exits_2_with_the_message(tmp_path, failed_cleanly):
     assert "bad.upit:3: NBLOCKS must be an integer" in json.loads(result.output)["error"]
     result = runner.invoke(mine_app, ["nested", str(tmp_path / "bad"), "--factors", "1:0:1"])
     assert failed_cleanly(result) and "--factors '1:0:1'" in result.output
-    result = runner.invoke(mine_app, ["nested", str(tmp_path / "bad"), "--factors", "-1,1"])
+    result = runner.invoke(mine_app, ["nested", str(tmp_path / "bad"), "--factors", "1,2"])
     assert failed_cleanly(result) and "bad.upit:3" in result.output
 
 
@@ -155,4 +174,6 @@ def test_cli_negative_factor_exits_2_with_the_message(minelib_dir, failed_cleanl
         mine_app, ["nested", str(minelib_dir / "newman1"), "--factors", "-0.5,1", "--json"]
     )
     assert failed_cleanly(result)
-    assert json.loads(result.output)["error"] == "revenue factor -0.5: must be >= 0"
+    assert json.loads(result.output)["error"] == (
+        "--factors -0.5: must be a finite number in [0, 100]"
+    )

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twin.errors import InstanceError
+from twin.mine.limits import MAX_VALUE
 from twin.mine.minelib import load_instance, read_blocks, read_prec, read_schedule, read_upit
 
 # ------------------------------------------------------------------ writing MineLib
@@ -61,7 +62,7 @@ def schedules(draw):
     n, t = draw(st.integers(1, 6)), draw(st.integers(1, 3))
     d = draw(st.integers(1, 3)) if pcpsp else 1
     r = draw(st.integers(0, 2))
-    money = st.floats(-1e20, 1e20, allow_nan=False, allow_subnormal=False)
+    money = st.floats(-MAX_VALUE, MAX_VALUE, allow_nan=False, allow_subnormal=False)
     values = np.array(draw(st.lists(money, min_size=n * d, max_size=n * d))).reshape(n, d)
     coef = np.zeros((n * d, r))
     for k in draw(st.sets(st.integers(0, n * d * r - 1))) if r else ():
@@ -146,7 +147,7 @@ def test_schedule_round_trip(tmp_path, inst, style, data):
 
 @SETTINGS
 @given(
-    values=st.lists(st.floats(-1e20, 1e20, allow_nan=False), min_size=1, max_size=20),
+    values=st.lists(st.floats(-MAX_VALUE, MAX_VALUE, allow_nan=False), min_size=1, max_size=20),
     style=styles(),
     data=st.data(),
 )
@@ -163,9 +164,14 @@ def test_upit_round_trip(tmp_path, values, style, data):
 
 @st.composite
 def prec_lists(draw):
+    """Predecessor lists of an acyclic precedence: a block needs only blocks earlier in
+    a random order (ids in any order, repeats allowed)."""
     n = draw(st.integers(1, 12))
+    rank = draw(st.permutations(range(n)))
     return [
-        draw(st.lists(st.integers(0, n - 1).filter(lambda p, b=b: p != b), max_size=5))
+        draw(st.lists(st.sampled_from([p for p in range(n) if rank[p] < rank[b]]), max_size=5))
+        if rank[b]
+        else []
         for b in range(n)
     ]
 
@@ -316,6 +322,16 @@ def test_cpit_header_must_be_complete(tmp_path):
     path = tmp_path / "bad.cpit"
     path.write_text(CPIT_HEAD.replace("NPERIODS: 2\n", ""))
     with pytest.raises(InstanceError, match=f"{path}:6: header keyword NPERIODS missing"):
+        read_schedule(path)
+
+
+def test_schedule_size_is_bounded_before_the_sections_are_read(tmp_path):
+    path = tmp_path / "big.cpit"
+    head = CPIT_HEAD.replace("NBLOCKS: 2", "NBLOCKS: 20000000").replace(
+        "NPERIODS: 2", "NPERIODS: 11"
+    )
+    path.write_text(head + "0 0 L 5\n")
+    with pytest.raises(InstanceError, match=f"{path}:4: 20,000,000 blocks x 11 periods x 1 "):
         read_schedule(path)
 
 

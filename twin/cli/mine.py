@@ -21,12 +21,40 @@ from rich.console import Console
 from rich.table import Table
 
 from twin.cli.common import JSON, busy, fail
-from twin.errors import InstanceError, TwinError
+from twin.errors import InstanceError, OptionError, SolveError, TwinError
 from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
 from twin.mine.data import MineInstance, Precedence, ScheduleProblem, UpitProblem
 from twin.mine.dilution import SmuSelection
+from twin.mine.limits import (
+    MAX_FACTOR,
+    MAX_FACTORS,
+    MAX_SECONDS,
+    MAX_SLOPE_DEG,
+    MAX_SMU_BLOCKS,
+    MIN_SLOPE_DEG,
+)
+from twin.mine.memory import peak_rss_mib
 from twin.mine.minelib import load_instance
 from twin.mine.pit import is_closed, nested_pits, ultimate_pit
+from twin.mine.text import short
+
+#: Options that only a CSV block model takes (parameter name: option).
+_CSV_OPTIONS = {
+    "price": "--price",
+    "recovery": "--recovery",
+    "mining_cost": "--mining-cost",
+    "processing_cost": "--processing-cost",
+    "selling_cost": "--selling-cost",
+    "slope_deg": "--slope-deg",
+}
+#: The economic parameter (`EconomicParams`) each of them sets.
+_ECON_FIELDS = {
+    "price_cny_per_t_metal": "price",
+    "recovery": "recovery",
+    "mining_cost_cny_per_t": "mining_cost",
+    "processing_cost_cny_per_t": "processing_cost",
+    "selling_cost_cny_per_t_metal": "selling_cost",
+}
 
 
 @dataclass
@@ -49,18 +77,47 @@ class _CsvOptions:
     processing_cost: float
     selling_cost: float
     slope_deg: float | None
+    given: frozenset[str]
+
+
+def _number(option: str, value: float, lo: float, hi: float) -> float:
+    """`value` of `option`, checked finite and in [lo, hi] (`OptionError` otherwise)."""
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise OptionError(f"{option} {value:g}: must be a finite number in [{lo:g}, {hi:g}]")
+    return value
+
+
+def _given(ctx: typer.Context) -> frozenset[str]:
+    """The CSV options given on the command line (or by the environment), not left at
+    their defaults."""
+    sources = {name: ctx.get_parameter_source(name) for name in _CSV_OPTIONS}
+    return frozenset(
+        name
+        for name, source in sources.items()
+        if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+    )
+
+
+def _economics(path: Path, options: _CsvOptions) -> EconomicParams:
+    """The economic parameters of the options, each error naming its option."""
+    if options.price is None:
+        raise OptionError(f"{path}: a CSV block model needs --price (CNY per t metal)")
+    if options.slope_deg is not None:
+        _number("--slope-deg", options.slope_deg, MIN_SLOPE_DEG, MAX_SLOPE_DEG)
+    values = {field: getattr(options, name) for field, name in _ECON_FIELDS.items()}
+    try:
+        return EconomicParams(**values)
+    except InstanceError as exc:
+        problems = []
+        for problem in exc.problems:
+            field, message = problem.split(": ", 1)
+            option = _CSV_OPTIONS[_ECON_FIELDS[field]]
+            problems.append(f"{option} {values[field]:g}: {message}")
+        raise OptionError("; ".join(problems)) from None
 
 
 def _csv_model(path: Path, options: _CsvOptions) -> _Model:
-    if options.price is None:
-        raise InstanceError([f"{path}: a CSV block model needs --price (CNY per t metal)"])
-    econ = EconomicParams(
-        price_cny_per_t_metal=options.price,
-        recovery=options.recovery,
-        mining_cost_cny_per_t=options.mining_cost,
-        processing_cost_cny_per_t=options.processing_cost,
-        selling_cost_cny_per_t_metal=options.selling_cost,
-    )
+    econ = _economics(path, options)
     model = read_block_csv(path)
     return _Model(
         model.name,
@@ -71,40 +128,68 @@ def _csv_model(path: Path, options: _CsvOptions) -> _Model:
 
 
 def _load(prefix: str, options: _CsvOptions) -> _Model:
-    """A MineLib instance (name or path prefix) or a CSV block model."""
+    """A MineLib instance (name or path prefix) or a CSV block model; an option of CSV
+    models given with a MineLib instance is refused, not ignored."""
     if prefix.lower().endswith(".csv"):
         return _csv_model(Path(prefix), options)
+    for name, option in _CSV_OPTIONS.items():
+        if name in options.given:
+            raise OptionError(f"{option}: only for a CSV block model, not MineLib's {prefix}")
     inst = load_instance(prefix, "upit")
     tonnes = inst.blocks.tonnes() if inst.blocks is not None else None
     return _Model(inst.name, inst.problem.values, inst.prec, tonnes)
 
 
 def _factors(text: str) -> list[float]:
-    """'start:stop:step' (stop included) or a comma-separated list of revenue factors."""
+    """'start:stop:step' (stop included) or a comma-separated list of revenue factors:
+    at most `MAX_FACTORS`, each finite in [0, `MAX_FACTOR`]."""
+    shown = short(text)
     try:
         if ":" in text:
             start, stop, step = (float(v) for v in text.split(":"))
-            if not (step > 0 and stop >= start):
+            if not (step > 0 and stop >= start and math.isfinite(stop - start)):
                 raise ValueError
+            count = (stop - start) / step + 1
+            if not count <= MAX_FACTORS:  # also NaN
+                raise OptionError(
+                    f"--factors {shown}: {count:.3g} factors, over the limit of {MAX_FACTORS}"
+                )
             count = math.floor((stop - start) / step + 1e-9) + 1
-            return [round(start + i * step, 10) for i in range(count)]
-        return [float(v) for v in text.split(",")]
+            factors = [round(start + i * step, 10) for i in range(count)]
+        else:
+            factors = [float(v) for v in text.split(",")]
     except ValueError:
-        raise InstanceError(
-            [
-                f"--factors {text!r}: expected start:stop:step with step > 0 "
-                "and stop >= start, or a comma-separated list"
-            ]
+        raise OptionError(
+            f"--factors {shown}: expected start:stop:step with step > 0 "
+            "and stop >= start, or a comma-separated list"
         ) from None
+    if len(factors) > MAX_FACTORS:
+        raise OptionError(f"--factors: {len(factors)} factors, over the limit of {MAX_FACTORS}")
+    for factor in factors:
+        _number("--factors", factor, 0.0, MAX_FACTOR)
+    return factors
 
 
 def _smu(text: str) -> tuple[int, int]:
-    """'KX' or 'KXxKY' (blocks) as (kx, ky)."""
+    """'KX' or 'KXxKY' (blocks) as (kx, ky), each side 1..`MAX_SMU_BLOCKS`."""
     found = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", text)
     if found is None:
-        raise InstanceError([f"--smu {text!r}: expected KX or KXxKY (blocks), e.g. 2x1"])
-    kx = int(found[1])
-    return kx, int(found[2]) if found[2] else kx
+        raise OptionError(f"--smu {short(text)}: expected KX or KXxKY (blocks), e.g. 2x1")
+    sides = [int(side) if len(side) <= 9 else 0 for side in found.groups(found[1])]
+    if not all(1 <= side <= MAX_SMU_BLOCKS for side in sides):
+        raise OptionError(
+            f"--smu {text.strip()[:40]}: the SMU size must be 1 to {MAX_SMU_BLOCKS} blocks a side"
+        )
+    kx, ky = sides
+    return kx, ky
+
+
+def _output(path: Path | None, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    if path is not None and path.is_dir():
+        raise OptionError(f"{option} {path}: is a folder, not a file")
+    if path is not None and not path.parent.is_dir():
+        raise OptionError(f"{option} {path}: no folder {path.parent}")
 
 
 # Options of the pit verbs (CSV block models only).
@@ -145,6 +230,7 @@ LOSS_DILUTION_OUT = typer.Option(
 
 
 def upit(
+    ctx: typer.Context,
     prefix: str = PREFIX,
     out: Path | None = PIT_OUT,
     as_json: bool = JSON,
@@ -156,8 +242,11 @@ def upit(
     slope_deg: float | None = SLOPE,
 ) -> None:
     """Ultimate pit: the closed set of blocks of greatest value (exact min-cut)."""
-    options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
+    options = _CsvOptions(
+        price, recovery, mining_cost, processing_cost, selling_cost, slope_deg, _given(ctx)
+    )
     try:
+        _output(out, "--out")
         with busy(f"ultimate pit of {prefix} ...", as_json):
             model = _load(prefix, options)
             pit = ultimate_pit(UpitProblem(model.name, model.values), model.prec)
@@ -179,6 +268,7 @@ def upit(
         "seconds": pit.seconds,
         "blocks": pit.blocks,
         "tonnes": tonnes,
+        "peak_rss_mib": peak_rss_mib(),
     }
     if as_json:
         typer.echo(json.dumps(info))
@@ -187,11 +277,13 @@ def upit(
         f"{model.name}: ultimate pit of {pit.blocks:,} of {len(model.values):,} "
         f"blocks, value {pit.value:,.2f}"
         + (f", {tonnes:,.0f} t" if tonnes is not None else "")
-        + f" ({pit.seconds:.3f} s{'' if feasible else ', NOT CLOSED'})"
+        + f" ({pit.seconds:.3f} s, peak memory {info['peak_rss_mib']:,.0f} MiB"
+        + f"{'' if feasible else ', NOT CLOSED'})"
     )
 
 
 def nested(
+    ctx: typer.Context,
     prefix: str = PREFIX,
     factors: str = typer.Option(
         "0.5:1.5:0.1", "--factors", help="Revenue factors: start:stop:step or a,b,c."
@@ -205,7 +297,9 @@ def nested(
     slope_deg: float | None = SLOPE,
 ) -> None:
     """Nested pits by revenue factor (positive block values scaled, costs kept)."""
-    options = _CsvOptions(price, recovery, mining_cost, processing_cost, selling_cost, slope_deg)
+    options = _CsvOptions(
+        price, recovery, mining_cost, processing_cost, selling_cost, slope_deg, _given(ctx)
+    )
     t0 = time.perf_counter()
     try:
         grid = _factors(factors)
@@ -243,15 +337,12 @@ def nested(
     Console().print(table)
 
 
-def _selection(
-    inst: MineInstance,
-    cutoff: float | None,
-    grade_column: str | None,
-    smu: str | None,
-    out: Path | None,
-) -> SmuSelection | None:
-    """The SMU selection of `twin mine schedule`'s loss and dilution options, or None
-    when none is given; `--cutoff` is required with any of the others."""
+def _smu_options(
+    cutoff: float | None, grade_column: str | None, smu: str | None, out: Path | None
+) -> tuple[int, int] | None:
+    """The SMU (kx, ky) of `twin mine schedule`'s loss and dilution options, checked
+    before anything is read, or None when none is given; `--cutoff` is required with
+    any of the others."""
     if cutoff is None:
         given = [
             name
@@ -263,11 +354,20 @@ def _selection(
             if value is not None
         ]
         if given:
-            raise InstanceError([f"{given[0]}: ore loss and dilution need --cutoff"])
+            raise OptionError(f"{given[0]}: ore loss and dilution need --cutoff")
         return None
-    if inst.blocks is None:
+    if not math.isfinite(cutoff):
+        raise OptionError(f"--cutoff {cutoff}: must be a finite grade")
+    return _smu(smu or "1")
+
+
+def _selection(
+    inst: MineInstance, cutoff: float | None, grade_column: str | None, size: tuple[int, int]
+) -> SmuSelection:
+    """The SMU selection on the instance's block model."""
+    if inst.blocks is None or cutoff is None:
         raise InstanceError([f"{inst.name}: ore loss and dilution need a .blocks file"])
-    return SmuSelection.of(inst.blocks, cutoff, _smu(smu or "1"), grade_column)
+    return SmuSelection.of(inst.blocks, cutoff, size, grade_column)
 
 
 def _json_rows(table: pd.DataFrame) -> list[dict]:
@@ -313,10 +413,10 @@ def schedule(
     prefix: str = typer.Argument(..., help="MineLib name (newman1) or path prefix."),
     problem: str = typer.Option("cpit", "--problem", help="cpit or pcpsp."),
     time_limit: float | None = typer.Option(
-        None, "--time-limit", min=0.0, help="Seconds for the LP bound (BZ)."
+        None, "--time-limit", help="Seconds for the LP bound (BZ)."
     ),
     improve_seconds: float = typer.Option(
-        60.0, "--improve-seconds", min=0.0, help="Seconds of MIP on period windows after TopoSort."
+        60.0, "--improve-seconds", help="Seconds of MIP on period windows after TopoSort."
     ),
     out: Path | None = SCHEDULE_OUT,
     cutoff: float | None = CUTOFF,
@@ -332,13 +432,24 @@ def schedule(
     try:
         kind = problem.lower()
         if kind not in ("cpit", "pcpsp"):
-            raise TwinError(f"--problem {problem!r}: must be cpit or pcpsp")
+            raise OptionError(f"--problem {short(problem)}: must be cpit or pcpsp")
+        if time_limit is not None:
+            _number("--time-limit", time_limit, 0.0, MAX_SECONDS)
+        _number("--improve-seconds", improve_seconds, 0.0, MAX_SECONDS)
+        _output(out, "--out")
+        _output(loss_dilution_out, "--loss-dilution-out")
+        size = _smu_options(cutoff, grade_column, smu, loss_dilution_out)
         inst = load_instance(prefix, kind)
         blocks_problem = inst.problem
         assert isinstance(blocks_problem, ScheduleProblem)  # kind is cpit or pcpsp
-        selection = _selection(inst, cutoff, grade_column, smu, loss_dilution_out)
+        selection = None if size is None else _selection(inst, cutoff, grade_column, size)
         with busy(f"scheduling {inst.name} ({kind}) ...", as_json):
-            result = schedule_blocks(blocks_problem, inst.prec, time_limit, improve_seconds)
+            try:
+                result = schedule_blocks(blocks_problem, inst.prec, time_limit, improve_seconds)
+            except SolveError as exc:  # an instance the scheduler cannot take: name its file
+                if exc.status != "invalid_instance":
+                    raise
+                raise SolveError(exc.status, f"{inst.source}: {exc}") from None
         if out is not None:
             result.schedule.rows().to_csv(out, index=False, float_format="%.17g")
         table = None

@@ -13,13 +13,16 @@ keywords in any order and written with spaces or underscores, section keywords w
 trailing whitespace, a missing ``EOF``, blank lines after ``EOF``.
 
 Every parse error raises `twin.errors.InstanceError` with one ``"file:line: message"``
-entry (`twin.mine.text`). The data classes read into are in `twin.mine.data`.
+entry (`twin.mine.text`): a number that is not finite or beyond its limit, a count over
+its limit or not matching the lines that follow, a precedence cycle, a file that is
+empty, too large or not a regular file (`twin.mine.limits`). The split of the
+optimization files into header and sections is `twin.mine.sections`; the data classes
+read into are in `twin.mine.data`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,69 +32,41 @@ import scipy.sparse as sp
 from twin.errors import InstanceError
 from twin.mine.data import (
     ATTRIBUTE_NAMES,
+    TONNAGE_COLUMN,
     BlockModel,
     MineInstance,
     Precedence,
     ScheduleProblem,
     UpitProblem,
+    describe_cycle,
 )
+from twin.mine.limits import (
+    MAX_ARCS,
+    MAX_ATTRIBUTE,
+    MAX_BLOCKS,
+    MAX_COEFFICIENT,
+    MAX_DESTINATIONS,
+    MAX_DISCOUNT_RATE,
+    MAX_GRID_INDEX,
+    MAX_LIMIT,
+    MAX_PERIODS,
+    MAX_RESOURCES,
+    MAX_SCHEDULE_CELLS,
+    MAX_TONNES,
+    MAX_VALUE,
+)
+from twin.mine.sections import Parsed, checked, header_int
 from twin.mine.text import (
     check_index,
+    check_range,
     check_unique,
     content_lines,
-    is_data_line,
     line_error,
     numbers,
     numeric_table,
     parse_numbers,
-    read_lines,
+    short,
 )
-
-#: Header keywords (underscored form; spaces in their place are accepted too).
-HEADER_KEYWORDS = (
-    "NAME",
-    "TYPE",
-    "NBLOCKS",
-    "NPERIODS",
-    "NDESTINATIONS",
-    "NRESOURCE_SIDE_CONSTRAINTS",
-    "NGENERAL_SIDE_CONSTRAINTS",
-    "DISCOUNT_RATE",
-)
-#: Section keywords; a section runs until the next keyword.
-SECTION_KEYWORDS = (
-    "OBJECTIVE_FUNCTION",
-    "RESOURCE_CONSTRAINT_LIMITS",
-    "RESOURCE_CONSTRAINT_COEFFICIENTS",
-    "GENERAL_CONSTRAINT_COEFFICIENTS",
-    "GENERAL_CONSTRAINT_LIMITS",
-)
-_ALL_KEYWORDS = frozenset(HEADER_KEYWORDS + SECTION_KEYWORDS + ("EOF",))
-
-#: Header keywords each problem type requires.
-_REQUIRED = {
-    "UPIT": ("NAME", "NBLOCKS"),
-    "CPIT": ("NAME", "NBLOCKS", "NPERIODS", "NRESOURCE_SIDE_CONSTRAINTS", "DISCOUNT_RATE"),
-    "PCPSP": (
-        "NAME",
-        "NBLOCKS",
-        "NPERIODS",
-        "NDESTINATIONS",
-        "NRESOURCE_SIDE_CONSTRAINTS",
-        "NGENERAL_SIDE_CONSTRAINTS",
-        "DISCOUNT_RATE",
-    ),
-}
-#: Sections each problem type may hold.
-_ALLOWED_SECTIONS = {
-    "UPIT": ("OBJECTIVE_FUNCTION",),
-    "CPIT": (
-        "OBJECTIVE_FUNCTION",
-        "RESOURCE_CONSTRAINT_LIMITS",
-        "RESOURCE_CONSTRAINT_COEFFICIENTS",
-    ),
-    "PCPSP": SECTION_KEYWORDS,
-}
 
 _SUFFIXES = (".blocks", ".prec", ".upit", ".cpit", ".pcpsp")
 
@@ -100,11 +75,19 @@ _SUFFIXES = (".blocks", ".prec", ".upit", ".cpit", ".pcpsp")
 
 
 def read_blocks(path: str | os.PathLike) -> BlockModel:
-    """Read a `.blocks` file: ``id x y z attr...`` per line, ids 0..n-1 in file order."""
+    """Read a `.blocks` file: ``id x y z attr...`` per line, ids 0..n-1 in file order.
+
+    Grid indices within ±`MAX_GRID_INDEX`; a column of numbers holds finite ones within
+    ±`MAX_ATTRIBUTE`, and a known instance's tonnage column numbers in [0, `MAX_TONNES`].
+    """
     path = Path(path)
     data, linenos = content_lines(path)
     if not data:
-        raise line_error(path, 1, "no blocks")
+        raise line_error(path, 1, "no blocks (no data line in the file)")
+    if len(data) > MAX_BLOCKS:
+        raise line_error(
+            path, int(linenos[MAX_BLOCKS]), f"more than {MAX_BLOCKS:,} blocks (the limit)"
+        )
     tokens = [s.split() for s in data]
     k = len(tokens[0])
     counts = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
@@ -128,14 +111,26 @@ def read_blocks(path: str | os.PathLike) -> BlockModel:
             int(linenos[i]),
             f"block id {idxyz[i, 0]} where {i} was expected (ids run 0..n-1 in file order)",
         )
+    check_range(idxyz[:, 1:], linenos, path, "grid index", -MAX_GRID_INDEX, MAX_GRID_INDEX)
     stem = path.name.split(".")[0]
     names = ATTRIBUTE_NAMES.get(stem.lower(), ())
     if len(names) != k - 4:
         names = tuple(f"attr{j + 1}" for j in range(k - 4))
+    tonnage = TONNAGE_COLUMN.get(stem.lower())
     columns = {}
     for j, name in enumerate(names):
         col = table[:, 4 + j]
         num = parse_numbers(" ".join(col.tolist()), np.float64, len(col))
+        if num is None and name == tonnage:  # names the line of the first non-number
+            num = numbers(col.tolist(), linenos, False, path, len(col))
+        if num is not None:
+            if not np.isfinite(num).all():
+                i = int(np.flatnonzero(~np.isfinite(num))[0])
+                raise line_error(
+                    path, int(linenos[i]), f"{name} {short(str(col[i]))} is not a finite number"
+                )
+            limits = (0.0, MAX_TONNES) if name == tonnage else (-MAX_ATTRIBUTE, MAX_ATTRIBUTE)
+            check_range(num, linenos, path, name, *limits)
         columns[name] = col.astype(object) if num is None else num
     return BlockModel(
         ids=idxyz[:, 0].copy(),
@@ -145,21 +140,37 @@ def read_blocks(path: str | os.PathLike) -> BlockModel:
     )
 
 
-def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
+def read_prec(
+    path: str | os.PathLike, n: int | None = None, key: np.ndarray | None = None
+) -> Precedence:
     """Read a `.prec` file: ``b k p1..pk`` per block, one line per block in id order.
 
-    `n`, when given, is the number of blocks the other files declare.
+    `n`, when given, is the number of blocks the other files declare. At most
+    `MAX_BLOCKS` lines and `MAX_ARCS` arcs; a cycle (not only a block needing itself)
+    is refused at the line of one block on it (`Precedence.cycle`; `key`, one number
+    per block such as its bench, lets it prove most files acyclic in O(arcs)).
     """
     path = Path(path)
     data, linenos = content_lines(path)
+    if not data:
+        raise line_error(path, 1, "no precedence lines (no data line in the file)")
+    m = len(data) if n is None else n
+    if len(data) != m:
+        raise line_error(path, int(linenos[-1]), f"{len(data)} precedence lines for {m} blocks")
+    if m > MAX_BLOCKS:
+        raise line_error(
+            path, int(linenos[MAX_BLOCKS]), f"more than {MAX_BLOCKS:,} blocks (the limit)"
+        )
     counts = np.fromiter((len(s.split()) for s in data), dtype=np.int64, count=len(data))
+    short_lines = np.flatnonzero(counts < 2)
+    if len(short_lines):
+        raise line_error(
+            path, int(linenos[short_lines[0]]), "precedence line needs 'block count preds...'"
+        )
+    if int(counts.sum()) - 2 * m > MAX_ARCS:
+        raise line_error(path, 1, f"more than {MAX_ARCS:,} precedence arcs (the limit)")
     nums = numbers(data, linenos, True, path, int(counts.sum()))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    short = np.flatnonzero(counts < 2)
-    if len(short):
-        raise line_error(
-            path, int(linenos[short[0]]), "precedence line needs 'block count preds...'"
-        )
     blocks, k = nums[starts], nums[starts + 1]
     wrong = np.flatnonzero(k != counts - 2)
     if len(wrong):
@@ -168,13 +179,6 @@ def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
             path,
             int(linenos[i]),
             f"block {blocks[i]} says {k[i]} predecessors but lists {counts[i] - 2}",
-        )
-    m = len(data) if n is None else n
-    if len(data) != m:
-        raise line_error(
-            path,
-            int(linenos[-1]) if len(data) else 1,
-            f"{len(data)} precedence lines for {m} blocks",
         )
     order = np.flatnonzero(blocks != np.arange(m))
     if len(order):
@@ -190,130 +194,31 @@ def read_prec(path: str | os.PathLike, n: int | None = None) -> Precedence:
     preds = nums[is_pred]
     row = np.repeat(np.arange(m), k)
     check_index(preds, m, linenos[row], path, "predecessor")
-    selfloop = np.flatnonzero(preds == row)
-    if len(selfloop):
-        raise line_error(path, int(linenos[row[selfloop[0]]]), "block is its own predecessor")
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(k, out=indptr[1:])
-    return Precedence(indptr=indptr, indices=preds.astype(np.int32))
+    prec = Precedence(indptr=indptr, indices=preds.astype(np.int32))
+    cycle = prec.cycle(key if key is not None and len(key) == m else None)
+    if cycle:
+        raise line_error(path, int(linenos[cycle[0]]), describe_cycle(cycle))
+    return prec
 
 
 # ------------------------------------------------------------ optimization files
 
 
-@dataclass
-class _Parsed:
-    """Header values (with their line numbers) and section data lines of one file."""
-
-    header: dict[str, tuple[str, int]]
-    sections: dict[str, tuple[int, list[str], np.ndarray]]
-    last_line: int
-
-
-def _keyword(tokens: list[str]) -> tuple[str, int] | None:
-    """(keyword, tokens used) when the line starts with a keyword in any spacing."""
-    for used in range(min(4, len(tokens)), 0, -1):
-        key = "_".join(tokens[:used]).upper()
-        if key in _ALL_KEYWORDS:
-            return key, used
-    return None
-
-
-def _parse_sections(path: Path) -> _Parsed:
-    """Split an optimization file into header keywords and section data lines."""
-    lines = read_lines(path)
-    header: dict[str, tuple[str, int]] = {}
-    sections: dict[str, tuple[int, list[int]]] = {}
-    current: list[int] | None = None
-    eof_line = 0
-    for i, line in enumerate(lines):
-        if is_data_line(line):
-            if eof_line:
-                raise line_error(path, i + 1, f"text after EOF (line {eof_line})")
-            if current is None:
-                raise line_error(path, i + 1, "data line outside any section")
-            current.append(i)
-            continue
-        tokens = line.split()
-        if not tokens or tokens[0].startswith("%"):
-            continue
-        if eof_line:
-            raise line_error(path, i + 1, f"text after EOF (line {eof_line})")
-        found = _keyword(tokens)
-        if found is None:
-            raise line_error(path, i + 1, f"unknown keyword {tokens[0]!r}")
-        key, used = found
-        rest = tokens[used:]
-        if key == "EOF" or key in SECTION_KEYWORDS:
-            if rest:
-                raise line_error(path, i + 1, f"{key} takes no value, found {rest[0]!r}")
-            if key == "EOF":
-                eof_line, current = i + 1, None
-                continue
-            if key in sections:
-                raise line_error(path, i + 1, f"section {key} appears twice")
-            current = []
-            sections[key] = (i + 1, current)
-            continue
-        if key in header:
-            raise line_error(path, i + 1, f"{key} given twice (first on line {header[key][1]})")
-        if not rest or (key != "NAME" and len(rest) > 1):
-            raise line_error(path, i + 1, f"{key} needs one value")
-        header[key] = (" ".join(rest), i + 1)
-        current = None
-    out = {
-        key: (at, [lines[i] for i in rows], np.array(rows, dtype=np.int64) + 1)
-        for key, (at, rows) in sections.items()
-    }
-    last = max((i + 1 for i, s in enumerate(lines) if s.strip()), default=1)
-    return _Parsed(header, out, last)
-
-
-def _header_int(p: _Parsed, key: str, path: Path, minimum: int) -> int:
-    text, line = p.header[key]
-    try:
-        value = int(text)
-    except ValueError:
-        raise line_error(path, line, f"{key} must be an integer, got {text!r}") from None
-    if value < minimum:
-        raise line_error(path, line, f"{key} must be at least {minimum}, got {value}")
-    return value
-
-
-def _checked(path: Path, kinds: tuple[str, ...]) -> tuple[_Parsed, str, int]:
-    """Parse `path`, check TYPE is one of `kinds` and the header is complete."""
-    p = _parse_sections(path)
-    if "TYPE" not in p.header:
-        raise line_error(path, 1, "no TYPE keyword")
-    kind, type_line = p.header["TYPE"]
-    kind = kind.upper()
-    if kind not in kinds:
-        raise line_error(path, type_line, f"TYPE {kind} where {' or '.join(kinds)} was expected")
-    first_section = min((at for at, _, _ in p.sections.values()), default=1)
-    for key in _REQUIRED[kind]:
-        if key not in p.header:
-            raise line_error(path, first_section, f"header keyword {key} missing")
-    for key, (_, line) in p.header.items():
-        if key not in _REQUIRED[kind] and key != "TYPE":
-            raise line_error(path, line, f"{key} does not belong in a {kind} file")
-    for key, (line, _, _) in p.sections.items():
-        if key not in _ALLOWED_SECTIONS[kind]:
-            raise line_error(path, line, f"section {key} does not belong in a {kind} file")
-    n = _header_int(p, "NBLOCKS", path, 1)
-    if "OBJECTIVE_FUNCTION" not in p.sections:
-        raise line_error(path, p.last_line, "section OBJECTIVE_FUNCTION missing")
-    return p, kind, n
-
-
-def _objective(p: _Parsed, path: Path, n: int, d: int) -> np.ndarray:
-    """The OBJECTIVE_FUNCTION section as an (n, d) array."""
+def _objective(p: Parsed, path: Path, n: int, d: int) -> np.ndarray:
+    """The OBJECTIVE_FUNCTION section as an (n, d) array, values within ±`MAX_VALUE`;
+    nothing of the declared size `n` is allocated before the lines are counted."""
     at, lines, linenos = p.sections["OBJECTIVE_FUNCTION"]
     table = numeric_table(lines, linenos, 1 + d, path, "OBJECTIVE_FUNCTION", 1)
     blocks = table[:, 0].astype(np.int64)
     check_index(blocks, n, linenos, path, "block")
     check_unique(blocks, linenos, path, "block")
-    if len(blocks) != n:
-        missing = int(np.setdiff1d(np.arange(n), blocks)[0])
+    check_range(table[:, 1:], linenos, path, "value", -MAX_VALUE, MAX_VALUE)
+    if len(blocks) != n:  # fewer: the ids are distinct and in range
+        listed = np.sort(blocks)
+        gaps = np.flatnonzero(listed != np.arange(len(listed)))
+        missing = int(gaps[0]) if len(gaps) else len(listed)
         raise line_error(
             path,
             at,
@@ -327,12 +232,13 @@ def _objective(p: _Parsed, path: Path, n: int, d: int) -> np.ndarray:
 def read_upit(path: str | os.PathLike) -> UpitProblem:
     """Read a `.upit` file (maximum-weight closure: one value per block)."""
     path = Path(path)
-    p, _, n = _checked(path, ("UPIT",))
+    p, _, n = checked(path, ("UPIT",))
     return UpitProblem(name=p.header["NAME"][0], values=_objective(p, path, n, 1)[:, 0].copy())
 
 
-def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
-    """RESOURCE_CONSTRAINT_LIMITS as (type, lo, hi), each (R, T)."""
+def _limits(p: Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
+    """RESOURCE_CONSTRAINT_LIMITS as (type, lo, hi), each (R, T); limits within
+    ±`MAX_LIMIT`."""
     kind = np.full((r, t), "", dtype="<U1")
     lo = np.full((r, t), -np.inf)
     hi = np.full((r, t), np.inf)
@@ -350,7 +256,7 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
             ) from None
         c = tok[2].upper()
         if c not in ("L", "G", "I"):
-            raise line_error(path, int(no), f"limit type {tok[2]!r} is not L, G or I")
+            raise line_error(path, int(no), f"limit type {short(tok[2])} is not L, G or I")
         if len(vals) != (2 if c == "I" else 1):
             raise line_error(path, int(no), f"limit type {c} takes {2 if c == 'I' else 1} value(s)")
         if not (0 <= ri < r and 0 <= ti < t):
@@ -359,6 +265,7 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
             )
         if not np.isfinite(vals).all() or (c == "I" and vals[0] > vals[1]):
             raise line_error(path, int(no), "limit values must be finite, the lower first")
+        check_range(np.array([vals]), np.array([no]), path, "limit", -MAX_LIMIT, MAX_LIMIT)
         if kind[ri, ti]:
             raise line_error(path, int(no), f"limit of resource {ri} period {ti} given twice")
         kind[ri, ti] = c
@@ -373,8 +280,10 @@ def _limits(p: _Parsed, path: Path, r: int, t: int) -> tuple[np.ndarray, ...]:
     return kind, lo, hi
 
 
-def _coefficients(p: _Parsed, path: Path, n: int, d: int, r: int, pcpsp: bool) -> sp.csr_array:
-    """RESOURCE_CONSTRAINT_COEFFICIENTS as a CSR array (n*d, r)."""
+def _coefficients(p: Parsed, path: Path, n: int, d: int, r: int, pcpsp: bool) -> sp.csr_array:
+    """RESOURCE_CONSTRAINT_COEFFICIENTS as a CSR array (n*d, r), each in [0,
+    `MAX_COEFFICIENT`] (a resource is used, never produced: the scheduler's
+    decomposition and heuristics rest on that)."""
     _, lines, linenos = p.sections.get("RESOURCE_CONSTRAINT_COEFFICIENTS", (1, [], np.zeros(0)))
     ncols = 4 if pcpsp else 3
     table = numeric_table(
@@ -387,20 +296,30 @@ def _coefficients(p: _Parsed, path: Path, n: int, d: int, r: int, pcpsp: bool) -
     check_index(idx[:, -1], r, linenos, path, "resource")
     rows = idx[:, 0] * d + (idx[:, 1] if pcpsp else 0)
     check_unique(rows * r + idx[:, -1], linenos, path, "coefficient")
+    check_range(table[:, -1], linenos, path, "coefficient", 0.0, MAX_COEFFICIENT)
     coef = sp.csr_array((table[:, -1], (rows, idx[:, -1])), shape=(n * d, r))
     coef.eliminate_zeros()
     return coef
 
 
 def read_schedule(path: str | os.PathLike) -> ScheduleProblem:
-    """Read a `.cpit` or `.pcpsp` file (the TYPE keyword decides which)."""
+    """Read a `.cpit` or `.pcpsp` file (the TYPE keyword decides which). Counts within
+    `twin.mine.limits` (periods, destinations, resources), the discount rate in [0,
+    `MAX_DISCOUNT_RATE`]."""
     path = Path(path)
-    p, kind, n = _checked(path, ("CPIT", "PCPSP"))
+    p, kind, n = checked(path, ("CPIT", "PCPSP"))
     pcpsp = kind == "PCPSP"
-    t = _header_int(p, "NPERIODS", path, 1)
-    d = _header_int(p, "NDESTINATIONS", path, 1) if pcpsp else 1
-    r = _header_int(p, "NRESOURCE_SIDE_CONSTRAINTS", path, 0)
-    if pcpsp and _header_int(p, "NGENERAL_SIDE_CONSTRAINTS", path, 0) > 0:
+    t = header_int(p, "NPERIODS", path, 1, MAX_PERIODS)
+    d = header_int(p, "NDESTINATIONS", path, 1, MAX_DESTINATIONS) if pcpsp else 1
+    r = header_int(p, "NRESOURCE_SIDE_CONSTRAINTS", path, 0, MAX_RESOURCES)
+    if n * t * d > MAX_SCHEDULE_CELLS:
+        raise line_error(
+            path,
+            p.header["NPERIODS"][1],
+            f"{n:,} blocks x {t} periods x {d} destinations is over the limit of "
+            f"{MAX_SCHEDULE_CELLS:,} (the schedule LP's columns)",
+        )
+    if pcpsp and header_int(p, "NGENERAL_SIDE_CONSTRAINTS", path, 0, MAX_RESOURCES) > 0:
         raise line_error(
             path,
             p.header["NGENERAL_SIDE_CONSTRAINTS"][1],
@@ -415,9 +334,13 @@ def read_schedule(path: str | os.PathLike) -> ScheduleProblem:
     try:
         rate = float(rate_text)
     except ValueError:
-        raise line_error(path, rate_line, f"DISCOUNT_RATE {rate_text!r} is not a number") from None
-    if not (0.0 <= rate < np.inf):
-        raise line_error(path, rate_line, f"DISCOUNT_RATE {rate} must be finite and >= 0")
+        raise line_error(
+            path, rate_line, f"DISCOUNT_RATE {short(rate_text)} is not a number"
+        ) from None
+    if not (0.0 <= rate <= MAX_DISCOUNT_RATE):
+        raise line_error(
+            path, rate_line, f"DISCOUNT_RATE {rate:g} must be in [0, {MAX_DISCOUNT_RATE:g}]"
+        )
     kind_rt, lo, hi = _limits(p, path, r, t)
     return ScheduleProblem(
         name=p.header["NAME"][0],
@@ -472,11 +395,12 @@ def load_instance(prefix_or_name: str | os.PathLike, kind: str = "upit") -> Mine
             raise InstanceError([f"{files[s]}: no such file"], source=str(prefix))
     problem = read_upit(files[kind]) if kind == "upit" else read_schedule(files[kind])
     n = problem.n_blocks
-    prec = read_prec(files["prec"], n)
     blocks = read_blocks(files["blocks"]) if files["blocks"].exists() else None
     if blocks is not None and blocks.n != n:
         raise InstanceError(
             [f"{files['blocks']}: {blocks.n} blocks where {files[kind]} declares {n}"],
             source=str(prefix),
         )
-    return MineInstance(name=prefix.name, kind=kind, problem=problem, prec=prec, blocks=blocks)
+    # predecessors sit on higher benches in every MineLib instance: z proves no cycle
+    prec = read_prec(files["prec"], n, key=None if blocks is None else blocks.xyz[:, 2])
+    return MineInstance(prefix.name, kind, problem, prec, blocks, source=str(files[kind]))

@@ -19,6 +19,7 @@ import numpy as np
 from twin.errors import InstanceError
 from twin.ext import kernels
 from twin.mine.data import Precedence, UpitProblem
+from twin.mine.limits import MAX_FACTOR
 
 
 @dataclass
@@ -51,8 +52,11 @@ class NestedPit:
 def is_closed(mask: np.ndarray, prec: Precedence) -> bool:
     """True when every block in `mask` has all its predecessors in `mask` too."""
     mask = np.asarray(mask, dtype=bool)
-    succ, pred = prec.arcs()
-    return not bool((mask[succ] & ~mask[pred]).any())
+    # per arc, whether its successor is in the pit and its predecessor is not: two bool
+    # arrays of the arcs (1 byte each), not the int64 arc ends of `Precedence.arcs`
+    outside = ~mask[prec.indices]
+    outside &= np.repeat(mask, np.diff(prec.indptr))
+    return not bool(outside.any())
 
 
 def _closure(values: np.ndarray, prec: Precedence) -> tuple[np.ndarray, float]:
@@ -92,15 +96,15 @@ def nested_pits(
     """Minimal maximum closures for each revenue factor (sorted increasing) of
     `scaled_values`; each pit contains the previous one. `tonnes` (t per block), when
     known, gives each pit's tonnage, otherwise NaN. Values at factor 1 (currency). A
-    factor below 0 raises `twin.errors.InstanceError`."""
+    factor outside [0, `MAX_FACTOR`] raises `twin.errors.InstanceError`."""
     values = np.asarray(values, dtype=np.float64)
     if prec.n != len(values):
         raise ValueError(f"precedence has {prec.n} blocks, values {len(values)}")
     pits: list[NestedPit] = []
     previous = np.zeros(len(values), dtype=bool)
     for factor in sorted(float(f) for f in factors):
-        if not factor >= 0.0:
-            raise InstanceError([f"revenue factor {factor}: must be >= 0"])
+        if not 0.0 <= factor <= MAX_FACTOR:  # NaN too
+            raise InstanceError([f"revenue factor {factor}: must be in [0, {MAX_FACTOR:g}]"])
         mask, _ = _closure(scaled_values(values, factor), prec)
         if (previous & ~mask).any():
             raise RuntimeError(f"pit at factor {factor} does not contain the previous pit")

@@ -1,18 +1,23 @@
 """Numbers read from text files, every error naming its file and line
 (`twin.errors.InstanceError` with one ``"file:line: message"`` entry).
 
-Numbers are converted in bulk (``numpy.fromstring``); only the lines of a rejected
-section are re-read one by one, to name the offending line.
+Files are read whole, only when they are regular files within
+`twin.mine.limits.MAX_FILE_BYTES`. Numbers are converted in bulk
+(``numpy.fromstring``); only the lines of a rejected section are re-read one by one, to
+name the offending line.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from twin.errors import InstanceError
+from twin.mine.limits import MAX_FILE_BYTES
 
 
 def line_error(path: Path, line: int, message: str) -> InstanceError:
@@ -20,13 +25,44 @@ def line_error(path: Path, line: int, message: str) -> InstanceError:
     return InstanceError([f"{path}:{line}: {message}"], source=str(path))
 
 
+def short(token: str) -> str:
+    """`token` quoted for a message, cut to 40 characters."""
+    return repr(token) if len(token) <= 40 else repr(token[:37]) + "..."
+
+
+def file_error(path: Path, message: str) -> InstanceError:
+    """The error for `message` about the whole file `path`, to raise."""
+    return InstanceError([f"{path}: {message}"], source=str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of `path`, a regular file of at most `MAX_FILE_BYTES` (checked on the
+    open file, which is never read past the limit: a FIFO, a device such as /dev/zero
+    or a file growing while read is refused, not waited for)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise file_error(path, f"cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise file_error(path, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise file_error(
+                path, f"{info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes"
+            )
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise file_error(path, f"cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise file_error(path, f"over the limit of {MAX_FILE_BYTES:,} bytes")
+    return raw
+
+
 def read_lines(path: Path) -> list[str]:
     """The file's lines (CR, LF and CRLF endings), colons turned into spaces."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InstanceError([f"{path}: cannot read ({exc.strerror})"], source=str(path)) from None
-    text = raw.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
+    text = read_bytes(path).decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
     return text.replace(":", " ").split("\n")
 
 
@@ -68,21 +104,39 @@ def numbers(
         for line, no in zip(lines, linenos, strict=True):
             bad = [t for t in line.split() if parse_numbers(t, dtype, 1) is None]
             if bad:
-                raise line_error(path, int(no), f"{bad[0]!r} is not {kind}")
+                raise line_error(path, int(no), f"{short(bad[0])} is not {kind}")
         raise line_error(path, int(linenos[0]), f"expected {expect} numbers")
     if not as_int and not np.isfinite(out).all():
         k = int(np.flatnonzero(~np.isfinite(out))[0])
         counts = np.cumsum([len(s.split()) for s in lines])
         row = int(np.searchsorted(counts, k, side="right"))
-        raise line_error(path, int(linenos[row]), "value is not finite")
+        token = lines[row].split()[k - (int(counts[row - 1]) if row else 0)]
+        raise line_error(path, int(linenos[row]), f"{short(token)} is not a finite number")
     return out
+
+
+def check_range(
+    values: np.ndarray, linenos: np.ndarray, path: Path, what: str, lo: float, hi: float
+) -> None:
+    """Raise at the first line (row of `values`, one row per line) holding a value
+    outside [lo, hi]."""
+    if not len(linenos):
+        return
+    rows = values.reshape(len(linenos), -1)
+    bad = np.flatnonzero(((rows < lo) | (rows > hi)).any(axis=1))
+    if len(bad):
+        row = rows[bad[0]]
+        value = row[(row < lo) | (row > hi)][0]
+        raise line_error(
+            path, int(linenos[bad[0]]), f"{what} {value:g} is outside [{lo:g}, {hi:g}]"
+        )
 
 
 def numeric_table(
     lines: list[str], linenos: np.ndarray, ncols: int, path: Path, what: str, int_cols: int
 ) -> np.ndarray:
     """A section of `ncols` numbers per line as a float array (rows, ncols); the first
-    `int_cols` columns must hold integers."""
+    `int_cols` columns must hold integers (exact in a float: within ±2**53)."""
     counts = np.fromiter((len(s.split()) for s in lines), dtype=np.int64, count=len(lines))
     bad = np.flatnonzero(counts != ncols)
     if len(bad):
@@ -95,6 +149,7 @@ def numeric_table(
     frac = np.flatnonzero((ints != np.floor(ints)).any(axis=1))
     if len(frac):
         raise line_error(path, int(linenos[frac[0]]), f"{what} index is not an integer")
+    check_range(ints, linenos, path, f"{what} index", -(2.0**53), 2.0**53)
     return out
 
 
