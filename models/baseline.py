@@ -6,19 +6,24 @@ from the optimum (flows, stocks, power and markets are still solved).
   (t basis per mode and period; modes and periods the table leaves out at 0, and a
   discrete unit on in a mode exactly when it runs in it);
 * :func:`add_flat_rule`: each unit runs one mode (its nominal one, load index 1, else
-  its first: bulk mining, the first paste share) at one rate r_u (t/h) in every period,
-  scaled by availability: ``x[u,k0,t] = r_u x availability[t] x hours``; other modes 0;
-  a discrete unit is on in that mode throughout. No response to prices, by design.
+  its first: bulk mining, the first paste share; or the mode a dispatch rule names) at
+  one rate r_u (t/h) in every period, scaled by availability:
+  ``x[u,k0,t] = r_u x availability[t] x hours``; other modes 0; a discrete unit is on in
+  that mode throughout. No response to prices, by design. The rates are columns
+  (block ``flat_rate``, one per unit) that dispatch rules bound and push in turn
+  (twin.baseline).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 
 from twin.flowsheet import Flowsheet
 from twin.instance import LoadRecord
 from twin.models.build import BuiltModel
-from twin.models.linear import INF
+from twin.models.linear import INF, Span
 
 
 def nominal_mode(fs: Flowsheet, unit: str) -> int:
@@ -41,10 +46,12 @@ def fix_unit_loads(built: BuiltModel, fs: Flowsheet, rows: list[LoadRecord]) -> 
                 lm.fix(span.start + position, load if block == "x" else float(load > 0))
 
 
-def add_flat_rule(built: BuiltModel, fs: Flowsheet) -> None:
-    """Add the flat rule's rate columns and rows (see module docstring)."""
+def add_flat_rule(built: BuiltModel, fs: Flowsheet, modes: Mapping[str, int] | None = None) -> Span:
+    """Add the flat rule's rate columns and rows (see module docstring): each unit in the
+    mode `modes` gives it, else its nominal mode. Returns the rate columns (t/h, one per
+    unit in the chain's unit order)."""
     lm, ch = built.linear, built.chain
-    chosen = {u: nominal_mode(fs, u) for u in fs.units}
+    chosen = {u: nominal_mode(fs, u) for u in fs.units} | dict(modes or {})
     for block in ("x", "on"):
         span = lm.blocks[block]
         for position, (u, k, _t) in enumerate(span.keys):
@@ -61,3 +68,4 @@ def add_flat_rule(built: BuiltModel, fs: Flowsheet) -> None:
         rates.grid(np.arange(len(ch.units)))[:, None],
         -ch.availability * ch.length_h,
     )
+    return rates

@@ -1,9 +1,9 @@
 """`twin benchmark`: the plant as it runs today against the optimised schedule, measured
 by the plan's indicators (twin.indicators), with the optimum's shadow prices.
 
-The baseline is the instance's `as_operated` section (a rule or a table of unit loads),
-or one given by the caller; both schedules are priced by the same twin (twin.baseline),
-so they differ only in the decisions.
+The baseline is the instance's `as_operated` section (flat, dispatch rules or a table of
+unit loads), or one given by the caller; both schedules are priced by the same twin
+(twin.baseline), so they differ only in the decisions.
 """
 
 from __future__ import annotations

@@ -339,20 +339,36 @@ class LoadRecord(BaseModel):
     throughput_t: Tonnes
 
 
+class DispatchRule(_Model):
+    """One of the plant's dispatch rules, in priority order: `unit` runs in `mode` (default:
+    its nominal mode, as under the flat rule) at one constant rate scaled by availability,
+    pushed as high as the plant allows once the rules before it are held, and at most
+    `max_load` of the mode's maximum rate."""
+
+    unit: str
+    mode: str | None = None
+    max_load: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+
+
 class AsOperated(_Model):
     """How the plant runs today, for `twin benchmark`: a named rule (``flat``: every unit
     in its nominal mode at one constant rate, scaled by availability, with no response to
-    prices; mines in their first selectivity mode) or a table of unit loads
-    (``unit_loads: {csv: last_month.csv}``, e.g. an MES export). Units the table leaves
-    out are scheduled by the optimiser."""
+    prices; mines in their first selectivity mode), the plant's dispatch rules as
+    priorities (``rules``: units the list leaves out run flat), or a table of unit loads
+    (``unit_loads: {csv: last_month.csv}``, e.g. an MES export; units the table leaves out
+    are scheduled by the optimiser)."""
 
     rule: Literal["flat"] | None = None
+    rules: list[DispatchRule] | None = Field(default=None, min_length=1, max_length=MAX_ENTITIES)
     unit_loads: list[LoadRecord] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> AsOperated:
-        if (self.rule is None) == (self.unit_loads is None):
-            raise ValueError("rule: give either rule: flat or unit_loads, not both or neither")
+        given = [self.rule, self.rules, self.unit_loads]
+        if sum(g is not None for g in given) != 1:
+            raise ValueError(
+                "rule: give one of rule: flat, rules or unit_loads, not several or none"
+            )
         return self
 
 

@@ -7,7 +7,7 @@ or inconsistent reference as 'path: message'.
 
 from __future__ import annotations
 
-from twin.instance import Instance, LoadRecord, UnitSpec
+from twin.instance import DispatchRule, Instance, LoadRecord, UnitSpec
 from twin.targets import UtilisationShareTarget
 from twin.units import UNIT_KINDS
 
@@ -138,7 +138,30 @@ def check_references(inst: Instance) -> list[str]:
             inst.as_operated.unit_loads if inst.as_operated else None,
             "as_operated.unit_loads",
         )
+        + rule_problems(inst, inst.as_operated.rules if inst.as_operated else None)
     )
+
+
+def rule_problems(
+    inst: Instance, rules: list[DispatchRule] | None, modes: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Dispatch rules (as_operated.rules) naming a unit the instance does not have, a unit
+    twice, or (with `modes`: unit -> mode names) a mode the unit does not have."""
+    units = {u.id for u in inst.units}
+    problems, seen = [], set()
+    for i, rule in enumerate(rules or []):
+        path = f"as_operated.rules[{i}]"
+        if rule.unit not in units:
+            problems.append(f"{path}.unit: unknown unit '{rule.unit}'")
+        elif rule.unit in seen:
+            problems.append(f"{path}.unit: unit '{rule.unit}' has a rule already")
+        elif modes is not None and rule.mode is not None and rule.mode not in modes[rule.unit]:
+            problems.append(
+                f"{path}.mode: unit '{rule.unit}' has no mode '{rule.mode}' "
+                f"(modes: {', '.join(modes[rule.unit])})"
+            )
+        seen.add(rule.unit)
+    return problems
 
 
 def _target_references(inst: Instance, nodes: dict[str, str], materials: set[str]) -> list[str]:

@@ -23,7 +23,8 @@ def benchmark(
         None,
         "--baseline",
         help="'flat', or a CSV of unit loads (unit, period, mode, "
-        "throughput_t); default: the instance's as_operated section, else flat.",
+        "throughput_t); default: the instance's as_operated section (flat, dispatch rules "
+        "or unit loads), else flat.",
     ),
     out: Path | None = OUT,
     as_json: bool = JSON,
