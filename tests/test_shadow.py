@@ -76,3 +76,21 @@ def test_sweep_slope_matches_the_marginals(instance_data, instances_dir):
     slope = (curve.objective_cny.iloc[2] - curve.objective_cny.iloc[0]) / 1.0
     assert curve.marginal_cny_per_unit.tolist() == pytest.approx([slope] * 3, rel=1e-9)
     assert parse_values("1,2.5") == [1.0, 2.5]
+
+
+def test_a_binding_so2_cap_on_the_copper_week_as_an_lp(instance_data, solve_data, instances_dir):
+    """The copper week with its mill run continuously (no on/off, no minimum load) is an
+    LP whose SO2 cap binds: the cap's dual is the cost of one more t of SO2."""
+    data = instance_data("copper_chain_week.yaml")
+    mill = next(u for u in data["units"] if u["id"] == "mill")
+    mill.update(discrete=False, min_load=0.0)
+    cap = next(i for i, t in enumerate(data["targets"]) if t["id"] == "so2_cap")
+    schedule = twin.solve(twin.parse(data, instances_dir), shadow_prices=True)
+    assert not schedule.solution.is_mip
+    expected = finite_difference(
+        data,
+        lambda d, h: d["targets"][cap].update(max_t=d["targets"][cap]["max_t"] + h),
+        solve_data,
+    )
+    assert expected < 0
+    assert marginal(schedule, "target", "so2_cap") == pytest.approx(expected, rel=1e-6)
