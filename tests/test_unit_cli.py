@@ -48,13 +48,17 @@ def test_potline_and_concentrator_points() -> None:
     assert json.loads(hard)["rate_t_per_h"] < 0.75 * json.loads(soft)["rate_t_per_h"]
 
 
-def test_sweep_and_plot(tmp_path) -> None:
+def test_sweep_is_the_curve_in_order() -> None:
     code, out = run("copper_electrorefinery", "--sweep", "load=0.7:1.2:0.1", "--json")
     assert code == 0, out
     rows = json.loads(out)
     assert [r["load"] for r in rows] == pytest.approx([0.7, 0.8, 0.9, 1.0, 1.1, 1.2])
     kwh = [r["power_kwh_per_t"] for r in rows]
     assert all(a < b for a, b in zip(kwh, kwh[1:], strict=False))
+
+
+@pytest.mark.browser
+def test_plot_is_a_png_drawn_by_kaleido(tmp_path) -> None:
     png = tmp_path / "curve.png"
     code, out = run("potline", "--sweep", "load=0.9:1.1:0.05", "--plot", str(png))
     assert code == 0, out

@@ -103,26 +103,22 @@ def _print_sweep(parameter: str, rows: list[dict[str, Any]], console: Console) -
 
 
 def _plot(parameter: str, rows: list[dict[str, Any]], path: Path) -> None:
-    try:
-        import matplotlib
+    """The sweep as a PNG: electricity (kWh/t) and rate (t/h) against `parameter`."""
+    from plotly.subplots import make_subplots
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise OptionError(
-            "--plot needs matplotlib: pip install 'twin[all]' (or pip install matplotlib)"
-        ) from None
+    from twin.report.png import write_figures
+
     xs = [r["load"] if parameter == "load" else r["params"][parameter] for r in rows]
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(6, 6))
-    top.plot(xs, [r["power_kwh_per_t"] for r in rows], marker="o")
-    top.set_ylabel("electricity, kWh/t")
-    bottom.plot(xs, [r["rate_t_per_h"] for r in rows], marker="o")
-    bottom.set_ylabel("rate, t/h")
-    bottom.set_xlabel(parameter)
-    top.set_title(f"{rows[0]['kind']}: {parameter}")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    fig.add_scatter(
+        x=xs, y=[r["power_kwh_per_t"] for r in rows], mode="lines+markers", row=1, col=1
+    )
+    fig.add_scatter(x=xs, y=[r["rate_t_per_h"] for r in rows], mode="lines+markers", row=2, col=1)
+    fig.update_yaxes(title_text="electricity, kWh/t", row=1, col=1)
+    fig.update_yaxes(title_text="rate, t/h", row=2, col=1)
+    fig.update_xaxes(title_text=parameter, row=2, col=1)
+    fig.update_layout(title=f"{rows[0]['kind']}: {parameter}", showlegend=False, height=700)
+    write_figures([fig], [path], "--plot")
 
 
 def unit(
