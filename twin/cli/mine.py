@@ -9,34 +9,47 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from twin.cli.common import JSON, busy, fail
-from twin.errors import InstanceError, OptionError, SolveError, TwinError
-from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
-from twin.mine.data import MineInstance, Precedence, ScheduleProblem, UpitProblem
-from twin.mine.dilution import SmuSelection
-from twin.mine.limits import (
-    MAX_FACTOR,
-    MAX_FACTORS,
-    MAX_SECONDS,
-    MAX_SLOPE_DEG,
-    MAX_SMU_BLOCKS,
-    MIN_SLOPE_DEG,
+from twin.cli.mine_options import (
+    CUTOFF,
+    GRADE_COLUMN,
+    LOSS_DILUTION_OUT,
+    MINING,
+    PIT_OUT,
+    PREFIX,
+    PRICE,
+    PROCESSING,
+    RECOVERY,
+    SCHEDULE_OUT,
+    SELLING,
+    SLOPE,
+    SMU,
+    number,
+    revenue_factors,
+    smu_size,
+    writable,
 )
+from twin.errors import InstanceError, OptionError, SolveError, TwinError
+from twin.mine.limits import MAX_SECONDS, MAX_SLOPE_DEG, MIN_SLOPE_DEG
 from twin.mine.memory import peak_rss_mib
-from twin.mine.minelib import load_instance
-from twin.mine.pit import is_closed, nested_pits, ultimate_pit
 from twin.mine.text import short
+
+if TYPE_CHECKING:  # the block-model stack (NumPy, pandas, SciPy) loads when a verb runs
+    import numpy as np
+    import pandas as pd
+
+    from twin.mine.blockmodel import EconomicParams
+    from twin.mine.data import MineInstance, Precedence
+    from twin.mine.dilution import SmuSelection
 
 #: Options that only a CSV block model takes (parameter name: option).
 _CSV_OPTIONS = {
@@ -80,13 +93,6 @@ class _CsvOptions:
     given: frozenset[str]
 
 
-def _number(option: str, value: float, lo: float, hi: float) -> float:
-    """`value` of `option`, checked finite and in [lo, hi] (`OptionError` otherwise)."""
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise OptionError(f"{option} {value:g}: must be a finite number in [{lo:g}, {hi:g}]")
-    return value
-
-
 def _given(ctx: typer.Context) -> frozenset[str]:
     """The CSV options given on the command line (or by the environment), not left at
     their defaults."""
@@ -103,7 +109,9 @@ def _economics(path: Path, options: _CsvOptions) -> EconomicParams:
     if options.price is None:
         raise OptionError(f"{path}: a CSV block model needs --price (CNY per t metal)")
     if options.slope_deg is not None:
-        _number("--slope-deg", options.slope_deg, MIN_SLOPE_DEG, MAX_SLOPE_DEG)
+        number("--slope-deg", options.slope_deg, MIN_SLOPE_DEG, MAX_SLOPE_DEG)
+    from twin.mine.blockmodel import EconomicParams
+
     values = {field: getattr(options, name) for field, name in _ECON_FIELDS.items()}
     try:
         return EconomicParams(**values)
@@ -117,6 +125,8 @@ def _economics(path: Path, options: _CsvOptions) -> EconomicParams:
 
 
 def _csv_model(path: Path, options: _CsvOptions) -> _Model:
+    from twin.mine.blockmodel import block_values, read_block_csv, slope_precedence
+
     econ = _economics(path, options)
     model = read_block_csv(path)
     return _Model(
@@ -135,98 +145,11 @@ def _load(prefix: str, options: _CsvOptions) -> _Model:
     for name, option in _CSV_OPTIONS.items():
         if name in options.given:
             raise OptionError(f"{option}: only for a CSV block model, not MineLib's {prefix}")
+    from twin.mine.minelib import load_instance
+
     inst = load_instance(prefix, "upit")
     tonnes = inst.blocks.tonnes() if inst.blocks is not None else None
     return _Model(inst.name, inst.problem.values, inst.prec, tonnes)
-
-
-def _factors(text: str) -> list[float]:
-    """'start:stop:step' (stop included) or a comma-separated list of revenue factors:
-    at most `MAX_FACTORS`, each finite in [0, `MAX_FACTOR`]."""
-    shown = short(text)
-    try:
-        if ":" in text:
-            start, stop, step = (float(v) for v in text.split(":"))
-            if not (step > 0 and stop >= start and math.isfinite(stop - start)):
-                raise ValueError
-            count = (stop - start) / step + 1
-            if not count <= MAX_FACTORS:  # also NaN
-                raise OptionError(
-                    f"--factors {shown}: {count:.3g} factors, over the limit of {MAX_FACTORS}"
-                )
-            count = math.floor((stop - start) / step + 1e-9) + 1
-            factors = [round(start + i * step, 10) for i in range(count)]
-        else:
-            factors = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise OptionError(
-            f"--factors {shown}: expected start:stop:step with step > 0 "
-            "and stop >= start, or a comma-separated list"
-        ) from None
-    if len(factors) > MAX_FACTORS:
-        raise OptionError(f"--factors: {len(factors)} factors, over the limit of {MAX_FACTORS}")
-    for factor in factors:
-        _number("--factors", factor, 0.0, MAX_FACTOR)
-    return factors
-
-
-def _smu(text: str) -> tuple[int, int]:
-    """'KX' or 'KXxKY' (blocks) as (kx, ky), each side 1..`MAX_SMU_BLOCKS`."""
-    found = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", text)
-    if found is None:
-        raise OptionError(f"--smu {short(text)}: expected KX or KXxKY (blocks), e.g. 2x1")
-    sides = [int(side) if len(side) <= 9 else 0 for side in found.groups(found[1])]
-    if not all(1 <= side <= MAX_SMU_BLOCKS for side in sides):
-        raise OptionError(
-            f"--smu {text.strip()[:40]}: the SMU size must be 1 to {MAX_SMU_BLOCKS} blocks a side"
-        )
-    kx, ky = sides
-    return kx, ky
-
-
-def _output(path: Path | None, option: str) -> None:
-    """Refuse an output file that cannot be written, before any work is done."""
-    if path is not None and path.is_dir():
-        raise OptionError(f"{option} {path}: is a folder, not a file")
-    if path is not None and not path.parent.is_dir():
-        raise OptionError(f"{option} {path}: no folder {path.parent}")
-
-
-# Options of the pit verbs (CSV block models only).
-PRICE = typer.Option(None, "--price", help="CSV: metal price, CNY/t metal.")
-RECOVERY = typer.Option(0.9, "--recovery", help="CSV: plant recovery, fraction.")
-MINING = typer.Option(0.0, "--mining-cost", help="CSV: mining cost, CNY/t.")
-PROCESSING = typer.Option(0.0, "--processing-cost", help="CSV: processing cost, CNY/t.")
-SELLING = typer.Option(0.0, "--selling-cost", help="CSV: selling cost, CNY/t metal.")
-SLOPE = typer.Option(
-    None,
-    "--slope-deg",
-    help="CSV: slope angle, degrees (default: the CSV's slope_deg column, else 45).",
-)
-PREFIX = typer.Argument(..., help="MineLib name (newman1) or path prefix, or a .csv model.")
-PIT_OUT = typer.Option(None, "--out", help="CSV of the blocks in the pit.")
-
-# Options of the schedule verb.
-SCHEDULE_OUT = typer.Option(None, "--out", help="CSV: block,period,destination,fraction.")
-CUTOFF = typer.Option(
-    None,
-    "--cutoff",
-    help="Ore loss and dilution per period: the cutoff "
-    "grade, in the grade column's unit (ore is grade >= cutoff).",
-)
-GRADE_COLUMN = typer.Option(
-    None,
-    "--grade-column",
-    help="The .blocks grade column (default: the instance's, e.g. newman1 grade, kd cu_grade).",
-)
-SMU = typer.Option(
-    None,
-    "--smu",
-    help="SMU size in blocks, KX or KXxKY (default 1: block by block, no loss or dilution).",
-)
-LOSS_DILUTION_OUT = typer.Option(
-    None, "--loss-dilution-out", help="CSV of ore loss and dilution per period."
-)
 
 
 def upit(
@@ -242,11 +165,17 @@ def upit(
     slope_deg: float | None = SLOPE,
 ) -> None:
     """Ultimate pit: the closed set of blocks of greatest value (exact min-cut)."""
+    import numpy as np
+    import pandas as pd
+
+    from twin.mine.data import UpitProblem
+    from twin.mine.pit import is_closed, ultimate_pit
+
     options = _CsvOptions(
         price, recovery, mining_cost, processing_cost, selling_cost, slope_deg, _given(ctx)
     )
     try:
-        _output(out, "--out")
+        writable(out, "--out")
         with busy(f"ultimate pit of {prefix} ...", as_json):
             model = _load(prefix, options)
             pit = ultimate_pit(UpitProblem(model.name, model.values), model.prec)
@@ -297,12 +226,14 @@ def nested(
     slope_deg: float | None = SLOPE,
 ) -> None:
     """Nested pits by revenue factor (positive block values scaled, costs kept)."""
+    from twin.mine.pit import nested_pits
+
     options = _CsvOptions(
         price, recovery, mining_cost, processing_cost, selling_cost, slope_deg, _given(ctx)
     )
     t0 = time.perf_counter()
     try:
-        grid = _factors(factors)
+        grid = revenue_factors(factors)
         with busy(f"{len(grid)} nested pits of {prefix} ...", as_json):
             model = _load(prefix, options)
             pits = nested_pits(model.values, model.prec, grid, model.tonnes)
@@ -358,7 +289,7 @@ def _smu_options(
         return None
     if not math.isfinite(cutoff):
         raise OptionError(f"--cutoff {cutoff}: must be a finite grade")
-    return _smu(smu or "1")
+    return smu_size(smu or "1")
 
 
 def _selection(
@@ -367,6 +298,8 @@ def _selection(
     """The SMU selection on the instance's block model."""
     if inst.blocks is None or cutoff is None:
         raise InstanceError([f"{inst.name}: ore loss and dilution need a .blocks file"])
+    from twin.mine.dilution import SmuSelection
+
     return SmuSelection.of(inst.blocks, cutoff, size, grade_column)
 
 
@@ -427,6 +360,8 @@ def schedule(
 ) -> None:
     """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort and window MIPs, verified;
     with --cutoff, ore loss and dilution per period from an SMU."""
+    from twin.mine.data import ScheduleProblem
+    from twin.mine.minelib import load_instance
     from twin.solvers.mine_schedule import schedule_blocks
 
     try:
@@ -434,10 +369,10 @@ def schedule(
         if kind not in ("cpit", "pcpsp"):
             raise OptionError(f"--problem {short(problem)}: must be cpit or pcpsp")
         if time_limit is not None:
-            _number("--time-limit", time_limit, 0.0, MAX_SECONDS)
-        _number("--improve-seconds", improve_seconds, 0.0, MAX_SECONDS)
-        _output(out, "--out")
-        _output(loss_dilution_out, "--loss-dilution-out")
+            number("--time-limit", time_limit, 0.0, MAX_SECONDS)
+        number("--improve-seconds", improve_seconds, 0.0, MAX_SECONDS)
+        writable(out, "--out")
+        writable(loss_dilution_out, "--loss-dilution-out")
         size = _smu_options(cutoff, grade_column, smu, loss_dilution_out)
         inst = load_instance(prefix, kind)
         blocks_problem = inst.problem
