@@ -407,6 +407,17 @@ def test_report_of_a_shipped_instance(solved, shipped_name, tmp_path):
     assert set(pd.read_excel(xlsx, sheet_name=None)) >= {"summary", "kpis vs targets", "costs"}
 
 
+@pytest.mark.solver
+def test_a_schedule_without_targets_has_a_report(instance_data, instances_dir, tmp_path):
+    """Its kpis.csv is a header only; reading it and drawing the KPI chart failed on
+    the empty columns' dtypes (found by solving tiny_chain with its cap removed)."""
+    data = instance_data("tiny_chain.yaml")
+    data["targets"] = []
+    twin.solve(twin.parse(data, instances_dir)).write(tmp_path / "results")
+    [page] = write_report(tmp_path / "results", tmp_path / "r.html")
+    assert "The instance sets no targets: no KPIs to draw." in page.read_text()
+
+
 # The verb, in an app of its own (twin.cli registers it as `twin report`).
 verb = typer.Typer()
 verb.command()(report)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from twin.errors import InstanceError
@@ -289,9 +289,10 @@ def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, int | None]:
         parsed = lower.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
         return (parsed if kind == "bool?" else parsed.astype(bool)), _first_false(good)
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    good = numbers.map(math.isfinite) | (empty if kind == "num?" else False)
+    finite = pd.Series(np.isfinite(numbers.to_numpy()), index=numbers.index)  # bool if empty
+    good = finite | (empty if kind == "num?" else False)
     if kind == "int":
-        good &= numbers.map(lambda v: math.isfinite(v) and v == int(v))
+        good &= finite & (numbers == numbers.round())
         return numbers.fillna(0).astype(int), _first_false(good)
     return numbers, _first_false(good)
 

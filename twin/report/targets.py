@@ -79,8 +79,10 @@ def costs(data: ReportData) -> Chart:
 
 def kpi_label(kpis: pd.DataFrame) -> pd.Series:
     """'target (kind)' with the period where a KPI is per period."""
-    where = kpis["period"].map(lambda p: "" if p < 0 else f", {period_label(p)}")
-    return kpis["target"] + " (" + kpis["kind"] + where + ")"
+    where = [("" if p < 0 else f", {period_label(p)}") for p in kpis["period"]]
+    return (
+        kpis["target"] + " (" + kpis["kind"] + pd.Series(where, index=kpis.index, dtype=str) + ")"
+    )
 
 
 def kpi_text(row: pd.Series) -> str:
@@ -106,6 +108,8 @@ def kpis(data: ReportData) -> Chart:
     shown = [(label, r.tables["kpis"], c) for label, r, c in _schedules(data) if "kpis" in r.tables]
     if not shown:
         return missing(key, title, "kpis.csv")
+    if all(table.empty for _, table, _ in shown):
+        return Chart(key, title, None, "The instance sets no targets: no KPIs to draw.")
     fig = go.Figure()
     skipped: set[str] = set()
     for label, table, colour in shown:
