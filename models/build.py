@@ -27,6 +27,7 @@ from twin.accounting import (
 )
 from twin.flowsheet import Flowsheet
 from twin.models.chain import Chain
+from twin.models.grades import add_grades
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
 from twin.models.power import Power, add_power
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 #: The model's decision variables, as named in ModelIndex.variables.
 VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
+#: Those a model holds only when the instance asks for them (grade-tracked flows).
+OPTIONAL = ("grade_flow",)
 
 
 @dataclass
@@ -87,6 +90,7 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     ch = Chain(fs)
     lm = LinearModel()
     net = add_network(lm, ch)
+    add_grades(lm, ch, net)
     power = add_power(lm, ch, net.x)
     violation, soft = add_targets(lm, ch, net, power, soften_all)
     _objective(lm, ch, net, power)
@@ -96,7 +100,9 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
         price = DIAGNOSTIC_PENALTY if target.hard else target.penalty_cny_per_unit
         lm.c[violation.start + position] += price or DIAGNOSTIC_PENALTY
     index = ModelIndex(
-        variables={name: lm.blocks[name].keys for name in VARIABLES},
+        variables={
+            name: lm.blocks[name].keys for name in (*VARIABLES, *OPTIONAL) if name in lm.blocks
+        },
         constraints={name: span.keys for name, span in lm.families.items()},
         target_rows=tuple(rows),
         soft_rows=tuple(soft),

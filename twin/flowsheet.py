@@ -3,9 +3,10 @@
 :class:`Flowsheet` checks the instance's cross-references (:mod:`twin.references`) and
 evaluates the unit models in flow order: each unit receives its feeds' compositions,
 computes its products' compositions and its linear operating modes
-(twin.units.base.Mode, re-keyed here by material id). A flowsheet is not changed once
-built: successive linearisation makes a new one with per-period modes
-(:meth:`Flowsheet.relinearised`).
+(twin.units.base.Mode, re-keyed here by material id). A material has one composition,
+except a grade-tracked one (twin.grades), which units may make with different ones. A
+flowsheet is not changed once built: successive linearisation makes a new one with
+per-period modes (:meth:`Flowsheet.relinearised`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import networkx as nx
 
 from twin.accounting import emitted_species
 from twin.errors import InstanceError
+from twin.grades import grade_problems, linearisation_point, tracked
 from twin.instance import Instance, UnitSpec
 from twin.references import check_references, port_materials
 from twin.targets import EmissionCapTarget, RateTarget
@@ -134,6 +136,8 @@ class Flowsheet:
                 inst.name,
             )
         made_by: dict[str, str] = {}
+        track, made = tracked(self), dict[str, list[Composition]]()
+        stated = {m.id for m in inst.materials if m.composition}
         for uid in nx.topological_sort(deps):
             eu = self.units[uid]
             try:
@@ -145,6 +149,11 @@ class Flowsheet:
                 continue
             for port, comp in eu.products.items():
                 m = eu.outputs[port]
+                if m in track:  # producers may differ: linearise consumers at the mean
+                    made.setdefault(m, []).append(comp)
+                    if m not in stated:
+                        self.compositions[m] = linearisation_point(made[m])
+                    continue
                 if m in made_by and not _same(comp, self.compositions[m]):
                     problems.append(
                         f"units: material '{m}' is made by '{made_by[m]}' and "
@@ -154,6 +163,7 @@ class Flowsheet:
                 made_by.setdefault(m, uid)
                 self.compositions[m] = comp
         problems += self._energy_problems() + self._target_problems() + self._window_problems()
+        problems += grade_problems(self)
         if problems:
             raise InstanceError(problems, inst.name)
 

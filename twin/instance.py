@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from twin.blending import GradeWindow, TrackedElements
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.errors import InstanceError, TwinError, validation_problems
 from twin.limits import (
@@ -50,6 +51,7 @@ from twin.limits import (
     TonnesPerHour,
     TonnesSeries,
 )
+from twin.plant.opcua_map import PlantLink, link_problems
 from twin.scenarios.spec import parse_spec, parse_specs
 from twin.targets import TARGET_KINDS, Target
 from twin.units import UNIT_KINDS
@@ -75,11 +77,14 @@ class Horizon(_Model):
 
 class Material(_Model):
     """A material bought, sold or made. `composition`: element mass fractions; needed
-    for materials that enter from a market. `recycled`: counts as secondary feed."""
+    for materials that enter from a market. `recycled`: counts as secondary feed.
+    `track`: elements whose tonnes its streams carry (grade-tracked flows, docs/MODELLING.md),
+    so that units may make it with different compositions and blending windows apply."""
 
     id: str
     composition: ElementFractions = {}
     recycled: bool = False
+    track: TrackedElements = []
     description: str = ""
 
 
@@ -208,7 +213,8 @@ class Stock(_Model):
 
 class Market(_Model):
     """Where a material is sold (side 'sell', a sink) or bought ('buy', a source).
-    A negative sell price is a disposal cost (tailings dam, slag dump)."""
+    A negative sell price is a disposal cost (tailings dam, slag dump). `composition`: of
+    what a buy market supplies of a grade-tracked material (default: the material's)."""
 
     id: str
     material: str
@@ -216,6 +222,7 @@ class Market(_Model):
     price_cny_per_t: PriceSeries = 0.0
     min_t_per_period: TonnesSeries = 0.0
     max_t_per_period: TonnesSeries | None = None
+    composition: ElementFractions = {}
 
 
 class TariffTier(_Model):
@@ -387,9 +394,12 @@ class Instance(_Model):
     power: Power = Power()
     fuels: dict[FuelName, Fuel] = {}
     targets: list[Target] = Field(default=[], max_length=MAX_ENTITIES)
+    blending: list[GradeWindow] = Field(default=[], max_length=MAX_ENTITIES)
     objective: Literal["min_cost"] = "min_cost"
     as_operated: AsOperated | None = None
     uncertainty: Uncertainty | None = None
+    #: The plant's OPC UA nodes (twin.plant.opcua_map): state read, setpoints written.
+    plant: PlantLink | None = None
     #: Electricity in comprehensive energy, kgce/kWh: 0.1229 is the "equivalent value"
     #: (3.6 MJ / 29.3076 MJ) of Chinese energy statistics.
     electricity_kgce_per_kwh: Annotated[float, Field(gt=0.0, le=1.0)] = KGCE_PER_KWH_EQUIVALENT
@@ -442,6 +452,13 @@ class Instance(_Model):
             and abs(u.mean_load_window_h / length_h - round(u.mean_load_window_h / length_h))
             > 1e-9 * max(1.0, u.mean_load_window_h / length_h)
         ]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _plant_references(self) -> Instance:
+        problems = link_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self

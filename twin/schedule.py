@@ -4,7 +4,8 @@
 :class:`~twin.solution.Solution` alone: the tables of :mod:`twin.tables` and the KPIs of
 :mod:`twin.kpis`, computed from those tables. Tables: ``unit_loads``, ``tonnages``,
 ``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs``, ``kpis``,
-``compositions``, ``tariff``, and ``shadow_prices`` when they were asked for
+``compositions``, ``tariff``, ``grades`` (feed grades of grade-tracked materials), and
+``shadow_prices`` when they were asked for
 (twin.shadow).
 """
 
@@ -38,6 +39,7 @@ TABLES = (
     "kpis",
     "compositions",
     "tariff",
+    "grades",
     "shadow_prices",
 )
 

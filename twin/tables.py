@@ -8,7 +8,10 @@ to, material, period, flow_t), ``stocks`` (stock, material, period, level_t), ``
 (period, source, supply_kwh, cost_cny), ``emissions`` (source, species, period, t) and
 ``costs`` (period, category, cost_cny; soft-target penalties have period -1), and for
 the reader ``compositions`` (material, element, fraction) and ``tariff`` (period,
-source, price_cny_per_kwh). Unit loads
+source, price_cny_per_kwh), and ``grades`` (node, material, period, component, grade,
+feed_t: the grade of each tracked element in what a unit or market receives of a
+grade-tracked material, t/t, in each period it receives more than 1e-9 t; for such a
+material ``compositions`` holds the feed its users were linearised at). Unit loads
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
 throughput, so the costs add up to the objective.
 """
@@ -55,6 +58,7 @@ COLUMNS = {
     "costs": ["period", "category", "cost_cny"],
     "compositions": ["material", "element", "fraction"],
     "tariff": ["period", "source", "price_cny_per_kwh"],
+    "grades": ["node", "material", "period", "component", "grade", "feed_t"],
 }
 
 
@@ -178,6 +182,27 @@ def _costs(fs: Flowsheet, sol: Solution, power: pd.DataFrame) -> pd.DataFrame:
     return _frame("costs", rows)
 
 
+def _grades(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
+    """Feed grade of every tracked element at every node receiving a tracked material."""
+    if "grade_flow" not in sol.values:
+        return _frame("grades", [])
+    flow, carried = sol.by_key("flow"), sol.by_key("grade_flow")
+    feeds: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s in fs.instance.streams:
+        feeds[s.to, s.material].append(s.name)
+    elements = {m.id: m.track for m in fs.instance.materials if m.track}
+    rows = []
+    for (node, material), names in feeds.items():
+        for t in range(fs.instance.horizon.periods) if material in elements else ():
+            tonnes = sum(flow[s, t] for s in names)
+            if tonnes > NEGLIGIBLE_T:
+                rows += [
+                    (node, material, t, e, sum(carried[s, e, t] for s in names) / tonnes, tonnes)
+                    for e in elements[material]
+                ]
+    return _frame("grades", rows)
+
+
 def _context(fs: Flowsheet) -> dict[str, pd.DataFrame]:
     """What a reader of the tables needs beside the solution: each material's element
     fractions and each power source's price per period."""
@@ -199,4 +224,5 @@ def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     tables = {**_unit_tables(fs, sol), **_network_tables(fs, sol)}
     tables["emissions"] = _emissions(fs, sol)
     tables["costs"] = _costs(fs, sol, tables["power"])
+    tables["grades"] = _grades(fs, sol)
     return {**tables, **_context(fs)}

@@ -1,0 +1,151 @@
+"""Grade-tracked flows and blending windows (twin.grades states the physics).
+
+Columns: ``grade_flow[s, e, t]``, t of tracked element e carried by stream s in period t,
+for every stream of a material that tracks e. Rows:
+
+* ``grade_source[s, e, t]``: on a stream leaving a source (a unit without tracked
+  inputs, a buy market) grade_flow = q_e x flow, q_e the source's fixed grade;
+* ``grade_balance[u, m, e, t]``: the one stream of tracked product m leaving blending
+  unit u carries sum_k x_k g_k(f0) + sum dq/df (F_c - f0 F) t of e: the unit's element
+  output per t basis at the linearisation feed f0 in each mode k, corrected to first
+  order in the grades of its tracked feeds (F_c: their component flows, F: their
+  tonnes); the same correction is added to the unit's ``port_balance`` rows, so the
+  tonnes it makes and takes follow its feed grade too;
+* ``blend[rule, side, t]``: a window of twin.blending on what node n receives of m,
+  sum_s grade_flow[s, e] >= min x sum_s flow[s] (or x sum_s grade_flow[s, per] for a
+  ratio), and <= max x the same; linear, so exact for any blend.
+
+An instance that tracks nothing gets none of these: its matrix is the same as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from twin.grades import (
+    Sensitivity,
+    component_per_t,
+    sensitivities,
+    source_grades,
+    tracked,
+    tracked_inputs,
+)
+from twin.models.chain import Chain
+from twin.models.linear import INF, LinearModel, Span
+from twin.models.network import Network
+
+if TYPE_CHECKING:
+    from twin.flowsheet import Flowsheet
+    from twin.units.base import Mode
+
+
+@dataclass
+class Grades:
+    """The component-flow columns and the column of each (stream, element) label."""
+
+    flow: Span
+    column: dict[tuple[str, str], int]
+
+    def cols(self, ch: Chain, names: list[str], element: str) -> np.ndarray:
+        """Columns (len(names), T) of `element`'s flow on the named streams."""
+        return self.flow.grid([self.column[n, element] for n in names]).reshape(-1, ch.T)
+
+
+def _sources(lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[str]) -> None:
+    streams = {s.name: s for s in ch.streams}
+    labels = [lab for lab in g.column if streams[lab[0]].from_ not in blending]
+    rows = lm.rows("grade_source", labels, ch.T, 0.0, 0.0)
+    grades: dict[tuple[str, str], dict[str, float]] = {}
+    for i, (name, element) in enumerate(labels):
+        s = streams[name]
+        if (s.from_, s.material) not in grades:
+            grades[s.from_, s.material] = source_grades(ch.fs, s.from_, s.material)
+        lm.entries(rows.grid(i), g.flow.grid(g.column[name, element]), 1.0)
+        lm.entries(
+            rows.grid(i),
+            net.flow.grid(ch.stream_index[name]),
+            -grades[s.from_, s.material][element],
+        )
+
+
+def _linearised(
+    lm: LinearModel,
+    ch: Chain,
+    net: Network,
+    g: Grades,
+    row: Any,
+    u: str,
+    terms: list[Sensitivity],
+) -> None:
+    """Add -dq/df (F_c - f0 F) to `row` (positions (T,)) for each of `terms`."""
+    for term in terms:
+        feed = ch.into[u, term.material]
+        lm.entries(row, g.cols(ch, feed, term.component), -term.slope)
+        lm.entries(row, net.flows(ch, feed), term.slope * term.grade)
+
+
+def _element_per_t(fs: Flowsheet, material: str, element: str, u: str, mode: Mode) -> float:
+    return component_per_t(fs, u, material, element, mode)
+
+
+def _blending_units(
+    lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[str]
+) -> None:
+    fs, track = ch.fs, tracked(ch.fs)
+    slopes = {u: sensitivities(fs, u) for u in blending}
+    labels = [
+        (u, m, e)
+        for u in fs.units
+        if u in blending
+        for m in dict.fromkeys(fs.units[u].outputs.values())
+        if m in track and ch.out_of.get((u, m))
+        for e in track[m]
+    ]
+    rows = lm.rows("grade_balance", labels, ch.T, 0.0, 0.0)
+    for i, (u, m, e) in enumerate(labels):
+        js = ch.modes_of(u)
+        per_t = ch.coef(partial(_element_per_t, fs, m, e), js)
+        lm.entries(rows.grid(i), g.cols(ch, ch.out_of[u, m], e), 1.0)
+        lm.entries(rows.grid(i), net.x.grid(js), -per_t)
+        _linearised(lm, ch, net, g, rows.grid(i), u, slopes[u].get(("element", m, e), []))
+    ports = lm.families["port_balance"]
+    for i, (u, mat, side) in enumerate(ports.keys.labels):
+        if u in blending:
+            _linearised(lm, ch, net, g, ports.grid(i), u, slopes[u].get((side, mat), []))
+
+
+def _windows(lm: LinearModel, ch: Chain, net: Network, g: Grades) -> None:
+    rules = [
+        (rule, side, bound)
+        for rule in ch.instance.blending
+        for side, bound in (("min", rule.min), ("max", rule.max))
+        if bound is not None
+    ]
+    lower = np.repeat([0.0 if side == "min" else -INF for _, side, _ in rules], ch.T)
+    upper = np.repeat([INF if side == "min" else 0.0 for _, side, _ in rules], ch.T)
+    rows = lm.rows("blend", [(r.name, side) for r, side, _ in rules], ch.T, lower, upper)
+    for i, (rule, _, bound) in enumerate(rules):
+        feed = ch.into.get((rule.feed_of, rule.material), [])
+        denominator = g.cols(ch, feed, rule.per) if rule.per else net.flows(ch, feed)
+        lm.entries(rows.grid(i), g.cols(ch, feed, rule.component), 1.0)
+        lm.entries(rows.grid(i), denominator, -bound)
+
+
+def add_grades(lm: LinearModel, ch: Chain, net: Network) -> Grades | None:
+    """The component flows and their rows (see module docstring); None, adding nothing,
+    when no material is grade-tracked."""
+    track = tracked(ch.fs)
+    if not track:
+        return None
+    labels = [(s.name, e) for s in ch.streams if s.material in track for e in track[s.material]]
+    flow = lm.columns("grade_flow", labels, ch.T, 0.0, INF)
+    g = Grades(flow, {label: i for i, label in enumerate(labels)})
+    blending = {u for u in ch.fs.units if tracked_inputs(ch.fs, u)}
+    _sources(lm, ch, net, g, blending)
+    _blending_units(lm, ch, net, g, blending)
+    _windows(lm, ch, net, g)
+    return g

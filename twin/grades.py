@@ -1,0 +1,215 @@
+"""Grade-tracked flows on the flowsheet: where tracked tonnes come from and how units that
+receive a tracked material respond to its grade, linearised at their feed.
+
+A material's ``track`` lists elements; each stream of it then carries the tonnes of each
+(component flows, models/grades.py). The flowsheet's nodes fall in three roles:
+
+* a **source** of a tracked material (a unit none of whose inputs is tracked, or a buy
+  market) gives it a fixed composition: its products' (the unit model at its own feeds)
+  or the buy market's (default: the material's). Component flow = grade x flow on each
+  of its streams, exact.
+* a **blending unit** (one with a tracked input) sees a feed grade f that the schedule
+  chooses. Every quantity q it makes or takes per t of that feed (the tonnes on each of
+  its ports, the tonnes of each tracked element in a tracked product) is taken to first
+  order around the linearisation feed f0 (the material's composition, or the mean of its
+  producers'): Q = Q(f0) + dq/df (F_c - f0 F), where F is the feed's tonnes and F_c its
+  component tonnes, both model variables, so the row stays linear. It is exact when q is
+  affine in the grade: fixed split factors (an element recovered in a fixed share) and
+  the two-product formula (concentrate y = (f - t)/(c - t) t per t ore) both are. dq/df
+  comes from the unit model itself by central differences (:func:`sensitivities`).
+  Energy, fuel, emissions and cost per t stay at f0 (not re-linearised on grade).
+* a **stock** of a tracked material would mix (the pooling problem): refused here.
+
+A blending unit sends each tracked product on one stream only: splitting a product of
+variable grade over several streams is again pooling (bilinear), also refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from twin.flowsheet import Flowsheet
+    from twin.units.base import Composition, Mode
+
+#: Relative step of the central differences (of the feed grade; absolute floor below).
+STEP = 1e-3
+MIN_STEP = 1e-7
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """dq/df: change of a quantity per t of feed `material` per unit of the feed's
+    `component` grade (t/t per mass fraction), at the linearisation grade `grade`."""
+
+    material: str
+    component: str
+    grade: float
+    slope: float
+
+
+def tracked(fs: Flowsheet) -> dict[str, list[str]]:
+    """Grade-tracked material -> its tracked elements."""
+    return {m.id: list(m.track) for m in fs.instance.materials if m.track}
+
+
+def tracked_inputs(fs: Flowsheet, u: str) -> list[str]:
+    """The tracked materials unit `u` receives (empty: `u` is not a blending unit)."""
+    track = tracked(fs)
+    return [m for m in dict.fromkeys(fs.units[u].inputs.values()) if m in track]
+
+
+def source_grades(fs: Flowsheet, node: str, material: str) -> dict[str, float]:
+    """Tracked element -> mass fraction of `material` leaving source `node` (a unit
+    without tracked inputs: its products on the ports bound to `material`, tonnes-weighted
+    in its nominal mode; a buy market: its composition, by default the material's)."""
+    elements = tracked(fs)[material]
+    eu = fs.units.get(node)
+    if eu is None:
+        market = next(mk for mk in fs.instance.markets if mk.id == node)
+        composition = market.composition or fs.compositions.get(material, {})
+        return {c: composition.get(c, 0.0) for c in elements}
+    mode = eu.modes[0]
+    ports = [p for p, m in eu.outputs.items() if m == material]
+    tonnes = sum(mode.outputs_t[p] for p in ports)
+    return {
+        c: sum(mode.outputs_t[p] * eu.products[p].get(c, 0.0) for p in ports) / tonnes
+        if tonnes > 0
+        else 0.0
+        for c in elements
+    }
+
+
+def component_per_t(fs: Flowsheet, u: str, material: str, element: str, mode: Mode) -> float:
+    """t of `element` in output `material` per t basis of unit `u` in `mode`, at the
+    unit's linearisation feed."""
+    eu = fs.units[u]
+    return sum(
+        t * eu.products[p].get(element, 0.0)
+        for p, t in mode.outputs_t.items()
+        if eu.outputs[p] == material
+    )
+
+
+def _quantities(fs: Flowsheet, u: str, feeds: Mapping[str, Composition]) -> dict:
+    """Every linearised quantity of unit `u` at `feeds`, per t basis of its nominal mode:
+    ("in" | "out", material) -> t, and ("element", material, element) -> t."""
+    eu, track = fs.units[u], tracked(fs)
+    mode = eu.model.modes(feeds)[0]
+    products = eu.model.products(feeds)
+    out: dict[tuple, float] = {}
+    for side, coefs, ports in (
+        ("in", mode.inputs_t, eu.inputs),
+        ("out", mode.outputs_t, eu.outputs),
+    ):
+        for p, t in coefs.items():
+            out[side, ports[p]] = out.get((side, ports[p]), 0.0) + t
+    for p, t in mode.outputs_t.items():
+        m = eu.outputs[p]
+        for c in track.get(m, ()):
+            out["element", m, c] = out.get(("element", m, c), 0.0) + t * products[p].get(c, 0.0)
+    return out
+
+
+def _per_t_feed(quantities: Mapping[tuple, float], material: str) -> dict[tuple, float]:
+    feed = quantities["in", material]
+    return {q: v / feed for q, v in quantities.items()}
+
+
+def sensitivities(fs: Flowsheet, u: str) -> dict[tuple, list[Sensitivity]]:
+    """For blending unit `u`: each quantity of :func:`_quantities` -> its slopes in the
+    grade of each tracked element of each tracked input, per t of that input, by central
+    differences of the unit model at the linearisation feed (forward ones at grade 0).
+    The unit model's ValueError when it refuses a neighbouring feed (reported by
+    :func:`grade_problems`)."""
+    eu, track = fs.units[u], tracked(fs)
+    out: dict[tuple, list[Sensitivity]] = {}
+    for m in tracked_inputs(fs, u):
+        ports = [p for p, mat in eu.inputs.items() if mat == m]
+        for c in track[m]:
+            f0 = eu.feeds[ports[0]].get(c, 0.0)
+            h = max(STEP * f0, MIN_STEP)
+            low = f0 - h if f0 - h >= 0.0 else f0
+            sides = [
+                _per_t_feed(_quantities(fs, u, _moved(eu.feeds, ports, c, g)), m)
+                for g in (low, f0 + h)
+            ]
+            for q in sides[0]:
+                slope = (sides[1][q] - sides[0][q]) / (f0 + h - low)
+                if slope != 0.0:
+                    out.setdefault(q, []).append(Sensitivity(m, c, f0, slope))
+    return out
+
+
+def _moved(
+    feeds: Mapping[str, Composition], ports: list[str], element: str, grade: float
+) -> dict[str, Composition]:
+    return {p: ({**comp, element: grade} if p in ports else comp) for p, comp in feeds.items()}
+
+
+def linearisation_point(compositions: list[Composition]) -> dict[str, float]:
+    """The mean of `compositions` (equal weights): the feed a blending unit of a material
+    made by several producers is linearised at when the material states no composition."""
+    elements = dict.fromkeys(e for comp in compositions for e in comp)
+    return {e: sum(c.get(e, 0.0) for c in compositions) / len(compositions) for e in elements}
+
+
+def grade_problems(fs: Flowsheet) -> list[str]:
+    """What the grade-tracked part of the instance refers to wrongly, as sentences."""
+    inst, track = fs.instance, tracked(fs)
+    problems = [
+        f"stocks[{i}].material: '{k.material}' is grade-tracked; a stockpile that mixes "
+        "grades (pooling) is not modelled: stock an untracked material or give each grade "
+        "its own material"
+        for i, k in enumerate(inst.stocks)
+        if k.material in track
+    ]
+    for i, u in enumerate(fs.units):
+        if not tracked_inputs(fs, u) or not fs.units[u].modes:  # not evaluated: reported
+            continue
+        try:
+            sensitivities(fs, u)
+        except ValueError as exc:
+            problems.append(f"units[{i}] ({u}): a feed grade near its linearisation feed: {exc}")
+        for m in dict.fromkeys(fs.units[u].outputs.values()):
+            leaving = [s.name for s in inst.streams if s.from_ == u and s.material == m]
+            if m in track and len(leaving) > 1:
+                problems.append(
+                    f"streams: blending unit '{u}' sends tracked '{m}' on {len(leaving)} "
+                    "streams; a product of variable grade splits on one stream only "
+                    "(splitting it is pooling, not modelled)"
+                )
+    problems += [
+        f"markets[{i}].composition: applies only to a buy market of a grade-tracked "
+        f"material ('{mk.material}' is {'sold here' if mk.side == 'sell' else 'not tracked'})"
+        for i, mk in enumerate(inst.markets)
+        if mk.composition and (mk.side == "sell" or mk.material not in track)
+    ]
+    markets = {mk.id: mk for mk in inst.markets}
+    names = [rule.name for rule in inst.blending]
+    problems += [
+        f"blending[{j}].id: '{name}' names another rule too; give each its own id"
+        for j, name in enumerate(names)
+        if name in names[:j]
+    ]
+    for j, rule in enumerate(inst.blending):
+        where = f"blending[{j}]"
+        node = fs.units.get(rule.feed_of) or markets.get(rule.feed_of)
+        if node is None or (rule.feed_of in markets and markets[rule.feed_of].side != "sell"):
+            problems.append(f"{where}.feed_of: '{rule.feed_of}' is not a unit or sell market")
+        elif not any(s.to == rule.feed_of and s.material == rule.material for s in inst.streams):
+            problems.append(
+                f"{where}.material: no stream brings '{rule.material}' to '{rule.feed_of}'"
+            )
+        if rule.material not in track:
+            problems.append(f"{where}.material: '{rule.material}' tracks no elements (track)")
+            continue
+        problems += [
+            f"{where}.{name}: '{element}' is not tracked in '{rule.material}' "
+            f"(track: {track[rule.material]})"
+            for name, element in (("component", rule.component), ("per", rule.per))
+            if element is not None and element not in track[rule.material]
+        ]
+    return problems
