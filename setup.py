@@ -29,6 +29,7 @@ setup(
         "twin.service",
         "twin.units",
         "twin.mine",
+        "twin.plant",
         "twin.models",
         "twin.solvers",
         "twin.ext",

@@ -203,11 +203,16 @@ def _threads(h: highspy.Highs, threads: int | None) -> Iterator[None]:
 
 
 def run_highs(
-    lp: highspy.HighsLp, options: SolveOptions, is_mip: bool, deadline: float | None = None
+    lp: highspy.HighsLp,
+    options: SolveOptions,
+    is_mip: bool,
+    deadline: float | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[highspy.Highs, SolveResult]:
     """Pass `lp` to a fresh Highs and solve it within the option's time limit and before
     `deadline` (time.monotonic() seconds), guarded by a watchdog; the caller reads the
-    solution."""
+    solution. `start`: column values (LP order) a MIP is given as its first incumbent
+    (``Highs.setSolution``; HiGHS keeps it only if it is feasible)."""
     h = new_highs(options.verbose)
     limit = _time_limit(options, deadline)
     if limit is not None:
@@ -216,6 +221,11 @@ def run_highs(
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     t0 = time.perf_counter()
     h.passModel(lp)
+    if start is not None and is_mip:
+        given = highspy.HighsSolution()
+        given.col_value = np.asarray(start, dtype=float).tolist()
+        given.value_valid = True
+        h.setSolution(given)
     t1 = time.perf_counter()
     with _threads(h, options.threads):
         _run_guarded(h, limit)

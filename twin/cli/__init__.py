@@ -3,7 +3,9 @@ live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibrati
 :mod:`twin.cli.unit` (one unit model at an operating point),
 :mod:`twin.cli.analysis` (benchmark, sweep), :mod:`twin.cli.scenarios` (scenarios),
 :mod:`twin.cli.report` (report),
-:mod:`twin.cli.service` (serve) and
+:mod:`twin.cli.service` (serve),
+:mod:`twin.cli.reconcile` (reconcile), :mod:`twin.cli.plant` (roll),
+:mod:`twin.cli.live` (plant-sim, plant-follow) and
 :mod:`twin.cli.mine` (block models: upit, nested, schedule)."""
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ from collections.abc import Callable
 
 import typer
 
-from twin.cli import analysis, chain, mine, report, scenarios, service
+from twin.cli import (
+    analysis,
+    chain,
+    live,
+    mine,
+    plant,
+    reconcile,
+    report,
+    scenarios,
+    service,
+)
 from twin.cli import unit as unit_cli
 
 app = typer.Typer(
@@ -32,6 +44,10 @@ CHAIN_VERBS: list[Callable[..., None]] = [
     scenarios.scenarios,
     report.report,
     service.serve,
+    reconcile.reconcile,
+    live.plant_sim,
+    live.plant_follow,
+    plant.roll,
 ]
 for verb in CHAIN_VERBS:
     app.command()(verb)

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,6 +69,16 @@ def serve(
         "--lease-seconds",
         help="Lease on a running job; a job of a service that died runs again once it lapses.",
     ),
+    opcua: str | None = typer.Option(
+        None,
+        "--opcua",
+        help="Also follow the plant at this OPC UA endpoint (opc.tcp://...): re-plan on its "
+        "events through this service and write setpoints back (a twin plant-follow "
+        "--service process; needs --plant and a plain token in TWIN_API_TOKENS).",
+    ),
+    plant: Path | None = typer.Option(
+        None, "--plant", help="The instance of the plant --opcua follows (plant id: its name)."
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Run the scheduling service: jobs over HTTP (OpenAPI at /docs), solved in worker
@@ -89,7 +100,9 @@ def serve(
             ),
             lease_s=lease_seconds,
         )
-        tokens = Tokens.load(os.environ.pop(ENV, None), tokens_file)  # workers get none
+        raw_tokens = os.environ.pop(ENV, None)  # workers get none
+        tokens = Tokens.load(raw_tokens, tokens_file)
+        link = _plant_link(opcua, plant, raw_tokens)
         listener = _listen(host, port)
         store = JobStore(config.db_url)
     except TwinError as exc:
@@ -113,7 +126,43 @@ def serve(
     logging.getLogger("twin.service").addHandler(handler)
     logging.getLogger("twin.service").setLevel(log_level.upper())
     app = create_app(config, tokens, store)
-    uvicorn.Server(uvicorn.Config(app, log_level=log_level)).run(sockets=[listener])
+    follower = _follow(opcua, plant, url, *link, as_json) if opcua and plant and link else None
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level=log_level)).run(sockets=[listener])
+    finally:
+        if follower is not None:
+            follower.terminate()
+            follower.wait(30)
+
+
+def _plant_link(opcua: str | None, plant: Path | None, raw: str | None) -> tuple[str, str] | None:
+    """(token, plant id) the --opcua link calls this service with (None without
+    --opcua); OptionError when --opcua lacks --plant or a plain (not hashed) token in
+    TWIN_API_TOKENS, InstanceError when the plant's instance does not load."""
+    if opcua is None:
+        return None
+    from twin.loader import load
+
+    if plant is None:
+        raise OptionError("--plant: --opcua needs the plant's instance")
+    if not opcua.startswith("opc.tcp://"):
+        raise OptionError(f"--opcua: '{opcua}' is not an opc.tcp:// URL")
+    plain = [t.strip() for t in (raw or "").split(",") if t.strip()]
+    plain = [t for t in plain if not t.startswith("sha256:")]
+    if not plain:
+        raise OptionError("--opcua: needs a plain token in TWIN_API_TOKENS to call this service")
+    return plain[0], load(plant).name
+
+
+def _follow(
+    opcua: str, plant: Path, url: str, token: str, plant_id: str, as_json: bool
+) -> subprocess.Popen:
+    """``twin plant-follow PLANT --opcua OPCUA --service URL`` (twin.plant.live) as plant
+    `plant_id`, its lines on this process's output."""
+    command = [sys.executable, "-c", "from twin.cli import app; app()", "plant-follow"]
+    command += [str(plant), "--opcua", opcua, "--service", url, "--plant-id", plant_id]
+    command += ["--json"] if as_json else []
+    return subprocess.Popen(command, env={**os.environ, "TWIN_API_TOKEN": token})
 
 
 def _listen(host: str, port: int) -> socket.socket:

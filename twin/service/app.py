@@ -28,6 +28,8 @@ from twin.service import metrics, views
 from twin.service.auth import Tokens
 from twin.service.config import ServiceConfig
 from twin.service.intake import FORMATS, JobOptions, Refusal, body_format, check
+from twin.service.plant_routes import plant_router
+from twin.service.plants import PlantStore
 from twin.service.store import JobRecord, JobStore, KeyReused, Status, TooManyJobs
 from twin.service.supervisor import Supervisor
 from twin.service.views import JobView, Unavailable
@@ -263,7 +265,9 @@ def create_app(config: ServiceConfig, tokens: Tokens, store: JobStore) -> FastAP
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.plants = PlantStore(store.engine)
     app.include_router(router)
+    app.include_router(plant_router(_service, _owner))
     _handlers(app)
     return app
 

@@ -6,7 +6,8 @@ options (JSON; a job kind keeps its own parameters there, so a new kind needs no
 column), its owner (the SHA-256 of its token), status, progress, the schedule's summary
 or the error, and the claim and lease of the run in progress. ``artifacts``: the files a
 finished job produced (tables as CSV and Parquet, summary.json, schedule.xml, a cached
-report), keyed by job and name.
+report), keyed by job and name. ``plants``: a plant registered by a token
+(twin.service.plants): its instance as sent and its current state (PlantState JSON).
 
 SQLite: WAL journal, ``synchronous=FULL`` (a commit is on disk before the service
 answers), and every transaction ``BEGIN IMMEDIATE`` (one writer at a time, so a claim or
@@ -70,6 +71,18 @@ artifacts = Table(
     Column("job_id", String(32), ForeignKey("jobs.id"), primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("content", LargeBinary, nullable=False),
+)
+
+plants = Table(
+    "plants",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("body_format", String(8), nullable=False),
+    Column("instance_name", String(255), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("updated_s", Float, nullable=False),
 )
 
 

@@ -28,10 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twin.cli.common import one_line
 from twin.errors import TwinError
+
+if TYPE_CHECKING:
+    from twin.instance import Instance
+    from twin.schedule import Schedule
 
 #: How a runner reports progress: a small JSON-able dict ({"phase": ...}).
 Progress = Callable[[dict[str, Any]], None]
@@ -61,7 +65,6 @@ def run_solve(order: WorkOrder, progress: Progress) -> Outcome:
     schedule's summary and files: every table as CSV (and Parquet with pyarrow),
     summary.json (Schedule.write) and schedule.xml (B2MML). Raises the project's errors."""
     import twin
-    from twin.b2mml import write_b2mml
     from twin.service.intake import load, parse_instance
 
     opts = order.options
@@ -75,6 +78,13 @@ def run_solve(order: WorkOrder, progress: Progress) -> Outcome:
         max_iterations=opts["max_iterations"],
         shadow_prices=opts["shadow_prices"],
     )
+    return _written(schedule, instance, progress)
+
+
+def _written(schedule: Schedule, instance: Instance, progress: Progress) -> Outcome:
+    """The schedule's summary and files (tables, summary.json, schedule.xml)."""
+    from twin.b2mml import write_b2mml
+
     progress({"phase": "writing"})
     with tempfile.TemporaryDirectory(prefix="twin-job-") as folder:
         schedule.write(folder)
@@ -83,8 +93,34 @@ def run_solve(order: WorkOrder, progress: Progress) -> Outcome:
     return Outcome(schedule.summary(), files)
 
 
+def run_replan(order: WorkOrder, progress: Progress) -> Outcome:
+    """Re-plan a plant (twin.service.plants): its instance planned from the state in the
+    options (twin.plant.state.apply_state), solved over its horizon, or rolled in windows
+    of ``window_h`` advanced by ``step_h`` (twin.plant.rolling; the summary then carries
+    the rolling plan against the full horizon as ``rolling``)."""
+    import twin
+    from twin.plant.rolling import roll
+    from twin.plant.state import apply_state, parse_state
+    from twin.service.intake import load, parse_instance
+
+    opts = order.options
+    base = parse_instance(load(order.body, order.body_format))
+    instance = apply_state(base, parse_state(opts["state"]))
+    options = twin.SolveOptions(opts["time_limit_s"], opts["mip_gap"], opts["threads"])
+    progress({"phase": "re-planning"})
+    if opts.get("window_h") is None:
+        return _written(twin.solve(instance, options), instance, progress)
+    result = roll(instance, opts["window_h"], opts["step_h"], options)
+    outcome = _written(result.schedule, instance, progress)
+    outcome.summary["rolling"] = {k: v for k, v in result.to_dict().items() if k != "windows"}
+    return outcome
+
+
 #: Job kind -> its runner.
-RUNNERS: dict[str, Callable[[WorkOrder, Progress], Outcome]] = {"solve": run_solve}
+RUNNERS: dict[str, Callable[[WorkOrder, Progress], Outcome]] = {
+    "solve": run_solve,
+    "replan": run_replan,
+}
 
 
 def main(conn: Connection) -> None:

@@ -1,0 +1,316 @@
+"""Rolling re-plans: a horizon solved in overlapping windows, state carried between them.
+
+Windows of ``window_h`` hours start every ``step_h`` hours (twin.plant.windows); each is
+the instance cut to its periods, solved, and its first ``step_h`` hours committed. What a
+window carries from the committed periods before it, and the choices made:
+
+* **stocks** start at the level the committed periods left (twin.plant.state.apply_state).
+  A window's end is not the horizon's end, so a stock's ``final_min_t`` (default: its
+  initial level) holds only in the last window; in the others the level at the window's
+  end must reach the straight line from the level now to the plan's final minimum, at
+  the window's share of the periods left (``level + (final - level) x W / R``, W periods
+  in the window, R left in the horizon). Without it a window would empty every stock at
+  its end (what is left at the end of a window earns nothing in that window's model);
+  with it the stock is drawn down or rebuilt at the pace the whole plan needs.
+* **horizon targets** (emission caps over the horizon, intensity, rate and share
+  targets) are carried as the remaining budget, pro-rated: a window's target row gets
+  the budget left after the committed periods (``bound - activity so far``) times W / R,
+  and the last window all that is left. Because a window never uses more than its share
+  in all its periods, what is left never goes negative; the last window closes the
+  horizon's target exactly. Per-period caps are per period already and are not touched.
+* **warm start**: a MIP window is given the previous window's solution, shifted by the
+  step (the periods past its end repeat its last period), as HiGHS's first incumbent
+  (``Highs.setSolution``, twin.solvers.highs.run_highs); HiGHS keeps it only if it is
+  feasible. An LP window starts cold: ``setSolution`` seeds a MIP's incumbent and is not
+  used by the simplex solvers, and the previous window's basis belongs to a model whose
+  rows have moved by the step.
+* the potline heat-balance position is not carried (twin.plant.state says why); the
+  step must be a multiple of each modulated unit's ``mean_load_window_h`` so that every
+  window's load windows are the full horizon's.
+
+The committed plan is then **re-priced over the whole horizon**: the full-horizon model
+with every per-period column fixed at its committed value, solved for what is left (soft
+targets' violations, tariff tiers); its objective is the rolling plan's, comparable with
+the full-horizon optimum, and the row check says the plan is feasible for the horizon.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from twin.accounting import target_rows
+from twin.engine import solve as solve_full
+from twin.errors import SolveError
+from twin.flowsheet import Flowsheet
+from twin.instance import Instance
+from twin.loader import load
+from twin.models.build import VARIABLES, BuiltModel, build_model
+from twin.plant.state import PlantState, apply_state
+from twin.plant.windows import Window, cut, plan_windows
+from twin.schedule import Schedule
+from twin.solution import Solution
+from twin.solvers.highs import compile_built, read_solution, run_highs
+from twin.solvers.highs import solve as solve_model
+from twin.solvers.options import SolveOptions
+from twin.targets import EmissionCapTarget
+
+#: Largest row residual (in the row's own units, t or kWh) a committed plan may show
+#: over the whole horizon: the LP's own feasibility tolerance is 1e-7 per window.
+FEASIBILITY_TOLERANCE = 1e-5
+
+
+@dataclass
+class WindowResult:
+    """One window: the periods it covered [first, last) and committed [first, commit),
+    its own objective (CNY, over all its periods), status and seconds, and whether it
+    was given a warm start."""
+
+    first: int
+    last: int
+    commit: int
+    objective_cny: float
+    status: str
+    seconds: float
+    warm_started: bool
+
+
+@dataclass
+class RollResult:
+    """A rolling plan against the full horizon: the committed plan's objective re-priced
+    over the whole horizon, the full-horizon optimum (CNY), their relative gap
+    ``(rolling - full) / |full|``, the windows, seconds of each, the largest row residual
+    of the committed plan over the horizon (t, kWh), and the committed plan's schedule."""
+
+    instance: str
+    window_h: float
+    step_h: float
+    objective_cny: float
+    full_objective_cny: float
+    gap: float
+    windows: list[WindowResult]
+    rolling_s: float
+    full_s: float
+    max_row_residual: float
+    schedule: Schedule = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON values (the schedule left out)."""
+        out = {k: v for k, v in vars(self).items() if k not in ("schedule", "windows")}
+        out["windows"] = [vars(w) for w in self.windows]
+        return out
+
+
+def _periodic(built: BuiltModel) -> list[str]:
+    """The column blocks with one column per label and period."""
+    return [n for n in VARIABLES if built.linear.blocks[n].keys.periods is not None]
+
+
+def _block_grid(built: BuiltModel, name: str, values: np.ndarray) -> np.ndarray:
+    keys = built.linear.blocks[name].keys
+    return values.reshape(len(keys.labels), keys.periods or 1)
+
+
+class _Plan:
+    """The committed plan on the full-horizon model's columns (NaN: not yet committed)."""
+
+    def __init__(self, full: BuiltModel) -> None:
+        self.full = full
+        self.T = full.chain.T
+        self.values = np.full(full.linear.n_cols, np.nan)
+        self.blocks = _periodic(full)
+
+    def commit(self, built: BuiltModel, solution: Solution, w: Window) -> None:
+        n = w.commit - w.first
+        for name in self.blocks:
+            span = self.full.linear.blocks[name]
+            grid = _block_grid(built, name, solution.values[name])
+            labels = np.arange(len(span.keys.labels))
+            cols = span.grid(labels)[:, w.first : w.commit]
+            self.values[cols] = grid[:, :n]
+
+    def levels(self, w: Window) -> dict[str, float]:
+        """Stock levels at the end of the committed periods (t), within each stock's
+        bounds (a solver's last digits may stray by 1e-9 t)."""
+        span = self.full.linear.blocks["level"]
+        stocks = self.full.chain.instance.stocks
+        last = self.values[span.grid(np.arange(len(stocks)))[:, w.commit - 1]]
+        return {
+            k.id: float(np.clip(v, k.min_t, k.max_t)) for k, v in zip(stocks, last, strict=True)
+        }
+
+
+def _window_instance(inst: Instance, w: Window, levels: dict[str, float]) -> Instance:
+    """The instance of window `w`: cut, stocks at `levels` (none: as the instance says)
+    with the final minimum of the module docstring."""
+    sub = cut(inst, w)
+    if levels:
+        sub = apply_state(sub, PlantState(stocks_t=levels))
+    share = w.periods / (inst.horizon.periods - w.first)
+    stocks = []
+    for k, plan in zip(sub.stocks, inst.stocks, strict=True):
+        final = plan.initial_t if plan.final_min_t is None else plan.final_min_t
+        if w.last < inst.horizon.periods:
+            final = k.initial_t + (final - k.initial_t) * share
+        stocks.append(k.model_copy(update={"final_min_t": min(max(final, k.min_t), k.max_t)}))
+    return sub.model_copy(update={"stocks": stocks})
+
+
+def _carry_targets(built: BuiltModel, plan: _Plan, w: Window) -> None:
+    """Give each horizon target row of the window the budget left, pro-rated (module
+    docstring)."""
+    inst = plan.full.chain.instance
+    rows = target_rows(inst)
+    full_lm, lm = plan.full.linear, built.linear
+    full_pos = full_lm.key_position("target")
+    activity = full_lm.A @ np.nan_to_num(plan.values)
+    share = 1.0 if w.last == plan.T else w.periods / (plan.T - w.first)
+    for r, position in lm.key_position("target").items():
+        target = inst.targets[rows[r].j]
+        if isinstance(target, EmissionCapTarget) and target.per == "period":
+            continue
+        row = full_pos[r]
+        lm.row_upper[position] = (full_lm.row_upper[row] - activity[row]) * share
+
+
+def _warm_start(
+    built: BuiltModel, previous: tuple[BuiltModel, Solution, Window], w: Window
+) -> np.ndarray:
+    """The previous window's solution on `built`'s columns, shifted to window `w`."""
+    prev_built, prev_solution, prev_w = previous
+    start = np.zeros(built.linear.n_cols)
+    for name in VARIABLES:
+        span = built.linear.blocks[name]
+        grid = _block_grid(prev_built, name, prev_solution.values[name])
+        if span.keys.periods is None:
+            start[span.start : span.stop] = grid[:, 0]
+            continue
+        periods = np.minimum(np.arange(w.first, w.last) - prev_w.first, grid.shape[1] - 1)
+        start[span.start : span.stop] = grid[:, periods].ravel()
+    return start
+
+
+def _solve_window(
+    built: BuiltModel, options: SolveOptions, deadline: float | None, start: np.ndarray | None
+) -> Solution:
+    compiled = compile_built(built, options.backend)
+    lp_start = None if start is None else start[compiled.cols]
+    h, result = run_highs(compiled.lp, options, compiled.is_mip, deadline, start=lp_start)
+    return read_solution(h, compiled, built, result)
+
+
+def _vector(built: BuiltModel, solution: Solution) -> np.ndarray:
+    """`solution`'s values as one vector on `built`'s columns."""
+    out = np.zeros(built.linear.n_cols)
+    for name in VARIABLES:
+        span = built.linear.blocks[name]
+        out[span.start : span.stop] = solution.values[name]
+    return out
+
+
+def _residual(built: BuiltModel, values: np.ndarray) -> tuple[float, str]:
+    """The largest row residual of `values` in `built` and the row family it is in."""
+    lm = built.linear
+    activity = lm.A @ values
+    gap = np.maximum(np.maximum(lm.row_lower - activity, activity - lm.row_upper), 0.0)
+    if not len(gap):
+        return 0.0, ""
+    worst = int(np.argmax(gap))
+    family = next(n for n, s in lm.families.items() if s.start <= worst < s.stop)
+    return float(gap[worst]), family
+
+
+def _reprice(plan: _Plan, options: SolveOptions, deadline: float | None) -> Solution:
+    """The committed plan over the whole horizon (module docstring)."""
+    full = plan.full
+    spans = [full.linear.blocks[n] for n in plan.blocks]
+    fixed = np.concatenate([np.arange(span.start, span.stop) for span in spans])
+    full.linear.fix(fixed, plan.values[fixed])
+    solution = solve_model(full, options, deadline)
+    if not solution.has_solution:
+        residual, family = _residual(full, np.nan_to_num(plan.values))
+        raise SolveError(
+            "infeasible",
+            f"the committed rolling plan is not feasible over the whole horizon "
+            f"(HiGHS: {solution.status}; largest residual {residual:.3g} in {family})",
+        )
+    return solution
+
+
+def _left(options: SolveOptions, deadline: float | None) -> SolveOptions:
+    if deadline is None:
+        return options
+    return replace(options, time_limit_s=max(deadline - time.monotonic(), 1e-3))
+
+
+def roll(
+    instance: Instance | Path | str,
+    window_h: float,
+    step_h: float,
+    options: SolveOptions | None = None,
+) -> RollResult:
+    """Solve `instance` in windows of `window_h` hours advanced by `step_h` hours (module
+    docstring), re-price the committed plan over the whole horizon and compare it with
+    the full-horizon optimum (twin.solve). `options.time_limit_s` bounds the whole call.
+    OptionError for a window or step that is not a whole number of periods; SolveError
+    naming the window that has no schedule."""
+    options = options or SolveOptions()
+    deadline = None if options.time_limit_s is None else time.monotonic() + options.time_limit_s
+    inst = instance if isinstance(instance, Instance) else load(instance)
+    windows = plan_windows(inst, window_h, step_h)
+    t0 = time.perf_counter()
+    full_objective = float(solve_full(inst, _left(options, deadline)).objective_cny or 0.0)
+    t1 = time.perf_counter()
+    plan = _Plan(build_model(Flowsheet(inst)))
+    results = []
+    previous: tuple[BuiltModel, Solution, Window] | None = None
+    levels: dict[str, float] = {}
+    for i, w in enumerate(windows):
+        tw = time.perf_counter()
+        built = build_model(Flowsheet(_window_instance(inst, w, levels)))
+        _carry_targets(built, plan, w)
+        warm = previous is not None and bool(built.linear.integer.any())
+        start = _warm_start(built, previous, w) if warm and previous else None
+        solution = _solve_window(built, options, deadline, start)
+        if not solution.has_solution:
+            raise SolveError(
+                solution.status,
+                f"window {i + 1} of {len(windows)} (periods {w.first}-{w.last - 1}): no "
+                f"schedule (HiGHS: {solution.status}); a shorter step or a longer window "
+                "leaves more room",
+            )
+        plan.commit(built, solution, w)
+        levels = plan.levels(w)
+        previous = (built, solution, w)
+        results.append(
+            WindowResult(
+                w.first,
+                w.last,
+                w.commit,
+                float(solution.objective or 0.0),
+                solution.status,
+                time.perf_counter() - tw,
+                warm,
+            )
+        )
+    solution = _reprice(plan, _left(options, deadline), deadline)
+    schedule = Schedule.from_solution(plan.full.chain.fs, solution)
+    objective = float(solution.objective or 0.0)
+    residual, _ = _residual(plan.full, _vector(plan.full, solution))
+    return RollResult(
+        instance=inst.name,
+        window_h=window_h,
+        step_h=step_h,
+        objective_cny=objective,
+        full_objective_cny=full_objective,
+        gap=(objective - full_objective) / max(abs(full_objective), 1.0),
+        windows=results,
+        rolling_s=time.perf_counter() - t1,
+        full_s=t1 - t0,
+        max_row_residual=residual,
+        schedule=schedule,
+    )

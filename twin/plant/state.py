@@ -1,0 +1,171 @@
+"""The plant's current state, and the instance planned from it.
+
+A :class:`PlantState` is what an MES, a maintenance system or the OPC UA link knows now:
+stock levels (t), which units run or are tripped and for how long (h), availabilities
+reported by maintenance (fractions), assays of bought materials (mass fractions).
+:func:`apply_state` returns a NEW instance planned from that state, its horizon unchanged:
+the state holds at the start of the horizon's first period (a rolling re-plan cuts the
+horizon first, twin.plant.rolling).
+
+What the model honours, and what it cannot:
+
+* a stock's level now becomes its ``initial_t``; its end-of-horizon minimum stays the
+  plan's (``final_min_t``, or the instance's own ``initial_t`` when it gave none), so a
+  reading that jumps does not move the plan's end target with it;
+* a unit's ``unavailable_h`` sets its availability to 0 over the hours it covers from the
+  start: period t (of length L h) keeps the fraction ``1 - clamp(unavailable_h - t L, 0,
+  L) / L`` of its availability, so a part-covered period keeps the uncovered part;
+* a reported ``availability`` caps the unit's availability in every period (element-wise
+  minimum with the instance's series, so a planned shutdown in the series stays one);
+* an assay replaces the composition of a material listed in ``materials`` (those that
+  enter from a market; a material made by a unit has its composition from the unit model);
+* ``running`` and ``hours_in_state`` are kept with the state but change nothing: the
+  formulation (models/network.py) has no start-up costs and no minimum up or down times,
+  so a unit's status now does not constrain its next periods; a tripped unit is told by
+  its ``unavailable_h``;
+* the potline's heat-balance position (the loads of the hours already run inside its
+  ``mean_load_window_h``) cannot be carried: the load-window rows (models/network.py
+  ``_load_windows``) hold each window from period 0 with no constant for past hours, and
+  the instance format has no field for a load history. Each re-plan therefore starts a
+  fresh heat-balance window;
+* the mine's position (benches mined, reserves left) is not modelled by the chain's
+  open-pit mine (a rate and a grade, no depletion), so it has no state here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from twin.errors import InstanceError, validation_problems
+from twin.instance import Instance
+from twin.limits import MAX_PERIOD_LENGTH_H, MAX_PERIODS, Tonnes
+from twin.units.base import ElementFractions, Fraction
+
+#: Longest state duration, h: the longest horizon (MAX_PERIODS periods of the longest length).
+MAX_STATE_H = MAX_PERIODS * MAX_PERIOD_LENGTH_H
+StateHours = Annotated[float, Field(ge=0.0, le=MAX_STATE_H)]
+
+
+class UnitState(BaseModel):
+    """One unit now: running (None: as the schedule decides; False: tripped or off now),
+    h it has been running (or stopped), h from now it stays unavailable (a trip,
+    maintenance), and the availability maintenance reports for the horizon (0..1)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    running: bool | None = None
+    hours_in_state: StateHours = 0.0
+    unavailable_h: StateHours = 0.0
+    availability: Fraction | None = None
+
+
+class PlantState(BaseModel):
+    """The plant now: when it was read, stock levels (t), unit states, and assays of
+    materials (element -> mass fraction 0..1, at most 1 in all)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    at: datetime | None = None
+    stocks_t: dict[str, Tonnes] = {}
+    units: dict[str, UnitState] = {}
+    assays: dict[str, ElementFractions] = {}
+
+
+def parse_state(data: Any, source: str = "state") -> PlantState:
+    """`data` (a mapping, as from JSON) as a PlantState; InstanceError with problems as
+    'state.<path>: message' when it is malformed."""
+    try:
+        return PlantState.model_validate(data)
+    except ValidationError as err:
+        raise InstanceError(validation_problems(err, prefix="state"), source) from None
+
+
+def unavailable_fraction(unavailable_h: float, periods: int, length_h: float) -> list[float]:
+    """The fraction of each of `periods` periods of `length_h` h that `unavailable_h` h
+    from the start of the first covers (1 for a wholly covered period)."""
+    return [
+        min(max(unavailable_h - t * length_h, 0.0), length_h) / length_h for t in range(periods)
+    ]
+
+
+def _stocks(instance: Instance, levels: dict[str, float], problems: list[str]) -> list:
+    by_id = {k.id: k for k in instance.stocks}
+    for sid, level in levels.items():
+        stock = by_id.get(sid)
+        if stock is None:
+            problems.append(f"state.stocks_t.{sid}: unknown stock (known: {sorted(by_id)})")
+        elif not stock.min_t <= level <= stock.max_t:
+            problems.append(
+                f"state.stocks_t.{sid}: level {level:g} t is outside the stock's "
+                f"[min_t, max_t] = [{stock.min_t:g}, {stock.max_t:g}] t"
+            )
+    return [
+        k.model_copy(
+            update={
+                "initial_t": levels[k.id],
+                "final_min_t": k.initial_t if k.final_min_t is None else k.final_min_t,
+            }
+        )
+        if k.id in levels
+        else k
+        for k in instance.stocks
+    ]
+
+
+def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]) -> list:
+    known = {u.id for u in instance.units}
+    problems += [
+        f"state.units.{uid}: unknown unit (known: {sorted(known)})"
+        for uid in states
+        if uid not in known
+    ]
+    horizon = instance.horizon
+    out = []
+    for unit in instance.units:
+        us = states.get(unit.id)
+        if us is None or (us.unavailable_h == 0 and us.availability is None):
+            out.append(unit)
+            continue
+        cap = 1.0 if us.availability is None else us.availability
+        covered = unavailable_fraction(us.unavailable_h, horizon.periods, horizon.period_length_h)
+        availability = [
+            min(a, cap) * (1.0 - c)
+            for a, c in zip(instance.series(unit.availability), covered, strict=True)
+        ]
+        out.append(unit.model_copy(update={"availability": availability}))
+    return out
+
+
+def _materials(
+    instance: Instance, assays: dict[str, dict[str, float]], problems: list[str]
+) -> list:
+    known = {m.id for m in instance.materials}
+    problems += [
+        f"state.assays.{mid}: unknown material (an assay applies to a material listed "
+        f"in materials: {sorted(known)})"
+        for mid in assays
+        if mid not in known
+    ]
+    return [
+        m.model_copy(update={"composition": dict(assays[m.id])}) if m.id in assays else m
+        for m in instance.materials
+    ]
+
+
+def apply_state(instance: Instance, state: PlantState) -> Instance:
+    """The instance planned from `state`: stocks start at their level now, a tripped or
+    unavailable unit has availability 0 for the periods its unavailable_h covers, a
+    reported availability caps the unit's, an assay replaces a material's composition
+    (module docstring: what else is and is not honoured). `instance` is not changed.
+    Raises InstanceError naming `state.<path>` for an unknown stock/unit/material id or a
+    level outside the stock's bounds."""
+    problems: list[str] = []
+    stocks = _stocks(instance, state.stocks_t, problems)
+    units = _units(instance, state.units, problems)
+    materials = _materials(instance, state.assays, problems)
+    if problems:
+        raise InstanceError(problems, "state")
+    return instance.model_copy(update={"stocks": stocks, "units": units, "materials": materials})
