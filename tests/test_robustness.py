@@ -83,6 +83,17 @@ def test_nan_inf_and_absurd_numbers_are_refused_by_field(change, field, tiny, in
     assert any(p.startswith(f"{field}:") for p in found), found
 
 
+@pytest.mark.parametrize("heat_rate", [1e308, 100.0])
+def test_captive_plant_parameters_are_physical(heat_rate, instance_data, instances_dir):
+    """Found by bench/fuzz.py (10,000 cases, one defect): a captive heat rate of 1e308
+    gce/kWh was accepted and the aluminium week solved to objective inf; below the heat
+    equivalent of a kWh (122.9 gce) a plant would beat the first law."""
+    data = instance_data("aluminium_chain_week.yaml")
+    data["power"]["captive"]["params"]["heat_rate_gce_per_kwh"] = heat_rate
+    found = problems(data, instances_dir)
+    assert any(p.startswith("power.captive.params.heat_rate_gce_per_kwh:") for p in found), found
+
+
 def test_nan_in_a_csv_series_names_the_field_and_period(tiny, tmp_path):
     (tmp_path / "prices.csv").write_text("tou\n0.3\nnan\n")
     tiny["power"]["grid"]["tou_price_cny_per_kwh"] = {"csv": "prices.csv", "column": "tou"}

@@ -6,20 +6,23 @@ source (``twin.models.power``) with these per-kWh coefficients.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from twin.constants import FUEL_CO2_T_PER_KGCE
+from twin.constants import FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT
+from twin.units.base import UnitParams
 
 
-class CaptivePlant(BaseModel):
-    """A coal-fired captive plant; the properties are per kWh generated."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+class CaptivePlant(UnitParams):
+    """A coal-fired captive plant; the properties are per kWh generated. As a unit's
+    parameters: unknown keys refused, every number finite and within MAX_PARAMETER."""
 
     heat_rate_gce_per_kwh: float = Field(
         default=305.0,
-        gt=0.0,
-        description="Net coal consumption per kWh supplied, g coal equivalent/kWh. 305, "
+        ge=1e3 * KGCE_PER_KWH_EQUIVALENT,
+        le=1000.0,
+        description="Net coal consumption per kWh supplied, g coal equivalent/kWh: at "
+        "least the heat equivalent of a kWh (122.9 gce, a plant of 100 % efficiency), at "
+        "most 1000 (12 %). 305, "
         "near the China Electricity Council's national average coal consumption "
         "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
         "unverified, check the CEC statistics for the year used).",
@@ -27,6 +30,7 @@ class CaptivePlant(BaseModel):
     coal_price_cny_per_tce: float = Field(
         default=1000.0,
         ge=0.0,
+        le=1e5,
         description="Delivered coal price per t coal equivalent (7000 kcal/kg), CNY/tce. "
         "Placeholder, unverified.",
     )
