@@ -386,14 +386,8 @@ class CopperElectrorefinery(UnitModel):
     basis_port = "cathode"
     conserved_elements = ("Cu", "Fe", "S", "Si")
     basis_description = "t of cathode copper"
-    capacity_description = (
-        "t of cathode per hour at the nominal current density (fixes the cathode area); "
-        "the load segments run at L x CE(L)/CE_nom of it"
-    )
-    modes_description = (
-        "one mode per load segment (current density L x nominal): AC kWh/t from the cell "
-        "curve at L, rate capacity x L x CE(L)/CE_nom"
-    )
+    capacity_description = electrolysis.TANKHOUSE_CAPACITY
+    modes_description = electrolysis.TANKHOUSE_MODES
     load_curve = True
     params: ElectrorefineryParams
 

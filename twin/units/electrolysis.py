@@ -243,6 +243,16 @@ def segments_field(default: list[float]) -> Any:
     )
 
 
+#: What a tankhouse's capacity_t_per_h measures, and its modes (twin kinds).
+TANKHOUSE_CAPACITY = (
+    "t of cathode per hour at the nominal current density (fixes the cathode area); "
+    "the load segments run at L x CE(L)/CE_nom of it"
+)
+TANKHOUSE_MODES = (
+    "one mode per load segment (current density L x nominal): AC kWh/t from the cell "
+    "curve at L, rate capacity x L x CE(L)/CE_nom"
+)
+
 #: A current-density fraction of a load segment.
 SegmentLoad = Annotated[float, Field(gt=0.0, le=5.0)]
 
