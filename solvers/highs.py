@@ -26,6 +26,7 @@ import numpy as np
 from twin.errors import SolveError
 from twin.solution import Solution, SolveResult
 from twin.solvers.options import SolveOptions
+from twin.solvers.ranged import merge_ranged
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -48,7 +49,7 @@ _STATUS = {
 @dataclass
 class StandardForm:
     """A compiled model: the HiGHS LP, the Pyomo variables behind its columns and the
-    Pyomo constraint behind each row (a ranged constraint gives two rows)."""
+    Pyomo constraint behind each row."""
 
     lp: highspy.HighsLp
     variables: list
@@ -85,16 +86,21 @@ def highs_lp(
 
 
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
-    """Compile the active objective and constraints into a HiGHS LP (bulk arrays).
-    Pyomo is imported here, on first use: the direct backend never loads it."""
+    """Compile the active objective and constraints into a HiGHS LP (bulk arrays), a
+    ranged constraint as one row (twin.solvers.ranged). Pyomo is imported here, on first
+    use: the direct backend never loads it."""
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
     sf = LinearStandardFormCompiler().write(model, mixed_form=True)
-    A = sf.A.tocsc()
     rhs = np.asarray(sf.rhs, dtype=float)
     sense = np.fromiter((s for _, s in sf.rows), dtype=np.int8, count=len(sf.rows))
-    row_lower = np.where(sense == 1, -np.inf, rhs)
-    row_upper = np.where(sense == -1, np.inf, rhs)
+    A, row_lower, row_upper, constraints = merge_ranged(
+        sf.A.tocsr(),
+        np.where(sense == 1, -np.inf, rhs),
+        np.where(sense == -1, np.inf, rhs),
+        [row.constraint for row in sf.rows],
+    )
+    A = A.tocsc()
     cols = sf.columns
     bounds = np.array([v.bounds for v in cols], dtype=float).reshape(-1, 2)
     col_lower = np.nan_to_num(bounds[:, 0], nan=-np.inf)
@@ -104,7 +110,7 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     c = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(len(cols))
     offset = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
     lp = highs_lp(c, offset, A, col_lower, col_upper, row_lower, row_upper, integer)
-    return StandardForm(lp, cols, [row.constraint for row in sf.rows], bool(integer.any()))
+    return StandardForm(lp, cols, constraints, bool(integer.any()))
 
 
 @contextmanager
@@ -280,7 +286,7 @@ def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
 @dataclass
 class Compiled:
     """A built model as HiGHS sees it: the LP, and for each LP column (row) the array
-    column (row) behind it; a ranged Pyomo row appears twice."""
+    column (row) behind it."""
 
     lp: highspy.HighsLp
     cols: np.ndarray

@@ -3,9 +3,10 @@
 The "pyomo" backend compiles the Pyomo model of record with Pyomo's standard-form
 compiler; the "direct" backend passes the arrays. :func:`backend_differences` compiles
 both and compares them through the compiler's column and row map: every column's bounds,
-integrality and cost, every coefficient, and every row bound (a ranged row is two rows in
-Pyomo's mixed form, one per side; a column in no row and no cost is left out by Pyomo,
-and must be empty here). Used by tests/test_model_backends.py and bench/model_build.py.
+integrality and cost, every coefficient, and every row bound (a ranged row that Pyomo's
+mixed form splits in two is joined back by twin.solvers.ranged and counted here as
+split if it is not; a column in no row and no cost is left out by Pyomo, and must be
+empty here). Used by tests/test_model_backends.py and bench/model_build.py.
 """
 
 from __future__ import annotations

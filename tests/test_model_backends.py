@@ -5,7 +5,9 @@ optimum."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
 import twin
 from twin.flowsheet import Flowsheet
@@ -13,6 +15,7 @@ from twin.models.build import build_model
 from twin.solvers.highs import solve
 from twin.solvers.matrix_check import backend_differences
 from twin.solvers.options import SolveOptions
+from twin.solvers.ranged import merge_ranged
 
 EXACT = ("dropped_cols_not_empty", "row_bounds_not_stated", "integrality")
 CLOSE = ("coefficients", "cost", "column_bounds", "row_bounds")
@@ -24,7 +27,7 @@ def test_pyomo_model_is_the_arrays(shipped_name, instances_dir, soften_all):
     diff = backend_differences(build_model(fs, soften_all=soften_all))
     assert all(diff[k] == 0 for k in EXACT), diff
     assert all(diff[k] <= 1e-12 for k in CLOSE), diff
-    assert diff["pyomo_rows"] == diff["array_rows"] + diff["ranged_rows_split"]
+    assert diff["pyomo_rows"] == diff["array_rows"] and diff["ranged_rows_split"] == 0
     assert diff["pyomo_cols"] == diff["array_cols"] - diff["dropped_empty_cols"]
 
 
@@ -54,3 +57,18 @@ def test_the_check_sees_a_row_the_pyomo_model_lost(instances_dir, monkeypatch):
 
     monkeypatch.setattr(view, "to_pyomo", lose_the_target)
     assert backend_differences(built)["row_bounds_not_stated"] == 1
+
+
+def test_merge_ranged_joins_the_two_sides_of_one_constraint():
+    """Pyomo's mixed form writes 1 <= x + y <= 3 as two rows of one constraint; they
+    become one ranged row, while rows of different constraints (or of one constraint
+    with other coefficients) stay apart."""
+    first, second, third = object(), object(), object()
+    A = sp.csr_array(np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 2.0], [1.0, 0.0], [2.0, 0.0]]))
+    lower = np.array([1.0, -np.inf, -np.inf, 0.0, -np.inf])
+    upper = np.array([np.inf, 3.0, 5.0, np.inf, 4.0])
+    merged, lo, hi, rows = merge_ranged(A, lower, upper, [first, first, second, third, third])
+    assert merged.toarray().tolist() == [[1.0, 1.0], [0.0, 2.0], [1.0, 0.0], [2.0, 0.0]]
+    assert lo.tolist() == [1.0, -np.inf, 0.0, -np.inf]
+    assert hi.tolist() == [3.0, 5.0, np.inf, 4.0]
+    assert rows == [first, second, third, third]
