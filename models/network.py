@@ -16,8 +16,10 @@ within the stock's limits). Rows:
   the last level at least the final minimum (default: the initial level);
 * ``demand[m, t]``: what a market takes (sells: flows in) or supplies (buys: flows out)
   within its minimum and maximum;
-* ``load_window[u, start]``: the throughput-weighted load index of a modulated unit over
-  each window of mean_load_window_h is 1 (heat balance).
+* ``load_window[u, start]``: the hours-weighted load index of a modulated unit over
+  each window of mean_load_window_h is 1 (heat balance): sum (load_index - 1) x / rate
+  = 0; a unit with a heat-balance position (twin.heat_balance) has its first window
+  cut to the hours left and right-hand side -deviation_h (it takes the deviation back).
 
 A row that would hold no variable (a market no stream reaches) is left out, as Pyomo
 leaves out a constant constraint.
@@ -31,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from twin.heat_balance import block_starts, elapsed_periods, window_periods
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 
@@ -191,13 +194,17 @@ def _markets(lm: LinearModel, ch: Chain, net: Network) -> None:
 
 
 def _load_windows(lm: LinearModel, ch: Chain, x: Span) -> None:
-    spans = {}
+    spans, elapsed, deviation = {}, {}, {}
     for u, eu in ch.fs.units.items():
         window_h = eu.spec.mean_load_window_h
         if window_h is not None and any(md.load_index != 1.0 for md in eu.modes):
-            spans[u] = max(1, round(window_h / ch.length_h))
-    labels = [(u, start) for u, n in spans.items() for start in range(0, ch.T, n)]
-    rows = lm.rows("load_window", labels, None, 0.0, 0.0)
+            position = eu.spec.heat_balance_position
+            spans[u] = window_periods(window_h, ch.length_h)
+            elapsed[u] = elapsed_periods(position, ch.length_h)
+            deviation[u] = 0.0 if position is None else position.deviation_h
+    labels = [(u, start) for u, n in spans.items() for start in block_starts(ch.T, n, elapsed[u])]
+    rhs = np.array([0.0 - deviation[u] if start == 0 else 0.0 for u, start in labels])
+    rows = lm.rows("load_window", labels, None, rhs, rhs)
     if not spans:
         return
     load_index = ch.coef(lambda u, md: md.load_index)
@@ -207,7 +214,7 @@ def _load_windows(lm: LinearModel, ch: Chain, x: Span) -> None:
     for u, n in spans.items():
         js = ch.modes_of(u)
         lm.entries(
-            rows.start + first[u] + ch.tt // n,
+            rows.start + first[u] + (ch.tt + elapsed[u]) // n,
             x.grid(js),
             (load_index[js] - 1.0) / ch.rate[js][:, None],
         )

@@ -20,6 +20,7 @@ import networkx as nx
 from twin.accounting import emitted_species
 from twin.errors import InstanceError
 from twin.grades import grade_problems, linearisation_point, tracked
+from twin.heat_balance import elapsed_periods, reach_problems, window_periods
 from twin.instance import Instance, UnitSpec
 from twin.references import check_references, port_materials
 from twin.targets import EmissionCapTarget, RateTarget
@@ -210,14 +211,30 @@ class Flowsheet:
         ]
 
     def _window_problems(self) -> list[str]:
-        return [
+        inst = self.instance
+        problems = [
             f"units[{i}].mean_load_window_h: unit '{u.id}' has no modes of other than "
             "nominal load (no modulation), so a heat-balance window would not apply; "
             "remove it"
-            for i, u in enumerate(self.instance.units)
+            for i, u in enumerate(inst.units)
             if u.mean_load_window_h is not None
             and all(md.load_index == 1.0 for md in self.units[u.id].modes)
         ]
+        length_h = inst.horizon.period_length_h
+        for i, u in enumerate(inst.units):
+            position = u.heat_balance_position
+            if position is None or u.mean_load_window_h is None or problems:
+                continue
+            left = window_periods(u.mean_load_window_h, length_h) - elapsed_periods(
+                position, length_h
+            )
+            problems += reach_problems(
+                f"units[{i}].heat_balance_position.deviation_h",
+                position,
+                [md.load_index for md in self.units[u.id].modes],
+                sum(inst.series(u.availability)[:left]) * length_h,
+            )
+        return problems
 
     def nodes_of(self, kind: str) -> list[str]:
         return [n for n, d in self.graph.nodes(data=True) if d["kind"] == kind]

@@ -32,6 +32,7 @@ from pydantic import (
 from twin.blending import GradeWindow, TrackedElements
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.errors import InstanceError, TwinError, validation_problems
+from twin.heat_balance import HeatBalancePosition, instance_problems
 from twin.limits import (
     MAX_ENTITIES,
     MAX_PERIODS,
@@ -97,7 +98,9 @@ class UnitSpec(_Model):
     per period; must_run: runs every period (e.g. potlines); availability: fraction of
     each period the unit can run; ports: the material id on each port (defaults: the
     kind's); mean_load_window_h: the mean load index over each window of this many hours
-    must be 1 (heat balance of a modulated potline), a whole number of periods."""
+    must be 1 (heat balance of a modulated potline), a whole number of periods;
+    heat_balance_position: where the unit stands in that window when the horizon starts
+    (twin.heat_balance; none: a window starts with the horizon)."""
 
     id: str
     kind: str
@@ -109,6 +112,7 @@ class UnitSpec(_Model):
     must_run: bool = False
     availability: FractionSeries = 1.0
     mean_load_window_h: PositiveFactor | None = None
+    heat_balance_position: HeatBalancePosition | None = None
     description: str = ""
 
     @model_validator(mode="after")
@@ -458,7 +462,7 @@ class Instance(_Model):
 
     @model_validator(mode="after")
     def _plant_references(self) -> Instance:
-        problems = link_problems(self)
+        problems = link_problems(self) + instance_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self

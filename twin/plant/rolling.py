@@ -24,9 +24,14 @@ window carries from the committed periods before it, and the choices made:
   feasible. An LP window starts cold: ``setSolution`` seeds a MIP's incumbent and is not
   used by the simplex solvers, and the previous window's basis belongs to a model whose
   rows have moved by the step.
-* the potline heat-balance position is not carried (twin.plant.state says why); the
-  step must be a multiple of each modulated unit's ``mean_load_window_h`` so that every
-  window's load windows are the full horizon's.
+* a modulated unit's **heat-balance position** (twin.heat_balance) is carried: the
+  hours of its ``mean_load_window_h`` window the committed periods have run and the
+  load-index-hours in them, read off the full-horizon model's ``load_window`` row of that
+  window (plus the instance's own deviation in the horizon's first window). The next
+  window's first heat-balance window covers the hours left and takes the deviation
+  back, so its heat-balance windows are the full horizon's whatever the step, and the
+  committed plan holds every one of them. A window's last heat-balance window, cut by
+  the window's end, balances on its own, as the full horizon's last one does.
 
 The committed plan is then **re-priced over the whole horizon**: the full-horizon model
 with every per-period column fixed at its committed value, solved for what is left (soft
@@ -47,10 +52,11 @@ from twin.accounting import target_rows
 from twin.engine import solve as solve_full
 from twin.errors import SolveError
 from twin.flowsheet import Flowsheet
+from twin.heat_balance import elapsed_periods, window_periods
 from twin.instance import Instance
 from twin.loader import load
 from twin.models.build import VARIABLES, BuiltModel, build_model
-from twin.plant.state import PlantState, apply_state
+from twin.plant.state import PlantState, UnitState, apply_state
 from twin.plant.windows import Window, cut, plan_windows
 from twin.schedule import Schedule
 from twin.solution import Solution
@@ -133,23 +139,48 @@ class _Plan:
             cols = span.grid(labels)[:, w.first : w.commit]
             self.values[cols] = grid[:, :n]
 
-    def levels(self, w: Window) -> dict[str, float]:
-        """Stock levels at the end of the committed periods (t), within each stock's
-        bounds (a solver's last digits may stray by 1e-9 t)."""
+    def state(self, w: Window) -> PlantState:
+        """The plant at the end of the committed periods: stock levels (t, within each
+        stock's bounds: a solver's last digits may stray by 1e-9 t) and each modulated
+        unit's heat-balance position (module docstring)."""
         span = self.full.linear.blocks["level"]
         stocks = self.full.chain.instance.stocks
         last = self.values[span.grid(np.arange(len(stocks)))[:, w.commit - 1]]
-        return {
+        levels = {
             k.id: float(np.clip(v, k.min_t, k.max_t)) for k, v in zip(stocks, last, strict=True)
         }
+        return PlantState(stocks_t=levels, units=self._positions(w))
+
+    def _positions(self, w: Window) -> dict[str, UnitState]:
+        lm, chain = self.full.linear, self.full.chain
+        rows = lm.families["load_window"]
+        activity = lm.A[rows.start : rows.stop] @ np.nan_to_num(self.values)
+        position = lm.key_position("load_window")
+        out = {}
+        for u in dict.fromkeys(label[0] for label in rows.keys):
+            spec = chain.fs.units[u].spec
+            own = spec.heat_balance_position
+            n = window_periods(spec.mean_load_window_h or chain.length_h, chain.length_h)
+            elapsed = (elapsed_periods(own, chain.length_h) + w.commit) % n
+            start = w.commit - elapsed
+            deviation = 0.0
+            if elapsed:
+                deviation = float(activity[position[u, max(start, 0)] - rows.start])
+            if start < 0 and own is not None:
+                deviation += own.deviation_h
+            out[u] = UnitState(
+                window_elapsed_h=elapsed * chain.length_h, window_deviation_h=deviation
+            )
+        return out
 
 
-def _window_instance(inst: Instance, w: Window, levels: dict[str, float]) -> Instance:
-    """The instance of window `w`: cut, stocks at `levels` (none: as the instance says)
-    with the final minimum of the module docstring."""
+def _window_instance(inst: Instance, w: Window, state: PlantState | None) -> Instance:
+    """The instance of window `w`: cut, planned from `state` (stock levels, heat-balance
+    positions; none: as the instance says) with the final minimum of the module
+    docstring."""
     sub = cut(inst, w)
-    if levels:
-        sub = apply_state(sub, PlantState(stocks_t=levels))
+    if state is not None:
+        sub = apply_state(sub, state)
     share = w.periods / (inst.horizon.periods - w.first)
     stocks = []
     for k, plan in zip(sub.stocks, inst.stocks, strict=True):
@@ -268,10 +299,10 @@ def roll(
     plan = _Plan(build_model(Flowsheet(inst)))
     results = []
     previous: tuple[BuiltModel, Solution, Window] | None = None
-    levels: dict[str, float] = {}
+    state: PlantState | None = None
     for i, w in enumerate(windows):
         tw = time.perf_counter()
-        built = build_model(Flowsheet(_window_instance(inst, w, levels)))
+        built = build_model(Flowsheet(_window_instance(inst, w, state)))
         _carry_targets(built, plan, w)
         warm = previous is not None and bool(built.linear.integer.any())
         start = _warm_start(built, previous, w) if warm and previous else None
@@ -284,7 +315,7 @@ def roll(
                 "leaves more room",
             )
         plan.commit(built, solution, w)
-        levels = plan.levels(w)
+        state = plan.state(w)
         previous = (built, solution, w)
         results.append(
             WindowResult(

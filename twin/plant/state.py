@@ -23,11 +23,12 @@ What the model honours, and what it cannot:
   formulation (models/network.py) has no start-up costs and no minimum up or down times,
   so a unit's status now does not constrain its next periods; a tripped unit is told by
   its ``unavailable_h``;
-* the potline's heat-balance position (the loads of the hours already run inside its
-  ``mean_load_window_h``) cannot be carried: the load-window rows (models/network.py
-  ``_load_windows``) hold each window from period 0 with no constant for past hours, and
-  the instance format has no field for a load history. Each re-plan therefore starts a
-  fresh heat-balance window;
+* a modulated unit's heat-balance position (``window_elapsed_h``, the hours of its
+  current ``mean_load_window_h`` window already run, and ``window_deviation_h``, the
+  load-index-hours ``sum (load_index - 1) x hours`` run in them; twin.heat_balance)
+  becomes its ``heat_balance_position``: the plan's first window covers the hours left
+  and takes the deviation back. Without ``window_elapsed_h`` the instance's own position
+  (none: a window starts with the horizon) stands;
 * the mine's position (benches mined, reserves left) is not modelled by the chain's
   open-pit mine (a rate and a grade, no depletion), so it has no state here.
 """
@@ -37,22 +38,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from twin.errors import InstanceError, validation_problems
-from twin.instance import Instance
-from twin.limits import MAX_PERIOD_LENGTH_H, MAX_PERIODS, Tonnes
+from twin.heat_balance import (
+    MAX_POSITION_H,
+    DeviationHours,
+    ElapsedHours,
+    HeatBalancePosition,
+    position_problems,
+)
+from twin.instance import Instance, UnitSpec
+from twin.limits import Tonnes
 from twin.units.base import ElementFractions, Fraction
 
-#: Longest state duration, h: the longest horizon (MAX_PERIODS periods of the longest length).
-MAX_STATE_H = MAX_PERIODS * MAX_PERIOD_LENGTH_H
-StateHours = Annotated[float, Field(ge=0.0, le=MAX_STATE_H)]
+#: A state's duration, h: at most the longest horizon (twin.heat_balance.MAX_POSITION_H).
+StateHours = Annotated[float, Field(ge=0.0, le=MAX_POSITION_H)]
 
 
 class UnitState(BaseModel):
     """One unit now: running (None: as the schedule decides; False: tripped or off now),
     h it has been running (or stopped), h from now it stays unavailable (a trip,
-    maintenance), and the availability maintenance reports for the horizon (0..1)."""
+    maintenance), the availability maintenance reports for the horizon (0..1), and a
+    modulated unit's heat-balance position: h of its current window run
+    (window_elapsed_h, None: the instance's position stands) and the load-index-hours
+    run in them (window_deviation_h, h; positive: ran hot)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -60,6 +70,17 @@ class UnitState(BaseModel):
     hours_in_state: StateHours = 0.0
     unavailable_h: StateHours = 0.0
     availability: Fraction | None = None
+    window_elapsed_h: ElapsedHours | None = None
+    window_deviation_h: DeviationHours = 0.0
+
+    @model_validator(mode="after")
+    def _deviation_needs_hours(self) -> UnitState:
+        if self.window_elapsed_h is None and self.window_deviation_h != 0:
+            raise ValueError(
+                "window_deviation_h: give window_elapsed_h, the hours of the window it was "
+                "run in, with it"
+            )
+        return self
 
 
 class PlantState(BaseModel):
@@ -115,6 +136,21 @@ def _stocks(instance: Instance, levels: dict[str, float], problems: list[str]) -
     ]
 
 
+def _position(
+    unit: UnitSpec, us: UnitState, length_h: float, problems: list[str]
+) -> HeatBalancePosition | None:
+    """The unit's heat-balance position under `us` (module docstring)."""
+    if us.window_elapsed_h is None:
+        return unit.heat_balance_position
+    position = HeatBalancePosition(elapsed_h=us.window_elapsed_h, deviation_h=us.window_deviation_h)
+    path = f"state.units.{unit.id}"
+    found = position_problems(
+        f"{path}.window_elapsed_h", f"{path}.window_deviation_h", position, unit, length_h
+    )
+    problems += found
+    return None if found or position.elapsed_h == 0 else position
+
+
 def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]) -> list:
     known = {u.id for u in instance.units}
     problems += [
@@ -126,16 +162,22 @@ def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]
     out = []
     for unit in instance.units:
         us = states.get(unit.id)
-        if us is None or (us.unavailable_h == 0 and us.availability is None):
+        if us is None:
             out.append(unit)
             continue
-        cap = 1.0 if us.availability is None else us.availability
-        covered = unavailable_fraction(us.unavailable_h, horizon.periods, horizon.period_length_h)
-        availability = [
-            min(a, cap) * (1.0 - c)
-            for a, c in zip(instance.series(unit.availability), covered, strict=True)
-        ]
-        out.append(unit.model_copy(update={"availability": availability}))
+        update: dict[str, Any] = {
+            "heat_balance_position": _position(unit, us, horizon.period_length_h, problems)
+        }
+        if us.unavailable_h > 0 or us.availability is not None:
+            cap = 1.0 if us.availability is None else us.availability
+            covered = unavailable_fraction(
+                us.unavailable_h, horizon.periods, horizon.period_length_h
+            )
+            update["availability"] = [
+                min(a, cap) * (1.0 - c)
+                for a, c in zip(instance.series(unit.availability), covered, strict=True)
+            ]
+        out.append(unit.model_copy(update=update))
     return out
 
 
@@ -158,10 +200,12 @@ def _materials(
 def apply_state(instance: Instance, state: PlantState) -> Instance:
     """The instance planned from `state`: stocks start at their level now, a tripped or
     unavailable unit has availability 0 for the periods its unavailable_h covers, a
-    reported availability caps the unit's, an assay replaces a material's composition
-    (module docstring: what else is and is not honoured). `instance` is not changed.
-    Raises InstanceError naming `state.<path>` for an unknown stock/unit/material id or a
-    level outside the stock's bounds."""
+    reported availability caps the unit's, a heat-balance position replaces the unit's,
+    an assay replaces a material's composition (module docstring: what else is and is
+    not honoured). `instance` is not changed.
+    Raises InstanceError naming `state.<path>` for an unknown stock/unit/material id, a
+    level outside the stock's bounds, or a heat-balance position the unit cannot have
+    (twin.heat_balance.position_problems)."""
     problems: list[str] = []
     stocks = _stocks(instance, state.stocks_t, problems)
     units = _units(instance, state.units, problems)

@@ -43,23 +43,15 @@ def _whole_periods(hours: float, length_h: float, option: str) -> int:
 
 def plan_windows(instance: Instance, window_h: float, step_h: float) -> list[Window]:
     """The windows of `instance`'s horizon (module docstring). OptionError naming
-    --window or --step when either is not a whole number of periods, the step is longer
-    than the window, or the step splits a unit's heat-balance window (its
-    mean_load_window_h must divide the step, so that each window's load rows line up with
-    the full horizon's)."""
+    --window or --step when either is not a whole number of periods or the step is longer
+    than the window. The step may split a unit's heat-balance window: twin.plant.rolling
+    carries the position in it to the next window."""
     horizon = instance.horizon
     length_h, T = horizon.period_length_h, horizon.periods
     W = _whole_periods(window_h, length_h, "--window / window_h")
     S = _whole_periods(step_h, length_h, "--step / step_h")
     if S > W:
         raise OptionError(f"--step / step_h: {step_h:g} h is longer than the window {window_h:g} h")
-    for i, unit in enumerate(instance.units):
-        n = unit.mean_load_window_h
-        if n is not None and S % max(1, round(n / length_h)):
-            raise OptionError(
-                f"--step / step_h: {step_h:g} h is not a multiple of units[{i}]."
-                f"mean_load_window_h ({n:g} h of unit '{unit.id}')"
-            )
     windows = []
     first = 0
     while True:
