@@ -262,6 +262,7 @@ def test_cli_on_a_scheduler_address(cluster, instances_dir, tmp_path):
     assert doc["vary"] == ["price:metal_buyer=normal(0.0,0.1)"]
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
         "measures.json",
+        "report.html",
         "samples.csv",
         "summary.csv",
     ]

@@ -69,7 +69,7 @@ def scenarios(
     ),
     workers: int = typer.Option(2, "--workers", help="Worker processes of the LocalCluster."),
     out: Path | None = typer.Option(
-        None, "--out", help="Folder for samples.csv, summary.csv, measures.json."
+        None, "--out", help="Folder for samples.csv, summary.csv, measures.json, report.html."
     ),
     as_json: bool = JSON,
     time_limit: float | None = typer.Option(
@@ -143,6 +143,9 @@ def scenarios(
                     document(table.iloc[:0], overview, measure, meta), indent=2, allow_nan=False
                 )
             )
+            from twin.report.scenarios import write_scenario_report
+
+            write_scenario_report(table, overview, measure, meta, out / "report.html")
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
     if as_json:
@@ -150,4 +153,6 @@ def scenarios(
     else:
         _print(overview, measure, Console())
         if out is not None:
-            Console().print(f"wrote samples.csv, summary.csv and measures.json to {out}")
+            Console().print(
+                f"wrote samples.csv, summary.csv, measures.json and report.html to {out}"
+            )

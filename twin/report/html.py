@@ -61,19 +61,31 @@ def page(data: ReportData, charts: list[Chart]) -> str:
     status = data.schedule.status
     objective = data.schedule.summary.get("objective_cny")
     kind = "Benchmark" if data.baseline is not None else "Schedule"
+    header = (
+        f"<h1>{kind} report: {name}</h1><p>status "
+        f'<span class="badge {_STATUS_CLASS.get(status, "not-met")}">{html.escape(status)}'
+        f"</span> &nbsp; objective {_money(objective)} CNY</p>"
+    )
+    sections = [_section(chart, data) for chart in charts]
+    return document(name, header, _summary(data), sections, charts, str(data.folder))
+
+
+def document(
+    name: str, header: str, summary: str, sections: list[str], charts: list[Chart], source: str
+) -> str:
+    """A report page: `header` (HTML), a navigation bar to the summary and each chart,
+    the `summary` section and the chart `sections` (HTML), a footer naming `source`."""
     links = "".join(f'<a href="#{c.key}">{html.escape(_short(c.title))}</a>' for c in charts)
     body = [
-        f"<header><h1>{kind} report: {name}</h1><p>status "
-        f'<span class="badge {_STATUS_CLASS.get(status, "not-met")}">{html.escape(status)}'
-        f"</span> &nbsp; objective {_money(objective)} CNY</p></header>",
+        f"<header>{header}</header>",
         f'<nav><a href="#summary">Summary</a>{links}</nav>',
         "<main>",
-        _summary(data),
-        *(_section(chart, data) for chart in charts),
+        summary,
+        *sections,
         "</main>",
-        f"<footer>Written by twin report {_twin_version()} on "
+        f"<footer>Written by twin {_twin_version()} on "
         f"{datetime.now().isoformat(sep=' ', timespec='minutes')} from "
-        f"{html.escape(str(data.folder))}.</footer>",
+        f"{html.escape(source)}.</footer>",
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -101,8 +113,16 @@ def _summary(data: ReportData) -> str:
 
 
 def _section(chart: Chart, data: ReportData) -> str:
-    """A chart's section: title, the plotly figure (or nothing), its note, and the
-    benchmark or shadow-price table under those charts."""
+    """A chart's section, with the benchmark or shadow-price table under those charts."""
+    table = {"benchmark": data.table("benchmark"), "shadow_prices": shadow_table(data)}.get(
+        chart.key
+    )
+    return chart_section(chart, None if table is None else table_html(table, ""))
+
+
+def chart_section(chart: Chart, under: str | None = None) -> str:
+    """A chart's section: title, the plotly figure (or nothing), its note, and `under`
+    (HTML) below them."""
     parts = [f'<section id="{chart.key}"><h2>{html.escape(chart.title)}</h2>']
     if chart.figure is not None:
         # The section's heading is the title: the figure's own is for its PNG.
@@ -118,11 +138,8 @@ def _section(chart: Chart, data: ReportData) -> str:
         )
     if chart.note:
         parts.append(f'<p class="note">{html.escape(chart.note)}</p>')
-    table = {"benchmark": data.table("benchmark"), "shadow_prices": shadow_table(data)}.get(
-        chart.key
-    )
-    if table is not None:
-        parts.append(table_html(table, ""))
+    if under is not None:
+        parts.append(under)
     parts.append("</section>")
     return "".join(parts)
 
