@@ -152,11 +152,44 @@ def _time_limit(options: SolveOptions, deadline: float | None) -> float | None:
     return min(limits) if limits else None
 
 
+#: The watched HiGHS runs in progress in this process (:func:`interrupt_running`), and
+#: whether a stop was asked since the last :func:`clear_stop` (a plain flag, not an
+#: Event, whose inner lock a signal handler could find held by the thread it interrupts).
+#: The lock is re-entrant for the same reason: the service's worker interrupts from a
+#: signal handler, run by the main thread, which may hold it at that moment.
+_running: set[highspy.Highs] = set()
+_running_lock = threading.RLock()
+_stop = {"asked": False}
+
+
+def interrupt_running() -> None:
+    """Stop every watched HiGHS run in progress in this process (``cancelSolve``: a MIP
+    ends with its incumbent, reported "feasible"), and every later one until
+    :func:`clear_stop`; loops that solve again (successive linearisation) end at their
+    next :func:`stop_requested` check. Thread-safe, and safe in a signal handler. Only
+    runs given a time limit are watched (the service always gives one)."""
+    _stop["asked"] = True
+    with _running_lock:
+        for h in list(_running):
+            h.cancelSolve()
+
+
+def stop_requested() -> bool:
+    """Whether :func:`interrupt_running` was called since the last :func:`clear_stop`."""
+    return _stop["asked"]
+
+
+def clear_stop() -> None:
+    """Forget a stop asked before: the next run goes to its end (a worker's next job)."""
+    _stop["asked"] = False
+
+
 def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
     """h.run(), watched when there is a time limit: HiGHS runs in a thread (it releases
-    the GIL); past limit + grace the watchdog interrupts it (cancelSolve), and past a
-    second grace it abandons the thread and raises SolveError, so that a solver stuck in
-    C code cannot hold the caller."""
+    the GIL, and the calling thread waits in an interruptible join, so a signal handler
+    can run :func:`interrupt_running`); past limit + grace the watchdog interrupts it
+    (cancelSolve), and past a second grace it abandons the thread and raises SolveError,
+    so that a solver stuck in C code cannot hold the caller."""
     if limit is None:
         h.run()
         return
@@ -169,12 +202,20 @@ def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
         except BaseException as exc:  # re-raised in the caller's thread
             failure.append(exc)
 
+    with _running_lock:
+        _running.add(h)
+        if _stop["asked"]:  # asked before this run was registered
+            h.cancelSolve()
     worker = threading.Thread(target=run, name="highs", daemon=True)
-    worker.start()
-    worker.join(limit + WATCHDOG_GRACE_S)
-    if worker.is_alive():
-        h.cancelSolve()
-        worker.join(WATCHDOG_GRACE_S)
+    try:
+        worker.start()
+        worker.join(limit + WATCHDOG_GRACE_S)
+        if worker.is_alive():
+            h.cancelSolve()
+            worker.join(WATCHDOG_GRACE_S)
+    finally:
+        with _running_lock:
+            _running.discard(h)
     if worker.is_alive():
         raise SolveError(
             "time_limit",

@@ -10,7 +10,8 @@ Science 28(10) 1982). Without the step bound the LP merely moves part-load to a 
 whose coefficient still assumes full load, and the iteration cycles. The unit's on/off
 pattern is therefore settled by the first solve. It stops when the largest relative
 difference between the LP's and the twin's outputs, energy and emissions is at most
-`tolerance`, or after `max_iterations` solves.
+`tolerance`, after `max_iterations` solves, at the deadline, or once a stop was asked
+(twin.solvers.highs.interrupt_running: the service's DELETE of a running job).
 
 The outcome is the last solution and the flowsheet re-linearised at its loads (a new
 Flowsheet; the one passed in is not changed): a Schedule made from the two is priced,
@@ -27,7 +28,7 @@ import pandas as pd
 from twin.flowsheet import Flowsheet
 from twin.models.build import BuiltModel, build_model
 from twin.solution import Solution
-from twin.solvers.highs import solve
+from twin.solvers.highs import solve, stop_requested
 from twin.solvers.options import SolveOptions
 from twin.verify import compare, scheduled_loads, twin_modes
 
@@ -63,15 +64,17 @@ def successive_linearisation(
     deadline: float | None = None,
 ) -> SlpOutcome:
     """Iterate solve -> twin -> re-linearise (see module docstring) until the tolerance,
-    `max_iterations` solves or `deadline` (time.monotonic() seconds). When a later solve
-    finds nothing (time ran out), the last schedule found is the outcome, not converged.
+    `max_iterations` solves, `deadline` (time.monotonic() seconds) or a stop asked
+    (stop_requested). When a later solve finds nothing (time ran out, or it was
+    interrupted), the last schedule found is the outcome, not converged.
     Raises nothing itself; the caller checks ``outcome.solution.has_solution``."""
     trace: list[dict] = []
     current = fs
     x: dict = {}
     last: SlpOutcome | None = None
     for iteration in range(1, max_iterations + 1):
-        if last is not None and deadline is not None and time.monotonic() >= deadline:
+        out_of_time = deadline is not None and time.monotonic() >= deadline
+        if last is not None and (out_of_time or stop_requested()):
             break
         started = time.perf_counter()
         built = build_model(current)

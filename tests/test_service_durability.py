@@ -156,12 +156,21 @@ def test_a_job_past_its_wall_clock_is_stopped(pool):
     _still_serves(pool)
 
 
-def test_deleting_a_running_job_stops_its_worker(pool):
+def test_deleting_a_running_job_stops_its_run_not_its_worker(pool):
+    # The worker answers the stop (tests/test_service_stop.py: what the job keeps).
     restarts = _restarts(pool)
     job_id = pool.submit(TOKENS[0], shipped("group_year.yaml"), query="?verify=true")[2]["id"]
     _running_worker(pool, TOKENS[0], job_id)
     status, job = pool.json("DELETE", f"/v1/jobs/{job_id}", TOKENS[0])
     assert (status, job["status"], job["error"]["status"]) == (200, "cancelled", "cancelled")
-    _until(lambda: _restarts(pool) == restarts + 1, 10.0, "the worker to be replaced")
+
+    def stop_ended() -> bool:
+        return pool.json("GET", f"/v1/jobs/{job_id}", TOKENS[0])[1]["progress"]["phase"] in (
+            "stopped",
+            "cancelled",
+        )
+
+    _until(stop_ended, 20.0, "the stop to end")
     assert pool.json("GET", f"/v1/jobs/{job_id}", TOKENS[0])[1]["status"] == "cancelled"
     _still_serves(pool)
+    assert _restarts(pool) == restarts

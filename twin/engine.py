@@ -16,6 +16,7 @@ from twin.shadow import shadow_prices as shadow_table
 from twin.solvers.diagnose import explain_infeasibility
 from twin.solvers.duals import with_duals
 from twin.solvers.highs import solve as solve_model
+from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
 from twin.solvers.slp import successive_linearisation
 from twin.verify import Verification
@@ -75,7 +76,9 @@ def solve(
     twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and
     a watchdog interrupts a solver that overruns. With `shadow_prices`, the schedule gets
     a ``shadow_prices`` table (twin.shadow; for a MIP from the LP with the integers fixed,
-    after --verify from the twin's final linearisation). Raises InstanceError for a bad
+    after --verify from the twin's final linearisation; left out when a stop was asked:
+    twin.solvers.highs.interrupt_running, after which the schedule is the best found so
+    far). Raises InstanceError for a bad
     instance,
     OptionError for a bad option and SolveError (with a message for people) when there is
     no schedule."""
@@ -100,10 +103,12 @@ def solve(
         if solution.status == "infeasible":
             raise SolveError("infeasible", explain_infeasibility(fs, options, deadline))
         reason = _NO_SOLUTION.get(solution.status, f"HiGHS ended with status {solution.status}")
+        if stop_requested():
+            reason = "the solve was stopped on request before any feasible schedule was found"
         raise SolveError(solution.status, f"instance '{inst.name}': {reason}")
     t3 = time.perf_counter()
     schedule = Schedule.from_solution(fs, solution)
-    if shadow_prices:
+    if shadow_prices and not stop_requested():
         if verify:
             built = build_model(fs)
         priced = with_duals(built, solution, options, deadline, resolve=verify)

@@ -69,6 +69,12 @@ def serve(
         "--lease-seconds",
         help="Lease on a running job; a job of a service that died runs again once it lapses.",
     ),
+    stop_grace: float = typer.Option(
+        _DEFAULTS.stop_grace_s,
+        "--stop-grace",
+        help="Seconds the worker of a running job cancelled (DELETE) has to answer with "
+        "the best schedule found before it is killed.",
+    ),
     opcua: str | None = typer.Option(
         None,
         "--opcua",
@@ -99,6 +105,7 @@ def serve(
                 wall_clock_margin_s=wall_clock_margin,
             ),
             lease_s=lease_seconds,
+            stop_grace_s=stop_grace,
         )
         raw_tokens = os.environ.pop(ENV, None)  # workers get none
         tokens = Tokens.load(raw_tokens, tokens_file)

@@ -114,10 +114,13 @@ Job = Annotated[JobRecord, Depends(_own_job)]
 
 
 def _finished(job: Job) -> JobRecord:
-    """The caller's job, once it has succeeded; 409 before (or when it did not)."""
-    if job.status != "succeeded":
+    """The caller's job, once it has a schedule (it succeeded, or was cancelled while it
+    ran and kept the best schedule found); 409 before (or when it has none)."""
+    if job.status != "succeeded" and not (job.status == "cancelled" and job.summary):
         raise HTTPException(
-            409, f"job {job.id!r} is {job.status}; its results exist once it has succeeded"
+            409,
+            f"job {job.id!r} is {job.status} with no schedule; its results exist once it "
+            "has succeeded (or was stopped with a schedule found)",
         )
     return job
 
@@ -184,8 +187,11 @@ def get_job(service: Service, job: Job) -> JobView:
 
 @router.delete("/v1/jobs/{job_id}", responses=_ERRORS)
 def cancel_job(service: Service, job: Job) -> JobView:
-    """Cancel a queued job, or stop a running one (its worker is stopped; a solve keeps
-    no partial schedule). A finished job is left as it is."""
+    """Cancel a queued job, or stop a running one: it is ``cancelled`` at once (progress
+    ``stopping``), its worker interrupts the solve and, within the service's stop grace,
+    the job keeps the best schedule found (progress ``stopped``; its summary says so, its
+    tables, B2MML and report are then readable) or nothing (progress ``cancelled``). A
+    finished job is left as it is."""
     record = service.store.cancel(job.id) or job
     service.supervisor.wake()
     return views.job_view(record, time.time())

@@ -45,17 +45,21 @@ class Limits:
 class ServiceConfig:
     """A service: its job store (an SQLAlchemy URL), its worker processes, its limits,
     and the lease on a running job (s; a job whose lease lapses, because its service
-    died, is run again, at most `max_attempts` times in all)."""
+    died, is run again, at most `max_attempts` times in all); stop_grace_s: how long the
+    worker of a job cancelled while it ran may take to answer with the best schedule it
+    found before it is killed (the job then keeps nothing), s."""
 
     db_url: str = "sqlite:///twin.db"
     workers: int = 1
     limits: Limits = field(default_factory=Limits)
     lease_s: float = 30.0
     max_attempts: int = 3
+    stop_grace_s: float = 10.0
 
     def __post_init__(self) -> None:
         _whole("--workers", self.workers, 1, 256)
         _seconds("--lease-seconds", self.lease_s, 1.0, 3600.0)
+        _seconds("--stop-grace", self.stop_grace_s, 0.0, 3600.0)
         _whole("max_attempts", self.max_attempts, 1, 100)
 
 

@@ -6,9 +6,13 @@ the files a finished job produced.
 
 A job moves ``queued -> running -> succeeded | failed`` (or ``cancelled`` from either of
 the first two). Every change is one transaction, and every change a run makes names the
-run's claim: a run that lost its claim (its service died and the job was claimed again,
-or the job was cancelled) changes nothing. A running job holds a lease its service
-renews; a job whose lease lapsed is claimed again, at most `max_attempts` runs in all.
+run's claim: a run that lost its claim (its service died and the job was claimed again)
+changes nothing. A running job cancelled keeps its claim and lease while its run stops
+(progress ``stopping``): the run may then attach the best schedule it found
+(:meth:`JobStore.keep`, progress ``stopped``) or end with nothing (:meth:`JobStore.drop`,
+progress ``cancelled``); a stop whose lease lapses (its service died) ends with nothing.
+A running job holds a lease its service renews; a job whose lease lapsed is claimed
+again, at most `max_attempts` runs in all.
 So a job accepted (committed before the 202 is sent) is never lost, and its result is
 recorded exactly once.
 """
@@ -176,8 +180,10 @@ class JobStore:
             return [_from_row(row) for row in conn.execute(query)]
 
     def cancel(self, job_id: str) -> JobRecord | None:
-        """Cancel `job_id` if it is queued or running (a running job's service sees it and
-        stops the worker); the job as it is now."""
+        """Cancel `job_id` if it is queued or running; the job as it is now. A running
+        job keeps its claim and lease while its run stops (progress ``stopping``): its
+        service sees it and asks the run for the best schedule found."""
+        running = jobs.c.status == "running"
         with self.engine.begin() as conn:
             conn.execute(
                 update(jobs)
@@ -185,11 +191,9 @@ class JobStore:
                 .values(
                     status="cancelled",
                     finished_s=time.time(),
-                    claim=None,
-                    lease_expires_s=None,
                     error_status="cancelled",
                     error="cancelled by its owner (DELETE)",
-                    progress=json.dumps({"phase": "cancelled"}),
+                    progress=case((running, _phase("stopping")), else_=_phase("cancelled")),
                 )
             )
             return _record(conn, job_id)
@@ -248,7 +252,8 @@ class JobStore:
     def claim(self, claim: str, lease_s: float, max_attempts: int, limit: int) -> list[Claim]:
         """Claim up to `limit` jobs, oldest first, under the claim `claim` for `lease_s`:
         queued jobs and running jobs whose lease lapsed (their service died). A lapsed
-        job that already had `max_attempts` runs fails instead."""
+        job that already had `max_attempts` runs fails instead; a cancelled job whose stop
+        lapsed ends with nothing kept."""
         now = time.time()
         claimable = or_(
             jobs.c.status == "queued",
@@ -256,6 +261,11 @@ class JobStore:
         )
         claimed: list[Claim] = []
         with self.engine.begin() as conn:
+            conn.execute(  # stops whose service died: they end with nothing
+                update(jobs)
+                .where(_stopping, jobs.c.lease_expires_s < now)
+                .values(**_unclaimed("cancelled"), error=_NOTHING_KEPT + "its service stopped")
+            )
             candidates = conn.execute(
                 select(jobs.c.id, jobs.c.status, jobs.c.attempts)
                 .where(claimable)
@@ -308,26 +318,31 @@ class JobStore:
         return claimed
 
     def renew(self, claims: Sequence[str], lease_s: float) -> None:
-        """Extend the lease of the running jobs held under `claims`."""
+        """Extend the lease of the running (or stopping) jobs held under `claims`."""
         if claims:
             with self.engine.begin() as conn:
                 conn.execute(
                     update(jobs)
-                    .where(jobs.c.claim.in_(claims), jobs.c.status == "running")
+                    .where(jobs.c.claim.in_(claims), jobs.c.status.in_(("running", "cancelled")))
                     .values(lease_expires_s=time.time() + lease_s)
                 )
 
-    def lost(self, held: dict[str, str]) -> set[str]:
-        """Of `held` (job id -> claim), the jobs no longer running under that claim
-        (cancelled, or claimed again after a lapsed lease)."""
+    def changed(self, held: dict[str, str]) -> dict[str, str]:
+        """Of `held` (job id -> claim), the jobs no longer running under that claim:
+        "cancelled" (still held: the run is to stop, and may keep its schedule) or
+        "lost" (claimed again after a lapsed lease, or its stop ended)."""
         if not held:
-            return set()
+            return {}
         with self.engine.begin() as conn:
             rows = conn.execute(
                 select(jobs.c.id, jobs.c.status, jobs.c.claim).where(jobs.c.id.in_(held))
             )
-            still = {r.id for r in rows if r.status == "running" and r.claim == held[r.id]}
-        return set(held) - still
+            found = {r.id: r.status for r in rows if r.claim == held[r.id]}
+        return {
+            job_id: "cancelled" if found.get(job_id) == "cancelled" else "lost"
+            for job_id in held
+            if found.get(job_id) != "running"
+        }
 
     def set_progress(self, job_id: str, claim: str, progress: dict[str, Any]) -> None:
         """Record the progress of the run `claim` of `job_id`."""
@@ -341,11 +356,42 @@ class JobStore:
     ) -> bool:
         """Record the run `claim` of `job_id` as succeeded, with its summary and files, in
         one transaction; False (nothing recorded) when the run lost its claim."""
+        values = _ended("succeeded", time.time())
+        return self._result(_run(job_id, claim), job_id, values, summary, files)
+
+    def keep(
+        self, job_id: str, claim: str, summary: dict[str, Any], files: dict[str, bytes]
+    ) -> bool:
+        """Attach what the stopped run `claim` of the cancelled `job_id` produced (the
+        best schedule it found) in one transaction; the job stays cancelled. False
+        (nothing recorded) when the run no longer holds the job."""
+        values = {**_unclaimed("stopped"), "finished_s": time.time()}
+        return self._result(_stop(job_id, claim), job_id, values, summary, files)
+
+    def drop(self, job_id: str, claim: str, reason: str) -> bool:
+        """End the stop of the run `claim` of the cancelled `job_id` with nothing kept
+        (`reason`: why, one line); False when the run no longer holds the job."""
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(jobs)
-                .where(_run(job_id, claim))
-                .values(**_ended("succeeded", time.time()), summary=json.dumps(summary))
+                .where(_stop(job_id, claim))
+                .values(**_unclaimed("cancelled"), error=_NOTHING_KEPT + reason)
+            )
+            return done.rowcount == 1
+
+    def _result(
+        self,
+        where: Any,
+        job_id: str,
+        values: dict[str, Any],
+        summary: dict[str, Any],
+        files: dict[str, bytes],
+    ) -> bool:
+        """Set `values` and the summary on the job `where` selects, with its files, in
+        one transaction; False when no job matched."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(jobs).where(where).values(**values, summary=json.dumps(summary))
             )
             if done.rowcount != 1:
                 return False
@@ -386,19 +432,32 @@ class JobStore:
                 )
 
 
+#: A cancelled job whose run is stopping (it still holds the run's claim).
+_stopping = and_(jobs.c.status == "cancelled", jobs.c.claim.is_not(None))
+#: The start of the error of a cancelled job whose run kept nothing.
+_NOTHING_KEPT = "cancelled by its owner (DELETE); the stopped run kept no schedule: "
+
+
 def _run(job_id: str, claim: str) -> Any:
     """The condition: `job_id` is running under `claim`."""
     return and_(jobs.c.id == job_id, jobs.c.claim == claim, jobs.c.status == "running")
 
 
+def _stop(job_id: str, claim: str) -> Any:
+    """The condition: `job_id` was cancelled and its run `claim` is stopping."""
+    return and_(jobs.c.id == job_id, jobs.c.claim == claim, jobs.c.status == "cancelled")
+
+
+def _phase(phase: str) -> str:
+    return json.dumps({"phase": phase})
+
+
+def _unclaimed(phase: str) -> dict[str, Any]:
+    return {"claim": None, "lease_expires_s": None, "progress": _phase(phase)}
+
+
 def _ended(status: str, now: float) -> dict[str, Any]:
-    return {
-        "status": status,
-        "finished_s": now,
-        "claim": None,
-        "lease_expires_s": None,
-        "progress": json.dumps({"phase": "done"}),
-    }
+    return {"status": status, "finished_s": now, **_unclaimed("done")}
 
 
 def _record(conn: Connection, job_id: str) -> JobRecord | None:

@@ -9,14 +9,16 @@ or a cancellation) the supervisor:
    the run's claim);
 3. buries workers that died: the job one was running fails with the exit code or
    signal (a segfault or ``os._exit`` in a solve never reaches the web process);
-4. stops (SIGKILL) a worker whose job ran past its wall clock (the job fails) or whose
-   job was cancelled or lost its claim (the store already says so);
-5. renews the leases of the jobs it runs (every third of a lease);
+4. asks the worker of a job cancelled while it ran to stop (SIGUSR1: the worker
+   interrupts HiGHS, which keeps its incumbent, and answers with the best schedule
+   found, which the job keeps; it stays ``cancelled``); kills (SIGKILL) a worker that
+   has not answered within ``stop_grace_s`` (the job then keeps nothing), one whose job
+   ran past its wall clock (the job fails) or lost its claim;
+5. renews the leases of the jobs it runs or stops (every third of a lease);
 6. claims queued jobs, oldest first, for its idle workers and sends them out.
 
-A cancelled running job is stopped with its worker: the schedule HiGHS had found so far
-is lost with the process (the job keeps what was stored before, which for a solve is
-nothing). On shutdown the workers are stopped and their jobs go back to the queue.
+On shutdown the workers are stopped and their jobs go back to the queue (a job being
+stopped ends with nothing kept).
 """
 
 from __future__ import annotations
@@ -47,11 +49,18 @@ TURN_S = 0.5
 
 @dataclass
 class _Run:
-    """A job a worker is running: its claim, and its wall clock (time.monotonic)."""
+    """A job a worker is running: its claim, its wall clock and, once it was cancelled
+    and the worker asked to stop, the end of its grace (time.monotonic)."""
 
     claim: Claim
     started: float
     deadline: float
+    stop_by: float | None = None
+
+    @property
+    def due(self) -> float:
+        """When the supervisor must act on this run unless the worker answers first."""
+        return self.deadline if self.stop_by is None else self.stop_by
 
 
 @dataclass
@@ -98,7 +107,8 @@ class Supervisor:
         self._stop.set()
         self.wake()
         self._thread.join()
-        held = {w.run.claim.job_id: w.run.claim.claim for w in self._workers if w.run}
+        runs = [w.run for w in self._workers if w.run]
+        held = {r.claim.job_id: r.claim.claim for r in runs if r.stop_by is None}
         for w in self._workers:
             if w.run is None:
                 w.conn.close()  # an idle worker reads the end of its pipe and exits
@@ -108,6 +118,9 @@ class Supervisor:
             _end(w, grace_s=3.0)
         self._workers.clear()
         self.store.release(held)
+        for run in runs:
+            if run.stop_by is not None:
+                self.store.drop(run.claim.job_id, run.claim.claim, "the service stopped")
         os.close(self._wake_read)
         os.close(self._wake_write)
 
@@ -132,7 +145,7 @@ class Supervisor:
         waitables: list[Any] = [self._wake_read]
         for w in self._workers:
             waitables += [w.conn, w.process.sentinel]
-        deadlines = [w.run.deadline - time.monotonic() for w in self._workers if w.run]
+        deadlines = [w.run.due - time.monotonic() for w in self._workers if w.run]
         wait(waitables, timeout=max(0.0, min([TURN_S, *deadlines])))
         try:
             while os.read(self._wake_read, 4096):
@@ -144,7 +157,7 @@ class Supervisor:
         for w in list(self._workers):
             if not w.process.is_alive():
                 self._bury(w)
-        self._stop_overdue_and_lost()
+        self._stop_runs()
         self._renew()
         self._dispatch()
 
@@ -177,11 +190,16 @@ class Supervisor:
             progress = {**rest[0], "worker_pid": w.pid, "attempt": claim.attempt}
             self.store.set_progress(claim.job_id, claim.claim, progress)
             return
-        if kind == "done":
-            self.store.finish(claim.job_id, claim.claim, rest[0], rest[1])
+        job_id, run = claim.job_id, claim.claim
+        if kind == "done":  # cancelled meanwhile: it keeps the schedule
+            ended = self.store.finish(job_id, run, rest[0], rest[1]) or self.store.keep(
+                job_id, run, _stopped(rest[0]), rest[1]
+            )
         else:
-            self.store.fail(claim.job_id, claim.claim, rest[0], rest[1])
-        log.info("job %s %s", claim.job_id, "succeeded" if kind == "done" else "failed")
+            ended = self.store.fail(job_id, run, rest[0], rest[1]) or self.store.drop(
+                job_id, run, rest[1]
+            )
+        log.info("job %s: run %s %s", job_id, kind, "recorded" if ended else "not recorded")
         w.run = None
 
     def _bury(self, w: _Worker) -> None:
@@ -195,27 +213,42 @@ class Supervisor:
             log.error("a worker process died while starting (%s)", _exit_text(code))
             self._stop.wait(2.0)
         if w.run is not None:
+            job_id, run = w.run.claim.job_id, w.run.claim.claim
+            died = f"the worker process solving this job died ({_exit_text(code)})"
             self.store.fail(
-                w.run.claim.job_id,
-                w.run.claim.claim,
-                "worker_crashed",
-                f"the worker process solving this job died ({_exit_text(code)}); "
-                "the job is not run again",
-            )
+                job_id, run, "worker_crashed", f"{died}; the job is not run again"
+            ) or self.store.drop(job_id, run, died)
             log.warning("job %s: worker %s died (%s)", w.run.claim.job_id, w.pid, code)
 
-    def _stop_overdue_and_lost(self) -> None:
-        """Kill the workers whose job ran past its wall clock (the job fails), was
-        cancelled or lost its claim (the store already has its final state)."""
+    def _stop_runs(self) -> None:
+        """Ask the workers whose job was cancelled to stop (SIGUSR1; they answer with
+        the best schedule found); kill those that did not answer within the grace (the
+        job keeps nothing), whose job ran past its wall clock (the job fails) or lost
+        its claim (the store already has its final state)."""
         busy = [w for w in self._workers if w.run is not None]
-        lost = self.store.lost({w.run.claim.job_id: w.run.claim.claim for w in busy if w.run})
+        changed = self.store.changed({w.run.claim.job_id: w.run.claim.claim for w in busy if w.run})
         now = time.monotonic()
+        grace = self.config.stop_grace_s
         for w in busy:
             assert w.run is not None
             claim = w.run.claim
-            if claim.job_id in lost:
-                log.info("job %s cancelled or claimed elsewhere; stopping its worker", claim.job_id)
-            elif now > w.run.deadline:
+            why = changed.get(claim.job_id)
+            if why == "lost":
+                log.info("job %s ended or claimed elsewhere; stopping its worker", claim.job_id)
+            elif why == "cancelled" and w.run.stop_by is None:
+                log.info("job %s cancelled; asking its worker to stop", claim.job_id)
+                w.run.stop_by = now + grace
+                _signal(w.process.pid, signal.SIGUSR1)
+                continue
+            elif now <= w.run.due:
+                continue
+            elif w.run.stop_by is not None:
+                self.store.drop(
+                    claim.job_id,
+                    claim.claim,
+                    f"its worker did not answer within {grace:g} s of being asked to stop",
+                )
+            else:
                 limit = claim.options["time_limit_s"]
                 self.store.fail(
                     claim.job_id,
@@ -225,8 +258,6 @@ class Supervisor:
                     f"{self.config.limits.wall_clock_s(limit):g} s (time limit {limit:g} s + "
                     f"{self.config.limits.wall_clock_margin_s:g} s) and was stopped",
                 )
-            else:
-                continue
             w.run = None
             w.process.kill()
             _end(w, grace_s=5.0)
@@ -276,6 +307,24 @@ def _context() -> SpawnContext | ForkServerContext:
         ["twin.service.worker", "twin.service.intake", "twin.engine", "twin.b2mml"]
     )
     return context
+
+
+def _stopped(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary of a run stopped by a cancellation, saying so: the schedule's status
+    ("feasible": HiGHS was interrupted with an incumbent; "optimal": it had finished),
+    objective, bound and gap."""
+    found = {key: summary.get(key) for key in ("status", "objective_cny", "bound_cny", "mip_gap")}
+    message = "cancelled by its owner (DELETE) while it ran; the best schedule found is kept"
+    return {**summary, "stopped": {"message": message, **found}}
+
+
+def _signal(pid: int | None, signum: signal.Signals) -> None:
+    """Send `signum` to `pid`, if it is still there (a dead worker is buried later)."""
+    if pid is not None:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
 
 
 def _end(w: _Worker, grace_s: float) -> None:

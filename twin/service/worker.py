@@ -11,6 +11,15 @@ service, or the fork server that ends with it; so a service killed with SIGKILL 
 no solve running behind it. It ignores SIGINT (Ctrl-C in a terminal reaches the whole
 process group; the service stops its workers itself).
 
+SIGUSR1 asks it to stop the run in progress and answer with the best schedule found
+(twin.solvers.highs.interrupt_running: HiGHS keeps its incumbent, a --verify loop
+starts no further solve); the run then ends as any run does, with ``done`` (or
+``failed`` when nothing was found yet). Its own signal, not SIGTERM: SIGTERM keeps its
+default meaning, end the process, which the service uses on shutdown (the job then goes
+back to the queue, and no half-stopped result must reach the store). The handler runs
+in the main thread, which waits for HiGHS in an interruptible ``Thread.join`` (the
+service always gives a time limit, so HiGHS runs in a watched thread).
+
 A job's kind picks its runner in :data:`RUNNERS`; a new kind of job (a rolling re-plan
 from plant state) is a new runner and a new route, nothing else.
 """
@@ -129,7 +138,9 @@ def main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     import twin.engine  # noqa: F401  (load the solver stack before the first job)
+    from twin.solvers.highs import interrupt_running
 
+    signal.signal(signal.SIGUSR1, lambda _signum, _frame: interrupt_running())
     try:
         conn.send(("ready", os.getpid()))
         while True:
@@ -140,6 +151,9 @@ def main(conn: Connection) -> None:
 
 def _run(order: WorkOrder, conn: Connection) -> tuple:
     """Run `order`, sending its progress on `conn`; the message that ends the run."""
+    from twin.solvers.highs import clear_stop
+
+    clear_stop()  # a stop asked of the last run (it may have ended first) is not this one's
     try:
         outcome = RUNNERS[order.kind](order, lambda p: conn.send(("progress", p)))
     except TwinError as exc:
