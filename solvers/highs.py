@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -184,6 +184,26 @@ def clear_stop() -> None:
     _stop["asked"] = False
 
 
+#: Who hears of each improving MIP solution found in this process (its objective, in the
+#: model's currency), e.g. the service's worker, which reports it as the job's progress.
+_incumbent_listener: dict[str, Callable[[float], None] | None] = {"listener": None}
+
+
+def report_incumbents(listener: Callable[[float], None] | None) -> None:
+    """Call `listener` with the objective of every improving solution HiGHS finds in the
+    MIPs this process solves from now on (None: nobody)."""
+    _incumbent_listener["listener"] = listener
+
+
+def _listen(h: highspy.Highs) -> None:
+    """Subscribe the incumbent listener, if any, to `h`'s improving MIP solutions."""
+    listener = _incumbent_listener["listener"]
+    if listener is not None:
+        h.cbMipImprovingSolution.subscribe(
+            lambda event: listener(float(event.data_out.objective_function_value))
+        )
+
+
 def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
     """h.run(), watched when there is a time limit: HiGHS runs in a thread (it releases
     the GIL, and the calling thread waits in an interruptible join, so a signal handler
@@ -268,6 +288,8 @@ def run_highs(
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     t0 = time.perf_counter()
     h.passModel(lp)
+    if is_mip:
+        _listen(h)
     if start is not None and is_mip:
         given = highspy.HighsSolution()
         given.col_value = np.asarray(start, dtype=float).tolist()

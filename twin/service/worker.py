@@ -151,11 +151,17 @@ def main(conn: Connection) -> None:
 
 def _run(order: WorkOrder, conn: Connection) -> tuple:
     """Run `order`, sending its progress on `conn`; the message that ends the run."""
-    from twin.solvers.highs import clear_stop
+    from twin.solvers.highs import clear_stop, report_incumbents
 
     clear_stop()  # a stop asked of the last run (it may have ended first) is not this one's
+
+    def progress(p: dict[str, Any]) -> None:
+        conn.send(("progress", p))
+
+    # each better schedule HiGHS finds is the job's progress: the best so far, to poll
+    report_incumbents(lambda objective: progress({"phase": "solving", "incumbent_cny": objective}))
     try:
-        outcome = RUNNERS[order.kind](order, lambda p: conn.send(("progress", p)))
+        outcome = RUNNERS[order.kind](order, progress)
     except TwinError as exc:
         return ("failed", getattr(exc, "status", "error"), one_line(exc))
     except Exception as exc:  # a bug, not the job's fault: the job fails, the worker goes on
