@@ -31,6 +31,7 @@ from twin.models.grades import add_grades
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
 from twin.models.power import Power, add_power
+from twin.models.reserves import add_reserves
 from twin.models.targets import add_targets
 from twin.solution import ModelIndex
 
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 
 #: The model's decision variables, as named in ModelIndex.variables.
 VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
-#: Those a model holds only when the instance asks for them (grade-tracked flows).
-OPTIONAL = ("grade_flow",)
+#: Those a model holds only when the instance asks for them (grade-tracked flows; starts
+#: of units with minimum up/down times, models/commitment.py).
+OPTIONAL = ("grade_flow", "start")
 
 
 @dataclass
@@ -93,6 +95,7 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     add_grades(lm, ch, net)
     power = add_power(lm, ch, net.x)
     violation, soft = add_targets(lm, ch, net, power, soften_all)
+    add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
     rows = target_rows(fs.instance)
     for position, r in enumerate(soft):

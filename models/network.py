@@ -19,7 +19,10 @@ within the stock's limits). Rows:
 * ``load_window[u, start]``: the hours-weighted load index of a modulated unit over
   each window of mean_load_window_h is 1 (heat balance): sum (load_index - 1) x / rate
   = 0; a unit with a heat-balance position (twin.heat_balance) has its first window
-  cut to the hours left and right-hand side -deviation_h (it takes the deviation back).
+  cut to the hours left and right-hand side -deviation_h (it takes the deviation back);
+* ``start_up``, ``min_up``, ``min_down`` (discrete units with min_up_h or min_down_h,
+  with a ``start`` column per period): minimum up and down times and the initial
+  status (models/commitment.py; none of them, nor their columns, without those fields).
 
 A row that would hold no variable (a market no stream reaches) is left out, as Pyomo
 leaves out a constant constraint.
@@ -35,6 +38,7 @@ import numpy as np
 
 from twin.heat_balance import block_starts, elapsed_periods, window_periods
 from twin.models.chain import Chain
+from twin.models.commitment import add_commitment
 from twin.models.linear import INF, LinearModel, Span
 
 
@@ -234,4 +238,5 @@ def add_network(lm: LinearModel, ch: Chain) -> Network:
     _stocks(lm, ch, net)
     _markets(lm, ch, net)
     _load_windows(lm, ch, x)
+    add_commitment(lm, ch, on)
     return net

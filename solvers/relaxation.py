@@ -3,10 +3,11 @@
 HiGHS's feasibility relaxation (``Highs.feasibilityRelaxation``) finds the least weighted
 sum of bound and row violations that makes the model feasible. Only the limits a planner
 sets may move: unit capacities and minimum loads (time-sharing and mode rows), market
-minimums and maximums, final stock levels, targets, stream capacities, stock levels and
-power supplies; the physics (material, stock and power balances, heat-balance windows)
-may not. A violation costs 1 per t or h, and 1 per MWh of power (1e-3 per kWh), so
-the answer reads "which limit, by how much". Each is then named in the plant's words.
+minimums and maximums, final stock levels, targets, a mine's ore left in its phase,
+stream capacities, stock levels and power supplies; the physics (material, stock and
+power balances, heat-balance windows) may not. A violation costs 1 per t or h, and 1 per
+MWh of power (1e-3 per kWh), so the answer reads "which limit, by how much". Each is
+then named in the plant's words.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ROWS: dict[str, tuple[str, str, bool]] = {
         True,
     ),
     "stock_final": ("stock {0}: its final level (final_min_t)", "", False),
+    "phase_reserve": ("", "mine {0}: the ore left in its phase (phase_reserve_t)", False),
     "target": ("target row {0}", "target row {0}", False),
 }
 BOUNDS: dict[str, tuple[str, str, bool]] = {

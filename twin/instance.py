@@ -30,6 +30,8 @@ from pydantic import (
 )
 
 from twin.blending import GradeWindow, TrackedElements
+from twin.commitment import UnitStatus, UpDownHours
+from twin.commitment import instance_problems as commitment_problems
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.errors import InstanceError, TwinError, validation_problems
 from twin.heat_balance import HeatBalancePosition, instance_problems
@@ -100,7 +102,8 @@ class UnitSpec(_Model):
     kind's); mean_load_window_h: the mean load index over each window of this many hours
     must be 1 (heat balance of a modulated potline), a whole number of periods;
     heat_balance_position: where the unit stands in that window when the horizon starts
-    (twin.heat_balance; none: a window starts with the horizon)."""
+    (twin.heat_balance; none: a window starts with the horizon); min_up_h, min_down_h,
+    initial_status: a discrete unit's minimum up/down times and status (twin.commitment)."""
 
     id: str
     kind: str
@@ -113,6 +116,9 @@ class UnitSpec(_Model):
     availability: FractionSeries = 1.0
     mean_load_window_h: PositiveFactor | None = None
     heat_balance_position: HeatBalancePosition | None = None
+    min_up_h: UpDownHours | None = None
+    min_down_h: UpDownHours | None = None
+    initial_status: UnitStatus | None = None
     description: str = ""
 
     @model_validator(mode="after")
@@ -462,7 +468,7 @@ class Instance(_Model):
 
     @model_validator(mode="after")
     def _plant_references(self) -> Instance:
-        problems = link_problems(self) + instance_problems(self)
+        problems = link_problems(self) + instance_problems(self) + commitment_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self

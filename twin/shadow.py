@@ -1,11 +1,12 @@
 """Shadow prices: what one more unit of each limit is worth, from the LP's duals.
 
-For every target, unit capacity, market limit, stream capacity, stock limit and power
-limit that binds, ``marginal_cny`` is the change of the optimal cost (CNY over the
-horizon) per unit increase of the limit, read off the duals (HiGHS: the dual of a row or
-column is the derivative of the objective with respect to its active bound), so a
-negative value is a saving. How each limit sits in the model (models/network.py,
-models/power.py, models/targets.py) decides the factor:
+For every target, unit capacity, market limit, mine's phase reserve, stream capacity,
+stock limit and power limit that binds, ``marginal_cny`` is the change of the optimal
+cost (CNY over the horizon) per unit increase of the limit, read off the duals (HiGHS:
+the dual of a row or column is the derivative of the objective with respect to its
+active bound), so a negative value is a saving. How each limit sits in the model
+(models/network.py, models/power.py, models/targets.py, models/reserves.py) decides the
+factor:
 
 * a target row is ``num - bound x den <= violation`` (sense max; the mirror for min), so
   per unit of the bound: dual x den (x -1 for a min target); ``den`` is the KPI's basis;
@@ -14,6 +15,9 @@ models/power.py, models/targets.py) decides the factor:
   a discrete unit's ``x <= rate x avail x hours x on`` (and the min-load row) likewise;
 * a market's limit is the bound of its demand row: per t, the row's dual (positive: its
   minimum binds; negative: its maximum);
+* a mine's ``phase_reserve_t`` is the bound of its ``phase_reserve`` row
+  (models/reserves.py): per t of in-situ ore in the phase, the row's dual (negative: one
+  more t of ore left would save that much);
 * stream capacities, stock levels and power supplies are variable bounds: per t (t/h for
   a stream, MW for power) the variable's reduced cost, scaled to the limit's unit.
 
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from twin.targets import EmissionCapTarget, EnergyIntensityTarget
+from twin.units.mining import phase_reserve_t
 
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
@@ -128,6 +133,26 @@ def _markets(fs: Flowsheet, sol: Solution) -> list[tuple]:
     ]
 
 
+def _reserves(fs: Flowsheet, sol: Solution) -> list[tuple]:
+    """Each mine's phase reserve (t of in-situ ore) and its row's dual."""
+    duals = sol.duals or {}
+    return [
+        (
+            "phase_reserve",
+            u,
+            -1,
+            phase_reserve_t(fs.units[u].spec.params),
+            "CNY per t in-situ ore",
+            dual,
+        )
+        for u, dual in zip(
+            sol.index.constraints.get("phase_reserve", ()),
+            duals.get("phase_reserve", ()),
+            strict=True,
+        )
+    ]
+
+
 def _bounds(fs: Flowsheet, sol: Solution) -> list[tuple]:
     inst, reduced = fs.instance, sol.reduced_costs or {}
     length_h = inst.horizon.period_length_h
@@ -148,7 +173,13 @@ def _bounds(fs: Flowsheet, sol: Solution) -> list[tuple]:
 def shadow_prices(fs: Flowsheet, sol: Solution, kpis: pd.DataFrame) -> pd.DataFrame:
     """The shadow-price table of a solution with duals (see module docstring); `kpis` is
     its KPI table (twin.kpis), in target-row order."""
-    rows = [*_targets(fs, sol, kpis), *_capacities(fs, sol), *_markets(fs, sol), *_bounds(fs, sol)]
+    rows = [
+        *_targets(fs, sol, kpis),
+        *_capacities(fs, sol),
+        *_markets(fs, sol),
+        *_reserves(fs, sol),
+        *_bounds(fs, sol),
+    ]
     frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
     frame["binding"] = frame.marginal_cny.abs() > BINDING
     return frame

@@ -32,6 +32,17 @@ window carries from the committed periods before it, and the choices made:
   back, so its heat-balance windows are the full horizon's whatever the step, and the
   committed plan holds every one of them. A window's last heat-balance window, cut by
   the window's end, balances on its own, as the full horizon's last one does.
+* each discrete unit's **status** (models/commitment.py): whether it runs at the end of
+  the committed periods and for how many hours it has (counted back to its last switch;
+  to the instance's own ``initial_status`` when it has not switched, long enough without
+  one) become the next window's ``initial_status``, so its minimum up and down times
+  hold across window boundaries: a unit stopped just before a window's start stays off
+  its ``min_down_h`` in that window.
+* an open-pit mine's **position**, the in-situ ore left in its phase
+  (``phase_reserve_t``, models/reserves.py), is carried: the reserve less the in-situ
+  ore the committed periods mined (the full-horizon model's ``phase_reserve`` row over
+  them) is the next window's ``remaining_t``, so the committed plan never mines more
+  than the phase holds, however the windows cut the horizon.
 
 The committed plan is then **re-priced over the whole horizon**: the full-horizon model
 with every per-period column fixed at its committed value, solved for what is left (soft
@@ -52,7 +63,7 @@ from twin.accounting import target_rows
 from twin.engine import solve as solve_full
 from twin.errors import SolveError
 from twin.flowsheet import Flowsheet
-from twin.heat_balance import elapsed_periods, window_periods
+from twin.heat_balance import MAX_POSITION_H, elapsed_periods, window_periods
 from twin.instance import Instance
 from twin.loader import load
 from twin.models.build import VARIABLES, BuiltModel, build_model
@@ -141,15 +152,55 @@ class _Plan:
 
     def state(self, w: Window) -> PlantState:
         """The plant at the end of the committed periods: stock levels (t, within each
-        stock's bounds: a solver's last digits may stray by 1e-9 t) and each modulated
-        unit's heat-balance position (module docstring)."""
+        stock's bounds: a solver's last digits may stray by 1e-9 t), each modulated
+        unit's heat-balance position and each mine's reserve left (module docstring)."""
         span = self.full.linear.blocks["level"]
         stocks = self.full.chain.instance.stocks
         last = self.values[span.grid(np.arange(len(stocks)))[:, w.commit - 1]]
         levels = {
             k.id: float(np.clip(v, k.min_t, k.max_t)) for k, v in zip(stocks, last, strict=True)
         }
-        return PlantState(stocks_t=levels, units=self._positions(w))
+        units = self._positions(w)
+        for u, left in self._reserves_left().items():
+            units[u] = units.get(u, UnitState()).model_copy(update={"remaining_t": left})
+        for u, (running, hours) in self._statuses(w).items():
+            units[u] = units.get(u, UnitState()).model_copy(
+                update={"running": running, "hours_in_state": hours}
+            )
+        return PlantState(stocks_t=levels, units=units)
+
+    def _statuses(self, w: Window) -> dict[str, tuple[bool, float]]:
+        """Each discrete unit's status at the end of the committed periods and the hours
+        it has been in it, h (module docstring)."""
+        chain, on = self.full.chain, self.full.linear.blocks["on"]
+        labels = list(on.keys.labels)
+        out = {}
+        for u in chain.units:
+            spec = chain.fs.units[u].spec
+            if not spec.discrete:
+                continue
+            cols = on.grid([i for i, uk in enumerate(labels) if uk[0] == u])
+            running = self.values[cols[:, : w.commit]].sum(axis=0) > 0.5
+            now = bool(running[-1])
+            changed = np.flatnonzero(running != now)
+            periods = w.commit - 1 - int(changed[-1]) if len(changed) else w.commit
+            hours = periods * chain.length_h
+            own = spec.initial_status
+            if periods == w.commit and (own is None or own.on == now):
+                hours += MAX_POSITION_H if own is None else own.hours
+            out[u] = (now, min(hours, MAX_POSITION_H))
+        return out
+
+    def _reserves_left(self) -> dict[str, float]:
+        """Each mine's phase reserve less the in-situ ore committed so far, t (at least 0:
+        a solver's last digits may overdraw it by 1e-9 t)."""
+        lm = self.full.linear
+        rows = lm.families["phase_reserve"]
+        mined = lm.A[rows.start : rows.stop] @ np.nan_to_num(self.values)
+        reserve = lm.row_upper[rows.start : rows.stop]
+        return {
+            u: float(max(r - m, 0.0)) for u, r, m in zip(rows.keys, reserve, mined, strict=True)
+        }
 
     def _positions(self, w: Window) -> dict[str, UnitState]:
         lm, chain = self.full.linear, self.full.chain
@@ -176,8 +227,8 @@ class _Plan:
 
 def _window_instance(inst: Instance, w: Window, state: PlantState | None) -> Instance:
     """The instance of window `w`: cut, planned from `state` (stock levels, heat-balance
-    positions; none: as the instance says) with the final minimum of the module
-    docstring."""
+    positions, mines' reserves left; none: as the instance says) with the final minimum
+    of the module docstring."""
     sub = cut(inst, w)
     if state is not None:
         sub = apply_state(sub, state)
@@ -214,9 +265,9 @@ def _warm_start(
     """The previous window's solution on `built`'s columns, shifted to window `w`."""
     prev_built, prev_solution, prev_w = previous
     start = np.zeros(built.linear.n_cols)
-    for name in VARIABLES:
+    for name, values in prev_solution.values.items():
         span = built.linear.blocks[name]
-        grid = _block_grid(prev_built, name, prev_solution.values[name])
+        grid = _block_grid(prev_built, name, values)
         if span.keys.periods is None:
             start[span.start : span.stop] = grid[:, 0]
             continue
@@ -237,9 +288,9 @@ def _solve_window(
 def _vector(built: BuiltModel, solution: Solution) -> np.ndarray:
     """`solution`'s values as one vector on `built`'s columns."""
     out = np.zeros(built.linear.n_cols)
-    for name in VARIABLES:
+    for name, values in solution.values.items():
         span = built.linear.blocks[name]
-        out[span.start : span.stop] = solution.values[name]
+        out[span.start : span.stop] = values
     return out
 
 

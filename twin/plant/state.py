@@ -19,18 +19,22 @@ What the model honours, and what it cannot:
   minimum with the instance's series, so a planned shutdown in the series stays one);
 * an assay replaces the composition of a material listed in ``materials`` (those that
   enter from a market; a material made by a unit has its composition from the unit model);
-* ``running`` and ``hours_in_state`` are kept with the state but change nothing: the
-  formulation (models/network.py) has no start-up costs and no minimum up or down times,
-  so a unit's status now does not constrain its next periods; a tripped unit is told by
-  its ``unavailable_h``;
+* a discrete unit's ``running`` and ``hours_in_state`` become its ``initial_status``
+  (twin.commitment): with ``min_up_h`` (``min_down_h``) a unit on (off) for fewer hours
+  stays so for the rest of it, and its status enters the first start row
+  (models/commitment.py); a unit without them is not held. ``running: False`` does not
+  make a unit unavailable: a tripped unit is told by its ``unavailable_h``. A continuous
+  unit has no on/off status: its ``running`` changes nothing;
 * a modulated unit's heat-balance position (``window_elapsed_h``, the hours of its
   current ``mean_load_window_h`` window already run, and ``window_deviation_h``, the
   load-index-hours ``sum (load_index - 1) x hours`` run in them; twin.heat_balance)
   becomes its ``heat_balance_position``: the plan's first window covers the hours left
   and takes the deviation back. Without ``window_elapsed_h`` the instance's own position
   (none: a window starts with the horizon) stands;
-* the mine's position (benches mined, reserves left) is not modelled by the chain's
-  open-pit mine (a rate and a grade, no depletion), so it has no state here.
+* an open-pit mine's position, ``remaining_t`` (the in-situ ore left now in the phase,
+  or pushback, being mined, t), becomes its ``phase_reserve_t``: the horizon's in-situ
+  ore mined stays within it (models/reserves.py). Without it the instance's own reserve
+  (none: unlimited) stands; the benches mined and the next pushback are not modelled.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from twin.commitment import UnitStatus
 from twin.errors import InstanceError, validation_problems
 from twin.heat_balance import (
     MAX_POSITION_H,
@@ -51,6 +56,7 @@ from twin.heat_balance import (
 from twin.instance import Instance, UnitSpec
 from twin.limits import Tonnes
 from twin.units.base import ElementFractions, Fraction
+from twin.units.mining import OpenPitMineParams, PhaseReserve
 
 #: A state's duration, h: at most the longest horizon (twin.heat_balance.MAX_POSITION_H).
 StateHours = Annotated[float, Field(ge=0.0, le=MAX_POSITION_H)]
@@ -62,7 +68,9 @@ class UnitState(BaseModel):
     maintenance), the availability maintenance reports for the horizon (0..1), and a
     modulated unit's heat-balance position: h of its current window run
     (window_elapsed_h, None: the instance's position stands) and the load-index-hours
-    run in them (window_deviation_h, h; positive: ran hot)."""
+    run in them (window_deviation_h, h; positive: ran hot), and an open-pit mine's
+    in-situ ore left in the phase being mined (remaining_t, t; None: the instance's
+    phase_reserve_t stands)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -72,6 +80,7 @@ class UnitState(BaseModel):
     availability: Fraction | None = None
     window_elapsed_h: ElapsedHours | None = None
     window_deviation_h: DeviationHours = 0.0
+    remaining_t: PhaseReserve | None = None
 
     @model_validator(mode="after")
     def _deviation_needs_hours(self) -> UnitState:
@@ -151,6 +160,27 @@ def _position(
     return None if found or position.elapsed_h == 0 else position
 
 
+def _reserve(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, Any]:
+    """The update of `unit` for the mine's position `us.remaining_t` (module docstring)."""
+    if us.remaining_t is None:
+        return {}
+    if not isinstance(unit.params, OpenPitMineParams):
+        problems.append(
+            f"state.units.{unit.id}.remaining_t: unit '{unit.id}' is a {unit.kind}, not an "
+            "open_pit_mine; only a mine has ore left in a phase"
+        )
+        return {}
+    return {"params": unit.params.model_copy(update={"phase_reserve_t": us.remaining_t})}
+
+
+def _status(unit: UnitSpec, us: UnitState) -> dict[str, Any]:
+    """The update of a discrete `unit` for `us.running` and `us.hours_in_state` (module
+    docstring)."""
+    if us.running is None or not unit.discrete:
+        return {}
+    return {"initial_status": UnitStatus(on=us.running, hours=us.hours_in_state)}
+
+
 def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]) -> list:
     known = {u.id for u in instance.units}
     problems += [
@@ -166,7 +196,9 @@ def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]
             out.append(unit)
             continue
         update: dict[str, Any] = {
-            "heat_balance_position": _position(unit, us, horizon.period_length_h, problems)
+            "heat_balance_position": _position(unit, us, horizon.period_length_h, problems),
+            **_reserve(unit, us, problems),
+            **_status(unit, us),
         }
         if us.unavailable_h > 0 or us.availability is not None:
             cap = 1.0 if us.availability is None else us.availability
@@ -201,11 +233,14 @@ def apply_state(instance: Instance, state: PlantState) -> Instance:
     """The instance planned from `state`: stocks start at their level now, a tripped or
     unavailable unit has availability 0 for the periods its unavailable_h covers, a
     reported availability caps the unit's, a heat-balance position replaces the unit's,
-    an assay replaces a material's composition (module docstring: what else is and is
-    not honoured). `instance` is not changed.
+    a discrete unit's running and hours_in_state become its initial_status,
+    a mine's remaining_t becomes its phase_reserve_t, an assay replaces a material's
+    composition (module docstring: what else is and is not honoured). `instance` is not
+    changed.
     Raises InstanceError naming `state.<path>` for an unknown stock/unit/material id, a
-    level outside the stock's bounds, or a heat-balance position the unit cannot have
-    (twin.heat_balance.position_problems)."""
+    level outside the stock's bounds, a heat-balance position the unit cannot have
+    (twin.heat_balance.position_problems), or a remaining_t for a unit that is not a
+    mine."""
     problems: list[str] = []
     stocks = _stocks(instance, state.stocks_t, problems)
     units = _units(instance, state.units, problems)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.constants import KGCE_MJ
 from twin.ext import kernel_columns, kernel_point
+from twin.limits import MAX_PARAMETER
 from twin.units import fields
 from twin.units.base import (
     DELIVERED_ORE_T,
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 #: Definitions of loss and dilution.
 SME_2015 = "SME 2015, 'Dilution and Ore Loss Projections: Strategies and Considerations'"
+#: Pushbacks (phases) of an open-pit mine plan.
+HUSTRULID_2013 = (
+    "Hustrulid, Kuchta & Martin, Open Pit Mine Planning and Design, 3rd ed., 2013, "
+    "ch. 6 (production planning: pushbacks, phases)"
+)
+
+#: In-situ ore left in the phase being mined, t: at most a parameter's size (1e9 t, more
+#: than the largest pushbacks hold).
+PhaseReserve = Annotated[float, Field(ge=0.0, le=MAX_PARAMETER, allow_inf_nan=False)]
 
 
 class SelectivityMode(BaseModel):
@@ -130,6 +140,13 @@ class OpenPitMineParams(UnitParams):
         "starting values ('Quantifying dilution for open pit project', "
         "PROCESS-DATA section 1); loss 0.05 is an assumed planning figure.",
     )
+    phase_reserve_t: PhaseReserve | None = Field(
+        default=None,
+        description="In-situ ore left in the phase (pushback) being mined, t: the "
+        "remaining tonnage of the current pushback in the mine plan, which the horizon "
+        "may not exceed (its in-situ ore mined, all modes and periods together). None: "
+        f"unlimited (the phase outlasts the horizon). Pushbacks: {HUSTRULID_2013}.",
+    )
     composition_mode: str | None = Field(
         default=None,
         description="Selectivity mode whose loss and dilution fix the delivered ore "
@@ -149,6 +166,12 @@ class OpenPitMineParams(UnitParams):
         return self
 
 
+def phase_reserve_t(params: UnitParams) -> float | None:
+    """The in-situ ore left in the phase of a mine with `params`, t; None for a unit
+    that is not an open-pit mine or a mine without a reserve (unlimited)."""
+    return params.phase_reserve_t if isinstance(params, OpenPitMineParams) else None
+
+
 @register
 class OpenPitMine(UnitModel):
     """Open-pit mine, per t delivered ore.
@@ -157,13 +180,18 @@ class OpenPitMine(UnitModel):
     delivered, of which l is lost; d t of diluent ride in the ore. Waste to dumps =
     strip ratio x in-situ ore. Everything moved (delivered ore + waste) is hauled the
     same lift and distance; diesel from the ``haul_fuel_kgce_per_t`` physics kernel
-    (PROCESS-DATA section 1), electricity and cost per t moved.
+    (PROCESS-DATA section 1), electricity and cost per t moved. The mine's position in
+    its plan is ``phase_reserve_t``, the in-situ ore left in the pushback being mined:
+    the horizon's in-situ ore (``kpi_t[INSITU_ORE_T]`` x throughput, all modes and
+    periods) stays within it (models/reserves.py).
 
     Simplifications: lost ore is left in the pit (not moved); the diluent is not
     counted in the strip ratio. All selectivity modes deliver ore of ONE composition,
     that of ``composition_mode`` (a material has one composition in the linear model);
     the modes differ in tonnages, cost and rate, and the grade difference between them,
-    which is small, is left to the twin's verify step.
+    which is small, is left to the twin's verify step. Past its phase the mine delivers
+    nothing in the horizon: the next pushback (its stripping before ore, its grade) is
+    not modelled.
     """
 
     kind = "open_pit_mine"
