@@ -85,10 +85,14 @@ def highs_lp(
     return lp
 
 
-def compile_model(model: pyo.ConcreteModel) -> StandardForm:
+def compile_model(
+    model: pyo.ConcreteModel, column_order: Callable[[Any], int] | None = None
+) -> StandardForm:
     """Compile the active objective and constraints into a HiGHS LP (bulk arrays), a
-    ranged constraint as one row (twin.solvers.ranged). Pyomo is imported here, on first
-    use: the direct backend never loads it."""
+    ranged constraint as one row (twin.solvers.ranged); with `column_order` (a variable ->
+    its position), the columns in that order rather than the compiler's (first use in a
+    row): HiGHS's MIP search depends on the order. Pyomo is imported here, on first use:
+    the direct backend never loads it."""
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
     sf = LinearStandardFormCompiler().write(model, mixed_form=True)
@@ -109,6 +113,16 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
 
     c = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(len(cols))
     offset = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
+    if column_order is not None:
+        order = np.argsort([column_order(v) for v in cols], kind="stable")
+        A, c, col_lower, col_upper, integer = (
+            A[:, order],
+            c[order],
+            col_lower[order],
+            col_upper[order],
+            integer[order],
+        )
+        cols = [cols[j] for j in order.tolist()]
     lp = highs_lp(c, offset, A, col_lower, col_upper, row_lower, row_upper, integer)
     return StandardForm(lp, cols, constraints, bool(integer.any()))
 
@@ -374,8 +388,8 @@ def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
         )
         return Compiled(lp, np.arange(lm.n_cols), np.arange(lm.n_rows), bool(lm.integer.any()))
     model = built.pyomo()
-    form = compile_model(model)
     column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
+    form = compile_model(model, lambda v: column_of[id(v)])
     row_of = model.twin_rows
     return Compiled(
         form.lp,

@@ -3,9 +3,9 @@
 In mixed form the compiler writes a ranged constraint ``l <= a x <= u`` as two rows, one
 per side, next to each other. The arrays (and so the direct backend) keep it as one row
 with both bounds. Two rows instead of one are the same feasible set but not the same LP
-to HiGHS: its presolve and MIP search take other paths (4x the solve time on the
-2016 h x 10 potline benchmark), so the Pyomo backend would not be solving the model the
-arrays describe. :func:`merge_ranged` joins each such pair back into one row.
+to HiGHS, whose presolve and MIP search depend on the rows and their order; with the
+columns put in the arrays' order too (twin.solvers.highs.compile_model), both backends
+hand HiGHS the same LP. :func:`merge_ranged` joins each such pair back into one row.
 """
 
 from __future__ import annotations
