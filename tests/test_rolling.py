@@ -123,3 +123,19 @@ def test_cli_roll(instances_dir):
     result = runner.invoke(app, ["roll", tiny, "--window", "5", "--step", "5"])
     assert result.exit_code == 2
     assert "--window / window_h: 5 h must be a whole number" in result.output
+
+
+def test_a_horizon_budget_is_carried_whatever_per_period_caps_precede_it(
+    instance_data, instances_dir
+):
+    """Targets are matched between the window and the horizon by target, not by row
+    number: a per-period cap gives the two models different numbers of rows, and a
+    horizon CO2 cap listed after a loose per-period one was not carried at all."""
+    data = instance_data("tiny_chain.yaml")
+    loose = {"id": "co2_per_period", "kind": "emission_cap", "species": "CO2"}
+    data["targets"] = [{**loose, "max_t": 100.0, "per": "period"}, *data["targets"]]
+    both = roll(twin.parse(data, instances_dir), 12, 12, DIRECT)
+    data["targets"] = data["targets"][1:]
+    alone = roll(twin.parse(data, instances_dir), 12, 12, DIRECT)
+    assert both.objective_cny == pytest.approx(alone.objective_cny, rel=1e-9)
+    assert alone.objective_cny - alone.full_objective_cny == pytest.approx(192.0, rel=1e-9)

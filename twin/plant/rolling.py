@@ -246,16 +246,20 @@ def _carry_targets(built: BuiltModel, plan: _Plan, w: Window) -> None:
     """Give each horizon target row of the window the budget left, pro-rated (module
     docstring)."""
     inst = plan.full.chain.instance
-    rows = target_rows(inst)
     full_lm, lm = plan.full.linear, built.linear
     full_pos = full_lm.key_position("target")
+    # a horizon target has one row in each model; per-period caps give the two models
+    # different row numbers, so the rows are matched by target, not by number
+    full_row = {row.j: full_pos[r] for r, row in enumerate(target_rows(inst))}
+    window_rows = target_rows(built.chain.instance)
     activity = full_lm.A @ np.nan_to_num(plan.values)
     share = 1.0 if w.last == plan.T else w.periods / (plan.T - w.first)
     for r, position in lm.key_position("target").items():
-        target = inst.targets[rows[r].j]
+        j = window_rows[r].j
+        target = inst.targets[j]
         if isinstance(target, EmissionCapTarget) and target.per == "period":
             continue
-        row = full_pos[r]
+        row = full_row[j]
         lm.row_upper[position] = (full_lm.row_upper[row] - activity[row]) * share
 
 
