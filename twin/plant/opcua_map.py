@@ -38,8 +38,10 @@ _BARE = re.compile(r"^[A-Za-z0-9_.:/>\-\[\]]{1,500}$")
 #: Default standard deviation of a level reading, as a fraction of the stock's max_t: a
 #: radar or laser gauge over a stockpile's profile (1 % of span, a typical vendor figure).
 LEVEL_SIGMA_SHARE = 0.01
-#: Default relative standard deviation of a flow (belt weigher, 1 %) and of an assay
-#: (on-stream analyser, 1 % relative), and the least flow sigma, t.
+#: Default relative standard deviation of a flow (a belt weigher's 1 % accuracy taken as
+#: one standard deviation: conservative, since at 95 % confidence it is 0.01 / 1.96, see
+#: twin.plant.measurements) and of an assay (on-stream analyser, 1 % relative, likewise),
+#: and the least flow sigma, t.
 FLOW_SIGMA_SHARE = 0.01
 ASSAY_SIGMA_SHARE = 0.01
 MIN_FLOW_SIGMA_T = 1e-3

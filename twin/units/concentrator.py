@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 
+#: The default ore's Bond work index (kWh per short ton) and grind, um: also the design
+#: point the mills were sized for, so the default ore runs at capacity.
+DEFAULT_WORK_INDEX_KWH_PER_SHORT_TON = 16.2
+DEFAULT_P80_UM = 150.0
+
+
 class ConcentratorParams(UnitParams):
     """Parameters of a grinding-flotation concentrator, per t ore."""
 
@@ -48,22 +54,23 @@ class ConcentratorParams(UnitParams):
         "28-40 % Fe (psranawat.org HCL specs).",
     )
     work_index_kwh_per_t: float = comminution.work_index_field(
-        16.2, "Cyprus Pima copper ore example (911metallurgist.com), 17.85 kWh/t."
+        DEFAULT_WORK_INDEX_KWH_PER_SHORT_TON,
+        "Cyprus Pima copper ore example (911metallurgist.com), 17.85 kWh/t.",
     )
     f80_um: float = comminution.f80_field(10_000.0, "The sheet's worked example; crushed ore.")
     p80_um: float = comminution.p80_field(
-        150.0,
+        DEFAULT_P80_UM,
         "flotation feed",
         "Assumed grind; the optimum is ore-specific (Extractive Metallurgy of Copper ch. 3).",
     )
     design_work_index_kwh_per_t: float = comminution.work_index_field(
-        16.2,
+        DEFAULT_WORK_INDEX_KWH_PER_SHORT_TON,
         "the ore the mills were sized for (the default ore's index): capacity_t_per_h is "
         "the throughput on it at design_p80_um; harder ore or a finer grind needs more "
         "kWh/t from the same installed mill power, so fewer t/h.",
     )
     design_p80_um: float = comminution.p80_field(
-        150.0, "grind the mills were sized for", "The default grind."
+        DEFAULT_P80_UM, "grind the mills were sized for", "The default grind."
     )
     feed_size_correction: bool = Field(
         default=True,

@@ -8,6 +8,7 @@ kernel of twin.ext.electrolysis); AC = DC / rectifier efficiency + auxiliaries.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
@@ -77,7 +78,7 @@ def tafel_slope_v_per_decade(temperature_c: float, transfer_coefficient: float) 
     electrode reaction with transfer coefficient alpha at `temperature_c` (Butler-Volmer
     in its Tafel limit; Bard & Faulkner, Electrochemical Methods, 2nd ed. 2001, ch. 3)."""
     return (
-        2.302585093
+        math.log(10.0)
         * GAS_CONSTANT
         * (temperature_c + 273.15)
         / (transfer_coefficient * FARADAY_C_PER_MOL)
