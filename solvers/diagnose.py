@@ -64,7 +64,7 @@ def explain_infeasibility(
         lines = _blamed_targets(fs, options, deadline)
         if lines:
             return f"{head}; these hard targets cannot be met:\n  - " + "\n  - ".join(lines)
-    relaxed = smallest_relaxation(build_model(fs, soften_all=True), options)
+    relaxed = smallest_relaxation(build_model(fs, soften_all=True), options, deadline)
     if not relaxed:
         return (
             f"{head}: no relaxation of capacities, minimum loads, market limits, stocks "

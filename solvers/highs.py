@@ -218,21 +218,25 @@ def _listen(h: highspy.Highs) -> None:
         )
 
 
-def _run_guarded(h: highspy.Highs, limit: float | None) -> None:
-    """h.run(), watched when there is a time limit: HiGHS runs in a thread (it releases
+def _run_guarded(
+    h: highspy.Highs, limit: float | None, call: Callable[[], Any] | None = None
+) -> None:
+    """`call` (default h.run(); any solve on `h`, such as its feasibility relaxation),
+    watched when there is a time limit: HiGHS runs in a thread (it releases
     the GIL, and the calling thread waits in an interruptible join, so a signal handler
     can run :func:`interrupt_running`); past limit + grace the watchdog interrupts it
     (cancelSolve), and past a second grace it abandons the thread and raises SolveError,
     so that a solver stuck in C code cannot hold the caller."""
+    call = call or h.run
     if limit is None:
-        h.run()
+        call()
         return
     h.HandleUserInterrupt = True
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            h.run()
+            call()
         except BaseException as exc:  # re-raised in the caller's thread
             failure.append(exc)
 
@@ -283,6 +287,22 @@ def _threads(h: highspy.Highs, threads: int | None) -> Iterator[None]:
         yield
 
 
+def run_watched(
+    h: highspy.Highs,
+    options: SolveOptions,
+    deadline: float | None = None,
+    call: Callable[[], Any] | None = None,
+) -> None:
+    """Run `call` (default h.run()) on `h` as every solve here runs: within the option's
+    time limit and before `deadline`, with its threads, guarded by the watchdog and
+    stopped by :func:`interrupt_running`."""
+    limit = _time_limit(options, deadline)
+    if limit is not None:
+        h.setOptionValue("time_limit", float(limit))
+    with _threads(h, options.threads):
+        _run_guarded(h, limit, call)
+
+
 def run_highs(
     lp: highspy.HighsLp,
     options: SolveOptions,
@@ -295,9 +315,6 @@ def run_highs(
     solution. `start`: column values (LP order) a MIP is given as its first incumbent
     (``Highs.setSolution``; HiGHS keeps it only if it is feasible)."""
     h = new_highs(options.verbose)
-    limit = _time_limit(options, deadline)
-    if limit is not None:
-        h.setOptionValue("time_limit", float(limit))
     if options.mip_gap is not None:
         h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     t0 = time.perf_counter()
@@ -310,8 +327,7 @@ def run_highs(
         given.value_valid = True
         h.setSolution(given)
     t1 = time.perf_counter()
-    with _threads(h, options.threads):
-        _run_guarded(h, limit)
+    run_watched(h, options, deadline)
     t2 = time.perf_counter()
     if h.getModelStatus() == highspy.HighsModelStatus.kNotset:
         raise SolveError("solver_error", "HiGHS refused to run the model (see its log: --verbose)")
@@ -341,23 +357,6 @@ def run_highs(
         timings_s={"pass_s": t1 - t0, "solve_s": t2 - t1},
     )
     return h, result
-
-
-def load_solution(h: highspy.Highs, form: StandardForm) -> None:
-    """Set the Pyomo variables behind `form`'s columns to HiGHS's solution (integers
-    rounded). For callers that keep working on the Pyomo model (mine scheduling, the
-    benchmarks); the main path reads a Solution instead."""
-    for var, val in zip(form.variables, _column_values(h, form).tolist(), strict=True):
-        var.set_value(val, skip_validation=True)
-
-
-def _column_values(h: highspy.Highs, form: StandardForm) -> np.ndarray:
-    """HiGHS's primal values by column, integers rounded."""
-    values = np.asarray(h.getSolution().col_value)
-    if form.is_mip:
-        integer = np.array([v.is_integer() for v in form.variables])
-        values[integer] = np.round(values[integer])
-    return values
 
 
 @dataclass

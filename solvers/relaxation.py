@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin.models.build import BuiltModel
-from twin.solvers.highs import compile_built, new_highs
+from twin.solvers.highs import compile_built, new_highs, run_watched
 from twin.solvers.options import SolveOptions
 
 #: Limits a relaxation may move, by component: the words for its (lower, upper) side
@@ -90,8 +90,11 @@ def _words(template: str, key: object, has_period: bool) -> tuple[str, int | Non
     return template.format(*parts), None
 
 
-def smallest_relaxation(built: BuiltModel, options: SolveOptions | None = None) -> list[Relaxed]:
-    """The limits the cheapest relaxation moves (empty if HiGHS finds none)."""
+def smallest_relaxation(
+    built: BuiltModel, options: SolveOptions | None = None, deadline: float | None = None
+) -> list[Relaxed]:
+    """The limits the cheapest relaxation moves (empty if HiGHS finds none in time), found
+    within the options' time limit and before `deadline` like every other solve."""
     compiled = compile_built(built, "direct")
     lp = compiled.lp
     lm = built.linear
@@ -104,9 +107,15 @@ def smallest_relaxation(built: BuiltModel, options: SolveOptions | None = None) 
         ]
     )
     row_penalty = np.array([1.0 if name in ROWS else -1.0 for name, _ in row_names])
-    h = new_highs((options or SolveOptions()).verbose)
+    options = options or SolveOptions()
+    h = new_highs(options.verbose)
     h.passModel(lp)
-    h.feasibilityRelaxation(1.0, 1.0, 1.0, col_penalty, col_penalty, row_penalty)
+    run_watched(
+        h,
+        options,
+        deadline,
+        lambda: h.feasibilityRelaxation(1.0, 1.0, 1.0, col_penalty, col_penalty, row_penalty),
+    )
     solution = h.getSolution()
     if not solution.value_valid:
         return []
