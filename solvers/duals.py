@@ -13,9 +13,6 @@ from twin.solution import Solution
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
 
-#: The integer variables of the model (binary mode choices and stepped-tariff tiers).
-INTEGER_VARIABLES = ("on", "tier_on")
-
 
 def with_duals(
     built: BuiltModel,
@@ -32,9 +29,10 @@ def with_duals(
         return solution
     lm = built.linear
     saved = (lm.col_lower.copy(), lm.col_upper.copy(), lm.integer.copy())
-    for name in INTEGER_VARIABLES:
-        span = lm.blocks[name]
-        lm.fix(slice(span.start, span.stop), np.round(solution.values[name]))
+    for name, span in lm.blocks.items():  # every integer column, whichever block has it
+        integer = np.flatnonzero(saved[2][span.start : span.stop])
+        if len(integer):
+            lm.fix(span.start + integer, np.round(solution.values[name][integer]))
     try:
         return solve(built, options, deadline)
     finally:
