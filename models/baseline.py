@@ -46,10 +46,12 @@ def fix_unit_loads(built: BuiltModel, fs: Flowsheet, rows: list[LoadRecord]) -> 
                 lm.fix(span.start + position, load if block == "x" else float(load > 0))
 
 
-def add_flat_rule(built: BuiltModel, fs: Flowsheet, modes: Mapping[str, int] | None = None) -> Span:
+def add_flat_rule(
+    built: BuiltModel, fs: Flowsheet, modes: Mapping[str, int] | None = None
+) -> tuple[Span, dict[str, int]]:
     """Add the flat rule's rate columns and rows (see module docstring): each unit in the
     mode `modes` gives it, else its nominal mode. Returns the rate columns (t/h, one per
-    unit in the chain's unit order)."""
+    unit in the chain's unit order) and the mode each unit runs in."""
     lm, ch = built.linear, built.chain
     chosen = {u: nominal_mode(fs, u) for u in fs.units} | dict(modes or {})
     for block in ("x", "on"):
@@ -68,4 +70,4 @@ def add_flat_rule(built: BuiltModel, fs: Flowsheet, modes: Mapping[str, int] | N
         rates.grid(np.arange(len(ch.units)))[:, None],
         -ch.availability * ch.length_h,
     )
-    return rates
+    return rates, chosen

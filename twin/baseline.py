@@ -20,13 +20,14 @@ from twin.errors import InstanceError, SolveError
 from twin.flowsheet import Flowsheet
 from twin.instance import DispatchRule, Instance, LoadRecord
 from twin.kpis import kpi_table
-from twin.models.baseline import add_flat_rule, fix_unit_loads, nominal_mode
+from twin.models.baseline import add_flat_rule, fix_unit_loads
 from twin.models.build import BuiltModel, build_model
 from twin.models.linear import Span
 from twin.references import load_table_problems, rule_problems
 from twin.schedule import Schedule
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
+from twin.tables import solution_tables
 
 Rule = Literal["flat"] | list[LoadRecord] | list[DispatchRule]
 
@@ -67,8 +68,8 @@ def baseline_schedule(
         rules = [r for r in rule if isinstance(r, DispatchRule)]
         _refuse(instance, rule_problems(instance, rules, modes))
         chosen = {r.unit: modes[r.unit].index(r.mode) for r in rules if r.mode is not None}
-        rates = add_flat_rule(built, fs, chosen)
-        _push_in_order(built, fs, rates, rules, chosen, options, deadline)
+        rates, running = add_flat_rule(built, fs, chosen)
+        _push_in_order(built, fs, rates, rules, running, options, deadline)
         what = "its dispatch rules"
     else:
         rows = [r for r in rule if isinstance(r, LoadRecord)]
@@ -83,9 +84,9 @@ def baseline_schedule(
             f"by {what} ({solution.status}): a fixed load breaks a capacity, "
             "stock or market limit, or the flows cannot balance",
         )
-    schedule = Schedule.from_solution(fs, solution)
-    schedule.tables["kpis"] = kpi_table(instance, schedule.tables)
-    return schedule
+    tables = solution_tables(fs, solution)
+    tables["kpis"] = kpi_table(instance, tables)  # the plan's targets, not the plain copy's
+    return Schedule(instance.name, solution, tables)
 
 
 def _refuse(instance: Instance, problems: list[str]) -> None:
@@ -102,7 +103,7 @@ def _push_in_order(
     options: SolveOptions | None,
     deadline: float | None,
 ) -> None:
-    """Bound each rule's rate (`chosen`: unit -> mode a rule names) by its max_load of the
+    """Bound each rule's rate (`chosen`: unit -> the mode it runs in) by its max_load of the
     mode's maximum rate, then maximise the rates one rule at a time in priority order,
     holding each at what it won (less HELD_RTOL); the cost objective is restored for the
     pricing solve."""
@@ -110,7 +111,7 @@ def _push_in_order(
     upper = lm.col_upper
     column = {u: rates.start + i for i, u in enumerate(units)}
     for r in rules:
-        mode = fs.units[r.unit].modes[chosen.get(r.unit, nominal_mode(fs, r.unit))]
+        mode = fs.units[r.unit].modes[chosen[r.unit]]
         upper[column[r.unit]] = r.max_load * mode.max_rate_t_per_h
     cost, offset = lm.c.copy(), lm.offset
     try:
