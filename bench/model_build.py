@@ -50,7 +50,6 @@ import gc
 import io
 import os
 import pstats
-import resource
 import sys
 import time
 from pathlib import Path
@@ -65,6 +64,7 @@ import twin.solvers.highs as highs_driver  # noqa: E402
 from twin.flowsheet import Flowsheet  # noqa: E402
 from twin.instance import Instance  # noqa: E402
 from twin.loader import parse  # noqa: E402
+from twin.mine.memory import peak_rss_mib, rss_mib  # noqa: E402
 from twin.models.build import build_model  # noqa: E402
 from twin.schedule import Schedule  # noqa: E402
 from twin.solvers.highs import SolveOptions, compile_built, read_solution, run_highs  # noqa: E402
@@ -142,11 +142,6 @@ def scaled_instance(periods: int, potlines: int, base: Path = INSTANCE) -> Insta
 
 
 # ---------------------------------------------------------------- the two paths
-def rss_mib() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 class _Clock:
     """Wall (perf_counter) and CPU (process_time, all threads) seconds per phase."""
 
@@ -362,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nmemory (RSS growth): twin path {tw['rss_mib']:.0f} MiB, direct path "
         f"{di['rss_mib']:.0f} MiB; "
-        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        f"peak RSS {peak_rss_mib():.0f} MiB"
     )
 
     if not args.no_check:

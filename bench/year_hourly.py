@@ -20,7 +20,6 @@ script: nothing here asserts on times.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ INSTANCE = ROOT / "instances" / "group_year.yaml"
 
 from twin.engine import solve  # noqa: E402
 from twin.loader import parse  # noqa: E402
+from twin.mine.memory import peak_rss_mib  # noqa: E402
 from twin.solvers.options import SolveOptions  # noqa: E402
 
 
@@ -53,10 +53,6 @@ def hourly_year(hours: int, base: Path = INSTANCE) -> dict:
     data["power"]["grid"]["tou_price_cny_per_kwh"] = np.round(price, 6).tolist()
     data["power"]["renewable"]["profile_mw"] = np.round(solar, 6).tolist()
     return data
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
