@@ -5,6 +5,7 @@ survive a restart."""
 
 from __future__ import annotations
 
+import http.client
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +129,25 @@ def test_another_token_gets_403_and_none_401(server, plant):
         assert status == 403 and "another token" in body["detail"], (method, path)
         assert _send(server, method, path, None, data)[0] == 401
     assert server.json("GET", "/v1/plants/nope/state", OWNER)[0] == 404
+
+
+def test_a_body_over_the_limit_is_refused_unread(server, plant):
+    """Plant bodies are read as job bodies are (twin.service.intake.read_body): a
+    Content-Length over --max-request-bytes is refused (413) before the body is sent;
+    the routes used to read the whole body first, and so waited for it."""
+    for path in (f"{plant}/state", "/v1/plants/big"):
+        connection = http.client.HTTPConnection(server.url.removeprefix("http://"), timeout=30)
+        connection.putrequest("PUT", path)
+        for name, value in [
+            ("Authorization", f"Bearer {OWNER}"),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(10**9)),
+        ]:
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 413 and "bytes" in json.loads(response.read())["detail"]
+        connection.close()
 
 
 def test_plants_survive_a_restart(folder, server, plant):

@@ -27,7 +27,7 @@ from twin.errors import TwinError
 from twin.service import metrics, views
 from twin.service.auth import Tokens
 from twin.service.config import ServiceConfig
-from twin.service.intake import FORMATS, JobOptions, Refusal, body_format, check
+from twin.service.intake import FORMATS, JobOptions, Refusal, body_format, check, read_body
 from twin.service.plant_routes import plant_router
 from twin.service.plants import PlantStore
 from twin.service.store import JobRecord, JobStore, KeyReused, Status, TooManyJobs
@@ -153,7 +153,7 @@ async def submit(
     query. An Idempotency-Key already used by this token returns its job."""
     limits = service.config.limits
     fmt = body_format(request.headers.get("content-type"))
-    body = await _read_body(request, limits.max_request_bytes)
+    body = await read_body(request, limits.max_request_bytes)
     job = await run_in_threadpool(check, body, fmt, options, limits)
     record, replayed = await run_in_threadpool(
         service.store.submit, who, job, idempotency_key, limits.max_active_jobs
@@ -276,21 +276,6 @@ def create_app(config: ServiceConfig, tokens: Tokens, store: JobStore) -> FastAP
     app.include_router(plant_router(_service, _owner))
     _handlers(app)
     return app
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused (413) when its Content-Length or the bytes read pass `limit`."""
-    too_big = Refusal(413, f"the body is larger than this service takes ({limit} bytes)")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        raise too_big
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _handlers(app: FastAPI) -> None:

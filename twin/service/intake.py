@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
 
 from twin.errors import InstanceError, OptionError
 from twin.instance import Instance
@@ -199,3 +200,18 @@ def _problem(problem: str) -> dict[str, Any]:
 
 def _item(loc: list[str | int], message: str, kind: str = "invalid_instance") -> dict[str, Any]:
     return {"loc": loc, "msg": message, "type": kind}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) when its Content-Length or the bytes read pass `limit`."""
+    too_big = Refusal(413, f"the body is larger than this service takes ({limit} bytes)")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -18,7 +18,7 @@ from fastapi.exceptions import HTTPException
 from pydantic import BaseModel
 
 from twin.plant.state import PlantState
-from twin.service.intake import JobOptions, body_format, check, decode, load
+from twin.service.intake import JobOptions, body_format, check, decode, load, read_body
 from twin.service.plants import (
     Plant,
     PlantOwned,
@@ -89,11 +89,9 @@ def plant_router(service_dep: Callable[..., Any], owner_dep: Callable[..., str])
     OwnPlant = Annotated[Plant, Depends(own_plant)]
 
     async def json_body(request: Request, service: Service) -> Any:
-        limit = service.config.limits.max_request_bytes
-        body = await request.body()
-        if len(body) > limit:
-            raise HTTPException(413, f"the body is larger than this service takes ({limit} bytes)")
-        return load(decode(body), "json")
+        return load(
+            decode(await read_body(request, service.config.limits.max_request_bytes)), "json"
+        )
 
     async def queue(
         service: Any, plant: Plant, options: ReplanOptions, who: str, response: Response
@@ -119,9 +117,7 @@ def plant_router(service_dep: Callable[..., Any], owner_dep: Callable[..., str])
         """Register (or replace) the plant's instance, JSON or YAML; its state is cleared."""
         limits = service.config.limits
         fmt = body_format(request.headers.get("content-type"))
-        body = await request.body()
-        if len(body) > limits.max_request_bytes:
-            raise HTTPException(413, "the body is larger than this service takes")
+        body = await read_body(request, limits.max_request_bytes)
         job = await run_in_threadpool(check, body, fmt, JobOptions(), limits)
         try:
             plant, new = await run_in_threadpool(store.register, plant_id, who, job)
