@@ -2,9 +2,10 @@
 
 CSV columns: ``x, y, z`` (block centroids, m, on a regular grid), ``tonnes`` (t), one or
 more grade columns, optionally ``sector`` (a name per block) or ``slope_deg``. A grade
-column named ``*_pct`` is in percent; one named ``grade`` or ``*_frac`` is a mass
-fraction. Grid indices are (coordinate - min) / block size, so z index 0 is the lowest
-bench as in MineLib.
+column named ``*_pct`` is in percent; one named ``*_ppm`` or ``*_gpt`` (g/t) in parts per
+million by mass (1 g/t = 1 ppm = 1e-6); one named ``grade`` or ``*_frac`` is a mass
+fraction (`grade_unit_factor`). Grid indices are (coordinate - min) / block size, so z
+index 0 is the lowest bench as in MineLib.
 
 Every number is checked finite and within `twin.mine.limits` (coordinates, tonnes,
 grades, slope angles, the grid's cells, the precedence's size); a bad one raises
@@ -74,11 +75,22 @@ class EconomicParams(BaseModel):
             raise InstanceError(validation_problems(exc), source="economic parameters") from None
 
 
+#: Grade column suffix -> (mass fraction per unit, the unit's upper bound): percent, and
+#: parts per million by mass (g/t: 1 g per 1e6 g).
+_GRADE_UNITS = {"_pct": (0.01, 100.0), "_ppm": (1e-6, 1e6), "_gpt": (1e-6, 1e6)}
+
+
+def grade_unit_factor(column: str) -> float:
+    """Mass fraction per unit of a grade column named `column`: 0.01 for ``*_pct``,
+    1e-6 for ``*_ppm`` and ``*_gpt`` (g/t), 1.0 for a fraction (``grade``, ``*_frac``)."""
+    return next((f for s, (f, _) in _GRADE_UNITS.items() if column.endswith(s)), 1.0)
+
+
 def grade_fraction(model: BlockModel, column: str | None = None) -> np.ndarray:
     """Mass fraction of metal per block from `column` (default: the first grade column,
-    `BlockModel.grade`); a ``*_pct`` column is in percent."""
+    `BlockModel.grade`), the column's unit converted (`grade_unit_factor`)."""
     column, grade = model.grade(column)
-    return grade * (0.01 if column.endswith("_pct") else 1.0)
+    return grade * grade_unit_factor(column)
 
 
 #: Columns that must hold a number on every line, with their ranges (a grade column's
@@ -93,8 +105,11 @@ _NUMERIC = {
 
 
 def _grade_range(column: str) -> tuple[float, float]:
-    """A grade in percent lies in [0, 100], a mass fraction in [0, 1]."""
-    return (0.0, 100.0) if column.endswith("_pct") else (0.0, 1.0)
+    """A grade in percent lies in [0, 100], in ppm or g/t in [0, 1e6], a mass fraction
+    in [0, 1]."""
+    return next(
+        ((0.0, hi) for s, (_, hi) in _GRADE_UNITS.items() if column.endswith(s)), (0.0, 1.0)
+    )
 
 
 def _block_size(size: tuple[float, float, float] | None) -> tuple[float | None, ...]:
@@ -268,7 +283,8 @@ def block_values(
     (price - selling) - t·(mining + processing) and waste = -t·mining.
 
     Tonnes must lie in [0, `MAX_TONNES`], grades be mass fractions in [0, 1] (percent
-    in [0, 100]) and each value within ±`MAX_VALUE` (`InstanceError` names the block)."""
+    in [0, 100], ppm or g/t in [0, 1e6]) and each value within ±`MAX_VALUE`
+    (`InstanceError` names the block)."""
     if "tonnes" not in model.attributes:
         raise InstanceError([f"{model.name}: no 'tonnes' column"])
     tonnes = pd.to_numeric(model.attributes["tonnes"], errors="coerce").to_numpy(dtype=float)

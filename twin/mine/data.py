@@ -48,8 +48,8 @@ MARKER_THRESHOLD = -1e15
 
 def is_grade_name(column: str) -> bool:
     """Whether a CSV column holds a grade: ``grade`` or ``*_frac`` (mass fraction),
-    ``*_pct`` (percent)."""
-    return column == "grade" or column.endswith(("_pct", "_frac"))
+    ``*_pct`` (percent), ``*_ppm`` or ``*_gpt`` (parts per million by mass: g/t)."""
+    return column == "grade" or column.endswith(("_pct", "_frac", "_ppm", "_gpt"))
 
 
 @dataclass
@@ -96,7 +96,9 @@ class BlockModel:
         column = column or (names[0] if names else None)
         if column is None or column not in self.attributes:
             missing = (
-                f"no column {column!r}" if column else "no grade column (grade, *_pct or *_frac)"
+                f"no column {column!r}"
+                if column
+                else "no grade column (grade, *_frac, *_pct, *_ppm or *_gpt)"
             )
             raise InstanceError(
                 [
