@@ -1,6 +1,7 @@
 # cython: language_level=3
 """Light-metal kernels: the Pidgeon (silicothermic) magnesium balance, the MgCl2
-electrolysis balance and the lumped Kroll titanium-sponge balance, per t metal.
+electrolysis balance and the lumped Kroll titanium-sponge balance, per t metal; and the
+Bayer refinery's digestion heat and lime burning, per t alumina.
 
 Each kernel takes 1-D float64 arrays (one entry per operating point) and returns NumPy
 arrays; the stoichiometric ratios come from :mod:`twin.constants`. Faraday energies come
@@ -13,14 +14,18 @@ from kernel_types cimport BLOCK, in_ptr, out_ptr
 
 import numpy as np
 
-from twin.constants import (CL2_T_PER_T_TI, CO2_T_PER_T_C, MG_T_PER_T_TI, O_T_PER_T_TI,
-                            SI_T_PER_T_MG)
+from twin.constants import (CL2_T_PER_T_TI, CO2_T_PER_T_C, KGCE_MJ, MG_T_PER_T_TI, MOLAR_MASS,
+                            O_T_PER_T_TI, SI_T_PER_T_MG)
 
 cdef double _SI_PER_MG = SI_T_PER_T_MG
 cdef double _CO2_PER_C = CO2_T_PER_T_C
 cdef double _MG_PER_TI = MG_T_PER_T_TI
 cdef double _CL_PER_TI = CL2_T_PER_T_TI
 cdef double _O_PER_TI = O_T_PER_T_TI
+cdef double _KGCE_MJ = KGCE_MJ
+#: CaCO3 -> CaO + CO2: t CO2 per t CaO burnt.
+cdef double _CO2_PER_CAO = ((MOLAR_MASS["C"] + 2 * MOLAR_MASS["O"])
+                            / (MOLAR_MASS["Ca"] + MOLAR_MASS["O"]))
 
 
 @cython.cdivision(True)
@@ -201,3 +206,51 @@ def kroll_balance(const double[::1] feed_ti, const double[::1] coke_c,
     if bad >= 0:
         raise ValueError(f"kroll_balance: point {bad} leaves no residue")
     return feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def bayer_digestion(const double[::1] bauxite_t, const double[::1] liquor_m3_per_t,
+                    const double[::1] digestion_c, const double[::1] lime_share,
+                    double return_c, double heat_recovery, double boiler_efficiency,
+                    double liquor_mj_per_m3_k, double solids_mj_per_t_k,
+                    double lime_gj_per_t):
+    """Bayer digestion heat and lime per t alumina: (digestion_kgce, lime_t, lime_kgce,
+    lime_co2_t) arrays.
+
+    Inputs per point: t bauxite and m3 of liquor per t alumina, digestion temperature (C)
+    and lime charged per t bauxite (t CaO/t). Scalars: the slurry's temperature before
+    heating (C), the share of the heating met by flash-vapour recovery, the boiler's
+    efficiency, the liquor's and the bauxite's heat capacities (MJ/(m3 K), MJ/(t K)) and
+    the lime kiln's fuel (GJ/t CaO). Live steam heats the slurry the flash train leaves
+    short: Q = (V c_l + B c_s)(T_dig - T_ret)(1 - r) / eta_boiler MJ, Q / 29.3076 kgce;
+    lime = share x B, burnt at lime_gj_per_t, its CO2 = lime x 44.009/56.077
+    (CaCO3 -> CaO + CO2).
+    Raises ValueError for arrays of unequal length or a point digesting at or below the
+    return temperature.
+    """
+    cdef Py_ssize_t n = bauxite_t.shape[0], k
+    if not (liquor_m3_per_t.shape[0] == digestion_c.shape[0] == lime_share.shape[0] == n):
+        raise ValueError("bayer_digestion: input arrays differ in length")
+    for k in range(n):
+        if digestion_c[k] <= return_c:
+            raise ValueError(f"bayer_digestion: point {k} digests at or below the return "
+                             "temperature")
+    digestion_kgce = np.empty(n)
+    lime_t = np.empty(n)
+    lime_kgce = np.empty(n)
+    lime_co2_t = np.empty(n)
+    cdef double[::1] dig = digestion_kgce, lime = lime_t, lkg = lime_kgce, lco2 = lime_co2_t
+    cdef double scale = (1.0 - heat_recovery) / (boiler_efficiency * _KGCE_MJ)
+    cdef double lime_kgce_per_t = lime_gj_per_t * 1000.0 / _KGCE_MJ
+    cdef double b
+    with nogil:
+        for k in range(n):
+            b = bauxite_t[k]
+            dig[k] = ((liquor_m3_per_t[k] * liquor_mj_per_m3_k + b * solids_mj_per_t_k)
+                      * (digestion_c[k] - return_c) * scale)
+            lime[k] = lime_share[k] * b
+            lkg[k] = lime[k] * lime_kgce_per_t
+            lco2[k] = lime[k] * _CO2_PER_CAO
+    return digestion_kgce, lime_t, lime_kgce, lime_co2_t

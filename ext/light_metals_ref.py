@@ -9,9 +9,20 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from twin.constants import CL2_T_PER_T_TI, CO2_T_PER_T_C, MG_T_PER_T_TI, O_T_PER_T_TI, SI_T_PER_T_MG
+from twin.constants import (
+    CL2_T_PER_T_TI,
+    CO2_T_PER_T_C,
+    KGCE_MJ,
+    MG_T_PER_T_TI,
+    MOLAR_MASS,
+    O_T_PER_T_TI,
+    SI_T_PER_T_MG,
+)
 
 Array = NDArray[np.float64]
+
+#: CaCO3 -> CaO + CO2: t CO2 per t CaO burnt.
+CO2_T_PER_T_CAO = (MOLAR_MASS["C"] + 2 * MOLAR_MASS["O"]) / (MOLAR_MASS["Ca"] + MOLAR_MASS["O"])
 
 
 def _columns(name: str, *arrays: ArrayLike) -> list[Array]:
@@ -97,4 +108,37 @@ def kroll_balance(
         CO2_T_PER_T_C * carbon,
         MG_T_PER_T_TI * (1.0 - mg_l),
         residue_t,
+    )
+
+
+def bayer_digestion(
+    bauxite_t: ArrayLike,
+    liquor_m3_per_t: ArrayLike,
+    digestion_c: ArrayLike,
+    lime_share: ArrayLike,
+    return_c: float,
+    heat_recovery: float,
+    boiler_efficiency: float,
+    liquor_mj_per_m3_k: float,
+    solids_mj_per_t_k: float,
+    lime_gj_per_t: float,
+) -> tuple[Array, Array, Array, Array]:
+    """Bayer digestion heat and lime per t alumina: (digestion_kgce, lime_t, lime_kgce,
+    lime_co2_t)."""
+    b, v, t, share = _columns(
+        "bayer_digestion", bauxite_t, liquor_m3_per_t, digestion_c, lime_share
+    )
+    bad = np.flatnonzero(t <= return_c)
+    if bad.size:
+        raise ValueError(
+            f"bayer_digestion: point {bad[0]} digests at or below the return temperature"
+        )
+    heat_mj = (v * liquor_mj_per_m3_k + b * solids_mj_per_t_k) * (t - return_c)
+    digestion_kgce = heat_mj * (1.0 - heat_recovery) / (boiler_efficiency * KGCE_MJ)
+    lime_t = share * b
+    return (
+        digestion_kgce,
+        lime_t,
+        lime_t * lime_gj_per_t * 1000.0 / KGCE_MJ,
+        lime_t * CO2_T_PER_T_CAO,
     )

@@ -47,6 +47,14 @@ kroll_point = st.tuples(
     st.floats(0.0, 0.2),  # Mg loss
     st.floats(0.0, 0.2),  # Cl loss
 )
+bayer_point = st.tuples(
+    st.floats(1.5, 4.0),  # t bauxite/t alumina
+    st.floats(5.0, 20.0),  # m3 liquor/t alumina
+    st.floats(101.0, 300.0),  # digestion temperature, C
+    st.floats(0.0, 0.12, allow_subnormal=False),  # lime, t CaO/t bauxite
+)
+#: return C, heat recovery, boiler efficiency, liquor MJ/(m3 K), solids MJ/(t K), lime GJ/t
+BAYER_SCALARS = (100.0, 0.6, 0.85, 4.4, 0.9, 4.5)
 
 
 @settings(deadline=None)
@@ -70,6 +78,40 @@ def test_mg_electrolysis_balance_matches_reference(points: list[tuple[float, ...
 def test_kroll_balance_matches_reference(points: list[tuple[float, ...]]) -> None:
     cols = columns(points)
     assert_same(light_metals.kroll_balance(*cols), light_metals_ref.kroll_balance(*cols))
+
+
+@settings(deadline=None)
+@given(st.lists(bayer_point, min_size=1, max_size=20))
+def test_bayer_digestion_matches_reference(points: list[tuple[float, ...]]) -> None:
+    cols = columns(points)
+    assert_same(
+        light_metals.bayer_digestion(*cols, *BAYER_SCALARS),
+        light_metals_ref.bayer_digestion(*cols, *BAYER_SCALARS),
+    )
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_bayer_digestion_known_answer(impl: ModuleType) -> None:
+    """2 t bauxite, 10 m3 liquor, 250 C, 0.1 t CaO/t bauxite: (10 x 4.4 + 2 x 0.9) x 150 x
+    0.4 / 0.85 / 29.3076 = 110.31 kgce; lime 0.2 t x 4500 / 29.3076 = 30.71 kgce and 0.2 x
+    44.009/56.077 = 0.15696 t CO2."""
+    dig, lime, lime_kgce, co2 = impl.bayer_digestion(
+        np.array([2.0]), np.array([10.0]), np.array([250.0]), np.array([0.1]), *BAYER_SCALARS
+    )
+    assert dig[0] == pytest.approx(45.8 * 150 * 0.4 / 0.85 / 29.3076, rel=1e-12)
+    assert lime[0] == pytest.approx(0.2, rel=1e-12)
+    assert lime_kgce[0] == pytest.approx(0.2 * 4500 / 29.3076, rel=1e-12)
+    assert co2[0] == pytest.approx(0.2 * 44.009 / 56.077, rel=1e-4)
+    assert (dig[0], lime_kgce[0]) == pytest.approx((110.31, 30.71), abs=5e-3)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_bayer_digestion_rejects_bad_points(impl: ModuleType) -> None:
+    one, two = np.ones(1), np.ones(2)
+    with pytest.raises(ValueError, match="bayer_digestion: input arrays differ in length"):
+        impl.bayer_digestion(one, one, two, one, *BAYER_SCALARS)
+    with pytest.raises(ValueError, match="bayer_digestion: point 1 digests at or below"):
+        impl.bayer_digestion(two, two, np.array([150.0, 100.0]), two, *BAYER_SCALARS)
 
 
 def test_constants_by_hand() -> None:

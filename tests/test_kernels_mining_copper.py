@@ -160,8 +160,7 @@ def smelt_inputs(draw: st.DrawFn) -> tuple[object, ...]:
         draw(column(0.0, 0.1, n)),
     )
     scalars = (
-        draw(st.floats(0.5, 0.7)),
-        draw(st.floats(0.0, 0.05)),
+        draw(st.floats(0.0, 0.03)),
         draw(st.floats(0.99, 1.0)),
         draw(st.floats(0.5, 1.0)),
         draw(st.floats(0.7, 1.0)),
@@ -176,48 +175,105 @@ def test_cu_smelt_matches_reference(args: tuple[object, ...]) -> None:
 
 @pytest.mark.parametrize("impl", [copper, copper_ref])
 def test_cu_smelt_known_answer(impl: object) -> None:
-    """25 % Cu, 29 % Fe, 31 % S, 1 % Si concentrate, written out by stoichiometry."""
+    """25 % Cu, 29 % Fe, 31 % S, 1 % Si concentrate, 1 % Cu discard slag, written out by
+    stoichiometry."""
     m = MOLAR_MASS
-    anode, slag, so2, flux, o2, matte = (
+    anode, slag, so2, flux = (
         float(a[0])
         for a in impl.cu_smelt(
-            np.array([0.25]),
-            np.array([0.29]),
-            np.array([0.31]),
-            np.array([0.01]),
-            0.6,
-            0.02,
-            0.995,
-            0.8,
-            0.9,
+            np.array([0.25]), np.array([0.29]), np.array([0.31]), np.array([0.01]),
+            0.01, 0.995, 0.8, 0.9,
         )
-    )
-    cu_kept = 0.25 * 0.98
+    )  # fmt: skip
     sio2_conc = 0.01 * (m["Si"] + 2 * m["O"]) / m["Si"]
     flux_expected = (0.8 * 0.29 - sio2_conc) / 0.9
-    assert anode == pytest.approx(cu_kept / 0.995, rel=1e-14)
-    assert matte == pytest.approx(cu_kept / 0.6, rel=1e-14)
+    bare = 0.29 * (m["Fe"] + m["O"]) / m["Fe"] + sio2_conc + flux_expected
+    cu_slag = bare * 0.01 / 0.99  # Cu is 1 % of bare slag + Cu
+    assert cu_slag / (bare + cu_slag) == pytest.approx(0.01, rel=1e-14)
+    assert anode == pytest.approx((0.25 - cu_slag) / 0.995, rel=1e-14)
     assert so2 == pytest.approx(0.31 * (m["S"] + 2 * m["O"]) / m["S"], rel=1e-14)
     assert flux == pytest.approx(flux_expected, rel=1e-14)
-    assert slag == pytest.approx(
-        0.29 * (m["Fe"] + m["O"]) / m["Fe"] + sio2_conc + flux_expected + 0.25 * 0.02, rel=1e-14
-    )
-    assert o2 == pytest.approx(0.31 * 2 * m["O"] / m["S"] + 0.29 * m["O"] / m["Fe"], rel=1e-14)
+    assert slag == pytest.approx(bare + cu_slag, rel=1e-14)
 
 
 def test_cu_smelt_needs_no_flux_for_siliceous_concentrate() -> None:
     flux = copper.cu_smelt(
-        np.array([0.25]),
-        np.array([0.1]),
-        np.array([0.3]),
-        np.array([0.2]),
-        0.6,
-        0.02,
-        0.995,
-        0.8,
-        0.9,
+        np.array([0.25]), np.array([0.1]), np.array([0.3]), np.array([0.2]), 0.01, 0.995, 0.8, 0.9
     )[3]
     assert flux[0] == 0.0
+
+
+@st.composite
+def heat_inputs(draw: st.DrawFn) -> tuple[object, ...]:
+    n = draw(N)
+    arrays = (
+        draw(column(0.15, 0.3, n)),
+        draw(column(0.25, 0.35, n)),
+        draw(column(0.28, 0.36, n)),
+        draw(column(0.0, 0.05, n)),
+        draw(column(0.0, 0.3, n)),
+    )
+    scalars = (
+        draw(st.floats(0.5, 0.7)),
+        draw(st.floats(0.0, 0.03)),
+        draw(st.floats(0.21, 1.0)),
+        draw(st.floats(500.0, 1200.0)),
+        draw(st.floats(1000.0, 2000.0)),
+    )
+    return arrays + scalars
+
+
+@given(heat_inputs())
+def test_cu_flash_heat_matches_reference(args: tuple[object, ...]) -> None:
+    assert_same(copper.cu_flash_heat(*args), copper_ref.cu_flash_heat(*args))
+
+
+@pytest.mark.parametrize("impl", [copper, copper_ref])
+def test_cu_flash_heat_worked_by_hand(impl: object) -> None:
+    """25 % Cu, 29 % Fe, 31 % S concentrate, 0.2 t SiO2 flux, 60 % matte, no Cu in slag,
+    50 % O2 blast, matte 900 and slag 1500 MJ/t; kmol per t concentrate:
+
+    Feed: Cu 250/63.546 = 3.93416, Fe 290/55.845 = 5.19294, S 310/32.06 = 9.66937.
+    CuFeS2 3.93416; S left 9.66937 - 7.86832 = 1.80105 -> FeS2 0.90053; Fe left as FeO
+    gangue 5.19294 - 3.93416 - 0.90053 = 0.35826. Matte 0.25/0.6 = 0.41667 t: Cu2S
+    0.25/0.79856 = 0.31306 t (1.96708), FeS 0.10360 t (1.17857). Slag FeO 5.19294 -
+    1.17857 = 4.01438; SO2 9.66937 - 1.96708 - 1.17857 = 6.52372; SiO2 200/60.083 =
+    3.32873; fayalite min(4.01438/2, 3.32873) = 2.00719 at -1478.2 + 2 x 272.04 + 910.86
+    = -23.26 kJ/mol.
+    Formation enthalpies (kJ/mol): in 3.93416 x -194.9 + 0.90053 x -171.5 + 0.35826 x
+    -272.04 = -1018.67 MJ; out 1.96708 x -79.5 + 1.17857 x -100 + 4.01438 x -272.04 +
+    6.52372 x -296.84 + 2.00719 x -23.26 = -3349.50 MJ; released 2330.83 MJ/t.
+    O2 6.52372 + (4.01438 - 0.35826)/2 = 8.35178 kmol = 0.26724 t; N2 as much (50 %) =
+    0.23397 t. Matte 0.41667 x 900 = 375.0 MJ; slag (4.01438 x 71.844/1000 + 0.2) x 1500
+    = 732.61 MJ; gas 6.52372 x 66.585 + 8.35178 x 40.962 = 776.49 MJ (NIST Shomate
+    equations at 1573.15 K). Surplus 2330.83 - 375.0 - 732.61 - 776.49 = 446.73 MJ/t.
+    """
+    released, matte_mj, slag_mj, gas_mj, o2_t, n2_t, matte_t, cu_slag = (
+        float(a[0])
+        for a in impl.cu_flash_heat(
+            np.array([0.25]), np.array([0.29]), np.array([0.31]), np.array([0.0]),
+            np.array([0.2]), 0.6, 0.0, 0.5, 900.0, 1500.0,
+        )
+    )  # fmt: skip
+    assert released == pytest.approx(2330.83, abs=0.01)
+    assert matte_mj == pytest.approx(375.0, rel=1e-12)
+    assert slag_mj == pytest.approx(732.61, abs=0.01)
+    assert gas_mj == pytest.approx(776.49, abs=0.01)
+    assert released - matte_mj - slag_mj - gas_mj == pytest.approx(446.73, abs=0.01)
+    assert o2_t == pytest.approx(0.26724, abs=1e-5)
+    assert n2_t == pytest.approx(0.23397, abs=1e-5)
+    assert matte_t == pytest.approx(0.25 / 0.6, rel=1e-14)
+    assert cu_slag == 0.0
+
+
+@pytest.mark.parametrize("impl", [copper, copper_ref])
+def test_cu_flash_heat_slag_cu_is_the_stated_fraction(impl: object) -> None:
+    """The Cu the kernel puts in the furnace slag makes exactly furnace_slag_cu of it."""
+    args = [np.array([x]) for x in (0.25, 0.29, 0.31, 0.01, 0.2)]
+    out = impl.cu_flash_heat(*args, 0.65, 0.02, 0.5, 900.0, 1000.0)
+    slag_t = out[2][0] / 1000.0  # slag MJ at 1000 MJ/t
+    assert out[7][0] / slag_t == pytest.approx(0.02, rel=1e-12)
+    assert out[6][0] == pytest.approx((0.25 - out[7][0]) / 0.65, rel=1e-14)
 
 
 ONE, TWO = np.ones(1), np.ones(2)
@@ -241,4 +297,6 @@ def test_mining_kernels_reject_mismatched_lengths(
 @pytest.mark.parametrize("impl", [copper, copper_ref])
 def test_copper_kernels_reject_mismatched_lengths(impl: object) -> None:
     with pytest.raises(ValueError, match="differ in length"):
-        impl.cu_smelt(ONE, ONE, TWO, ONE, 0.6, 0.02, 0.995, 0.8, 0.9)
+        impl.cu_smelt(ONE, ONE, TWO, ONE, 0.01, 0.995, 0.8, 0.9)
+    with pytest.raises(ValueError, match="differ in length"):
+        impl.cu_flash_heat(ONE, ONE, ONE, ONE, TWO, 0.6, 0.01, 0.5, 900.0, 1500.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,6 +35,7 @@ from twin.units.copper import (
     CopperSmelterParams,
     ElectrorefineryParams,
 )
+from twin.units.copper_flash import DEFAULT_DEPORTMENT
 from twin.units.mining import OpenPitMine, OpenPitMineParams, SelectivityMode
 
 SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
@@ -261,42 +264,62 @@ def test_concentrator_parameter_errors_name_the_field() -> None:
 smelter_params = st.builds(
     CopperSmelterParams,
     matte_grade=st.floats(0.55, 0.7),
-    slag_cu_loss=st.floats(0.0, 0.05),
-    anode_purity=st.floats(0.99, 1.0),
+    anode_purity=st.floats(0.99, 0.995),
     flux_sio2_per_fe=st.floats(0.5, 1.0),
     fugitive_so2_fraction=st.floats(0.0, 0.05),
+    oxygen_enrichment=st.floats(0.21, 1.0),
+    slag_cleaning_recovery=st.floats(0.0, 0.9),
+    gas_abatement_efficiency=st.floats(0.0, 0.999),
+    dust_bleed_fraction=st.floats(0.0, 1.0),
 )
+#: Minor elements of a complex concentrate, mass fractions (about the upper end of
+#: smelter-acceptable As, Pb, Zn; Au 10 g/t, Ag 200 g/t).
+MINORS = {
+    "As": 0.002,
+    "Sb": 0.0003,
+    "Bi": 0.0002,
+    "Pb": 0.003,
+    "Zn": 0.004,
+    "Cd": 0.0001,
+    "Hg": 5e-6,
+    "Au": 1e-5,
+    "Ag": 2e-4,
+    "Ca": 0.005,
+}
 
 
 @given(
     smelter_params,
     st.floats(0.15, 0.28),
-    st.floats(0.2, 0.32),
-    st.floats(0.25, 0.34),
+    st.floats(0.26, 0.32),
+    st.floats(0.28, 0.34),
     st.floats(0.0, 0.1),
-    st.floats(0.0, 0.03),
+    st.floats(0.0, 1.0),
     st.floats(0.7, 1.0),
     st.floats(0.0, 0.02),
 )
-def test_smelter_closes_cu_fe_s_si(
+def test_smelter_closes_every_element(
     params: CopperSmelterParams,
     cu: float,
     fe: float,
     s: float,
     si: float,
-    zn: float,
+    minor_scale: float,
     flux_sio2: float,
     flux_fe: float,
 ) -> None:
+    """Cu, Fe, S, Si and each minor element close to 1e-12 t/t (relative 1e-12)."""
     unit = CopperSmelter("smelter", params, capacity_t_per_h=150.0)
+    minors = {e: minor_scale * g for e, g in MINORS.items()}
     feeds = {
-        "concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, "Zn": zn},
+        "concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, **minors},
         "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe},
     }
-    assert not balance_problems(unit, feeds)
+    assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-12)
 
 
 def test_smelter_default_numbers() -> None:
+    """Slag Cu 1.2 % x (1 - 0.3) = 0.84 % at 60 % matte; the anode takes the rest."""
     unit = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
     feeds = {"concentrate": CONCENTRATE, "flux": SILICA_FLUX}
     m = unit.operating_point(feeds)
@@ -306,10 +329,118 @@ def test_smelter_default_numbers() -> None:
     assert so2 / 0.31 == pytest.approx(64.066 / 32.06, rel=2e-4)
     assert m.emissions_t["SO2"] == pytest.approx(0.015 * so2)
     assert m.outputs_t["offgas"] == pytest.approx(0.985 * so2)
-    assert m.outputs_t["anode"] == pytest.approx(0.25 * 0.975 / 0.995)
     slag = unit.products(feeds)["slag"]
-    assert 0.007 <= slag["Cu"] <= 0.023  # JOM 68(9) 2016: 0.7-2.3 wt % Cu in slag
-    assert m.kpi_t["matte_t"] == pytest.approx(0.25 * 0.975 / 0.6)
+    assert slag["Cu"] == pytest.approx(0.0084, rel=1e-12)
+    sio2 = 0.01 * molar_mass(SIO2) / MOLAR_MASS["Si"]
+    flux_t = (0.8 * 0.29 - sio2) / 0.9
+    bare = 0.29 * (MOLAR_MASS["Fe"] + MOLAR_MASS["O"]) / MOLAR_MASS["Fe"] + sio2 + flux_t
+    cu_slag = bare * 0.0084 / (1 - 0.0084)
+    assert m.outputs_t["anode"] == pytest.approx((0.25 - cu_slag) / 0.995, rel=1e-12)
+    assert 0.97 < m.outputs_t["anode"] * 0.995 / 0.25 < 0.99  # Cu to anode
+    state = unit.state(feeds)
+    need = sum(state[f"heat_{k}_mj_per_t"] for k in ("matte", "slag", "gas", "shell_loss"))
+    flash = (need - state["heat_released_mj_per_t"]) / (29.3076 * 0.5)
+    assert state["flash_fuel_kgce_per_t"] == pytest.approx(max(flash, 0.0), rel=1e-12)
+    assert m.fuel_kgce["natural_gas"] == pytest.approx(
+        state["flash_fuel_kgce_per_t"] + CopperSmelterParams().fuel_kgce_per_t, rel=1e-12
+    )
+
+
+def _fuel(conc: dict[str, float], load: float = 1.0, **params: float) -> float:
+    """Flash-furnace fuel, kgce/t concentrate, of the smelter with `params`."""
+    unit = CopperSmelter("smelter", CopperSmelterParams(**params), capacity_t_per_h=150.0)
+    return unit.state({"concentrate": conc, "flux": SILICA_FLUX}, load)["flash_fuel_kgce_per_t"]
+
+
+def test_smelter_fuel_responds_to_feed_enrichment_and_matte_grade() -> None:
+    """Measured at the defaults (60 % matte, 40 % O2): the numbers of docs/MODELLING.md."""
+    lean = {"Cu": 0.25, "Fe": 0.28, "S": 0.30}
+    fes2 = 0.03  # t FeS2 added per t: Fe 0.01395, S 0.01605
+    rich = {"Cu": 0.25, "Fe": 0.28 + 0.4655 * fes2, "S": 0.30 + 0.5345 * fes2}
+    assert _fuel(lean) == pytest.approx(11.34, abs=0.01)
+    assert _fuel({**lean, "S": 0.31}) < _fuel(lean)  # more S, same Fe
+    assert _fuel(rich) < _fuel(lean)  # more pyrite (S and Fe)
+    by_enrichment = [_fuel(lean, oxygen_enrichment=e) for e in (0.21, 0.3, 0.4, 0.5, 0.7)]
+    assert by_enrichment[0] == pytest.approx(62.26, abs=0.01)  # air: 0.2095 O2
+    assert all(a > b for a, b in zip(by_enrichment[:3], by_enrichment[1:4], strict=True))
+    assert by_enrichment[-1] == 0.0  # autogenous, the surplus goes to coolants
+    by_grade = [_fuel(CONCENTRATE, matte_grade=g) for g in (0.5, 0.55, 0.6, 0.65)]
+    assert all(a > b for a, b in zip(by_grade, by_grade[1:], strict=False))
+    assert _fuel(CONCENTRATE, load=0.6) > _fuel(CONCENTRATE)  # shell loss fixed per hour
+
+
+@given(
+    st.floats(0.18, 0.28),
+    st.floats(0.27, 0.32),
+    st.floats(0.29, 0.35),
+    st.floats(0.21, 0.95),
+    st.floats(0.0, 0.05),
+)
+def test_smelter_fuel_never_rises_with_enrichment(
+    cu: float, fe: float, s: float, enrichment: float, step: float
+) -> None:
+    conc = {"Cu": cu, "Fe": fe, "S": s}
+    lower = _fuel(conc, oxygen_enrichment=enrichment)
+    assert _fuel(conc, oxygen_enrichment=enrichment + step) <= lower + 1e-12
+
+
+def test_smelter_slag_cu_rises_with_matte_grade() -> None:
+    """Discard slag Cu = 1.2 % exp(8 (g - 0.6)) x 0.7: 0.377 % at 50 %, 1.869 % at 70 %."""
+    feeds = {"concentrate": CONCENTRATE, "flux": SILICA_FLUX}
+    slag_cu, recovery = [], []
+    for g in (0.5, 0.6, 0.7):
+        unit = CopperSmelter("smelter", CopperSmelterParams(matte_grade=g), 150.0)
+        slag_cu.append(unit.products(feeds)["slag"]["Cu"])
+        recovery.append(unit.state(feeds)["cu_recovery_pct"])
+    assert slag_cu[0] == pytest.approx(0.012 * math.exp(-0.8) * 0.7, rel=1e-12)
+    assert slag_cu[2] == pytest.approx(0.012 * math.exp(0.8) * 0.7, rel=1e-12)
+    assert slag_cu[0] < slag_cu[1] < slag_cu[2]
+    assert recovery[0] > recovery[1] > recovery[2]
+
+
+def test_smelter_arsenic_and_mercury_by_hand() -> None:
+    """Per t As fed (v 0.8, slag 0.15, anode 0.05 at 60 % matte; abatement 0.998; bleed
+    0.2): the furnace sees I = 1 / (1 - 0.8 x 0.998 x 0.8) = 2.76794 t; to air 0.8 x
+    0.002 x I = 0.0044287, bled 0.2 x 0.998 x 0.8 x I = 0.44199, slag 0.15 I = 0.41519,
+    anode 0.05 I = 0.13840. Hg (v 1): I = 1 / 0.2016, to air 0.002 I = 0.0099206, bled
+    0.99008. At 70 % matte As's slag share is 0.2 x 0.175 / 0.225 = 0.15556 per pass."""
+    unit = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
+    conc = {**CONCENTRATE, "As": 0.002, "Hg": 1e-5}
+    feeds = {"concentrate": conc, "flux": SILICA_FLUX}
+    m = unit.operating_point(feeds)
+    circulating = 1 / (1 - 0.8 * 0.998 * 0.8)
+    assert m.emissions_t["As"] == pytest.approx(0.002 * 0.8 * 0.002 * circulating, rel=1e-12)
+    assert m.emissions_t["Hg"] == pytest.approx(1e-5 * 0.002 / 0.2016, rel=1e-12)
+    anode = unit.products(feeds)["anode"]
+    assert anode["As"] * m.outputs_t["anode"] == pytest.approx(0.002 * 0.05 * circulating)
+    bled = 0.002 * 0.2 * 0.998 * 0.8 * circulating + 1e-5 * 0.2 * 0.998 / 0.2016
+    assert m.kpi_t["dust_bled_t"] == pytest.approx(bled, rel=1e-12)
+    unit_70 = CopperSmelter("s", CopperSmelterParams(matte_grade=0.7), 150.0)
+    at_70, m_70 = unit_70.products(feeds), unit_70.operating_point(feeds)
+    slag_as_t = at_70["slag"]["As"] * m_70.outputs_t["slag"]  # slag + bled dust
+    per_pass = 0.2 * 0.175 / 0.225 + 0.2 * 0.998 * 0.8
+    assert slag_as_t == pytest.approx(0.002 * per_pass * circulating, rel=1e-12)
+    assert at_70["anode"]["As"] < anode["As"]  # higher matte grade: less As to the anode
+
+
+def test_deportment_fractions_sum_to_one_and_errors_name_the_field() -> None:
+    for element, d in DEFAULT_DEPORTMENT.items():
+        assert d.gas + d.slag + d.anode == pytest.approx(1.0, abs=1e-12), element
+    with pytest.raises(ValidationError, match="deportment.As"):
+        CopperSmelterParams(deportment={"As": {"gas": 0.5, "slag": 0.2, "anode": 0.2}})
+    with pytest.raises(ValidationError, match="deportment"):
+        CopperSmelterParams(deportment={"Cu": {"gas": 0.0, "slag": 0.0, "anode": 1.0}})
+    with pytest.raises(ValidationError, match="oxygen_enrichment"):
+        CopperSmelterParams(oxygen_enrichment=0.1)
+    stuck = CopperSmelterParams(dust_bleed_fraction=0.0, gas_abatement_efficiency=1.0)
+    unit = CopperSmelter("fsf-3", stuck, 150.0)
+    with pytest.raises(ValueError, match=r"fsf-3.*Hg.*dust_bleed_fraction"):
+        unit.products({"concentrate": {**CONCENTRATE, "Hg": 1e-5}, "flux": SILICA_FLUX})
+    rich = {**CONCENTRATE, "As": 0.02}
+    with pytest.raises(ValueError, match=r"fsf-3.*anode_purity"):
+        CopperSmelter("fsf-3", CopperSmelterParams(), 150.0).products(
+            {"concentrate": rich, "flux": SILICA_FLUX}
+        )
 
 
 def test_smelter_feed_errors_name_unit_and_quantity() -> None:
@@ -318,6 +449,9 @@ def test_smelter_feed_errors_name_unit_and_quantity() -> None:
         unit.operating_point({"concentrate": {"Cu": 0.25, "S": 0.3}, "flux": SILICA_FLUX})
     with pytest.raises(ValueError, match=r"fsf-1.*flux carries \['S'\]"):
         unit.operating_point({"concentrate": CONCENTRATE, "flux": {"Si": 0.4, "S": 0.01}})
+    # A copper-poor feed: the discard slag's 0.84 % Cu would take more Cu than fed.
+    with pytest.raises(ValueError, match=r"fsf-1.*discard slag.*lower matte_grade"):
+        unit.products({"concentrate": {"Cu": 0.004, "Fe": 0.3, "S": 0.3}, "flux": SILICA_FLUX})
     # Chalcocite-rich concentrate: too little Fe for a 60 % Cu matte.
     with pytest.raises(ValueError, match=r"fsf-1.*concentrate Fe.*matte_grade"):
         unit.products({"concentrate": {"Cu": 0.6, "Fe": 0.05, "S": 0.2}, "flux": SILICA_FLUX})
@@ -372,9 +506,38 @@ def test_acid_plant_errors() -> None:
 def test_refinery_closes_every_element(
     anode_cu: float, fe: float, s: float, to_slimes: float, slimes_t: float
 ) -> None:
-    params = ElectrorefineryParams(cu_to_slimes_fraction=to_slimes, slimes_t_per_t_anode=slimes_t)
+    params = ElectrorefineryParams(
+        cu_to_slimes_fraction=to_slimes, slimes_other_t_per_t_anode=slimes_t
+    )
     unit = CopperElectrorefinery("er", params, capacity_t_per_h=50.0)
     assert not balance_problems(unit, {"anode": {"Cu": anode_cu, "Fe": fe, "S": s}})
+
+
+def test_refinery_sends_gold_and_silver_to_slimes() -> None:
+    """Anode 99.5 % Cu, 40 g/t Au, 800 g/t Ag, 0.1 % As: t anode per t cathode = 0.9999 /
+    (0.999 x 0.995) = 1.005935. To slimes per t anode: Au 0.99 x 4e-5 = 3.96e-5, Ag 0.98
+    x 8e-4 = 7.84e-4, As 1e-3, Cu 0.001 x 0.995 = 9.95e-4; slimes 0.004005 + those =
+    0.0068236 t/t anode, holding Au 0.580 % and Ag 11.49 %. The cathode carries Au 0.01 x
+    4e-5 x 1.005935 = 0.40 g/t and Ag 0.02 x 8e-4 x 1.005935 = 16.1 g/t."""
+    unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
+    feeds = {"anode": {"Cu": 0.995, "Au": 4e-5, "Ag": 8e-4, "As": 1e-3}}
+    out = unit.products(feeds)
+    anode_t = 0.9999 / (0.999 * 0.995)
+    slimes_t = 0.004005 + 3.96e-5 + 7.84e-4 + 1e-3 + 9.95e-4
+    assert slimes_t == pytest.approx(0.0068236, rel=1e-12)
+    assert out["slimes"]["Au"] == pytest.approx(3.96e-5 / slimes_t, rel=1e-12)
+    assert out["slimes"]["Ag"] == pytest.approx(7.84e-4 / slimes_t, rel=1e-12)
+    assert out["slimes"]["As"] == pytest.approx(1e-3 / slimes_t, rel=1e-12)
+    assert out["cathode"]["Au"] == pytest.approx(0.01 * 4e-5 * anode_t, rel=1e-9)
+    assert out["cathode"]["Ag"] == pytest.approx(0.02 * 8e-4 * anode_t, rel=1e-9)
+    m = unit.operating_point(feeds)
+    assert m.outputs_t["slimes"] == pytest.approx(slimes_t * anode_t, rel=1e-12)
+    assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValidationError, match="slimes_recovery"):
+        ElectrorefineryParams(slimes_recovery={"Cu": 0.5})
+    # the default anode makes 0.005 t slimes/t anode with 19.9 % Cu, as before
+    plain = unit.products({"anode": {"Cu": 0.995}})["slimes"]
+    assert plain["Cu"] == pytest.approx(0.199, rel=1e-12)
 
 
 def test_refinery_energy_from_faraday() -> None:
@@ -404,8 +567,11 @@ def test_refinery_errors() -> None:
     unit = CopperElectrorefinery("er-2", ElectrorefineryParams(), capacity_t_per_h=50.0)
     with pytest.raises(ValueError, match=r"er-2.*'anode'.*Cu"):
         unit.operating_point({"anode": {"Fe": 0.5}})
-    with pytest.raises(ValueError, match=r"er-2.*slimes"):
-        unit.products({"anode": {"Cu": 0.99, "Fe": 0.01}})
+    all_in_cathode = ElectrorefineryParams(slimes_recovery={"Ag": 0.0})
+    with pytest.raises(ValueError, match=r"er-3.*cathode.*slimes_recovery"):
+        CopperElectrorefinery("er-3", all_in_cathode, 50.0).products(
+            {"anode": {"Cu": 0.99, "Ag": 0.01}}
+        )
 
 
 # --- the chain -----------------------------------------------------------------------

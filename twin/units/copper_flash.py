@@ -1,0 +1,267 @@
+"""The copper flash smelter's responses to its feed and its decisions: the autogenous heat
+balance (fuel vs concentrate S/Fe, matte grade and O2 enrichment), slag Cu rising with
+matte grade, and the deportment of minor elements (As, Sb, Bi, Pb, Zn, Cd, Hg, Au, Ag) to
+gas and dust, slag and anode. The parameters are declared on :class:`FlashSmelterPhysics`,
+the base of twin.units.copper.CopperSmelterParams.
+
+Sources (page numbers not re-read; marked where a figure is an assumption):
+- Davenport, King, Schlesinger & Biswas, Extractive Metallurgy of Copper, 4th ed. 2002
+  (Schlesinger et al. 5th ed. 2011), ch. 5 (Outokumpu flash smelting: autogenous with
+  O2-enriched blast, hydrocarbon fuel burnt to make up a deficit; slag 1-2 % Cu, rising
+  with matte grade; minor-element distribution table) and ch. 11 (Cu losses in slag,
+  slag cleaning).
+- Steinhauser, Vartiainen & Wuth, "Volatilization and distribution of impurities in
+  modern pyrometallurgical copper processing from complex concentrates", JOM 36(1) 1984
+  54-61, and Chaubal & Nagamori, Met. Trans. B 1988-1989 (minor-element distribution vs
+  matte grade): the trend that more matte grade sends more of an element to slag.
+- Živković et al., J. Min. Metall. 45B (2009) 23-34: flash smelting slags up to 2 % Cu,
+  needing slag cleaning (flotation or electric furnace).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from twin.constants import HEAVY_METALS, KGCE_MJ, MOLAR_MASS, O2, molar_mass
+from twin.thermochemistry import O2_IN_AIR
+from twin.units.base import UnitParams
+
+#: Elements the lumped smelter's main balance handles itself (not deported).
+MAJOR = ("Cu", "Fe", "S", "Si")
+
+
+class Deportment(BaseModel):
+    """Where a minor element fed reports, per pass through the smelter (flash furnace +
+    converters + anode furnace), at the reference matte grade: fractions summing to 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    gas: float = Field(ge=0.0, le=1.0, description="To the off-gas (fume and dust), fraction.")
+    slag: float = Field(ge=0.0, le=1.0, description="To the discard slag, fraction.")
+    anode: float = Field(ge=0.0, le=1.0, description="To the anode copper, fraction.")
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Deportment:
+        total = self.gas + self.slag + self.anode
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"gas + slag + anode must be 1, got {total:.6g}")
+        return self
+
+
+def _d(gas: float, slag: float, anode: float) -> Deportment:
+    return Deportment(gas=gas, slag=slag, anode=anode)
+
+
+#: Default deportment at 60 % matte. Rounded from the flash smelting + converting
+#: distributions of Davenport et al. 4th ed. ch. 5 (table of minor-element distribution
+#: in Outokumpu flash smelting) and Steinhauser et al. 1984, read from recollection and
+#: rounded (unverified): As and Bi mostly volatilised, Sb and Pb split gas/slag, Zn to
+#: slag, Cd and Hg to the gas; Au and Ag collect in the matte and so the anode.
+DEFAULT_DEPORTMENT = {
+    "As": _d(0.80, 0.15, 0.05),
+    "Sb": _d(0.30, 0.60, 0.10),
+    "Bi": _d(0.80, 0.10, 0.10),
+    "Pb": _d(0.45, 0.50, 0.05),
+    "Zn": _d(0.10, 0.90, 0.00),
+    "Cd": _d(0.80, 0.20, 0.00),
+    "Hg": _d(1.00, 0.00, 0.00),
+    "Au": _d(0.00, 0.01, 0.99),
+    "Ag": _d(0.00, 0.02, 0.98),
+}
+
+
+def _minor_elements_only(table: dict[str, Deportment]) -> dict[str, Deportment]:
+    majors = sorted(set(table) & set(MAJOR))
+    if majors:
+        raise ValueError(f"{majors} follow the main balance and cannot be deported")
+    return table
+
+
+class FlashSmelterPhysics(UnitParams):
+    """Heat-balance, slag-Cu and deportment parameters of the copper smelter."""
+
+    oxygen_enrichment: float = Field(
+        default=0.40,
+        ge=O2_IN_AIR,
+        le=1.0,
+        description="O2 in the flash furnace's process gas, volume fraction (0.2095 air, "
+        "1 pure O2); the N2 it leaves carries heat away in the off-gas. Industrial "
+        "Outokumpu furnaces 30-80 % O2 (Davenport et al. 4th ed. ch. 5; PROCESS-DATA "
+        "section 3 '40-80 %', unverified); 0.40 assumed.",
+    )
+    matte_heat_mj_per_t: float = Field(
+        default=900.0,
+        gt=0.0,
+        description="Sensible heat of the matte tapped at ~1220 C from 25 C, MJ/t. "
+        "Estimated from the heat contents of Cu2S and FeS incl. fusion (Barin, "
+        "Thermochemical Data of Pure Substances 1995): ~0.76 and ~1.31 MJ/kg at 1500 "
+        "K, 0.90 MJ/kg for a 60 % matte; unverified.",
+    )
+    slag_heat_mj_per_t: float = Field(
+        default=1500.0,
+        gt=0.0,
+        description="Sensible heat of the slag tapped at ~1250 C from 25 C, MJ/t. "
+        "Fayalite Fe2SiO4, mean Cp ~185 J/(mol K) over 298-1500 K plus fusion 89 "
+        "kJ/mol (Robie & Hemingway 1995): 1.53 MJ/kg; unverified.",
+    )
+    shell_loss_mj_per_t: float = Field(
+        default=370.0,
+        ge=0.0,
+        description="Heat lost through the shell, water jackets and reaction-shaft cooling "
+        "at nominal feed rate, MJ/t concentrate; fixed per hour, so per t it rises as "
+        "1/load. Assumed ~15 % of the reaction heat of a typical concentrate, "
+        "unverified.",
+    )
+    fuel_available_heat: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="Share of the fuel's heating value left in the furnace after its own "
+        "combustion gas leaves at the off-gas temperature, fraction. ~0.5 for natural "
+        "gas at ~1300 C flue (available-heat charts, North American Combustion "
+        "Handbook, 3rd ed. 1986); unverified.",
+    )
+    slag_cu_reference: float = Field(
+        default=0.012,
+        gt=0.0,
+        lt=0.2,
+        description="Cu in the flash furnace slag (dissolved + entrained, before cleaning) "
+        "at slag_cu_matte_grade_reference, mass fraction. 1-2 % at 55-65 % matte "
+        "(Davenport et al. 4th ed. ch. 5 and 11; Zivkovic et al. 2009 'up to 2 %'); "
+        "1.2 % at 60 % taken, unverified.",
+    )
+    slag_cu_matte_grade_reference: float = Field(
+        default=0.60,
+        gt=0.0,
+        lt=0.8,
+        description="Matte grade of slag_cu_reference and of the deportment table, "
+        "fraction. The grade those figures are quoted at (module docstring).",
+    )
+    slag_cu_growth_per_grade: float = Field(
+        default=8.0,
+        ge=0.0,
+        description="Slag Cu grows as exp(this x (matte grade - reference)), per unit "
+        "matte grade: 8 doubles it from 60 to 69 % matte, the rise towards white metal "
+        "of the industrial slag-Cu vs matte-grade plot (Davenport et al. 4th ed. ch. "
+        "5/11, read from recollection); unverified.",
+    )
+    slag_cleaning_recovery: float = Field(
+        default=0.3,
+        ge=0.0,
+        lt=1.0,
+        description="Share of the furnace slag's Cu that slag cleaning (electric furnace "
+        "or slag flotation) returns to the converters, fraction. Assumed (1.2 -> 0.84 % "
+        "Cu discard slag at 60 % matte), unverified.",
+    )
+    deportment: dict[str, Deportment] = Field(
+        default=DEFAULT_DEPORTMENT,
+        description="Minor elements' split per pass at the reference matte grade, "
+        "{element: {gas, slag, anode}} fractions summing to 1; an element fed but not "
+        "listed goes to slag. The slag/anode split follows a constant distribution "
+        "coefficient, so at matte grade g the slag share is scaled by g / reference "
+        "(less matte, more to slag). Defaults: module DEFAULT_DEPORTMENT (Davenport et "
+        "al. 4th ed. ch. 5; Steinhauser et al. 1984; rounded, unverified).",
+    )
+    gas_abatement_efficiency: float = Field(
+        default=0.998,
+        ge=0.0,
+        le=1.0,
+        description="Share of the heavy metals (Pb, As, Cd, Hg, Cr) in the off-gas caught "
+        "by the boiler, electrostatic precipitators and the acid plant's gas cleaning, "
+        "fraction; the rest goes to air. Other elements in the gas are all caught. "
+        "Assumed, unverified.",
+    )
+    dust_bleed_fraction: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Share of the captured dust bled from the circuit (to arsenic or "
+        "dust-leach treatment), the rest recycled to the flash furnace, fraction. "
+        "The bled dust leaves on the slag port (the smelter has no dust port) and is "
+        "shown as KPI dust_bled_t. Assumed, unverified.",
+    )
+
+    @model_validator(mode="after")
+    def _deportment_keys(self) -> FlashSmelterPhysics:
+        _minor_elements_only(self.deportment)
+        return self
+
+
+def furnace_slag_cu(p: FlashSmelterPhysics, matte_grade: float) -> float:
+    """Cu mass fraction of the flash furnace slag at `matte_grade`:
+    slag_cu_reference exp(growth (g - g_ref)), capped at 0.2 (never reached in practice)."""
+    growth = p.slag_cu_growth_per_grade * (matte_grade - p.slag_cu_matte_grade_reference)
+    return min(p.slag_cu_reference * math.exp(growth), 0.2)
+
+
+def discard_slag_cu(p: FlashSmelterPhysics, matte_grade: float) -> float:
+    """Cu mass fraction of the discard slag (after slag cleaning) at `matte_grade`."""
+    return furnace_slag_cu(p, matte_grade) * (1.0 - p.slag_cleaning_recovery)
+
+
+@dataclass(frozen=True)
+class Deported:
+    """Minor elements fed, t per t concentrate, by where they leave."""
+
+    slag_t: dict[str, float]
+    anode_t: dict[str, float]
+    emitted_t: dict[str, float]  # heavy metals to air
+    bled_t: dict[str, float]  # dust bled from the circuit
+    gas_t: dict[str, float]  # fumed per t concentrate, recycled dust included
+
+
+def deport(
+    uid: str, conc: Mapping[str, float], p: FlashSmelterPhysics, matte_grade: float
+) -> Deported:
+    """Split each minor element of `conc` (mass fractions) at `matte_grade`.
+
+    Per pass an element goes v to gas, s to slag and a to the anode, with the slag/anode
+    ratio s0 g / (a0 g_ref) (constant distribution coefficient, matte mass ~ 1/g). Of the
+    gas, c (gas_abatement_efficiency for heavy metals, 1 for others) is caught as dust, a
+    bleed share b of it leaves, the rest returns to the furnace. At steady state the
+    furnace sees I = F / (1 - (1 - b) c v) per F fed: emitted v (1 - c) I, bled b c v I,
+    slag s I, anode a I (they add up to F). An element not in the table goes to slag.
+    """
+    out = Deported({}, {}, {}, {}, {})
+    g_ref = p.slag_cu_matte_grade_reference
+    for element, fed in conc.items():
+        if element in MAJOR or fed <= 0.0:
+            continue
+        d = p.deportment.get(element)
+        if d is None:
+            out.slag_t[element] = fed
+            continue
+        w = d.slag * matte_grade / g_ref
+        slag_share = (1.0 - d.gas) * w / (w + d.anode) if w + d.anode > 0.0 else 0.0
+        caught = p.gas_abatement_efficiency if element in HEAVY_METALS else 1.0
+        recycled = (1.0 - p.dust_bleed_fraction) * caught * d.gas
+        if recycled >= 1.0:
+            raise ValueError(
+                f"unit '{uid}': all the {element} fumed is caught and recycled, so it "
+                "never leaves; raise dust_bleed_fraction above 0"
+            )
+        circulating = fed / (1.0 - recycled)
+        out.gas_t[element] = d.gas * circulating
+        out.slag_t[element] = slag_share * circulating
+        out.anode_t[element] = (1.0 - d.gas - slag_share) * circulating
+        out.bled_t[element] = p.dust_bleed_fraction * caught * d.gas * circulating
+        if element in HEAVY_METALS:
+            out.emitted_t[element] = d.gas * (1.0 - caught) * circulating
+    return out
+
+
+def fuel_kgce(released_mj: float, needed_mj: float, p: FlashSmelterPhysics) -> float:
+    """Flash furnace fuel, kgce per t concentrate: the heat deficit (needed - released,
+    MJ, when positive) / (29.3076 MJ/kgce x fuel_available_heat)."""
+    return max(0.0, needed_mj - released_mj) / (KGCE_MJ * p.fuel_available_heat)
+
+
+def tonnage_oxygen_t(o2_t: float, n2_t: float) -> float:
+    """t of O2 from the oxygen plant (pure O2 assumed) in a blast of `o2_t` O2 and `n2_t`
+    N2, the N2 coming with air (O2 fraction 0.2095)."""
+    air_o2_kmol = n2_t * 1e3 / (2 * MOLAR_MASS["N"]) * O2_IN_AIR / (1.0 - O2_IN_AIR)
+    return o2_t - air_o2_kmol * molar_mass(O2) / 1e3
