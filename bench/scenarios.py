@@ -1,6 +1,6 @@
 """Monte Carlo throughput of `twin scenarios` on the copper week (run by hand, not in CI).
 
-    python bench/scenarios.py [--samples 1000] [--reoptimise 40] [--workers 2]
+    python bench/scenarios.py [--samples 1000] [--reoptimise 40] [--recourse 10] [--workers 2]
 
 1. Fixed-plan evaluation of --samples samples (prices, tariff, ore grade, hardness,
    smelter outages) on a LocalCluster of --workers processes, with the compiled Cython
@@ -10,6 +10,9 @@
 2. Wait-and-see re-optimisation of --reoptimise samples: serial loop in this process vs
    the LocalCluster; speed-up and overhead per task, (cluster wall x workers - serial
    wall) / tasks.
+3. The two-stage recourse problem over --recourse samples of the specs without outages
+   (twin.scenarios.recourse), the refinery's throughputs first stage: seconds (WS and
+   EEV per sample, RP as one extensive form) and WS, RP, EEV, EVPI, VSS.
 The plan is solved once and shared by every run. Prints one table.
 """
 
@@ -22,7 +25,9 @@ from pathlib import Path
 
 from twin.loader import load
 from twin.scenarios.plan import make_plan
+from twin.scenarios.recourse import recourse
 from twin.scenarios.runner import Run, client, run_samples
+from twin.scenarios.sampling import draw
 from twin.scenarios.spec import parse_specs
 from twin.solvers.options import SolveOptions
 
@@ -46,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--reoptimise", type=int, default=40)
+    parser.add_argument("--recourse", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     inst = load(INSTANCE)
@@ -57,7 +63,7 @@ def main() -> None:
     results = {}
     for kernels in ("compiled", "ref"):
         os.environ["TWIN_KERNELS"] = kernels
-        (_, serial), serial_s = _timed(
+        (_, serial, _, _), serial_s = _timed(
             lambda: run_samples(Run(inst, varies, 100, 7), plan, serial=True)
         )
         with client(None, args.workers) as c:
@@ -66,7 +72,7 @@ def main() -> None:
                     Run(inst, varies, 2 * args.workers, 7), plan, dask_client=c, block=1
                 )
             )
-            (_, frame), wall = _timed(lambda: run_samples(evaluate, plan, dask_client=c))
+            (_, frame, _, _), wall = _timed(lambda: run_samples(evaluate, plan, dask_client=c))
         results[kernels] = frame
         rows += [
             (f"evaluate, {kernels} kernels, 1 process: samples/s", f"{100 / serial_s:.1f}"),
@@ -82,14 +88,14 @@ def main() -> None:
     rows.append(("evaluate: samples ok / invalid", f"{ok} / {args.samples - ok}"))
     n = args.reoptimise
     reopt = Run(inst, varies, n, 7, "reoptimise", options)
-    (_, serial), serial_s = _timed(lambda: run_samples(reopt, plan, serial=True))
+    (_, serial, _, _), serial_s = _timed(lambda: run_samples(reopt, plan, serial=True))
     with client(None, args.workers) as c:
         _timed(
             lambda: run_samples(
                 Run(inst, varies, args.workers, 7, "reoptimise", options), plan, dask_client=c
             )
         )
-        (_, frame), wall = _timed(lambda: run_samples(reopt, plan, dask_client=c))
+        (_, frame, _, _), wall = _timed(lambda: run_samples(reopt, plan, dask_client=c))
     solve_s = serial.ws_solve_s.sum()
     rows += [
         (f"reoptimise {n}: serial loop (s)", f"{serial_s:.2f} ({solve_s / n:.3f} s per solve)"),
@@ -98,6 +104,15 @@ def main() -> None:
         ("reoptimise: overhead per task (s)", f"{(wall * args.workers - serial_s) / n:.3f}"),
         ("reoptimise: EEV - WS (CNY)", f"{(frame.cost_cny - frame.ws_cost_cny).mean():,.0f}"),
         ("reoptimise: solved / samples", f"{frame.ws_cost_cny.notna().sum()} / {n}"),
+    ]
+    priced = [v for v in varies if v.kind != "outage"]
+    h = inst.horizon
+    samples = draw(priced, 7, 0, args.recourse, h.periods, h.period_length_h)
+    (_, two), two_s = _timed(lambda: recourse(inst, samples, None, options, ["refinery"]))
+    rows.append((f"recourse {args.recourse}, refinery first stage (s)", f"{two_s:.2f}"))
+    rows += [
+        (f"recourse: {key} (CNY)", f"{two[key]:,.0f}")
+        for key in ("ws_cny", "rp_cny", "eev_cny", "evpi_cny", "vss_cny")
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'copper_chain_week, ' + str(len(SPECS)) + ' specs':<{width}}  value")

@@ -23,11 +23,11 @@ from test_report import make_benchmark
 import twin
 from twin.report.scenarios import write_scenario_report
 from twin.report.write import write_report
-from twin.scenarios.evaluate import evaluate
+from twin.scenarios.evaluate import evaluate_periods
 from twin.scenarios.plan import make_plan
 from twin.scenarios.sampling import draw
 from twin.scenarios.spec import parse_spec
-from twin.scenarios.tables import measures, summary
+from twin.scenarios.tables import fan, measures, summary
 from twin.solvers.options import SolveOptions
 
 pytestmark = pytest.mark.browser
@@ -248,21 +248,25 @@ def test_benchmark_report_with_every_optional_table_opens_cleanly(browser, solve
 
 @pytest.mark.solver
 def test_scenario_report_opens_cleanly(browser, instances_dir, tmp_path):
-    """The page twin scenarios writes: cost, KPI, output and input histograms; the KPI
-    panels say the share of samples meeting each target."""
+    """The page twin scenarios writes: cost, KPI, output and input histograms, the fan
+    chart of the per-period outcomes; the KPI panels say the share of samples meeting
+    each target."""
     inst = twin.load(instances_dir / "copper_chain_week.yaml")
     varies = [parse_spec("price:cathode_market=normal(0,0.08)"), parse_spec("tariff=normal(0,0.1)")]
     plan = make_plan(inst, SolveOptions(backend="direct", threads=1))
     hours = inst.horizon.period_length_h
-    table = evaluate(plan, draw(varies, 1, 0, 30, inst.horizon.periods, hours))
+    table, periods = evaluate_periods(plan, draw(varies, 1, 0, 30, inst.horizon.periods, hours))
     measure = measures(table, plan.cost_cny)
     meta = {"instance": inst.name, "mode": "evaluate", "seed": 1, "vary": [str(v) for v in varies]}
-    page = write_scenario_report(table, summary(table), measure, meta, tmp_path / "report.html")
+    page = write_scenario_report(
+        table, summary(table), measure, meta, tmp_path / "report.html", fan(periods)
+    )
     seen = check_page(browser, page, tmp_path / "screenshot.png")
     assert {c["id"] for c in seen["charts"]} == {
         "chart-cost",
         "chart-kpis",
         "chart-outputs",
+        "chart-fan",
         "chart-inputs",
     }
     assert "so2_cap: met in 100%" in page.read_text()

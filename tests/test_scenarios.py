@@ -195,13 +195,13 @@ def test_serial_reoptimise_measures(tiny):
         "reoptimise",
         DIRECT,
     )
-    _, frame = run_samples(run, plan, serial=True)
+    _, frame, _, _ = run_samples(run, plan, serial=True)
     # the fixed plan is feasible in every sample, so no sample's optimum is above it
     assert (frame.ws_cost_cny <= frame.cost_cny + 1e-6 * frame.cost_cny.abs()).all()
     m = measures(frame, plan.cost_cny)
     assert m["eev_minus_ws_cny"] >= -1e-9 * abs(plan.cost_cny) and m["samples_paired"] == 6
     flat = Run(inst, parse_specs(["price:metal_buyer=fixed(0)"]), 2, 1, "reoptimise", DIRECT)
-    _, same = run_samples(flat, plan, serial=True)
+    _, same, _, _ = run_samples(flat, plan, serial=True)
     assert np.allclose(same.ws_cost_cny, same.cost_cny, rtol=1e-9)  # no uncertainty: 0
     assert measures(same, plan.cost_cny)["eev_minus_ws_cny"] == pytest.approx(0.0, abs=1e-6)
 
@@ -225,14 +225,17 @@ def test_local_cluster_matches_the_serial_run(tiny, cluster):
         ["price:metal_buyer=normal(0,0.1)", "tariff*=lognormal(0,0.2)", "outage:remelt=0.2"]
     )
     run = Run(inst, specs, 12, 5, "reoptimise", DIRECT)
-    _, serial = run_samples(run, plan, serial=True, block=12)
+    _, serial, serial_periods, _ = run_samples(run, plan, serial=True, block=12)
     done = []
-    _, dask = run_samples(run, plan, dask_client=cluster, block=5, on_done=done.append)
+    _, dask, dask_periods, _ = run_samples(
+        run, plan, dask_client=cluster, block=5, on_done=done.append
+    )
     pd.testing.assert_frame_equal(
         serial.drop(columns="ws_solve_s"), dask.drop(columns="ws_solve_s")
     )
+    pd.testing.assert_frame_equal(serial_periods, dask_periods)
     assert sum(done) == 24  # every sample evaluated and re-solved
-    _, other = run_samples(Run(inst, specs, 12, 6, "evaluate", DIRECT), plan, serial=True)
+    _, other, _, _ = run_samples(Run(inst, specs, 12, 6, "evaluate", DIRECT), plan, serial=True)
     assert not np.array_equal(other.cost_cny, serial.cost_cny)
 
 
@@ -261,7 +264,9 @@ def test_cli_on_a_scheduler_address(cluster, instances_dir, tmp_path):
     assert doc["seed"] == 2 and len(doc["samples"]) == 4
     assert doc["vary"] == ["price:metal_buyer=normal(0.0,0.1)"]
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "fan.csv",
         "measures.json",
+        "periods.csv",
         "report.html",
         "samples.csv",
         "summary.csv",
@@ -329,13 +334,13 @@ def test_a_real_scheduler_started_here(tiny, tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                _, remote = run_samples(run, plan, scheduler=address)
+                _, remote, _, _ = run_samples(run, plan, scheduler=address)
                 break
             except OptionError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(1)
-        _, serial = run_samples(run, plan, serial=True)
+        _, serial, _, _ = run_samples(run, plan, serial=True)
         timing = ["ws_solve_s"]
         pd.testing.assert_frame_equal(remote.drop(columns=timing), serial.drop(columns=timing))
     finally:

@@ -60,7 +60,26 @@ def scenarios(
         "evaluate",
         "--mode",
         help="evaluate: the deterministic plan priced by the twin under each sample; "
-        "reoptimise: also each sample re-solved (wait-and-see), with EEV - WS.",
+        "reoptimise: also each sample re-solved (wait-and-see), with EEV - WS; "
+        "recourse: also the two-stage recourse problem over the samples (one extensive "
+        "form), with WS, RP, EEV, EVPI = RP - WS and VSS = EEV - RP.",
+    ),
+    first_stage: int | None = typer.Option(
+        None,
+        "--first-stage",
+        help="recourse mode: the periods whose unit throughputs are decided before the "
+        "sample is known (default: all; the rest is recourse).",
+    ),
+    first_stage_units: str | None = typer.Option(
+        None,
+        "--first-stage-units",
+        help='recourse mode: the units (comma-separated ids; "" for none) whose '
+        "throughputs are first stage (default: all).",
+    ),
+    periods: bool = typer.Option(
+        True,
+        "--periods/--no-periods",
+        help="Keep the per-period outcomes (periods.csv, the fan chart).",
     ),
     scheduler: str | None = typer.Option(
         None,
@@ -69,7 +88,10 @@ def scenarios(
     ),
     workers: int = typer.Option(2, "--workers", help="Worker processes of the LocalCluster."),
     out: Path | None = typer.Option(
-        None, "--out", help="Folder for samples.csv, summary.csv, measures.json, report.html."
+        None,
+        "--out",
+        help="Folder for samples.csv, periods.csv, fan.csv, summary.csv, measures.json, "
+        "report.html.",
     ),
     as_json: bool = JSON,
     time_limit: float | None = typer.Option(
@@ -87,7 +109,7 @@ def scenarios(
     from twin.scenarios.plan import make_plan
     from twin.scenarios.runner import Run, run_samples
     from twin.scenarios.spec import merged, parse_specs
-    from twin.scenarios.tables import document, measures, summary
+    from twin.scenarios.tables import document, fan, measures, summary
     from twin.solvers.options import SolveOptions
 
     try:
@@ -110,7 +132,12 @@ def scenarios(
             else (section.seed if section and section.seed is not None else 0)
         )
         options = SolveOptions(time_limit_s=time_limit, backend="direct", threads=1)
-        run = Run(inst, varies, samples, chosen, mode, options)
+        units = (
+            None
+            if first_stage_units is None
+            else [u.strip() for u in first_stage_units.split(",") if u.strip()]
+        )
+        run = Run(inst, varies, samples, chosen, mode, options, first_stage, periods, units)
         with busy(f"solving the plan of {instance.name} ...", as_json):
             plan = make_plan(inst, options)
         total = samples * (2 if mode == "reoptimise" else 1)
@@ -124,11 +151,12 @@ def scenarios(
             transient=True,
         ) as progress:
             task = progress.add_task(f"{mode} {samples} samples", total=total)
-            plan, table = run_samples(
+            plan, table, per_period, two_stage = run_samples(
                 run, plan, scheduler, workers, lambda n: progress.advance(task, n)
             )
         overview = summary(table)
-        measure = measures(table, plan.cost_cny)
+        measure = measures(table, plan.cost_cny, two_stage)
+        bands = fan(per_period)
         meta = {
             "instance": inst.name,
             "mode": mode,
@@ -137,6 +165,8 @@ def scenarios(
         }
         if out is not None:
             table.to_csv(out / "samples.csv", index=False)
+            per_period.to_csv(out / "periods.csv", index=False)
+            bands.to_csv(out / "fan.csv", index=False)
             overview.to_csv(out / "summary.csv", index=False)
             (out / "measures.json").write_text(
                 json.dumps(
@@ -145,14 +175,15 @@ def scenarios(
             )
             from twin.report.scenarios import write_scenario_report
 
-            write_scenario_report(table, overview, measure, meta, out / "report.html")
+            write_scenario_report(table, overview, measure, meta, out / "report.html", bands)
     except (TwinError, OSError) as exc:
         fail(exc, as_json)
     if as_json:
-        typer.echo(json.dumps(document(table, overview, measure, meta), allow_nan=False))
+        typer.echo(json.dumps(document(table, overview, measure, meta, bands), allow_nan=False))
     else:
         _print(overview, measure, Console())
         if out is not None:
             Console().print(
-                f"wrote samples.csv, summary.csv, measures.json and report.html to {out}"
+                f"wrote samples.csv, periods.csv, fan.csv, summary.csv, measures.json and "
+                f"report.html to {out}"
             )

@@ -7,6 +7,8 @@ the instance schema validates its ``uncertainty:`` section with it),
 :mod:`~twin.scenarios.plan`, :mod:`~twin.scenarios.evaluate` and
 :mod:`~twin.scenarios.stacked` (the fixed plan priced under each sample, its KPIs),
 :mod:`~twin.scenarios.reoptimise` (wait-and-see solves),
+:mod:`~twin.scenarios.extensive` and :mod:`~twin.scenarios.recourse` (the two-stage
+recourse problem: WS, RP, EEV, EVPI, VSS),
 :mod:`~twin.scenarios.runner` (samples on Dask) and :mod:`~twin.scenarios.tables`
 (tidy tables and the summary). This package file imports nothing, so importing the
 grammar stays light.

@@ -26,7 +26,9 @@ Rules (docs/howto/run-scenarios.md says them for planners):
 * Stock holding, stepped-tariff surcharges and soft-target penalties are the plan's.
 
 The cost of a sample is the plan's cost plus the change of the re-computed parts, so a
-sample at the nominal inputs costs exactly what the plan does.
+sample at the nominal inputs costs exactly what the plan does. The same holds period by
+period (:func:`evaluate_periods`): the plan's cost in the period plus the change of the
+parts in it, the stocks' end value counted in the last period.
 """
 
 from __future__ import annotations
@@ -101,10 +103,10 @@ def _factor(samples: Samples, key: str) -> np.ndarray:
 def _per_unit(
     plan: Plan, samples: Samples, coefs: dict, keep: dict
 ) -> tuple[dict[tuple[str, str], np.ndarray], np.ndarray]:
-    """Per unit quantities (samples, periods) and the units' cost by sample."""
+    """Per unit quantities (samples, periods) and the units' cost (samples, periods)."""
     inst = plan.instance
     S, T = len(samples), plan.periods
-    cost = np.zeros(S)
+    cost = np.zeros((S, T))
     qty: dict[tuple[str, str], np.ndarray] = {}
     for u, x in plan.x.items():
         xs = x[None, :, :] * keep[u][:, None, :]
@@ -118,7 +120,7 @@ def _per_unit(
                 unit_cost = unit_cost + qty[u, f"fuel:{f}"] * (
                     fuel.price_cny_per_kgce * _factor(samples, f"price:{f}")
                 )
-        cost = cost + unit_cost.sum(axis=1)
+        cost = cost + unit_cost
     return qty, cost
 
 
@@ -186,20 +188,20 @@ def _power(plan: Plan, samples: Samples, qty: dict, base: dict) -> tuple[dict, n
 def _power_cost(plan: Plan, samples: Samples, supply: dict) -> np.ndarray:
     from twin.accounting import source_price_cny_per_kwh
 
-    cost = np.zeros(len(samples))
+    cost = np.zeros((len(samples), plan.periods))
     for src, kwh in supply.items():
         price = np.asarray(source_price_cny_per_kwh(plan.instance, src))[None, :]
         if src == "grid":
             price = price * _factor(samples, "tariff")
-        cost = cost + (kwh * price).sum(axis=1)
+        cost = cost + kwh * price
     return cost
 
 
 def _markets(plan: Plan, samples: Samples, flows: dict) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Purchases - revenue (samples,), revenue (samples,), and t sold per product market
-    (sell markets with a positive price)."""
+    """Purchases - revenue and revenue (samples, periods), and t sold per product market
+    (sell markets with a positive price; samples, periods)."""
     inst = plan.instance
-    net, revenue, sold = np.zeros(len(samples)), np.zeros(len(samples)), {}
+    net, revenue, sold = np.zeros((len(samples), plan.periods)), np.zeros(1), {}
     for mk in inst.markets:
         sells = mk.side == "sell"
         links = [
@@ -213,12 +215,12 @@ def _markets(plan: Plan, samples: Samples, flows: dict) -> tuple[np.ndarray, np.
         price = np.asarray(inst.series(mk.price_cny_per_t))[None, :] * _factor(
             samples, f"price:{mk.id}"
         )
-        value = (traded * price).sum(axis=1)
+        value = traded * price
         if sells:
             revenue = revenue + value
             net = net - value
             if max(inst.series(mk.price_cny_per_t)) > 0:
-                sold[mk.id] = traded.sum(axis=1)
+                sold[mk.id] = traded
         else:
             net = net + value
     return net, revenue, sold
@@ -246,17 +248,20 @@ def _block(plan: Plan, samples: Samples, fss: list[Flowsheet]) -> tuple[dict, Fl
     supply, unserved = _power(plan, samples, qty, base)
     market, revenue, sold = _markets(plan, samples, flows)
     stock_value, change = _stocks(plan, flows)
-    transport = sum(s.cost_cny_per_t * flows[s.name].sum(axis=1) for s in plan.instance.streams)
+    S, T = len(samples), plan.periods
+    transport = sum((s.cost_cny_per_t * flows[s.name] for s in plan.instance.streams), np.zeros(1))
+    at_end = np.zeros((S, T))
+    at_end[:, -1] = stock_value  # the stocks' end value, in the last period
     parts = {
         "units": unit_cost,
         "power": _power_cost(plan, samples, supply),
-        "transport": transport + np.zeros(len(samples)),
+        "transport": transport + np.zeros((S, T)),
         "markets": market,
-        "stocks": stock_value + np.zeros(len(samples)),
+        "stocks": at_end,
     }
     out = {
         "parts": parts,
-        "revenue": revenue,
+        "revenue": revenue + np.zeros((S, T)),
         "sold": sold,
         "change": change,
         "imbalance": imbalance + np.zeros(len(samples)),
@@ -277,21 +282,45 @@ def _block(plan: Plan, samples: Samples, fss: list[Flowsheet]) -> tuple[dict, Fl
     return out, per_unit
 
 
-def evaluate(plan: Plan, samples: Samples) -> pd.DataFrame:
-    """One row per sample: its number, status, cost (CNY), revenue (CNY), the sampled
-    inputs, t sold per product market, each target's KPI and whether it is met, the
-    stocks' end differences (t), the unit-to-unit imbalance (t) and unserved kWh."""
+def _tidy(index: np.ndarray, paths: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
+    """The (samples, periods) arrays `paths` as one tidy table (sample, period, quantity,
+    value), the samples where `keep` is True only; quantity categorical."""
+    T = next(iter(paths.values())).shape[1]
+    rows = np.flatnonzero(keep)
+    names = list(paths)
+    return pd.DataFrame(
+        {
+            "sample": np.tile(np.repeat(index[rows], T), len(names)),
+            "period": np.tile(np.arange(T), len(rows) * len(names)),
+            "quantity": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(names)), len(rows) * T), categories=names
+            ),
+            "value": np.concatenate([paths[n][rows].ravel() for n in names])
+            if len(rows)
+            else np.zeros(0),
+        }
+    )
+
+
+def evaluate_periods(plan: Plan, samples: Samples) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`evaluate`'s table, and per sample and period (tidy: sample, period,
+    quantity, value) the cost (CNY: the plan's cost in the period plus the change of its
+    re-computed parts; the stocks' end value in the last period; summing to the
+    sample's cost), the revenue (CNY), t sold per product market and each target's
+    ratio in the period (twin.scenarios.stacked); samples with an invalid instance are
+    left out of the second."""
     if "cost" not in plan.identity:
         ident = identity([*samples.factor_varies, *samples.outage_varies], plan.periods)
         plan.identity["cost"] = sum(_block(plan, ident, [plan.fs])[0]["parts"].values())
     fss, status = _flowsheets(plan, samples)
     out, per_unit = _block(plan, samples, fss)
-    cost = plan.cost_cny + (sum(out["parts"].values()) - plan.identity["cost"])
+    change = sum(out["parts"].values()) - plan.identity["cost"]
+    cost = plan.cost_cny + change.sum(axis=1)
     columns: dict[str, np.ndarray | list] = {
         "sample": samples.index,
         "status": status,
         "cost_cny": cost,
-        "revenue_cny": out["revenue"],
+        "revenue_cny": out["revenue"].sum(axis=1),
     }
     for j, v in enumerate(samples.factor_varies):
         columns[v.key] = samples.factors[:, j]
@@ -299,8 +328,9 @@ def evaluate(plan: Plan, samples: Samples) -> pd.DataFrame:
     for j, v in enumerate(samples.outage_varies):
         columns[f"outage_h:{v.target}"] = samples.out[:, j, :].sum(axis=1) * length_h
     for market, tonnes in out["sold"].items():
-        columns[f"output_t:{market}"] = tonnes
-    columns.update(sample_kpis(plan.instance, per_unit, len(samples)))
+        columns[f"output_t:{market}"] = tonnes.sum(axis=1)
+    kpis, kpi_paths = sample_kpis(plan.instance, per_unit, len(samples))
+    columns.update(kpis)
     for k in plan.stock_value_cny_per_t:
         columns[f"stock_change_t:{k}"] = out["change"].get(k, np.zeros(len(samples)))
     columns["imbalance_t"] = out["imbalance"]
@@ -318,4 +348,17 @@ def evaluate(plan: Plan, samples: Samples) -> pd.DataFrame:
         for c in (c for c in frame.columns if c.startswith("met:")):
             frame[c] = frame[c].astype("boolean")
             frame.loc[bad, c] = pd.NA
-    return frame
+    paths = {
+        "cost_cny": plan.cost_by_period_cny[None, :] + change,
+        "revenue_cny": out["revenue"],
+        **{f"output_t:{m}": t for m, t in out["sold"].items()},
+        **kpi_paths,
+    }
+    return frame, _tidy(samples.index, paths, ~bad)
+
+
+def evaluate(plan: Plan, samples: Samples) -> pd.DataFrame:
+    """One row per sample: its number, status, cost (CNY), revenue (CNY), the sampled
+    inputs, t sold per product market, each target's KPI and whether it is met, the
+    stocks' end differences (t), the unit-to-unit imbalance (t) and unserved kWh."""
+    return evaluate_periods(plan, samples)[0]

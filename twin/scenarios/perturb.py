@@ -91,8 +91,9 @@ def apply(
     out: np.ndarray | None = None,
 ) -> Instance:
     """`instance` with the factors (one per factor spec) and outages (spec x period,
-    True = out) of one sample applied (module docstring); InstanceError when the
-    sampled instance is not valid."""
+    True = out; a number in [0, 1] is the share of the period out, the availability
+    scaled by 1 - share) of one sample applied (module docstring); InstanceError when
+    the sampled instance is not valid."""
     data = instance.model_dump(by_alias=True)
     data["uncertainty"] = None
     units = {u["id"]: u for u in data["units"]}
@@ -127,6 +128,6 @@ def apply(
             unit = units[v.target]
             avail = instance.series(unit["availability"])
             unit["availability"] = [
-                0.0 if d else a for a, d in zip(avail, down.tolist(), strict=True)
+                a * (1.0 - float(d)) for a, d in zip(avail, down.tolist(), strict=True)
             ]
     return Instance.model_validate(data, context={"source": instance.name})

@@ -30,7 +30,9 @@ class Plan:
     """The fixed plan (module docstring). `x[u]`: (modes, periods) t basis; `flow[s]`
     and `supply[source]`: (periods,) t and kWh; `cost_cny`: the plan's cost;
     `stock_value_cny_per_t[k]`: cost change per extra tonne in stock k at the end;
-    `line_of[u]`: the line each unit belongs to."""
+    `line_of[u]`: the line each unit belongs to; `cost_by_period_cny`: (periods,) the
+    plan's cost in each period (its cost table by period; what has no period, in the
+    last), summing to `cost_cny`."""
 
     fs: Flowsheet
     schedule: Schedule
@@ -40,6 +42,7 @@ class Plan:
     supply: dict[str, np.ndarray]
     stock_value_cny_per_t: dict[str, float]
     line_of: dict[str, int]
+    cost_by_period_cny: np.ndarray
     identity: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -99,6 +102,15 @@ def _stock_values(fs: Flowsheet, schedule: Schedule, options: SolveOptions) -> d
     return {k: float(duals.get((k, last), 0.0)) for k in stocks}
 
 
+def cost_by_period(schedule: Schedule, total_cny: float, periods: int) -> np.ndarray:
+    """The plan's cost per period (CNY): its cost table summed by period, and what the
+    table holds without a period (or rounding leaves) added to the last one."""
+    by_period = schedule.costs.groupby("period")["cost_cny"].sum()
+    out = np.array(by_period.reindex(range(periods), fill_value=0.0), dtype=float)
+    out[-1] += total_cny - out.sum()
+    return out
+
+
 def make_plan(instance: Instance, options: SolveOptions | None = None) -> Plan:
     """Solve `instance` at its nominal inputs and keep the plan's arrays (module
     docstring); SolveError when it has no schedule."""
@@ -118,15 +130,17 @@ def make_plan(instance: Instance, options: SolveOptions | None = None) -> Plan:
     supply: dict[str, np.ndarray] = {}
     for (src, t), value in sol.by_key("supply_kwh").items():
         supply.setdefault(src, np.zeros(T))[t] = value
+    cost = float(sum(schedule.cost_breakdown().values()))
     return Plan(
         fs,
         schedule,
-        float(sum(schedule.cost_breakdown().values())),
+        cost,
         x,
         flow,
         supply,
         _stock_values(fs, schedule, options),
         lines(instance),
+        cost_by_period(schedule, cost, T),
     )
 
 

@@ -3,7 +3,9 @@
 The plan is solved here, in the calling process, and sent to every worker once
 (``Client.scatter(..., broadcast=True)``). Evaluation runs in blocks of samples (each
 block vectorised, twin.scenarios.evaluate); re-optimisation runs one sample per task,
-so the cluster balances solves of uneven length. Every task draws its own samples from
+so the cluster balances solves of uneven length. The recourse mode's two-stage problem
+(twin.scenarios.recourse: one extensive form over all samples) is solved here, in the
+calling process, after the evaluation. Every task draws its own samples from
 the seed (twin.scenarios.sampling), so results do not depend on the number of workers,
 the block size or the scheduler. Without an address a LocalCluster of `workers`
 processes with one thread each is started and closed again; with one
@@ -17,31 +19,37 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from twin.errors import OptionError
 from twin.instance import Instance
-from twin.scenarios.evaluate import evaluate
+from twin.scenarios.evaluate import evaluate_periods
 from twin.scenarios.plan import Plan, make_plan
+from twin.scenarios.recourse import check_first_stage, recourse
 from twin.scenarios.reoptimise import reoptimise
 from twin.scenarios.sampling import MAX_SAMPLES, draw
 from twin.scenarios.spec import Vary
 from twin.solvers.options import SolveOptions
 
-MODES = ("evaluate", "reoptimise")
+MODES = ("evaluate", "reoptimise", "recourse")
 #: Samples per evaluation task.
 BLOCK = 100
 #: Most local workers.
 MAX_WORKERS = 256
+#: What a task returns: its samples' rows and their per-period outcomes (an evaluation
+#: block's, or a re-optimised sample's).
+Frames: TypeAlias = tuple[pd.DataFrame, pd.DataFrame]
 #: Seconds to wait for a scheduler to answer.
 CONNECT_TIMEOUT_S = 10
 
 
 @dataclass
 class Run:
-    """What was asked: the instance, the specs, how many samples, the seed, the mode."""
+    """What was asked: the instance, the specs, how many samples, the seed, the mode,
+    the solve options, the first-stage periods of the recourse mode (None: all),
+    whether to keep the per-period outcomes and the first-stage units (None: all)."""
 
     instance: Instance
     varies: list[Vary]
@@ -49,6 +57,9 @@ class Run:
     seed: int
     mode: str = "evaluate"
     options: SolveOptions = SolveOptions(backend="direct", threads=1)
+    first_stage: int | None = None
+    periods: bool = True
+    first_stage_units: list[str] | None = None
 
     def __getstate__(self) -> dict:
         """Pickled with the instance as a mapping (see Plan.__getstate__)."""
@@ -68,19 +79,22 @@ class Run:
             raise OptionError(f"--seed: {self.seed!r} must be a whole number in [0, 2**63)")
         if self.mode not in MODES:
             raise OptionError(f"--mode: {self.mode!r} must be one of {', '.join(MODES)}")
+        check_first_stage(self.instance, self.first_stage, self.first_stage_units)
 
 
-def _evaluate_task(plan: Plan, run: Run, first: int, count: int) -> pd.DataFrame:
+def _evaluate_task(plan: Plan, run: Run, first: int, count: int) -> Frames:
     samples = draw(
         run.varies, run.seed, first, count, plan.periods, plan.instance.horizon.period_length_h
     )
-    return evaluate(plan, samples)
+    frame, periods = evaluate_periods(plan, samples)
+    return frame, periods if run.periods else periods.iloc[:0]
 
 
-def _reoptimise_task(run: Run, first: int, count: int) -> pd.DataFrame:
+def _reoptimise_task(run: Run, first: int, count: int) -> Frames:
     h = run.instance.horizon
     samples = draw(run.varies, run.seed, first, count, h.periods, h.period_length_h)
-    return reoptimise(run.instance, samples, run.options)
+    frame, periods = reoptimise(run.instance, samples, run.options)
+    return frame, periods if run.periods else periods.iloc[:0]
 
 
 def blocks(total: int, size: int) -> list[tuple[int, int]]:
@@ -120,9 +134,9 @@ def client(scheduler: str | None = None, workers: int = 2) -> Iterator[object]:
 
 def _on_dask(
     c: Any,
-    tasks: Sequence[tuple[Callable[..., pd.DataFrame], tuple, int]],
+    tasks: Sequence[tuple[Callable[..., Frames], tuple, int]],
     on_done: Callable[[int], None] | None,
-) -> list[pd.DataFrame]:
+) -> list[Frames]:
     from distributed import as_completed
 
     futures, sizes = [], {}
@@ -139,9 +153,9 @@ def _on_dask(
 
 
 def _in_process(
-    tasks: Sequence[tuple[Callable[..., pd.DataFrame], tuple, int]],
+    tasks: Sequence[tuple[Callable[..., Frames], tuple, int]],
     on_done: Callable[[int], None] | None,
-) -> list[pd.DataFrame]:
+) -> list[Frames]:
     frames = []
     for fn, args, count in tasks:
         frames.append(fn(*args))
@@ -164,19 +178,23 @@ def run_samples(
     block: int = BLOCK,
     dask_client: Any = None,
     serial: bool = False,
-) -> tuple[Plan, pd.DataFrame]:
-    """The plan and one row per sample (twin.scenarios.evaluate; in reoptimise mode
-    joined with twin.scenarios.reoptimise's columns), sorted by sample. Runs on
-    `dask_client` when given, else on a new client (:func:`client`); `serial` runs the
-    same tasks one after another in this process instead (the reference, no Dask).
-    `on_done` is called with the number of samples of each task as it finishes (twice
-    per sample in reoptimise mode: evaluated, then re-solved)."""
+) -> tuple[Plan, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The plan, one row per sample (twin.scenarios.evaluate; in reoptimise mode joined
+        with twin.scenarios.reoptimise's columns, in recourse mode with
+        twin.scenarios.recourse's), sorted by sample, the per-period outcomes (tidy: sample,
+        period, quantity, value; in reoptimise mode with each sample's wait-and-see cost,
+    ``ws_cost_cny``; empty when `run.periods` is False) and the two-stage
+        measures of the recourse mode (else empty). Runs on `dask_client` when given, else
+        on a new client (:func:`client`); `serial` runs the same tasks one after another in
+        this process instead (the reference, no Dask). `on_done` is called with the number
+        of samples of each task as it finishes (twice per sample in reoptimise mode:
+        evaluated, then re-solved)."""
     plan = plan or make_plan(run.instance, run.options)
 
-    def work(c: Any) -> pd.DataFrame:
+    def work(c: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         shared_plan = plan if c is None else c.scatter(plan, broadcast=True, hash=False)
         shared_run = run if c is None else c.scatter(run, broadcast=True, hash=False)
-        tasks: list[tuple[Callable[..., pd.DataFrame], tuple, int]] = [
+        tasks: list[tuple[Callable[..., Frames], tuple, int]] = [
             (_evaluate_task, (shared_plan, shared_run, first, count), count)
             for first, count in blocks(run.samples, block)
         ]
@@ -186,15 +204,30 @@ def run_samples(
                 for first, count in blocks(run.samples, 1)
             ]
         frames = _in_process(tasks, on_done) if c is None else _on_dask(c, tasks, on_done)
-        evaluated = _sorted([f for f in frames if "cost_cny" in f])
-        if run.mode == "evaluate":
-            return evaluated
-        solved = _sorted([f for f in frames if "ws_cost_cny" in f])
-        return evaluated.merge(solved, on="sample", how="left", validate="one_to_one")
+        mine = [f for f in frames if "cost_cny" in f[0]]
+        evaluated, periods = _sorted([f[0] for f in mine]), _sorted([f[1] for f in mine])
+        if run.mode != "reoptimise":
+            return evaluated, periods
+        theirs = [f for f in frames if "ws_cost_cny" in f[0]]
+        solved = _sorted([f[0] for f in theirs])
+        periods = pd.concat([periods, _sorted([f[1] for f in theirs])], ignore_index=True)
+        periods["quantity"] = periods["quantity"].astype("category")
+        table = evaluated.merge(solved, on="sample", how="left", validate="one_to_one")
+        return table, periods
 
     if serial:
-        return plan, work(None)
-    if dask_client is not None:
-        return plan, work(dask_client)
-    with client(scheduler, workers) as c:
-        return plan, work(c)
+        table, periods = work(None)
+    elif dask_client is not None:
+        table, periods = work(dask_client)
+    else:
+        with client(scheduler, workers) as c:
+            table, periods = work(c)
+    if run.mode != "recourse":
+        return plan, table, periods, {}
+    h = run.instance.horizon
+    samples = draw(run.varies, run.seed, 0, run.samples, h.periods, h.period_length_h)
+    per_sample, two_stage = recourse(
+        run.instance, samples, run.first_stage, run.options, run.first_stage_units
+    )
+    table = table.merge(per_sample, on="sample", how="left", validate="one_to_one")
+    return plan, table, periods, two_stage

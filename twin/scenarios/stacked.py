@@ -5,7 +5,9 @@ period ``sample x periods + period``; :func:`twin.kpis.target_ratio` sums each t
 numerator and denominator by that period, and the sums are cut back into samples. So a
 KPI is computed here exactly as ``twin solve`` computes it, for every sample in one pass.
 A per-period target (a per-period emission cap) is reported by its worst period and
-met only if met in every period.
+met only if met in every period. Per period, each target's ratio is that period's
+numerator over its denominator (the numerator alone when it has none; NaN where the
+denominator is 0): the KPI's path through the horizon, for the fan chart.
 """
 
 from __future__ import annotations
@@ -76,11 +78,14 @@ def stacked_tables(instance: Instance, flows: Flows) -> dict[str, pd.DataFrame]:
     }
 
 
-def sample_kpis(instance: Instance, flows: Flows, samples: int) -> dict[str, np.ndarray]:
+def sample_kpis(
+    instance: Instance, flows: Flows, samples: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """``kpi:TARGET`` (value, worst period for a per-period target) and ``met:TARGET``
-    (bool) for every target, one entry per sample."""
+    (bool) for every target, one entry per sample; and ``kpi:TARGET`` per period
+    (samples, periods; module docstring)."""
     if not instance.targets:
-        return {}
+        return {}, {}
     tables = stacked_tables(instance, flows)
     T = instance.horizon.periods
     whole = pd.RangeIndex(samples * T)
@@ -94,6 +99,10 @@ def sample_kpis(instance: Instance, flows: Flows, samples: int) -> dict[str, np.
             else den.reindex(whole, fill_value=0.0).to_numpy().reshape(samples, T)
         )
         ratios[j] = (n, d, bound, sense)
+    paths = {}
+    for j, (n, d, _, _) in ratios.items():
+        path = n if d is None else np.divide(n, d, out=np.full(n.shape, np.nan), where=d != 0)
+        paths[f"kpi:{instance.targets[j].id or f'targets[{j}]'}"] = path
     out: dict[str, np.ndarray] = {}
     for row in target_rows(instance):
         n, d, bound, sense = ratios[row.j]
@@ -111,4 +120,4 @@ def sample_kpis(instance: Instance, flows: Flows, samples: int) -> dict[str, np.
             out[kpi], out[ok] = worst(out[kpi], value), out[ok] & met
         else:
             out[kpi], out[ok] = value, met
-    return out
+    return out, paths

@@ -11,11 +11,16 @@ Springer 2011, ch. 4, for minimisation; costs in CNY, revenue counted negative):
 * **WS** (wait-and-see): the mean over samples of each sample's own optimum.
 * **EEV - WS**: what knowing each sample in advance is worth against the plan. With the
   recourse problem RP (the two-stage stochastic program), WS <= RP <= EEV, EVPI =
-  RP - WS and VSS = EEV - RP, so EEV - WS = EVPI + VSS, an upper bound on EVPI. RP is
-  not solved here, so EVPI and VSS are not given apart.
+  RP - WS and VSS = EEV - RP, so EEV - WS = EVPI + VSS, an upper bound on each of
+  EVPI and VSS. The reoptimise mode does not solve RP, so gives only their sum.
+* **two_stage_*, EVPI, VSS** (recourse mode, twin.scenarios.recourse): WS, RP and EEV
+  all on the twin's optimisation model with the flows, stocks and power as recourse
+  (this EEV re-optimises them, so it is at most the fixed-plan EEV above), and EVPI
+  = RP - WS, VSS = EEV - RP apart (Birge 1982).
 
 Each mean comes with its standard error (std / sqrt(n)); EEV - WS is the mean of the
-paired differences over the samples where both have a cost.
+paired differences over the samples where both have a cost. The fan chart's bands
+(:func:`fan`) are quantiles over the samples in each period of the per-period table.
 """
 
 from __future__ import annotations
@@ -27,7 +32,30 @@ import pandas as pd
 
 SUMMARY = ["quantity", "mean", "std", "p5", "p50", "p95", "probability_met", "samples"]
 #: Columns of the per-sample table that are outcomes (summarised), by prefix or name.
-OUTCOMES = ("cost_cny", "revenue_cny", "ws_cost_cny", "imbalance_t", "unserved_kwh")
+OUTCOMES = (
+    "cost_cny",
+    "revenue_cny",
+    "ws_cost_cny",
+    "two_stage_ws_cny",
+    "two_stage_eev_cny",
+    "imbalance_t",
+    "unserved_kwh",
+)
+#: The measures' definitions, as the JSON document and the report state them.
+DEFINITIONS = {
+    "WS": "wait-and-see: mean over the samples of each sample's own optimum",
+    "RP": "recourse problem: the two-stage stochastic program over the samples (first "
+    "stage shared, recourse per sample), its optimal expected cost",
+    "EEV": "expected result of the expected-value solution: mean over the samples of the "
+    "cost with the first stage fixed at the mean-input plan's and the recourse optimal",
+    "EVPI": "expected value of perfect information, RP - WS >= 0",
+    "VSS": "value of the stochastic solution, EEV - RP >= 0 (Birge 1982)",
+    "first stage": "the units' throughputs per mode (all units, or those given) in the "
+    "first first_stage_periods periods; flows, stocks, power, trade, other units' and "
+    "later throughputs are recourse",
+}
+#: Quantiles of the fan chart (5-95 % and 25-75 % bands, the median), percent.
+FAN = (5, 25, 50, 75, 95)
 PREFIXES = ("output_t:", "kpi:", "stock_change_t:")
 
 
@@ -61,9 +89,29 @@ def _mean_se(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), se
 
 
-def measures(samples: pd.DataFrame, deterministic_cny: float) -> dict[str, float | int]:
+def fan(periods: pd.DataFrame) -> pd.DataFrame:
+    """Per quantity and period of the tidy per-period table (sample, period, quantity,
+    value): the FAN quantiles over the samples that have a value (numpy.quantile, linear
+    interpolation) and how many samples that is."""
+    columns = ["quantity", "period", *(f"p{q}" for q in FAN), "samples"]
+    finite = periods[np.isfinite(periods["value"].to_numpy(dtype=float))]
+    if finite.empty:
+        return pd.DataFrame(columns=columns)
+    groups = finite.groupby(["quantity", "period"], observed=True, sort=True)["value"]
+    rows = [
+        (q, t, *np.quantile(v.to_numpy(dtype=float), [f / 100 for f in FAN]), len(v))
+        for (q, t), v in groups
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def measures(
+    samples: pd.DataFrame, deterministic_cny: float, two_stage: dict | None = None
+) -> dict[str, float | int]:
     """The module docstring's measures: deterministic cost, EEV, and with a wait-and-see
-    column WS and EEV - WS, each mean with its standard error (CNY)."""
+    column WS and EEV - WS, each mean with its standard error (CNY); with `two_stage`
+    (twin.scenarios.recourse's measures) its values, prefixed ``two_stage_`` but for
+    ``evpi_cny`` and ``vss_cny``."""
     eev, eev_se = _mean_se(samples["cost_cny"].to_numpy(dtype=float))
     out: dict[str, float | int] = {
         "deterministic_cost_cny": deterministic_cny,
@@ -85,6 +133,8 @@ def measures(samples: pd.DataFrame, deterministic_cny: float) -> dict[str, float
             "samples_solved": int(np.isfinite(ws_values).sum()),
             "samples_paired": int(np.isfinite(diff).sum()),
         }
+    for key, value in (two_stage or {}).items():
+        out[key if key in ("evpi_cny", "vss_cny") else f"two_stage_{key}"] = value
     return out
 
 
@@ -106,14 +156,23 @@ def plain(value: object) -> object:
     return value
 
 
-def document(samples: pd.DataFrame, summary_table: pd.DataFrame, measure: dict, meta: dict) -> dict:
+def document(
+    samples: pd.DataFrame,
+    summary_table: pd.DataFrame,
+    measure: dict,
+    meta: dict,
+    fan_table: pd.DataFrame | None = None,
+) -> dict:
     """The run as one JSON-ready document: `meta` (instance, mode, seed, specs, ...),
-    the measures, the summary and the per-sample rows."""
+    the measures (with the definitions of the two-stage ones when given), the summary,
+    the fan chart's quantiles per quantity and period, and the per-sample rows."""
     return plain(
         {
             **meta,
             "measures": measure,
+            **({"definitions": DEFINITIONS} if "vss_cny" in measure else {}),
             "summary": summary_table.to_dict(orient="records"),
+            "fan": [] if fan_table is None else fan_table.to_dict(orient="records"),
             "samples": samples.astype(object).to_dict(orient="records"),
         }
     )  # type: ignore[return-value]
