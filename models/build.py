@@ -30,6 +30,7 @@ from twin.models.chain import Chain
 from twin.models.grades import add_grades
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
+from twin.models.pits import add_pits
 from twin.models.power import Power, add_power
 from twin.models.reserves import add_reserves
 from twin.models.targets import add_targets
@@ -41,8 +42,17 @@ if TYPE_CHECKING:
 #: The model's decision variables, as named in ModelIndex.variables.
 VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
 #: Those a model holds only when the instance asks for them (grade-tracked flows; starts
-#: of units with minimum up/down times, models/commitment.py).
-OPTIONAL = ("grade_flow", "start")
+#: of units with minimum up/down times, models/commitment.py; block-model mines'
+#: cut schedules, models/pits.py).
+OPTIONAL = (
+    "grade_flow",
+    "start",
+    "cut_done",
+    "parcel_to",
+    "pile_level",
+    "pile_reclaim",
+    "pile_metal",
+)
 
 
 @dataclass
@@ -92,11 +102,12 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     ch = Chain(fs)
     lm = LinearModel()
     net = add_network(lm, ch)
-    add_grades(lm, ch, net)
+    grades = add_grades(lm, ch, net)
     power = add_power(lm, ch, net.x)
     violation, soft = add_targets(lm, ch, net, power, soften_all)
     add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
+    add_pits(lm, ch, net, grades)
     rows = target_rows(fs.instance)
     for position, r in enumerate(soft):
         target = fs.instance.targets[rows[r].j]

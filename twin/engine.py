@@ -18,6 +18,7 @@ from twin.solvers.duals import with_duals
 from twin.solvers.highs import solve as solve_model
 from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
+from twin.solvers.pile_slp import mixing_mines, solve_mixing_piles
 from twin.solvers.slp import successive_linearisation
 from twin.verify import Verification
 
@@ -90,12 +91,16 @@ def solve(
     inst = _instance(instance, allow_outside_paths)
     fs = Flowsheet(inst)
     t1 = time.perf_counter()
+    piles = None
+    if mixing_mines(fs):  # the pooling of mixing stockpiles first (solvers/pile_slp.py)
+        piles = solve_mixing_piles(fs, options, deadline)
+        fs, solution = piles.flowsheet, piles.solution
     if verify:
         outcome = successive_linearisation(
             fs, options, tolerance, max_iterations, deadline=deadline
         )
         fs, solution = outcome.flowsheet, outcome.solution
-    else:
+    elif piles is None:
         built = build_model(fs)
         solution = solve_model(built, options, deadline)
     t2 = time.perf_counter()
@@ -109,7 +114,7 @@ def solve(
     t3 = time.perf_counter()
     schedule = Schedule.from_solution(fs, solution)
     if shadow_prices and not stop_requested():
-        if verify:
+        if verify or piles is not None:
             built = build_model(fs)
         priced = with_duals(built, solution, options, deadline, resolve=verify)
         kpis = schedule.kpis if priced is solution else Schedule.from_solution(fs, priced).kpis
@@ -119,6 +124,8 @@ def solve(
         "build_and_solve_s": t2 - t1,
         "tables_s": time.perf_counter() - t3,
     }
+    if piles is not None:
+        schedule.pile_iterations = {"objective_cny": piles.objectives, "move": piles.moves}
     if verify:
         schedule.verification = Verification(
             outcome.trace,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -26,6 +27,11 @@ from twin.references import check_references, port_materials
 from twin.targets import EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from twin.pits import PitSupply
 
 
 @dataclass
@@ -86,6 +92,10 @@ class Flowsheet:
         #: (unit, period) -> modes re-linearised for that period (successive linearisation).
         self.overrides: Mapping[tuple[str, int], list[Mode]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
+        #: mine -> (periods, components) reclaim grade of its mixing stockpile (models/pits.py).
+        self.pile_grades: Mapping[str, np.ndarray] = {}
+        #: mine -> its block-model supply, made on first use (twin.pits.block_pits).
+        self.pits: dict[str, PitSupply] | None = None
         self._evaluate()
 
     def mode(self, u: str, k: int, t: int | None = None) -> Mode:
@@ -107,6 +117,13 @@ class Flowsheet:
         other = copy.copy(self)
         other.overrides = dict(overrides)
         other._coefs = {}
+        return other
+
+    def with_pile_grades(self, grades: Mapping[str, np.ndarray]) -> Flowsheet:
+        """This flowsheet with mixing stockpiles reclaimed at `grades` (mine -> (T, K)
+        array); `self` is left as it is."""
+        other = copy.copy(self)
+        other.pile_grades = dict(grades)
         return other
 
     def _evaluate(self) -> None:
@@ -164,9 +181,42 @@ class Flowsheet:
                 made_by.setdefault(m, uid)
                 self.compositions[m] = comp
         problems += self._energy_problems() + self._target_problems() + self._window_problems()
+        problems += self._pit_problems()
         problems += grade_problems(self)
         if problems:
             raise InstanceError(problems, inst.name)
+
+    def _pit_problems(self) -> list[str]:
+        """What a block-model mine needs of the rest of the instance (models/pits.py)."""
+        inst, track = self.instance, tracked(self)
+        pits = [(i, u) for i, u in enumerate(inst.units) if getattr(u.params, "block_model", None)]
+        problems = [
+            f"units[{i}] ({u.id}): a second mine with a block_model; one per instance is "
+            "modelled (give the others fixed-ratio modes)"
+            for i, u in pits[1:]
+        ]
+        for i, u in pits:
+            supply, ore = u.params.block_model, self.units[u.id].outputs["ore"]
+            leaving = [s.name for s in inst.streams if s.from_ == u.id and s.material == ore]
+            if len(leaving) > 1:
+                problems.append(
+                    f"streams: block-model mine '{u.id}' sends '{ore}' on {len(leaving)} "
+                    "streams; its grade varies with the cut mix, so it leaves on one stream "
+                    "(send it to a unit or a stock that splits it)"
+                )
+            problems += [
+                f"units[{i}].params.block_model.components: tracked element '{e}' of "
+                f"'{ore}' has no grade column"
+                for e in track.get(ore, [])
+                if e not in supply.components
+            ]
+            problems += [
+                f"targets[{j}].units: '{u.id}' is scheduled from its block model; its ore "
+                "loss and dilution are reported (tonnages) but not yet a target"
+                for j, t in enumerate(inst.targets)
+                if isinstance(t, RateTarget) and u.id in t.units
+            ]
+        return problems
 
     def _composition(self, material: str, uid: str) -> Composition:
         if material not in self.compositions:

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 #: Relative step of the central differences (of the feed grade; absolute floor below).
 STEP = 1e-3
 MIN_STEP = 1e-7
+#: Slopes at or below this (t/t per mass fraction) are the differences' rounding of 0:
+#: left out, as a coefficient of 1e-15 stalls the simplex (seen: HiGHS ran for minutes).
+NOISE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def sensitivities(fs: Flowsheet, u: str) -> dict[tuple, list[Sensitivity]]:
             ]
             for q in sides[0]:
                 slope = (sides[1][q] - sides[0][q]) / (f0 + h - low)
-                if slope != 0.0:
+                if abs(slope) > NOISE:  # below: rounding of a slope that is 0
                     out.setdefault(q, []).append(Sensitivity(m, c, f0, slope))
     return out
 

@@ -103,12 +103,33 @@ def _csv_file(node: dict, base: Path, path: str, allow_outside: bool) -> Any:
     return _column(text, file, column, path) if column else records(text)
 
 
+def _file_path(
+    name: Any, base: Path, path: str, problems: list[str], allow_outside: bool
+) -> str | None:
+    """A {file: NAME} mapping's file as an absolute path (read later by its user, e.g.
+    a block model), inside the instance's folder unless `allow_outside`."""
+    if not isinstance(name, str) or not name:
+        problems.append(f"{path}.file: must be a file name")
+        return None
+    file = (base / name).resolve()
+    if not allow_outside and not file.is_relative_to(base.resolve()):
+        problems.append(
+            f"{path}.file: '{name}' lies outside the instance's folder; files must be inside "
+            "it (allow_outside_paths / --allow-outside-paths to permit)"
+        )
+    elif not file.is_file():
+        problems.append(f"{path}.file: '{name}' does not exist")
+    return str(file)
+
+
 def _resolve_series(
     node: Any, base: Path, path: str, problems: list[str], allow_outside: bool
 ) -> Any:
-    """Replace every {csv:, column:} mapping by its list of values, and every {csv:}
-    mapping by the CSV's rows as records."""
+    """Replace every {csv:, column:} mapping by its list of values, every {csv:}
+    mapping by the CSV's rows as records, and every {file:} mapping by its path."""
     if isinstance(node, dict):
+        if set(node) == {"file"}:
+            return _file_path(node["file"], base, path, problems, allow_outside)
         if set(node) in ({"csv", "column"}, {"csv"}):
             values = _csv_file(node, base, path, allow_outside)
             if isinstance(values, str):

@@ -4,9 +4,9 @@
 :class:`~twin.solution.Solution` alone: the tables of :mod:`twin.tables` and the KPIs of
 :mod:`twin.kpis`, computed from those tables. Tables: ``unit_loads``, ``tonnages``,
 ``stream_flows``, ``stocks``, ``power``, ``emissions``, ``costs``, ``kpis``,
-``compositions``, ``tariff``, ``grades`` (feed grades of grade-tracked materials), and
-``shadow_prices`` when they were asked for
-(twin.shadow).
+``compositions``, ``tariff``, ``grades`` (feed grades of grade-tracked materials),
+``shadow_prices`` when they were asked for (twin.shadow), and a block-model mine's
+``cut_schedule``, ``parcel_flows`` and ``piles`` (twin.pit_tables).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ TABLES = (
     "tariff",
     "grades",
     "shadow_prices",
+    "cut_schedule",
+    "parcel_flows",
+    "piles",
 )
 
 
@@ -53,6 +56,9 @@ class Schedule:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     timings_s: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None
+    #: Mixing stockpiles (solvers/pile_slp.py): each LP's objective (CNY) and the largest
+    #: relative move of the pile grade estimate; empty without one.
+    pile_iterations: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
     def from_solution(cls, fs: Flowsheet, solution: Solution) -> Schedule:
@@ -94,6 +100,7 @@ class Schedule:
                 "timings_s": {**self.timings_s, **r.timings_s},
                 "kpis": self.kpis.to_dict(orient="records"),
                 "verification": self.verification.summary() if self.verification else None,
+                "pile_iterations": self.pile_iterations or None,
             }
         )
 

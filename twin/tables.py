@@ -13,7 +13,8 @@ feed_t: the grade of each tracked element in what a unit or market receives of a
 grade-tracked material, t/t, in each period it receives more than 1e-9 t; for such a
 material ``compositions`` holds the feed its users were linearised at). Unit loads
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
-throughput, so the costs add up to the objective.
+throughput, so the costs add up to the objective. A block-model mine adds its cut
+schedule's tables (twin.pit_tables).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from twin.accounting import (
     unit_cost_cny_per_t,
 )
 from twin.flowsheet import Flowsheet
+from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
 
 #: Throughputs at or below this (t) are left out of unit_loads and tonnages.
@@ -86,6 +88,8 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
             )
         )
         tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
+    if has_pits(sol):
+        tonnages += pit_tonnages(fs, sol)
     return {"unit_loads": _frame("unit_loads", loads), "tonnages": _frame("tonnages", tonnages)}
 
 
@@ -154,6 +158,9 @@ def _costs(fs: Flowsheet, sol: Solution, power: pd.DataFrame) -> pd.DataFrame:
     for s in inst.streams:
         for t in periods:
             cost["transport", t] += s.cost_cny_per_t * flow[s.name, t]
+    if has_pits(sol):
+        for t, cny in rehandle_costs(fs, sol).items():
+            cost["mining", t] += cny
     holding = {k.id: k.holding_cost_cny_per_t for k in inst.stocks}
     for (k, t), level in sol.by_key("level").items():
         cost["stock_holding", t] += holding[k] * level
@@ -225,4 +232,6 @@ def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     tables["emissions"] = _emissions(fs, sol)
     tables["costs"] = _costs(fs, sol, tables["power"])
     tables["grades"] = _grades(fs, sol)
+    if has_pits(sol):
+        tables.update(cut_tables(fs, sol))
     return {**tables, **_context(fs)}

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from twin.cli.common import JSON, busy, fail
+from twin.cli.mine_chain import chain_schedule
 from twin.cli.mine_options import (
     CUTOFF,
     GRADE_COLUMN,
@@ -343,7 +344,15 @@ def _print_loss_dilution(table: pd.DataFrame, sel: SmuSelection) -> None:
 
 
 def schedule(
-    prefix: str = typer.Argument(..., help="MineLib name (newman1) or path prefix."),
+    prefix: str | None = typer.Argument(
+        None, help="MineLib name (newman1) or path prefix (not with --chain)."
+    ),
+    chain: Path | None = typer.Option(
+        None,
+        "--chain",
+        help="A chain instance YAML whose open-pit mine has a block_model: solve mine and "
+        "plant jointly, then recover and verify the block schedule.",
+    ),
     problem: str = typer.Option("cpit", "--problem", help="cpit or pcpsp."),
     time_limit: float | None = typer.Option(
         None, "--time-limit", help="Seconds for the LP bound (BZ)."
@@ -359,11 +368,18 @@ def schedule(
     as_json: bool = JSON,
 ) -> None:
     """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort and window MIPs, verified;
-    with --cutoff, ore loss and dilution per period from an SMU."""
+    with --cutoff, ore loss and dilution per period from an SMU. With --chain, the block
+    schedule of a mine-to-metal instance (cuts solved with the plant, blocks recovered)."""
     from twin.mine.data import ScheduleProblem
     from twin.mine.minelib import load_instance
     from twin.solvers.mine_schedule import schedule_blocks
 
+    if (prefix is None) == (chain is None):
+        fail(OptionError("give a MineLib name or --chain INSTANCE.yaml, not both"), as_json)
+    if chain is not None:
+        chain_schedule(chain, out, time_limit, as_json)
+        return
+    assert prefix is not None
     try:
         kind = problem.lower()
         if kind not in ("cpit", "pcpsp"):

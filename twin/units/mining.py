@@ -21,6 +21,7 @@ from twin.units.base import (
     UnitParams,
     register,
 )
+from twin.units.block_supply import BlockModelSupply
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -152,12 +153,24 @@ class OpenPitMineParams(UnitParams):
         description="Selectivity mode whose loss and dilution fix the delivered ore "
         "composition, a mode name. Default: the first mode.",
     )
+    block_model: BlockModelSupply | None = Field(
+        default=None,
+        description="Schedule the mine from its block model, cut by cut (models/pits.py): "
+        "its throughput is then t moved, capacity_t_per_h t/h moved, and its ore and waste "
+        "come from the cuts; insitu_composition is then the grade the units it feeds are "
+        "linearised at. None: the mine delivers ore at fixed ratios (the modes below).",
+    )
 
     @model_validator(mode="after")
     def _modes_named_once(self) -> OpenPitMineParams:
         names = [m.name for m in self.selectivity_modes]
         if len(set(names)) != len(names):
             raise ValueError(f"selectivity_modes: duplicate names in {names}")
+        if self.block_model is not None and self.phase_reserve_t is not None:
+            raise ValueError(
+                "phase_reserve_t: a mine scheduled from its block_model has its reserve in "
+                "the block model; leave phase_reserve_t out"
+            )
         if self.composition_mode is not None and self.composition_mode not in names:
             raise ValueError(
                 f"composition_mode: '{self.composition_mode}' is not one of "
@@ -293,10 +306,31 @@ class OpenPitMine(UnitModel):
             )
         return modes
 
+    def _moved_mode(self, load: float) -> Mode:
+        """Per t moved, for a mine scheduled from its block model: electricity, haulage
+        diesel and cost per t moved; its ore and waste come from the cuts (models/pits.py),
+        so the mode itself makes none."""
+        p = self.params
+        return self.mode(
+            load,
+            {},
+            {"ore": 0.0, "waste": 0.0},
+            name="block_model",
+            power_kwh=p.power_kwh_per_t_moved,
+            fuel_kgce={"diesel": self.haul_fuel_kgce_per_t_moved()},
+            variable_cost_cny=p.mining_cost_cny_per_t_moved,
+        )
+
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """The composition mode at `load`; coefficients per t do not depend on load."""
+        """The composition mode at `load` (per t moved for a block-model mine);
+        coefficients per t do not depend on load."""
+        if self.params.block_model is not None:
+            return self._moved_mode(load)
         return self._modes((self._composition_mode(),), load)[0]
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
-        """One linear mode per selectivity mode."""
+        """One linear mode per selectivity mode (one per t moved for a block-model
+        mine)."""
+        if self.params.block_model is not None:
+            return [self._moved_mode(1.0)]
         return self._modes(self.params.selectivity_modes, 1.0)
