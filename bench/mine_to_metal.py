@@ -5,7 +5,7 @@ models, and the effect of mining-cut aggregation, on instances/copper_mine_to_me
   mill, smelter (As feed cap), refinery and power in one LP.
 * **Sequential** (what a mine planner does first): the pit scheduled on its own, each
   parcel worth its copper at a fixed price and the concentrator's recovery (the
-  concentrate sold at its copper's cathode price, no smelter, no As cap); then its cut
+  concentrate sold at its copper's cathode price, no smelter, no As or SO2 cap); then its cut
   sequence (`cut_done`) and its waste (each parcel's tonnes it sent to waste) are fixed
   and the chain schedules the rest: where the planner's ore goes (mill, stockpile, or
   waste after all), the plant and power. Both are priced by the joint
@@ -76,7 +76,7 @@ def joint(data: dict, name: str = "joint") -> tuple[Schedule, dict]:
 
 def _mine_planner_view(data: dict) -> dict:
     """The instance a mine planner schedules: pit and mill, concentrate sold at its
-    copper's cathode price, no smelter and no As cap."""
+    copper's cathode price, no smelter, no caps."""
     view = copy.deepcopy(data)
     view["units"] = [u for u in view["units"] if u["id"] in ("pit", "mill")]
     view["streams"] = [
@@ -89,6 +89,7 @@ def _mine_planner_view(data: dict) -> dict:
          "price_cny_per_t": CONCENTRATE_CU * CATHODE_PRICE}
     )  # fmt: skip
     view["blending"] = []
+    view["targets"] = []
     return view
 
 

@@ -40,6 +40,7 @@ TABLES = (
     "compositions",
     "tariff",
     "grades",
+    "component_flows",
     "shadow_prices",
     "cut_schedule",
     "parcel_flows",

@@ -11,7 +11,9 @@ the reader ``compositions`` (material, element, fraction) and ``tariff`` (period
 source, price_cny_per_kwh), and ``grades`` (node, material, period, component, grade,
 feed_t: the grade of each tracked element in what a unit or market receives of a
 grade-tracked material, t/t, in each period it receives more than 1e-9 t; for such a
-material ``compositions`` holds the feed its users were linearised at). Unit loads
+material ``compositions`` holds the feed its users were linearised at), and
+``component_flows`` (stream, period, component, t: the tonnes of each tracked element on
+each stream of a grade-tracked material). Unit loads
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
 throughput, so the costs add up to the objective. A block-model mine adds its cut
 schedule's tables (twin.pit_tables).
@@ -61,6 +63,7 @@ COLUMNS = {
     "compositions": ["material", "element", "fraction"],
     "tariff": ["period", "source", "price_cny_per_kwh"],
     "grades": ["node", "material", "period", "component", "grade", "feed_t"],
+    "component_flows": ["stream", "period", "component", "t"],
 }
 
 
@@ -210,6 +213,15 @@ def _grades(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
     return _frame("grades", rows)
 
 
+def _component_flows(sol: Solution) -> pd.DataFrame:
+    """t of each tracked element on each stream of a grade-tracked material, per period."""
+    if "grade_flow" not in sol.values:
+        return _frame("component_flows", [])
+    return _frame(
+        "component_flows", [(s, t, e, v) for (s, e, t), v in sol.by_key("grade_flow").items()]
+    )
+
+
 def _context(fs: Flowsheet) -> dict[str, pd.DataFrame]:
     """What a reader of the tables needs beside the solution: each material's element
     fractions and each power source's price per period."""
@@ -232,6 +244,7 @@ def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     tables["emissions"] = _emissions(fs, sol)
     tables["costs"] = _costs(fs, sol, tables["power"])
     tables["grades"] = _grades(fs, sol)
+    tables["component_flows"] = _component_flows(sol)
     if has_pits(sol):
         tables.update(cut_tables(fs, sol))
     return {**tables, **_context(fs)}

@@ -12,13 +12,16 @@ leaves a field's range is reported, not solved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from twin.errors import OptionError
 from twin.instance import Instance
 from twin.scenarios.spec import Vary
+
+if TYPE_CHECKING:
+    from twin.scenarios.sampling import Samples
 
 #: The parameter `hardness:UNIT` scales (Bond ball-mill work index, kWh/t).
 HARDNESS_PARAM = "work_index_kwh_per_t"
@@ -131,3 +134,14 @@ def apply(
                 a * (1.0 - float(d)) for a, d in zip(avail, down.tolist(), strict=True)
             ]
     return Instance.model_validate(data, context={"source": instance.name})
+
+
+def apply_sample(instance: Instance, samples: Samples, row: int) -> Instance:
+    """`instance` with sample `row` (a position in `samples`) applied, as `apply`."""
+    return apply(
+        instance,
+        samples.factor_varies,
+        samples.factors[row],
+        samples.outage_varies,
+        samples.out[row],
+    )

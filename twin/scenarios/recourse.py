@@ -36,7 +36,7 @@ from twin.errors import OptionError, TwinError
 from twin.flowsheet import Flowsheet
 from twin.instance import Instance
 from twin.scenarios.extensive import Arrays, two_stage
-from twin.scenarios.perturb import apply
+from twin.scenarios.perturb import apply, apply_sample
 from twin.scenarios.sampling import Samples
 from twin.solvers.options import SolveOptions
 
@@ -124,13 +124,7 @@ def recourse(
     models, valid, invalid = [], [], {}
     for row, i in enumerate(samples.index.tolist()):
         try:
-            sampled = apply(
-                instance,
-                samples.factor_varies,
-                samples.factors[row],
-                samples.outage_varies,
-                samples.out[row],
-            )
+            sampled = apply_sample(instance, samples, row)
             models.append(_arrays(sampled)[0])
             valid.append(i)
         except TwinError as exc:

@@ -19,7 +19,7 @@ import pandas as pd
 from twin.engine import solve
 from twin.errors import SolveError, TwinError
 from twin.instance import Instance
-from twin.scenarios.perturb import apply
+from twin.scenarios.perturb import apply_sample
 from twin.scenarios.plan import cost_by_period
 from twin.scenarios.sampling import Samples
 from twin.solvers.options import SolveOptions
@@ -40,13 +40,7 @@ def reoptimise(
     for row, i in enumerate(samples.index.tolist()):
         t0 = time.perf_counter()
         try:
-            sampled = apply(
-                instance,
-                samples.factor_varies,
-                samples.factors[row],
-                samples.outage_varies,
-                samples.out[row],
-            )
+            sampled = apply_sample(instance, samples, row)
             schedule = solve(sampled, options)
             cost, status = float(sum(schedule.cost_breakdown().values())), schedule.solution.status
             paths.append((i, cost_by_period(schedule, cost, T)))
