@@ -189,14 +189,15 @@ class Flowsheet:
     def _pit_problems(self) -> list[str]:
         """What a block-model mine needs of the rest of the instance (models/pits.py)."""
         inst, track = self.instance, tracked(self)
-        pits = [(i, u) for i, u in enumerate(inst.units) if getattr(u.params, "block_model", None)]
+        found = ((i, u, getattr(u.params, "block_model", None)) for i, u in enumerate(inst.units))
+        pits = [(i, u, supply) for i, u, supply in found if supply is not None]
         problems = [
             f"units[{i}] ({u.id}): a second mine with a block_model; one per instance is "
             "modelled (give the others fixed-ratio modes)"
-            for i, u in pits[1:]
+            for i, u, _ in pits[1:]
         ]
-        for i, u in pits:
-            supply, ore = u.params.block_model, self.units[u.id].outputs["ore"]
+        for i, u, supply in pits:
+            ore = self.units[u.id].outputs["ore"]
             leaving = [s.name for s in inst.streams if s.from_ == u.id and s.material == ore]
             if len(leaving) > 1:
                 problems.append(
