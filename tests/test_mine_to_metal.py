@@ -26,9 +26,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import twin
-from twin.errors import InstanceError
+from twin.errors import InstanceError, SolveError
 from twin.flowsheet import Flowsheet
 from twin.models.build import build_model
 from twin.solvers.matrix_check import backend_differences
@@ -176,7 +178,42 @@ def test_bad_block_model_instances_are_refused_by_field(tmp_path):
     missing["units"][0]["params"]["block_model"]["file"] = {"file": "nowhere.csv"}
     with pytest.raises(InstanceError, match="block_model.file.file: 'nowhere.csv' does not"):
         _parse(missing)
+    newline = copy.deepcopy(RAW)  # a message holding a newline once crashed the reporting
+    newline["units"][0]["params"]["block_model"]["bin_on"] = "\n"
+    with pytest.raises(InstanceError, match="bin_on: '\\\\n' is not one of components"):
+        _parse(newline)
     edges = copy.deepcopy(RAW)
     edges["units"][0]["params"]["block_model"]["bin_edges"] = [0.006, 0.004]
     with pytest.raises(InstanceError, match="bin_edges"):
         _parse(edges)
+
+
+FIELDS = [
+    "components", "price_cny_per_t_metal", "recovery", "processing_cost_cny_per_t",
+    "revenue_factors", "slope_deg", "bin_on", "bin_edges", "cutoff", "smu",
+    "benches_per_cut", "stockpile",
+]  # fmt: skip
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.lists(st.floats(-1, 2, allow_nan=False), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.floats(-1, 2, allow_nan=False), max_size=2),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(field=st.sampled_from(FIELDS), value=JUNK)
+def test_any_bad_block_model_field_is_refused_by_name(field, value):
+    # Whatever a block_model field holds, the instance solves or is refused with the
+    # project's own error; never a traceback from inside the aggregation or the model.
+    data = copy.deepcopy(RAW)
+    data["units"][0]["params"]["block_model"][field] = value
+    try:
+        twin.solve(_parse(data), twin.SolveOptions(backend="direct"))
+    except InstanceError as err:
+        assert any("block_model" in p or "targets" in p for p in err.problems), err.problems
+    except SolveError:
+        pass

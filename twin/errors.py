@@ -75,7 +75,7 @@ def validation_problems(
                 if e["type"] == "union_tag_invalid"
                 else "Field required"
             )
-        elif _NAMES_FIELD.match(msg):
+        elif all(_NAMES_FIELD.match(line) for line in msg.split("\n")):
             for line in msg.split("\n"):
                 field, text = line.split(": ", 1)
                 seen.setdefault(f"{path}.{field}" if path else field, text)

@@ -121,7 +121,7 @@ class BlockModelSupply(_Model):
         if any(b <= a for a, b in zip(factors, factors[1:], strict=False)):
             raise ValueError(f"revenue_factors: {factors} must increase")
         if self.bin_on not in self.components:
-            raise ValueError(f"bin_on: '{self.bin_on}' is not one of components")
+            raise ValueError(f"bin_on: {self.bin_on!r} is not one of components")
         if self.stockpile is not None and self.stockpile.min_bin > len(edges):
             raise ValueError(
                 f"stockpile.min_bin: {self.stockpile.min_bin} is beyond the last bin ({len(edges)})"
