@@ -17,7 +17,7 @@ for the pooling problem', ACM SIGMAP Bulletin 25:19-28); it finds a local optimu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -72,18 +72,21 @@ def pile_grades(fs: Flowsheet, sol: Solution, mine: str) -> np.ndarray:
 
 
 def _binned(fs: Flowsheet) -> Flowsheet:
-    """`fs` with its mixing piles kept by grade bin (the linear model)."""
-    from twin.flowsheet import Flowsheet as Sheet
-
-    inst = fs.instance.model_copy(deep=True)
-    for u in inst.units:
+    """`fs` with its mixing piles kept by grade bin (the linear model); the mines' cuts
+    are shared, not aggregated again."""
+    units, blocks = [], {}
+    for u in fs.instance.units:
         supply = getattr(u.params, "block_model", None)
         if supply is not None and supply.stockpile is not None:
             pile = supply.stockpile.model_copy(update={"mixing": False})
-            block = supply.model_copy(update={"stockpile": pile})
-            object.__setattr__(u, "params", u.params.model_copy(update={"block_model": block}))
-    binned = Sheet(inst)
-    binned.pits = None
+            block = blocks[u.id] = supply.model_copy(update={"stockpile": pile})
+            u = u.model_copy(update={"params": u.params.model_copy(update={"block_model": block})})
+        units.append(u)
+    binned = Flowsheet(fs.instance.model_copy(update={"units": units}))
+    binned.pits = {
+        mine: replace(pit, supply=blocks[mine]) if mine in blocks else pit
+        for mine, pit in block_pits(fs).items()
+    }
     return binned
 
 
