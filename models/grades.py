@@ -37,7 +37,6 @@ from twin.grades import (
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
-from twin.pits import block_pits
 
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
@@ -58,7 +57,7 @@ class Grades:
 
 def _sources(lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[str]) -> None:
     streams = {s.name: s for s in ch.streams}
-    pits = set(block_pits(ch.fs))  # their ore's grade follows the cut mix (models/pits.py)
+    pits = set(ch.fs.pits)  # their ore's grade follows the cut mix (models/pits.py)
     labels = [lab for lab in g.column if streams[lab[0]].from_ not in blending | pits]
     rows = lm.rows("grade_source", labels, ch.T, 0.0, 0.0)
     grades: dict[tuple[str, str], dict[str, float]] = {}

@@ -1,5 +1,6 @@
 """Mines scheduled from their block model: mining cuts, grade-bin parcels, the pit's
-stockpile and the grade of the ore they deliver (twin.pits holds the cuts).
+stockpile and the grade of the ore they deliver (Flowsheet.pits holds the cuts, twin.pits
+makes them).
 
 For a mine u with cuts c (tonnes T_c) and parcels p of cut c (tonnes T_p, grade g_p of
 each tracked component), columns:
@@ -39,7 +40,7 @@ Rows:
   metal >= 0; solvers/pile_slp.py iterates ĝ to the pile's own grade.
 
 A mine's ore material must go out on one stream (its grade varies with the cut mix), and
-an instance holds at most one block-model mine (twin.pits.pit_problems).
+an instance holds at most one block-model mine (Flowsheet._pit_problems).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from twin.models.chain import Chain
 from twin.models.grades import Grades
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
-from twin.pits import PitSupply, block_pits, reclaim_grades
+from twin.pits import PitSupply, reclaim_grades
 
 #: Destinations of a parcel.
 DESTINATIONS = ("ore", "stock", "waste")
@@ -225,7 +226,7 @@ def _grades(
     streams = ch.out_of.get((pit.unit, pit.ore), [])
     if g is None or not elements or not streams:
         return
-    (stream,) = streams  # one stream: checked with the flowsheet (twin.pits)
+    (stream,) = streams  # one stream: checked by Flowsheet._pit_problems
     cuts = pit.cuts
     rows = lm.rows("pit_grade", [(stream, e) for e in elements], ch.T, 0.0, 0.0)
     to_ore = _destination(cols, "ore")
@@ -245,7 +246,7 @@ def add_pits(lm: LinearModel, ch: Chain, net: Network, g: Grades | None) -> dict
     """The cut schedule of every block-model mine (see module docstring); the rehandle
     cost of reclaimed tonnes goes into the objective, which must be set already."""
     out = {}
-    for u, pit in block_pits(ch.fs).items():
+    for u, pit in ch.fs.pits.items():
         cols = _columns(lm, ch, pit)
         _cuts(lm, ch, pit, cols)
         _parcels(lm, ch, pit, cols)

@@ -23,7 +23,7 @@ import numpy as np
 
 from twin.flowsheet import Flowsheet
 from twin.models.build import build_model
-from twin.pits import block_pits, pile_estimate, reclaim_grades
+from twin.pits import pile_estimate, reclaim_grades
 from twin.solution import Solution
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
@@ -48,15 +48,13 @@ class PileIterations:
 
 def mixing_mines(fs: Flowsheet) -> list[str]:
     """The block-model mines of `fs` with a mixing stockpile."""
-    return [
-        u for u, pit in block_pits(fs).items() if pit.stockpile is not None and pit.stockpile.mixing
-    ]
+    return [u for u, pit in fs.pits.items() if pit.stockpile is not None and pit.stockpile.mixing]
 
 
 def pile_grades(fs: Flowsheet, sol: Solution, mine: str) -> np.ndarray:
     """The pile's own grade (T, K) before reclaiming in each period of `sol` (the
     estimate where the pile is empty)."""
-    pit = block_pits(fs)[mine]
+    pit = fs.pits[mine]
     K, T = len(pit.cuts.components), fs.instance.horizon.periods
     estimate = reclaim_grades(fs, pit)[0]
     level = np.array([sol.value("pile_level", (mine, "mixed", t)) for t in range(T)])
@@ -85,7 +83,7 @@ def _binned(fs: Flowsheet) -> Flowsheet:
     binned = Flowsheet(fs.instance.model_copy(update={"units": units}))
     binned.pits = {
         mine: replace(pit, supply=blocks[mine]) if mine in blocks else pit
-        for mine, pit in block_pits(fs).items()
+        for mine, pit in fs.pits.items()
     }
     return binned
 
@@ -95,7 +93,7 @@ def mixed_trajectory(fs: Flowsheet, sol: Solution, mine: str) -> np.ndarray:
     under the tonnes stocked and reclaimed by the binned schedule `sol` of `fs`: L[t] =
     L[t-1] + in[t] - R[t], M[t] = M[t-1] + in_M[t] - g[t] R[t], g[t] = (M[t-1] +
     in_M[t]) / (L[t-1] + in[t]); the stockable bins' mean where the pile is empty."""
-    pit = block_pits(fs)[mine]
+    pit = fs.pits[mine]
     cuts, T = pit.cuts, fs.instance.horizon.periods
     pile = pit.stockpile
     assert pile is not None
@@ -154,7 +152,7 @@ def solve_mixing_piles(
         grades = {u: pile_grades(fs, solution, u) for u in mines}
         move = 0.0
         for u, new in grades.items():
-            old = reclaim_grades(fs, block_pits(fs)[u])[0]
+            old = reclaim_grades(fs, fs.pits[u])[0]
             scale = np.maximum(np.abs(new).max(axis=0), np.abs(old).max(axis=0))
             rel = np.abs(new - old) / np.where(scale > 0, scale, 1.0)
             move = max(move, float(rel.max(initial=0.0)))

@@ -129,10 +129,10 @@ def test_mixing_pile_reaches_a_fixed_point_that_conserves_metal():
     data["units"][0]["params"]["block_model"]["stockpile"]["mixing"] = True
     result = solve_mixing_piles(Flowsheet(twin.parse(data, SHIPPED.parent)), SolveOptions())
     assert result.converged, result.moves
-    from twin.pits import block_pits, reclaim_grades
+    from twin.pits import reclaim_grades
 
     fs = result.flowsheet
-    used = reclaim_grades(fs, block_pits(fs)["pit"])[0]
+    used = reclaim_grades(fs, fs.pits["pit"])[0]
     np.testing.assert_allclose(pile_grades(fs, result.solution, "pit"), used, rtol=1e-6)
 
 

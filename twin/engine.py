@@ -62,7 +62,7 @@ def _check_verify_options(tolerance: float, max_iterations: int) -> None:
 
 
 def solve(
-    instance: Instance | dict | Path | str,
+    instance: Instance | Flowsheet | dict | Path | str,
     options: SolveOptions | None = None,
     verify: bool = False,
     tolerance: float = 1e-3,
@@ -70,26 +70,27 @@ def solve(
     allow_outside_paths: bool = False,
     shadow_prices: bool = False,
 ) -> Schedule:
-    """Cheapest schedule of `instance` (an Instance, raw instance data as a mapping, or a
-    YAML path). With `verify`, the twin re-simulates the schedule and successive
-    linearisation re-solves until the LP and the twin agree within `tolerance` (relative)
-    or `max_iterations` solves; the schedule is then priced and its KPIs computed by the
-    twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and
-    a watchdog interrupts a solver that overruns. With `shadow_prices`, the schedule gets
-    a ``shadow_prices`` table (twin.shadow; for a MIP from the LP with the integers fixed,
-    after --verify from the twin's final linearisation; left out when a stop was asked:
-    twin.solvers.highs.interrupt_running, after which the schedule is the best found so
-    far). Raises InstanceError for a bad
-    instance,
-    OptionError for a bad option and SolveError (with a message for people) when there is
-    no schedule."""
+    """Cheapest schedule of `instance` (an Instance, a Flowsheet made from one, raw instance data
+    as a mapping, or a YAML path). With `verify`, the twin re-simulates the schedule and
+    successive linearisation re-solves until the LP and the twin agree within `tolerance`
+    (relative) or `max_iterations` solves; the schedule is then priced and its KPIs computed by
+    the twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and a
+    watchdog interrupts a solver that overruns. With `shadow_prices`, the schedule gets a
+    ``shadow_prices`` table (twin.shadow; for a MIP from the LP with the integers fixed, after
+    --verify from the twin's final linearisation; left out when a stop was asked:
+    twin.solvers.highs.interrupt_running, after which the schedule is the best found so far).
+    Raises InstanceError for a bad instance, OptionError for a bad option and SolveError (with a
+    message for people) when there is no schedule."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
     deadline = None if options.time_limit_s is None else time.monotonic() + options.time_limit_s
     if verify:
         _check_verify_options(tolerance, max_iterations)
-    inst = _instance(instance, allow_outside_paths)
-    fs = Flowsheet(inst)
+    if isinstance(instance, Flowsheet):  # already evaluated (its block models read)
+        fs, inst = instance, instance.instance
+    else:
+        inst = _instance(instance, allow_outside_paths)
+        fs = Flowsheet(inst)
     t1 = time.perf_counter()
     piles = None
     if mixing_mines(fs):  # the pooling of mixing stockpiles first (solvers/pile_slp.py)

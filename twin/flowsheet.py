@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -94,8 +95,6 @@ class Flowsheet:
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
         #: mine -> (periods, components) reclaim grade of its mixing stockpile (models/pits.py).
         self.pile_grades: Mapping[str, np.ndarray] = {}
-        #: mine -> its block-model supply, made on first use (twin.pits.block_pits).
-        self.pits: dict[str, PitSupply] | None = None
         self._evaluate()
 
     def mode(self, u: str, k: int, t: int | None = None) -> Mode:
@@ -118,6 +117,14 @@ class Flowsheet:
         other.overrides = dict(overrides)
         other._coefs = {}
         return other
+
+    @cached_property
+    def pits(self) -> dict[str, PitSupply]:
+        """Mine -> its block-model supply (twin.pits), read and aggregated on first use
+        and shared by the flowsheet's re-linearised copies."""
+        from twin.pits import pit_supplies
+
+        return pit_supplies(self)
 
     def with_pile_grades(self, grades: Mapping[str, np.ndarray]) -> Flowsheet:
         """This flowsheet with mixing stockpiles reclaimed at `grades` (mine -> (T, K)

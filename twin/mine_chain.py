@@ -22,7 +22,7 @@ from twin.flowsheet import Flowsheet
 from twin.loader import load
 from twin.mine.verify import VerifyReport, verify
 from twin.models.pits import DESTINATIONS
-from twin.pits import PitSupply, block_pits
+from twin.pits import PitSupply
 from twin.schedule import Schedule
 from twin.solvers.cut_blocks import block_schedule
 from twin.solvers.options import SolveOptions
@@ -62,13 +62,13 @@ def chain_blocks(path: Path | str, options: SolveOptions | None = None) -> Chain
     schedule (see module docstring). InstanceError when it has no block-model mine."""
     inst = load(path)
     fs = Flowsheet(inst)
-    pits = block_pits(fs)
+    pits = fs.pits
     if not pits:
         raise InstanceError(
             [f"{path}: no open_pit_mine with a block_model (units[].params.block_model)"]
         )
     ((u, pit),) = pits.items()
-    schedule = solve(inst, options)
+    schedule = solve(fs, options)
     T = inst.horizon.periods
     mined, dest = cut_arrays(pit, schedule, T)
     spec = fs.units[u].spec

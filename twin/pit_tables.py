@@ -44,9 +44,9 @@ def has_pits(sol: Solution) -> bool:
 
 def cut_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     """``cut_schedule``, ``parcel_flows`` and ``piles`` (see module docstring)."""
-    from twin.pits import block_pits, reclaim_grades
+    from twin.pits import reclaim_grades
 
-    pits = block_pits(fs)
+    pits = fs.pits
     cuts = []
     done = sol.by_key("cut_done")
     for (u, name, t), share in done.items():
@@ -83,9 +83,7 @@ def cut_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
 def pit_tonnages(fs: Flowsheet, sol: Solution) -> list[tuple[str, int, str, float]]:
     """Rows (unit, period, quantity, t) of in-situ ore, ore lost, diluent and delivered
     ore of each block-model mine (see module docstring)."""
-    from twin.pits import block_pits
-
-    pits = block_pits(fs)
+    pits = fs.pits
     out: dict[tuple[str, int, str], float] = defaultdict(float)
     for (u, cut, b, d, t), v in sol.by_key("parcel_to").items():
         cuts = pits[u].cuts
@@ -102,9 +100,7 @@ def pit_tonnages(fs: Flowsheet, sol: Solution) -> list[tuple[str, int, str, floa
 
 def rehandle_costs(fs: Flowsheet, sol: Solution) -> dict[int, float]:
     """Period -> CNY of reclaiming from the mines' stockpiles."""
-    from twin.pits import block_pits
-
-    pits = block_pits(fs)
+    pits = fs.pits
     out: dict[int, float] = defaultdict(float)
     if "pile_reclaim" in sol.index.variables:
         for (u, _, t), v in sol.by_key("pile_reclaim").items():

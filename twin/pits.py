@@ -148,13 +148,11 @@ def reclaim_grades(fs: Flowsheet, pit: PitSupply) -> np.ndarray:
     return (pile_estimate(pit, T) if estimate is None else estimate)[None]
 
 
-def block_pits(fs: Flowsheet) -> dict[str, PitSupply]:
-    """Unit id -> its PitSupply, for each mine with a block model (made on first use and
-    kept on the flowsheet, whose re-linearised copies share it)."""
-    if fs.pits is None:
-        fs.pits = {
-            u: _supply(fs, u, i)
-            for i, u in enumerate(fs.units)
-            if getattr(fs.units[u].spec.params, "block_model", None) is not None
-        }
-    return fs.pits
+def pit_supplies(fs: Flowsheet) -> dict[str, PitSupply]:
+    """Unit id -> its PitSupply, for each mine with a block model (`Flowsheet.pits`
+    keeps the result)."""
+    return {
+        u: _supply(fs, u, i)
+        for i, u in enumerate(fs.units)
+        if getattr(fs.units[u].spec.params, "block_model", None) is not None
+    }
