@@ -30,7 +30,8 @@ H_FE2SIO4 = -1478.2
 H_FAYALITE_FROM_OXIDES = H_FE2SIO4 - 2.0 * H_FEO - H_SIO2
 
 #: Off-gas temperature of the flash furnace's uptake, K: ~1350 C at Atlantic Copper
-#: (PROCESS-DATA section 3); 1300 C taken as the gas leaving the settler.
+#: (PROCESS-DATA section 3); 1300 C taken as the gas leaving the settler (assumed,
+#: unverified).
 OFFGAS_T_K = 1573.15
 
 
@@ -49,5 +50,7 @@ def shomate_dh(coefficients: tuple[float, ...], temperature_k: float) -> float:
 #: Sensible heat of N2 and SO2 leaving at OFFGAS_T_K, kJ/mol: N2 40.96, SO2 66.59.
 DH_N2_OFFGAS = shomate_dh(SHOMATE_N2, OFFGAS_T_K)
 DH_SO2_OFFGAS = shomate_dh(SHOMATE_SO2, OFFGAS_T_K)
-#: Mole fraction of O2 in dry air (N2 + Ar the rest, counted as N2).
+#: Mole fraction of O2 in dry air (N2 + Ar the rest, counted as N2); 20.95 % is the usual
+#: handbook figure (e.g. CRC Handbook, composition of dry air), not checked here:
+#: unverified.
 O2_IN_AIR = 0.2095

@@ -10,6 +10,12 @@ elevation, m; the surface at 2500 m). ``tonnes = 9375 m3 x density_t_m3`` exactl
 
 Geology (the modelling choices, each with its source or stated as an assumption):
 
+The shape constants below (centre, strike, radii, zone thresholds and widths, the
+high-sulphidation flank's extent, the fields' sigmas, correlations and nugget, the cap's
+thickness, the pyrite halo, the Au/Cu ratio's coefficients) are assumed to make a
+plausible synthetic deposit, unverified: the sources support the pattern and the ranges,
+not these particular values.
+
 * **Zoning.** A porphyry stock whose alteration and metal zones are coaxial around it,
   potassic core -> phyllic (quartz-sericite-pyrite) shell -> propylitic margin, with the
   ore overlapping the potassic and phyllic zones and a pyrite-rich halo outside the ore

@@ -29,6 +29,7 @@ from twin.errors import InstanceError, validation_problems
 from twin.ext import kernels
 from twin.mine.data import BlockModel, Precedence, describe_cycle, is_grade_name
 from twin.mine.limits import (
+    DEFAULT_SLOPE_DEG,
     MAX_ARCS,
     MAX_BLOCK_SIZE_M,
     MAX_BLOCKS,
@@ -46,8 +47,6 @@ from twin.mine.text import file_error, line_error, read_bytes, short
 
 #: Relative tolerance for a coordinate to sit on the grid.
 GRID_TOLERANCE = 1e-6
-#: Slope angle (degrees from horizontal) when neither the call nor the CSV gives one.
-DEFAULT_SLOPE_DEG = 45.0
 #: Relative slack on the reach, as the precedence kernel's (`twin.ext.precedence`).
 REACH_TOLERANCE = 1e-9
 

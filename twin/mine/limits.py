@@ -58,6 +58,8 @@ MAX_GRID_CELLS = 50_000_000
 #: slope of a pit is that flat. Above 80 no overall pit slope stands (rock slopes are
 #: 30-60 degrees overall), and the template is already the block above on cubic blocks.
 MIN_SLOPE_DEG = 10.0
+#: Slope angle (degrees from horizontal) when neither the call nor the CSV gives one.
+DEFAULT_SLOPE_DEG = 45.0
 MAX_SLOPE_DEG = 80.0
 #: Grid cells scanned by the one-bench template of slope precedence, summed over blocks
 #: (a few seconds of the kernel); blocks much flatter than wide reach far in cells.

@@ -100,8 +100,9 @@ class BayerParams(UnitParams):
     return_temperature_c: float = Field(
         default=100.0,
         ge=0.0,
-        lt=145.0,
-        description="Slurry temperature before digestion heating, C. Pre-desilication runs "
+        lt=MINERALOGY["gibbsitic"][0],
+        description="Slurry temperature before digestion heating, C, below the lowest "
+        "digestion temperature. Pre-desilication runs "
         "near 100 C (Smith 2009, Hydrometallurgy 98:162-176).",
     )
     heat_recovery: float = Field(

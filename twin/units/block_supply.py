@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.limits import MAX_PARAMETER
+from twin.mine.limits import DEFAULT_SLOPE_DEG, MAX_SLOPE_DEG, MIN_SLOPE_DEG
 
 #: Pushbacks from nested pits (Lerchs-Grossmann / pseudoflow at revenue factors).
 WHITTLE_1988 = (
@@ -79,20 +80,25 @@ class BlockModelSupply(_Model):
         "bin_on element.",
     )
     recovery: Fraction = Field(
-        default=0.85, description="Plant recovery for the pushback design, fraction."
+        default=0.85,
+        description="Plant recovery for the pushback design, fraction. Placeholder, unverified.",
     )
     processing_cost_cny_per_t: Tonnes = Field(
-        default=30.0, description="Processing cost for the pushback design, CNY/t ore."
+        default=30.0,
+        description="Processing cost for the pushback design, CNY/t ore. Placeholder, unverified.",
     )
     revenue_factors: list[Annotated[float, Field(gt=0.0, le=10.0)]] = Field(
         default=[0.6, 1.0],
         min_length=1,
         max_length=20,
         description=f"Revenue factors of the nested pits whose shells are the pushbacks, "
-        f"increasing. {WHITTLE_1988}.",
+        f"increasing. Method: {WHITTLE_1988}; the default two pushbacks are assumed.",
     )
     slope_deg: float = Field(
-        default=45.0, ge=20.0, le=80.0, description="Overall slope angle, degrees."
+        default=DEFAULT_SLOPE_DEG,
+        ge=MIN_SLOPE_DEG,
+        le=MAX_SLOPE_DEG,
+        description="Overall slope angle, degrees (the block-model tools' default).",
     )
     bin_on: str = Field(min_length=1, description="Element whose SMU grade sets the bins.")
     bin_edges: list[Fraction] = Field(

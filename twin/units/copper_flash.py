@@ -34,6 +34,11 @@ from twin.units.base import UnitParams
 MAJOR = ("Cu", "Fe", "S", "Si")
 
 
+#: Upper bound of the furnace slag's Cu, mass fraction: a numerical cap on the exponential
+#: curve (published slags hold 1-2 %, Davenport et al. 4th ed. ch. 5), assumed.
+SLAG_CU_MAX = 0.2
+
+
 class Deportment(BaseModel):
     """Where a minor element fed reports, per pass through the smelter (flash furnace +
     converters + anode furnace), at the reference matte grade: fractions summing to 1."""
@@ -88,7 +93,7 @@ class FlashSmelterPhysics(UnitParams):
         default=0.40,
         ge=O2_IN_AIR,
         le=1.0,
-        description="O2 in the flash furnace's process gas, volume fraction (0.2095 air, "
+        description="O2 in the flash furnace's process gas, volume fraction (O2_IN_AIR for air, "
         "1 pure O2); the N2 it leaves carries heat away in the off-gas. Industrial "
         "Outokumpu furnaces 30-80 % O2 (Davenport et al. 4th ed. ch. 5; PROCESS-DATA "
         "section 3 '40-80 %', unverified); 0.40 assumed.",
@@ -128,7 +133,7 @@ class FlashSmelterPhysics(UnitParams):
     slag_cu_reference: float = Field(
         default=0.012,
         gt=0.0,
-        lt=0.2,
+        lt=SLAG_CU_MAX,
         description="Cu in the flash furnace slag (dissolved + entrained, before cleaning) "
         "at slag_cu_matte_grade_reference, mass fraction. 1-2 % at 55-65 % matte "
         "(Davenport et al. 4th ed. ch. 5 and 11; Zivkovic et al. 2009 'up to 2 %'); "
@@ -193,9 +198,9 @@ class FlashSmelterPhysics(UnitParams):
 
 def furnace_slag_cu(p: FlashSmelterPhysics, matte_grade: float) -> float:
     """Cu mass fraction of the flash furnace slag at `matte_grade`:
-    slag_cu_reference exp(growth (g - g_ref)), capped at 0.2 (never reached in practice)."""
+    slag_cu_reference exp(growth (g - g_ref)), capped at `SLAG_CU_MAX`."""
     growth = p.slag_cu_growth_per_grade * (matte_grade - p.slag_cu_matte_grade_reference)
-    return min(p.slag_cu_reference * math.exp(growth), 0.2)
+    return min(p.slag_cu_reference * math.exp(growth), SLAG_CU_MAX)
 
 
 def discard_slag_cu(p: FlashSmelterPhysics, matte_grade: float) -> float:
@@ -262,6 +267,6 @@ def fuel_kgce(released_mj: float, needed_mj: float, p: FlashSmelterPhysics) -> f
 
 def tonnage_oxygen_t(o2_t: float, n2_t: float) -> float:
     """t of O2 from the oxygen plant (pure O2 assumed) in a blast of `o2_t` O2 and `n2_t`
-    N2, the N2 coming with air (O2 fraction 0.2095)."""
+    N2, the N2 coming with air (O2 fraction O2_IN_AIR)."""
     air_o2_kmol = n2_t * 1e3 / (2 * MOLAR_MASS["N"]) * O2_IN_AIR / (1.0 - O2_IN_AIR)
     return o2_t - air_o2_kmol * molar_mass(O2) / 1e3

@@ -24,8 +24,9 @@ from twin.units.base import UnitModel, feed_grades, per_t_at_load, register
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
-#: O2 at 0 degC, 1 atm: 1.429 kg/Nm3, so 1 t O2 = 699.8 Nm3.
-NM3_PER_T_O2 = 1000.0 / 1.429
+#: Nm3 per t O2: an ideal gas's 22.414 Nm3/kmol at 0 degC, 1 atm (CODATA molar volume)
+#: over 31.998 kg/kmol O2 = 700.5 Nm3/t (the real gas's 1.429 kg/Nm3 gives 699.8).
+NM3_PER_T_O2 = 1000.0 * 22.414 / 31.998
 #: Source of the smelter's energy figures (see the module docstring).
 CALIBRATED = "Calibrated to the plan's 256 kgce/t copper (module docstring)."
 #: The smelter's calibrated other power (kWh/t) and other fuel (kgce/t concentrate).

@@ -205,9 +205,9 @@ class ElectrolyticMgParams(UnitParams):
     reversible_voltage_v: float = electrolysis.reversible_field(
         2.60,
         "MgCl2(l) -> Mg(l) + Cl2: -dG/2F = 2.50 V at 700 C from the standard Gibbs energy "
-        "of formation (NIST-JANAF tables, about -483 kJ/mol; from recollection), plus "
+        "of formation (NIST-JANAF tables, about -483 kJ/mol; from recollection, unverified), plus "
         "(RT/2F) ln(1/a) = 0.10 V for MgCl2 at activity ~0.1 in the NaCl-KCl-CaCl2 bath "
-        "(stated simplification).",
+        "(activity assumed, unverified).",
     )
     overpotential_v: float = Field(
         default=0.30,
