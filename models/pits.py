@@ -231,15 +231,16 @@ def _grades(
     rows = lm.rows("pit_grade", [(stream, e) for e in elements], ch.T, 0.0, 0.0)
     to_ore = _destination(cols, "ore")
     parcels = np.array([cols.parcel_dest[j][0] for j in to_ore], np.int64)
+    reclaimed = None if cols.reclaim is None else reclaim_grades(ch.fs, pit)  # (piles, T, K)
     for i, e in enumerate(elements):
         k = cuts.components.index(e)
         lm.entries(rows.grid(i), g.cols(ch, [stream], e), 1.0)
         lm.entries(
             rows.grid(i), cols.parcel_to.grid(to_ore), -cuts.parcel_grade[parcels, k][:, None]
         )
-        if cols.reclaim is not None:
-            grade = reclaim_grades(ch.fs, pit)[:, :, k]  # (piles, T)
-            lm.entries(rows.grid(i), cols.reclaim.grid(np.arange(len(grade))), -grade)
+        if cols.reclaim is not None and reclaimed is not None:
+            piles = np.arange(len(reclaimed))
+            lm.entries(rows.grid(i), cols.reclaim.grid(piles), -reclaimed[:, :, k])
 
 
 def add_pits(lm: LinearModel, ch: Chain, net: Network, g: Grades | None) -> dict[str, PitColumns]:
