@@ -7,7 +7,8 @@ for every stream of a material that tracks e. Rows:
   inputs, a buy market) grade_flow = q_e x flow, q_e the source's fixed grade;
 * ``grade_balance[u, m, e, t]``: the one stream of tracked product m leaving blending
   unit u carries sum_k x_k g_k(f0) + sum dq/df (F_c - f0 F) t of e: the unit's element
-  output per t basis at the linearisation feed f0 in each mode k, corrected to first
+  output per t basis at the linearisation feed f0 of period t (Flowsheet.feeds_at) in
+  each mode k, corrected to first
   order in the grades of its tracked feeds (F_c: their component flows, F: their
   tonnes); the same correction is added to the unit's ``port_balance`` rows, so the
   tonnes it makes and takes follow its feed grade too;
@@ -27,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from twin.grades import (
-    Sensitivity,
     component_per_t,
     sensitivities,
     source_grades,
@@ -73,31 +73,59 @@ def _sources(lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[
         )
 
 
+#: (tracked input material, element) -> (slope (T,), linearisation grade (T,)) of a quantity.
+Terms = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+
+
+def _period_slopes(fs: Flowsheet, u: str, T: int) -> dict[tuple, Terms]:
+    """Quantity -> its grade terms in each period: twin.grades.sensitivities at the unit's
+    linearisation feed of that period (the nominal one unless re-linearised there)."""
+    nominal = sensitivities(fs, u)
+    by_t = [sensitivities(fs, u, t) if (u, t) in fs.feed_overrides else nominal for t in range(T)]
+    out: dict[tuple, Terms] = {}
+    for t, found in enumerate(by_t):
+        for q, terms in found.items():
+            for term in terms:
+                slope, grade = out.setdefault(q, {}).setdefault(
+                    (term.material, term.component), (np.zeros(T), np.zeros(T))
+                )
+                slope[t], grade[t] = term.slope, term.grade
+    return out
+
+
 def _linearised(
-    lm: LinearModel,
-    ch: Chain,
-    net: Network,
-    g: Grades,
-    row: Any,
-    u: str,
-    terms: list[Sensitivity],
+    lm: LinearModel, ch: Chain, net: Network, g: Grades, row: Any, u: str, terms: Terms
 ) -> None:
     """Add -dq/df (F_c - f0 F) to `row` (positions (T,)) for each of `terms`."""
-    for term in terms:
-        feed = ch.into[u, term.material]
-        lm.entries(row, g.cols(ch, feed, term.component), -term.slope)
-        lm.entries(row, net.flows(ch, feed), term.slope * term.grade)
+    for (material, component), (slope, grade) in terms.items():
+        feed = ch.into[u, material]
+        lm.entries(row, g.cols(ch, feed, component), -slope)
+        lm.entries(row, net.flows(ch, feed), slope * grade)
 
 
 def _element_per_t(fs: Flowsheet, material: str, element: str, u: str, mode: Mode) -> float:
     return component_per_t(fs, u, material, element, mode)
 
 
+def _element_coefficients(ch: Chain, u: str, material: str, element: str, js: Any) -> np.ndarray:
+    """t of `element` in `material` per t basis of each mode `js` of `u` per period (n, T),
+    at the period's linearisation feed."""
+    fs = ch.fs
+    per_t = np.array(ch.coef(partial(_element_per_t, fs, material, element), js))
+    for t in range(ch.T):
+        if (u, t) in fs.feed_overrides:
+            per_t[:, t] = [
+                component_per_t(fs, u, material, element, fs.mode(u, k, t), t)
+                for k in range(len(js))
+            ]
+    return per_t
+
+
 def _blending_units(
     lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[str]
 ) -> None:
     fs, track = ch.fs, tracked(ch.fs)
-    slopes = {u: sensitivities(fs, u) for u in blending}
+    slopes = {u: _period_slopes(fs, u, ch.T) for u in blending}
     labels = [
         (u, m, e)
         for u in fs.units
@@ -109,14 +137,13 @@ def _blending_units(
     rows = lm.rows("grade_balance", labels, ch.T, 0.0, 0.0)
     for i, (u, m, e) in enumerate(labels):
         js = ch.modes_of(u)
-        per_t = ch.coef(partial(_element_per_t, fs, m, e), js)
         lm.entries(rows.grid(i), g.cols(ch, ch.out_of[u, m], e), 1.0)
-        lm.entries(rows.grid(i), net.x.grid(js), -per_t)
-        _linearised(lm, ch, net, g, rows.grid(i), u, slopes[u].get(("element", m, e), []))
+        lm.entries(rows.grid(i), net.x.grid(js), -_element_coefficients(ch, u, m, e, js))
+        _linearised(lm, ch, net, g, rows.grid(i), u, slopes[u].get(("element", m, e), {}))
     ports = lm.families["port_balance"]
     for i, (u, mat, side) in enumerate(ports.keys.labels):
         if u in blending:
-            _linearised(lm, ch, net, g, ports.grid(i), u, slopes[u].get((side, mat), []))
+            _linearised(lm, ch, net, g, ports.grid(i), u, slopes[u].get((side, mat), {}))
 
 
 def _windows(lm: LinearModel, ch: Chain, net: Network, g: Grades) -> None:

@@ -30,7 +30,7 @@ from twin.models.build import BuiltModel, build_model
 from twin.solution import Solution
 from twin.solvers.highs import solve, stop_requested
 from twin.solvers.options import SolveOptions
-from twin.verify import compare, scheduled_loads, twin_modes
+from twin.verify import compare, scheduled_feeds, scheduled_loads, twin_modes
 
 
 @dataclass
@@ -88,8 +88,9 @@ def successive_linearisation(
             return last or SlpOutcome(current, solution, trace)
         solved_at = time.perf_counter()
         x = solution.by_key("x")
-        twin = twin_modes(current, scheduled_loads(current, x))
-        check = compare(current, x, twin)
+        feeds = scheduled_feeds(current, solution)
+        twin = twin_modes(current, scheduled_loads(current, x), feeds)
+        check = compare(current, x, twin, feeds)
         worst = float(check["rel_diff"].max()) if len(check) else 0.0
         trace.append(
             {
@@ -102,7 +103,7 @@ def successive_linearisation(
                 "twin_s": time.perf_counter() - solved_at,
             }
         )
-        current = fs.relinearised(twin)
+        current = fs.relinearised(twin, feeds)
         last = SlpOutcome(current, solution, trace, check, converged=worst <= tolerance)
         if last.converged:
             break

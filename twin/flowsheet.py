@@ -92,7 +92,11 @@ class Flowsheet:
         }
         #: (unit, period) -> modes re-linearised for that period (successive linearisation).
         self.overrides: Mapping[tuple[str, int], list[Mode]] = {}
+        #: (blending unit, period) -> port -> the feed it is linearised at in that period
+        #: (successive linearisation at the scheduled feed grade; else ``units[u].feeds``).
+        self.feed_overrides: Mapping[tuple[str, int], dict[str, Composition]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
+        self._products: dict[tuple[str, int | None], dict[str, Composition]] = {}
         #: mine -> (periods, components) reclaim grade of its mixing stockpile (models/pits.py).
         self.pile_grades: Mapping[str, np.ndarray] = {}
         self._evaluate()
@@ -110,12 +114,32 @@ class Flowsheet:
             self._coefs[key] = (eu.material_inputs(mode), eu.material_outputs(mode))
         return self._coefs[key]
 
-    def relinearised(self, overrides: Mapping[tuple[str, int], list[Mode]]) -> Flowsheet:
+    def feeds_at(self, u: str, t: int | None = None) -> dict[str, Composition]:
+        """Port -> composition unit `u` is linearised at in period `t` (its nominal feeds
+        unless re-linearised at a scheduled feed grade)."""
+        return self.feed_overrides.get((u, t)) or self.units[u].feeds
+
+    def products_at(self, u: str, t: int | None = None) -> dict[str, Composition]:
+        """Port -> composition of what unit `u` makes from :meth:`feeds_at` (u, t)."""
+        if (u, t) not in self.feed_overrides:
+            return self.units[u].products
+        if (u, t) not in self._products:
+            self._products[u, t] = self.units[u].model.products(self.feed_overrides[u, t])
+        return self._products[u, t]
+
+    def relinearised(
+        self,
+        overrides: Mapping[tuple[str, int], list[Mode]],
+        feeds: Mapping[tuple[str, int], dict[str, Composition]] | None = None,
+    ) -> Flowsheet:
         """This flowsheet with the given per-period modes ((unit, period) -> a list as long
-        as the unit's modes) in place of the nominal ones; `self` is left as it is."""
+        as the unit's modes) in place of the nominal ones, and blending units linearised at
+        the given per-period `feeds` ((unit, period) -> port -> composition; their modes in
+        `overrides` must be evaluated at them); `self` is left as it is."""
         other = copy.copy(self)
         other.overrides = dict(overrides)
-        other._coefs = {}
+        other.feed_overrides = dict(feeds or {})
+        other._coefs, other._products = {}, {}
         return other
 
     @cached_property

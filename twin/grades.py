@@ -17,7 +17,10 @@ A material's ``track`` lists elements; each stream of it then carries the tonnes
   affine in the grade: fixed split factors (an element recovered in a fixed share) and
   the two-product formula (concentrate y = (f - t)/(c - t) t per t ore) both are. dq/df
   comes from the unit model itself by central differences (:func:`sensitivities`).
-  Energy, fuel, emissions and cost per t stay at f0 (not re-linearised on grade).
+  Energy, fuel, emissions and cost per t are the unit model's at f0 (not corrected to
+  first order); successive linearisation (``--verify``) moves f0 in each period to the
+  feed grade the schedule gave the unit (Flowsheet.feed_overrides, twin.verify
+  .scheduled_feeds), where all of them, the rows' slopes included, are re-evaluated.
 * a **stock** of a tracked material would mix (the pooling problem): refused here.
 
 A blending unit sends each tracked product on one stream only: splitting a product of
@@ -85,13 +88,15 @@ def source_grades(fs: Flowsheet, node: str, material: str) -> dict[str, float]:
     }
 
 
-def component_per_t(fs: Flowsheet, u: str, material: str, element: str, mode: Mode) -> float:
+def component_per_t(
+    fs: Flowsheet, u: str, material: str, element: str, mode: Mode, t: int | None = None
+) -> float:
     """t of `element` in output `material` per t basis of unit `u` in `mode`, at the
-    unit's linearisation feed."""
-    eu = fs.units[u]
+    unit's linearisation feed in period `t` (Flowsheet.feeds_at)."""
+    eu, products = fs.units[u], fs.products_at(u, t)
     return sum(
-        t * eu.products[p].get(element, 0.0)
-        for p, t in mode.outputs_t.items()
+        q * products[p].get(element, 0.0)
+        for p, q in mode.outputs_t.items()
         if eu.outputs[p] == material
     )
 
@@ -121,22 +126,23 @@ def _per_t_feed(quantities: Mapping[tuple, float], material: str) -> dict[tuple,
     return {q: v / feed for q, v in quantities.items()}
 
 
-def sensitivities(fs: Flowsheet, u: str) -> dict[tuple, list[Sensitivity]]:
+def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, list[Sensitivity]]:
     """For blending unit `u`: each quantity of :func:`_quantities` -> its slopes in the
     grade of each tracked element of each tracked input, per t of that input, by central
-    differences of the unit model at the linearisation feed (forward ones at grade 0).
+    differences of the unit model at its linearisation feed in period `t`
+    (Flowsheet.feeds_at; forward differences at grade 0).
     The unit model's ValueError when it refuses a neighbouring feed (reported by
     :func:`grade_problems`)."""
-    eu, track = fs.units[u], tracked(fs)
+    eu, track, feeds = fs.units[u], tracked(fs), fs.feeds_at(u, t)
     out: dict[tuple, list[Sensitivity]] = {}
     for m in tracked_inputs(fs, u):
         ports = [p for p, mat in eu.inputs.items() if mat == m]
         for c in track[m]:
-            f0 = eu.feeds[ports[0]].get(c, 0.0)
+            f0 = feeds[ports[0]].get(c, 0.0)
             h = max(STEP * f0, MIN_STEP)
             low = f0 - h if f0 - h >= 0.0 else f0
             sides = [
-                _per_t_feed(_quantities(fs, u, _moved(eu.feeds, ports, c, g)), m)
+                _per_t_feed(_quantities(fs, u, _moved(feeds, ports, c, g)), m)
                 for g in (low, f0 + h)
             ]
             for q in sides[0]:

@@ -22,6 +22,9 @@ checked in one of three ways:
 Re-linearisation (``twin_modes``): a single-mode unit gets the twin's coefficients at L;
 a load-curve unit gets its two modes around L* scaled so that their mix at L* costs,
 uses and emits what the twin computes at L*. Recipe units are exact at their mode points.
+A blending unit (one fed a grade-tracked material, twin.grades) is evaluated, whatever its
+kind, at the feed grade the schedule gives it in that period (``scheduled_feeds``), and
+re-linearised there.
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ import pandas as pd
 
 from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet
+from twin.grades import tracked, tracked_inputs
+from twin.solution import Solution
 from twin.units import Mode
+from twin.units.base import Composition
 
 #: Loads below this fraction of capacity are evaluated at it (an idle unit is not run).
 MIN_LOAD = 0.05
@@ -155,17 +161,21 @@ def _scaled(mode: Mode, factor: Mapping[str, float]) -> Mode:
     )
 
 
-def _curve_override(fs: Flowsheet, u: str, load: float) -> list[Mode] | None:
-    """The unit's modes with the two around `load` scaled so that the mix of them that
-    runs at `load` matches the twin at `load` (None when `load` is a mode point)."""
+def _curve_override(
+    fs: Flowsheet, u: str, load: float, feeds: Mapping[str, Composition]
+) -> list[Mode] | None:
+    """The unit's modes at `feeds` with the two around `load` scaled so that the mix of
+    them that runs at `load` matches the twin at `load` (None when `load` is a mode point
+    and `feeds` are the nominal ones)."""
     eu = fs.units[u]
-    order = sorted(range(len(eu.modes)), key=lambda k: eu.modes[k].load_index)
-    points = [eu.modes[k].load_index for k in order]
+    base = eu.modes if feeds is eu.feeds else eu.model.modes(feeds)
+    order = sorted(range(len(base)), key=lambda k: base[k].load_index)
+    points = [base[k].load_index for k in order]
     if any(abs(load - p) <= 1e-12 for p in points):
-        return None
+        return None if feeds is eu.feeds else list(base)
     j = max(i for i, p in enumerate(points) if p < load)
-    a, b = eu.modes[order[j]], eu.modes[order[j + 1]]
-    twin = eu.model.operating_point(eu.feeds, load)
+    a, b = base[order[j]], base[order[j + 1]]
+    twin = eu.model.operating_point(feeds, load)
     rate = twin.max_rate_t_per_h
     w = (b.max_rate_t_per_h - rate) / (b.max_rate_t_per_h - a.max_rate_t_per_h)  # hours on a
     share_a = w * a.max_rate_t_per_h / rate  # tonnes on a per t
@@ -173,7 +183,7 @@ def _curve_override(fs: Flowsheet, u: str, load: float) -> list[Mode] | None:
     for name, (qa, qb, qt) in _aligned(a, b, twin).items():
         chord = share_a * qa + (1.0 - share_a) * qb
         factor[name] = qt / chord if chord else 1.0
-    modes = list(eu.modes)
+    modes = list(base)
     modes[order[j]], modes[order[j + 1]] = _scaled(a, factor), _scaled(b, factor)
     return modes
 
@@ -195,23 +205,65 @@ def _aligned(*modes: Mode) -> dict[str, tuple[float, ...]]:
     return {key: tuple(value(m, key) for m in modes) for key in keys}
 
 
+def scheduled_feeds(
+    fs: Flowsheet, solution: Solution
+) -> dict[tuple[str, int], dict[str, Composition]]:
+    """The feed every blending unit (twin.grades) receives in each period it is fed: on the
+    ports of each tracked input, the tracked elements at the grade of what its streams
+    bring in `solution` (component flows / tonnes), the other elements as in its nominal
+    feed. A period in which a tracked input brings nothing is left out (nominal feed)."""
+    track = tracked(fs)
+    if not track:
+        return {}
+    flows, grade_flows = solution.by_key("flow"), solution.by_key("grade_flow")
+    into: dict[tuple[str, str], list[str]] = {}
+    for s in fs.instance.streams:
+        into.setdefault((s.to, s.material), []).append(s.name)
+    out = {}
+    for u in fs.units:
+        eu, materials = fs.units[u], tracked_inputs(fs, u)
+        for t in range(fs.instance.horizon.periods if materials else 0):
+            feeds = dict(eu.feeds)
+            for m in materials:
+                names = into.get((u, m), [])
+                tonnes = sum(flows.get((n, t), 0.0) for n in names)
+                if tonnes <= RUN_T:
+                    break
+                grade = {
+                    e: max(0.0, sum(grade_flows.get((n, e, t), 0.0) for n in names) / tonnes)
+                    for e in track[m]
+                }
+                feeds.update(
+                    {p: {**eu.feeds[p], **grade} for p, mat in eu.inputs.items() if mat == m}
+                )
+            else:
+                out[u, t] = feeds
+    return out
+
+
 def twin_modes(
-    fs: Flowsheet, loads: Mapping[tuple[str, int], float]
+    fs: Flowsheet,
+    loads: Mapping[tuple[str, int], float],
+    feeds: Mapping[tuple[str, int], Mapping[str, Composition]] | None = None,
 ) -> dict[tuple[str, int], list[Mode]]:
-    """The unit models evaluated at the scheduled loads, as per-period modes: a
-    single-mode unit's coefficients at its load (rates kept at nominal so the
-    optimisation may still choose any throughput); a load-curve unit's modes around its
-    steady load scaled to the twin (module docstring)."""
+    """The unit models evaluated at the scheduled loads and feeds, as per-period modes: a
+    single-mode unit's coefficients at its load (rates kept at the full-load ones at its
+    feed so the optimisation may still choose any throughput); a load-curve unit's modes
+    around its steady load scaled to the twin (module docstring); every other unit with a
+    scheduled feed (`feeds`: (unit, period) -> port -> composition, of
+    :func:`scheduled_feeds`) its modes at that feed."""
+    feeds = feeds or {}
     out = {}
     for (u, t), load in loads.items():
         eu = fs.units[u]
+        feed = feeds.get((u, t), eu.feeds)
         if check_kind(fs, u) == "curve":
-            modes = _curve_override(fs, u, load)
+            modes = _curve_override(fs, u, load, feed)
             if modes is not None:
                 out[u, t] = modes
             continue
-        nominal = eu.modes[0]
-        point = eu.model.operating_point(eu.feeds, load)
+        nominal = eu.modes[0] if feed is eu.feeds else eu.model.modes(feed)[0]
+        point = eu.model.operating_point(feed, load)
         out[u, t] = [
             replace(
                 point,
@@ -221,6 +273,9 @@ def twin_modes(
                 load_index=nominal.load_index,
             )
         ]
+    for (u, t), feed in feeds.items():
+        if (u, t) not in out:
+            out[u, t] = fs.units[u].model.modes(feed)
     return out
 
 
@@ -241,12 +296,17 @@ def _add(total: dict[str, float], part: Mapping[str, float]) -> None:
 
 
 def compare(
-    fs: Flowsheet, x: Throughputs, twin: Mapping[tuple[str, int], list[Mode]]
+    fs: Flowsheet,
+    x: Throughputs,
+    twin: Mapping[tuple[str, int], list[Mode]],
+    feeds: Mapping[tuple[str, int], Mapping[str, Composition]] | None = None,
 ) -> pd.DataFrame:
     """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
     relative difference |twin - lp| / max(|twin|, |lp|). `twin` holds the single-mode
-    units' re-evaluated modes; load-curve units are evaluated at their steady load and
-    recipe units at their mode points here."""
+    units' re-evaluated modes and the blending units' modes at their scheduled `feeds`
+    (:func:`twin_modes`); load-curve units are evaluated at their steady load and feed,
+    and recipe units at their mode points here."""
+    feeds = feeds or {}
     rows = []
     recipes = {u: fs.units[u].model.modes(fs.units[u].feeds) for u in fs.units}
     for u, eu in fs.units.items():
@@ -266,10 +326,12 @@ def compare(
             elif kind == "curve":
                 load = steady_load(fs, u, t, x)
                 assert load is not None
-                _add(tw, _quantities(fs, eu.model.operating_point(eu.feeds, load), sum(tonnes)))
+                point = eu.model.operating_point(feeds.get((u, t), eu.feeds), load)
+                _add(tw, _quantities(fs, point, sum(tonnes)))
             else:
+                modes = twin[u, t] if (u, t) in feeds else recipes[u]
                 for k, q in enumerate(tonnes):
-                    _add(tw, _quantities(fs, recipes[u][k], q))
+                    _add(tw, _quantities(fs, modes[k], q))
             for name in sorted(lp.keys() | tw.keys()):
                 a, b = lp.get(name, 0.0), tw.get(name, 0.0)
                 scale = max(abs(a), abs(b))
