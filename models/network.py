@@ -6,7 +6,9 @@ material), binary mode choice ``on[u, k, t]`` for discrete units, stream flows
 within the stock's limits). Rows:
 
 * ``time_share[u, t]`` (continuous units): hours of all modes, sum_k x / rate_k, at most
-  availability x hours, and for a must-run unit at least min_load times that;
+  availability x hours, and for a must-run unit at least min_load times that; rate_k is
+  the mode's full-load rate in that period (a blending unit re-linearised at a harder
+  ore's feed by --verify has fewer t/h: twin.verify.twin_modes);
 * ``mode_upper[u, k, t]``, ``mode_lower[u, k, t]``, ``one_mode[u, t]`` (discrete units):
   x <= rate x availability x hours x on, x >= (min rate or min_load x rate) x ... x on,
   and at most one mode on (exactly one if must-run);
@@ -90,7 +92,8 @@ def _time_share(lm: LinearModel, ch: Chain, x: Span) -> None:
         "time_share", [ch.units[i] for i in cont], ch.T, lower.ravel(), avail_h[cont].ravel()
     )
     sel = np.flatnonzero(~ch.discrete[ch.uk_unit])
-    lm.entries(rows.grid(pos[ch.uk_unit[sel]]), x.grid(sel), (1.0 / ch.rate[sel])[:, None])
+    rate = ch.coef(lambda u, md: md.max_rate_t_per_h, sel)  # per period: at its feed
+    lm.entries(rows.grid(pos[ch.uk_unit[sel]]), x.grid(sel), 1.0 / rate)
 
 
 def _discrete(lm: LinearModel, ch: Chain, x: Span, on: Span) -> None:
@@ -103,7 +106,7 @@ def _discrete(lm: LinearModel, ch: Chain, x: Span, on: Span) -> None:
     labels = [ch.UK[j] for j in jd]
     ud = ch.uk_unit[jd]
     on_cols = on.grid(np.arange(len(jd)))
-    capacity = ch.rate[jd][:, None] * ch.availability[ud] * ch.length_h
+    capacity = ch.coef(lambda u, md: md.max_rate_t_per_h, jd) * ch.availability[ud] * ch.length_h
     rows = lm.rows("mode_upper", labels, ch.T, -INF, 0.0)
     lm.entries(rows.grid(np.arange(len(jd))), x.grid(jd), 1.0)
     lm.entries(rows.grid(np.arange(len(jd))), on_cols, -capacity)

@@ -88,7 +88,7 @@ def successive_linearisation(
             return last or SlpOutcome(current, solution, trace)
         solved_at = time.perf_counter()
         x = solution.by_key("x")
-        feeds = scheduled_feeds(current, solution)
+        feeds, refused = scheduled_feeds(current, solution)
         twin = twin_modes(current, scheduled_loads(current, x), feeds)
         check = compare(current, x, twin, feeds)
         worst = float(check["rel_diff"].max()) if len(check) else 0.0
@@ -98,13 +98,15 @@ def successive_linearisation(
                 "objective_cny": solution.objective,
                 "max_rel_diff": worst,
                 "units_relinearised": len({u for u, _ in twin}),
+                "feeds_refused": [f"{u} period {t}: {why}" for (u, t), why in refused.items()],
                 "build_s": built_at - started,
                 "solve_s": solved_at - built_at,
                 "twin_s": time.perf_counter() - solved_at,
             }
         )
         current = fs.relinearised(twin, feeds)
-        last = SlpOutcome(current, solution, trace, check, converged=worst <= tolerance)
+        converged = worst <= tolerance and not refused  # a refused feed is unchecked
+        last = SlpOutcome(current, solution, trace, check, converged)
         if last.converged:
             break
     assert last is not None  # the first iteration always runs and returns or sets it

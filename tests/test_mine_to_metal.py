@@ -103,14 +103,17 @@ def test_shipped_instance_conserves_tonnes_from_cuts_to_streams():
     piles, flows = schedule.tables["piles"], schedule.stream_flows
     mined = cuts.groupby("period").mined_t.sum()
     sent = parcels.groupby("period").t.sum()
-    np.testing.assert_allclose(sent.reindex(mined.index), mined, rtol=1e-7)
+    np.testing.assert_allclose(
+        sent.reindex(mined.index, fill_value=0.0), mined, rtol=1e-7, atol=1e-6
+    )
     to_ore = parcels[parcels.destination == "ore"].groupby("period").t.sum()
     reclaim = piles.groupby("period").reclaim_t.sum()
     ore = flows[(flows["from"] == "pit") & (flows.material == "cu_ore")].set_index("period")
     expected = to_ore.reindex(ore.index, fill_value=0) + reclaim.reindex(ore.index, fill_value=0)
     np.testing.assert_allclose(ore.flow_t, expected, rtol=1e-7, atol=1e-3)
     mill = schedule.grades.query("node == 'mill' and component == 'Cu'")
-    assert len(mill) == 12 and (mill.grade > 0).all()
+    fed = flows[(flows["to"] == "mill") & (flows.flow_t > 1e-6)].period.nunique()
+    assert len(mill) == fed >= 11 and (mill.grade >= 0.005 - 1e-9).all()  # the head-grade floor
     smelter = schedule.grades.query("node == 'smelter' and component == 'As'")
     assert (smelter.grade <= 0.005 + 1e-9).all()
     for quantity in ("insitu_ore_t", "ore_lost_t", "waste_diluent_t", "delivered_ore_t"):

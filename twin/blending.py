@@ -38,7 +38,9 @@ TrackedElements = Annotated[
     Field(
         max_length=100,
         description="Elements whose tonnes the material's streams carry (grade-tracked "
-        "flows), element symbols.",
+        "flows), element symbols; or an ore property that blends by mass and only a "
+        "block-model mine supplies (bwi_kwh_t: Bond work index, kWh/t, read by the "
+        "concentrator).",
     ),
     AfterValidator(_listed_once),
 ]

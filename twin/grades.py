@@ -23,6 +23,14 @@ A material's ``track`` lists elements; each stream of it then carries the tonnes
   .scheduled_feeds), where all of them, the rows' slopes included, are re-evaluated.
 * a **stock** of a tracked material would mix (the pooling problem): refused here.
 
+A tracked name is an element symbol (its grade a mass fraction) or one of
+:data:`PROPERTIES`, a property of the ore that blends by mass: its "grade" is the
+t-weighted mean of the property, its component flow the property-weighted tonnes. A
+property rides along in the feed compositions a unit model is evaluated at (only unit
+kinds that read it, ``UnitModel.properties_read``, may be fed it) and never appears in a
+product; it changes a unit's rates, energy and cost, not its mass split, so it has no
+first-order terms: ``--verify`` re-linearises the unit at the scheduled value.
+
 A blending unit sends each tracked product on one stream only: splitting a product of
 variable grade over several streams is again pooling (bilinear), also refused.
 """
@@ -37,6 +45,13 @@ if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
     from twin.units.base import Composition, Mode
 
+#: Tracked names that are ore properties blended by mass, not elements: name -> meaning.
+#: Bond's grinding energy W = 10 Wi (1/sqrt(P80) - 1/sqrt(F80)) is per t (Bond 1961, Trans.
+#: AIME 220; Wills' Mineral Processing Technology 8th ed. 2016, ch. 7), so grinding a blend
+#: whose parts break independently takes the t-weighted sum of their energies, and at one
+#: F80 and P80 its Wi is the t-weighted mean of theirs (interaction between the parts of a
+#: blend neglected: a stated simplification).
+PROPERTIES = {"bwi_kwh_t": "Bond ball-mill work index of the ore, kWh/t"}
 #: Relative step of the central differences (of the feed grade; absolute floor below).
 STEP = 1e-3
 MIN_STEP = 1e-7
@@ -59,6 +74,11 @@ class Sensitivity:
 def tracked(fs: Flowsheet) -> dict[str, list[str]]:
     """Grade-tracked material -> its tracked elements."""
     return {m.id: list(m.track) for m in fs.instance.materials if m.track}
+
+
+def is_property(name: str) -> bool:
+    """Whether tracked name `name` is an ore property (:data:`PROPERTIES`), not an element."""
+    return name in PROPERTIES
 
 
 def tracked_inputs(fs: Flowsheet, u: str) -> list[str]:
@@ -137,7 +157,7 @@ def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, li
     out: dict[tuple, list[Sensitivity]] = {}
     for m in tracked_inputs(fs, u):
         ports = [p for p, mat in eu.inputs.items() if mat == m]
-        for c in track[m]:
+        for c in (c for c in track[m] if not is_property(c)):  # no mass-split slope
             f0 = feeds[ports[0]].get(c, 0.0)
             h = max(STEP * f0, MIN_STEP)
             low = f0 - h if f0 - h >= 0.0 else f0
@@ -182,6 +202,15 @@ def grade_problems(fs: Flowsheet) -> list[str]:
             sensitivities(fs, u)
         except ValueError as exc:
             problems.append(f"units[{i}] ({u}): a feed grade near its linearisation feed: {exc}")
+        eu = fs.units[u]
+        problems += [
+            f"units[{i}] ({u}): its feed '{m}' tracks '{c}' ({PROPERTIES[c]}), which kind "
+            f"'{eu.spec.kind}' does not use; track a property only on materials fed to "
+            "units that read it"
+            for m in tracked_inputs(fs, u)
+            for c in track[m]
+            if is_property(c) and c not in eu.model.properties_read
+        ]
         for m in dict.fromkeys(fs.units[u].outputs.values()):
             leaving = [s.name for s in inst.streams if s.from_ == u and s.material == m]
             if m in track and len(leaving) > 1:
@@ -190,6 +219,14 @@ def grade_problems(fs: Flowsheet) -> list[str]:
                     "streams; a product of variable grade splits on one stream only "
                     "(splitting it is pooling, not modelled)"
                 )
+    mines = {u.id for u in inst.units if getattr(u.params, "block_model", None) is not None}
+    problems += [
+        f"materials: '{s.material}' tracks the property '{c}', which only a block-model "
+        f"mine supplies; '{s.from_}' sends it on stream '{s.name}'"
+        for s in inst.streams
+        for c in track.get(s.material, ())
+        if is_property(c) and s.from_ not in mines
+    ]
     problems += [
         f"markets[{i}].composition: applies only to a buy market of a grade-tracked "
         f"material ('{mk.material}' is {'sold here' if mk.side == 'sell' else 'not tracked'})"

@@ -36,7 +36,7 @@ import pandas as pd
 
 from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet
-from twin.grades import tracked, tracked_inputs
+from twin.grades import sensitivities, tracked, tracked_inputs
 from twin.solution import Solution
 from twin.units import Mode
 from twin.units.base import Composition
@@ -207,19 +207,22 @@ def _aligned(*modes: Mode) -> dict[str, tuple[float, ...]]:
 
 def scheduled_feeds(
     fs: Flowsheet, solution: Solution
-) -> dict[tuple[str, int], dict[str, Composition]]:
+) -> tuple[dict[tuple[str, int], dict[str, Composition]], dict[tuple[str, int], str]]:
     """The feed every blending unit (twin.grades) receives in each period it is fed: on the
     ports of each tracked input, the tracked elements at the grade of what its streams
     bring in `solution` (component flows / tonnes), the other elements as in its nominal
-    feed. A period in which a tracked input brings nothing is left out (nominal feed)."""
+    feed. A period in which a tracked input brings nothing is left out (nominal feed).
+    Apart: the (unit, period) whose scheduled feed the unit model refuses (ValueError, e.g.
+    a concentrate whose fractions would sum above 1), with its message; those stay at
+    their linearisation feed."""
     track = tracked(fs)
     if not track:
-        return {}
+        return {}, {}
     flows, grade_flows = solution.by_key("flow"), solution.by_key("grade_flow")
     into: dict[tuple[str, str], list[str]] = {}
     for s in fs.instance.streams:
         into.setdefault((s.to, s.material), []).append(s.name)
-    out = {}
+    out, refused = {}, {}
     for u in fs.units:
         eu, materials = fs.units[u], tracked_inputs(fs, u)
         for t in range(fs.instance.horizon.periods if materials else 0):
@@ -237,8 +240,14 @@ def scheduled_feeds(
                     {p: {**eu.feeds[p], **grade} for p, mat in eu.inputs.items() if mat == m}
                 )
             else:
+                try:
+                    sensitivities(fs.relinearised({}, {(u, t): feeds}), u, t)
+                    eu.model.modes(feeds)
+                except ValueError as exc:
+                    refused[u, t] = str(exc)
+                    continue
                 out[u, t] = feeds
-    return out
+    return out, refused
 
 
 def twin_modes(

@@ -154,6 +154,8 @@ class UnitModel(ABC):
       kind: the instance's ``kind`` string; Params: its pydantic parameter model;
       input_ports / output_ports: port -> default material id; basis_port: the port
       whose tonnes measure throughput; conserved_elements: elements its balance closes;
+      properties_read: ore properties (twin.grades.PROPERTIES) it reads from its feed
+      compositions when a grade-tracked feed carries them;
       cost_category: "mining" or "processing" (cost breakdown);
       needs_capacity: whether the instance must give ``capacity_t_per_h``;
       basis_description, capacity_description, modes_description: for people (``twin
@@ -167,6 +169,7 @@ class UnitModel(ABC):
     output_ports: ClassVar[dict[str, str]] = {}
     basis_port: ClassVar[str]
     conserved_elements: ClassVar[tuple[str, ...]] = ()
+    properties_read: ClassVar[tuple[str, ...]] = ()
     cost_category: ClassVar[str] = "processing"
     needs_capacity: ClassVar[bool] = True
     #: What one basis tonne is, e.g. "t of concentrate fed", "t of Al metal tapped".

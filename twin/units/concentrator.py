@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 #: point the mills were sized for, so the default ore runs at capacity.
 DEFAULT_WORK_INDEX_KWH_PER_SHORT_TON = 16.2
 DEFAULT_P80_UM = 150.0
+#: The ore property (twin.grades.PROPERTIES) that overrides work_index_kwh_per_t when the
+#: ore's feed composition carries it: the blend's t-weighted Bond work index, kWh/t.
+WORK_INDEX = "bwi_kwh_t"
 
 
 class ConcentratorParams(UnitParams):
@@ -136,7 +139,9 @@ class Concentrator(UnitModel):
     Throughput is limited by mill power: the mills were sized for capacity_t_per_h on the
     design ore (design Wi and P80), so the rate is capacity x min(1, W_design / W): Wi 22
     instead of 17.85 kWh/t gives 17.85/22 = 81 % of the t/h (EF4 aside); softer ore does
-    not raise it above capacity (flotation volume, stated simplification).
+    not raise it above capacity (flotation volume, stated simplification). Wi is the
+    ore's own when a grade-tracked feed carries ``bwi_kwh_t`` (a block model's hardness,
+    blended by mass: twin.grades.PROPERTIES), else work_index_kwh_per_t.
     """
 
     kind = "concentrator"
@@ -147,6 +152,8 @@ class Concentrator(UnitModel):
     #: Every feed element closes (each splits between the two products); these are
     #: the elements of the copper chain.
     conserved_elements = ("Cu", "Fe", "S", "Si")
+    #: A grade-tracked ore may carry its Bond work index (the block model's hardness).
+    properties_read = (WORK_INDEX,)
     basis_description = "t of ore treated"
     modes_description = (
         "one mode at nominal load; operating_point gives the kWh/t at "
@@ -181,7 +188,7 @@ class Concentrator(UnitModel):
         concentrate = {p.pay_element: p.concentrate_grade}
         tailings = {p.pay_element: self.tailings_grade()}
         for element, grade in feeds["ore"].items():
-            if element == p.pay_element:
+            if element in (p.pay_element, WORK_INDEX):  # a property has no mass split
                 continue
             recovery = p.element_recoveries.get(element, y)
             concentrate[element] = grade * recovery / y
@@ -202,15 +209,21 @@ class Concentrator(UnitModel):
             bond *= comminution.rowland_ef4(work_index, p.f80_um, p80_um)
         return bond
 
-    def grinding_kwh_per_t(self) -> float:
-        """Bond grinding energy with Rowland's EF4, kWh per t ore."""
-        return self._grinding(self.params.work_index_kwh_per_t, self.params.p80_um)
+    def work_index(self, feeds: Mapping[str, Composition] | None = None) -> float:
+        """Bond work index of the ore, kWh/t: the feed's (a grade-tracked ore carrying
+        ``bwi_kwh_t``, the t-weighted mean of its blend), else work_index_kwh_per_t."""
+        ore = (feeds or {}).get("ore", {})
+        return ore.get(WORK_INDEX, self.params.work_index_kwh_per_t)
 
-    def throughput_factor(self) -> float:
+    def grinding_kwh_per_t(self, feeds: Mapping[str, Composition] | None = None) -> float:
+        """Bond grinding energy with Rowland's EF4, kWh per t ore."""
+        return self._grinding(self.work_index(feeds), self.params.p80_um)
+
+    def throughput_factor(self, feeds: Mapping[str, Composition] | None = None) -> float:
         """Rate / capacity_t_per_h the installed mill power allows: min(1, W_design / W)."""
         p = self.params
         design = self._grinding(p.design_work_index_kwh_per_t, p.design_p80_um)
-        return min(1.0, design / self.grinding_kwh_per_t())
+        return min(1.0, design / self.grinding_kwh_per_t(feeds))
 
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
         """Grinding kWh/t, mill-power throughput factor, tailings grade and recovery."""
@@ -218,8 +231,9 @@ class Concentrator(UnitModel):
         y = self._mass_yield(feeds)
         f = feeds["ore"][p.pay_element]
         return {
-            "grinding_kwh_per_t": self.grinding_kwh_per_t(),
-            "throughput_factor": self.throughput_factor(),
+            "work_index_kwh_per_t": self.work_index(feeds),
+            "grinding_kwh_per_t": self.grinding_kwh_per_t(feeds),
+            "throughput_factor": self.throughput_factor(feeds),
             "tailings_grade": self.tailings_grade(),
             "pay_recovery": y * p.concentrate_grade / f,
         }
@@ -229,9 +243,9 @@ class Concentrator(UnitModel):
         rises at part load."""
         p = self.params
         y = self._mass_yield(feeds)
-        grinding = per_t_at_load(self.grinding_kwh_per_t(), p.mill_power_fixed_share, load)
+        grinding = per_t_at_load(self.grinding_kwh_per_t(feeds), p.mill_power_fixed_share, load)
         low, high = self.rate_limits(load)
-        factor = self.throughput_factor()
+        factor = self.throughput_factor(feeds)
         return self.mode(
             load,
             {"ore": 1.0},
