@@ -54,3 +54,75 @@ def test_zinc_validation_by_hand():
 def test_every_row_states_what_was_fitted_and_its_boundary():
     for row in ROWS:
         assert row.fitted and row.boundary, row.name
+
+
+def _text() -> str:
+    """`twin calibration` as text, wide enough that no cell wraps a word, whitespace
+    collapsed."""
+    result = CliRunner().invoke(app, ["calibration"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_calibration_text_shows_fitted_and_validated_with_sources():
+    text = _text()
+    assert text.count("fitted: ") == len(ROWS)
+    assert text.count("validated: ") == len(ROWS)
+    assert text.count("validated: no independent figure") == sum(not r.validation for r in ROWS)
+    for row in ROWS:
+        assert row.plan_source in text
+        if row.validation:
+            assert f"validated: {row.validation.what}" in text
+            assert " ".join(row.validation.source.split()) in text
+
+
+def test_calibration_text_states_every_boundary():
+    text = _text()
+    for row in ROWS:
+        assert " ".join(row.boundary.units.split()) in text, row.name
+    assert text.count("acid plant: in") == 2  # copper and zinc
+    assert "steam credit: none: waste-heat steam" in text
+
+
+def test_zinc_and_copper_follow_one_boundary():
+    """Concentrate to cathode, acid plant in, same steam rule and electricity factor; the
+    acid plant is a counted unit of both chains."""
+    cu, zn = (
+        next(r for r in ROWS if r.name.startswith(p)) for p in ("copper", "electrolytic zinc")
+    )
+    assert cu.boundary.acid_plant and zn.boundary.acid_plant
+    assert cu.boundary.steam_credit == zn.boundary.steam_credit
+    assert cu.boundary.electricity_kgce_per_kwh == zn.boundary.electricity_kgce_per_kwh
+    for row in (cu, zn):
+        assert "acid_plant" in [row.kinds[i][0] for i in row.counted]
+        assert "concentrator" not in [row.kinds[i][0] for i in row.counted]
+
+
+def test_zinc_row_adds_its_acid_plant_by_hand():
+    """SO2 to the acid plant per t cathode: 0.99995 t Zn / (0.50 Zn x 0.96 recovery) =
+    2.0832 t concentrate x 0.32 S x (1 - 0.06 to calcine) x (1 - 0.005 fugitive) / 0.50048
+    S in SO2 = 1.2458 t SO2; x 100 kWh/t SO2 = 124.58 kWh x 0.122835 = 15.30 kgce. The row
+    is the three-unit figure 884.94 + 15.30 = 900.24 kgce/t, +1.7 % over the plan's 885."""
+    from twin.constants import KGCE_PER_KWH_EQUIVALENT, S_IN_SO2
+    from twin.units.zinc import zinc_comprehensive_kgce_per_t
+
+    acid_kwh = 0.99995 / (0.50 * 0.96) * 0.32 * 0.94 * 0.995 / S_IN_SO2 * 100.0
+    assert acid_kwh == pytest.approx(124.58, abs=0.005)
+    zn = next(r for r in ROWS if r.name.startswith("electrolytic zinc"))
+    by_hand = zinc_comprehensive_kgce_per_t() + acid_kwh * KGCE_PER_KWH_EQUIVALENT
+    assert evaluate(zn) == pytest.approx(by_hand, rel=1e-9)
+    assert evaluate(zn) == pytest.approx(900.24, abs=0.01)
+
+
+def test_calibration_json_carries_the_boundary():
+    rows = json.loads(CliRunner().invoke(app, ["calibration", "--json"]).output)
+    for r in rows:
+        assert set(r["boundary"]) >= {"units", "acid_plant", "steam_credit", "outside"}
+        assert r["plan_source"] and r["fitted"]
+
+
+def test_calibration_text_fits_an_80_column_terminal():
+    result = CliRunner().invoke(app, ["calibration"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "Sources:" in result.output and "Energy boundary of each row" in result.output

@@ -3,16 +3,24 @@
 temperature, in kJ/mol (numerically MJ/kmol). Used by the flash-furnace heat balance
 (``ext/copper.pyx`` and its NumPy reference ``ext/copper_ref.py``).
 
-Sources (values as tabulated there; the tables were not re-read for this module, so each
-figure is marked as quoted, to be checked against the printed table):
+Sources, each figure checked against a public transcription of the table where one was
+found (2026-11-29), otherwise still marked as quoted:
 - NIST-JANAF Thermochemical Tables, 4th ed. (Chase 1998, J. Phys. Chem. Ref. Data
-  Monograph 9): SO2(g) -296.84, FeO -272.04, Cu2S -79.50, FeS -100.0, SiO2 (quartz)
-  -910.86 kJ/mol.
+  Monograph 9; janaf.nist.gov). Checked: SO2(g) -296.842 kJ/mol (table O-034, as
+  transcribed in a public data ledger of JANAF rows, which also gives N2's H(1500 K) -
+  H(298.15 K) = 38.405 kJ/mol, table N-023); FeO -272.044 kJ/mol (the NIST WebBook's
+  Shomate H term for FeO(s) 298-1650 K, -272.0441, transcribed in several public codes);
+  SiO2 (quartz) -910.86 kJ/mol (NIST WebBook value as listed in the MJoergen/krebs
+  values.md table; -910.857 in another public JANAF-style listing). Not found, so still
+  quoted and unverified: Cu2S -79.50 and FeS -100.0 kJ/mol.
 - NIST Chemistry WebBook, Shomate equations fitted to those tables: H(T) - H(298.15) =
-  A t + B t^2/2 + C t^3/3 + D t^4/4 - E/t + F - H, t = T/1000, kJ/mol; N2 500-2000 K
-  (gives JANAF's 38.405 kJ/mol at 1500 K), SO2 1200-6000 K.
+  A t + B t^2/2 + C t^3/3 + D t^4/4 - E/t + F - H, t = T/1000, kJ/mol. Checked: the
+  coefficients below for N2 500-2000 K and SO2 1200-6000 K are the WebBook's, digit for
+  digit, as transcribed in many public codes (e.g. N2 A = 19.50583, B = 19.88705; SO2
+  A = 57.48188, F = -324.4140, H = -296.8422).
 - Robie & Hemingway 1995, USGS Bulletin 2131: chalcopyrite CuFeS2 -194.9, pyrite FeS2
-  -171.5, fayalite Fe2SiO4 -1478.2 kJ/mol.
+  -171.5, fayalite Fe2SiO4 -1478.2 kJ/mol. Not re-read (quoted, unverified); fayalite
+  -1478.2 is the figure a public FeO-SiO2 calculation also uses.
 """
 
 from __future__ import annotations

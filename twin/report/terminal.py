@@ -72,44 +72,6 @@ def print_summary(schedule: Schedule, console: Console) -> None:
     console.print(kpis)
 
 
-def print_calibration(rows: list[dict], console: Console) -> None:
-    """The calibration table: model vs plan 2015, and the 2020 case."""
-    table = Table(title="Calibration: unit models at default parameters vs the plan")
-    for col in (
-        "indicator",
-        "unit",
-        "model",
-        "plan 2015",
-        "deviation",
-        "ok",
-        "plan 2020",
-        "model 2020",
-        "plant changes for 2020",
-    ):
-        table.add_column(
-            col,
-            justify="left" if col in ("indicator", "unit", "plant changes for 2020") else "right",
-        )
-    for r in rows:
-        ok = "[green]yes[/]" if r["within"] else "[red]no[/]"
-        changes = "; ".join(
-            f"{k}: " + ", ".join(f"{p}={v:g}" for p, v in c.items())
-            for k, c in (r["changes_2020"] or {}).items()
-        )
-        table.add_row(
-            r["indicator"],
-            r["unit"],
-            f"{r['model']:,.1f}",
-            f"{r['plan_2015']:,.0f}",
-            f"{r['deviation']:+.2%}",
-            ok,
-            "-" if r["plan_2020"] is None else f"{r['plan_2020']:,.0f}",
-            "-" if r["model_2020"] is None else f"{r['model_2020']:,.1f}",
-            changes,
-        )
-    console.print(table)
-
-
 def print_kinds(kinds: list[dict], console: Console) -> None:
     """One line per unit kind: name, basis tonne and summary."""
     table = Table(title="Unit kinds (twin kinds KIND for one)")

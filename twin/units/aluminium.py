@@ -18,7 +18,7 @@ from twin.units.base import (
     element_fraction,
     register,
 )
-from twin.units.pfc import Technology, pfc_kg_per_t_al
+from twin.units.pfc import AnodeEffects, Technology, anode_effects, pfc_kg_per_t_al
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -125,17 +125,59 @@ class PotlineParams(UnitParams):
         description="Net anode carbon consumed, t C/t Al. Best practice 0.42-0.43, most "
         "cells 0.45-0.6, theory 0.334 (calsmelt.com 'Energy & Environmental').",
     )
-    anode_effect_minutes_per_cell_day: float = Field(
+    anode_effect_frequency_per_cell_day: float = Field(
         default=0.05,
         ge=0.0,
-        description="Anode-effect minutes per cell-day for the PFC (CF4, C2F6) Tier 2 "
-        "slope method (twin.units.pfc), min/cell-day. 0.05 for modern "
-        "centre-worked prebake cells, assumed, unverified.",
+        description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 "
+        "(one AE per cell every 20 days) for a modern point-fed line, assumed, unverified; "
+        "with anode_effect_duration_min it gives the AE-minutes per cell-day of the PFC "
+        "Tier 2 slope method (twin.units.pfc).",
+    )
+    anode_effect_duration_min: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="Mean duration of an anode effect at nominal amperage, min/AE. 1.0 "
+        "assumed for automated AE termination, unverified.",
+    )
+    anode_effect_frequency_slope: float = Field(
+        default=10.0,
+        ge=0.0,
+        description="s_f in f(a) = f_nom (1 + s_f |a - 1|), per (amperage fraction): how "
+        "much more often anode effects come off nominal amperage, where the point "
+        "feeders' alumina demand (proportional to current, Faraday) and the resistance "
+        "tracking tuned at nominal drift apart. 10 (frequency doubled at +-10 %) is an "
+        "assumption: no published AE-vs-modulation figure was found.",
+    )
+    anode_effect_duration_slope: float = Field(
+        default=5.0,
+        ge=0.0,
+        description="s_d in d(a) = d_nom (1 + s_d |a - 1|), per (amperage fraction): longer "
+        "anode effects off nominal (bath out of its trimmed chemistry and superheat). "
+        "5 (+50 % at +-10 %) assumed, unverified.",
+    )
+    anode_effect_voltage_v: float = Field(
+        default=25.0,
+        ge=0.0,
+        description="Cell voltage above the working voltage while on anode effect, V. "
+        "Cells on AE run at some 20-50 V (Grjotheim & Kvande 1993; from recollection, "
+        "unverified); 25 V above ~4 V assumed.",
+    )
+    anode_effect_ce_loss: float = Field(
+        default=0.004,
+        ge=0.0,
+        lt=1.0,
+        description="Current efficiency lost per AE-minute per cell-day above nominal, "
+        "fraction per (min/cell-day). Assumed, unverified: an AE-minute puts 25 V x 400 "
+        "kA x 60 s = 600 MJ into ~12 t of bath (~1.9 kJ/(kg K)), ~25 K of superheat, "
+        "and CE falls ~0.2 % per K (Grjotheim & Kvande 1993, from recollection) for ~2 h "
+        "while it leaves: 0.002 x 25 x 2/24 = 0.004.",
     )
     cell_technology: Technology = Field(
-        default="CWPB",
-        description="Cell technology of the PFC slope, a name: CWPB (centre-worked "
-        "prebake) or SWPB (side-worked). IPCC 2006 Vol. 3 ch. 4.4.",
+        default="PFPB_M",
+        description="Cell technology of the PFC slope, a name: PFPB_M (modern point-fed "
+        "prebake, automated AE intervention), PFPB_L (legacy point-fed), CWPB "
+        "(centre-worked bar-broken) or SWPB (side-worked). Regulation (EU) 2023/1773 "
+        "Annex II B.7.1 Table 2 (IPCC 2019 Refinement); twin.units.pfc.",
     )
     modulation_band: float = Field(
         default=0.10,
@@ -208,6 +250,19 @@ def potline_ac_kwh_per_t(params: PotlineParams) -> float:
     return _points(params, [1.0])[2][0]
 
 
+def potline_anode_effects(params: PotlineParams, amperage_fraction: float) -> AnodeEffects:
+    """The potline's anode effects at `amperage_fraction` (twin.units.pfc.anode_effects)."""
+    return anode_effects(
+        amperage_fraction,
+        params.anode_effect_frequency_per_cell_day,
+        params.anode_effect_duration_min,
+        params.anode_effect_frequency_slope,
+        params.anode_effect_duration_slope,
+        params.anode_effect_voltage_v,
+        params.anode_effect_ce_loss,
+    )
+
+
 @register
 class Potline(UnitModel):
     """Hall-Heroult potline: 2 Al2O3 + 3 C -> 4 Al + 3 CO2, per t Al.
@@ -227,8 +282,18 @@ class Potline(UnitModel):
     I U - I U_H(CE) equals it: at a = 0.9 the ACD rises from 4.5 to 5.85 cm, U = 4.22 V,
     CE = 0.912 and AC 14219 kWh/t (+6.5 %); at a = 1.1 the ACD would fall to 3.4 cm but
     stops at 4.0 cm, U = 4.06 V, 13454 kWh/t (+0.8 %) and the cells run warm (the daily
-    heat-balance window evens it out). Anode-effect frequency is held at its nominal
-    value (not modelled against modulation).
+    heat-balance window evens it out).
+    Anode effects (twin.units.pfc.anode_effects): off nominal amperage they come more often
+    and last longer, f(a) = f_nom (1 + s_f |a - 1|), d(a) = d_nom (1 + s_d |a - 1|); the
+    nominal ones are inside the calibrated U_nom and CE_nom, so the excess AE-minutes
+    dAEM add anode_effect_voltage_v x dAEM / 1440 V to the mean cell voltage and cost
+    anode_effect_ce_loss x dAEM of CE; PFC by the Tier 2 slope on the whole AEM(a). Worked
+    at a = 0.9 (conventional cells, defaults): f = 0.05 x 2 = 0.10 AE/cell-day, d = 1.5
+    min, AEM 0.15, dAEM 0.10; U = 4.2196 + 25 x 0.10/1440 = 4.2214 V, CE = 0.911667 -
+    0.0004 = 0.911267, AC = 14219.1 x (4.2214/4.2196) x (0.911667/0.911267) = 14231.2
+    kWh/t (+12.1 for the anode effects); CF4 = 0.104 x 0.15 = 0.0156 kg/t, C2F6 = 0.057 x
+    CF4 = 0.00089 kg/t (PFPB_M): 0.126 t CO2e/t against 0.042 at nominal. How often the
+    line ramps is not priced (the LP has no ramp rows); the hours it spends off nominal are.
     """
 
     kind = "potline"
@@ -267,21 +332,29 @@ class Potline(UnitModel):
         return {"metal": {"Al": 1.0}}
 
     def _modes(self, feeds: Mapping[str, Composition], fractions: Sequence[float]) -> list[Mode]:
-        """One fixed-rate Mode per amperage fraction."""
+        """One fixed-rate Mode per amperage fraction: the heat-balance point of the
+        kernel, then the anode effects off nominal (class docstring)."""
         p = self.params
         alumina_t = 1.0 / element_fraction(self.uid, feeds, "alumina", "Al")
         anode_t = p.net_carbon_t_per_t_al / element_fraction(self.uid, feeds, "anode", "C")
         try:
-            voltage_v, _, ac_kwh_per_t, _ = _points(p, fractions)
+            voltage_v, current_efficiency, ac_kwh_per_t, _ = _points(p, fractions)
         except ValueError as exc:
             raise ValueError(f"{self.uid}: {exc}") from None
-        cf4_kg, c2f6_kg = pfc_kg_per_t_al(p.anode_effect_minutes_per_cell_day, p.cell_technology)
-        pfc_t = {"CF4": cf4_kg / 1000.0, "C2F6": c2f6_kg / 1000.0}
-        pfc_carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
-        co2_t = (p.net_carbon_t_per_t_al - pfc_carbon_t) / C_IN_CO2
         modes = []
-        for i, u, ac in zip(fractions, voltage_v, ac_kwh_per_t, strict=True):
-            rate_t_per_h = p.cells * u * p.line_current_ka * i / (ac * p.rectifier_efficiency)
+        for i, u, ce, ac in zip(
+            fractions, voltage_v, current_efficiency, ac_kwh_per_t, strict=True
+        ):
+            ae = potline_anode_effects(p, i)
+            ce_ae = ce - ae.current_efficiency_loss
+            if not ce_ae > 0.0:
+                raise ValueError(f"{self.uid}: amperage fraction {i} leaves no current efficiency")
+            u_ae = u + ae.excess_voltage_v
+            ac_ae = ac * (u_ae / u) * (ce / ce_ae)
+            rate_t_per_h = p.cells * u_ae * p.line_current_ka * i / (ac_ae * p.rectifier_efficiency)
+            cf4_kg, c2f6_kg = pfc_kg_per_t_al(ae.minutes_per_cell_day, p.cell_technology)
+            pfc_t = {"CF4": cf4_kg / 1000.0, "C2F6": c2f6_kg / 1000.0}
+            pfc_carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
             modes.append(
                 self.mode(
                     i,
@@ -289,8 +362,11 @@ class Potline(UnitModel):
                     {"metal": 1.0},
                     name=f"amp_{i:.3f}",
                     rates_t_per_h=(rate_t_per_h, rate_t_per_h),
-                    power_kwh=ac,
-                    emissions_t={"CO2": co2_t, **pfc_t},
+                    power_kwh=ac_ae,
+                    emissions_t={
+                        "CO2": (p.net_carbon_t_per_t_al - pfc_carbon_t) / C_IN_CO2,
+                        **pfc_t,
+                    },
                     variable_cost_cny=p.variable_cost_cny_per_t,
                 )
             )
@@ -301,13 +377,18 @@ class Potline(UnitModel):
         return self._modes(feeds, self.amperage_fractions())
 
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
-        """Cell voltage, current efficiency, ACD and line current at amperage `load`."""
+        """Line current, cell voltage, current efficiency (anode effects included), ACD and
+        the anode effects at amperage `load`."""
         point = potline_curve(self.params, [load])[0]
+        ae = potline_anode_effects(self.params, load)
         return {
             "line_current_ka": load * self.params.line_current_ka,
-            "cell_voltage_v": point["voltage_v"],
-            "current_efficiency": point["current_efficiency"],
+            "cell_voltage_v": point["voltage_v"] + ae.excess_voltage_v,
+            "current_efficiency": point["current_efficiency"] - ae.current_efficiency_loss,
             "acd_cm": point["acd_cm"],
+            "anode_effects_per_cell_day": ae.frequency_per_cell_day,
+            "anode_effect_duration_min": ae.duration_min,
+            "anode_effect_minutes_per_cell_day": ae.minutes_per_cell_day,
         }
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:

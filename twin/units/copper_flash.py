@@ -94,9 +94,11 @@ class FlashSmelterPhysics(UnitParams):
         ge=O2_IN_AIR,
         le=1.0,
         description="O2 in the flash furnace's process gas, volume fraction (O2_IN_AIR for air, "
-        "1 pure O2); the N2 it leaves carries heat away in the off-gas. Industrial "
-        "Outokumpu furnaces 30-80 % O2 (Davenport et al. 4th ed. ch. 5; PROCESS-DATA "
-        "section 3 '40-80 %', unverified); 0.40 assumed.",
+        "1 pure O2); the N2 it leaves carries heat away in the off-gas. Outokumpu: the "
+        "process-air O2 'may vary from 21 % to 100 %', and 'a reasonably high degree of "
+        "oxygen enrichment (35-80 %) is the best alternative in practice' (Andersson, "
+        "Hanniala & Harkki, 'Use of oxygen in the Outokumpu flash smelting process', CIM "
+        "Bulletin 75(845) 1982, abstract); 0.40 taken, inside that range.",
     )
     matte_heat_mj_per_t: float = Field(
         default=900.0,

@@ -58,10 +58,11 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         default=0.40 * NM3_PER_T_O2,
         ge=0.0,
         description="Electricity of the cryogenic oxygen plant, kWh/t O2. 0.40 kWh/Nm3 x "
-        "699.8 Nm3/t = 280, between the 0.28 kWh/Nm3 benchmark and the "
-        "0.46-0.64 kWh/Nm3 of operating units in Alsultanny & Al-Shammari, "
-        "Engineering Journal 18(2) 2014, doi 10.4186/ej.2014.18.2.67 "
-        "(unverified for smelters).",
+        "700.5 Nm3/t = 280.2, between the 0.28 kWh/Nm3 benchmark and the 0.464, "
+        "0.639 and 0.631 kWh/Nm3 of three operating units (Alsultanny & Al-Shammari, "
+        "'Oxygen specific power consumption comparison for air separation units', "
+        "Engineering Journal 18(2) 2014, doi 10.4186/ej.2014.18.2.67, abstract; not "
+        "smelter units, so the 0.40 within that span is assumed).",
     )
     other_power_kwh_per_t: float = fields.power(
         CALIBRATED_POWER,

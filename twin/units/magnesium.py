@@ -190,9 +190,9 @@ def pidgeon_comprehensive_kgce_per_t(
     return sum(mode.fuel_kgce.values()) + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
 
 
-#: Mg cells run at about 700 C (bath 680-720 C: Kipouros & Sadoway 1987, "The chemistry
-#: and electrochemistry of magnesium production", Advances in Molten Salt Chemistry 6;
-#: from recollection, unverified).
+#: Mg cells run at about 700 C: MgCl2 in a CaCl2-NaCl melt "is electrolytically decomposed
+#: ... at temperatures between 700 C and 740 C" (US patent 5,853,560, 1998, background;
+#: trea.com copy); 700 C, the lower edge, is kept.
 MG_CELL_TEMPERATURE_C = 700.0
 
 

@@ -2,23 +2,32 @@
 
 Method: IPCC 2006 Guidelines, Vol. 3, ch. 4.4, Tier 2 slope method: CF4 (kg/t Al) =
 slope x AEM, with AEM the anode-effect minutes per cell-day (frequency x mean duration),
-and C2F6 = CF4 x a weight ratio. The slope and ratio values below are UNVERIFIED: they
-are recalled from the Guidelines' Table 4.16 and were not read in the table itself
-(PROCESS-DATA section 6). GWPs: IPCC AR4 100-year values as adopted by the
-International Aluminium Institute (IAI statistics, "Perfluorocarbon (PFC) emissions").
+and C2F6 = CF4 x a weight ratio. The point-fed prebake (PFPB) and CWPB coefficients are
+those of Commission Implementing Regulation (EU) 2023/1773 (CBAM), Annex II, point B.7.1,
+Table 2 ("Technology-specific emission factors related to activity data for the slope
+method"), the IPCC 2019 Refinement's split of the prebake class: legacy point-fed PFPB_L
+0.122 (kg CF4/t Al)/(AE-min/cell-day) and 0.097 t C2F6/t CF4, modern point-fed PFPB_M
+(fully automated anode-effect intervention) 0.104 and 0.057, centre-worked bar-broken
+CWPB 0.143 and 0.121. The table was read in a transcription of the regulation (found with
+the code search), not in the Official Journal itself. The SWPB values 0.272 and 0.252 are
+the IPCC 2006 Table 4.16 figures as recalled (UNVERIFIED; the 2023/1773 table gives 0.233
+and 0.280 for SWPB). GWPs: IPCC AR4 100-year values as adopted by the International
+Aluminium Institute (IAI statistics, "Perfluorocarbon (PFC) emissions": 7390 for CF4 and
+12,200 for C2F6).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
-Technology = Literal["CWPB", "SWPB"]
+Technology = Literal["PFPB_M", "PFPB_L", "CWPB", "SWPB"]
 
-#: Tier 2 slope, kg CF4 per t Al per (AE-minute/cell-day) (UNVERIFIED, see above).
-CF4_SLOPE_KG_PER_T_AL = {"CWPB": 0.143, "SWPB": 0.272}
-#: C2F6 / CF4 weight ratio (UNVERIFIED, see above).
-C2F6_PER_CF4 = {"CWPB": 0.121, "SWPB": 0.252}
+#: Tier 2 slope, kg CF4 per t Al per (AE-minute/cell-day) (sources in the module docstring).
+CF4_SLOPE_KG_PER_T_AL = {"PFPB_M": 0.104, "PFPB_L": 0.122, "CWPB": 0.143, "SWPB": 0.272}
+#: C2F6 / CF4 weight ratio (sources in the module docstring).
+C2F6_PER_CF4 = {"PFPB_M": 0.057, "PFPB_L": 0.097, "CWPB": 0.121, "SWPB": 0.252}
 #: 100-year global warming potentials, t CO2e per t (IPCC AR4, adopted by IAI).
 GWP_CF4 = 7390.0
 GWP_C2F6 = 12200.0
@@ -28,7 +37,7 @@ def pfc_kg_per_t_al(
     anode_effect_minutes_per_cell_day: float, technology: Technology = "CWPB"
 ) -> tuple[float, float]:
     """(CF4, C2F6) in kg per t Al for the given anode-effect minutes per cell-day, for
-    centre-worked (CWPB) or side-worked (SWPB) prebake cells."""
+    the cell technology's slope (PFPB_M, PFPB_L, CWPB or SWPB)."""
     if technology not in CF4_SLOPE_KG_PER_T_AL:
         raise ValueError(
             f"technology must be one of {sorted(CF4_SLOPE_KG_PER_T_AL)}, got {technology!r}"
@@ -43,3 +52,52 @@ def pfc_kg_per_t_al(
 def pfc_co2e_t(cf4_t: float, c2f6_t: float) -> float:
     """CO2-equivalent, t, of the given tonnes of CF4 and C2F6 (GWP 7390 and 12200)."""
     return GWP_CF4 * cf4_t + GWP_C2F6 * c2f6_t
+
+
+#: Minutes in a day: AE-minutes per cell-day / 1440 is the share of time a cell is on AE.
+MINUTES_PER_DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class AnodeEffects:
+    """Anode effects at one amperage fraction: frequency (AE per cell-day), mean duration
+    (min per AE), AE-minutes per cell-day (their product, AEM), the AEM above the nominal
+    one, the time-averaged cell voltage that excess adds (V) and the current efficiency
+    it costs (fraction)."""
+
+    frequency_per_cell_day: float
+    duration_min: float
+    minutes_per_cell_day: float
+    excess_minutes_per_cell_day: float
+    excess_voltage_v: float
+    current_efficiency_loss: float
+
+
+def anode_effects(
+    amperage_fraction: float,
+    frequency_per_cell_day: float,
+    duration_min: float,
+    frequency_slope: float,
+    duration_slope: float,
+    effect_voltage_v: float,
+    ce_loss_per_aem: float,
+) -> AnodeEffects:
+    """Anode effects at amperage fraction a off the nominal f_0 per cell-day of d_0 min:
+    f(a) = f_0 (1 + s_f |a - 1|), d(a) = d_0 (1 + s_d |a - 1|), AEM(a) = f(a) d(a). The
+    nominal AEM is already inside a calibrated nominal voltage and current efficiency, so
+    only the excess dAEM = AEM(a) - f_0 d_0 costs: a cell on AE for dAEM/1440 of the day
+    at effect_voltage_v above its working voltage adds effect_voltage_v x dAEM / 1440 V
+    to the time-averaged voltage, and ce_loss_per_aem x dAEM of current efficiency."""
+    off = abs(amperage_fraction - 1.0)
+    frequency = frequency_per_cell_day * (1.0 + frequency_slope * off)
+    duration = duration_min * (1.0 + duration_slope * off)
+    aem = frequency * duration
+    excess = aem - frequency_per_cell_day * duration_min
+    return AnodeEffects(
+        frequency,
+        duration,
+        aem,
+        excess,
+        effect_voltage_v * excess / MINUTES_PER_DAY,
+        ce_loss_per_aem * excess,
+    )

@@ -18,6 +18,7 @@ from twin.constants import MOLAR_MASS
 from twin.ext import kernel_point
 from twin.units import electrolysis, fields, materials
 from twin.units.base import UnitModel, UnitParams, element_fraction, register, remainder
+from twin.units.magnesium import ElectrolyticMgParams, electrolytic_mg_kwh_per_t
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -59,15 +60,19 @@ class KrollParams(UnitParams):
         description="Share of the loop's 2.962 t Cl/t Ti lost (impurity chlorides, bleed) "
         f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER}",
     )
-    electrolysis_voltage_v: float = electrolysis.voltage_field(
-        5.0, "Cell voltage of the MgCl2 cells that win back the recycled Mg", fields.PLACEHOLDER
-    )
-    electrolysis_current_efficiency: float = electrolysis.current_efficiency_field(
-        0.85, "Of the same cells. " + fields.PLACEHOLDER
+    mg_cell_bath_gap_cm: float = Field(
+        default=ElectrolyticMgParams.model_fields["bath_gap_cm"].default,
+        gt=0.0,
+        description="Anode-cathode distance of the loop's MgCl2 cells, cm; every other "
+        "cell parameter is the electrolytic_magnesium unit's default (twin.units.magnesium: "
+        "E_rev 2.60 V, overpotential 0.30 V, bath 200 S/m with 20 % gas, 0.50 V external "
+        "drops, CE 0.85 at 5000 A/m2). 6 cm, that unit's conventional cell (5.50 V); "
+        "multipolar cells with bipolar electrodes run narrower gaps (the 2020 plant: 2 cm, "
+        "assumed, unverified).",
     )
     rectifier_efficiency: float = electrolysis.rectifier_field(0.97, fields.PLACEHOLDER)
     distillation_kwh_per_t: float = fields.power(
-        8800.0,
+        7500.0,
         "Reduction and vacuum-distillation furnaces",
         "Ti",
         "CALIBRATED so the defaults total the plan's 25000 kWh/t.",
@@ -79,6 +84,16 @@ class KrollParams(UnitParams):
         fields.PLACEHOLDER,
     )
     variable_cost_cny_per_t: float = fields.cost(8000.0, "Argon, retorts, labour share", "Ti")
+
+    def mg_cells(self) -> ElectrolyticMgParams:
+        """The loop's Mg cells on the shared cell curve: the electrolytic_magnesium
+        defaults with this plant's gap and rectifiers and no auxiliaries (the Kroll MgCl2
+        is tapped molten and anhydrous from reduction, so it needs no dehydration)."""
+        return ElectrolyticMgParams(
+            bath_gap_cm=self.mg_cell_bath_gap_cm,
+            rectifier_efficiency=self.rectifier_efficiency,
+            auxiliary_power_kwh_per_t=0.0,
+        )
 
 
 @register
@@ -94,12 +109,19 @@ class KrollTitanium(UnitModel):
     elements, the unrecovered Ti, the lost Mg and Cl and the coke's non-carbon part; its
     mass is the inputs less the sponge, the carbon and the 0.668 t O/t Ti of the
     chlorinated TiO2. Ti, C, Mg, Cl, Fe and Si close.
-    Electricity: electrolysis of the recycled Mg, 1.016 (1 - mg_loss_fraction) t x 2 F U /
-    (3.6 M_Mg CE) / rectifier efficiency (Faraday's law, n = 2) + distillation +
-    chlorination: 13174 + 8800 + 3000 = 24974 kWh/t with defaults (plan 2015: 25000).
-    The stated 2020 plant: multipolar electrolysis cells at 4.0 V instead of 5.0 and large
-    combined reduction-distillation furnaces at 6000 kWh/t instead of 8800, both
-    assumptions (unverified) -> 10539 + 6000 + 3000 = 19539 kWh/t (plan 2020: 20000).
+    Electricity: the recycled Mg, 1.016 (1 - mg_loss_fraction) t, won back in MgCl2 cells on
+    the shared cell curve of the electrolytic_magnesium unit (twin.units.magnesium, the
+    same parameters but this plant's gap, no dehydration auxiliaries), run at `load` x
+    their nominal 5000 A/m2: U(L) = 2.60 + 0.30 + 0.3861 log10 L + (2.096 d/6 + 0.50) L V,
+    CE(L) = 1 - 0.15 (0.8/L + 0.2 L), AC = 2 F U / (3.6 M_Mg CE) / rectifier efficiency
+    (Faraday, n = 2); plus distillation and chlorination per t. Worked at L = 1 (6 cm):
+    0.98506 t Mg x 2205.4 x 5.4963 / 0.85 / 0.97 = 0.98506 x 14701.9 = 14482 + 7500 +
+    3000 = 24982 kWh/t (plan 2015: 25000); at L = 0.5 (U 4.082 V, CE 0.745) the loop takes
+    12271 and the plant 22771 kWh/t: kWh/t rises with load (above the curve's minimum
+    near L = 0.46, where the fixed back-reaction loss takes over). The stated 2020 plant:
+    multipolar cells at a 2 cm gap (4.099 V) and large combined reduction-distillation
+    furnaces at 6000 kWh/t instead of 7500, both assumptions (unverified) -> 10800 + 6000 +
+    3000 = 19800 kWh/t (plan 2020: 20000).
     Simplifications: the excess Mg charged to reduction and recovered by distillation is
     internal and not shown; chlorinator heat is self-supplied (no fuel); the feed's other
     oxides stay whole in the residue.
@@ -168,18 +190,13 @@ class KrollTitanium(UnitModel):
         return {"sponge": {"Ti": 1.0}, "residue": self._residue(feeds, self._balance(feeds))}
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t Ti; coefficients do not depend on load, the rate limits do."""
+        """Per t Ti at `load`; the Mg cells run at `load` x their nominal current density
+        (the loop follows the sponge), so the electrolysis kWh/t moves with load."""
         p = self.params
         balance = self._balance(feeds)
         self._residue(feeds, balance)  # raises on feeds that do not fit
         feed_t, coke_t, makeup_mg_t, makeup_cl2_t, co2_t, recycled_mg_t, residue_t = balance
-        electrolysis_kwh = (
-            recycled_mg_t
-            * electrolysis.faraday_kwh_per_t(
-                p.electrolysis_voltage_v, p.electrolysis_current_efficiency, "Mg"
-            )
-            / p.rectifier_efficiency
-        )
+        electrolysis_kwh = recycled_mg_t * mg_loop_kwh_per_t_mg(p, load, self.uid)
         return self.mode(
             load,
             {"feed": feed_t, "coke": coke_t, "makeup_mg": makeup_mg_t, "makeup_cl2": makeup_cl2_t},
@@ -189,13 +206,35 @@ class KrollTitanium(UnitModel):
             variable_cost_cny=p.variable_cost_cny_per_t,
         )
 
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """The loop's Mg cells at `load`: current density, voltage, current efficiency, and
+        their AC kWh per t Ti."""
+        point = electrolysis.curve(self.params.mg_cells(), "Mg", [load])[0]
+        recycled_mg_t = self._balance(feeds)[5]
+        return {
+            "mg_cell_current_density_a_per_m2": point.current_density_a_per_m2,
+            "mg_cell_voltage_v": point.voltage_v,
+            "mg_cell_current_efficiency": point.current_efficiency,
+            "mg_loop_kwh_per_t": recycled_mg_t * mg_loop_kwh_per_t_mg(self.params, load, self.uid),
+        }
 
-def kroll_kwh_per_t(params: KrollParams) -> float:
-    """Electricity, kWh/t Ti sponge (it does not depend on the feed)."""
+
+def mg_loop_kwh_per_t_mg(params: KrollParams, load: float = 1.0, uid: str = "kroll") -> float:
+    """AC electricity of the loop's Mg cells, kWh per t Mg won back, at current-density
+    fraction `load`: Faraday DC (n = 2) from the shared cell curve (twin.units.electrolysis)
+    / rectifier efficiency."""
+    try:
+        return electrolytic_mg_kwh_per_t(params.mg_cells(), load)
+    except ValueError as exc:
+        raise ValueError(f"unit '{uid}': {exc}") from None
+
+
+def kroll_kwh_per_t(params: KrollParams, load: float = 1.0) -> float:
+    """Electricity, kWh/t Ti sponge, at `load` (it does not depend on the feed)."""
     feeds = {
         "feed": materials.RUTILE,
         "coke": {"C": 1.0},
         "makeup_mg": materials.MAGNESIUM,
         "makeup_cl2": materials.CHLORINE,
     }
-    return KrollTitanium("kroll", params).operating_point(feeds).power_kwh
+    return KrollTitanium("kroll", params).operating_point(feeds, load).power_kwh
