@@ -30,7 +30,7 @@ from twin.models.chain import Chain
 from twin.models.grades import add_grades
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
-from twin.models.pits import add_pits
+from twin.models.pits import add_pits, add_rate_targets
 from twin.models.power import Power, add_power
 from twin.models.reserves import add_reserves
 from twin.models.targets import add_targets
@@ -107,7 +107,7 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     violation, soft = add_targets(lm, ch, net, power, soften_all)
     add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
-    add_pits(lm, ch, net, grades)
+    add_rate_targets(lm, ch, add_pits(lm, ch, net, grades))
     rows = target_rows(fs.instance)
     for position, r in enumerate(soft):
         target = fs.instance.targets[rows[r].j]

@@ -49,12 +49,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twin.accounting import target_rows
 from twin.grades import tracked
 from twin.models.chain import Chain
 from twin.models.grades import Grades
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
 from twin.pits import PitSupply, reclaim_grades
+from twin.targets import RATE_TONNAGES, RateTarget
 
 #: Destinations of a parcel.
 DESTINATIONS = ("ore", "stock", "waste")
@@ -258,3 +260,24 @@ def add_pits(lm: LinearModel, ch: Chain, net: Network, g: Grades | None) -> dict
             lm.c[cols.reclaim.start : cols.reclaim.stop] += pit.stockpile.rehandle_cost_cny_per_t
         out[u] = cols
     return out
+
+
+def add_rate_targets(lm: LinearModel, ch: Chain, columns: dict[str, PitColumns]) -> None:
+    """Ore-loss and dilution targets that name a block-model mine: its parcels' tonnages
+    (PitSupply.tonnage_shares) join the target's row of models/targets.py, num - max x
+    den, so the rate is held over the parcels the schedule sends to waste or the plant."""
+    if "target" not in lm.families:
+        return
+    span, rows = lm.families["target"], target_rows(ch.instance)
+    for position, r in enumerate(span.keys.labels):
+        target = ch.instance.targets[rows[r].j]
+        if not isinstance(target, RateTarget):
+            continue
+        num, den = RATE_TONNAGES[target.kind]
+        periods = np.asarray(rows[r].periods)
+        for u in (u for u in target.units if u in columns):
+            pit, cols = ch.fs.pits[u], columns[u]
+            shares = [pit.tonnage_shares(p, d) for p, d in cols.parcel_dest]
+            coef = np.array([sh.get(num, 0.0) - target.max * sh.get(den, 0.0) for sh in shares])
+            to = cols.parcel_to.grid(np.arange(len(coef))).reshape(len(coef), ch.T)
+            lm.entries(span.start + position, to[:, periods], coef[:, None])

@@ -8,7 +8,8 @@ from a schedule's tables):
   CO2, twin.accounting), plus t per kWh of the captive plant (CO2) or the grid
   (CO2_grid) x supply, over 1;
 * ore_loss_rate / dilution_rate: the mines' named tonnages (ore lost over in-situ ore,
-  diluent over delivered ore);
+  diluent over delivered ore); a block-model mine's come from its parcels, added to the
+  row by models/pits.add_rate_targets;
 * recycled_share: recycled metal t of `units` over the basis output of `of_units`;
 * utilisation_share: flows of the material to the `to` nodes over its flows leaving units.
 
@@ -29,13 +30,14 @@ from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
 from twin.models.power import Power
 from twin.targets import (
+    RATE_TONNAGES,
     EmissionCapTarget,
     EnergyIntensityTarget,
     RateTarget,
     RecycledShareTarget,
     UtilisationShareTarget,
 )
-from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
+from twin.units.base import RECYCLED_METAL_T
 
 
 @dataclass
@@ -104,11 +106,7 @@ def ratio(ch: Chain, power: Power, j: int) -> Ratio | None:
         )
         num, den, bound, sense = per_t, np.ones_like(per_t), target.max_per_t, "max"
     elif isinstance(target, RateTarget):
-        a, b = (
-            (ORE_LOST_T, INSITU_ORE_T)
-            if target.kind == "ore_loss_rate"
-            else (DILUENT_T, DELIVERED_ORE_T)
-        )
+        a, b = RATE_TONNAGES[target.kind]
         num = ch.coef(lambda u, md: md.kpi_t.get(a, 0.0))
         den = ch.coef(lambda u, md: md.kpi_t.get(b, 0.0))
         bound, sense = target.max, "max"

@@ -74,6 +74,23 @@ def test_two_bench_pit_meets_the_hand_optimum(backend):
     assert sum(schedule.cost_breakdown().values()) == pytest.approx(-490_000.0, rel=1e-9)
 
 
+@pytest.mark.solver
+@pytest.mark.parametrize("backend", ["direct", "pyomo"])
+def test_a_dilution_target_on_the_block_model_by_hand(backend):
+    # Diluent over delivered ore at most 0.4: with all 3000 t of high parcels sold (no ore
+    # lost), at most 2000 t of low parcels may go with them. The floor's 8 t of surplus
+    # buys them cheapest as all 1000 t of bottom-low (2 t) and 1000 t of top-low (4 t),
+    # so 5000 t sell: 60,000 - 500,000 = -440,000 CNY, dilution exactly 0.4.
+    data = copy.deepcopy(RAW)
+    data["targets"] = [{"id": "dilution", "kind": "dilution_rate", "units": ["pit"], "max": 0.4}]
+    schedule = twin.solve(_parse(data), twin.SolveOptions(backend=backend))
+    assert schedule.objective_cny == pytest.approx(-440_000.0, rel=1e-9)
+    assert _tonnage(schedule, "waste_diluent_t") == pytest.approx(2000.0, rel=1e-9)
+    assert _tonnage(schedule, "delivered_ore_t") == pytest.approx(5000.0, rel=1e-9)
+    kpi = schedule.kpis.set_index("target").loc["dilution", "value"]
+    assert kpi == pytest.approx(0.4, rel=1e-9)
+
+
 @pytest.mark.parametrize("mixing", [False, True])
 def test_pyomo_model_is_the_arrays_with_a_block_model(mixing):
     diff = backend_differences(build_model(Flowsheet(_parse(_with_pile(mixing)))))
@@ -174,9 +191,6 @@ def test_bad_block_model_instances_are_refused_by_field(tmp_path):
     untracked = copy.deepcopy(RAW)
     untracked["materials"][0]["track"] = ["Cu", "As"]
     _refused(untracked, "units[0].params.block_model.components", "'As'")
-    target = copy.deepcopy(RAW)
-    target["targets"] = [{"kind": "dilution_rate", "units": ["pit"], "max": 0.1}]
-    _refused(target, "targets[0].units", "block model")
     missing = copy.deepcopy(RAW)
     missing["units"][0]["params"]["block_model"]["file"] = {"file": "nowhere.csv"}
     with pytest.raises(InstanceError, match="block_model.file.file: 'nowhere.csv' does not"):

@@ -25,9 +25,9 @@ from twin.grades import grade_problems, linearisation_point, tracked
 from twin.heat_balance import elapsed_periods, reach_problems, window_periods
 from twin.instance import Instance, UnitSpec
 from twin.references import check_references, port_materials
-from twin.targets import EmissionCapTarget, RateTarget
+from twin.targets import RATE_TONNAGES, EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
-from twin.units.base import DELIVERED_ORE_T, INSITU_ORE_T, Composition
+from twin.units.base import Composition
 
 if TYPE_CHECKING:
     import numpy as np
@@ -242,12 +242,6 @@ class Flowsheet:
                 for e in track.get(ore, [])
                 if e not in supply.components
             ]
-            problems += [
-                f"targets[{j}].units: '{u.id}' is scheduled from its block model; its ore "
-                "loss and dilution are reported (tonnages) but not yet a target"
-                for j, t in enumerate(inst.targets)
-                if isinstance(t, RateTarget) and u.id in t.units
-            ]
         return problems
 
     def _composition(self, material: str, uid: str) -> Composition:
@@ -282,14 +276,14 @@ class Flowsheet:
             for j, t in enumerate(self.instance.targets)
             if isinstance(t, EmissionCapTarget) and t.species not in emitted
         ]
-        needs = {"ore_loss_rate": INSITU_ORE_T, "dilution_rate": DELIVERED_ORE_T}
         return problems + [
-            f"targets[{j}].units: '{u}' reports no {needs[t.kind]} (it is not a mine), so "
-            f"its {t.kind} is undefined"
+            f"targets[{j}].units: '{u}' reports no {RATE_TONNAGES[t.kind][1]} (it is not a "
+            f"mine), so its {t.kind} is undefined"
             for j, t in enumerate(self.instance.targets)
             if isinstance(t, RateTarget)
             for u in t.units
-            if not any(needs[t.kind] in m.kpi_t for m in self.units[u].modes)
+            if not any(RATE_TONNAGES[t.kind][1] in m.kpi_t for m in self.units[u].modes)
+            and getattr(self.units[u].spec.params, "block_model", None) is None  # parcels
         ]
 
     def _window_problems(self) -> list[str]:

@@ -28,13 +28,14 @@ from twin.accounting import target_rows
 from twin.instance import Instance
 from twin.solution import TargetRow
 from twin.targets import (
+    RATE_TONNAGES,
     EmissionCapTarget,
     EnergyIntensityTarget,
     RateTarget,
     RecycledShareTarget,
     UtilisationShareTarget,
 )
-from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, RECYCLED_METAL_T
+from twin.units.base import RECYCLED_METAL_T
 
 COLUMNS = [
     "target",
@@ -81,11 +82,7 @@ def target_ratio(
             "max",
         )
     if isinstance(tgt, RateTarget):
-        num, den = (
-            (ORE_LOST_T, INSITU_ORE_T)
-            if tgt.kind == "ore_loss_rate"
-            else (DILUENT_T, DELIVERED_ORE_T)
-        )
+        num, den = RATE_TONNAGES[tgt.kind]
         return _tonnage(tables, tgt.units, num), _tonnage(tables, tgt.units, den), tgt.max, "max"
     if isinstance(tgt, RecycledShareTarget):
         output = _per_period(loads, loads.unit.isin(tgt.of_units or tgt.units), "throughput_t")

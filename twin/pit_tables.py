@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T
-
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
     from twin.solution import Solution
@@ -86,15 +84,8 @@ def pit_tonnages(fs: Flowsheet, sol: Solution) -> list[tuple[str, int, str, floa
     pits = fs.pits
     out: dict[tuple[str, int, str], float] = defaultdict(float)
     for (u, cut, b, d, t), v in sol.by_key("parcel_to").items():
-        cuts = pits[u].cuts
-        p = pits[u].parcel_of[cut, b]
-        ore_share = cuts.parcel_ore_t[p] / cuts.parcel_tonnes[p]
-        out[u, t, INSITU_ORE_T] += ore_share * v
-        if d == "waste":
-            out[u, t, ORE_LOST_T] += ore_share * v
-        else:
-            out[u, t, DELIVERED_ORE_T] += v
-            out[u, t, DILUENT_T] += (1.0 - ore_share) * v
+        for quantity, share in pits[u].tonnage_shares(pits[u].parcel_of[cut, b], d).items():
+            out[u, t, quantity] += share * v
     return [(u, t, q, v) for (u, t, q), v in sorted(out.items())]
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from twin.errors import InstanceError
 from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
 from twin.mine.cuts import Cuts, mining_cuts, pushbacks
+from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T
 from twin.units.mining import OpenPitMineParams
 
 if TYPE_CHECKING:
@@ -41,6 +42,18 @@ class PitSupply:
     waste: str
     bin_grade: np.ndarray
     parcel_of: dict[tuple[str, int], int]
+
+    def tonnage_shares(self, parcel: int, destination: str) -> dict[str, float]:
+        """t of each mining tonnage (twin.units.base: in-situ ore, ore lost, delivered ore,
+        diluent) per t of `parcel` sent to `destination` ("ore", "stock" or "waste"):
+        with s = the parcel's in-situ ore t / its t, a t to waste loses s t of ore, a t
+        to the plant or the stockpile delivers 1 t holding 1 - s t of diluent (the SME
+        definitions of twin/mine/dilution.py applied to the parcel)."""
+        tonnes = self.cuts.parcel_tonnes[parcel]
+        s = float(self.cuts.parcel_ore_t[parcel] / tonnes) if tonnes > 0 else 0.0
+        if destination == "waste":
+            return {INSITU_ORE_T: s, ORE_LOST_T: s}
+        return {INSITU_ORE_T: s, DELIVERED_ORE_T: 1.0, DILUENT_T: 1.0 - s}
 
     @property
     def stockpile(self) -> PitStockpile | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.limits import Penalty, PositiveFactor, Tonnes
-from twin.units.base import Fraction
+from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T, Fraction
 
 
 class _Model(BaseModel):
@@ -68,6 +68,13 @@ class EmissionCapTarget(_Target):
 
     def _bound(self) -> str:
         return f"{self.species} <= {self.max_t} t per {self.per}"
+
+
+#: A rate target's kind -> (numerator, denominator): the mines' named tonnages.
+RATE_TONNAGES = {
+    "ore_loss_rate": (ORE_LOST_T, INSITU_ORE_T),
+    "dilution_rate": (DILUENT_T, DELIVERED_ORE_T),
+}
 
 
 class RateTarget(_Target):
