@@ -96,7 +96,7 @@ class Flowsheet:
         #: (successive linearisation at the scheduled feed grade; else ``units[u].feeds``).
         self.feed_overrides: Mapping[tuple[str, int], dict[str, Composition]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
-        self._products: dict[tuple[str, int | None], dict[str, Composition]] = {}
+        self._products: dict[tuple[str, int], dict[str, Composition]] = {}
         #: mine -> (periods, components) reclaim grade of its mixing stockpile (models/pits.py).
         self.pile_grades: Mapping[str, np.ndarray] = {}
         self._evaluate()
@@ -117,11 +117,13 @@ class Flowsheet:
     def feeds_at(self, u: str, t: int | None = None) -> dict[str, Composition]:
         """Port -> composition unit `u` is linearised at in period `t` (its nominal feeds
         unless re-linearised at a scheduled feed grade)."""
-        return self.feed_overrides.get((u, t)) or self.units[u].feeds
+        if t is None or (u, t) not in self.feed_overrides:
+            return self.units[u].feeds
+        return self.feed_overrides[u, t]
 
     def products_at(self, u: str, t: int | None = None) -> dict[str, Composition]:
         """Port -> composition of what unit `u` makes from :meth:`feeds_at` (u, t)."""
-        if (u, t) not in self.feed_overrides:
+        if t is None or (u, t) not in self.feed_overrides:
             return self.units[u].products
         if (u, t) not in self._products:
             self._products[u, t] = self.units[u].model.products(self.feed_overrides[u, t])
