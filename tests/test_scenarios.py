@@ -201,9 +201,17 @@ def test_serial_reoptimise_measures(tiny):
     m = measures(frame, plan.cost_cny)
     assert m["eev_minus_ws_cny"] >= -1e-9 * abs(plan.cost_cny) and m["samples_paired"] == 6
     flat = Run(inst, parse_specs(["price:metal_buyer=fixed(0)"]), 2, 1, "reoptimise", DIRECT)
-    _, same, _, _ = run_samples(flat, plan, serial=True)
+    _, same, periods, _ = run_samples(flat, plan, serial=True)
     assert np.allclose(same.ws_cost_cny, same.cost_cny, rtol=1e-9)  # no uncertainty: 0
     assert measures(same, plan.cost_cny)["eev_minus_ws_cny"] == pytest.approx(0.0, abs=1e-6)
+    # and period by period, the wait-and-see schedule is the plan: cost, revenue, t sold
+    # and every target's ratio as the fixed-plan evaluation has them
+    table = periods.pivot_table("value", ["sample", "period"], "quantity", observed=True)
+    plain = [q for q in table.columns if f"ws_{q}" in table.columns]
+    assert {"cost_cny", "revenue_cny", "kpi:co2_cap"} <= set(plain)
+    assert any(q.startswith("output_t:") for q in plain)
+    for q in plain:
+        np.testing.assert_allclose(table[f"ws_{q}"], table[q], rtol=1e-7, atol=1e-6)
 
 
 def test_summary_and_document(tiny):

@@ -92,8 +92,8 @@ def fan_chart(fan: pd.DataFrame) -> Chart:
     height = 170 + 240 * len(quantities)
     note = (
         "cost_cny and revenue_cny in CNY per period (the stocks' end value in the last "
-        "period), ws_cost_cny the wait-and-see cost in CNY per period, output_t:MARKET in "
-        "t, kpi:TARGET the target's ratio in the period."
+        "period), output_t:MARKET in t, kpi:TARGET the target's ratio in the period; "
+        "ws_ the same of the wait-and-see (re-optimised) schedules."
     )
     return Chart(key, title, styled(fig, title, "period", "", height), note)
 
