@@ -113,7 +113,7 @@ def component_per_t(
 ) -> float:
     """t of `element` in output `material` per t basis of unit `u` in `mode`, at the
     unit's linearisation feed in period `t` (Flowsheet.feeds_at)."""
-    eu, products = fs.units[u], fs.products_at(u, t)
+    eu, products = fs.units[u], mode.products or fs.products_at(u, t)
     return sum(
         q * products[p].get(element, 0.0)
         for p, q in mode.outputs_t.items()
@@ -196,6 +196,12 @@ def grade_problems(fs: Flowsheet) -> list[str]:
         if k.material in track
     ]
     for i, u in enumerate(fs.units):
+        if not tracked_inputs(fs, u) and any(m.products for m in fs.units[u].modes):
+            problems.append(
+                f"units[{i}] ({u}): its modes make products of different compositions (e.g. "
+                "grind options); its feed must be grade-tracked (materials[].track) so "
+                "that the element tonnes follow the mode"
+            )
         if not tracked_inputs(fs, u) or not fs.units[u].modes:  # not evaluated: reported
             continue
         try:

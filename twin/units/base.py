@@ -131,7 +131,9 @@ class Mode:
     min/max_rate_t_per_h: allowed basis rate while running in this mode.
     load_index: the mode's load relative to nominal (e.g. potline amperage fraction),
     used by heat-balance windows. kpi_t: named tonnages per t basis that KPIs add up
-    (keys: the *_T constants of this module).
+    (keys: the *_T constants of this module). products: port -> composition of what the
+    mode makes, when it differs from the unit's ``products`` (a mill's grind options);
+    None: the unit's.
     """
 
     name: str
@@ -145,6 +147,7 @@ class Mode:
     variable_cost_cny: float = 0.0
     load_index: float = 1.0
     kpi_t: Mapping[str, float] = field(default_factory=dict)
+    products: Mapping[str, Composition] | None = None
 
 
 class UnitModel(ABC):
@@ -325,7 +328,7 @@ def balance_problems(
         if any(t < 0.0 for t in tonnages):
             problems.append(f"mode {mode.name}: a negative tonnage")
         for element in sorted(elements):
-            into, out = element_flows(mode, feeds, products, element)
+            into, out = element_flows(mode, feeds, mode.products or products, element)
             if abs(out - into) > max(rtol * abs(into), atol):
                 problems.append(f"mode {mode.name}: {element} in {into:.12g} t, out {out:.12g} t")
     return problems

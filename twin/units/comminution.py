@@ -19,10 +19,10 @@ def bond_grinding_kwh_per_t(work_index_kwh_per_t: float, f80_um: float, p80_um: 
     return kernel_point("mining", "bond_kwh_per_t", (work_index_kwh_per_t, f80_um, p80_um))[0]
 
 
-def check_grind(f80_um: float, p80_um: float) -> None:
-    """ValueError naming p80_um when the product is not finer than the feed."""
+def check_grind(f80_um: float, p80_um: float, name: str = "p80_um") -> None:
+    """ValueError naming the field `name` when the product is not finer than the feed."""
     if p80_um >= f80_um:
-        raise ValueError("p80_um: must be below f80_um")
+        raise ValueError(f"{name}: must be below f80_um")
 
 
 def work_index_field(kwh_per_short_ton: float, source: str) -> Any:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, model_validator
 
@@ -110,6 +111,15 @@ class ConcentratorParams(UnitParams):
     variable_cost_cny_per_t: float = fields.cost(
         20.0, "Grinding media, liners, reagents and labour share", "ore"
     )
+    grind_options_um: list[Annotated[float, Field(gt=0.0)]] = Field(
+        default=[],
+        max_length=5,
+        description="Other grinds (P80, um) the mill may run at, each a mode the optimiser "
+        "may choose in each period: a finer grind lowers the tailings grade (more "
+        "recovery) but costs kWh/t and so t/h, a coarser one the reverse; empty: the one "
+        "grind p80_um. Its modes make products of different compositions, so the ore "
+        "must be grade-tracked (materials.track).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ConcentratorParams:
@@ -117,6 +127,10 @@ class ConcentratorParams(UnitParams):
             raise ValueError("tailings_grade: must be below concentrate_grade")
         comminution.check_grind(self.f80_um, self.p80_um)
         comminution.check_grind(self.f80_um, self.design_p80_um)
+        for grind in self.grind_options_um:
+            comminution.check_grind(self.f80_um, grind, "grind_options_um")
+        if len({self.p80_um, *self.grind_options_um}) != 1 + len(self.grind_options_um):
+            raise ValueError("grind_options_um: each grind once, none equal to p80_um")
         if self.pay_element in self.element_recoveries:
             raise ValueError(
                 f"element_recoveries: the pay element {self.pay_element} "
@@ -161,32 +175,37 @@ class Concentrator(UnitModel):
     )
     params: ConcentratorParams
 
-    def tailings_grade(self) -> float:
-        """Pay element in the tailings at the grind p80_um, mass fraction."""
+    def tailings_grade(self, p80_um: float | None = None) -> float:
+        """Pay element in the tailings at the grind `p80_um` (default p80_um), mass
+        fraction."""
         p = self.params
-        return p.tailings_grade * (p.p80_um / p.design_p80_um) ** p.liberation_exponent
+        grind = p80_um or p.p80_um
+        return p.tailings_grade * (grind / p.design_p80_um) ** p.liberation_exponent
 
-    def _mass_yield(self, feeds: Mapping[str, Composition]) -> float:
+    def _mass_yield(self, feeds: Mapping[str, Composition], p80_um: float | None = None) -> float:
         """t concentrate per t ore; ValueError when the feed grade is out of range."""
         p = self.params
         ore = feed_grades(self.uid, feeds, "ore", (p.pay_element,))
         f = ore[p.pay_element]
-        t = self.tailings_grade()
+        t = self.tailings_grade(p80_um)
         if not t < f < p.concentrate_grade:
             raise ValueError(
                 f"unit '{self.uid}': ore {p.pay_element} grade {f:.6g} is outside "
-                f"(tailings grade {t:.6g} at p80_um {p.p80_um:g}, concentrate_grade "
-                f"{p.concentrate_grade:.6g})"
+                f"(tailings grade {t:.6g} at p80_um {p80_um or p.p80_um:g}, "
+                f"concentrate_grade {p.concentrate_grade:.6g})"
             )
         mass_yield, _ = kernel_point("mining", "two_product", (f, p.concentrate_grade, t))
         return mass_yield
 
-    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
-        """Concentrate and tailings compositions; every feed element closes."""
+    def products(
+        self, feeds: Mapping[str, Composition], p80_um: float | None = None
+    ) -> dict[str, Composition]:
+        """Concentrate and tailings compositions at the grind `p80_um` (default p80_um);
+        every feed element closes."""
         p = self.params
-        y = self._mass_yield(feeds)
+        y = self._mass_yield(feeds, p80_um)
         concentrate = {p.pay_element: p.concentrate_grade}
-        tailings = {p.pay_element: self.tailings_grade()}
+        tailings = {p.pay_element: self.tailings_grade(p80_um)}
         for element, grade in feeds["ore"].items():
             if element in (p.pay_element, WORK_INDEX):  # a property has no mass split
                 continue
@@ -215,15 +234,20 @@ class Concentrator(UnitModel):
         ore = (feeds or {}).get("ore", {})
         return ore.get(WORK_INDEX, self.params.work_index_kwh_per_t)
 
-    def grinding_kwh_per_t(self, feeds: Mapping[str, Composition] | None = None) -> float:
-        """Bond grinding energy with Rowland's EF4, kWh per t ore."""
-        return self._grinding(self.work_index(feeds), self.params.p80_um)
+    def grinding_kwh_per_t(
+        self, feeds: Mapping[str, Composition] | None = None, p80_um: float | None = None
+    ) -> float:
+        """Bond grinding energy with Rowland's EF4, kWh per t ore, at the grind `p80_um`
+        (default p80_um)."""
+        return self._grinding(self.work_index(feeds), p80_um or self.params.p80_um)
 
-    def throughput_factor(self, feeds: Mapping[str, Composition] | None = None) -> float:
+    def throughput_factor(
+        self, feeds: Mapping[str, Composition] | None = None, p80_um: float | None = None
+    ) -> float:
         """Rate / capacity_t_per_h the installed mill power allows: min(1, W_design / W)."""
         p = self.params
         design = self._grinding(p.design_work_index_kwh_per_t, p.design_p80_um)
-        return min(1.0, design / self.grinding_kwh_per_t(feeds))
+        return min(1.0, design / self.grinding_kwh_per_t(feeds, p80_um))
 
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
         """Grinding kWh/t, mill-power throughput factor, tailings grade and recovery."""
@@ -238,14 +262,18 @@ class Concentrator(UnitModel):
             "pay_recovery": y * p.concentrate_grade / f,
         }
 
-    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t ore at `load` (fraction of the rate the mill power allows): grinding kWh/t
-        rises at part load."""
+    def operating_point(
+        self, feeds: Mapping[str, Composition], load: float = 1.0, p80_um: float | None = None
+    ) -> Mode:
+        """Per t ore at `load` (fraction of the rate the mill power allows) and the grind
+        `p80_um` (default p80_um): grinding kWh/t rises at part load."""
         p = self.params
-        y = self._mass_yield(feeds)
-        grinding = per_t_at_load(self.grinding_kwh_per_t(feeds), p.mill_power_fixed_share, load)
+        y = self._mass_yield(feeds, p80_um)
+        grinding = per_t_at_load(
+            self.grinding_kwh_per_t(feeds, p80_um), p.mill_power_fixed_share, load
+        )
         low, high = self.rate_limits(load)
-        factor = self.throughput_factor(feeds)
+        factor = self.throughput_factor(feeds, p80_um)
         return self.mode(
             load,
             {"ore": 1.0},
@@ -254,3 +282,15 @@ class Concentrator(UnitModel):
             power_kwh=grinding + p.other_power_kwh_per_t,
             variable_cost_cny=p.variable_cost_cny_per_t,
         )
+
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """The grind p80_um, then one mode per grind of grind_options_um (named
+        ``grind_<P80>um``), each carrying its products' compositions (Mode.products)."""
+        return [self.operating_point(feeds)] + [
+            replace(
+                self.operating_point(feeds, p80_um=grind),
+                name=f"grind_{grind:g}um",
+                products=self.products(feeds, grind),
+            )
+            for grind in self.params.grind_options_um
+        ]
