@@ -1,62 +1,151 @@
-"""Benchmark: successive linearisation (`twin solve --verify`) on the group year, per iteration.
+"""Benchmark: successive linearisation on the group year, the model updated in place vs rebuilt.
 
-    .venv/bin/python bench/slp.py [--hours 0] [--max-iterations 20]
+    .venv/bin/python bench/slp.py [--hours 0] [--max-iterations 20] [--repeat 3]
 
-Runs `twin.solve(..., verify=True)` on instances/group_year.yaml (weekly; with `--hours N`
-its hourly twin from bench/year_hourly.py) with each backend, and prints, per iteration,
-the seconds spent building the model (every iteration builds it afresh from the
-re-linearised flowsheet: the arrays, plus the Pyomo model for the pyomo backend, which
-the solve phase includes), solving it (hand-over, HiGHS, reading values back) and
-letting the twin re-evaluate the schedule; then the mean per iteration after the first.
-The share of build in an iteration is what an in-place update of the model would save
-at most. A hand-run script: nothing here asserts on times.
+Runs successive linearisation (twin.solvers.slp, what `twin solve --verify` runs) on
+instances/group_year.yaml (weekly; with `--hours N` its hourly twin from
+bench/year_hourly.py), the flowsheet evaluated once, with each backend and three ways
+of getting from one iteration's model to the next:
+
+  rebuild  every iteration builds the model afresh from the re-linearised flowsheet
+           (the arrays; for the pyomo backend the Pyomo model of record, compiled) and
+           passes it to a new Highs object
+  update   the new coefficient arrays are assembled and only what differs is written
+           into the arrays, the Pyomo model and the kept Highs object
+           (twin.solvers.persistent), which solves from scratch (its basis cleared)
+  warm     the same, HiGHS starting from the last solve's basis (LP; a MIP's branch and
+           bound starts afresh either way)
+
+It prints each run's trace (wall seconds per phase), then per iteration after the first
+the mean CPU seconds of this process (HiGHS given one thread, so that CPU time is the
+work done, whatever else runs on the machine) spent assembling the new coefficient
+arrays (`assemble`), writing the differences in place (`update`: arrays, Pyomo model,
+Highs object) and solving (`solve`: for a rebuild the Pyomo model and its compilation,
+the hand-over, HiGHS and reading the values back; for an update HiGHS and reading
+back), with the ratio of their sum to the rebuild's, and whether the objectives of
+every iteration agree with the rebuild's (relative 1e-9). `--repeat` runs each way that
+many times and keeps the fastest. A hand-run script: nothing here asserts on times.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from year_hourly import INSTANCE, hourly_year  # noqa: E402
 
-from twin.engine import solve  # noqa: E402
+import twin  # noqa: E402
+from twin.flowsheet import Flowsheet  # noqa: E402
 from twin.loader import parse  # noqa: E402
+from twin.solvers import slp  # noqa: E402
 from twin.solvers.options import SolveOptions  # noqa: E402
+from twin.solvers.persistent import PersistentModel  # noqa: E402
+from twin.solvers.slp import successive_linearisation  # noqa: E402
+
+#: Way -> (in_place, warm_start) of successive_linearisation.
+WAYS = {"rebuild": (False, False), "update": (True, False), "warm": (True, True)}
+#: Phase -> (owner, attribute) of the function whose CPU time is the phase's.
+PHASES = {
+    "assemble": (slp, "build_model"),
+    "update": (PersistentModel, "update"),
+    "solve": (slp, "solve"),
+}
+
+
+@contextmanager
+def cpu_clock(calls: list[tuple[str, float]]) -> Iterator[None]:
+    """Append (phase, CPU seconds) to `calls` for each call of a PHASES function."""
+    saved = {phase: getattr(owner, attr) for phase, (owner, attr) in PHASES.items()}
+
+    def timed(phase: str, f: Callable) -> Callable:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                calls.append((phase, time.process_time() - t0))
+
+        return run
+
+    for phase, (owner, attr) in PHASES.items():
+        setattr(owner, attr, timed(phase, saved[phase]))
+    try:
+        yield
+    finally:
+        for phase, (owner, attr) in PHASES.items():
+            setattr(owner, attr, saved[phase])
+
+
+def _run(fs: Flowsheet, backend: str, way: str, max_iterations: int) -> pd.DataFrame:
+    """One successive linearisation: its trace, with the CPU seconds of each phase."""
+    in_place, warm = WAYS[way]
+    calls: list[tuple[str, float]] = []
+    with cpu_clock(calls):
+        outcome = successive_linearisation(
+            fs,
+            SolveOptions(backend=backend, threads=1),
+            max_iterations=max_iterations,
+            in_place=in_place,
+            warm_start=warm,
+        )
+    trace = pd.DataFrame(outcome.trace)
+    for phase in PHASES:
+        trace[f"{phase}_cpu_s"] = 0.0
+    iteration = -1
+    for phase, seconds in calls:  # each iteration assembles first
+        iteration += phase == "assemble"
+        trace.loc[iteration, f"{phase}_cpu_s"] += seconds
+    return trace
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hours", type=int, default=0, help="0: the weekly instance as shipped")
     ap.add_argument("--max-iterations", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each way; the fastest kept")
     args = ap.parse_args(argv)
-    instance = INSTANCE
+    inst = twin.load(INSTANCE)
     if args.hours:
         data = hourly_year(args.hours)
-        instance = parse(data, INSTANCE.parent, data["name"])
+        inst = parse(data, INSTANCE.parent, data["name"])
+    fs = Flowsheet(inst)
+    print(f"{inst.name}: {inst.horizon.periods} periods")
+    cpu = [f"{phase}_cpu_s" for phase in PHASES]
     for backend in ("direct", "pyomo"):
-        schedule = solve(
-            instance,
-            SolveOptions(backend=backend),
-            verify=True,
-            max_iterations=args.max_iterations,
-        )
-        trace = pd.DataFrame(schedule.summary()["verification"]["trace"])
-        print(f"\nbackend {backend}: {len(trace)} iterations")
-        print(trace.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        later = trace.iloc[1:]
-        if len(later):
-            per = later[["build_s", "solve_s", "twin_s"]].mean()
-            total = per.sum()
-            print(
-                f"per iteration after the first: {total:.3f} s = build {per.build_s:.3f} s "
-                f"({100 * per.build_s / total:.1f} %) + solve {per.solve_s:.3f} s "
-                f"+ twin {per.twin_s:.3f} s"
-            )
+        _run(fs, backend, "rebuild", 1)  # warm-up: imports, first-use caches
+        summary, objectives = {}, {}
+        for way in WAYS:
+            runs = [_run(fs, backend, way, args.max_iterations) for _ in range(args.repeat)]
+            trace = min(runs, key=lambda r: float(r.iloc[1:][cpu].sum().sum()))
+            print(f"\nbackend {backend}, {way}: {len(trace)} iterations")
+            shown = trace.drop(columns=["feeds_refused"], errors="ignore")
+            print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            objectives[way] = trace["objective_cny"].to_numpy()
+            if len(trace) > 1:
+                summary[way] = trace.iloc[1:][cpu].mean()
+        if not summary:
+            continue
+        table = pd.DataFrame(summary).T
+        table["total_cpu_s"] = table[cpu].sum(axis=1)
+        table["vs_rebuild"] = table.total_cpu_s / table.loc["rebuild", "total_cpu_s"]
+        ref = objectives["rebuild"]
+        table["same_objectives"] = [
+            len(objectives[w]) == len(ref)
+            and bool(np.allclose(objectives[w], ref, rtol=1e-9, atol=0.0))
+            for w in table.index
+        ]
+        print(f"\nbackend {backend}, CPU s per iteration after the first (mean, fastest run):")
+        print(table.to_string(float_format=lambda v: f"{v:.4g}"))
     return 0
 
 

@@ -208,6 +208,27 @@ class LinearModel:
         upper[positions] = values
         integer[positions] = False
 
+    def set_entries(self, rows: Any, cols: Any, values: Any) -> None:
+        """Set coefficients A[rows, cols] = values in place (each pair once): an entry in A
+        takes its new value, a zero removes it, a pair not yet in A is added."""
+        A = self.A
+        rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        values = np.asarray(values, dtype=float)
+        # A is canonical (rows in order, columns sorted within a row): its keys are sorted
+        keys = np.repeat(np.arange(self.n_rows), np.diff(A.indptr)) * self.n_cols + A.indices
+        wanted = rows * self.n_cols + cols
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), bool)
+        A.data[at[found]] = values[found]
+        if not found.all():
+            new = ~found
+            A = A + sp.coo_array((values[new], (rows[new], cols[new])), shape=A.shape).tocsr()
+        A.sum_duplicates()
+        A.eliminate_zeros()
+        coo = A.tocoo()
+        self._entries = [(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data)]
+        self._A = A
+
     def free_rows(self, name: str) -> None:
         """Lift every row of family `name` (both bounds infinite)."""
         span = self.families[name]

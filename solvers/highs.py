@@ -322,10 +322,30 @@ def run_highs(
     if is_mip:
         _listen(h)
     if start is not None and is_mip:
-        given = highspy.HighsSolution()
-        given.col_value = np.asarray(start, dtype=float).tolist()
-        given.value_valid = True
-        h.setSolution(given)
+        give_start(h, start)
+    t1 = time.perf_counter()
+    return h, rerun_highs(h, options, is_mip, deadline, pass_s=t1 - t0)
+
+
+def give_start(h: highspy.Highs, start: np.ndarray) -> None:
+    """Give the MIP `h` holds column values (LP order) as its first incumbent
+    (``Highs.setSolution``; HiGHS keeps it only if it is feasible)."""
+    given = highspy.HighsSolution()
+    given.col_value = np.asarray(start, dtype=float).tolist()
+    given.value_valid = True
+    h.setSolution(given)
+
+
+def rerun_highs(
+    h: highspy.Highs,
+    options: SolveOptions,
+    is_mip: bool,
+    deadline: float | None = None,
+    pass_s: float = 0.0,
+) -> SolveResult:
+    """Solve the model `h` holds (just passed, or changed in place since its last solve:
+    HiGHS starts an LP from its last basis unless it was cleared) as :func:`run_highs`
+    does, and say how it ended."""
     t1 = time.perf_counter()
     run_watched(h, options, deadline)
     t2 = time.perf_counter()
@@ -344,19 +364,18 @@ def run_highs(
     )
     if status in ("time_limit", "interrupted") and has_solution:
         status = "feasible"
-    result = SolveResult(
+    return SolveResult(
         status=status,
         has_solution=has_solution,
         is_mip=is_mip,
         objective=info.objective_function_value if has_solution else None,
         bound=info.mip_dual_bound if is_mip and has_solution else None,
         mip_gap=info.mip_gap if is_mip and has_solution else None,
-        columns=lp.num_col_,
-        rows=lp.num_row_,
+        columns=h.getNumCol(),
+        rows=h.getNumRow(),
         max_primal_infeasibility=info.max_primal_infeasibility if has_solution else None,
-        timings_s={"pass_s": t1 - t0, "solve_s": t2 - t1},
+        timings_s={"pass_s": pass_s, "solve_s": t2 - t1},
     )
-    return h, result
 
 
 @dataclass
@@ -368,6 +387,8 @@ class Compiled:
     cols: np.ndarray
     rows: np.ndarray
     is_mip: bool
+    #: The Pyomo model of record it was compiled from (None for the direct backend).
+    model: pyo.ConcreteModel | None = None
 
 
 def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
@@ -395,6 +416,7 @@ def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
         np.array([column_of[id(v)] for v in form.variables], dtype=np.int64),
         np.array([row_of[id(c)] for c in form.constraints], dtype=np.int64),
         form.is_mip,
+        model,
     )
 
 

@@ -13,6 +13,18 @@ difference between the LP's and the twin's outputs, energy and emissions is at m
 `tolerance`, after `max_iterations` solves, at the deadline, or once a stop was asked
 (twin.solvers.highs.interrupt_running: the service's DELETE of a running job).
 
+Between iterations the model is not rebuilt but changed in place (``in_place``, the
+default; twin.solvers.persistent, models/update.py): the new flowsheet's coefficient
+arrays are assembled, and only the coefficients, bounds and costs that differ, with the
+trust region's bounds, are written into the arrays, the Pyomo model of record and the
+Highs object, which solves it afresh: the iterations are a rebuild's (tests/
+test_model_update.py). With ``warm_start`` HiGHS starts each LP from the last basis
+instead, in a fraction of the simplex iterations, but may then end at another optimum
+of a degenerate LP, so the iterations can differ from a rebuild's (measured on the
+lead-zinc month: by 1e-6 of the objective from iteration 3). The trace says per
+iteration whether the model was built (first, or afresh after a change of structure)
+or updated, and how many numbers the update wrote.
+
 The outcome is the last solution and the flowsheet re-linearised at its loads (a new
 Flowsheet; the one passed in is not changed): a Schedule made from the two is priced,
 and its KPIs computed, with the twin's coefficients at the final loads.
@@ -28,21 +40,24 @@ import pandas as pd
 from twin.flowsheet import Flowsheet
 from twin.models.build import BuiltModel, build_model
 from twin.solution import Solution
-from twin.solvers.highs import solve, stop_requested
+from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
+from twin.solvers.persistent import PersistentModel, solve
 from twin.verify import compare, scheduled_feeds, scheduled_loads, twin_modes
 
 
 @dataclass
 class SlpOutcome:
     """The flowsheet re-linearised at the final loads, the last solve, the trace (one
-    row per solve) and the last LP-twin comparison."""
+    row per solve), the last LP-twin comparison, and the model of the last solve as
+    HiGHS holds it."""
 
     flowsheet: Flowsheet
     solution: Solution
     trace: list[dict] = field(default_factory=list)
     verification: pd.DataFrame | None = None
     converged: bool = False
+    model: PersistentModel | None = field(default=None, repr=False)
 
 
 def _trust_region(built: BuiltModel, x: dict, units: set[str], step: float) -> None:
@@ -62,16 +77,21 @@ def successive_linearisation(
     max_iterations: int = 20,
     first_step: float = 0.5,
     deadline: float | None = None,
+    in_place: bool = True,
+    warm_start: bool = False,
 ) -> SlpOutcome:
     """Iterate solve -> twin -> re-linearise (see module docstring) until the tolerance,
     `max_iterations` solves, `deadline` (time.monotonic() seconds) or a stop asked
-    (stop_requested). When a later solve finds nothing (time ran out, or it was
-    interrupted), the last schedule found is the outcome, not converged.
+    (stop_requested). `in_place`: change the model between iterations instead of building
+    it afresh, `warm_start`: re-solve an LP from the last basis (see module docstring). When a
+    later solve finds nothing (time ran out, or it was interrupted), the last schedule
+    found is the outcome, not converged.
     Raises nothing itself; the caller checks ``outcome.solution.has_solution``."""
     trace: list[dict] = []
     current = fs
     x: dict = {}
     last: SlpOutcome | None = None
+    model: PersistentModel | None = None
     for iteration in range(1, max_iterations + 1):
         out_of_time = deadline is not None and time.monotonic() >= deadline
         if last is not None and (out_of_time or stop_requested()):
@@ -82,10 +102,13 @@ def successive_linearisation(
             _trust_region(
                 built, x, {u for u, _ in current.overrides}, first_step / 2 ** (iteration - 2)
             )
+        change = model.update(built) if model is not None and in_place else None
+        if model is None or change is None:
+            model = PersistentModel(built, options.backend, warm_start)
         built_at = time.perf_counter()
-        solution = solve(built, options, deadline)
+        solution = solve(model, options, deadline)
         if not solution.has_solution:
-            return last or SlpOutcome(current, solution, trace)
+            return last or SlpOutcome(current, solution, trace, model=model)
         solved_at = time.perf_counter()
         x = solution.by_key("x")
         feeds, refused = scheduled_feeds(current, solution)
@@ -99,6 +122,8 @@ def successive_linearisation(
                 "max_rel_diff": worst,
                 "units_relinearised": len({u for u, _ in twin}),
                 "feeds_refused": [f"{u} period {t}: {why}" for (u, t), why in refused.items()],
+                "model": "built" if change is None else "updated",
+                "changed": 0 if change is None else change.size,
                 "build_s": built_at - started,
                 "solve_s": solved_at - built_at,
                 "twin_s": time.perf_counter() - solved_at,
@@ -106,7 +131,7 @@ def successive_linearisation(
         )
         current = fs.relinearised(twin, feeds)
         converged = worst <= tolerance and not refused  # a refused feed is unchecked
-        last = SlpOutcome(current, solution, trace, check, converged)
+        last = SlpOutcome(current, solution, trace, check, converged, model)
         if last.converged:
             break
     assert last is not None  # the first iteration always runs and returns or sets it

@@ -20,10 +20,15 @@ window carries from the committed periods before it, and the choices made:
   horizon's target exactly. Per-period caps are per period already and are not touched.
 * **warm start**: a MIP window is given the previous window's solution, shifted by the
   step (the periods past its end repeat its last period), as HiGHS's first incumbent
-  (``Highs.setSolution``, twin.solvers.highs.run_highs); HiGHS keeps it only if it is
+  (``Highs.setSolution``, twin.solvers.highs.give_start); HiGHS keeps it only if it is
   feasible. An LP window starts cold: ``setSolution`` seeds a MIP's incumbent and is not
   used by the simplex solvers, and the previous window's basis belongs to a model whose
   rows have moved by the step.
+* **one model, changed in place**: windows of one length have one structure, so the
+  model of a window is the previous window's changed in place (twin.solvers.persistent:
+  only the coefficients, bounds and costs that differ, such as prices, availabilities
+  and the carried state, are written into the arrays, the Pyomo model of record and the
+  Highs object), and built afresh when the structure changes (a shorter last window).
 * a modulated unit's **heat-balance position** (twin.heat_balance) is carried: the
   hours of its ``mean_load_window_h`` window the committed periods have run and the
   load-index-hours in them, read off the full-horizon model's ``load_window`` row of that
@@ -71,9 +76,10 @@ from twin.plant.state import PlantState, UnitState, apply_state
 from twin.plant.windows import Window, cut, plan_windows
 from twin.schedule import Schedule
 from twin.solution import Solution
-from twin.solvers.highs import compile_built, read_solution, run_highs
 from twin.solvers.highs import solve as solve_model
 from twin.solvers.options import SolveOptions
+from twin.solvers.persistent import PersistentModel
+from twin.solvers.persistent import solve as solve_window
 from twin.targets import EmissionCapTarget
 
 #: Largest row residual (in the row's own units, t or kWh) a committed plan may show
@@ -280,15 +286,6 @@ def _warm_start(
     return start
 
 
-def _solve_window(
-    built: BuiltModel, options: SolveOptions, deadline: float | None, start: np.ndarray | None
-) -> Solution:
-    compiled = compile_built(built, options.backend)
-    lp_start = None if start is None else start[compiled.cols]
-    h, result = run_highs(compiled.lp, options, compiled.is_mip, deadline, start=lp_start)
-    return read_solution(h, compiled, built, result)
-
-
 def _vector(built: BuiltModel, solution: Solution) -> np.ndarray:
     """`solution`'s values as one vector on `built`'s columns."""
     out = np.zeros(built.linear.n_cols)
@@ -355,13 +352,16 @@ def roll(
     results = []
     previous: tuple[BuiltModel, Solution, Window] | None = None
     state: PlantState | None = None
+    model: PersistentModel | None = None
     for i, w in enumerate(windows):
         tw = time.perf_counter()
         built = build_model(Flowsheet(_window_instance(inst, w, state)))
         _carry_targets(built, plan, w)
         warm = previous is not None and bool(built.linear.integer.any())
         start = _warm_start(built, previous, w) if warm and previous else None
-        solution = _solve_window(built, options, deadline, start)
+        if model is None or model.update(built) is None:
+            model = PersistentModel(built, options.backend)
+        solution = solve_window(model, options, deadline, start)
         if not solution.has_solution:
             raise SolveError(
                 solution.status,
