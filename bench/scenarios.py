@@ -1,6 +1,7 @@
 """Monte Carlo throughput of `twin scenarios` on the copper week (run by hand, not in CI).
 
-    python bench/scenarios.py [--samples 1000] [--reoptimise 40] [--recourse 10] [--workers 2]
+    python bench/scenarios.py [--samples 1000] [--reoptimise 40] [--recourse 16]
+        [--first-stage 1] [--workers 2]
 
 1. Fixed-plan evaluation of --samples samples (prices, tariff, ore grade, hardness,
    smelter outages) on a LocalCluster of --workers processes, with the compiled Cython
@@ -11,22 +12,26 @@
    the LocalCluster; speed-up and overhead per task, (cluster wall x workers - serial
    wall) / tasks.
 3. The two-stage recourse problem over --recourse samples of the specs without outages
-   (twin.scenarios.recourse), the refinery's throughputs first stage: seconds (WS and
-   EEV per sample, RP as one extensive form) and WS, RP, EEV, EVPI, VSS.
+   (twin.scenarios.recourse), the refinery's throughputs in the first --first-stage
+   periods first stage: seconds with the WS and EEV problems of each sample solved in a
+   serial loop here and as tasks on the LocalCluster (RP, one extensive form, here in
+   both), the largest difference between the two per sample, and WS, RP, EEV, EVPI, VSS.
 The plan is solved once and shared by every run. Prints one table.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 from pathlib import Path
 
+from twin.dask_client import client
 from twin.loader import load
 from twin.scenarios.plan import make_plan
 from twin.scenarios.recourse import recourse
-from twin.scenarios.runner import Run, client, run_samples
+from twin.scenarios.runner import Run, run_samples
 from twin.scenarios.sampling import draw
 from twin.scenarios.spec import parse_specs
 from twin.solvers.options import SolveOptions
@@ -51,7 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--reoptimise", type=int, default=40)
-    parser.add_argument("--recourse", type=int, default=10)
+    parser.add_argument("--recourse", type=int, default=16)
+    parser.add_argument("--first-stage", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     inst = load(INSTANCE)
@@ -108,8 +114,26 @@ def main() -> None:
     priced = [v for v in varies if v.kind != "outage"]
     h = inst.horizon
     samples = draw(priced, 7, 0, args.recourse, h.periods, h.period_length_h)
-    (_, two), two_s = _timed(lambda: recourse(inst, samples, None, options, ["refinery"]))
-    rows.append((f"recourse {args.recourse}, refinery first stage (s)", f"{two_s:.2f}"))
+    first = args.first_stage
+
+    def two_stage(c=None):  # type: ignore[no-untyped-def]
+        return recourse(inst, samples, first, options, ["refinery"], c)
+
+    (alone, two), two_s = _timed(two_stage)
+    with client(None, args.workers) as c:
+        warm = draw(priced, 7, 0, 2, h.periods, h.period_length_h)
+        recourse(inst, warm, first, options, ["refinery"], c)  # loads the modules on workers
+        (shared, _), dask_s = _timed(lambda: two_stage(c))
+    columns = ["two_stage_ws_cny", "two_stage_eev_cny"]
+    finite = alone[columns].map(math.isfinite).to_numpy()
+    diff = (alone[columns].to_numpy() - shared[columns].to_numpy())[finite]
+    label = f"recourse {args.recourse}, refinery first {first} periods"
+    rows += [
+        (f"{label}: serial loop (s)", f"{two_s:.2f}"),
+        (f"{label}: LocalCluster of {args.workers} (s)", f"{dask_s:.2f}"),
+        ("recourse: speed-up", f"{two_s / dask_s:.2f}x"),
+        ("recourse: largest WS/EEV difference, serial vs cluster (CNY)", f"{abs(diff).max():.3g}"),
+    ]
     rows += [
         (f"recourse: {key} (CNY)", f"{two[key]:,.0f}")
         for key in ("ws_cny", "rp_cny", "eev_cny", "evpi_cny", "vss_cny")

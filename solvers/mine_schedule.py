@@ -4,14 +4,15 @@
 (`twin.solvers.bienstock_zuckerberg`), TopoSort (`twin.solvers.toposort`, Chicoisne et
 al. 2012) on orders taken from the LP and from nested pits, single-block local search
 (`twin.solvers.local_search`), HiGHS MIPs on windows of two periods with the rest fixed
-(`twin.solvers.window_mip`) and, for PCPSP, a destination LP
-(`twin.solvers.destinations`); the result is checked by `twin.mine.verify` before it is
-returned. Values are in the instance's currency, periods 0-based.
+(`twin.solvers.window_mip`; in parallel on a Dask client by `twin.solvers.window_sweeps`)
+and, for PCPSP, a destination LP (`twin.solvers.destinations`); the result is checked by
+`twin.mine.verify` before it is returned. Values are in the instance's currency, periods 0-based.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from twin.solvers.incumbent import Incumbent
 from twin.solvers.local_search import local_search
 from twin.solvers.toposort import lp_orders, pit_shells, topological_levels, toposort
 from twin.solvers.window_mip import improve_window
+from twin.solvers.window_sweeps import improve_in_sweeps
 
 #: Seconds of HiGHS MIP on period windows after TopoSort (`schedule_blocks`).
 IMPROVE_SECONDS = 60.0
@@ -45,25 +47,12 @@ def alpha_periods(lp: LPResult, alpha: float = 0.5) -> np.ndarray:
     return np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
 
 
-def schedule_blocks(
-    problem: ScheduleProblem,
-    prec: Precedence,
-    time_limit: float | None = None,
-    improve_seconds: float = IMPROVE_SECONDS,
-    lp: LPResult | None = None,
-) -> ScheduleResult:
-    """LP bound by `bz_lp` (within `time_limit` s; or `lp`, already solved), then an
-    integer schedule.
-
-    TopoSort on each order of `lp_orders`, each followed by `local_search`; the best
-    is improved by `improve_window` on windows of two consecutive periods, from the first
-    to the last mined (`improve_seconds` s shared among them), then `local_search`
-    again and, for PCPSP, `optimise_destinations`. The result is verified
-    (`twin.errors.SolveError` if it fails).
-    """
-    t0 = time.perf_counter()
-    lp = lp if lp is not None else bz_lp(problem, prec, time_limit)
-    levels = topological_levels(prec)
+def start_schedule(
+    problem: ScheduleProblem, prec: Precedence, lp: LPResult, levels: np.ndarray
+) -> tuple[str, Incumbent]:
+    """TopoSort on each order of `lp_orders`, each followed by `local_search` (`levels`
+    (n,): `topological_levels`): the best schedule and the name of its order (the start
+    the window MIPs improve)."""
     preferred = preferred_split(problem, lp)
     best: tuple[str, Incumbent] | None = None
     orders = lp_orders(lp, pit_shells(problem, prec), problem.n_periods)
@@ -74,13 +63,42 @@ def schedule_blocks(
         if best is None or state.value() > best[1].value():
             best = (method, state)
     assert best is not None  # lp_orders gives at least one order
-    method, state = best
+    return best
+
+
+def schedule_blocks(
+    problem: ScheduleProblem,
+    prec: Precedence,
+    time_limit: float | None = None,
+    improve_seconds: float = IMPROVE_SECONDS,
+    lp: LPResult | None = None,
+    dask_client: Any = None,
+) -> ScheduleResult:
+    """LP bound by `bz_lp` (within `time_limit` s; or `lp`, already solved), then an
+    integer schedule.
+
+    The best of TopoSort and local search (`start_schedule`) is improved by
+    `improve_window` on windows of two consecutive periods, from the first to the last
+    mined (`improve_seconds` s shared among them), then `local_search` again and, for
+    PCPSP, `optimise_destinations`. The result is verified (`twin.errors.SolveError` if
+    it fails). With `dask_client` (a dask.distributed Client) the same windows run in
+    sweeps of windows on disjoint periods, each window a task on the client, within the
+    same `improve_seconds` (`twin.solvers.window_sweeps.improve_in_sweeps`); without one
+    they run one after another in this process, each from the one before.
+    """
+    t0 = time.perf_counter()
+    lp = lp if lp is not None else bz_lp(problem, prec, time_limit)
+    levels = topological_levels(prec)
+    method, state = start_schedule(problem, prec, lp, levels)
     reference = alpha_periods(lp)
     T = problem.n_periods
     last = min(T - 1, max(int(state.period.max()), int(reference.max())))
     windows = [(t, min(t + 1, T - 1)) for t in range(max(1, last))]
-    for first, second in windows:
-        improve_window(state, reference, first, second, improve_seconds / len(windows))
+    if dask_client is None:
+        for first, second in windows:
+            improve_window(state, reference, first, second, improve_seconds / len(windows))
+    else:
+        improve_in_sweeps(state, prec, reference, windows, improve_seconds, dask_client)
     local_search(state, levels)
     schedule = optimise_destinations(problem, state.schedule())
     report = verify(problem, prec, schedule.rows())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,9 +32,11 @@ from twin.cli.mine_options import (
     PROCESSING,
     RECOVERY,
     SCHEDULE_OUT,
+    SCHEDULER,
     SELLING,
     SLOPE,
     SMU,
+    WORKERS,
     number,
     revenue_factors,
     smu_size,
@@ -365,17 +368,25 @@ def schedule(
     grade_column: str | None = GRADE_COLUMN,
     smu: str | None = SMU,
     loss_dilution_out: Path | None = LOSS_DILUTION_OUT,
+    scheduler: str | None = SCHEDULER,
+    workers: int | None = WORKERS,
     as_json: bool = JSON,
 ) -> None:
     """Block schedule: LP bound (Bienstock-Zuckerberg), TopoSort and window MIPs, verified;
     with --cutoff, ore loss and dilution per period from an SMU. With --chain, the block
     schedule of a mine-to-metal instance (cuts solved with the plant, blocks recovered)."""
+    from twin.dask_client import check_workers, client
     from twin.mine.data import ScheduleProblem
     from twin.mine.minelib import load_instance
     from twin.solvers.mine_schedule import schedule_blocks
 
     if (prefix is None) == (chain is None):
         fail(OptionError("give a MineLib name or --chain INSTANCE.yaml, not both"), as_json)
+    parallel = scheduler is not None or workers is not None
+    if chain is not None and parallel:
+        fail(
+            OptionError("--scheduler, --workers: only for a MineLib schedule, not --chain"), as_json
+        )
     if chain is not None:
         chain_schedule(chain, out, time_limit, as_json)
         return
@@ -387,6 +398,8 @@ def schedule(
         if time_limit is not None:
             number("--time-limit", time_limit, 0.0, MAX_SECONDS)
         number("--improve-seconds", improve_seconds, 0.0, MAX_SECONDS)
+        if workers is not None:
+            check_workers(workers)
         writable(out, "--out")
         writable(loss_dilution_out, "--loss-dilution-out")
         size = _smu_options(cutoff, grade_column, smu, loss_dilution_out)
@@ -394,9 +407,14 @@ def schedule(
         blocks_problem = inst.problem
         assert isinstance(blocks_problem, ScheduleProblem)  # kind is cpit or pcpsp
         selection = None if size is None else _selection(inst, cutoff, grade_column, size)
-        with busy(f"scheduling {inst.name} ({kind}) ...", as_json):
+        with (
+            busy(f"scheduling {inst.name} ({kind}) ...", as_json),
+            client(scheduler, workers or 2) if parallel else nullcontext() as dask_client,
+        ):
             try:
-                result = schedule_blocks(blocks_problem, inst.prec, time_limit, improve_seconds)
+                result = schedule_blocks(
+                    blocks_problem, inst.prec, time_limit, improve_seconds, None, dask_client
+                )
             except SolveError as exc:  # an instance the scheduler cannot take: name its file
                 if exc.status != "invalid_instance":
                     raise

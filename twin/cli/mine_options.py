@@ -108,3 +108,15 @@ SMU = typer.Option(
 LOSS_DILUTION_OUT = typer.Option(
     None, "--loss-dilution-out", help="CSV of ore loss and dilution per period."
 )
+SCHEDULER = typer.Option(
+    None,
+    "--scheduler",
+    help="Run the window MIPs on a running Dask scheduler, tcp://host:port, in sweeps of "
+    "windows on disjoint periods (default: in this process, one after another).",
+)
+WORKERS = typer.Option(
+    None,
+    "--workers",
+    help="Run the window MIPs on a Dask LocalCluster of N worker processes, in sweeps of "
+    "windows on disjoint periods (default: in this process, one after another).",
+)

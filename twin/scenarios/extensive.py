@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -184,11 +185,31 @@ class TwoStage:
         }
 
 
+def wait_and_see_and_fixed(
+    sample: Arrays, first: np.ndarray, ev_first: np.ndarray, options: SolveOptions
+) -> tuple[Optimum, Optimum]:
+    """One sample's WS optimum and its optimum with the first stage `first` fixed at
+    `ev_first` (EEV), without their column values (one Dask task of `two_stage`)."""
+    alone = solve_arrays(sample, options)
+    fixed = solve_arrays(sample.fixed(first, ev_first), options)
+    return replace(alone, values=None), replace(fixed, values=None)
+
+
 def two_stage(
-    samples: Sequence[Arrays], ev: Arrays, first: np.ndarray, options: SolveOptions
+    samples: Sequence[Arrays],
+    ev: Arrays,
+    first: np.ndarray,
+    options: SolveOptions,
+    dask_client: Any = None,
 ) -> TwoStage:
     """WS, EEV per sample and RP of the equally likely `samples` (module docstring):
-    `ev` is the expected-value problem (same shape), `first` the first-stage columns."""
+    `ev` is the expected-value problem (same shape), `first` the first-stage columns.
+
+    The EV problem is solved first, here. Each sample's WS and EEV problems
+    (`wait_and_see_and_fixed`) then run one sample per task on `dask_client` (a
+    dask.distributed Client) while the extensive form (RP) is solved here; without a
+    client they run one after another in this process. HiGHS solves an LP the same
+    way in any process, so both give the same values."""
     if not len(samples):
         raise SolveError("solver_error", "no sample to build the recourse problem of")
     _same_shape([ev, *samples])
@@ -198,9 +219,17 @@ def two_stage(
             ev_optimum.status, f"the expected-value problem has no solution ({ev_optimum.status})"
         )
     ev_first = ev_optimum.values[first]
-    alone = [solve_arrays(s, options) for s in samples]
-    fixed = [solve_arrays(s.fixed(first, ev_first), options) for s in samples]
-    rp = solve_arrays(extensive_form(samples, first), options)
+    if dask_client is None:
+        pairs = [wait_and_see_and_fixed(s, first, ev_first, options) for s in samples]
+        rp = solve_arrays(extensive_form(samples, first), options)
+    else:
+        futures = [
+            dask_client.submit(wait_and_see_and_fixed, s, first, ev_first, options, pure=False)
+            for s in samples
+        ]
+        rp = solve_arrays(extensive_form(samples, first), options)
+        pairs = dask_client.gather(futures)
+    alone, fixed = [p[0] for p in pairs], [p[1] for p in pairs]
     return TwoStage(
         np.array([o.objective for o in alone]),
         [o.status for o in alone],

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,10 +108,13 @@ def recourse(
     first_periods: int | None,
     options: SolveOptions,
     first_units: Sequence[str] | None = None,
+    dask_client: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, float | int]]:
     """Per sample its wait-and-see and fixed-EV-first-stage costs (CNY, +inf when
     infeasible, NaN when the sampled instance is invalid) with their statuses, and the
-    measures: WS, RP, EEV, EVPI, VSS (CNY), the first-stage periods and sample counts."""
+    measures: WS, RP, EEV, EVPI, VSS (CNY), the first-stage periods and sample counts.
+    The samples' WS and EEV problems run on `dask_client` (a dask.distributed Client)
+    when given (twin.scenarios.extensive.two_stage), else in this process."""
     check_first_stage(instance, first_periods, first_units)
     first_periods = instance.horizon.periods if first_periods is None else first_periods
     ev, x, units = _arrays(mean_instance(instance, samples))
@@ -140,7 +144,7 @@ def recourse(
         return frame.reindex(columns=COLUMNS), measures | dict.fromkeys(
             ("ws_cny", "rp_cny", "eev_cny", "evpi_cny", "vss_cny"), math.nan
         )
-    result = two_stage(models, ev, first, options)
+    result = two_stage(models, ev, first, options, dask_client)
     solved = pd.DataFrame(
         {
             "sample": valid,

@@ -4,25 +4,23 @@ The plan is solved here, in the calling process, and sent to every worker once
 (``Client.scatter(..., broadcast=True)``). Evaluation runs in blocks of samples (each
 block vectorised, twin.scenarios.evaluate); re-optimisation runs one sample per task,
 so the cluster balances solves of uneven length. The recourse mode's two-stage problem
-(twin.scenarios.recourse: one extensive form over all samples) is solved here, in the
-calling process, after the evaluation. Every task draws its own samples from
-the seed (twin.scenarios.sampling), so results do not depend on the number of workers,
-the block size or the scheduler. Without an address a LocalCluster of `workers`
-processes with one thread each is started and closed again; with one
-(``tcp://host:port``) the running scheduler's workers do the work (they need twin
-installed, at the same version).
+(twin.scenarios.recourse) runs after the evaluation on the same client: its per-sample
+WS and EEV problems one task each, the extensive form (RP) in the calling process
+while they run. Every task draws its own samples from the seed
+(twin.scenarios.sampling), so results do not depend on the number of workers, the
+block size or the scheduler. The client is twin.dask_client's: a LocalCluster of
+`workers` processes without an address, else the running scheduler's workers.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import pandas as pd
 
+from twin.dask_client import client
 from twin.errors import OptionError
 from twin.instance import Instance
 from twin.scenarios.evaluate import evaluate_periods
@@ -36,13 +34,9 @@ from twin.solvers.options import SolveOptions
 MODES = ("evaluate", "reoptimise", "recourse")
 #: Samples per evaluation task.
 BLOCK = 100
-#: Most local workers.
-MAX_WORKERS = 256
 #: What a task returns: its samples' rows and their per-period outcomes (an evaluation
 #: block's, or a re-optimised sample's).
 Frames: TypeAlias = tuple[pd.DataFrame, pd.DataFrame]
-#: Seconds to wait for a scheduler to answer.
-CONNECT_TIMEOUT_S = 10
 
 
 @dataclass
@@ -102,36 +96,6 @@ def blocks(total: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(size, total - first)) for first in range(0, total, size)]
 
 
-@contextmanager
-def client(scheduler: str | None = None, workers: int = 2) -> Iterator[object]:
-    """A dask.distributed Client: of a new LocalCluster of `workers` processes (one
-    thread each), or of the scheduler at `scheduler`; OptionError when it cannot be
-    reached or `workers` is out of range."""
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            c = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise OptionError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
-        with c:
-            yield c
-        return
-    if not (isinstance(workers, int) and 1 <= workers <= MAX_WORKERS):
-        raise OptionError(f"--workers: {workers!r} must be a whole number in [1, {MAX_WORKERS}]")
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as c,
-    ):
-        yield c
-
-
 def _on_dask(
     c: Any,
     tasks: Sequence[tuple[Callable[..., Frames], tuple, int]],
@@ -180,15 +144,15 @@ def run_samples(
     serial: bool = False,
 ) -> tuple[Plan, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """The plan, one row per sample (twin.scenarios.evaluate; in reoptimise mode joined
-        with twin.scenarios.reoptimise's columns, in recourse mode with
-        twin.scenarios.recourse's), sorted by sample, the per-period outcomes (tidy: sample,
-        period, quantity, value; in reoptimise mode with each sample's wait-and-see cost,
-    ``ws_cost_cny``; empty when `run.periods` is False) and the two-stage
-        measures of the recourse mode (else empty). Runs on `dask_client` when given, else
-        on a new client (:func:`client`); `serial` runs the same tasks one after another in
-        this process instead (the reference, no Dask). `on_done` is called with the number
-        of samples of each task as it finishes (twice per sample in reoptimise mode:
-        evaluated, then re-solved)."""
+    with twin.scenarios.reoptimise's columns, in recourse mode with
+    twin.scenarios.recourse's), sorted by sample, the per-period outcomes (tidy: sample,
+    period, quantity, value; in reoptimise mode with each sample's wait-and-see cost,
+    ``ws_cost_cny``; empty when `run.periods` is False) and the two-stage measures of the
+    recourse mode (else empty). Runs on `dask_client` when given, else on a new client
+    (twin.dask_client.client); `serial` runs the same tasks one after another in this
+    process instead (the reference, no Dask). `on_done` is called with the number of
+    samples of each task as it finishes (twice per sample in reoptimise mode:
+    evaluated, then re-solved)."""
     plan = plan or make_plan(run.instance, run.options)
 
     def work(c: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -215,19 +179,23 @@ def run_samples(
         table = evaluated.merge(solved, on="sample", how="left", validate="one_to_one")
         return table, periods
 
+    def both(c: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+        table, periods = work(c)
+        if run.mode != "recourse":
+            return table, periods, {}
+        h = run.instance.horizon
+        samples = draw(run.varies, run.seed, 0, run.samples, h.periods, h.period_length_h)
+        per_sample, two_stage = recourse(
+            run.instance, samples, run.first_stage, run.options, run.first_stage_units, c
+        )
+        table = table.merge(per_sample, on="sample", how="left", validate="one_to_one")
+        return table, periods, two_stage
+
     if serial:
-        table, periods = work(None)
+        table, periods, two_stage = both(None)
     elif dask_client is not None:
-        table, periods = work(dask_client)
+        table, periods, two_stage = both(dask_client)
     else:
         with client(scheduler, workers) as c:
-            table, periods = work(c)
-    if run.mode != "recourse":
-        return plan, table, periods, {}
-    h = run.instance.horizon
-    samples = draw(run.varies, run.seed, 0, run.samples, h.periods, h.period_length_h)
-    per_sample, two_stage = recourse(
-        run.instance, samples, run.first_stage, run.options, run.first_stage_units
-    )
-    table = table.merge(per_sample, on="sample", how="left", validate="one_to_one")
+            table, periods, two_stage = both(c)
     return plan, table, periods, two_stage
