@@ -10,9 +10,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mine_problems import hand_problem
 from typer.testing import CliRunner
 
 from twin.cli import mine_app
@@ -27,27 +27,8 @@ from twin.solvers.monolithic_lp import monolithic_lp
 def tiny(
     values, use, cap, arcs, periods=2, rate=1.0, kind="CPIT"
 ) -> tuple[ScheduleProblem, Precedence]:
-    """A hand instance: values (n, D), use (n, D, R), cap (R,) per period, arcs (succ, pred)."""
-    values = np.asarray(values, float).reshape(len(values), -1)
-    n, D = values.shape
-    use = np.asarray(use, float).reshape(n, D, -1)
-    R = use.shape[2]
-    problem = ScheduleProblem(
-        name="tiny",
-        kind=kind,
-        n_blocks=n,
-        n_periods=periods,
-        n_destinations=D,
-        n_resources=R,
-        discount_rate=rate,
-        values=values,
-        coef=sp.csr_array(use.reshape(n * D, R)),
-        limit_type=np.full((R, periods), "L"),
-        limit_lo=np.full((R, periods), -np.inf),
-        limit_hi=np.repeat(np.asarray(cap, float).reshape(R, 1), periods, axis=1),
-    )
-    succ, pred = (np.asarray([a[k] for a in arcs], np.int64) for k in (0, 1))
-    return problem, Precedence.from_arcs(n, succ, pred)
+    """A hand instance (mine_problems.hand_problem), CPIT unless `kind` says otherwise."""
+    return hand_problem(values, use, cap, arcs, periods, rate, kind)
 
 
 # CPIT: waste block 0 (-2) over ore block 1 (10), a lone block 2 (2.5); each uses 1 t of a

@@ -10,9 +10,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mine_problems import hand_problem
 from typer.testing import CliRunner
 
 from twin.cli import mine_app
@@ -29,29 +29,8 @@ from twin.solvers.window_sweeps import improve_in_sweeps, merge, sweeps
 
 
 def problem_of(values, use, cap, arcs, periods, rate=0.1) -> tuple[ScheduleProblem, Precedence]:
-    """A CPIT (one destination) or PCPSP instance: values (n, D), use (n, D, R), cap (R,)
-    in every period, arcs (successor, predecessor)."""
-    values = np.asarray(values, float)
-    n, D = values.shape
-    use = np.asarray(use, float).reshape(n, D, -1)
-    R = use.shape[2]
-    problem = ScheduleProblem(
-        name="hand",
-        kind="CPIT" if D == 1 else "PCPSP",
-        n_blocks=n,
-        n_periods=periods,
-        n_destinations=D,
-        n_resources=R,
-        discount_rate=rate,
-        values=values,
-        coef=sp.csr_array(use.reshape(n * D, R)),
-        limit_type=np.full((R, periods), "L"),
-        limit_lo=np.full((R, periods), -np.inf),
-        limit_hi=np.repeat(np.asarray(cap, float).reshape(R, 1), periods, axis=1),
-    )
-    succ = np.asarray([a[0] for a in arcs], np.int64)
-    pred = np.asarray([a[1] for a in arcs], np.int64)
-    return problem, Precedence.from_arcs(n, succ, pred)
+    """A CPIT (one destination) or PCPSP hand instance (mine_problems.hand_problem)."""
+    return hand_problem(values, use, cap, arcs, periods, rate)
 
 
 def test_sweeps_are_the_even_then_the_odd_windows():
