@@ -17,7 +17,6 @@ import copy
 from pathlib import Path
 
 import pytest
-import yaml
 
 import twin
 from twin.errors import InstanceError
