@@ -1,23 +1,54 @@
 """The Pyomo model of record, made from the arrays (models/linear.py) in bulk: one
-indexed ``Var`` per column block and one indexed ``Constraint`` per row family, with the
-keys of the arrays, each row a single ``LinearExpression`` of its nonzeros, and the
-objective one ``LinearExpression``. Compiled by Pyomo's standard-form compiler it is the
+indexed ``Var`` per column block, with the keys of the arrays, and one
+:class:`~twin.models.pyomo_rows.RowFamily` (Pyomo's ``MatrixConstraint``: the family's
+rows as CSR arrays over the model's columns, each row an ordinary constraint whose body
+is a ``LinearExpression`` on demand) per row family, holding the rows that constrain
+something; the objective is one ``LinearExpression``. Compiled, by reading these
+components (twin.solvers.pyomo_matrix) or by Pyomo's standard-form compiler, it is the
 same matrix the arrays hand HiGHS directly (tests/test_model_backends.py checks it entry
-for entry). The model carries ``twin_columns`` (the variable of each array column),
-``twin_rows`` (the array row of each constraint) and ``twin_constraints`` (the
-constraint of each array row it holds) for reading a solve back and for
-:func:`update_pyomo`, which changes the model in place when the arrays change
+for entry). The model carries ``twin_columns`` (the variable of each array column, a
+tuple) and each family ``twin_rows`` (the array row of each of its rows);
+:func:`held_rows` and :func:`constraint_of_row` map rows to constraints, and
+:func:`update_pyomo` changes the model in place when the arrays change
 (models/update.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from twin.models.linear import LinearModel
+from twin.models.linear import LinearModel, Span
+from twin.models.pyomo_rows import RowFamily, csr_of
+
+
+def _skipped(lm: LinearModel) -> np.ndarray:
+    """Rows that constrain nothing (no nonzero, or both bounds infinite), which Pyomo
+    leaves out as it leaves out a constant or unbounded constraint."""
+    empty = np.diff(lm.A.indptr) == 0
+    return empty | (~np.isfinite(lm.row_lower) & ~np.isfinite(lm.row_upper))
+
+
+def _family_rows(lm: LinearModel, span: Span, skipped: np.ndarray) -> np.ndarray:
+    """The array rows of family `span` a RowFamily holds (the non-skipped ones)."""
+    return span.start + np.flatnonzero(~skipped[span.start : span.stop])
+
+
+def _csr(lm: LinearModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coefficients, columns and row starts of the array rows `rows`."""
+    sub = lm.A[rows]
+    return sub.data.astype(float), sub.indices.astype(np.int64), sub.indptr.astype(np.int64)
+
+
+def _objective(lm: LinearModel, columns: tuple) -> LinearExpression:
+    nonzero = np.flatnonzero(lm.c)
+    return LinearExpression(
+        constant=lm.offset,
+        linear_coefs=lm.c[nonzero].tolist(),
+        linear_vars=[columns[j] for j in nonzero.tolist()],
+    )
 
 
 def _bounds(x: np.ndarray) -> list[float | None]:
@@ -27,89 +58,78 @@ def _bounds(x: np.ndarray) -> list[float | None]:
     return numbers.tolist()
 
 
-def _one(key: tuple) -> object:
-    """Pyomo passes an index's parts: a scalar index arrives as a 1-tuple."""
-    return key[0] if len(key) == 1 else key
+def _set_bounds(columns: tuple, lower: np.ndarray, upper: np.ndarray, which: np.ndarray) -> None:
+    """Column bounds of the columns `which` (positions)."""
+    lbs, ubs = _bounds(lower[which]), _bounds(upper[which])
+    for j, lb, ub in zip(which.tolist(), lbs, ubs, strict=True):
+        columns[j].setlb(lb)
+        columns[j].setub(ub)
 
 
-class _Rows:
-    """Row i of the arrays as a Pyomo constraint body with its bounds, or Skip when it
-    constrains nothing (no nonzero, or both bounds infinite), as Pyomo leaves out a
-    constant constraint."""
-
-    def __init__(self, lm: LinearModel, columns: list) -> None:
-        A = lm.A
-        self.indptr, self.indices, self.data = (a.tolist() for a in (A.indptr, A.indices, A.data))
-        self.lower, self.upper = _bounds(lm.row_lower), _bounds(lm.row_upper)
-        self.columns = columns
-
-    def skipped(self, i: int) -> bool:
-        return self.indptr[i] == self.indptr[i + 1] or (
-            self.lower[i] is None and self.upper[i] is None
-        )
-
-    def __call__(self, i: int) -> Any:
-        if self.skipped(i):
-            return pyo.Constraint.Skip
-        start, stop = self.indptr[i], self.indptr[i + 1]
-        body = LinearExpression(
-            constant=0.0,
-            linear_coefs=self.data[start:stop],
-            linear_vars=[self.columns[j] for j in self.indices[start:stop]],
-        )
-        return (self.lower[i], body, self.upper[i])
-
-
-def _objective(lm: LinearModel, columns: list) -> LinearExpression:
-    nonzero = np.flatnonzero(lm.c)
-    return LinearExpression(
-        constant=lm.offset,
-        linear_coefs=lm.c[nonzero].tolist(),
-        linear_vars=[columns[j] for j in nonzero],
-    )
+def _variables(m: pyo.ConcreteModel, lm: LinearModel) -> tuple:
+    """One Var per block, without a per-index rule; then the finite bounds, column by
+    column (Pyomo's default is none). The model's columns in array order."""
+    columns: list = []
+    for block, span in lm.blocks.items():
+        domain = pyo.Integers if lm.integer[span.start : span.stop].any() else pyo.Reals
+        var = pyo.Var(list(span.keys), domain=domain)
+        setattr(m, block, var)
+        columns += var.values()
+    bounded = np.isfinite(lm.col_lower) | np.isfinite(lm.col_upper)
+    _set_bounds(tuple(columns), lm.col_lower, lm.col_upper, np.flatnonzero(bounded))
+    return tuple(columns)
 
 
 def to_pyomo(lm: LinearModel, name: str = "twin") -> pyo.ConcreteModel:
     """A ConcreteModel with the arrays' variables, rows and objective."""
     m = pyo.ConcreteModel(name=name)
-    lower, upper, integer = _bounds(lm.col_lower), _bounds(lm.col_upper), lm.integer
-    columns: list = []
-    for block, span in lm.blocks.items():
-        keys = list(span.keys)
-        sl = slice(span.start, span.stop)
-        bounds = dict(zip(keys, zip(lower[sl], upper[sl], strict=True), strict=True))
-        domain = pyo.Integers if integer[sl].any() else pyo.Reals
-        var = pyo.Var(keys, domain=domain, bounds=lambda m, *k, b=bounds: b[_one(k)])
-        setattr(m, block, var)
-        columns += [var[key] for key in keys]
-    row = _Rows(lm, columns)
-    constraints: dict[int, Any] = {}  # array row -> its constraint
+    columns = _variables(m, lm)
+    skipped = _skipped(lm)
     for family, span in lm.families.items():
-        keys = list(span.keys)
-        if keys == [None]:  # a scalar constraint
-            component = pyo.Constraint(rule=lambda m, *_, i=span.start: row(i))
-            setattr(m, family, component)
-            for c in component.values():  # none when the row is skipped
-                constraints[span.start] = c
-            continue
-        position = {key: span.start + i for i, key in enumerate(keys)}
-        component = pyo.Constraint(keys, rule=lambda m, *k, p=position: row(p[_one(k)]))
-        setattr(m, family, component)
-        constraints.update({position[key]: c for key, c in component.items()})
+        rows = _family_rows(lm, span, skipped)
+        lower, upper = lm.row_lower[rows].copy(), lm.row_upper[rows].copy()
+        setattr(m, family, RowFamily(*_csr(lm, rows), lower, upper, columns, rows))
     m.objective = pyo.Objective(expr=_objective(lm, columns), sense=pyo.minimize)
     m.twin_columns = columns  # array column j is the variable twin_columns[j]
-    m.twin_rows = {id(c): i for i, c in constraints.items()}  # id of a constraint -> its row
-    m.twin_constraints = constraints
     return m
+
+
+def families(m: pyo.ConcreteModel) -> Iterator[RowFamily]:
+    """The RowFamily components of `m`, active or not, in order."""
+    return (c for c in m.component_objects(pyo.Constraint) if isinstance(c, RowFamily))
+
+
+def held_rows(m: pyo.ConcreteModel) -> np.ndarray:
+    """The array rows `m` holds a constraint for, in order."""
+    parts = [f.twin_rows for f in families(m)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def constraint_of_row(m: pyo.ConcreteModel) -> dict[int, object]:
+    """Array row -> the constraint (a row of a RowFamily) that holds it."""
+    return {
+        i: row for f in families(m) for i, row in zip(f.twin_rows.tolist(), f.values(), strict=True)
+    }
 
 
 def kept_columns(m: pyo.ConcreteModel, lm: LinearModel) -> np.ndarray:
     """The columns, in order, that Pyomo's compiler puts in the LP of `m`: those in one of
     its constraints or in the objective (the others it leaves out)."""
-    held = np.zeros(lm.n_rows, bool)
-    held[list(m.twin_constraints)] = True
-    in_rows = np.diff(lm.A[np.flatnonzero(held)].tocsc().indptr) > 0
+    in_rows = np.diff(lm.A[held_rows(m)].tocsc().indptr) > 0
     return np.flatnonzero(in_rows | (lm.c != 0))
+
+
+def _update_family(family: RowFamily, lm: LinearModel) -> None:
+    """Bounds and coefficients of `family`'s rows from the arrays: the coefficients
+    written into its arrays in place when the sparsity is the same, else new arrays."""
+    rows = family.twin_rows
+    data, indices, indptr = _csr(lm, rows)
+    held = csr_of(family)
+    held.lower[:], held.upper[:] = lm.row_lower[rows], lm.row_upper[rows]
+    if np.array_equal(indptr, held.indptr) and np.array_equal(indices, held.indices):
+        held.data[:] = data
+    else:
+        family.set_arrays(data, indices, indptr)
 
 
 def update_pyomo(
@@ -120,21 +140,19 @@ def update_pyomo(
     objective: bool,
 ) -> bool:
     """Make `m` (from :func:`to_pyomo`) the model of `lm` again after `lm` was changed
-    in place: the bounds of columns `bound_cols`, the body and bounds of each row in
-    `rows` (one new LinearExpression for each), and the objective if `objective`. False,
-    with `m` unchanged, when that would add or remove a constraint (a row that gains its
-    first nonzero or a finite bound, or loses them): the caller builds it afresh."""
-    row = _Rows(lm, m.twin_columns)
-    held = m.twin_constraints
-    if any(row.skipped(i) != (i not in held) for i in rows.tolist()):
+    in place: the bounds of columns `bound_cols`, the coefficients and bounds of the
+    rows `rows` (written into each touched family's arrays), and the objective if
+    `objective`. False, with `m` unchanged, when that would add or remove a constraint
+    (a row that gains its first nonzero or a finite bound, or loses them): the caller
+    builds it afresh."""
+    held = np.zeros(lm.n_rows, bool)
+    held[held_rows(m)] = True
+    if (_skipped(lm)[rows] == held[rows]).any():
         return False
-    lower, upper = _bounds(lm.col_lower[bound_cols]), _bounds(lm.col_upper[bound_cols])
-    for j, lb, ub in zip(bound_cols.tolist(), lower, upper, strict=True):
-        m.twin_columns[j].setlb(lb)
-        m.twin_columns[j].setub(ub)
-    for i in rows.tolist():
-        if i in held:
-            held[i].set_value(row(i))
+    _set_bounds(m.twin_columns, lm.col_lower, lm.col_upper, bound_cols)
+    for family in families(m):
+        if np.isin(rows, family.twin_rows).any():
+            _update_family(family, lm)
     if objective:
         m.objective.set_value(_objective(lm, m.twin_columns))
     return True

@@ -14,9 +14,8 @@ arrays only: no Pyomo model, no HiGHS model) and compared with the model's, and 
 the entries, bounds and costs that differ are written into it (:class:`ModelChange`).
 The same change is then written into the Pyomo model of record
 (:func:`twin.models.pyomo_view.update_pyomo`) and into the HiGHS model that holds it
-(twin.solvers.persistent), which is where the time goes: Pyomo builds and compiles at
-about 10 µs per nonzero (docs/ARCHITECTURE.md), and HiGHS re-solves an LP from its last
-basis.
+(twin.solvers.persistent), which saves building the Pyomo model again (its variables
+and row families, docs/ARCHITECTURE.md), and HiGHS re-solves an LP from its last basis.
 
 An update applies only between models of one structure (the same column blocks and row
 families with the same keys, the same integrality): a change that adds or removes rows

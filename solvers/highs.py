@@ -1,7 +1,8 @@
 """HiGHS driver: a built model handed to highspy in bulk, solved, answered as arrays.
 
-Two hand-overs of the same arrays (docs/ARCHITECTURE.md): the Pyomo model of record
-compiled by Pyomo's standard-form compiler (``mixed_form``: rows keep their sense) into
+Two hand-overs of the same arrays (docs/ARCHITECTURE.md): the Pyomo model of record,
+read from its components (twin.solvers.pyomo_matrix; a model holding anything else is
+compiled by Pyomo's standard-form compiler, ``mixed_form``: rows keep their sense) into
 one scipy CSC array, or the arrays themselves ("direct"); either is passed to
 ``Highs.passModel`` in one call. :func:`solve` returns a
 :class:`~twin.solution.Solution`: the values of each variable component (and, for an LP,
@@ -392,30 +393,48 @@ class Compiled:
 
 
 def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
-    """The LP of `built`: through the Pyomo model of record and its standard-form
-    compiler ("pyomo"), or straight from the arrays ("direct"); the same matrix."""
+    """The LP of `built`: through the Pyomo model of record ("pyomo",
+    :func:`compile_record`), or straight from the arrays ("direct"); the same matrix."""
     lm = built.linear
     if backend == "direct":
-        lp = highs_lp(
-            lm.c,
-            lm.offset,
-            lm.A,
-            lm.col_lower,
-            lm.col_upper,
-            lm.row_lower,
-            lm.row_upper,
-            lm.integer,
-        )
+        lp = _lp_of(lm)
         return Compiled(lp, np.arange(lm.n_cols), np.arange(lm.n_rows), bool(lm.integer.any()))
-    model = built.pyomo()
+    return compile_record(built.pyomo())
+
+
+def _lp_of(arrays: Any) -> highspy.HighsLp:
+    """:func:`highs_lp` of anything holding its arrays by name (a LinearModel, the
+    RecordForm of twin.solvers.pyomo_matrix)."""
+    names = ("c", "offset", "A", "col_lower", "col_upper", "row_lower", "row_upper", "integer")
+    return highs_lp(*(getattr(arrays, name) for name in names))
+
+
+def compile_record(model: pyo.ConcreteModel) -> Compiled:
+    """The LP of a Pyomo model of record (models/pyomo_view.py), read from its components
+    (twin.solvers.pyomo_matrix), or, when it holds anything else active (a constraint a
+    user added), compiled by Pyomo's standard-form compiler (:func:`compile_model`),
+    columns in the arrays' order either way."""
+    from twin.models.pyomo_view import constraint_of_row
+    from twin.solvers.pyomo_matrix import read_record
+
+    form = read_record(model)
+    if form is not None:
+        return Compiled(_lp_of(form), form.cols, form.rows, bool(form.integer.any()), model)
     column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
-    form = compile_model(model, lambda v: column_of[id(v)])
-    row_of = model.twin_rows
+    compiled = compile_model(model, lambda v: column_of[id(v)])
+    row_of = {id(c): i for i, c in constraint_of_row(model).items()}
+    foreign = [c.name for c in compiled.constraints if id(c) not in row_of]
+    if foreign:
+        raise SolveError(
+            "solver_error",
+            f"{foreign[0]}: not a row of the model's arrays (a solution is read back by "
+            "array row); compile a model extended by hand with compile_model",
+        )
     return Compiled(
-        form.lp,
-        np.array([column_of[id(v)] for v in form.variables], dtype=np.int64),
-        np.array([row_of[id(c)] for c in form.constraints], dtype=np.int64),
-        form.is_mip,
+        compiled.lp,
+        np.array([column_of[id(v)] for v in compiled.variables], dtype=np.int64),
+        np.array([row_of[id(c)] for c in compiled.constraints], dtype=np.int64),
+        compiled.is_mip,
         model,
     )
 

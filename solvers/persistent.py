@@ -1,10 +1,11 @@
 """A built model that HiGHS keeps between solves and that is changed in place, the way
 successive linearisation (solvers/slp.py) re-solves: the first solve compiles the model
-(by its backend: the Pyomo model of record through Pyomo's standard-form compiler, or
-the arrays directly, twin.solvers.highs) and passes it to a Highs object, which is kept;
+(by its backend: the Pyomo model of record read from its components, or the arrays
+directly, twin.solvers.highs) and passes it to a Highs object, which is kept;
 each :meth:`PersistentModel.update` writes the differences found by models/update.py
-into the arrays, into the Pyomo model of record (pyomo backend: the changed rows' bodies
-and bounds, the changed columns' bounds, the objective) and into the Highs object
+into the arrays, into the Pyomo model of record (pyomo backend: the changed rows'
+coefficients and bounds, written into their families' CSR arrays, the changed columns'
+bounds, the objective) and into the Highs object
 (``changeCoeff``, ``changeColsBounds``, ``changeRowsBounds``, ``changeColsCost``, through
 the map from the arrays to the compiled LP's columns and rows), so the next solve
 neither builds nor compiles nor passes a model. HiGHS solves it afresh (its basis

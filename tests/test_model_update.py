@@ -221,20 +221,29 @@ def test_another_structure_is_built_afresh(instances_dir):
 
 
 def test_pyomo_update_refuses_a_row_that_appears():
-    from twin.models.pyomo_view import to_pyomo, update_pyomo
+    from twin.models.pyomo_rows import csr_of
+    from twin.models.pyomo_view import constraint_of_row, held_rows, to_pyomo, update_pyomo
 
-    A = np.array([[1.0, 2.0], [1.0, -1.0]])
-    lm = _model(A, [1.0, 1.0], (0.0, INF), ([1.0, -INF], [INF, INF]))  # row 1 is free
+    A = np.array([[1.0, 2.0, 0.0], [1.0, -1.0, 0.0]])
+    lm = _model(A, [1.0, 1.0, 0.0], (0.0, INF), ([1.0, -INF], [INF, INF]))  # row 1 is free
     m = to_pyomo(lm)
-    assert set(m.twin_constraints) == {0}
+    assert held_rows(m).tolist() == [0]
     lm.row_upper[1] = 0.0  # row 1 now constrains: Pyomo would hold a new constraint
     assert not update_pyomo(m, lm, np.array([], np.int64), np.array([1]), objective=False)
     lm.row_upper[1] = INF
-    lm.set_entries([0], [1], [4.0])
+    data = csr_of(m.r).data
+    lm.set_entries([0], [1], [4.0])  # the same sparsity: written into the arrays in place
     lm.col_upper[0] = 3.0
     assert update_pyomo(m, lm, np.array([0]), np.array([0]), objective=False)
-    assert list(m.twin_constraints[0].body.linear_coefs) == [1.0, 4.0]
+    assert csr_of(m.r).data is data and data.tolist() == [1.0, 4.0]
+    assert list(constraint_of_row(m)[0].body.linear_coefs) == [1.0, 4.0]
     assert m.twin_columns[0].ub == 3.0
+    lm.set_entries([0, 0], [0, 2], [0.0, 5.0])  # another sparsity: the family's new arrays
+    lm.row_lower[0] = 2.0
+    assert update_pyomo(m, lm, np.array([], np.int64), np.array([0]), objective=False)
+    row = constraint_of_row(m)[0]
+    assert list(row.body.linear_coefs) == [4.0, 5.0] and row.lb == 2.0 and row.ub is None
+    assert [v.name for v in row.body.linear_vars] == ["x[1]", "x[2]"]
 
 
 @pytest.mark.parametrize(
@@ -306,3 +315,35 @@ def test_every_kind_of_change_reaches_highs_and_pyomo(instances_dir, backend):
     alone = solve(PersistentModel(target, backend), SolveOptions(backend=backend))
     assert again.status == alone.status
     assert again.objective == pytest.approx(alone.objective, rel=1e-9)
+
+
+@given(
+    _matrix,
+    _matrix,
+    hnp.arrays(float, 5, elements=st.sampled_from([0.0, 1.0, -3.2])),
+    hnp.arrays(float, (2, 4), elements=_bound),
+    hnp.arrays(float, (2, 4), elements=_bound),
+)
+def test_pyomo_model_updated_in_place_is_the_rebuilt_one(A, B, c, old_rows, new_rows):
+    """Any change of coefficients (same sparsity or not), row bounds and costs: the
+    model of record updated in place, read from its components and compiled by Pyomo,
+    is the model built afresh, unless the update refuses (a row would appear or go)."""
+    from twin.models.pyomo_view import to_pyomo, update_pyomo
+    from twin.solvers.highs import compile_record
+    from twin.solvers.matrix_check import compiler_differences
+
+    lm = _model(A, np.ones(5), (0.0, INF), old_rows)
+    new = _model(B, c, (0.0, INF), new_rows)
+    m = to_pyomo(lm)
+    change = model_change(lm, new)
+    assert change is not None
+    apply_change(lm, new, change)
+    objective = bool(len(change.cost_cols)) or change.offset
+    if not update_pyomo(m, lm, change.bound_cols, change.rows, objective):
+        return
+    reference = compile_record(to_pyomo(new))
+    got = compile_record(m)
+    _assert_same_lp(got.lp, reference.lp)
+    assert np.array_equal(got.rows, reference.rows) and np.array_equal(got.cols, reference.cols)
+    diff = compiler_differences(m)
+    assert diff.pop("readable") == 1 and not any(diff.values()), diff
