@@ -173,6 +173,9 @@ def _time_limit(options: SolveOptions, deadline: float | None) -> float | None:
 #: The lock is re-entrant for the same reason: the service's worker interrupts from a
 #: signal handler, run by the main thread, which may hold it at that moment.
 _running: set[highspy.Highs] = set()
+#: HiGHS runs the watchdog abandoned here: their C++ threads would abort the interpreter's
+#: shutdown, so the command line then leaves with os._exit (twin.cli.main).
+_abandoned = {"runs": 0}
 _running_lock = threading.RLock()
 _stop = {"asked": False}
 
@@ -187,6 +190,11 @@ def interrupt_running() -> None:
     with _running_lock:
         for h in list(_running):
             h.cancelSolve()
+
+
+def abandoned_runs() -> int:
+    """How many HiGHS runs the watchdog abandoned in this process (see ``_abandoned``)."""
+    return _abandoned["runs"]
 
 
 def stop_requested() -> bool:
@@ -256,6 +264,7 @@ def _run_guarded(
         with _running_lock:
             _running.discard(h)
     if worker.is_alive():
+        _abandoned["runs"] += 1
         raise SolveError(
             "time_limit",
             f"HiGHS did not stop within its {limit:.3g} s time limit nor when interrupted; "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -112,3 +114,19 @@ def test_a_verify_loop_starts_no_solve_after_the_request(monkeypatch, instances_
     assert len(stopped.verification.trace) == 1 and not stopped.verification.converged
     assert stopped.objective_cny == pytest.approx(whole.verification.trace[0]["objective_cny"])
     assert "shadow_prices" not in stopped.tables  # no solve after the stop
+
+
+def test_the_command_leaves_at_once_after_an_abandoned_solve(tmp_path):
+    """A HiGHS run the watchdog abandoned still runs C++ code, which would abort the
+    interpreter's shutdown; twin.cli.main then exits without it (os._exit: no atexit
+    handler runs), keeping the command's own exit code and its printed error."""
+    code = (
+        "import atexit, sys; import twin.solvers.highs as h; h._abandoned['runs'] = 1; "
+        "atexit.register(lambda: print('shutdown ran')); "
+        f"sys.argv = ['twin', 'validate', {str(tmp_path / 'nowhere.yaml')!r}]; "
+        "from twin.cli import main; main()"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "nowhere.yaml" in run.stderr + run.stdout
+    assert "shutdown ran" not in run.stdout

@@ -10,6 +10,8 @@ live in :mod:`twin.cli.chain` (chains: solve, validate, schema, kinds, calibrati
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 
 import typer
@@ -62,4 +64,23 @@ for verb in MINE_VERBS:
     mine_app.command()(verb)
 app.add_typer(mine_app, name="mine")
 
-__all__ = ["app", "mine_app"]
+
+def main() -> None:
+    """The ``twin`` command: the app, then, when the watchdog had to abandon a HiGHS run
+    (twin.solvers.highs.abandoned_runs: it neither stopped at its time limit nor when
+    interrupted, and its error was reported), an exit that skips the interpreter's
+    shutdown, which the still-running C++ thread would abort (std::terminate)."""
+    try:
+        app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    highs = sys.modules.get("twin.solvers.highs")
+    if highs is not None and highs.abandoned_runs():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else 1)
+    sys.exit(code)
+
+
+__all__ = ["app", "main", "mine_app"]
