@@ -72,7 +72,7 @@ def main() -> None:
     shutdown, which the still-running C++ thread would abort (std::terminate)."""
     try:
         app()
-        code: object = 0
+        code: str | int | None = 0
     except SystemExit as exc:
         code = exc.code
     highs = sys.modules.get("twin.solvers.highs")
