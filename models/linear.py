@@ -14,7 +14,7 @@ arrays go to HiGHS directly or through Pyomo.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -239,3 +239,53 @@ class LinearModel:
         """Key -> column (or row) position of block or family `name`."""
         span = self.blocks.get(name) or self.families[name]
         return {key: span.start + i for i, key in enumerate(span.keys)}
+
+
+#: Relative tolerance of a value fixed by Arrays.fixed against its column's bounds
+#: (HiGHS's default primal feasibility tolerance).
+FEASIBILITY_TOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """``min c x + offset`` s.t. ``row_lower <= A x <= row_upper``, column bounds and
+    integrality, as HiGHS is handed them (twin.solvers.highs.lp_of): a copy of a linear
+    model's arrays, an extensive form (twin.scenarios.extensive), or a Pyomo model of
+    record read back (twin.solvers.pyomo_matrix)."""
+
+    c: np.ndarray
+    offset: float
+    A: sp.csr_array
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: np.ndarray
+
+    @classmethod
+    def of(cls, lm: LinearModel) -> Arrays:
+        """A copy of `lm`'s arrays (bounds copied, so fixing here leaves `lm` as it is)."""
+        return cls(
+            lm.c.copy(),
+            float(lm.offset),
+            sp.csr_array(lm.A),
+            lm.col_lower.copy(),
+            lm.col_upper.copy(),
+            lm.row_lower.copy(),
+            lm.row_upper.copy(),
+            lm.integer.copy(),
+        )
+
+    def fixed(self, positions: np.ndarray, values: np.ndarray) -> Arrays:
+        """These arrays with the columns `positions` fixed at `values` (continuous); a
+        value outside its column's bounds here (beyond FEASIBILITY_TOL, relative) makes
+        the arrays infeasible (lower bound above upper)."""
+        lower, upper, integer = self.col_lower.copy(), self.col_upper.copy(), self.integer.copy()
+        lo, up = lower[positions], upper[positions]
+        tol = FEASIBILITY_TOL * (1.0 + np.abs(values))
+        outside = (values < lo - tol) | (values > up + tol)
+        at = np.clip(values, lo, up)
+        lower[positions] = np.where(outside, np.inf, at)
+        upper[positions] = np.where(outside, -np.inf, at)
+        integer[positions] = False
+        return replace(self, col_lower=lower, col_upper=upper, integer=integer)

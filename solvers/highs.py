@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pyomo.environ as pyo
 
     from twin.models.build import BuiltModel
+    from twin.models.linear import Arrays, LinearModel
 
 #: Outcome names a user sees, by HiGHS model status.
 _STATUS = {
@@ -406,14 +407,13 @@ def compile_built(built: BuiltModel, backend: str = "pyomo") -> Compiled:
     :func:`compile_record`), or straight from the arrays ("direct"); the same matrix."""
     lm = built.linear
     if backend == "direct":
-        lp = _lp_of(lm)
+        lp = lp_of(lm)
         return Compiled(lp, np.arange(lm.n_cols), np.arange(lm.n_rows), bool(lm.integer.any()))
     return compile_record(built.pyomo())
 
 
-def _lp_of(arrays: Any) -> highspy.HighsLp:
-    """:func:`highs_lp` of anything holding its arrays by name (a LinearModel, the
-    RecordForm of twin.solvers.pyomo_matrix)."""
+def lp_of(arrays: Arrays | LinearModel) -> highspy.HighsLp:
+    """:func:`highs_lp` of a model's arrays (a LinearModel, an extensive form, a record)."""
     names = ("c", "offset", "A", "col_lower", "col_upper", "row_lower", "row_upper", "integer")
     return highs_lp(*(getattr(arrays, name) for name in names))
 
@@ -428,7 +428,7 @@ def compile_record(model: pyo.ConcreteModel) -> Compiled:
 
     form = read_record(model)
     if form is not None:
-        return Compiled(_lp_of(form), form.cols, form.rows, bool(form.integer.any()), model)
+        return Compiled(lp_of(form), form.cols, form.rows, bool(form.integer.any()), model)
     column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
     compiled = compile_model(model, lambda v: column_of[id(v)])
     row_of = {id(c): i for i, c in constraint_of_row(model).items()}

@@ -22,6 +22,7 @@ import pyomo.environ as pyo
 import scipy.sparse as sp
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from twin.models.linear import Arrays
 from twin.models.pyomo_rows import RowFamily, csr_of, stated_bounds
 
 #: Component types besides RowFamily that this reads (variables, the objective) or that
@@ -38,20 +39,11 @@ _READ = {
 }
 
 
-@dataclass
-class RecordForm:
-    """``min c x + offset`` s.t. ``row_lower <= A x <= row_upper``, column bounds and
-    integrality; `cols` (`rows`) the array position of each column (row), `variables`
-    and `constraints` the Pyomo objects behind them."""
+@dataclass(frozen=True)
+class RecordForm(Arrays):
+    """The model's arrays; `cols` (`rows`) the array position of each column (row),
+    `variables` and `constraints` the Pyomo objects behind them."""
 
-    c: np.ndarray
-    offset: float
-    A: sp.csr_array
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    integer: np.ndarray
     cols: np.ndarray
     rows: np.ndarray
     variables: list

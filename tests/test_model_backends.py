@@ -5,6 +5,8 @@ reach the same optimum; a model holding anything else is compiled by Pyomo."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -98,9 +100,9 @@ def test_the_check_sees_a_read_that_is_not_pyomos(instances_dir, monkeypatch, co
     def corrupted(model):
         form = read(model)
         if corrupt == "row":
-            form.constraints = form.constraints[1:]
+            form = dataclasses.replace(form, constraints=form.constraints[1:])
         elif corrupt == "column":
-            form.variables = form.variables[:-1]
+            form = dataclasses.replace(form, variables=form.variables[:-1])
         elif corrupt == "coefficient":
             form.A.data[0] *= 1.5
         elif corrupt == "bound":

@@ -34,55 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from twin.errors import SolveError
-from twin.models.linear import LinearModel
+from twin.models.linear import Arrays
 from twin.solvers.options import SolveOptions
-
-#: Relative tolerance of a fixed first-stage value against a sample's column bounds
-#: (HiGHS's default primal feasibility tolerance).
-FEASIBILITY_TOL = 1e-7
-
-
-@dataclass(frozen=True)
-class Arrays:
-    """``min c x + offset`` s.t. ``row_lower <= A x <= row_upper``, column bounds and
-    integrality: a copy of a linear model's arrays, or an extensive form."""
-
-    c: np.ndarray
-    offset: float
-    A: sp.csr_array
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    integer: np.ndarray
-
-    @classmethod
-    def of(cls, lm: LinearModel) -> Arrays:
-        """A copy of `lm`'s arrays (bounds copied, so fixing here leaves `lm` as it is)."""
-        return cls(
-            lm.c.copy(),
-            float(lm.offset),
-            sp.csr_array(lm.A),
-            lm.col_lower.copy(),
-            lm.col_upper.copy(),
-            lm.row_lower.copy(),
-            lm.row_upper.copy(),
-            lm.integer.copy(),
-        )
-
-    def fixed(self, positions: np.ndarray, values: np.ndarray) -> Arrays:
-        """These arrays with the columns `positions` fixed at `values` (continuous); a
-        value outside its column's bounds here (beyond FEASIBILITY_TOL, relative) makes
-        the arrays infeasible (lower bound above upper)."""
-        lower, upper, integer = self.col_lower.copy(), self.col_upper.copy(), self.integer.copy()
-        lo, up = lower[positions], upper[positions]
-        tol = FEASIBILITY_TOL * (1.0 + np.abs(values))
-        outside = (values < lo - tol) | (values > up + tol)
-        at = np.clip(values, lo, up)
-        lower[positions] = np.where(outside, np.inf, at)
-        upper[positions] = np.where(outside, -np.inf, at)
-        integer[positions] = False
-        return replace(self, col_lower=lower, col_upper=upper, integer=integer)
 
 
 @dataclass(frozen=True)
@@ -98,13 +51,11 @@ class Optimum:
 def solve_arrays(arrays: Arrays, options: SolveOptions) -> Optimum:
     """Solve `arrays` with HiGHS as every solve here runs (twin.solvers.highs.run_highs:
     time limit, threads, watchdog); infeasible and the like give +inf, not an error."""
-    from twin.solvers.highs import highs_lp, run_highs
+    from twin.solvers.highs import lp_of, run_highs
 
-    a = arrays
-    if (a.col_lower > a.col_upper).any():
+    if (arrays.col_lower > arrays.col_upper).any():
         return Optimum("infeasible", math.inf, None)
-    lp = highs_lp(a.c, a.offset, a.A, a.col_lower, a.col_upper, a.row_lower, a.row_upper, a.integer)
-    h, result = run_highs(lp, options, bool(a.integer.any()))
+    h, result = run_highs(lp_of(arrays), options, bool(arrays.integer.any()))
     if not result.has_solution or result.objective is None:
         if result.status == "unbounded":
             raise SolveError("unbounded", "a sample's model is unbounded below")
