@@ -27,6 +27,7 @@ from twin.pits import pile_estimate, reclaim_grades
 from twin.solution import Solution
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
+from twin.units.block_supply import block_model_of
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _binned(fs: Flowsheet) -> Flowsheet:
     are shared, not aggregated again."""
     units, blocks = [], {}
     for u in fs.instance.units:
-        supply = getattr(u.params, "block_model", None)
+        supply = block_model_of(u.params)
         if supply is not None and supply.stockpile is not None:
             pile = supply.stockpile.model_copy(update={"mixing": False})
             block = blocks[u.id] = supply.model_copy(update={"stockpile": pile})

@@ -28,6 +28,7 @@ from twin.references import check_references, port_materials
 from twin.targets import RATE_TONNAGES, EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import Composition
+from twin.units.block_supply import block_model_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -222,7 +223,7 @@ class Flowsheet:
     def _pit_problems(self) -> list[str]:
         """What a block-model mine needs of the rest of the instance (models/pits.py)."""
         inst, track = self.instance, tracked(self)
-        found = ((i, u, getattr(u.params, "block_model", None)) for i, u in enumerate(inst.units))
+        found = ((i, u, block_model_of(u.params)) for i, u in enumerate(inst.units))
         pits = [(i, u, supply) for i, u, supply in found if supply is not None]
         problems = [
             f"units[{i}] ({u.id}): a second mine with a block_model; one per instance is "
@@ -285,7 +286,7 @@ class Flowsheet:
             if isinstance(t, RateTarget)
             for u in t.units
             if not any(RATE_TONNAGES[t.kind][1] in m.kpi_t for m in self.units[u].modes)
-            and getattr(self.units[u].spec.params, "block_model", None) is None  # parcels
+            and block_model_of(self.units[u].spec.params) is None  # parcels
         ]
 
     def _window_problems(self) -> list[str]:

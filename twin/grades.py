@@ -41,6 +41,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from twin.units.block_supply import block_model_of
+
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
     from twin.units.base import Composition, Mode
@@ -225,7 +227,7 @@ def grade_problems(fs: Flowsheet) -> list[str]:
                     "streams; a product of variable grade splits on one stream only "
                     "(splitting it is pooling, not modelled)"
                 )
-    mines = {u.id for u in inst.units if getattr(u.params, "block_model", None) is not None}
+    mines = {u.id for u in inst.units if block_model_of(u.params) is not None}
     problems += [
         f"materials: '{s.material}' tracks the property '{c}', which only a block-model "
         f"mine supplies; '{s.from_}' sends it on stream '{s.name}'"

@@ -19,6 +19,7 @@ from twin.errors import InstanceError
 from twin.mine.blockmodel import EconomicParams, block_values, read_block_csv, slope_precedence
 from twin.mine.cuts import Cuts, mining_cuts, pushbacks
 from twin.units.base import DELIVERED_ORE_T, DILUENT_T, INSITU_ORE_T, ORE_LOST_T
+from twin.units.block_supply import block_model_of
 from twin.units.mining import OpenPitMineParams
 
 if TYPE_CHECKING:
@@ -167,5 +168,5 @@ def pit_supplies(fs: Flowsheet) -> dict[str, PitSupply]:
     return {
         u: _supply(fs, u, i)
         for i, u in enumerate(fs.units)
-        if getattr(fs.units[u].spec.params, "block_model", None) is not None
+        if block_model_of(fs.units[u].spec.params) is not None
     }

@@ -133,3 +133,10 @@ class BlockModelSupply(_Model):
                 f"stockpile.min_bin: {self.stockpile.min_bin} is beyond the last bin ({len(edges)})"
             )
         return self
+
+
+def block_model_of(params: object) -> BlockModelSupply | None:
+    """The block model a unit's `params` schedule it from (an open-pit mine's
+    ``block_model``), None for every other unit."""
+    supply = getattr(params, "block_model", None)
+    return supply if isinstance(supply, BlockModelSupply) else None
