@@ -8,11 +8,15 @@ object with ``--json``) and exits with status 2. No modelling logic lives in the
 from __future__ import annotations
 
 import json
+import math
 from contextlib import AbstractContextManager, nullcontext
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: ``--json`` on every verb: machine-readable output on stdout.
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -45,3 +49,11 @@ def fail(exc: Exception, as_json: bool) -> NoReturn:
 def busy(message: str, as_json: bool) -> AbstractContextManager:
     """A spinner on stderr while a verb works (none with ``--json``)."""
     return nullcontext() if as_json else err.status(message)
+
+
+def json_rows(table: pd.DataFrame) -> list[dict]:
+    """Rows of a table for JSON, NaN as null."""
+    return [
+        {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]

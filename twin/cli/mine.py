@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from twin.cli.common import JSON, busy, fail
+from twin.cli.common import JSON, busy, fail, json_rows
 from twin.cli.mine_chain import chain_schedule
 from twin.cli.mine_options import (
     CUTOFF,
@@ -307,14 +307,6 @@ def _selection(
     return SmuSelection.of(inst.blocks, cutoff, size, grade_column)
 
 
-def _json_rows(table: pd.DataFrame) -> list[dict]:
-    """Rows of a table for JSON, NaN as null."""
-    return [
-        {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
-        for row in table.to_dict("records")
-    ]
-
-
 def _print_loss_dilution(table: pd.DataFrame, sel: SmuSelection) -> None:
     kx, ky = sel.smu
     out = Table(
@@ -448,7 +440,7 @@ def schedule(
             "grade_column": selection.grade_column,
             "cutoff": selection.cutoff,
             "smu": list(selection.smu),
-            "periods": _json_rows(table),
+            "periods": json_rows(table),
         }
     if as_json:
         typer.echo(json.dumps(info))

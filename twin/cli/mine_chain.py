@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from twin.cli.common import busy, fail
+from twin.cli.common import busy, fail, json_rows
 from twin.cli.mine_options import number, writable
 from twin.errors import TwinError
 from twin.mine.limits import MAX_SECONDS
@@ -38,7 +38,7 @@ def chain_schedule(path: Path, out: Path | None, time_limit: float | None, as_js
         "feasible": result.report.feasible,
         "violations": result.report.violations[:20],
         **summary,
-        "periods": json.loads(result.summary["by_period"].to_json(orient="records")),
+        "periods": json_rows(result.summary["by_period"]),
     }
     if as_json:
         typer.echo(json.dumps(info))
