@@ -32,6 +32,7 @@ from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
 from twin.models.pits import add_pits, add_rate_targets
 from twin.models.power import Power, add_power
+from twin.models.ramps import add_ramps
 from twin.models.reserves import add_reserves
 from twin.models.targets import add_targets
 from twin.solution import ModelIndex
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
 VARIABLES = ("x", "on", "flow", "level", "supply_kwh", "tier_on", "tier_kwh", "violation")
 #: Those a model holds only when the instance asks for them (grade-tracked flows; starts
 #: of units with minimum up/down times, models/commitment.py; block-model mines'
-#: cut schedules, models/pits.py).
+#: cut schedules, models/pits.py; a stepped tariff's output split,
+#: models/power.py; amperage changes of potlines that price them, models/ramps.py).
 OPTIONAL = (
     "grade_flow",
     "start",
@@ -52,6 +54,8 @@ OPTIONAL = (
     "pile_level",
     "pile_reclaim",
     "pile_metal",
+    "tier_output",
+    "ramp",
 )
 
 
@@ -105,6 +109,7 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     grades = add_grades(lm, ch, net)
     power = add_power(lm, ch, net.x)
     violation, soft = add_targets(lm, ch, net, power, soften_all)
+    add_ramps(lm, ch, net)
     add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
     add_rate_targets(lm, ch, add_pits(lm, ch, net, grades))

@@ -6,10 +6,20 @@ minimum and capacity; renewable: up to its profile, the surplus curtailed); row
 mode times x). The stepped tariff by energy intensity picks one tier for the horizon
 (binaries ``tier_on[i]``, ``tier_one``); the covered units' kWh are split over the tiers
 (``tier_split[t]``, ``tier_kwh[i, t]`` <= big_t x tier_on in ``tier_gate[i, t]``, big_t
-the most the covered units can draw in t), and a tier with a limit is allowed only if
-the covered units' intensity stays within it: ``tier_limit[i]``: sum (kWh/t - limit) x
-x <= M (1 - tier_on[i]), M the largest excess the covered units can reach. A tier whose
-limit no mode exceeds has no row.
+the most the covered units can draw in t). A tier with a limit is allowed only if the
+covered units' intensity stays within it: their output (t of the modes' basis) is
+shared among the limited tiers (``tier_output_split[t]``: sum_i tier_output[i, t] <= the
+output in t; ``tier_output[i, t]`` <= big_x x tier_on in ``tier_output_gate[i, t]``,
+big_x the most they can make in t), and ``tier_limit[i]``: sum_t tier_kwh[i, t] / limit -
+sum_t tier_output[i, t] <= 0, in t (the output the kWh need at the limit, less the
+output). With tier_on binary, a chosen limited tier carries all the kWh and at most all
+the output (all of it at best, so the row is its intensity limit), the others none (0 <=
+0); with the unlimited tier chosen, no limited tier carries any. This replaces a row
+with one horizon-wide big-M (sum (kWh/t - limit) x <= M (1 - tier_on), M the largest
+excess over the horizon, about 1e11 at a year of hours): the big-Ms left are per period.
+The row is in t rather than kWh because a year's kWh sums (about 1e10) left HiGHS's
+postsolve 1.6e-5 outside its 1e-6 tolerance on the group year, so it discarded the
+optimum. A tier whose limit no mode exceeds has no row.
 """
 
 from __future__ import annotations
@@ -96,14 +106,24 @@ def _stepped_tariff(
     gate = lm.rows("tier_gate", list(range(n)), ch.T, -INF, 0.0)
     lm.entries(gate.grid(np.arange(n)), tier_kwh.grid(np.arange(n)), 1.0)
     lm.entries(gate.grid(np.arange(n)), tier_on.grid(np.arange(n))[:, None], -big_t)
-    excess = {
-        i: power[covered] - tier.up_to_kwh_per_t
+    limited = [
+        i
         for i, tier in enumerate(tiers)
         if tier.up_to_kwh_per_t is not None
-    }
-    bigs = {i: float((np.maximum(e, 0.0) * most).sum()) for i, e in excess.items()}
-    limited = [i for i in excess if bigs[i] > 0.0]
-    rows = lm.rows("tier_limit", limited, None, -INF, np.array([bigs[i] for i in limited]))
+        and bool(((power[covered] > tier.up_to_kwh_per_t) & (most > 0.0)).any())
+    ]
+    if not limited:
+        return
+    big_x = most.sum(axis=0)
+    output = lm.columns("tier_output", limited, ch.T, 0.0, INF)
+    lanes = np.arange(len(limited))
+    split = lm.rows("tier_output_split", list(range(ch.T)), None, -INF, 0.0)
+    lm.entries(split.start + ch.tt, output.grid(lanes), 1.0)
+    lm.entries(split.start + ch.tt, x.grid(covered), -1.0)
+    gate = lm.rows("tier_output_gate", limited, ch.T, -INF, 0.0)
+    lm.entries(gate.grid(lanes), output.grid(lanes), 1.0)
+    lm.entries(gate.grid(lanes), tier_on.grid(np.array(limited))[:, None], -big_x)
+    rows = lm.rows("tier_limit", limited, None, -INF, 0.0)
     for position, i in enumerate(limited):
-        lm.entries(rows.start + position, x.grid(covered), excess[i])
-        lm.entries(rows.start + position, tier_on.grid(i), bigs[i])
+        lm.entries(rows.start + position, tier_kwh.grid(i), 1.0 / tiers[i].up_to_kwh_per_t)
+        lm.entries(rows.start + position, output.grid(position), -1.0)

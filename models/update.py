@@ -4,9 +4,8 @@ coefficients that come from the re-linearised units' modes and in the trust regi
 column bounds.
 
 Which entries depend on a unit's per-period modes is not local to its ``x`` columns:
-the stepped tariff's big-M coefficients on ``tier_on`` and the bounds of its
-``tier_limit`` rows are sums of the covered units' kWh per t over periods
-(models/power.py), the minimum-rate rows of discrete units put the mode's minimum rate
+the stepped tariff's big-M coefficients on ``tier_on`` are sums of the covered units'
+kWh and output over their modes (models/power.py), the minimum-rate rows of discrete units put the mode's minimum rate
 on ``on`` columns (models/network.py), and a per-period grade re-linearisation changes
 rows of its own (models/grades.py). So the new values are found the safe way, whatever
 changed: the coefficient arrays of the new flowsheet are assembled (models/build.py,
