@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 #: diaspore 260-280 C (Authier-Martin, Forte, Ostap & See 2001, "The mineralogy of bauxite
 #: for producing smelter-grade alumina", JOM 53(12) 36-40); 265 C taken for diaspore.
 #: Lime: diasporic digestion needs lime (CaO ties up TiO2, which otherwise passivates the
-#: diaspore), about 7-10 % of the bauxite in Chinese practice (from recollection,
-#: unverified): 0.08; boehmitic 0.02 and gibbsitic 0 assumed.
+#: diaspore, as perovskite CaTiO3: Rare Metals 35(6) 2016 495-501, doi
+#: 10.1007/s12598-016-0710-y, abstract): 0.08 t CaO/t bauxite, unverified; boehmitic 0.02
+#: and gibbsitic 0 assumed. Searched (pages corpus: diasporic digestion lime dosage): the
+#: only dose found, "5 %~7 %" lime at 250 C, is in an abrasives vendor's copy of an
+#: unnamed Chinese text (wilsonabrasive.com), not a citable source.
 MINERALOGY: dict[str, tuple[float, float]] = {
     "gibbsitic": (145.0, 0.0),
     "boehmitic": (245.0, 0.02),
@@ -69,20 +72,24 @@ class BayerParams(UnitParams):
         gt=0.0,
         le=1.0,
         description="Share of the alumina left after DSP that reaches product, fraction. "
-        "Stated assumption, unverified.",
+        "Stated assumption, unverified (searched: Bayer extraction efficiency; no plant "
+        "figure found).",
     )
     loss_on_ignition: float = Field(
         default=0.15,
         ge=0.0,
         lt=1.0,
         description="Bound water and volatiles, mass fraction of the bauxite. "
-        "Illustrative, unverified.",
+        f"{fields.site_specific('refinery')} (It is the bauxite's assay.)",
     )
     mech_soda_loss_kg_per_t: float = Field(
         default=40.0,
         ge=0.0,
         description="NaOH lost with residue liquor and spills, kg/t alumina. Placeholder, "
-        "unverified: no caustic consumption figure was found.",
+        "unverified. Searched (pages: Bayer caustic consumption per t alumina): the European "
+        "Aluminium 'Environmental Profile Report' (April 2013, data 2010) lists caustic per t "
+        "alumina, but its table was not in the text read; a blog cost split (US$50-60/t "
+        "alumina of caustic in China, bauxite2aluminium.blogspot.com 2013) gives no tonnes.",
     )
     mineralogy: Literal["gibbsitic", "boehmitic", "diasporic"] = Field(
         default="diasporic",
@@ -95,7 +102,8 @@ class BayerParams(UnitParams):
         default=11.0,
         gt=0.0,
         description="Caustic liquor circulated through digestion, m3/t alumina. A liquor "
-        f"productivity of ~90 kg Al2O3/m3. {fields.ASSUMED}",
+        f"productivity of ~90 kg Al2O3/m3. {fields.ASSUMED} (Searched: liquor productivity; "
+        "no figure found.)",
     )
     return_temperature_c: float = Field(
         default=100.0,
@@ -110,7 +118,8 @@ class BayerParams(UnitParams):
         ge=0.0,
         lt=1.0,
         description="Share of the digestion heating met by flash-vapour regenerative "
-        f"heaters (the rest is live steam), fraction. {fields.ASSUMED}",
+        f"heaters (the rest is live steam), fraction. {fields.ASSUMED} (Searched: digestion "
+        "flash heat recovery; no figure found.)",
     )
     boiler_efficiency: float = Field(
         default=0.85,
@@ -122,30 +131,43 @@ class BayerParams(UnitParams):
         default=4.4,
         gt=0.0,
         description="Volumetric heat capacity of the liquor, MJ/(m3 K). ~1.3 t/m3 x ~3.4 "
-        "kJ/(kg K) for a sodium aluminate liquor (from recollection, unverified).",
+        "kJ/(kg K) for a sodium aluminate liquor, unverified. Searched: the measurements "
+        "exist (NaOH/NaAl(OH)4 heat capacities, J. Chem. Eng. Data 47(4) 2002 960-963, 25 C; "
+        "50-250 C, J. Solution Chem., doi 10.1007/BF00657332), but only as apparent molar "
+        "heat capacities in abstracts, not a liquor's kJ/(kg K).",
     )
     solids_heat_capacity_mj_per_t_k: float = Field(
         default=0.9,
         gt=0.0,
         description="Heat capacity of the bauxite solids, MJ/(t K). Oxides and hydroxides "
-        "near 0.8-1.0 kJ/(kg K) (from recollection, unverified).",
+        "near 0.8-1.0 kJ/(kg K), unverified (searched with the liquor's; not found).",
     )
     lime_kiln_gj_per_t: float = Field(
-        default=4.5,
+        default=4.27,
         ge=0.0,
-        description="Kiln fuel to burn lime, GJ/t CaO. Shaft kilns ~4-5 GJ/t (EU BREF "
-        "'Cement, Lime and Magnesium Oxide' 2013; from recollection, unverified).",
+        description="Kiln fuel to burn lime, GJ/t CaO. 4.27, the European lime industry's "
+        "average implied by its 2050 roadmap (Ecofys for the European Lime Association, 'A "
+        "Competitive and Efficient Lime Industry', 2014, as summarised in World Cement, 18 "
+        "Dec 2014, worldcement.com/europe-cis/18122014/a-competitive-and-efficient-lime-"
+        "industry-42/): the reaction takes 3.03 GJ/t quicklime and the efficiency potential "
+        "is at most 29 %, so kilns burn 3.03 / (1 - 0.29) = 4.27 GJ/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        233.3,
+        234.8,
         "Calcination, evaporation and other steam (all but digestion heating and lime)",
         "alumina",
         "CALIBRATED so that, with the default diasporic bauxite, the comprehensive energy "
         "(all fuel + electricity x 0.1229 kgce/kWh) is the plan's 2015 426 kgce/t "
-        "(TARGETS.md section 1); a gas-suspension calciner alone takes ~3 GJ/t = 102 kgce/t "
-        "(from recollection).",
+        "(TARGETS.md section 1).",
     )
-    power_kwh_per_t: float = fields.power(250.0, "Electricity", "alumina", fields.PLACEHOLDER)
+    power_kwh_per_t: float = fields.power(
+        250.0,
+        "Electricity",
+        "alumina",
+        f"{fields.PLACEHOLDER} Searched (pages: alumina refinery electricity kWh/t): Alumina "
+        "Limited's 'approximately 2.5 MWh per tonne of alumina' (aluminalimited.com/energy, "
+        "2017) is all energy, not electricity.",
+    )
     fuel_carrier: fields.FuelName = fields.carrier(
         "coal", "Fuel carrier burnt for steam and calcination"
     )
@@ -185,10 +207,11 @@ class BayerRefinery(UnitModel):
     with its CO2 (0.785 t/t CaO, CaCO3 -> CaO + CO2) as a process emission; the rest
     (calcination, evaporation) is fuel_kgce_per_t. Worked, defaults (diasporic, A_av
     0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.4 + 2.3005 x 0.9)(265 - 100) x 0.4 / 0.85
-    / 29.3076 = 133.7 kgce digestion, lime 0.184 t -> 28.3 kgce and 0.144 t CO2, + 233.3
-    + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A gibbsitic bauxite (145 C, no
-    lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 36.4 + 233.3 + 30.7 = 300.5 kgce/t; a
-    diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08): 427.9 kgce/t, 1.42 times as much.
+    / 29.3076 = 133.7 kgce digestion, lime 0.184 t x 4.27 GJ/t -> 26.8 kgce and 0.144 t
+    CO2, + 234.8 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A gibbsitic bauxite
+    (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 36.4 + 234.8 + 30.7 = 302.0
+    kgce/t; a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08): 427.9 kgce/t, 1.42 times
+    as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or
     hydrogarnet is not modelled); the lime is bought and burnt outside the balance (its

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.limits import MAX_PARAMETER
 from twin.mine.limits import DEFAULT_SLOPE_DEG, MAX_SLOPE_DEG, MIN_SLOPE_DEG
+from twin.units import fields
 
 #: Pushbacks from nested pits (Lerchs-Grossmann / pseudoflow at revenue factors).
 WHITTLE_1988 = (
@@ -49,7 +50,7 @@ class PitStockpile(_Model):
     rehandle_cost_cny_per_t: Tonnes = Field(
         default=1.5,
         description="Cost of reclaiming 1 t from the pile (loader and haul), CNY/t. "
-        "Placeholder, unverified.",
+        f"{fields.site_specific('mine')}",
     )
     mixing: bool = Field(
         default=False,
@@ -81,11 +82,13 @@ class BlockModelSupply(_Model):
     )
     recovery: Fraction = Field(
         default=0.85,
-        description="Plant recovery for the pushback design, fraction. Placeholder, unverified.",
+        description="Plant recovery for the pushback design, fraction. "
+        f"{fields.site_specific('mine')}",
     )
     processing_cost_cny_per_t: Tonnes = Field(
         default=30.0,
-        description="Processing cost for the pushback design, CNY/t ore. Placeholder, unverified.",
+        description="Processing cost for the pushback design, CNY/t ore. "
+        f"{fields.site_specific('mine')}",
     )
     revenue_factors: list[Annotated[float, Field(gt=0.0, le=10.0)]] = Field(
         default=[0.6, 1.0],

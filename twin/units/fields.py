@@ -2,7 +2,9 @@
 its carrier, and non-energy variable cost, each per t of the kind's basis.
 
 Every parameter of a kind is documented in one style, ``Field(default=..., <range>,
-description="<what>, <unit>. <source or 'Placeholder, unverified.'>")``. These factories
+description="<what>, <unit>. <source>")``: a citation, or one of the wordings below for a
+figure without one (PLACEHOLDER and ASSUMED followed by what was searched, SITE_SPECIFIC
+for a figure that is the plant's own, such as a cost or a price). These factories
 write that Field for the shared quantities, with the range and unit fixed here; the kind
 gives the default, what the figure covers, the basis and the source. A factory is used
 rather than a mixin class because the defaults (and what they cover) differ per kind,
@@ -34,6 +36,20 @@ PLACEHOLDER = "Placeholder, unverified."
 ASSUMED = "Assumed, unverified."
 
 
+def site_specific(owner: str = "plant") -> str:
+    """Source wording for a figure that belongs to one site, not to the process (a cost, a
+    price, a haul geometry): no publication can verify it, so the shipped instances carry
+    an illustrative value for the owner to replace."""
+    return (
+        "Illustrative placeholder for the shipped instances; replace with the "
+        f"{owner}'s own figure."
+    )
+
+
+#: Source wording for a plant's own figure (non-energy costs, prices).
+SITE_SPECIFIC = site_specific()
+
+
 def power(default: float, what: str, per: str, source: str) -> Any:
     """Electricity drawn per t of `per` (e.g. "concentrate"), kWh/t, >= 0."""
     return Field(default=default, ge=0.0, description=f"{what}, kWh/t {per}. {source}")
@@ -55,7 +71,7 @@ def carrier(
     )
 
 
-def cost(default: float, what: str, per: str, source: str = PLACEHOLDER) -> Any:
+def cost(default: float, what: str, per: str, source: str = SITE_SPECIFIC) -> Any:
     """Non-energy variable cost per t of `per`, CNY/t, >= 0 (energy is priced apart)."""
     return Field(
         default=default, ge=0.0, description=f"{what}, energy excluded, CNY/t {per}. {source}"

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 #: Source of the Pidgeon energy split (the total is calibrated to the plan).
-PIDGEON_SPLIT = "The split between calcination, retorts and remelting is an assumption, unverified."
+PIDGEON_SPLIT = (
+    "The split between calcination, retorts and remelting is an assumption, unverified. "
+    "Searched (pages: Pidgeon energy by stage): Ramakrishnan & Koltun 2004's abstract gives "
+    "a total only (42 kg CO2-eq/kg Mg ingot, Resour. Conserv. Recycl., doi "
+    "10.1016/j.resconrec.2004.02.003); Du et al. 2010 not found."
+)
 
 
 class PidgeonParams(UnitParams):
@@ -55,7 +60,9 @@ class PidgeonParams(UnitParams):
         "CaO.MgO + 2 CO2 (derived from standard enthalpies of formation)",
         "raw dolomite",
         "Placeholder, unverified (calcination at 1100-1200 degC: China Magnesium Corp., "
-        "'The Pidgeon process').",
+        "'The Pidgeon process'). Searched: the lime industry's 4.27 GJ/t quicklime (see "
+        "bayer_refinery.lime_kiln_gj_per_t) is for CaO, not dolomite; no dolomite kiln "
+        "figure found.",
     )
     retort_kgce_per_t: float = fields.fuel(
         3250.0,
@@ -65,7 +72,10 @@ class PidgeonParams(UnitParams):
         "CALIBRATED so the defaults total the plan's 4500 kgce/t. " + PIDGEON_SPLIT,
     )
     remelt_kgce_per_t: float = fields.fuel(
-        150.0, "Melting and refining the crowns at 670-700 degC", "Mg", fields.PLACEHOLDER
+        150.0,
+        "Melting and refining the crowns at 670-700 degC",
+        "Mg",
+        f"{fields.PLACEHOLDER} Searched with the split (PIDGEON_SPLIT).",
     )
     power_kwh_per_t: float = fields.power(
         1200.0,
@@ -73,7 +83,7 @@ class PidgeonParams(UnitParams):
         "Mg",
         "Placeholder, unverified. PROCESS-DATA quotes '17-20 kWh/kg electricity' from a "
         "Wikipedia copy; at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it "
-        "reads as total energy, so it is not used.",
+        "reads as total energy, so it is not used. Searched with the split (PIDGEON_SPLIT).",
     )
     calcination_fuel: fields.FuelName = fields.carrier(
         "coal",
@@ -211,7 +221,9 @@ class ElectrolyticMgParams(UnitParams):
         "MgCl2(l) -> Mg(l) + Cl2: -dG/2F = 2.50 V at 700 C from the standard Gibbs energy "
         "of formation (NIST-JANAF tables, about -483 kJ/mol; from recollection, unverified), plus "
         "(RT/2F) ln(1/a) = 0.10 V for MgCl2 at activity ~0.1 in the NaCl-KCl-CaCl2 bath "
-        "(activity assumed, unverified).",
+        "(activity assumed, unverified). Searched: the 'theoretical minimum, 6.2 kWh/kg Mg' "
+        "of Demirci & Karakaya (TMS Magnesium Technology 2012, 59-62) is 2.81 V at 2205 "
+        "Ah/kg, an enthalpy (thermoneutral) figure, not the Gibbs voltage.",
     )
     overpotential_v: float = Field(
         default=0.30,
@@ -234,14 +246,16 @@ class ElectrolyticMgParams(UnitParams):
         gt=0.0,
         description="Electrical conductivity of the chloride bath at cell temperature, S/m. "
         "About 2 S/cm for NaCl-KCl-CaCl2-MgCl2 melts near 700 C (Janz, Molten Salts "
-        "Handbook; from recollection, unverified).",
+        "Handbook; from recollection, unverified). Searched (pages: conductivity of "
+        "MgCl2-NaCl-KCl-CaCl2 melts): no measured value found.",
     )
     gas_void_fraction: float = Field(
         default=0.20,
         ge=0.0,
         lt=1.0,
         description="Chlorine bubbles' share of the gap's volume, fraction; the bath's "
-        "conductivity is divided by (1 - eps)^1.5 (Bruggeman 1935). Assumed, unverified.",
+        "conductivity is divided by (1 - eps)^1.5 (Bruggeman 1935). Assumed, unverified "
+        "(searched with the conductivity; not found).",
     )
     external_drop_v: float = Field(
         default=0.50,
@@ -251,8 +265,11 @@ class ElectrolyticMgParams(UnitParams):
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.85,
-        "At nominal current density. Placeholder, unverified, chosen with the voltage to "
-        "meet the plan's 18000 kWh/t.",
+        "At nominal current density. 0.85, the lower bound of 'CE > 85 %' for 160 kA "
+        "diaphragm and diaphragmless cells on MgCl2 (encyclopaedia entry on titanium-"
+        "magnesium combined production, copied at hnhzjc.com/news/show-1545.html; original "
+        "not identified; the same entry as the Kroll validation in twin calibration), "
+        "chosen with the voltage to meet the plan's 18000 kWh/t.",
     )
     current_density_a_per_m2: float = electrolysis.current_density_field(
         5000.0,
@@ -273,13 +290,15 @@ class ElectrolyticMgParams(UnitParams):
         0.8,
         "The main current loss is the Mg + Cl2 back reaction (doi 10.1007/BF00578096), "
         "limited by mass transfer at a rate per area nearly independent of current, so most "
-        "of the loss is fixed and CE rises with current density. 0.8 assumed, unverified.",
+        "of the loss is fixed and CE rises with current density. 0.8 assumed, unverified "
+        "(searched: back reaction vs current density; the papers found give CE at one "
+        "current density each).",
     )
     load_segments: list[electrolysis.SegmentLoad] = electrolysis.segments_field(
         [0.6, 0.7, 0.8, 0.9, 1.0]
     )
     rectifier_efficiency: float = electrolysis.rectifier_field(
-        0.97, "Assumed as for the potline, unverified."
+        0.97, "Assumed as for the potline, unverified (searched: not found)."
     )
     auxiliary_power_kwh_per_t: float = fields.power(
         3300.0,

@@ -25,8 +25,14 @@ FESI75 = {"Si": 0.75, "Fe": 0.25}
 MAGNESIUM_CHLORIDE = {e: mass_fraction(e, MGCL2) for e in MGCL2}
 #: Pure TiO2 (Ti 0.5993); natural rutile and Ti slag carry less Ti and some Fe, Si.
 RUTILE = {"Ti": mass_fraction("Ti", TIO2)}
-#: Zinc concentrate for the calibration (assumed, unverified: Zn 50 %, S 32 % inside the
-#: 30-33 % of PROCESS-DATA section 8, Fe 8 %, minor Pb, Cd, As, Hg).
+#: Zinc concentrate for the calibration: Zn 50 %, S 32 %, Fe 8 %, minor Pb, Cd, As, Hg.
+#: Published: "approx. 55 % zinc, 6.5 % iron and 32 % sulphur", with 3-5 % PbS and
+#: 0.35-0.41 % CdS (Wikipedia, 'Zinc concentrate', older revision copied at
+#: the-uncensored-wiki.com); Zn 50-60 %, S 30-35 % (Global Summit, 'Zinc Concentrate: The
+#: Essential Guide', a trader's page). Zn and S lie inside those; Fe 8 % is above the 6.5 %
+#: and is kept because the zinc unit's worked calibration (twin.units.zinc) rests on this
+#: feed; As and Hg unverified. A plant replaces it with its own assays (``twin unit
+#: --feed``).
 TYPICAL_ZN_CONCENTRATE = {
     "Zn": 0.50,
     "S": 0.32,
@@ -37,7 +43,10 @@ TYPICAL_ZN_CONCENTRATE = {
     "As": 0.002,
     "Hg": 0.00005,
 }
-#: Bauxite for the calibration: 55 % Al2O3, 7 % SiO2, 20 % Fe2O3 (assumed, unverified).
+#: Bauxite for the calibration: 55 % Al2O3, 7 % SiO2, 20 % Fe2O3 (assumed, unverified;
+#: illustrative, a refinery replaces it with its own assay). Searched (pages: Chinese
+#: diasporic bauxite composition): one deposit report (Al2O3 68.07 %, SiO2 14.52 %, A/S
+#: 4.6, on wpsab.com, unattributed) and no Fe2O3; nothing citable for a typical feed.
 BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}
 #: Silica flux, 90 % SiO2 (assumed).
 SILICA_FLUX = {"Si": 0.4207}

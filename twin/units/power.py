@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from twin.constants import FUEL_CO2_T_PER_KGCE, KGCE_PER_KWH_EQUIVALENT
+from twin.units import fields
 from twin.units.base import UnitParams
 
 
@@ -25,14 +26,17 @@ class CaptivePlant(UnitParams):
         "most 1000 (12 %). 305, "
         "near the China Electricity Council's national average coal consumption "
         "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
-        "unverified, check the CEC statistics for the year used).",
+        "unverified, check the CEC statistics for the year used). Searched (pages, English "
+        "and Chinese: CEC supply coal consumption 2020): not found; the one national figure "
+        "found, 333 g/kWh for 2010 (SERC via Interfax, 25 Oct 2011), is for another year "
+        "and on generation, not supply.",
     )
     coal_price_cny_per_tce: float = Field(
         default=1000.0,
         ge=0.0,
         le=1e5,
         description="Delivered coal price per t coal equivalent (7000 kcal/kg), CNY/tce. "
-        "Placeholder, unverified.",
+        f"{fields.SITE_SPECIFIC} (A contract price.)",
     )
 
     @property

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 
+#: What was searched for the placeholders below.
+SEARCHED = (
+    "Searched (pages: red mud in cement raw meal and bricks): the reviews found (Pontikes & "
+    "Angelopoulos, 'Bauxite residue in the raw meal or as a hydraulic or pozzolanic material "
+    "in cement: a SWOT analysis'; the IAI's 2016 papers on bauxite residue in cement) give "
+    "no dose or energy in the text read."
+)
+
+
 class RedMudParams(UnitParams):
     """Red mud utilisation parameters, per t dry red mud used."""
 
@@ -28,12 +37,14 @@ class RedMudParams(UnitParams):
         gt=0.0,
         le=1.0,
         description="Red mud per t product, t/t. Placeholder, unverified: the share depends "
-        "on the product, e.g. cement raw meal or fired bricks.",
+        f"on the product, e.g. cement raw meal or fired bricks. {SEARCHED}",
     )
     power_kwh_per_t: float = fields.power(
-        30.0, "Drying, grinding, mixing, forming", "red mud", fields.PLACEHOLDER
+        30.0, "Drying, grinding, mixing, forming", "red mud", f"{fields.PLACEHOLDER} {SEARCHED}"
     )
-    fuel_kgce_per_t: float = fields.fuel(35.0, "Drying and firing", "red mud", fields.PLACEHOLDER)
+    fuel_kgce_per_t: float = fields.fuel(
+        35.0, "Drying and firing", "red mud", f"{fields.PLACEHOLDER} {SEARCHED}"
+    )
     fuel_carrier: fields.FuelName = fields.carrier("coal")
     variable_cost_cny_per_t: float = fields.cost(
         60.0, "Additives (lime, clinker, sand), labour share", "red mud"

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 BURNT_TO = {"S": ("SO2", S_IN_SO2), "C": ("CO2", C_IN_CO2)}
 
 
+#: What was searched for the placeholders below.
+SEARCHED = (
+    "Searched (pages: secondary copper anode furnace energy and losses): the EU BREF for "
+    "non-ferrous metals (ch. 3) and the Stockholm Convention BAT draft for secondary copper "
+    "(2004) were found, their figures not in the text read."
+)
+
+
 class ScrapRefiningParams(UnitParams):
     """Parameters of an anode furnace refining copper scrap, per t anode."""
 
@@ -34,14 +42,14 @@ class ScrapRefiningParams(UnitParams):
         default=0.02,
         ge=0.0,
         lt=1.0,
-        description=f"Scrap Cu lost to slag, fraction. {fields.PLACEHOLDER}",
+        description=f"Scrap Cu lost to slag, fraction. {fields.PLACEHOLDER} {SEARCHED}",
     )
     zn_to_dust: float = Field(
         default=0.9,
         ge=0.0,
         le=1.0,
         description="Scrap Zn fumed as ZnO and caught in the bag filter, the rest going to "
-        f"slag, fraction. {fields.PLACEHOLDER}",
+        f"slag, fraction. {fields.PLACEHOLDER} {SEARCHED}",
     )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
         {"Pb": 0.3, "As": 0.3, "Cd": 0.9, "Hg": 1.0}
@@ -51,11 +59,11 @@ class ScrapRefiningParams(UnitParams):
         120.0,
         "Melting and refining fuel",
         "anode",
-        "Placeholder, unverified: no figure for secondary copper in PROCESS-DATA.",
+        f"Placeholder, unverified: no figure for secondary copper in PROCESS-DATA. {SEARCHED}",
     )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     power_kwh_per_t: float = fields.power(
-        60.0, "Fans, bag filter, casting wheel", "anode", fields.PLACEHOLDER
+        60.0, "Fans, bag filter, casting wheel", "anode", f"{fields.PLACEHOLDER} {SEARCHED}"
     )
     variable_cost_cny_per_t: float = fields.cost(
         500.0, "Reductant, fluxes, refractories, labour share", "anode"

@@ -23,6 +23,12 @@ from twin.units.magnesium import ElectrolyticMgParams, electrolytic_mg_kwh_per_t
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
+#: What was searched for the Kroll plant's placeholders.
+KROLL_SEARCHED = (
+    "Searched (pages: Kroll process Mg, Cl2 and coke consumption per t sponge): the pages "
+    "found give the reactions only."
+)
+
 #: Least net carbon of chlorination, TiO2 + 2 Cl2 + C -> TiCl4 + CO2: 0.251 t C/t Ti.
 MIN_CARBON_T_PER_T_TI = MOLAR_MASS["C"] / MOLAR_MASS["Ti"]
 
@@ -35,7 +41,7 @@ class KrollParams(UnitParams):
         gt=0.0,
         lt=1.0,
         description="Share of the feed's Ti reaching sponge, the rest leaving unchlorinated "
-        f"with the residue, fraction. {fields.PLACEHOLDER}",
+        f"with the residue, fraction. {fields.PLACEHOLDER} {KROLL_SEARCHED}",
     )
     carbon_t_per_t_ti: float = Field(
         default=0.40,
@@ -44,21 +50,23 @@ class KrollParams(UnitParams):
         "treatment), t C/t Ti. Placeholder, unverified: between 0.251 (all CO2: "
         "TiO2 + 2 Cl2 + C -> TiCl4 + CO2) and 0.502 (all CO: TiO2 + 2 Cl2 + 2 C "
         "-> TiCl4 + 2 CO). PROCESS-DATA section 11 prints 'TiO2 + 2 Cl2 + 2 C "
-        "-> TiCl4 + 2 CO2', which does not balance oxygen.",
+        "-> TiCl4 + 2 CO2', which does not balance oxygen. Searched: Primetals' page on "
+        "titanium writes fluid-bed carbochlorination at 900 C with CO2 as the product "
+        "(primetals.com), no quantity.",
     )
     mg_loss_fraction: float = Field(
         default=0.03,
         ge=0.0,
         le=1.0,
         description="Share of the loop's 1.016 t Mg/t Ti lost (MgCl2 bleed, spills, sponge "
-        f"cleaning) and bought as make-up Mg, fraction. {fields.PLACEHOLDER}",
+        f"cleaning) and bought as make-up Mg, fraction. {fields.PLACEHOLDER} {KROLL_SEARCHED}",
     )
     cl_loss_fraction: float = Field(
         default=0.05,
         ge=0.0,
         le=1.0,
         description="Share of the loop's 2.962 t Cl/t Ti lost (impurity chlorides, bleed) "
-        f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER}",
+        f"and bought as make-up chlorine, fraction. {fields.PLACEHOLDER} {KROLL_SEARCHED}",
     )
     mg_cell_bath_gap_cm: float = Field(
         default=ElectrolyticMgParams.model_fields["bath_gap_cm"].default,
@@ -68,9 +76,11 @@ class KrollParams(UnitParams):
         "E_rev 2.60 V, overpotential 0.30 V, bath 200 S/m with 20 % gas, 0.50 V external "
         "drops, CE 0.85 at 5000 A/m2). 6 cm, that unit's conventional cell (5.50 V); "
         "multipolar cells with bipolar electrodes run narrower gaps (the 2020 plant: 2 cm, "
-        "assumed, unverified).",
+        "assumed, unverified: a scenario, not a measured gap).",
     )
-    rectifier_efficiency: float = electrolysis.rectifier_field(0.97, fields.PLACEHOLDER)
+    rectifier_efficiency: float = electrolysis.rectifier_field(
+        0.97, "As the electrolytic_magnesium unit's, unverified (searched: not found)."
+    )
     distillation_kwh_per_t: float = fields.power(
         7500.0,
         "Reduction and vacuum-distillation furnaces",
@@ -81,7 +91,7 @@ class KrollParams(UnitParams):
         3000.0,
         "Chlorination, TiCl4 purification, argon and other auxiliaries",
         "Ti",
-        fields.PLACEHOLDER,
+        f"{fields.PLACEHOLDER} {KROLL_SEARCHED}",
     )
     variable_cost_cny_per_t: float = fields.cost(8000.0, "Argon, retorts, labour share", "Ti")
 
