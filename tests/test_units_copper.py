@@ -516,15 +516,16 @@ def test_refinery_closes_every_element(
 def test_refinery_sends_gold_and_silver_to_slimes() -> None:
     """Anode 99.5 % Cu, 40 g/t Au, 800 g/t Ag, 0.1 % As: t anode per t cathode = 0.9999 /
     (0.999 x 0.995) = 1.005935. To slimes per t anode: Au 0.99 x 4e-5 = 3.96e-5, Ag 0.98
-    x 8e-4 = 7.84e-4, As 1e-3, Cu 0.001 x 0.995 = 9.95e-4; slimes 0.004005 + those =
-    0.0068236 t/t anode, holding Au 0.580 % and Ag 11.49 %. The cathode carries Au 0.01 x
+    x 8e-4 = 7.84e-4, As 1e-3, Cu 0.001 x 0.995 = 9.95e-4; slimes 0.001784 + those =
+    0.0046026 t/t anode, holding Au 0.860 % and Ag 17.03 %. The cathode carries Au 0.01 x
     4e-5 x 1.005935 = 0.40 g/t and Ag 0.02 x 8e-4 x 1.005935 = 16.1 g/t."""
     unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
     feeds = {"anode": {"Cu": 0.995, "Au": 4e-5, "Ag": 8e-4, "As": 1e-3}}
     out = unit.products(feeds)
     anode_t = 0.9999 / (0.999 * 0.995)
-    slimes_t = 0.004005 + 3.96e-5 + 7.84e-4 + 1e-3 + 9.95e-4
-    assert slimes_t == pytest.approx(0.0068236, rel=1e-12)
+    slimes_t = 0.001784 + 3.96e-5 + 7.84e-4 + 1e-3 + 9.95e-4
+    assert slimes_t == pytest.approx(0.0046026, rel=1e-12)
+    assert (3.96e-5 / slimes_t, 7.84e-4 / slimes_t) == pytest.approx((0.00860, 0.1703), abs=5e-5)
     assert out["slimes"]["Au"] == pytest.approx(3.96e-5 / slimes_t, rel=1e-12)
     assert out["slimes"]["Ag"] == pytest.approx(7.84e-4 / slimes_t, rel=1e-12)
     assert out["slimes"]["As"] == pytest.approx(1e-3 / slimes_t, rel=1e-12)
@@ -535,9 +536,11 @@ def test_refinery_sends_gold_and_silver_to_slimes() -> None:
     assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-15)
     with pytest.raises(ValidationError, match="slimes_recovery"):
         ElectrorefineryParams(slimes_recovery={"Cu": 0.5})
-    # the default anode makes 0.005 t slimes/t anode with 19.9 % Cu, as before
+    # the default anode makes 0.001784 + 0.000995 = 0.002779 t slimes/t anode with
+    # 0.000995 / 0.002779 = 35.80 % Cu, Palabora's slimes assay
     plain = unit.products({"anode": {"Cu": 0.995}})["slimes"]
-    assert plain["Cu"] == pytest.approx(0.199, rel=1e-12)
+    assert plain["Cu"] == pytest.approx(0.000995 / 0.002779, rel=1e-12)
+    assert plain["Cu"] == pytest.approx(0.358, abs=5e-4)
 
 
 def test_refinery_energy_from_faraday() -> None:

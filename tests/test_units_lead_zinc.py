@@ -370,10 +370,12 @@ def test_zinc_errors() -> None:
 
 
 def test_zinc_comprehensive_energy_near_plan_figure() -> None:
-    """Roast + leach + EW with defaults: 885 kgce/t electrolytic zinc (plan, 2015), +-5 %."""
+    """Roast + acid plant + leach + EW with defaults: 885 kgce/t electrolytic zinc (plan,
+    2015), +-5 %; the leach's fuel is fitted so it lands on 884.97 (the fit is worked in
+    the zinc.py docstring, by hand in tests/test_calibration.py)."""
     total = zinc_comprehensive_kgce_per_t()
     assert total == pytest.approx(885.0, rel=0.05)
-    assert total == pytest.approx(884.9, abs=0.05)  # the calibration of zinc.py
+    assert total == pytest.approx(884.97, abs=0.005)  # the calibration of zinc.py
 
 
 def test_zinc_comprehensive_energy_falls_with_better_cells() -> None:

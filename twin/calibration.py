@@ -290,7 +290,8 @@ ROWS: list[Row] = [
             1.5,
             "IAI 'Metallurgical Alumina Refining Energy Intensity' by region: China "
             "(mostly diasporic) ~11.5-12 GJ/t vs South America (gibbsitic) ~8-8.5 GJ/t; "
-            "figures from recollection, unverified",
+            "figures from recollection, unverified (not found: the IAI page's regional "
+            "table is not stored; pages found give only world Bayer averages)",
             lambda: _bayer_ratio(),
         ),
     ),

@@ -89,7 +89,8 @@ class ConcentratorParams(UnitParams):
         "tailings grade's rise with a coarser grind (more locked particles), a "
         "number. Assumed, unverified: liberation improves with finer grinding "
         "(Wills' Mineral Processing Technology 8th ed. ch. 1), the exponent is not "
-        "fitted to data.",
+        "fitted to data (not found: searched grade-recovery vs P80 data for copper "
+        "flotation).",
     )
     mill_power_fixed_share: float = Field(
         default=1.0,
@@ -106,7 +107,8 @@ class ConcentratorParams(UnitParams):
         "Flotation, regrinding, pumping, thickening and filtering",
         "ore",
         "Assumed allowance, unverified: with Bond grinding it gives ~21 kWh/t, inside the "
-        "unverified 15-30 kWh/t order of PROCESS-DATA section 2.",
+        "unverified 15-30 kWh/t order of PROCESS-DATA section 2 (not found: the stored "
+        "copy of OTA's 'Energy Use in the Copper Industry', ch. 7, gives only its contents).",
     )
     variable_cost_cny_per_t: float = fields.cost(
         20.0, "Grinding media, liners, reagents and labour share", "ore"

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 #: PROCESS-DATA section 12 found no CIL energy or cyanide figure.
-NO_CIL_DATA = "Placeholder, unverified: PROCESS-DATA section 12 found no figure."
+NO_CIL_DATA = (
+    "Placeholder, unverified: PROCESS-DATA section 12 found no figure; not found either in "
+    "the stored CIL plant papers (AusIMM 2002 gold flowsheet, MINDEV 97: no energy figure "
+    "in what is stored)."
+)
 
 
 class GoldCilParams(UnitParams):
@@ -53,10 +57,18 @@ class GoldCilParams(UnitParams):
         f"metals) is not tracked. Same for every plant. {fields.ASSUMED}",
     )
     work_index_kwh_per_t: float = comminution.work_index_field(
-        14.0, "placeholder, unverified; ore-specific."
+        14.0,
+        "ore-specific; 14 lies inside the 11.1-16.6 kWh/t Bond ball-mill work indices of "
+        "gold-ore test work quoted on ogam.com.pl (a compilation of project releases, low "
+        "authority).",
     )
     f80_um: float = comminution.f80_field(10_000.0, fields.ASSUMED)
-    p80_um: float = comminution.p80_field(75.0, "leach feed", "Assumed CIL grind, unverified.")
+    p80_um: float = comminution.p80_field(
+        75.0,
+        "leach feed",
+        "Assumed CIL grind, unverified (not found: the stored gold-plant papers name 500 um "
+        "for gravity-only circuits, no CIL grind).",
+    )
     other_power_kwh_per_t: float = fields.power(
         8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA
     )

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 #: Source of the primary energy figures: PROCESS-DATA section 9 found no energy per t lead.
-NO_LEAD_ENERGY_DATA = "Placeholder, unverified: PROCESS-DATA section 9 found no figure."
+NO_LEAD_ENERGY_DATA = (
+    "Placeholder, unverified: PROCESS-DATA section 9 found no figure; not found either in the "
+    "stored pages for the lead energy-limit standard GB 21250 (the compilations read give "
+    "only the copper and ferroalloy tables) or the lead smelter surveys (docslib.org, "
+    "introductions only)."
+)
 
 
 class LeadSmelterParams(UnitParams):
@@ -36,15 +41,19 @@ class LeadSmelterParams(UnitParams):
         default=0.9999,
         gt=0.0,
         le=1.0,
-        description="Pb in the refined lead, mass fraction. Assumed: refined-lead grades "
-        "run 99.94-99.994 % Pb, GB/T 469, unverified.",
+        description="Pb in the refined lead, mass fraction. Grade Pb99.990 of GB/T "
+        "469-2005, whose five grades are Pb99.994, Pb99.990, Pb99.985, Pb99.970 and "
+        "Pb99.940 (shilangte.com lead-ingot product page quoting the standard); GB/T "
+        "469-2023 has since cut them to two designations (chinesestandard.us preview).",
     )
     slag_pb_grade: float = Field(
         default=0.025,
         ge=0.0,
         lt=1.0,
         description="Pb in the discard slag after reduction, mass fraction. Placeholder, "
-        "unverified: PROCESS-DATA section 9 has no oxygen-bath data.",
+        "unverified: PROCESS-DATA section 9 has no oxygen-bath data; not found in the "
+        "stored lead smelter surveys (introductions only) or the SMS group page (says only "
+        "'slag containing low quantities of lead').",
     )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
         {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile"
@@ -58,7 +67,8 @@ class LeadSmelterParams(UnitParams):
         ge=0.0,
         description="Reductant (coke) carbon per t Pb reduced, all leaving as CO2, kg/t. "
         "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
-        "more, 80 assumed (unverified).",
+        "more, 80 assumed (unverified; not found: searched coke rate per t lead bullion "
+        "for bath and blast-furnace reduction).",
     )
     primary_power_kwh_per_t: float = fields.power(
         350.0,

@@ -40,7 +40,8 @@ class NickelFlashSmelterParams(UnitParams):
         description="Recovery of each matte metal to the matte (flash furnace plus "
         "slag-cleaning furnace), {metal: fraction}, Ni required. Overall metal "
         "recovery > 95 % ('20 Years of DON process', CIM 2014); 0.96 taken for "
-        "all (Co really lower, unverified).",
+        "all (Co really lower, unverified; not found: the DON papers stored give "
+        "abstracts without per-metal recoveries).",
     )
     matte_fe: float = Field(
         default=0.04,
@@ -54,7 +55,8 @@ class NickelFlashSmelterParams(UnitParams):
         default=0.22,
         gt=0.0,
         lt=1.0,
-        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds 26.7 % S.",
+        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds 26.7 % S "
+        "(not found: the Taskinen et al. 2018 abstract gives only Fe < 10 wt %).",
     )
     flux_sio2_per_fe: float = smelting.flux_ratio_field()
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
@@ -203,7 +205,10 @@ class NickelRefineryParams(UnitParams):
         default=0.9996,
         gt=0.0,
         le=1.0,
-        description="Ni in the cathode, mass fraction. Grade Ni9996 of GB/T 6516 (unverified).",
+        description="Ni in the cathode, mass fraction. Grade Ni9996 of GB/T 6516-2010 (the "
+        "grade is named in Jinchuan's 2024 revision note on the standard, renrendoc.com "
+        "paper 352562380); 0.9996 is read from the grade's designation, its table of "
+        "limits not read.",
     )
     cell_voltage_v: float = electrolysis.voltage_field(
         3.5, "Cell voltage of sulphate electrowinning", fields.PLACEHOLDER
