@@ -3,17 +3,17 @@
 coefficients that come from the re-linearised units' modes and in the trust region's
 column bounds.
 
-Which entries depend on a unit's per-period modes is not local to its ``x`` columns:
-the stepped tariff's big-M coefficients on ``tier_on`` are sums of the covered units'
-kWh and output over their modes (models/power.py), the minimum-rate rows of discrete units put the mode's minimum rate
-on ``on`` columns (models/network.py), and a per-period grade re-linearisation changes
-rows of its own (models/grades.py). So the new values are found the safe way, whatever
-changed: the coefficient arrays of the new flowsheet are assembled (models/build.py,
-arrays only: no Pyomo model, no HiGHS model) and compared with the model's, and exactly
-the entries, bounds and costs that differ are written into it (:class:`ModelChange`).
-The same change is then written into the Pyomo model of record
-(:func:`twin.models.pyomo_view.update_pyomo`) and into the HiGHS model that holds it
-(twin.solvers.persistent), which saves building the Pyomo model again (its variables
+Which entries depend on a unit's per-period modes is not local to its ``x`` columns: the
+stepped tariff's big-M coefficients on ``tier_on`` are sums of the covered units' kWh
+and output over their modes (models/power.py), the minimum-rate rows of discrete units
+put the mode's minimum rate on ``on`` columns (models/network.py), and a per-period
+grade re-linearisation changes rows of its own (models/grades.py). So the new values are
+found the safe way, whatever changed: the coefficient arrays of the new flowsheet are
+assembled (models/build.py, arrays only: no Pyomo model, no HiGHS model) and compared
+with the model's, and exactly the entries, bounds and costs that differ are written into
+it (:class:`ModelChange`). The same change is then written into the Pyomo model of
+record (:func:`twin.models.pyomo_view.update_pyomo`) and into the HiGHS model that holds
+it (twin.solvers.persistent), which saves building the Pyomo model again (its variables
 and row families, docs/ARCHITECTURE.md), and HiGHS re-solves an LP from its last basis.
 
 An update applies only between models of one structure (the same column blocks and row
