@@ -315,7 +315,10 @@ def test_smelter_closes_every_element(
         "concentrate": {"Cu": cu, "Fe": fe, "S": s, "Si": si, **minors},
         "flux": {"Si": flux_sio2 * mass_fraction("Si", SIO2), "Fe": flux_fe},
     }
-    assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-12)
+    try:
+        assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-12)
+    except ValueError as err:  # draws whose minor elements overfill the anode's non-Cu part
+        assert "anode_purity" in str(err)
 
 
 def test_smelter_default_numbers() -> None:
@@ -353,15 +356,20 @@ def _fuel(conc: dict[str, float], load: float = 1.0, **params: float) -> float:
 
 
 def test_smelter_fuel_responds_to_feed_enrichment_and_matte_grade() -> None:
-    """Measured at the defaults (60 % matte, 40 % O2): the numbers of docs/MODELLING.md."""
+    """Measured at the defaults (60 % matte, 40 % O2): the numbers of docs/MODELLING.md.
+    Cemic & Kleppa's sulphide enthalpies (twin.thermochemistry, 2026-11-29) release, per t
+    of the lean concentrate, 1.91914 kmol Cu2S x 0.71 + 1.14985 FeS x 2.59 - 3.93416
+    CuFeS2 x 0.03 - 0.74457 FeS2 x 0.14 - 1.93201 fayalite x 0.03 = 4.0605 MJ more than
+    the figures before, so 4.0605 / (29.3076 x 0.5) = 0.2771 kgce/t less fuel whatever the
+    blast: 11.34 -> 11.06 at 40 % O2, 62.26 -> 61.98 on air."""
     lean = {"Cu": 0.25, "Fe": 0.28, "S": 0.30}
     fes2 = 0.03  # t FeS2 added per t: Fe 0.01395, S 0.01605
     rich = {"Cu": 0.25, "Fe": 0.28 + 0.4655 * fes2, "S": 0.30 + 0.5345 * fes2}
-    assert _fuel(lean) == pytest.approx(11.34, abs=0.01)
+    assert _fuel(lean) == pytest.approx(11.06, abs=0.01)
     assert _fuel({**lean, "S": 0.31}) < _fuel(lean)  # more S, same Fe
     assert _fuel(rich) < _fuel(lean)  # more pyrite (S and Fe)
     by_enrichment = [_fuel(lean, oxygen_enrichment=e) for e in (0.21, 0.3, 0.4, 0.5, 0.7)]
-    assert by_enrichment[0] == pytest.approx(62.26, abs=0.01)  # air: 0.2095 O2
+    assert by_enrichment[0] == pytest.approx(61.98, abs=0.01)  # air: 0.2095 O2
     assert all(a > b for a, b in zip(by_enrichment[:3], by_enrichment[1:4], strict=True))
     assert by_enrichment[-1] == 0.0  # autogenous, the surplus goes to coolants
     by_grade = [_fuel(CONCENTRATE, matte_grade=g) for g in (0.5, 0.55, 0.6, 0.65)]

@@ -16,6 +16,11 @@ Sources (page numbers not re-read; marked where a figure is an assumption):
   matte grade): the trend that more matte grade sends more of an element to slag.
 - Živković et al., J. Min. Metall. 45B (2009) 23-34: flash smelting slags up to 2 % Cu,
   needing slag cleaning (flotation or electric furnace).
+- Read 2026-11-29 (what each field's description cites): Bacedoni, Moreno-Ventas & Rios,
+  Metals 10 (2020) 1229 (Atlantic Copper: 60-65 % Cu matte, ~1 % Cu slag, 1250-1350 C),
+  introduction; JOM 68(9) (2016) 2323-2331 abstract (0.7-2.3 % Cu in industrial slags);
+  USBM RI 8305 (1978) abstract (Cu2S transitions and fusion); Benisek, Kroll & Dachs,
+  Am. Mineral. 97 (2012) 657-660 (fayalite Cp), as transcribed in a public data note.
 """
 
 from __future__ import annotations
@@ -66,6 +71,16 @@ def _d(gas: float, slag: float, anode: float) -> Deportment:
 #: in Outokumpu flash smelting) and Steinhauser et al. 1984, read from recollection and
 #: rounded (unverified): As and Bi mostly volatilised, Sb and Pb split gas/slag, Zn to
 #: slag, Cd and Hg to the gas; Au and Ag collect in the matte and so the anode.
+#: Searched 2026-11-29: the flash-smelting table was not found in the stored copies; the
+#: converting table of the same book was ('Distribution of impurity elements during
+#: Peirce-Smith converting of low and high grade mattes', Vogt et al. 1979, Mendoza &
+#: Luraschi 1993; tailieuchung.com copy of the 4th ed., episode 5): to blister copper /
+#: converter slag / off-gas from 54 % and 70 % Cu matte, As 28/13/58 and 50/32/18, Bi
+#: 13/17/67 and 55/23/22, Pb 4/48/46 and 5/49/46, Sb 29/7/64 and 59/26/15, Zn 11/86/3
+#: and 8/79/13 %. The converter slag returns to the furnace, so these are not the lumped
+#: smelter's splits and are not adopted; they do show that a richer matte, blown for
+#: less time, fumes less As, Bi and Sb in the converters, which this table's fixed gas
+#: share at every matte grade leaves out (matte_grade_options price it as fixed).
 DEFAULT_DEPORTMENT = {
     "As": _d(0.80, 0.15, 0.05),
     "Sb": _d(0.30, 0.60, 0.10),
@@ -106,14 +121,21 @@ class FlashSmelterPhysics(UnitParams):
         description="Sensible heat of the matte tapped at ~1220 C from 25 C, MJ/t. "
         "Estimated from the heat contents of Cu2S and FeS incl. fusion (Barin, "
         "Thermochemical Data of Pure Substances 1995): ~0.76 and ~1.31 MJ/kg at 1500 "
-        "K, 0.90 MJ/kg for a 60 % matte; unverified.",
+        "K, 0.90 MJ/kg for a 60 % matte; unverified. Checked so far: Cu2S's transitions "
+        "at 376 K (0.865 kcal/mol) and 720 K (0.280) and its fusion at ~1400 K (3.070 "
+        "kcal/mol, 12.8 kJ/mol), abstract of USBM RI 8305 (1978, onemine.org); its "
+        "heat-content table and FeS's were not found.",
     )
     slag_heat_mj_per_t: float = Field(
         default=1500.0,
         gt=0.0,
         description="Sensible heat of the slag tapped at ~1250 C from 25 C, MJ/t. "
-        "Fayalite Fe2SiO4, mean Cp ~185 J/(mol K) over 298-1500 K plus fusion 89 "
-        "kJ/mol (Robie & Hemingway 1995): 1.53 MJ/kg; unverified.",
+        "Fayalite Fe2SiO4: H(1500 K) - H(298 K) 219.7 kJ/mol from Benisek, Kroll & "
+        "Dachs's Cp fit (Am. Mineral. 97 (2012) 657-660; Cp 190.6 at 1000 K, 203.0 at "
+        "1400 K) above 400 K and Robie et al. 1982's Cp(298 K) 131.9 J/(mol K) below, "
+        "both as transcribed in a public thermodynamic-data note (mean Cp 182.8, not "
+        "the ~185 first assumed); with a fusion of 89 kJ/mol (not found, unverified) "
+        "308.7 kJ/mol = 1.515 MJ/kg; 1500 taken (a real slag is not pure fayalite).",
     )
     shell_loss_mj_per_t: float = Field(
         default=370.0,
@@ -121,7 +143,8 @@ class FlashSmelterPhysics(UnitParams):
         description="Heat lost through the shell, water jackets and reaction-shaft cooling "
         "at nominal feed rate, MJ/t concentrate; fixed per hour, so per t it rises as "
         "1/load. Assumed ~15 % of the reaction heat of a typical concentrate, "
-        "unverified.",
+        "unverified (not found: Bacedoni et al., Metals 10 (2020) 1229, and "
+        "Partelpoeg's McGill thesis 1980 were read only in their opening pages).",
     )
     fuel_available_heat: float = Field(
         default=0.5,
@@ -130,16 +153,23 @@ class FlashSmelterPhysics(UnitParams):
         description="Share of the fuel's heating value left in the furnace after its own "
         "combustion gas leaves at the off-gas temperature, fraction. ~0.5 for natural "
         "gas at ~1300 C flue (available-heat charts, North American Combustion "
-        "Handbook, 3rd ed. 1986); unverified.",
+        "Handbook, 3rd ed. 1986); unverified (not found: the stored copies of the "
+        "CEC/SoCalGas available-heat calculator and of Baukal's Oxygen-Enhanced "
+        "Combustion stop before their air/CH4 figure).",
     )
     slag_cu_reference: float = Field(
         default=0.012,
         gt=0.0,
         lt=SLAG_CU_MAX,
         description="Cu in the flash furnace slag (dissolved + entrained, before cleaning) "
-        "at slag_cu_matte_grade_reference, mass fraction. 1-2 % at 55-65 % matte "
-        "(Davenport et al. 4th ed. ch. 5 and 11; Zivkovic et al. 2009 'up to 2 %'); "
-        "1.2 % at 60 % taken, unverified.",
+        "at slag_cu_matte_grade_reference, mass fraction. 'Molten matte (60-65 % Cu)' "
+        "with 'molten iron-silicate slag (~1 % Cu)' at Atlantic Copper's flash furnace "
+        "(Bacedoni, Moreno-Ventas & Rios, 'Copper flash smelting process balance "
+        "modeling', Metals 10 (2020) 1229, doi 10.3390/met10091229, introduction); "
+        "0.7-2.3 wt % lost to industrial matte-smelting slags and 0.88 % in Eti "
+        "Copper's flash furnace slag (JOM 68(9) 2016 2323-2331, abstract); up to 2 % "
+        "(Zivkovic et al., J. Min. Metall. 45B (2009) 23-34). 1.2 % at 60 % taken, "
+        "inside those.",
     )
     slag_cu_matte_grade_reference: float = Field(
         default=0.60,
@@ -154,7 +184,9 @@ class FlashSmelterPhysics(UnitParams):
         description="Slag Cu grows as exp(this x (matte grade - reference)), per unit "
         "matte grade: 8 doubles it from 60 to 69 % matte, the rise towards white metal "
         "of the industrial slag-Cu vs matte-grade plot (Davenport et al. 4th ed. ch. "
-        "5/11, read from recollection); unverified.",
+        "5/11, read from recollection); unverified (not found: the stored copy of ch. 4 "
+        "stops before its plot; Zivkovic et al. 2009 fit slag Cu to matte Cu for a "
+        "reverberatory furnace, abstract only).",
     )
     slag_cleaning_recovery: float = Field(
         default=0.3,
@@ -162,7 +194,9 @@ class FlashSmelterPhysics(UnitParams):
         lt=1.0,
         description="Share of the furnace slag's Cu that slag cleaning (electric furnace "
         "or slag flotation) returns to the converters, fraction. Assumed (1.2 -> 0.84 % "
-        "Cu discard slag at 60 % matte), unverified.",
+        "Cu discard slag at 60 % matte), unverified (not found: the SMS group slag-"
+        "cleaning furnace page gives only 0.1-0.4 % more recovery for its rectangular "
+        "design).",
     )
     deportment: dict[str, Deportment] = Field(
         default=DEFAULT_DEPORTMENT,

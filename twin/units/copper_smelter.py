@@ -11,10 +11,10 @@ value 0.1229 kgce/kWh (twin.calibration, copper row).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from twin.constants import CU2S, CU_IN_CU2S, FES, S_IN_SO2, mass_fraction
 from twin.ext import kernel_point
@@ -34,6 +34,12 @@ CALIBRATED_POWER = 100.0
 CALIBRATED_FUEL = 14.0
 
 
+def mode_name(matte_grade: float) -> str:
+    """The name of the mode at a grade of matte_grade_options: ``matte_<grade>``, the
+    grade as Python writes it back (distinct grades, distinct names)."""
+    return f"matte_{matte_grade!r}"
+
+
 class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
     """Parameters of the lumped copper smelter, per t concentrate (the heat-balance, slag
     Cu and deportment ones: twin.units.copper_flash.FlashSmelterPhysics)."""
@@ -43,7 +49,19 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         gt=0.0,
         lt=CU_IN_CU2S,
         description="Cu in the flash-furnace matte, mass fraction, below 0.799 (pure Cu2S). "
-        "55-60 % (messer.ch 'Flash smelting furnace'), ~65 % (mesco.co.jp).",
+        "55-60 % (messer.ch 'Flash smelting furnace'), ~65 % (mesco.co.jp), 60-65 % "
+        "at Atlantic Copper (Bacedoni et al., Metals 10 (2020) 1229).",
+    )
+    matte_grade_options: list[Annotated[float, Field(gt=0.0, lt=CU_IN_CU2S)]] = Field(
+        default=[],
+        max_length=fields.MAX_OPTIONS,
+        description="Other matte grades (Cu mass fractions, below 0.799) the flash furnace "
+        "may run at, each a mode the optimiser may choose in each period: a higher grade "
+        "oxidises more FeS in the furnace, so less fuel, but more O2 and more Cu lost to "
+        "slag; empty: the one grade matte_grade. Its modes make slag and anode of "
+        "different compositions, so the concentrate must be grade-tracked "
+        "(materials.track); track Cu (and Au, Ag, As...) in the slag and anode where "
+        "their tonnes matter downstream.",
     )
     anode_purity: float = Field(
         default=materials.ANODE_CU,
@@ -87,10 +105,22 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         "fraction; at part load that fuel per t rises as this share / load (the flash "
         "furnace's shell loss is shell_loss_mj_per_t). Assumed, unverified.",
     )
-    fugitive_so2_fraction: float = smelting.fugitive_so2_field(0.015, "Assumed 1-2 %, unverified.")
+    fugitive_so2_fraction: float = smelting.fugitive_so2_field(
+        0.015,
+        "Assumed 1-2 %, unverified (not found for modern flash smelters; the nearest "
+        "figure, 90.4 % of the input S controlled at US smelters in 1988, counts every "
+        "loss: USBM IC 9349 'World copper smelter sulfur balance-1988', abstract).",
+    )
     variable_cost_cny_per_t: float = fields.cost(
         300.0, "Refractories, consumables and labour share", "concentrate"
     )
+
+    @field_validator("matte_grade_options")
+    @classmethod
+    def _options(cls, options: list[float], info: ValidationInfo) -> list[float]:
+        if "matte_grade" in info.data:  # else matte_grade's own error is reported
+            fields.check_options(options, "matte_grade", info.data["matte_grade"])
+        return options
 
 
 @dataclass(frozen=True)
@@ -121,6 +151,11 @@ class CopperSmelter(UnitModel):
     oxidised in the converters). Minor elements (copper_flash.deport) go to slag, anode,
     dust (recycled, a share bled out on the slag port) and air.
 
+    Matte grade is a decision: matte_grade is the first mode, and each grade of
+    matte_grade_options is another (named ``matte_<grade>``) with its own fuel, O2 power,
+    slag Cu, anode tonnes, deportment and product compositions (Mode.products), so the
+    optimiser chooses per period how long to run each.
+
     Fuel: the flash furnace's heat balance (``cu_flash_heat`` kernel): heat of the
     oxidation of the concentrate's minerals to matte (Cu2S + FeS at matte_grade), FeO
     slag and SO2, minus the sensible heat of matte, slag and the off-gas (SO2 and the N2
@@ -133,10 +168,11 @@ class CopperSmelter(UnitModel):
     Simplifications: converter slag and anode scrap are recycled internally and not
     shown; the flash furnace takes all the flux; magnetite, the Cu2O of dissolved Cu and
     the flux's non-SiO2 part are left out of the heat balance; minor elements count as
-    their elemental mass in slag tonnes; the flux may carry no Cu or S. Matte grade and
-    enrichment are parameters, not modes (a mode per matte grade would need a slag and
-    anode composition per mode). A fugitive fraction of the SO2 escapes to air, the rest
-    goes to the acid plant on the offgas port, whose tonnes are tonnes of SO2.
+    their elemental mass in slag tonnes; the flux may carry no Cu or S. Enrichment is a
+    parameter, not a mode. Converting is autogenous at any matte grade, so a richer
+    matte's smaller converter duty saves nothing here. A fugitive fraction of the SO2
+    escapes to air, the rest goes to the acid plant on the offgas port, whose tonnes are
+    tonnes of SO2.
     """
 
     kind = "copper_smelter"
@@ -147,13 +183,20 @@ class CopperSmelter(UnitModel):
     conserved_elements = ("Cu", "Fe", "S", "Si")
     basis_description = "t of concentrate fed"
     modes_description = (
-        "one mode at nominal load; operating_point gives the fuel per t "
-        "at part load, which rises with the fixed shell losses"
+        "one mode at nominal load and matte_grade, then one per grade of "
+        "matte_grade_options (matte_<grade>, with its own products' compositions); "
+        "operating_point gives the fuel per t at part load, which rises with the fixed "
+        "shell losses"
     )
     params: CopperSmelterParams
 
-    def _balance(self, feeds: Mapping[str, Composition]) -> _SmelterBalance:
-        """Kernel results per t concentrate, after checking the feeds."""
+    def _grade(self, matte_grade: float | None) -> float:
+        """`matte_grade`, by default the nominal params.matte_grade."""
+        return self.params.matte_grade if matte_grade is None else matte_grade
+
+    def _balance(self, feeds: Mapping[str, Composition], grade: float) -> _SmelterBalance:
+        """Kernel results per t concentrate at matte grade `grade`, after checking the
+        feeds."""
         p = self.params
         conc = feed_grades(self.uid, feeds, "concentrate", ("Cu", "Fe", "S"))
         sio2_content = smelting.flux_sio2_content(self.uid, feeds, ("Cu", "S"))
@@ -162,7 +205,7 @@ class CopperSmelter(UnitModel):
             "copper",
             "cu_smelt",
             majors,
-            copper_flash.discard_slag_cu(p, p.matte_grade),
+            copper_flash.discard_slag_cu(p, grade),
             p.anode_purity,
             p.flux_sio2_per_fe,
             sio2_content,
@@ -171,8 +214,8 @@ class CopperSmelter(UnitModel):
             "copper",
             "cu_flash_heat",
             [*majors, flux_t * sio2_content],
-            p.matte_grade,
-            copper_flash.furnace_slag_cu(p, p.matte_grade),
+            grade,
+            copper_flash.furnace_slag_cu(p, grade),
             p.oxygen_enrichment,
             p.matte_heat_mj_per_t,
             p.slag_heat_mj_per_t,
@@ -180,11 +223,11 @@ class CopperSmelter(UnitModel):
         if anode_t <= 0.0:
             raise ValueError(
                 f"unit '{self.uid}': a discard slag of "
-                f"{copper_flash.discard_slag_cu(p, p.matte_grade):.3%} Cu would hold all the "
+                f"{copper_flash.discard_slag_cu(p, grade):.3%} Cu would hold all the "
                 f"concentrate's {conc['Cu']:.4g} t/t Cu; lower matte_grade"
             )
-        self._check_matte(conc, matte_t)
-        minor = copper_flash.deport(self.uid, conc, p, p.matte_grade)
+        self._check_matte(conc, matte_t, grade)
+        minor = copper_flash.deport(self.uid, conc, p, grade)
         in_slag = {e: minor.slag_t.get(e, 0.0) + minor.bled_t.get(e, 0.0) for e in minor.slag_t}
         return _SmelterBalance(
             anode_t=anode_t,
@@ -199,9 +242,10 @@ class CopperSmelter(UnitModel):
             minor=minor,
         )
 
-    def _check_matte(self, conc: Composition, matte_t: float) -> None:
-        """ValueError when the concentrate lacks the Fe or S the matte (Cu2S + FeS) holds."""
-        cu2s_t = matte_t * self.params.matte_grade / CU_IN_CU2S
+    def _check_matte(self, conc: Composition, matte_t: float, grade: float) -> None:
+        """ValueError when the concentrate lacks the Fe or S the matte (Cu2S + FeS) of
+        grade `grade` holds."""
+        cu2s_t = matte_t * grade / CU_IN_CU2S
         fes_t = matte_t - cu2s_t
         need = {
             "Fe": fes_t * mass_fraction("Fe", FES),
@@ -211,14 +255,17 @@ class CopperSmelter(UnitModel):
             if t > conc[element]:
                 raise ValueError(
                     f"unit '{self.uid}': concentrate {element} {conc[element]:.4g} t/t is "
-                    f"below the {t:.4g} t/t a matte of grade {self.params.matte_grade} "
-                    "holds; raise matte_grade"
+                    f"below the {t:.4g} t/t a matte of grade {grade:g} holds; raise "
+                    "matte_grade (and the grades of matte_grade_options)"
                 )
 
-    def products(self, feeds: Mapping[str, Composition]) -> dict[str, Composition]:
-        """Anode, slag and offgas (SO2) compositions."""
+    def products(
+        self, feeds: Mapping[str, Composition], matte_grade: float | None = None
+    ) -> dict[str, Composition]:
+        """Anode, slag and offgas (SO2) compositions at `matte_grade` (default
+        matte_grade)."""
         p = self.params
-        b = self._balance(feeds)
+        b = self._balance(feeds, self._grade(matte_grade))
         conc, flux = feeds["concentrate"], feeds["flux"]
         slag_mass = {e: b.flux_t * g for e, g in flux.items()}
         for e in ("Fe", "Si"):
@@ -249,10 +296,13 @@ class CopperSmelter(UnitModel):
             b.heat_mj["released"], needed + per_t_at_load(p.shell_loss_mj_per_t, 1.0, load), p
         )
 
-    def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
-        """Per t concentrate at `load`; fuel per t rises at part load (fixed heat losses)."""
+    def operating_point(
+        self, feeds: Mapping[str, Composition], load: float = 1.0, matte_grade: float | None = None
+    ) -> Mode:
+        """Per t concentrate at `load` and `matte_grade` (default matte_grade); fuel per t
+        rises at part load (fixed heat losses)."""
         p = self.params
-        b = self._balance(feeds)
+        b = self._balance(feeds, self._grade(matte_grade))
         tonnage_o2_t = copper_flash.tonnage_oxygen_t(b.o2_t, b.n2_t)
         other_fuel = per_t_at_load(p.fuel_kgce_per_t, p.fixed_heat_loss_share, load)
         return self.mode(
@@ -275,18 +325,44 @@ class CopperSmelter(UnitModel):
             },
         )
 
-    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
-        """The flash furnace's heat balance (MJ/t concentrate), its fuel, slag Cu, Cu
-        recovery and each minor element fumed (t/t, recycled dust included)."""
+    def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
+        """The grade matte_grade, then one mode per grade of matte_grade_options (named
+        ``matte_<grade>``), each carrying its products' compositions (Mode.products)."""
+        return [self.operating_point(feeds)] + [
+            replace(
+                self.operating_point(feeds, matte_grade=grade),
+                name=mode_name(grade),
+                products=self.products(feeds, grade),
+            )
+            for grade in self.params.matte_grade_options
+        ]
+
+    def _grade_state(
+        self, feeds: Mapping[str, Composition], load: float, grade: float
+    ) -> dict[str, float]:
+        """Flash fuel (kgce/t), furnace and discard slag Cu (%) and Cu to anode (%) at
+        `grade`."""
         p = self.params
-        b = self._balance(feeds)
-        out = {f"heat_{k}_mj_per_t": v for k, v in b.heat_mj.items()}
-        out |= {
-            "heat_shell_loss_mj_per_t": per_t_at_load(p.shell_loss_mj_per_t, 1.0, load),
+        b = self._balance(feeds, grade)
+        return {
             "flash_fuel_kgce_per_t": self._flash_fuel_kgce(b, load),
-            "furnace_slag_cu_pct": 100.0 * copper_flash.furnace_slag_cu(p, p.matte_grade),
-            "discard_slag_cu_pct": 100.0 * copper_flash.discard_slag_cu(p, p.matte_grade),
+            "furnace_slag_cu_pct": 100.0 * copper_flash.furnace_slag_cu(p, grade),
+            "discard_slag_cu_pct": 100.0 * copper_flash.discard_slag_cu(p, grade),
             "cu_recovery_pct": 100.0 * b.anode_t * p.anode_purity / feeds["concentrate"]["Cu"],
         }
+
+    def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
+        """The flash furnace's heat balance (MJ/t concentrate), its fuel, slag Cu, Cu
+        recovery and each minor element fumed (t/t, recycled dust included) at
+        matte_grade; the fuel, slag Cu and recovery of each grade of matte_grade_options,
+        prefixed ``matte_<grade>_``."""
+        p = self.params
+        b = self._balance(feeds, p.matte_grade)
+        out = {f"heat_{k}_mj_per_t": v for k, v in b.heat_mj.items()}
+        out["heat_shell_loss_mj_per_t"] = per_t_at_load(p.shell_loss_mj_per_t, 1.0, load)
+        out |= self._grade_state(feeds, load, p.matte_grade)
         out |= {f"{e}_to_gas_t_per_t": t for e, t in b.minor.gas_t.items() if t > 0.0}
+        for grade in p.matte_grade_options:
+            at = self._grade_state(feeds, load, grade)
+            out |= {f"{mode_name(grade)}_{k}": v for k, v in at.items()}
         return out

@@ -13,6 +13,7 @@ and a pydantic field redeclared in a subclass keeps nothing of the parent's decl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -29,6 +30,10 @@ def _known_fuel(name: str) -> str:
 #: A fuel carrier name with a CO2 factor in twin.constants.FUEL_CO2_T_PER_KGCE.
 FuelName = Annotated[str, AfterValidator(_known_fuel)]
 
+
+#: Most options a decision parameter (a mill's grinds, a smelter's matte grades) may list:
+#: each is a mode the optimiser may run in every period, so each adds columns to the LP.
+MAX_OPTIONS = 5
 
 #: Source wording for a figure nobody has checked against a document yet.
 PLACEHOLDER = "Placeholder, unverified."
@@ -76,3 +81,11 @@ def cost(default: float, what: str, per: str, source: str = SITE_SPECIFIC) -> An
     return Field(
         default=default, ge=0.0, description=f"{what}, energy excluded, CNY/t {per}. {source}"
     )
+
+
+def check_options(options: Sequence[float], nominal_field: str, nominal: float) -> None:
+    """ValueError unless each of `options` (the other settings of a decision, one mode
+    each) is listed once and none equals the nominal setting `nominal_field`, which is
+    already the unit's first mode (pydantic names the options' field)."""
+    if len({nominal, *options}) != 1 + len(options):
+        raise ValueError(f"each option once, none equal to {nominal_field}")

@@ -149,5 +149,9 @@ def flux_ratio_field() -> Any:
     return Field(
         default=0.8,
         ge=0.0,
-        description="SiO2/Fe mass ratio of the fayalite slag, t/t. Assumed typical, unverified.",
+        description="SiO2/Fe mass ratio of the fayalite slag, t/t. Assumed typical, "
+        "unverified (not found: the flash-smelting operating tables of Extractive "
+        "Metallurgy of Copper ch. 5 were not in the stored copies; Hellsten et al. 2019 "
+        "(J. Sustain. Metall. 5, abstract) keep slag SiO2 above ~28 wt %; 0.8 SiO2/Fe "
+        "gives 38 % in FeO-SiO2).",
     )
