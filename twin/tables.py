@@ -3,9 +3,11 @@
 Tables: ``unit_loads`` (unit, period, mode, throughput_t, hours, power_kwh,
 energy_kgce, cost_cny: the unit's variable and fuel cost, power priced apart),
 ``tonnages`` (unit, period, quantity, t: the named tonnages of the unit models such as
-in-situ ore, ore lost, recycled metal), ``stream_flows`` (stream, from,
-to, material, period, flow_t), ``stocks`` (stock, material, period, level_t), ``power``
-(period, source, supply_kwh, cost_cny), ``emissions`` (source, species, period, t) and
+in-situ ore, ore lost, recycled metal, and the metal a potline's amperage changes cost),
+``stream_flows`` (stream, from, to, material, period, flow_t), ``stocks`` (stock,
+material, period, level_t), ``power`` (period, source, supply_kwh, cost_cny),
+``emissions`` (source, species, period, t; a potline's amperage changes from the
+schedule's amperage series, twin.amperage) and
 ``costs`` (period, category, cost_cny; soft-target penalties have period -1), and for
 the reader ``compositions`` (material, element, fraction) and ``tariff`` (period,
 source, price_cny_per_kwh), and ``grades`` (node, material, period, component, grade,
@@ -36,6 +38,7 @@ from twin.accounting import (
     source_price_cny_per_kwh,
     unit_cost_cny_per_t,
 )
+from twin.amperage import schedule_changes
 from twin.flowsheet import Flowsheet
 from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
@@ -91,6 +94,10 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
             )
         )
         tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
+    for u, (change, dA) in schedule_changes(fs, sol.by_key("x")).items():
+        tonnages += [
+            (u, t, q, per * d) for t, d in enumerate(dA) if d for q, per in change.kpi_t.items()
+        ]
     if has_pits(sol):
         tonnages += pit_tonnages(fs, sol)
     return {"unit_loads": _frame("unit_loads", loads), "tonnages": _frame("tonnages", tonnages)}
@@ -123,6 +130,10 @@ def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
         mode = fs.mode(u, k, t)
         for s in species:
             by_unit[s, u, t] += emission_t_per_t(inst, mode, s) * x
+    for u, (change, dA) in schedule_changes(fs, sol.by_key("x")).items():
+        for s in species:
+            for t, d in enumerate(dA):
+                by_unit[s, u, t] += emission_t_per_t(inst, change, s) * d
     supply = sol.by_key("supply_kwh")
     rows = []
     for s in species:

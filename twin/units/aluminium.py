@@ -19,12 +19,13 @@ from twin.units.base import (
     register,
 )
 from twin.units.pfc import AnodeEffects, Technology, anode_effects, pfc_kg_per_t_al
+from twin.units.ramping import AE_METAL_LOST_T, AmperageChangeParams, amperage_change
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
 
-class PotlineParams(UnitParams):
+class PotlineParams(AmperageChangeParams):
     """Potline parameters. The defaults of voltage, current efficiency and rectifier
     efficiency give 13351 kWh/t AC, the plan's 2015 liquid-aluminium figure of 13350
     (TARGETS.md column 3)."""
@@ -96,7 +97,8 @@ class PotlineParams(UnitParams):
         default=4.0,
         gt=0.0,
         description="Smallest ACD the cells hold (metal-pad stability; CE falls below it), "
-        "cm. Assumed, unverified.",
+        "cm. 4.0 'at lowest limit' in a 175 kA teaching case (Reykjavik Univ. T863, 2021, "
+        "assignment 5, github.com/Davey-Gravy/notes); not plant data, unverified.",
     )
     acd_max_cm: float = Field(
         default=6.0,
@@ -146,7 +148,8 @@ class PotlineParams(UnitParams):
         "much more often anode effects come off nominal amperage, where the point "
         "feeders' alumina demand (proportional to current, Faraday) and the resistance "
         "tracking tuned at nominal drift apart. 10 (frequency doubled at +-10 %) is an "
-        "assumption: no published AE-vs-modulation figure was found.",
+        "assumption (no published AE-vs-modulation figure found; the teaching case at "
+        "acd_min_cm: 0.2 -> 0.45 AE/pot-day at +5.7 % amperage, s_f ~ 22, not plant data).",
     )
     anode_effect_duration_slope: float = Field(
         default=5.0,
@@ -293,7 +296,7 @@ class Potline(UnitModel):
     0.0004 = 0.911267, AC = 14219.1 x (4.2214/4.2196) x (0.911667/0.911267) = 14231.2
     kWh/t (+12.1 for the anode effects); CF4 = 0.104 x 0.15 = 0.0156 kg/t, C2F6 = 0.057 x
     CF4 = 0.00089 kg/t (PFPB_M): 0.126 t CO2e/t against 0.042 at nominal. How often the
-    line ramps is not priced (the LP has no ramp rows); the hours it spends off nominal are.
+    line changes amperage: :meth:`ramp_mode` (twin.units.ramping, models/ramps.py).
     """
 
     kind = "potline"
@@ -390,6 +393,28 @@ class Potline(UnitModel):
             "anode_effect_duration_min": ae.duration_min,
             "anode_effect_minutes_per_cell_day": ae.minutes_per_cell_day,
         }
+
+    def ramp_mode(self, feeds: Mapping[str, Composition]) -> Mode | None:
+        """What a unit change of the mean amperage fraction between periods costs the line
+        (twin.units.ramping) as a Mode's fields per unit |dA|: AC kWh, metal and alumina not
+        made (negative), CF4, C2F6 (their C out of the CO2); None without the parameter."""
+        p = self.params
+        if p.anode_effects_per_amperage_change is None:
+            return None
+        ch = amperage_change(p, p.anode_effects_per_amperage_change)
+        pfc_t = {"CF4": ch.cf4_t, "C2F6": ch.c2f6_t}
+        carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
+        alumina_t = ch.metal_lost_t / element_fraction(self.uid, feeds, "alumina", "Al")
+        return self.mode(
+            0.0,
+            {"alumina": -alumina_t},
+            {"metal": -ch.metal_lost_t},
+            name="amperage_change",
+            rates_t_per_h=(0.0, 0.0),
+            power_kwh=ch.ac_kwh,
+            emissions_t={"CO2": -carbon_t / C_IN_CO2, **pfc_t},
+            kpi_t={AE_METAL_LOST_T: ch.metal_lost_t},
+        )
 
     def operating_point(self, feeds: Mapping[str, Composition], load: float = 1.0) -> Mode:
         """The potline at amperage fraction `load` of nominal."""
