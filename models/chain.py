@@ -47,11 +47,16 @@ class Chain:
         for s in self.streams:
             self.into.setdefault((s.to, s.material), []).append(s.name)
             self.out_of.setdefault((s.from_, s.material), []).append(s.name)
-        self._patches = [
-            (self.uk_index[u, k], t, mode)
-            for (u, t), modes in fs.overrides.items()
-            for k, mode in enumerate(modes)
-        ]
+        #: UK position -> (periods, modes) where the flowsheet overrides that unit-mode.
+        self._patches: dict[int, tuple[np.ndarray, list[Mode]]] = {}
+        grouped: dict[int, tuple[list[int], list[Mode]]] = {}
+        for (u, t), modes in fs.overrides.items():
+            for k, mode in enumerate(modes):
+                periods, patched = grouped.setdefault(self.uk_index[u, k], ([], []))
+                periods.append(t)
+                patched.append(mode)
+        for j, (periods, patched) in grouped.items():
+            self._patches[j] = (np.array(periods, dtype=np.int64), patched)
 
     def modes_of(self, unit: str) -> np.ndarray:
         """Indices into UK of `unit`'s modes."""
@@ -60,17 +65,20 @@ class Chain:
     def coef(
         self, f: Callable[[str, Mode], Any], js: Any = None, dtype: type = float
     ) -> np.ndarray:
-        """f(unit, mode) for every unit-mode (or those in `js`) and period: (n, T)."""
+        """f(unit, mode) for every unit-mode (or those in `js`) and period: (n, T), the mode
+        in period t being Flowsheet.mode(unit, k, t). f is called once per unit-mode and
+        once per period in which that unit-mode is overridden, so a call costs what it reads."""
         js = np.arange(len(self.UK)) if js is None else np.asarray(js, dtype=np.int64)
         modes = self.fs.units
         base: np.ndarray = np.array(
             [f(self.UK[j][0], modes[self.UK[j][0]].modes[self.UK[j][1]]) for j in js], dtype=dtype
         ).reshape(len(js))
-        if not self._patches:
+        patched = [(i, j) for i, j in enumerate(js.tolist()) if j in self._patches]
+        if not patched:
             return np.broadcast_to(base[:, None], (len(js), self.T))
         out = np.repeat(base[:, None], self.T, axis=1)
-        where = {j: i for i, j in enumerate(js.tolist())}
-        for j, t, mode in self._patches:
-            if j in where:
-                out[where[j], t] = f(self.UK[j][0], mode)
+        for i, j in patched:
+            periods, overriding = self._patches[j]
+            u = self.UK[j][0]
+            out[i, periods] = [f(u, mode) for mode in overriding]
         return out

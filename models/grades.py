@@ -27,13 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twin.grades import (
-    component_per_t,
-    sensitivities,
-    source_grades,
-    tracked,
-    tracked_inputs,
-)
+from twin.grades import component_per_t, source_grades, tracked, tracked_inputs
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
@@ -79,9 +73,9 @@ Terms = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
 
 def _period_slopes(fs: Flowsheet, u: str, T: int) -> dict[tuple, Terms]:
     """Quantity -> its grade terms in each period: twin.grades.sensitivities at the unit's
-    linearisation feed of that period (the nominal one unless re-linearised there)."""
-    nominal = sensitivities(fs, u)
-    by_t = [sensitivities(fs, u, t) if (u, t) in fs.feed_overrides else nominal for t in range(T)]
+    linearisation feed of that period (the nominal one unless re-linearised there), as
+    the flowsheet keeps them (Flowsheet.grade_slopes: each computed once)."""
+    by_t = [fs.grade_slopes(u, t) for t in range(T)]
     out: dict[tuple, Terms] = {}
     for t, found in enumerate(by_t):
         for q, terms in found.items():

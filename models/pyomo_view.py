@@ -9,8 +9,8 @@ same matrix the arrays hand HiGHS directly (tests/test_model_backends.py checks 
 for entry). The model carries ``twin_columns`` (the variable of each array column, a
 tuple) and each family ``twin_rows`` (the array row of each of its rows);
 :func:`held_rows` and :func:`constraint_of_row` map rows to constraints, and
-:func:`update_pyomo` changes the model in place when the arrays change
-(models/update.py)."""
+:func:`update_pyomo` (and :func:`fix_columns`) change the model in place when the arrays
+change (models/update.py)."""
 
 from __future__ import annotations
 
@@ -130,6 +130,14 @@ def _update_family(family: RowFamily, lm: LinearModel) -> None:
         held.data[:] = data
     else:
         family.set_arrays(data, indices, indptr)
+
+
+def fix_columns(m: pyo.ConcreteModel, lm: LinearModel, positions: np.ndarray) -> None:
+    """Make the columns `positions` of `m` (from :func:`to_pyomo`) what LinearModel.fix
+    made them in `lm`: continuous, with the bounds they were fixed at."""
+    for j in positions.tolist():
+        m.twin_columns[j].domain = pyo.Reals
+    _set_bounds(m.twin_columns, lm.col_lower, lm.col_upper, positions)
 
 
 def update_pyomo(

@@ -76,6 +76,30 @@ class PersistentModel:
             return None
         return change
 
+    def fix(self, positions: np.ndarray, values: np.ndarray) -> None:
+        """Fix the columns `positions` (array order) at `values` and make them continuous
+        (LinearModel.fix) in the arrays, the Pyomo model of record and the Highs object:
+        a MIP's LP with its integers fixed, solved for its duals (twin.solvers.duals)."""
+        lm = self.built.linear
+        lm.fix(positions, values)
+        compiled, h = self.compiled, self.highs
+        if compiled is None or h is None:
+            return
+        if compiled.model is not None:
+            from twin.models.pyomo_view import fix_columns
+
+            fix_columns(compiled.model, lm, positions)
+        col = _inverse(compiled.cols, lm.n_cols)[positions]
+        held, lp_cols = positions[col >= 0], col[col >= 0].astype(np.int32)
+        continuous = np.full(len(held), highspy.HighsVarType.kContinuous)
+        statuses = [
+            h.changeColsBounds(len(held), lp_cols, lm.col_lower[held], lm.col_upper[held]),
+            h.changeColsIntegrality(len(held), lp_cols, continuous),
+        ]
+        if highspy.HighsStatus.kError in statuses:
+            raise SolveError("solver_error", "HiGHS refused to fix columns in place")
+        compiled.is_mip = bool(lm.integer[compiled.cols].any())
+
     def _rebuild(self, built: BuiltModel) -> None:
         self.built, self.highs, self.compiled = built, None, None
 

@@ -111,7 +111,7 @@ def successive_linearisation(
             return last or SlpOutcome(current, solution, trace, model=model)
         solved_at = time.perf_counter()
         x = solution.by_key("x")
-        feeds, refused = scheduled_feeds(current, solution)
+        feeds, refused, slopes = scheduled_feeds(current, solution)
         twin = twin_modes(current, scheduled_loads(current, x), feeds)
         check = compare(current, x, twin, feeds)
         worst = float(check["rel_diff"].max()) if len(check) else 0.0
@@ -129,7 +129,7 @@ def successive_linearisation(
                 "twin_s": time.perf_counter() - solved_at,
             }
         )
-        current = fs.relinearised(twin, feeds)
+        current = fs.relinearised(twin, feeds, slopes)  # the feeds' slopes computed once
         converged = worst <= tolerance and not refused  # a refused feed is unchecked
         last = SlpOutcome(current, solution, trace, check, converged, model)
         if last.converged:

@@ -6,13 +6,12 @@ horizon's windows are the rebuild's."""
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from lp_arrays import assert_same_lp
 
 import twin
 from twin.flowsheet import Flowsheet
@@ -99,32 +98,6 @@ def test_applying_the_change_gives_the_new_model(A, B, c, col_bounds, row_bounds
 
 
 # ------------------------------------------------------------------ shipped instances
-def _lp(lp: highspy.HighsLp) -> dict:
-    """A HighsLp as arrays: the matrix (scipy, either storage) and the vectors."""
-    m = lp.a_matrix_
-    parts = (np.asarray(m.value_), np.asarray(m.index_), np.asarray(m.start_))
-    shape = (lp.num_row_, lp.num_col_)
-    colwise = str(m.format_).endswith("kColwise")
-    A = (sp.csc_array if colwise else sp.csr_array)(parts, shape=shape)
-    out = {"A": A}
-    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
-        out[name] = np.asarray(getattr(lp, name))
-    out["offset"] = lp.offset_
-    kinds = [str(k).endswith("kInteger") for k in lp.integrality_]  # empty for an LP
-    out["integer"] = np.array(kinds or [False] * lp.num_col_, bool)
-    return out
-
-
-def _assert_same_lp(got: highspy.HighsLp, want: highspy.HighsLp) -> None:
-    a, b = _lp(got), _lp(want)
-    assert a["A"].shape == b["A"].shape
-    assert (a["A"].tocsr() != b["A"].tocsr()).nnz == 0, "coefficients differ"
-    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
-        assert np.array_equal(a[name], b[name]), name
-    assert a["offset"] == b["offset"]
-    assert np.array_equal(a["integer"], b["integer"])
-
-
 def _slp(path, backend: str, in_place: bool, warm_start: bool = False):
     fs = Flowsheet(twin.load(path))
     options = SolveOptions(backend=backend)
@@ -159,11 +132,11 @@ def test_updated_model_is_the_rebuilt_model(instances_dir, name, backend, monkey
         assert change is not None
         assert _same_arrays(self.built.linear, target.linear)
         reference = compile_built(target, backend).lp  # pyomo: a new model of record
-        _assert_same_lp(self.highs.getLp(), reference)
+        assert_same_lp(self.highs.getLp(), reference)
         if backend == "pyomo":
             model = self.compiled.model
             column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
-            _assert_same_lp(compile_model(model, lambda v: column_of[id(v)]).lp, reference)
+            assert_same_lp(compile_model(model, lambda v: column_of[id(v)]).lp, reference)
         sizes.append(change.size)
         return change
 
@@ -306,11 +279,11 @@ def test_every_kind_of_change_reaches_highs_and_pyomo(instances_dir, backend):
     assert change is not None and change.offset
     assert sorted(change.entry_cols.tolist()) == sorted([cols[0], cols[1], empty])
     reference = compile_built(target, backend).lp
-    _assert_same_lp(model.highs.getLp(), reference)
+    assert_same_lp(model.highs.getLp(), reference)
     if backend == "pyomo":
         m = model.compiled.model
         column_of = {id(v): j for j, v in enumerate(m.twin_columns)}
-        _assert_same_lp(compile_model(m, lambda v: column_of[id(v)]).lp, reference)
+        assert_same_lp(compile_model(m, lambda v: column_of[id(v)]).lp, reference)
     again = solve(model, SolveOptions(backend=backend))
     alone = solve(PersistentModel(target, backend), SolveOptions(backend=backend))
     assert again.status == alone.status
@@ -343,7 +316,7 @@ def test_pyomo_model_updated_in_place_is_the_rebuilt_one(A, B, c, old_rows, new_
         return
     reference = compile_record(to_pyomo(new))
     got = compile_record(m)
-    _assert_same_lp(got.lp, reference.lp)
+    assert_same_lp(got.lp, reference.lp)
     assert np.array_equal(got.rows, reference.rows) and np.array_equal(got.cols, reference.cols)
     diff = compiler_differences(m)
     assert diff.pop("readable") == 1 and not any(diff.values()), diff

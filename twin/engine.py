@@ -14,7 +14,7 @@ from twin.models.build import build_model
 from twin.schedule import Schedule
 from twin.shadow import shadow_prices as shadow_table
 from twin.solvers.diagnose import explain_infeasibility
-from twin.solvers.duals import with_duals
+from twin.solvers.duals import with_duals, with_duals_in_place
 from twin.solvers.highs import solve as solve_model
 from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
@@ -77,7 +77,8 @@ def solve(
     the twin. `options.time_limit_s` bounds the whole call: every solve gets what is left, and a
     watchdog interrupts a solver that overruns. With `shadow_prices`, the schedule gets a
     ``shadow_prices`` table (twin.shadow; for a MIP from the LP with the integers fixed, after
-    --verify from the twin's final linearisation; left out when a stop was asked:
+    --verify from the twin's final linearisation, solved in the model the iteration solved
+    last: twin.solvers.duals; left out when a stop was asked:
     twin.solvers.highs.interrupt_running, after which the schedule is the best found so far).
     Raises InstanceError for a bad instance, OptionError for a bad option and SolveError (with a
     message for people) when there is no schedule."""
@@ -115,9 +116,14 @@ def solve(
     t3 = time.perf_counter()
     schedule = Schedule.from_solution(fs, solution)
     if shadow_prices and not stop_requested():
-        if verify or piles is not None:
-            built = build_model(fs)
-        priced = with_duals(built, solution, options, deadline, resolve=verify)
+        if verify:  # the LP of fs, solved in the model the iteration solved last
+            assert outcome.model is not None  # successive_linearisation keeps its model
+            target = build_model(fs)
+            priced = with_duals_in_place(outcome.model, target, solution, options, deadline)
+        else:
+            if piles is not None:
+                built = build_model(fs)
+            priced = with_duals(built, solution, options, deadline)
         kpis = schedule.kpis if priced is solution else Schedule.from_solution(fs, priced).kpis
         schedule.tables["shadow_prices"] = shadow_table(fs, priced, kpis)
     schedule.timings_s = {

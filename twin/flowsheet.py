@@ -21,7 +21,7 @@ import networkx as nx
 
 from twin.accounting import emitted_species
 from twin.errors import InstanceError
-from twin.grades import grade_problems, linearisation_point, tracked
+from twin.grades import Sensitivity, grade_problems, linearisation_point, sensitivities, tracked
 from twin.heat_balance import elapsed_periods, reach_problems, window_periods
 from twin.instance import Instance, UnitSpec
 from twin.references import check_references, port_materials
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from twin.pits import PitSupply
+
+#: What twin.grades.sensitivities gives for one unit at one feed: quantity -> its slopes.
+Slopes = dict[tuple, list[Sensitivity]]
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Flowsheet:
         self.feed_overrides: Mapping[tuple[str, int], dict[str, Composition]] = {}
         self._coefs: dict[tuple[str, int, int | None], tuple[dict, dict]] = {}
         self._products: dict[tuple[str, int], dict[str, Composition]] = {}
+        self._slopes: dict[tuple[str, int | None], Slopes] = {}
         #: mine -> (periods, components) reclaim grade of its mixing stockpile (models/pits.py).
         self.pile_grades: Mapping[str, np.ndarray] = {}
         self._evaluate()
@@ -130,19 +134,35 @@ class Flowsheet:
             self._products[u, t] = self.units[u].model.products(self.feed_overrides[u, t])
         return self._products[u, t]
 
+    def grade_slopes(self, u: str, t: int | None = None) -> Slopes:
+        """twin.grades.sensitivities of blending unit `u` at its linearisation feed in period
+        `t` (:meth:`feeds_at`), computed once per flowsheet and feed: the nominal feed's
+        are shared with the re-linearised copies, and a scheduled feed's may be handed to
+        :meth:`relinearised` by whoever computed them (twin.verify.scheduled_feeds)."""
+        key = (u, t if t is not None and (u, t) in self.feed_overrides else None)
+        if key not in self._slopes:
+            self._slopes[key] = sensitivities(self, u, key[1])
+        return self._slopes[key]
+
     def relinearised(
         self,
         overrides: Mapping[tuple[str, int], list[Mode]],
         feeds: Mapping[tuple[str, int], dict[str, Composition]] | None = None,
+        slopes: Mapping[tuple[str, int], Slopes] | None = None,
     ) -> Flowsheet:
         """This flowsheet with the given per-period modes ((unit, period) -> a list as long
         as the unit's modes) in place of the nominal ones, and blending units linearised at
         the given per-period `feeds` ((unit, period) -> port -> composition; their modes in
-        `overrides` must be evaluated at them); `self` is left as it is."""
+        `overrides` must be evaluated at them); `slopes`: (unit, period) -> the
+        twin.grades.sensitivities of the unit at its feed in `feeds`, where already
+        computed (:meth:`grade_slopes` computes the others); `self` is left as it is."""
         other = copy.copy(self)
         other.overrides = dict(overrides)
         other.feed_overrides = dict(feeds or {})
         other._coefs, other._products = {}, {}
+        other._slopes = {key: v for key, v in self._slopes.items() if key[1] is None}
+        given = slopes or {}
+        other._slopes.update((key, given[key]) for key in other.feed_overrides if key in given)
         return other
 
     @cached_property

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import pandas as pd
 
 from twin.constants import EMISSION_ELEMENTS
-from twin.flowsheet import Flowsheet
+from twin.flowsheet import Flowsheet, Slopes
 from twin.grades import sensitivities, tracked, tracked_inputs
 from twin.solution import Solution
 from twin.units import Mode
@@ -205,24 +206,34 @@ def _aligned(*modes: Mode) -> dict[str, tuple[float, ...]]:
     return {key: tuple(value(m, key) for m in modes) for key in keys}
 
 
-def scheduled_feeds(
-    fs: Flowsheet, solution: Solution
-) -> tuple[dict[tuple[str, int], dict[str, Composition]], dict[tuple[str, int], str]]:
+class ScheduledFeeds(NamedTuple):
+    """What :func:`scheduled_feeds` finds: `feeds`, (unit, period) -> port -> composition;
+    `refused`, (unit, period) -> the unit model's message; `slopes`, (unit, period) ->
+    twin.grades.sensitivities at its feed in `feeds`, computed to check the feed and
+    handed on (Flowsheet.relinearised) so that the next build does not compute them again."""
+
+    feeds: dict[tuple[str, int], dict[str, Composition]]
+    refused: dict[tuple[str, int], str]
+    slopes: dict[tuple[str, int], Slopes]
+
+
+def scheduled_feeds(fs: Flowsheet, solution: Solution) -> ScheduledFeeds:
     """The feed every blending unit (twin.grades) receives in each period it is fed: on the
     ports of each tracked input, the tracked elements at the grade of what its streams
     bring in `solution` (component flows / tonnes), the other elements as in its nominal
     feed. A period in which a tracked input brings nothing is left out (nominal feed).
     Apart: the (unit, period) whose scheduled feed the unit model refuses (ValueError, e.g.
     a concentrate whose fractions would sum above 1), with its message; those stay at
-    their linearisation feed."""
+    their linearisation feed. With them, the sensitivities at each feed kept (see
+    :class:`ScheduledFeeds`)."""
     track = tracked(fs)
     if not track:
-        return {}, {}
+        return ScheduledFeeds({}, {}, {})
     flows, grade_flows = solution.by_key("flow"), solution.by_key("grade_flow")
     into: dict[tuple[str, str], list[str]] = {}
     for s in fs.instance.streams:
         into.setdefault((s.to, s.material), []).append(s.name)
-    out, refused = {}, {}
+    out, refused, slopes = {}, {}, {}
     for u in fs.units:
         eu, materials = fs.units[u], tracked_inputs(fs, u)
         for t in range(fs.instance.horizon.periods if materials else 0):
@@ -241,13 +252,13 @@ def scheduled_feeds(
                 )
             else:
                 try:
-                    sensitivities(fs.relinearised({}, {(u, t): feeds}), u, t)
+                    found = sensitivities(fs.relinearised({}, {(u, t): feeds}), u, t)
                     eu.model.modes(feeds)
                 except ValueError as exc:
                     refused[u, t] = str(exc)
                     continue
-                out[u, t] = feeds
-    return out, refused
+                out[u, t], slopes[u, t] = feeds, found
+    return ScheduledFeeds(out, refused, slopes)
 
 
 def twin_modes(
