@@ -39,6 +39,7 @@ import pandas as pd
 
 from twin.flowsheet import Flowsheet
 from twin.models.build import BuiltModel, build_model
+from twin.models.update import ModelChange
 from twin.solution import Solution
 from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
@@ -70,6 +71,21 @@ def _trust_region(built: BuiltModel, x: dict, units: set[str], step: float) -> N
             lm.col_upper[position[u, k, t]] = value * (1.0 + step)
 
 
+def _hand_over(
+    model: PersistentModel | None,
+    built: BuiltModel,
+    options: SolveOptions,
+    in_place: bool,
+    warm_start: bool,
+) -> tuple[PersistentModel, ModelChange | None]:
+    """`built` as HiGHS will solve it: written into `model` as a change where it can be
+    (`in_place`, same structure), else a model of its own."""
+    change = model.update(built) if model is not None and in_place else None
+    if model is None or change is None:
+        model = PersistentModel(built, options.backend, warm_start)
+    return model, change
+
+
 def successive_linearisation(
     fs: Flowsheet,
     options: SolveOptions,
@@ -92,21 +108,26 @@ def successive_linearisation(
     x: dict = {}
     last: SlpOutcome | None = None
     model: PersistentModel | None = None
+    step: float | None = None  # the trust region's step; None: no box
     for iteration in range(1, max_iterations + 1):
         out_of_time = deadline is not None and time.monotonic() >= deadline
         if last is not None and (out_of_time or stop_requested()):
             break
         started = time.perf_counter()
-        built = build_model(current)
         if iteration > 1:
-            _trust_region(
-                built, x, {u for u, _ in current.overrides}, first_step / 2 ** (iteration - 2)
-            )
-        change = model.update(built) if model is not None and in_place else None
-        if model is None or change is None:
-            model = PersistentModel(built, options.backend, warm_start)
-        built_at = time.perf_counter()
-        solution = solve(model, options, deadline)
+            step = first_step if step is None else step / 2
+        while True:
+            built = build_model(current)
+            if step is not None:
+                _trust_region(built, x, {u for u, _ in current.overrides}, step)
+            model, change = _hand_over(model, built, options, in_place, warm_start)
+            built_at = time.perf_counter()
+            solution = solve(model, options, deadline)
+            if step is None or solution.status != "infeasible":
+                break
+            # the new linearisation leaves the box around the last schedule no room (a
+            # rate or a grade row moved more than the step allows): widen it, at last drop it
+            step = 4.0 * step if step < 1.0 else None
         if not solution.has_solution:
             return last or SlpOutcome(current, solution, trace, model=model)
         solved_at = time.perf_counter()
@@ -123,6 +144,7 @@ def successive_linearisation(
                 "units_relinearised": len({u for u, _ in twin}),
                 "feeds_refused": [f"{u} period {t}: {why}" for (u, t), why in refused.items()],
                 "model": "built" if change is None else "updated",
+                "trust_region": step,
                 "changed": 0 if change is None else change.size,
                 "build_s": built_at - started,
                 "solve_s": solved_at - built_at,
