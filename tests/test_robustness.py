@@ -272,6 +272,9 @@ class _StuckSolver:
     def run(self) -> None:
         time.sleep(30)
 
+    def getNumNz(self) -> int:  # noqa: N802 (highspy's name)
+        return 0
+
     def cancelSolve(self) -> None:  # noqa: N802 (highspy's name)
         self.cancelled.set()
 
