@@ -78,9 +78,10 @@ class AmperageChangeParams(UnitParams):
         default=None,
         gt=0.0,
         le=2.0,
-        description="The line's amperage fraction in the period before the horizon, "
-        "fraction of nominal; with anode_effects_per_amperage_change the first period's "
-        "change is counted against it; none: the first period has no change.",
+        description="The line's amperage in the period before the horizon, fraction of "
+        "nominal. The plant's own state (its last set-point): with "
+        "anode_effects_per_amperage_change the first period's change is counted against "
+        "it; none: the first period has no change.",
     )
 
 
