@@ -1,11 +1,15 @@
-"""A HighsLp as arrays, and the check that two are the same LP, entry for entry (used by
-the tests of a model changed in place: tests/test_model_update.py, tests/test_duals.py)."""
+"""A HighsLp as arrays, and the checks that two LPs (as HiGHS holds them, or as the
+model's arrays) are the same, entry for entry (used by the tests of a model changed in
+place or built from handed-on values: tests/test_model_update.py, tests/test_duals.py,
+tests/test_grade_slopes.py)."""
 
 from __future__ import annotations
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
+
+from twin.models.linear import LinearModel
 
 
 def lp_arrays(lp: highspy.HighsLp) -> dict:
@@ -33,3 +37,17 @@ def assert_same_lp(got: highspy.HighsLp, want: highspy.HighsLp) -> None:
         assert np.array_equal(a[name], b[name]), name
     assert a["offset"] == b["offset"]
     assert np.array_equal(a["integer"], b["integer"])
+
+
+def same_arrays(a: LinearModel, b: LinearModel) -> bool:
+    """Whether two models' arrays are the same LP: matrix, costs, bounds, integrality and
+    objective offset, exactly."""
+    return (
+        a.A.shape == b.A.shape
+        and (a.A != b.A).nnz == 0
+        and all(
+            np.array_equal(getattr(a, name), getattr(b, name))
+            for name in ("c", "col_lower", "col_upper", "row_lower", "row_upper", "integer")
+        )
+        and a.offset == b.offset
+    )

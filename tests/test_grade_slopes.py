@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
+from lp_arrays import same_arrays
 
 import twin
 from twin import flowsheet as flowsheet_module
@@ -25,17 +25,6 @@ from twin.verify import scheduled_feeds, scheduled_loads, twin_modes
 pytestmark = pytest.mark.solver
 DATA = Path(__file__).resolve().parent / "data"
 DIRECT = SolveOptions(backend="direct")
-
-
-def _same_arrays(a, b) -> bool:
-    return (
-        a.A.shape == b.A.shape
-        and (a.A != b.A).nnz == 0
-        and all(
-            np.array_equal(getattr(a, name), getattr(b, name))
-            for name in ("c", "col_lower", "col_upper", "row_lower", "row_upper", "integer")
-        )
-    )
 
 
 def _counted(monkeypatch) -> list[tuple]:
@@ -78,7 +67,7 @@ def test_the_next_build_reads_the_checked_slopes(monkeypatch):
     calls.clear()
     reference = build_model(afresh).linear
     assert calls == [("smelter", 0)]
-    assert _same_arrays(built, reference)
+    assert same_arrays(built, reference)
     assert handed.grade_slopes("smelter", 0) != fs.grade_slopes("smelter")  # the feed moved
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from lp_arrays import assert_same_lp
+from lp_arrays import assert_same_lp, same_arrays
 
 import twin
 from twin.flowsheet import Flowsheet
@@ -35,18 +35,6 @@ def _model(A: np.ndarray, c, col_bounds, row_bounds) -> LinearModel:
     lm.entries(r.start + i, x.start + j, A[i, j])
     lm.c = np.asarray(c, dtype=float)
     return lm
-
-
-def _same_arrays(a: LinearModel, b: LinearModel) -> bool:
-    return (
-        a.A.shape == b.A.shape
-        and (a.A != b.A).nnz == 0
-        and all(
-            np.array_equal(getattr(a, name), getattr(b, name))
-            for name in ("c", "col_lower", "col_upper", "row_lower", "row_upper", "integer")
-        )
-        and a.offset == b.offset
-    )
 
 
 def test_set_entries_changes_adds_and_removes_by_hand():
@@ -94,7 +82,7 @@ def test_applying_the_change_gives_the_new_model(A, B, c, col_bounds, row_bounds
     found = zip(change.entry_rows.tolist(), change.entry_cols.tolist(), strict=True)
     assert sorted(found) == sorted(zip(*np.nonzero(A != B), strict=True))
     apply_change(old, new, change)
-    assert _same_arrays(old, new)
+    assert same_arrays(old, new)
 
 
 # ------------------------------------------------------------------ shipped instances
@@ -130,7 +118,7 @@ def test_updated_model_is_the_rebuilt_model(instances_dir, name, backend, monkey
     def update_and_compare(self, target):
         change = update(self, target)
         assert change is not None
-        assert _same_arrays(self.built.linear, target.linear)
+        assert same_arrays(self.built.linear, target.linear)
         reference = compile_built(target, backend).lp  # pyomo: a new model of record
         assert_same_lp(self.highs.getLp(), reference)
         if backend == "pyomo":
