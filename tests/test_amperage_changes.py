@@ -172,7 +172,7 @@ def test_both_backends_build_the_same_ramp_rows(initial: float | None) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("anode_effects_per_amperage_change", -0.1), ("initial_amperage_fraction", 0.0)],
+    [("anode_effects_per_amperage_change", -0.1), ("initial_amperage_fraction", 2.5)],
 )
 def test_bad_values_name_the_field(field: str, value: float) -> None:
     with pytest.raises(InstanceError, match=field):
@@ -197,3 +197,61 @@ def test_consequences_are_linear_in_the_anode_effects(
     ):
         assert b == pytest.approx(a * scale, rel=1e-12, abs=1e-300)
     assert one.ae_minutes == pytest.approx(cells * per_change, rel=1e-12)
+
+
+def test_a_rolling_plan_counts_the_change_at_a_window_start() -> None:
+    """Without a heat-balance window, dear power then cheap (0.9, 0.9, 0.3, 0.3) runs the
+    line 0.9, 0.9, 1.1, 1.1 in the full horizon and in two rolled 2 h windows alike; the
+    change of 0.2 falls on the second window's start, so that window counts it only
+    against the first one's last amperage, carried as its initial_amperage_fraction. The
+    committed plan (its ramp columns fixed) then holds every ramp row of the full model
+    and costs what the full optimum costs."""
+    from twin.plant.rolling import FEASIBILITY_TOLERANCE, roll
+
+    data = yaml.safe_load(yaml.safe_dump(DATA))
+    data["power"]["grid"]["tou_price_cny_per_kwh"] = ONCE
+    del data["units"][0]["mean_load_window_h"]
+    result = roll(parse(data), 2, 2, SolveOptions(backend="direct"))
+    assert result.max_row_residual <= FEASIBILITY_TOLERANCE
+    assert result.objective_cny == pytest.approx(result.full_objective_cny, rel=1e-9)
+    assert _amperage(result.schedule) == pytest.approx([0.9, 0.9, 1.1, 1.1])
+    ramp = result.schedule.solution.by_key("ramp")
+    assert [ramp["potline", t] for t in range(4)] == pytest.approx([0, 0, 0.2, 0], abs=1e-9)
+
+
+def test_a_plant_state_sets_the_amperage_now(instances_dir: Path) -> None:
+    """A state's amperage_fraction becomes the potline's initial_amperage_fraction; on a
+    unit that is not a potline it is refused by its path."""
+    from twin.plant.state import apply_state, parse_state
+
+    inst = _instance(ONCE)
+    planned = apply_state(inst, parse_state({"units": {"potline": {"amperage_fraction": 1.0}}}))
+    assert planned.units[0].params.initial_amperage_fraction == 1.0
+    ramp = twin.solve(planned).solution.by_key("ramp")
+    assert ramp["potline", 0] == pytest.approx(0.1, abs=1e-9)  # 1.0 before, 0.9 now
+    tiny = twin.load(instances_dir / "tiny_chain.yaml")
+    with pytest.raises(InstanceError, match=r"state.units.remelt.amperage_fraction"):
+        apply_state(tiny, parse_state({"units": {"remelt": {"amperage_fraction": 1.0}}}))
+
+
+def test_the_plant_link_reads_the_line_current_as_the_amperage_now(instances_dir: Path) -> None:
+    """The aluminium week's default OPC UA link maps each potline's line current (kA); a
+    reading of 360 kA on potline_a's 400 kA line is an amperage fraction of 0.9 in the
+    plant state, and the plan from it starts from 0.9."""
+    from twin.plant.live import PlantFollower
+    from twin.plant.state import apply_state
+
+    inst = twin.load(instances_dir / "aluminium_chain_week.yaml")
+    follower = PlantFollower(inst, "opc.tcp://127.0.0.1:4840", planner=None)  # not connected
+    follower.readings = {f"levels.{k.id}": k.initial_t for k in inst.stocks}
+    composition = {m.id: m.composition for m in inst.materials}
+    for material, elements in follower.link.assays.items():
+        for e in elements:
+            follower.readings[f"assays.{material}.{e}"] = composition[material][e]
+    follower.readings["amperage.potline_a"] = 360.0
+    state, _ = follower.state()
+    assert state.units["potline_a"].amperage_fraction == pytest.approx(0.9)
+    assert state.units["potline_b"].amperage_fraction is None  # no reading: none carried
+    planned = apply_state(inst, state)
+    assert planned.units[2].id == "potline_a"
+    assert planned.units[2].params.initial_amperage_fraction == pytest.approx(0.9)

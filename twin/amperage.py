@@ -26,21 +26,21 @@ from twin.units.ramping import initial_amperage
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
 
 
-def amperage_series(fs: Flowsheet, u: str, x: Throughputs) -> np.ndarray:
-    """Unit `u`'s mean amperage fraction per period in the schedule `x` (module
+def amperage_at(fs: Flowsheet, u: str, x: Throughputs, t: int) -> float:
+    """Unit `u`'s mean amperage fraction in period `t` of the schedule `x` (module
     docstring)."""
-    periods = fs.instance.horizon.periods
-    length_h = fs.instance.horizon.period_length_h
-    series = np.zeros(periods)
-    for t in range(periods):
-        load_hours = 0.0
-        for k in range(len(fs.units[u].modes)):
-            tonnes = x.get((u, k, t), 0.0)
-            if tonnes > 0.0:
-                mode = fs.mode(u, k, t)
-                load_hours += mode.load_index * tonnes / mode.max_rate_t_per_h
-        series[t] = load_hours / length_h
-    return series
+    load_hours = 0.0
+    for k in range(len(fs.units[u].modes)):
+        tonnes = x.get((u, k, t), 0.0)
+        if tonnes > 0.0:
+            mode = fs.mode(u, k, t)
+            load_hours += mode.load_index * tonnes / mode.max_rate_t_per_h
+    return load_hours / fs.instance.horizon.period_length_h
+
+
+def amperage_series(fs: Flowsheet, u: str, x: Throughputs) -> np.ndarray:
+    """Unit `u`'s mean amperage fraction per period in the schedule `x`."""
+    return np.array([amperage_at(fs, u, x, t) for t in range(fs.instance.horizon.periods)])
 
 
 def amperage_changes(fs: Flowsheet, u: str, series: np.ndarray) -> np.ndarray:

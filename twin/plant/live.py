@@ -10,7 +10,9 @@ event: a unit's running flag goes False, or a stock level moves by more than
    each stopped unit unavailable for the hours its ``unavailable_h`` node reads (else
    ``trip_unavailable_h``, else the horizon),
    availabilities as read, assays of bought materials as read (scaled down if noise
-   makes them sum above 1);
+   makes them sum above 1), each potline's line current as read over its
+   ``line_current_ka`` (its ``amperage_fraction``: the plan counts its first amperage
+   change against it, models/ramps.py);
 2. the plan of ``apply_state(instance, state)`` by a planner (twin.plant.planners): this
    process (``twin.solve`` in a worker thread; the subscription keeps running) or a
    ``twin serve`` (the service's plant endpoints; the solve runs in its workers);
@@ -41,6 +43,7 @@ from twin.plant.measurements import Measurement
 from twin.plant.nodes import VARIANT, node_id
 from twin.plant.opcua_map import default_link, flow_sigma, level_sigma
 from twin.plant.state import PlantState, UnitState, apply_state
+from twin.units.aluminium import PotlineParams
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,6 +177,15 @@ class PlantFollower:
                 unavailable_h=(reported or down_h) if running is False else (reported or 0.0),
                 availability=None if availability is None else min(max(availability, 0.0), 1.0),
             )
+        specs = {u.id: u for u in self.instance.units}
+        for uid in self.link.amperage:
+            params = specs[uid].params
+            reading = self.readings.get(f"amperage.{uid}")
+            if reading is not None and isinstance(params, PotlineParams):
+                fraction = min(max(float(reading) / params.line_current_ka, 0.0), 2.0)
+                units[uid] = units.get(uid, UnitState()).model_copy(
+                    update={"amperage_fraction": fraction}
+                )
         assays = {}
         for material, elements in self.link.assays.items():
             values = {e: max(float(self.readings[f"assays.{material}.{e}"]), 0.0) for e in elements}

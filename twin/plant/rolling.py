@@ -48,6 +48,10 @@ window carries from the committed periods before it, and the choices made:
   ore the committed periods mined (the full-horizon model's ``phase_reserve`` row over
   them) is the next window's ``remaining_t``, so the committed plan never mines more
   than the phase holds, however the windows cut the horizon.
+* a potline's **amperage** in the last committed period (twin.amperage, from the
+  committed mode columns) is the next window's ``initial_amperage_fraction``, so with
+  ``anode_effects_per_amperage_change`` the change at a window's start is counted as the
+  full horizon counts it.
 
 The committed plan is then **re-priced over the whole horizon**: the full-horizon model
 with every per-period column fixed at its committed value, solved for what is left (soft
@@ -65,6 +69,7 @@ from typing import Any
 import numpy as np
 
 from twin.accounting import target_rows
+from twin.amperage import amperage_at
 from twin.engine import solve as solve_full
 from twin.errors import SolveError
 from twin.flowsheet import Flowsheet
@@ -72,6 +77,7 @@ from twin.heat_balance import MAX_POSITION_H, elapsed_periods, window_periods
 from twin.instance import Instance
 from twin.loader import load
 from twin.models.build import VARIABLES, BuiltModel, build_model
+from twin.models.ramps import ramp_modes
 from twin.plant.state import PlantState, UnitState, apply_state
 from twin.plant.windows import Window, cut, plan_windows
 from twin.schedule import Schedule
@@ -169,6 +175,8 @@ class _Plan:
         units = self._positions(w)
         for u, left in self._reserves_left().items():
             units[u] = units.get(u, UnitState()).model_copy(update={"remaining_t": left})
+        for u, amperage in self._amperages(w).items():
+            units[u] = units.get(u, UnitState()).model_copy(update={"amperage_fraction": amperage})
         for u, (running, hours) in self._statuses(w).items():
             units[u] = units.get(u, UnitState()).model_copy(
                 update={"running": running, "hours_in_state": hours}
@@ -195,6 +203,21 @@ class _Plan:
             if periods == w.commit and (own is None or own.on == now):
                 hours += MAX_POSITION_H if own is None else own.hours
             out[u] = (now, min(hours, MAX_POSITION_H))
+        return out
+
+    def _amperages(self, w: Window) -> dict[str, float]:
+        """Each potline's mean amperage fraction in the last committed period, for those
+        that price their amperage changes (twin.amperage)."""
+        chain, x = self.full.chain, self.full.linear.blocks["x"]
+        t = w.commit - 1
+        out = {}
+        for u in ramp_modes(chain.fs):
+            js = chain.modes_of(u)
+            committed = self.values[x.grid(js)[:, t]]
+            throughputs = {
+                (u, chain.UK[j][1], t): float(v) for j, v in zip(js, committed, strict=True)
+            }
+            out[u] = amperage_at(chain.fs, u, throughputs, t)
         return out
 
     def _reserves_left(self) -> dict[str, float]:

@@ -34,7 +34,12 @@ What the model honours, and what it cannot:
 * an open-pit mine's position, ``remaining_t`` (the in-situ ore left now in the phase,
   or pushback, being mined, t), becomes its ``phase_reserve_t``: the horizon's in-situ
   ore mined stays within it (models/reserves.py). Without it the instance's own reserve
-  (none: unlimited) stands; the benches mined and the next pushback are not modelled.
+  (none: unlimited) stands; the benches mined and the next pushback are not modelled;
+* a potline's ``amperage_fraction`` (its mean amperage in the last period, fraction of
+  nominal) becomes its ``initial_amperage_fraction``: with
+  ``anode_effects_per_amperage_change`` the plan's first period counts its change against
+  it (models/ramps.py). Without it the instance's own (none: no change in the first
+  period) stands.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from twin.instance import Instance, UnitSpec
 from twin.limits import Tonnes
 from twin.units.base import ElementFractions, Fraction
 from twin.units.mining import OpenPitMineParams, PhaseReserve
+from twin.units.ramping import AmperageChangeParams
 
 #: A state's duration, h: at most the longest horizon (twin.heat_balance.MAX_POSITION_H).
 StateHours = Annotated[float, Field(ge=0.0, le=MAX_POSITION_H)]
@@ -68,9 +74,10 @@ class UnitState(BaseModel):
     maintenance), the availability maintenance reports for the horizon (0..1), and a
     modulated unit's heat-balance position: h of its current window run
     (window_elapsed_h, None: the instance's position stands) and the load-index-hours
-    run in them (window_deviation_h, h; positive: ran hot), and an open-pit mine's
+    run in them (window_deviation_h, h; positive: ran hot), an open-pit mine's
     in-situ ore left in the phase being mined (remaining_t, t; None: the instance's
-    phase_reserve_t stands)."""
+    phase_reserve_t stands), and a potline's mean amperage in the last period
+    (amperage_fraction, fraction of nominal; None: the instance's stands)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -81,6 +88,7 @@ class UnitState(BaseModel):
     window_elapsed_h: ElapsedHours | None = None
     window_deviation_h: DeviationHours = 0.0
     remaining_t: PhaseReserve | None = None
+    amperage_fraction: Annotated[float, Field(ge=0.0, le=2.0)] | None = None
 
     @model_validator(mode="after")
     def _deviation_needs_hours(self) -> UnitState:
@@ -173,6 +181,21 @@ def _reserve(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, An
     return {"params": unit.params.model_copy(update={"phase_reserve_t": us.remaining_t})}
 
 
+def _amperage(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, Any]:
+    """The update of `unit` for its amperage now, `us.amperage_fraction` (module
+    docstring)."""
+    if us.amperage_fraction is None:
+        return {}
+    if not isinstance(unit.params, AmperageChangeParams):
+        problems.append(
+            f"state.units.{unit.id}.amperage_fraction: unit '{unit.id}' is a {unit.kind}, "
+            "not a potline; only a potline carries its amperage"
+        )
+        return {}
+    update = {"initial_amperage_fraction": us.amperage_fraction}
+    return {"params": unit.params.model_copy(update=update)}
+
+
 def _status(unit: UnitSpec, us: UnitState) -> dict[str, Any]:
     """The update of a discrete `unit` for `us.running` and `us.hours_in_state` (module
     docstring)."""
@@ -198,6 +221,7 @@ def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]
         update: dict[str, Any] = {
             "heat_balance_position": _position(unit, us, horizon.period_length_h, problems),
             **_reserve(unit, us, problems),
+            **_amperage(unit, us, problems),
             **_status(unit, us),
         }
         if us.unavailable_h > 0 or us.availability is not None:
@@ -234,13 +258,14 @@ def apply_state(instance: Instance, state: PlantState) -> Instance:
     unavailable unit has availability 0 for the periods its unavailable_h covers, a
     reported availability caps the unit's, a heat-balance position replaces the unit's,
     a discrete unit's running and hours_in_state become its initial_status,
-    a mine's remaining_t becomes its phase_reserve_t, an assay replaces a material's
+    a mine's remaining_t becomes its phase_reserve_t, a potline's amperage_fraction its
+    initial_amperage_fraction, an assay replaces a material's
     composition (module docstring: what else is and is not honoured). `instance` is not
     changed.
     Raises InstanceError naming `state.<path>` for an unknown stock/unit/material id, a
     level outside the stock's bounds, a heat-balance position the unit cannot have
-    (twin.heat_balance.position_problems), or a remaining_t for a unit that is not a
-    mine."""
+    (twin.heat_balance.position_problems), a remaining_t for a unit that is not a
+    mine, or an amperage_fraction for one that is not a potline."""
     problems: list[str] = []
     stocks = _stocks(instance, state.stocks_t, problems)
     units = _units(instance, state.units, problems)

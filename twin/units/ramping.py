@@ -76,10 +76,11 @@ class AmperageChangeParams(UnitParams):
     )
     initial_amperage_fraction: float | None = Field(
         default=None,
-        gt=0.0,
+        ge=0.0,
         le=2.0,
         description="The line's amperage in the period before the horizon, fraction of "
-        "nominal. The plant's own state (its last set-point): with "
+        "nominal (0: the line was off). The plant's own state (its last set-point; a "
+        "plant state's amperage_fraction, twin.plant.state): with "
         "anode_effects_per_amperage_change the first period's change is counted against "
         "it; none: the first period has no change.",
     )
