@@ -168,32 +168,37 @@ def _position(
     return None if found or position.elapsed_h == 0 else position
 
 
-def _reserve(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, Any]:
-    """The update of `unit` for the mine's position `us.remaining_t` (module docstring)."""
-    if us.remaining_t is None:
-        return {}
-    if not isinstance(unit.params, OpenPitMineParams):
-        problems.append(
-            f"state.units.{unit.id}.remaining_t: unit '{unit.id}' is a {unit.kind}, not an "
-            "open_pit_mine; only a mine has ore left in a phase"
-        )
-        return {}
-    return {"params": unit.params.model_copy(update={"phase_reserve_t": us.remaining_t})}
+#: A unit state's field that sets a parameter: (the kind of parameters that have it, the
+#: parameter, what the unit must be).
+PARAMETER_STATES: dict[str, tuple[type, str, str]] = {
+    "remaining_t": (
+        OpenPitMineParams,
+        "phase_reserve_t",
+        "an open_pit_mine; only a mine has ore left in a phase",
+    ),
+    "amperage_fraction": (
+        AmperageChangeParams,
+        "initial_amperage_fraction",
+        "a potline; only a potline carries its amperage",
+    ),
+}
 
 
-def _amperage(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, Any]:
-    """The update of `unit` for its amperage now, `us.amperage_fraction` (module
-    docstring)."""
-    if us.amperage_fraction is None:
-        return {}
-    if not isinstance(unit.params, AmperageChangeParams):
-        problems.append(
-            f"state.units.{unit.id}.amperage_fraction: unit '{unit.id}' is a {unit.kind}, "
-            "not a potline; only a potline carries its amperage"
-        )
-        return {}
-    update = {"initial_amperage_fraction": us.amperage_fraction}
-    return {"params": unit.params.model_copy(update=update)}
+def _parameters(unit: UnitSpec, us: UnitState, problems: list[str]) -> dict[str, Any]:
+    """The update of `unit`'s parameters for the state's fields that set one (a mine's
+    remaining_t, a potline's amperage_fraction: module docstring)."""
+    update: dict[str, Any] = {}
+    for name, (kind, parameter, must_be) in PARAMETER_STATES.items():
+        value = getattr(us, name)
+        if value is None:
+            continue
+        if isinstance(unit.params, kind):
+            update[parameter] = value
+        else:
+            problems.append(
+                f"state.units.{unit.id}.{name}: unit '{unit.id}' is a {unit.kind}, not {must_be}"
+            )
+    return {"params": unit.params.model_copy(update=update)} if update else {}
 
 
 def _status(unit: UnitSpec, us: UnitState) -> dict[str, Any]:
@@ -220,8 +225,7 @@ def _units(instance: Instance, states: dict[str, UnitState], problems: list[str]
             continue
         update: dict[str, Any] = {
             "heat_balance_position": _position(unit, us, horizon.period_length_h, problems),
-            **_reserve(unit, us, problems),
-            **_amperage(unit, us, problems),
+            **_parameters(unit, us, problems),
             **_status(unit, us),
         }
         if us.unavailable_h > 0 or us.availability is not None:
