@@ -100,12 +100,10 @@ def _stepped_tariff(
     big_t = np.where(big_t == 0, 1.0, big_t)
     row = lm.rows("tier_one", [None], None, 1.0, 1.0)
     lm.entries(row.start, tier_on.grid(np.arange(n)), 1.0)
-    split = lm.rows("tier_split", list(range(ch.T)), None, 0.0, 0.0)
-    lm.entries(split.start + ch.tt, tier_kwh.grid(np.arange(n)), 1.0)
-    lm.entries(split.start + ch.tt, x.grid(covered), -power[covered])
-    gate = lm.rows("tier_gate", list(range(n)), ch.T, -INF, 0.0)
-    lm.entries(gate.grid(np.arange(n)), tier_kwh.grid(np.arange(n)), 1.0)
-    lm.entries(gate.grid(np.arange(n)), tier_on.grid(np.arange(n))[:, None], -big_t)
+    covered_x = x.grid(covered)
+    _gated_split(
+        lm, ch, "tier", tier_kwh, tier_on.grid(np.arange(n)), covered_x, power[covered], big_t, 0.0
+    )
     limited = [
         i
         for i, tier in enumerate(tiers)
@@ -114,16 +112,34 @@ def _stepped_tariff(
     ]
     if not limited:
         return
-    big_x = most.sum(axis=0)
     output = lm.columns("tier_output", limited, ch.T, 0.0, INF)
-    lanes = np.arange(len(limited))
-    split = lm.rows("tier_output_split", list(range(ch.T)), None, -INF, 0.0)
-    lm.entries(split.start + ch.tt, output.grid(lanes), 1.0)
-    lm.entries(split.start + ch.tt, x.grid(covered), -1.0)
-    gate = lm.rows("tier_output_gate", limited, ch.T, -INF, 0.0)
-    lm.entries(gate.grid(lanes), output.grid(lanes), 1.0)
-    lm.entries(gate.grid(lanes), tier_on.grid(np.array(limited))[:, None], -big_x)
+    on = tier_on.grid(np.array(limited))
+    _gated_split(lm, ch, "tier_output", output, on, covered_x, 1.0, most.sum(axis=0), -INF)
     rows = lm.rows("tier_limit", limited, None, -INF, 0.0)
     for position, i in enumerate(limited):
         lm.entries(rows.start + position, tier_kwh.grid(i), 1.0 / tiers[i].up_to_kwh_per_t)
         lm.entries(rows.start + position, output.grid(position), -1.0)
+
+
+def _gated_split(
+    lm: LinearModel,
+    ch: Chain,
+    name: str,
+    parts: Span,
+    on: np.ndarray,
+    covered_x: np.ndarray,
+    per_x: float | np.ndarray,
+    big: np.ndarray,
+    lower: float,
+) -> None:
+    """Rows ``{name}_split[t]``: lower <= sum_i parts[i, t] - sum per_x x[t] <= 0 (the
+    covered units' quantity shared among the tiers: all of it with lower 0, at most all
+    with lower -inf), and ``{name}_gate[i, t]``: parts[i, t] <= big[t] x on[i], big[t]
+    the most the covered units can give in t."""
+    lanes = np.arange(len(parts.keys.labels))
+    split = lm.rows(f"{name}_split", list(range(ch.T)), None, lower, 0.0)
+    lm.entries(split.start + ch.tt, parts.grid(lanes), 1.0)
+    lm.entries(split.start + ch.tt, covered_x, -np.asarray(per_x))
+    gate = lm.rows(f"{name}_gate", list(parts.keys.labels), ch.T, -INF, 0.0)
+    lm.entries(gate.grid(lanes), parts.grid(lanes), 1.0)
+    lm.entries(gate.grid(lanes), on[:, None], -big)
