@@ -79,11 +79,11 @@ def _hand_over(
     warm_start: bool,
 ) -> tuple[PersistentModel, ModelChange | None]:
     """`built` as HiGHS will solve it: written into `model` as a change where it can be
-    (`in_place`, same structure), else a model of its own."""
-    change = model.update(built) if model is not None and in_place else None
-    if model is None or change is None:
-        model = PersistentModel(built, options.backend, warm_start)
-    return model, change
+    (`in_place`; a model of another structure is rebuilt by the update, which then
+    answers None), else a model of its own."""
+    if model is None or not in_place:
+        return PersistentModel(built, options.backend, warm_start), None
+    return model, model.update(built)
 
 
 def successive_linearisation(

@@ -382,8 +382,10 @@ def roll(
         _carry_targets(built, plan, w)
         warm = previous is not None and bool(built.linear.integer.any())
         start = _warm_start(built, previous, w) if warm and previous else None
-        if model is None or model.update(built) is None:
+        if model is None:
             model = PersistentModel(built, options.backend)
+        else:
+            model.update(built)  # in place, or rebuilt by it for another structure
         solution = solve_window(model, options, deadline, start)
         if not solution.has_solution:
             raise SolveError(
