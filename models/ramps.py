@@ -28,30 +28,29 @@ from __future__ import annotations
 import numpy as np
 
 from twin.accounting import emission_t_per_t, target_rows
-from twin.flowsheet import Flowsheet
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
 from twin.targets import EmissionCapTarget
 from twin.units.base import Mode
-from twin.units.ramping import initial_amperage, ramp_mode_of
+from twin.units.ramping import initial_amperage
 
 
-def ramp_modes(fs: Flowsheet) -> dict[str, Mode]:
-    """The units that price their amperage changes, with what a unit change costs (the
-    unit model's ramp mode at its feeds, twin.units.ramping), in the flowsheet's order."""
-    modes = {u: ramp_mode_of(eu.model, eu.feeds) for u, eu in fs.units.items()}
-    return {u: mode for u, mode in modes.items() if mode is not None}
-
-
-def _amperage(lm: LinearModel, ch: Chain, row_of: np.ndarray, u: str, x: Span, sign: float) -> None:
-    """sign x (A[t] - A[t-1]) into the rows `row_of[t]` (-1: no row), A[-1] left out."""
+def _amperage_share(ch: Chain, u: str) -> np.ndarray:
+    """A[u,t] per t of each mode's x: a_k / (r_k L), (modes, periods)."""
     js = ch.modes_of(u)
-    share = ch.coef(lambda _u, md: md.load_index, js) / (
+    return ch.coef(lambda _u, md: md.load_index, js) / (
         ch.coef(lambda _u, md: md.max_rate_t_per_h, js) * ch.length_h
     )
-    cols = x.grid(js)
-    now, before = ch.tt[row_of >= 0], ch.tt[1:][row_of[1:] >= 0]
+
+
+def _amperage(
+    lm: LinearModel, row_of: np.ndarray, share: np.ndarray, cols: np.ndarray, sign: float
+) -> None:
+    """sign x (A[t] - A[t-1]) into the rows `row_of[t]` (-1: no row), A[-1] left out;
+    `share` (_amperage_share) and `cols` the unit's modes' x columns, (modes, periods)."""
+    tt = np.arange(len(row_of))
+    now, before = tt[row_of >= 0], tt[1:][row_of[1:] >= 0]
     lm.entries(row_of[now][None, :], cols[:, now], sign * share[:, now])
     lm.entries(row_of[before][None, :], cols[:, before - 1], -sign * share[:, before - 1])
 
@@ -92,7 +91,7 @@ def _caps(lm: LinearModel, ch: Chain) -> list[tuple[int, tuple[int, ...], str]]:
 def add_ramps(lm: LinearModel, ch: Chain, net: Network) -> None:
     """Ramp columns and rows and their consequences (module docstring); nothing when no
     unit prices its amperage changes."""
-    modes = ramp_modes(ch.fs)
+    modes = ch.fs.ramp_modes
     if not modes:
         return
     units = list(modes)
@@ -101,14 +100,15 @@ def add_ramps(lm: LinearModel, ch: Chain, net: Network) -> None:
     counted[:, 0] = [a is not None for a in initial]
     ramp = lm.columns("ramp", units, ch.T, 0.0, np.where(counted, INF, 0.0).ravel())
     ui, ti = np.nonzero(counted)
+    labels = [(units[i], int(t)) for i, t in zip(ui, ti, strict=True)]
     lower = np.zeros((len(units), ch.T))
     lower[:, 0] = [a or 0.0 for a in initial]
+    shares = [(_amperage_share(ch, u), net.x.grid(ch.modes_of(u))) for u in units]
     for name, sign in (("ramp_up", -1.0), ("ramp_down", 1.0)):
-        labels = [(units[i], int(t)) for i, t in zip(ui, ti, strict=True)]
         rows = lm.rows(name, labels, None, sign * lower[counted], INF)
         row_of = np.full(counted.shape, -1)
         row_of[counted] = rows.start + np.arange(len(labels))
         lm.entries(row_of[counted], ramp.grid(np.arange(len(units)))[counted], 1.0)
-        for i, u in enumerate(units):
-            _amperage(lm, ch, row_of[i], u, net.x, sign)
+        for i, (share, cols) in enumerate(shares):
+            _amperage(lm, row_of[i], share, cols, sign)
     _consequences(lm, ch, ramp, modes)

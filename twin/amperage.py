@@ -19,11 +19,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from twin.flowsheet import Flowsheet
-from twin.models.ramps import ramp_modes
 from twin.units.base import Mode
 from twin.units.ramping import initial_amperage
 
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
+Changes = dict[str, tuple[Mode, np.ndarray]]  # unit -> (its ramp mode, |dA| per period)
 
 
 def amperage_at(fs: Flowsheet, u: str, x: Throughputs, t: int) -> float:
@@ -51,10 +51,10 @@ def amperage_changes(fs: Flowsheet, u: str, series: np.ndarray) -> np.ndarray:
     return np.abs(series - before)
 
 
-def schedule_changes(fs: Flowsheet, x: Throughputs) -> dict[str, tuple[Mode, np.ndarray]]:
+def schedule_changes(fs: Flowsheet, x: Throughputs) -> Changes:
     """For every unit that prices its amperage changes: what a unit change costs (its
     ramp mode, models/ramps.py) and the schedule's changes per period."""
     return {
         u: (mode, amperage_changes(fs, u, amperage_series(fs, u, x)))
-        for u, mode in ramp_modes(fs).items()
+        for u, mode in fs.ramp_modes.items()
     }

@@ -29,6 +29,7 @@ from twin.targets import RATE_TONNAGES, EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import Composition
 from twin.units.block_supply import block_model_of
+from twin.units.ramping import ramp_mode_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -172,6 +173,15 @@ class Flowsheet:
         from twin.pits import pit_supplies
 
         return pit_supplies(self)
+
+    @cached_property
+    def ramp_modes(self) -> dict[str, Mode]:
+        """The units that price their amperage changes, with what a unit change costs
+        (the unit model's ramp mode at its feeds, twin.units.ramping), in flow order;
+        evaluated on first use and shared by the re-linearised copies (a change's cost
+        does not depend on the load)."""
+        modes = {u: ramp_mode_of(eu.model, eu.feeds) for u, eu in self.units.items()}
+        return {u: mode for u, mode in modes.items() if mode is not None}
 
     def with_pile_grades(self, grades: Mapping[str, np.ndarray]) -> Flowsheet:
         """This flowsheet with mixing stockpiles reclaimed at `grades` (mine -> (T, K)

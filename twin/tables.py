@@ -38,7 +38,7 @@ from twin.accounting import (
     source_price_cny_per_kwh,
     unit_cost_cny_per_t,
 )
-from twin.amperage import schedule_changes
+from twin.amperage import Changes, Throughputs, schedule_changes
 from twin.flowsheet import Flowsheet
 from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
@@ -74,10 +74,12 @@ def _frame(name: str, rows: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS[name])
 
 
-def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
+def _unit_tables(
+    fs: Flowsheet, sol: Solution, xs: Throughputs, changes: Changes
+) -> dict[str, pd.DataFrame]:
     inst = fs.instance
     loads, tonnages = [], []
-    for (u, k, t), x in sol.by_key("x").items():
+    for (u, k, t), x in xs.items():
         if x <= NEGLIGIBLE_T:
             continue
         mode = fs.mode(u, k, t)
@@ -94,7 +96,7 @@ def _unit_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
             )
         )
         tonnages += [(u, t, quantity, per_t * x) for quantity, per_t in mode.kpi_t.items()]
-    for u, (change, dA) in schedule_changes(fs, sol.by_key("x")).items():
+    for u, (change, dA) in changes.items():
         tonnages += [
             (u, t, q, per * d) for t, d in enumerate(dA) if d for q, per in change.kpi_t.items()
         ]
@@ -122,15 +124,15 @@ def _network_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     }
 
 
-def _emissions(fs: Flowsheet, sol: Solution) -> pd.DataFrame:
+def _emissions(fs: Flowsheet, sol: Solution, xs: Throughputs, changes: Changes) -> pd.DataFrame:
     inst = fs.instance
     species = emitted_species(fs)
     by_unit: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (u, k, t), x in sol.by_key("x").items():
+    for (u, k, t), x in xs.items():
         mode = fs.mode(u, k, t)
         for s in species:
             by_unit[s, u, t] += emission_t_per_t(inst, mode, s) * x
-    for u, (change, dA) in schedule_changes(fs, sol.by_key("x")).items():
+    for u, (change, dA) in changes.items():
         for s in species:
             for t, d in enumerate(dA):
                 by_unit[s, u, t] += emission_t_per_t(inst, change, s) * d
@@ -251,8 +253,10 @@ def _context(fs: Flowsheet) -> dict[str, pd.DataFrame]:
 
 def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every table of the module docstring for a solved `sol` of flowsheet `fs`."""
-    tables = {**_unit_tables(fs, sol), **_network_tables(fs, sol)}
-    tables["emissions"] = _emissions(fs, sol)
+    xs = sol.by_key("x")
+    changes = schedule_changes(fs, xs)  # amperage changes, booked in tonnages and emissions
+    tables = {**_unit_tables(fs, sol, xs, changes), **_network_tables(fs, sol)}
+    tables["emissions"] = _emissions(fs, sol, xs, changes)
     tables["costs"] = _costs(fs, sol, tables["power"])
     tables["grades"] = _grades(fs, sol)
     tables["component_flows"] = _component_flows(sol)

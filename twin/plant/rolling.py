@@ -77,7 +77,6 @@ from twin.heat_balance import MAX_POSITION_H, elapsed_periods, window_periods
 from twin.instance import Instance
 from twin.loader import load
 from twin.models.build import VARIABLES, BuiltModel, build_model
-from twin.models.ramps import ramp_modes
 from twin.plant.state import PlantState, UnitState, apply_state
 from twin.plant.windows import Window, cut, plan_windows
 from twin.schedule import Schedule
@@ -211,7 +210,7 @@ class _Plan:
         chain, x = self.full.chain, self.full.linear.blocks["x"]
         t = w.commit - 1
         out = {}
-        for u in ramp_modes(chain.fs):
+        for u in chain.fs.ramp_modes:
             js = chain.modes_of(u)
             committed = self.values[x.grid(js)[:, t]]
             throughputs = {
