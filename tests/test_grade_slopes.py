@@ -51,12 +51,12 @@ def _next(fs: Flowsheet, pass_slopes: bool) -> Flowsheet:
 def test_the_next_build_reads_the_checked_slopes(monkeypatch):
     """tests/data/smelter_blend.yaml: the smelter is fed 0.2 % As in its one period. The
     slopes handed on are the ones computed at that feed afresh; the build with them
-    computes none (the nominal ones were computed by the first build), and its arrays
-    equal those of a build that computes them again."""
-    fs = Flowsheet(twin.load(DATA / "smelter_blend.yaml"))
+    computes none (the nominal ones were computed once, by the flowsheet's grade check),
+    and its arrays equal those of a build that computes them again."""
     calls = _counted(monkeypatch)
+    fs = Flowsheet(twin.load(DATA / "smelter_blend.yaml"))
     handed = _next(fs, pass_slopes=True)
-    assert calls == [("smelter", None)]  # the first build's nominal slopes
+    assert calls == [("smelter", None)]  # the nominal slopes, once: the grade check's
     port = next(p for p, m in fs.units["smelter"].inputs.items() if m == "cu_concentrate")
     assert handed.feeds_at("smelter", 0)[port]["As"] == pytest.approx(0.002, rel=1e-12)
     assert handed.grade_slopes("smelter", 0) == sensitivities(handed, "smelter", 0)
@@ -96,16 +96,16 @@ def test_a_refused_feed_hands_on_no_slopes(monkeypatch):
 def test_successive_linearisation_on_the_mine_to_metal_is_unchanged(instances_dir, monkeypatch):
     """instances/copper_mine_to_metal.yaml, up to three iterations: the concentrator and the
     smelter re-linearised at their scheduled feeds in every period. With the slopes
-    handed on, no build computes a scheduled feed's slopes again (the nominal ones once
-    per unit), and every iteration's objective and LP-twin difference are the ones of
-    builds that compute them afresh, exactly."""
-    fs = Flowsheet(twin.load(instances_dir / "copper_mine_to_metal.yaml"))
+    handed on, no build computes any slopes (the nominal ones were computed once per
+    unit by the flowsheet's grade check), and every iteration's objective and LP-twin
+    difference are the ones of builds that compute them afresh, exactly."""
     calls = _counted(monkeypatch)
+    fs = Flowsheet(twin.load(instances_dir / "copper_mine_to_metal.yaml"))
     kept = successive_linearisation(fs, DIRECT, max_iterations=3)
     blending = {u for u in fs.units if tracked_inputs(fs, u)}
     assert blending == {u for u, _ in kept.flowsheet.feed_overrides}
     assert len(blending) == 2 and len(kept.flowsheet.feed_overrides) > 10
-    assert sorted(calls) == sorted((u, None) for u in blending)
+    assert sorted(calls) == sorted((u, None) for u in blending)  # nominal, once each
     relinearised = Flowsheet.relinearised
 
     def dropping(self, overrides, feeds=None, slopes=None):

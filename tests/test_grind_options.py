@@ -103,7 +103,6 @@ def test_grind_options_need_a_tracked_ore_and_a_grind_finer_than_the_feed():
     untracked = copy.deepcopy(DATA)
     untracked["materials"][0].pop("track")
     with pytest.raises(InstanceError, match="grade-tracked"):
-        twin.parse(untracked)
         _solve(untracked)
     coarse = copy.deepcopy(DATA)
     coarse["units"][0]["params"]["grind_options_um"] = [20000]
@@ -111,5 +110,7 @@ def test_grind_options_need_a_tracked_ore_and_a_grind_finer_than_the_feed():
         _solve(coarse)
     twice = copy.deepcopy(DATA)
     twice["units"][0]["params"]["grind_options_um"] = [150]
-    with pytest.raises(InstanceError, match="grind_options_um: each grind once"):
+    with pytest.raises(
+        InstanceError, match="grind_options_um: each option once, none equal to p80_um"
+    ):
         _solve(twice)

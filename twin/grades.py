@@ -207,7 +207,7 @@ def grade_problems(fs: Flowsheet) -> list[str]:
         if not tracked_inputs(fs, u) or not fs.units[u].modes:  # not evaluated: reported
             continue
         try:
-            sensitivities(fs, u)
+            fs.grade_slopes(u)  # computed here once, kept for the build
         except ValueError as exc:
             problems.append(f"units[{i}] ({u}): a feed grade near its linearisation feed: {exc}")
         eu = fs.units[u]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from twin.ext import kernel_point
 from twin.units import comminution, fields
@@ -115,13 +115,20 @@ class ConcentratorParams(UnitParams):
     )
     grind_options_um: list[Annotated[float, Field(gt=0.0)]] = Field(
         default=[],
-        max_length=5,
+        max_length=fields.MAX_OPTIONS,
         description="Other grinds (P80, um) the mill may run at, each a mode the optimiser "
         "may choose in each period: a finer grind lowers the tailings grade (more "
         "recovery) but costs kWh/t and so t/h, a coarser one the reverse; empty: the one "
         "grind p80_um. Its modes make products of different compositions, so the ore "
         "must be grade-tracked (materials.track).",
     )
+
+    @field_validator("grind_options_um")
+    @classmethod
+    def _options(cls, options: list[float], info: ValidationInfo) -> list[float]:
+        if "p80_um" in info.data:  # else p80_um's own error is reported
+            fields.check_options(options, "p80_um", info.data["p80_um"])
+        return options
 
     @model_validator(mode="after")
     def _consistent(self) -> ConcentratorParams:
@@ -131,8 +138,6 @@ class ConcentratorParams(UnitParams):
         comminution.check_grind(self.f80_um, self.design_p80_um)
         for grind in self.grind_options_um:
             comminution.check_grind(self.f80_um, grind, "grind_options_um")
-        if len({self.p80_um, *self.grind_options_um}) != 1 + len(self.grind_options_um):
-            raise ValueError("grind_options_um: each grind once, none equal to p80_um")
         if self.pay_element in self.element_recoveries:
             raise ValueError(
                 f"element_recoveries: the pay element {self.pay_element} "
