@@ -29,7 +29,6 @@ from twin.targets import RATE_TONNAGES, EmissionCapTarget, RateTarget
 from twin.units import UNIT_KINDS, Mode, UnitModel
 from twin.units.base import Composition
 from twin.units.block_supply import block_model_of
-from twin.units.ramping import ramp_mode_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -180,7 +179,7 @@ class Flowsheet:
         (the unit model's ramp mode at its feeds, twin.units.ramping), in flow order;
         evaluated on first use and shared by the re-linearised copies (a change's cost
         does not depend on the load)."""
-        modes = {u: ramp_mode_of(eu.model, eu.feeds) for u, eu in self.units.items()}
+        modes = {u: eu.model.ramp_mode(eu.feeds) for u, eu in self.units.items()}
         return {u: mode for u, mode in modes.items() if mode is not None}
 
     def with_pile_grades(self, grades: Mapping[str, np.ndarray]) -> Flowsheet:

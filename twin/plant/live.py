@@ -44,6 +44,7 @@ from twin.plant.nodes import VARIANT, node_id
 from twin.plant.opcua_map import default_link, flow_sigma, level_sigma
 from twin.plant.state import PlantState, UnitState, apply_state
 from twin.units.aluminium import PotlineParams
+from twin.units.ramping import MAX_AMPERAGE_FRACTION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,7 +183,9 @@ class PlantFollower:
             params = specs[uid].params
             reading = self.readings.get(f"amperage.{uid}")
             if reading is not None and isinstance(params, PotlineParams):
-                fraction = min(max(float(reading) / params.line_current_ka, 0.0), 2.0)
+                fraction = min(
+                    max(float(reading) / params.line_current_ka, 0.0), MAX_AMPERAGE_FRACTION
+                )
                 units[uid] = units.get(uid, UnitState()).model_copy(
                     update={"amperage_fraction": fraction}
                 )

@@ -62,7 +62,7 @@ from twin.instance import Instance, UnitSpec
 from twin.limits import Tonnes
 from twin.units.base import ElementFractions, Fraction
 from twin.units.mining import OpenPitMineParams, PhaseReserve
-from twin.units.ramping import AmperageChangeParams
+from twin.units.ramping import AmperageChangeParams, AmperageFraction
 
 #: A state's duration, h: at most the longest horizon (twin.heat_balance.MAX_POSITION_H).
 StateHours = Annotated[float, Field(ge=0.0, le=MAX_POSITION_H)]
@@ -88,7 +88,7 @@ class UnitState(BaseModel):
     window_elapsed_h: ElapsedHours | None = None
     window_deviation_h: DeviationHours = 0.0
     remaining_t: PhaseReserve | None = None
-    amperage_fraction: Annotated[float, Field(ge=0.0, le=2.0)] | None = None
+    amperage_fraction: AmperageFraction | None = None
 
     @model_validator(mode="after")
     def _deviation_needs_hours(self) -> UnitState:

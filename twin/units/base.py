@@ -221,6 +221,12 @@ class UnitModel(ABC):
         current efficiency, ...), named with units; for people (``twin unit``)."""
         return {}
 
+    def ramp_mode(self, feeds: Mapping[str, Composition]) -> Mode | None:
+        """What a unit change of the unit's load between periods costs, per unit change
+        (models/ramps.py), or None: changes cost nothing (default; the potline prices
+        its amperage changes, twin.units.ramping)."""
+        return None
+
     def rate_limits(self, load: float = 1.0) -> tuple[float, float]:
         """(min, max) basis rate, t/h, from the instance's capacity and min_load."""
         cap = (self.capacity_t_per_h or 0.0) * load

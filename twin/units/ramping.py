@@ -42,14 +42,13 @@ stated in its field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Annotated, Protocol
 
 from pydantic import Field
 
 from twin.constants import FARADAY_C_PER_MOL, MOLAR_MASS
-from twin.units.base import Composition, Mode, UnitParams
+from twin.units.base import UnitParams
 from twin.units.pfc import Technology, pfc_kg_per_t_al
 
 #: Seconds in a day.
@@ -57,6 +56,13 @@ SECONDS_PER_DAY = 86400.0
 #: Named tonnage (a mode's kpi_t, the ``tonnages`` table) of the metal anode effects from
 #: amperage changes cost.
 AE_METAL_LOST_T = "amperage_change_metal_lost_t"
+
+
+#: Highest amperage fraction a line may be said to run at: modulation is +-10-30 %, so
+#: anything near 2 is a reading or typing error, not a plant state.
+MAX_AMPERAGE_FRACTION = 2.0
+#: A line's amperage, fraction of nominal (0: off).
+AmperageFraction = Annotated[float, Field(ge=0.0, le=MAX_AMPERAGE_FRACTION)]
 
 
 class AmperageChangeParams(UnitParams):
@@ -74,10 +80,8 @@ class AmperageChangeParams(UnitParams):
         "counted as running dA off nominal (frequency and duration slopes 10 + 5) for 2 h "
         "while the feed control re-tunes, 0.05 x 15 x 2/24.",
     )
-    initial_amperage_fraction: float | None = Field(
+    initial_amperage_fraction: AmperageFraction | None = Field(
         default=None,
-        ge=0.0,
-        le=2.0,
         description="The line's amperage in the period before the horizon, fraction of "
         "nominal (0: the line was off). The plant's own state (its last set-point; a "
         "plant state's amperage_fraction, twin.plant.state): with "
@@ -144,20 +148,6 @@ def amperage_change(p: LineParams, per_change: float) -> AmperageChange:
         minutes * cf4_kg * made_t / 1000.0,
         minutes * c2f6_kg * made_t / 1000.0,
     )
-
-
-@runtime_checkable
-class RampingUnit(Protocol):
-    """A unit model that can say what a unit change of its amperage fraction costs (the
-    potline: twin.units.aluminium.Potline.ramp_mode)."""
-
-    def ramp_mode(self, feeds: Mapping[str, Composition]) -> Mode | None: ...
-
-
-def ramp_mode_of(model: object, feeds: Mapping[str, Composition]) -> Mode | None:
-    """What a unit change of `model`'s amperage fraction costs at `feeds`, per unit |dA|;
-    None for a unit that does not price its changes."""
-    return model.ramp_mode(feeds) if isinstance(model, RampingUnit) else None
 
 
 def initial_amperage(params: UnitParams) -> float | None:
