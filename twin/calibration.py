@@ -425,7 +425,8 @@ ROWS: list[Row] = [
             "cells on Kroll by-product MgCl2 (diaphragm and Soviet diaphragmless, 160 kA, "
             "CE > 85 %, 4.4-4.6 V): 12.8-13.5 kWh DC per kg crude Mg (encyclopaedia entry "
             "on titanium-magnesium combined production, copied at "
-            "hnhzjc.com/news/show-1545.html; original not identified)",
+            "hnhzjc.com/news/show-1545.html; original not identified). Not wholly "
+            "independent: the cells' default CE 0.85 cites the same entry's 'CE > 85 %'",
             lambda: _kroll_loop_dc_kwh_per_kg(),
         ),
     ),
