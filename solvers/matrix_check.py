@@ -21,8 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from twin.models.build import BuiltModel
-from twin.solvers.highs import compile_built, compile_model
-from twin.solvers.pyomo_matrix import read_record
+from twin.solvers.highs import compile_built
+from twin.solvers.pyomo_matrix import compile_in_array_order, read_record
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -106,10 +106,9 @@ def compiler_differences(model: pyo.ConcreteModel) -> dict[str, float]:
     costs, bounds and the constant, the number of integrality differences (infinite: the
     model is not readable, or the two do not hold the same rows and columns)."""
     form = read_record(model)
-    column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
-    pyomo = compile_model(model, lambda v: column_of[id(v)])
     if form is None:
         return {"readable": 0.0}
+    pyomo = compile_in_array_order(model)
     lp = pyomo.lp
     rows_read, rows_pyomo = _ids(form.constraints), _ids(pyomo.constraints)
     cols_read, cols_pyomo = _ids(form.variables), _ids(pyomo.variables)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyomo.environ as pyo
@@ -24,6 +25,9 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from twin.models.linear import Arrays
 from twin.models.pyomo_rows import RowFamily, csr_of, stated_bounds
+
+if TYPE_CHECKING:
+    from twin.solvers.highs import Compiled
 
 #: Component types besides RowFamily that this reads (variables, the objective) or that
 #: hold no rows of their own.
@@ -145,3 +149,12 @@ def read_record(m: pyo.ConcreteModel) -> RecordForm | None:
         variables=kept,
         constraints=constraints,
     )
+
+
+def compile_in_array_order(model: pyo.ConcreteModel) -> Compiled:
+    """Pyomo's own standard-form compile of the model of record `model`
+    (twin.solvers.highs.compile_model), its columns in the arrays' order."""
+    from twin.solvers.highs import compile_model
+
+    column_of = {id(v): j for j, v in enumerate(model.twin_columns)}
+    return compile_model(model, lambda v: column_of[id(v)])
