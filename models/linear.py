@@ -193,12 +193,17 @@ class LinearModel:
                 i = j = np.zeros(0, np.int64)
                 v = np.zeros(0)
             matrix = sp.coo_array((v, (i, j)), shape=(self.n_rows, self.n_cols)).tocsr()
-            matrix.sum_duplicates()
-            matrix.eliminate_zeros()
-            coo = matrix.tocoo()
-            self._entries = [(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data)]
-            self._A = matrix
+            self._A = self._settled(matrix)
         return self._A
+
+    def _settled(self, matrix: sp.csr_array) -> sp.csr_array:
+        """`matrix` (CSR) with duplicates summed and zeros dropped, its entries kept as
+        the model's one (rows, cols, values) piece: the model's A to be."""
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        coo = matrix.tocoo()
+        self._entries = [(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data)]
+        return matrix
 
     # ------------------------------------------------------------------ changing
     def fix(self, positions: Any, values: Any) -> None:
@@ -223,11 +228,7 @@ class LinearModel:
         if not found.all():
             new = ~found
             A = A + sp.coo_array((values[new], (rows[new], cols[new])), shape=A.shape).tocsr()
-        A.sum_duplicates()
-        A.eliminate_zeros()
-        coo = A.tocoo()
-        self._entries = [(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data)]
-        self._A = A
+        self._A = self._settled(A)
 
     def free_rows(self, name: str) -> None:
         """Lift every row of family `name` (both bounds infinite)."""
