@@ -36,7 +36,6 @@ from twin.dask_client import client
 from twin.mine.minelib import load_instance, minelib_dir
 from twin.models.mine_window import Window
 from twin.solvers.bienstock_zuckerberg import bz_lp
-from twin.solvers.incumbent import Incumbent
 from twin.solvers.mine_schedule import schedule_blocks
 from twin.solvers.monolithic_lp import monolithic_lp
 from twin.solvers.window_mip import solve_window
@@ -85,7 +84,7 @@ def parallel(c, problem, prec, improve_seconds: float, lp) -> dict:
         f"gap % ({workers} w)": f"{100 * result.gap:.2f}",
         f"schedule s ({workers} w)": f"{total_s:.1f} ({total_c:.1f})",
         "window tasks (s on workers)": f"{len(windows)} ({busy:.1f})",
-        "task overhead s": f"{task_overhead(c, problem, Incumbent(problem, prec).arcs):.4f}",
+        "task overhead s": f"{task_overhead(c, problem, prec.arcs()):.4f}",
     }
 
 

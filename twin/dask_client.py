@@ -50,7 +50,8 @@ def client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]:
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",  # a free port: clusters side by side do not collide
+            dashboard_address="127.0.0.1:0",  # a free local port: clusters side by side
+            # do not collide, and the dashboard is not served beyond this machine
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as c,
