@@ -17,6 +17,7 @@ picks tier 0.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 import pytest
@@ -91,16 +92,22 @@ def _made(sol) -> dict[str, float]:
     return made
 
 
+@functools.cache
+def _without_tariff() -> tuple[float, float]:
+    """Objectives without any tariff: both remelters free, and B limited to 5 t."""
+    free = _solve(_instance())[1]
+    assert _made(free) == pytest.approx({"remelt_a": 5.0, "remelt_b": 10.0})
+    return free.objective, _solve(_instance(b_capacity=0.5))[1].objective
+
+
 @pytest.mark.parametrize("backend", ["direct", "pyomo"])
 @pytest.mark.parametrize(("surcharge", "tier"), [(0.01, 1), (5.0, 0)])
 def test_the_cheaper_tier_is_chosen_and_its_limit_held(surcharge, tier, backend):
-    free = _solve(_instance())[1].objective
-    b_limited = _solve(_instance(b_capacity=0.5))[1].objective
-    assert _made(_solve(_instance())[1]) == pytest.approx({"remelt_a": 5.0, "remelt_b": 10.0})
+    free, b_limited = _without_tariff()
     assert b_limited - free > 9500 * 0.01  # B's 5 t are worth more than tier 1's 95 CNY
     assert b_limited - free < 9500 * 5.0  # and less than its 47,500 CNY
 
-    built, sol = _solve(_instance(surcharge), backend)
+    _, sol = _solve(_instance(surcharge), backend)
     assert sol.objective == pytest.approx(min(b_limited, free + 9500 * surcharge), rel=1e-9)
     assert sol.by_key("tier_on")[tier] == pytest.approx(1.0)
     made = _made(sol)
