@@ -27,7 +27,7 @@ from twin.models.linear import Arrays
 from twin.models.pyomo_rows import RowFamily, csr_of, stated_bounds
 
 if TYPE_CHECKING:
-    from twin.solvers.highs import Compiled
+    from twin.solvers.highs import StandardForm
 
 #: Component types besides RowFamily that this reads (variables, the objective) or that
 #: hold no rows of their own.
@@ -151,7 +151,7 @@ def read_record(m: pyo.ConcreteModel) -> RecordForm | None:
     )
 
 
-def compile_in_array_order(model: pyo.ConcreteModel) -> Compiled:
+def compile_in_array_order(model: pyo.ConcreteModel) -> StandardForm:
     """Pyomo's own standard-form compile of the model of record `model`
     (twin.solvers.highs.compile_model), its columns in the arrays' order."""
     from twin.solvers.highs import compile_model
