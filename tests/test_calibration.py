@@ -160,21 +160,20 @@ def test_zinc_and_copper_follow_one_boundary():
 
 def test_zinc_row_adds_its_acid_plant_by_hand():
     """SO2 to the acid plant per t cathode: 0.99995 t Zn / (0.50 Zn x 0.96 recovery) =
-    2.0832 t concentrate x 0.32 S x (1 - 0.046 to calcine) x (1 - 0.005 fugitive) / 0.50048
-    S in SO2 = 1.2644 t SO2; x 100 kWh/t SO2 = 126.44 kWh x 0.122835 = 15.53 kgce. The
-    three other units, the leach's fuel refitted to 405.5, give 884.94 - (421 - 405.5) x
-    0.99995 = 869.44 kgce/t; the row is 869.44 + 15.53 = 884.97 kgce/t, the plan's 885."""
-    from twin.constants import KGCE_PER_KWH_EQUIVALENT, S_IN_SO2
-    from twin.units.copper import AcidPlantParams
-    from twin.units.zinc import zinc_comprehensive_kgce_per_t
+    2.0832 t concentrate x (0.32 S - 0.06 x 0.50 x 32.06/65.38 kept as sulphate) x (1 -
+    0.005 fugitive) / 0.50048 S in SO2 = 1.2644 t SO2; x 100 kWh/t SO2 = 126.44 kWh x
+    0.122835 = 15.53 kgce. The three other units, the leach's fuel refitted to 405.5, give
+    884.94 - (421 - 405.5) x 0.99995 = 869.44 kgce/t; the row is 869.44 + 15.53 = 884.97
+    kgce/t, the plan's 885."""
+    from twin.constants import KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, S_IN_SO2
 
-    acid_kwh = 0.99995 / (0.50 * 0.96) * 0.32 * 0.954 * 0.995 / S_IN_SO2 * 100.0
-    assert acid_kwh == pytest.approx(126.44, abs=0.005)
-    three_units = zinc_comprehensive_kgce_per_t(acid_plant=AcidPlantParams(power_kwh_per_t_so2=0))
-    assert three_units == pytest.approx(884.94 - 15.5 * 0.99995, abs=0.005)
     zn = next(r for r in ROWS if r.name.startswith("electrolytic zinc"))
+    s_to_gas = 0.32 - 0.06 * 0.50 * MOLAR_MASS["S"] / MOLAR_MASS["Zn"]
+    acid_kwh = 0.99995 / (0.50 * 0.96) * s_to_gas * 0.995 / S_IN_SO2 * 100.0
+    assert acid_kwh == pytest.approx(126.44, abs=0.005)
+    three_units = evaluate(zn, {1: {"power_kwh_per_t_so2": 0.0}})
+    assert three_units == pytest.approx(884.94 - 15.5 * 0.99995, abs=0.005)
     assert evaluate(zn) == pytest.approx(three_units + acid_kwh * KGCE_PER_KWH_EQUIVALENT, rel=1e-9)
-    assert evaluate(zn) == pytest.approx(zinc_comprehensive_kgce_per_t(), rel=1e-12)
     assert evaluate(zn) == pytest.approx(884.97, abs=0.005)
 
 

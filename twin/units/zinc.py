@@ -5,8 +5,8 @@ iron removal and purification (``zinc_leach_purification``) and electrowinning
 Energy calibration: with the defaults and twin.units.materials.TYPICAL_ZN_CONCENTRATE, roast
 + acid plant + leach + electrowinning come to 884.97 kgce per t cathode zinc (fuel kgce + kWh
 x 0.1229), the plan's 2015 figure for electrolytic zinc being 885 kgce/t (Nonferrous Metals
-Industry Development Plan 2016-2020, section 1; TARGETS.md); see
-:func:`zinc_comprehensive_kgce_per_t`. The sulphuric-acid plant that takes the roaster gas
+Industry Development Plan 2016-2020, section 1; TARGETS.md): the zinc row of
+twin.calibration (``twin calibration``). The sulphuric-acid plant that takes the roaster gas
 (twin.units.copper.AcidPlant) is inside the boundary, as in the copper row: the plan's
 figure runs from concentrate to cathode (twin.energy_boundary). Cited: cell voltage and
 current efficiency. Fitted: the leach's fuel, which carries everything the four units do
@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from twin.constants import KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, S_IN_SO2, molar_mass
+from twin.constants import MOLAR_MASS, S_IN_SO2, molar_mass
 from twin.ext import kernel_point
-from twin.units import electrolysis, fields, materials, smelting
+from twin.units import electrolysis, fields, smelting
 from twin.units.base import UnitModel, UnitParams, feed_grades, register
-from twin.units.copper import AcidPlant, AcidPlantParams
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -51,19 +50,29 @@ def iron_residue_t_per_t_fe(residue: str) -> tuple[float, float]:
     return molar_mass(formula) / fe_t, formula.get("S", 0) * MOLAR_MASS["S"] / fe_t
 
 
+def sulphate_s_share(concentrate: Composition, zn_as_sulphate: float) -> float:
+    """Share of a concentrate's S a roaster keeps in its calcine as ZnSO4, fraction: the
+    S bound by `zn_as_sulphate` of the Zn (32.06/65.38 t S per t Zn), all the S at most.
+    50 % Zn, 32 % S and 0.06 give 0.06 x 0.50 x 0.49036/0.32 = 0.04597."""
+    s = concentrate["S"]
+    bound = zn_as_sulphate * concentrate["Zn"] * MOLAR_MASS["S"] / MOLAR_MASS["Zn"]
+    return min(1.0, bound / s) if s > 0.0 else 0.0
+
+
 class ZincRoasterParams(UnitParams):
     """Parameters of a fluid-bed zinc roaster, per t concentrate."""
 
-    s_to_calcine: float = Field(
-        default=0.046,
+    zn_as_sulphate: float = Field(
+        default=0.06,
         ge=0.0,
         le=1.0,
-        description="Concentrate S kept in the calcine as sulphate, fraction. The calcine's "
-        "Zn is about 80 % oxide, 13 % ferrite and 6 % sulphate, with a small amount of "
-        "sulphide left (plant training slides 'The Roasting Process', powershow.com; low "
-        "authority). 6 % of the Zn as ZnSO4 holds 0.06 x 32.06/65.38 = 0.0294 t S per t "
-        "Zn; for the typical concentrate (50 % Zn, 32 % S) that is 0.0294 x 0.50/0.32 = "
-        "0.046 of its S. Britannica ('zinc processing') says fluid-bed roasting brings the "
+        description="Share of the calcine's Zn held as ZnSO4, fraction; the S it binds "
+        "(32.06/65.38 t per t Zn as sulphate) stays in the calcine, converted per feed "
+        "(all of the concentrate's S at most). The calcine's Zn is about 80 % oxide, 13 % "
+        "ferrite and 6 % sulphate, with a small amount of sulphide left (plant training "
+        "slides 'The Roasting Process', powershow.com; low authority). On the typical "
+        "concentrate (50 % Zn, 32 % S) 0.06 x 0.50 x 32.06/65.38 = 0.0147 t S per t, 0.046 "
+        "of its S. Britannica ('zinc processing') says fluid-bed roasting brings the "
         "sulphur below 0.5 %, read here as the sulphide sulphur.",
     )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
@@ -117,9 +126,10 @@ class ZincRoaster(UnitModel):
         conc = feed_grades(self.uid, feeds, "concentrate", ("Zn", "S"))
         split = smelting.split_heavy_metals(conc, p.volatilised, p.gas_abatement_efficiency)
         calcine = {e: x - split.emitted_t.get(e, 0.0) for e, x in conc.items()}
-        calcine["S"] = p.s_to_calcine * conc["S"]
+        s_kept = sulphate_s_share(conc, p.zn_as_sulphate)
+        calcine["S"] = s_kept * conc["S"]
         calcine_major_t, so2_t = kernel_point(
-            "lead_zinc", "zn_roast", (conc.get(e, 0.0) for e in ("Zn", "Fe", "S")), p.s_to_calcine
+            "lead_zinc", "zn_roast", (conc.get(e, 0.0) for e in ("Zn", "Fe", "S")), s_kept
         )
         others = {e: t for e, t in calcine.items() if e not in ("Zn", "Fe", "S")}
         return calcine, calcine_major_t + smelting.compound_mass_t(others), so2_t, split.emitted_t
@@ -400,44 +410,3 @@ class ZincElectrowinning(UnitModel):
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
         """Current density, cell voltage, current efficiency, DC kWh/t and cathode area."""
         return electrolysis.state(self, self.params, "Zn", load, self.params.cathode_zn)
-
-
-def zinc_comprehensive_kgce_per_t(
-    concentrate: Composition = materials.TYPICAL_ZN_CONCENTRATE,
-    roaster: ZincRoasterParams | None = None,
-    leach: ZincLeachParams | None = None,
-    electrowinning: ZincElectrowinningParams | None = None,
-    acid_plant: AcidPlantParams | None = None,
-) -> float:
-    """Comprehensive energy of roast + acid plant + leach + electrowinning, kgce per t
-    cathode zinc: fuel kgce + kWh x 0.1229, the units chained (calcine -> solution ->
-    cathode; the roaster's SO2 to the acid plant), each at its default parameters unless
-    given. The calibration row of ``twin calibration`` counts the same four units.
-
-    With the defaults: 884.97 (the plan's 2015 figure: 885). Plant changes lower it:
-    cell voltage 3.3 V instead of 3.4 -> 873.4; current efficiency 0.92 instead of 0.90
-    -> 876.4 kgce/t.
-    """
-    r = ZincRoaster("roaster", roaster or ZincRoasterParams())
-    acid = AcidPlant("acid", acid_plant or AcidPlantParams())
-    lp = ZincLeachPurification("leach", leach or ZincLeachParams())
-    ew = ZincElectrowinning("ew", electrowinning or ZincElectrowinningParams())
-    roast_products = r.products({"concentrate": concentrate})
-    leach_feeds = {"calcine": roast_products["calcine"], "acid": materials.SULPHURIC_ACID}
-    ew_mode = ew.operating_point({"solution": lp.products(leach_feeds)["solution"]})
-    leach_mode = lp.operating_point(leach_feeds)
-    roast_mode = r.operating_point({"concentrate": concentrate})
-    acid_mode = acid.operating_point({"offgas": roast_products["offgas"]})
-    solution_t = ew_mode.inputs_t["solution"]
-    calcine_t = solution_t * leach_mode.inputs_t["calcine"]
-    concentrate_t = calcine_t / roast_mode.outputs_t["calcine"]
-    so2_t = concentrate_t * roast_mode.outputs_t["offgas"]
-    return sum(
-        t * (m.power_kwh * KGCE_PER_KWH_EQUIVALENT + sum(m.fuel_kgce.values()))
-        for t, m in (
-            (concentrate_t, roast_mode),
-            (so2_t, acid_mode),
-            (solution_t, leach_mode),
-            (1.0, ew_mode),
-        )
-    )
