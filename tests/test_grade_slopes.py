@@ -119,3 +119,24 @@ def test_successive_linearisation_on_the_mine_to_metal_is_unchanged(instances_di
     assert len(kept.trace) == len(afresh.trace) >= 2
     for key in ("objective_cny", "max_rel_diff"):
         assert [r[key] for r in kept.trace] == [r[key] for r in afresh.trace], key
+
+
+def test_slopes_are_taken_without_building_the_options(monkeypatch):
+    """A smelter with matte-grade options gives the same grade slopes as one without: they
+    are taken on its nominal mode (UnitModel.nominal_mode), which equals the first of its
+    modes, and its option modes are not built for them."""
+    from twin.units.copper_smelter import CopperSmelter
+
+    plain = Flowsheet(twin.load(DATA / "smelter_blend.yaml"))
+    data = twin.load(DATA / "smelter_blend.yaml").model_dump(exclude_none=True)
+    data["units"][0]["params"] = {"matte_grade_options": [0.55, 0.65, 0.7]}
+    options = Flowsheet(twin.instance.Instance.model_validate(data))
+    feeds = options.feeds_at("smelter", None)
+    model = options.units["smelter"].model
+    assert model.nominal_mode(feeds) == model.modes(feeds)[0]
+
+    def refuse(self, feeds):
+        raise AssertionError("the option modes were built for the slopes")
+
+    monkeypatch.setattr(CopperSmelter, "modes", refuse)
+    assert sensitivities(options, "smelter") == sensitivities(plain, "smelter")

@@ -216,6 +216,11 @@ class UnitModel(ABC):
         """Linear operating modes the optimisation may use (default: nominal only)."""
         return [self.operating_point(feeds)]
 
+    def nominal_mode(self, feeds: Mapping[str, Composition]) -> Mode:
+        """The first of :meth:`modes`, the one grade slopes are taken on (twin.grades);
+        units whose other modes are costly to build (options) give it alone."""
+        return self.modes(feeds)[0]
+
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:
         """What the unit reports of its state at `load` besides the balance (cell voltage,
         current efficiency, ...), named with units; for people (``twin unit``)."""
