@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from twin.ext import kernel_point
 from twin.units import comminution, fields
@@ -123,12 +123,7 @@ class ConcentratorParams(UnitParams):
         "must be grade-tracked (materials.track).",
     )
 
-    @field_validator("grind_options_um")
-    @classmethod
-    def _options(cls, options: list[float], info: ValidationInfo) -> list[float]:
-        if "p80_um" in info.data:  # else p80_um's own error is reported
-            fields.check_options(options, "p80_um", info.data["p80_um"])
-        return options
+    _options = fields.options_validator("grind_options_um", "p80_um")
 
     @model_validator(mode="after")
     def _consistent(self) -> ConcentratorParams:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field
 
 from twin.constants import CU2S, CU_IN_CU2S, FES, S_IN_SO2, mass_fraction
 from twin.ext import kernel_point
@@ -118,12 +118,7 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         300.0, "Refractories, consumables and labour share", "concentrate"
     )
 
-    @field_validator("matte_grade_options")
-    @classmethod
-    def _options(cls, options: list[float], info: ValidationInfo) -> list[float]:
-        if "matte_grade" in info.data:  # else matte_grade's own error is reported
-            fields.check_options(options, "matte_grade", info.data["matte_grade"])
-        return options
+    _options = fields.options_validator("matte_grade_options", "matte_grade")
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ and a pydantic field redeclared in a subclass keeps nothing of the parent's decl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
 
@@ -83,9 +82,17 @@ def cost(default: float, what: str, per: str, source: str = SITE_SPECIFIC) -> An
     )
 
 
-def check_options(options: Sequence[float], nominal_field: str, nominal: float) -> None:
-    """ValueError unless each of `options` (the other settings of a decision, one mode
-    each) is listed once and none equals the nominal setting `nominal_field`, which is
-    already the unit's first mode (pydantic names the options' field)."""
-    if len({nominal, *options}) != 1 + len(options):
-        raise ValueError(f"each option once, none equal to {nominal_field}")
+def options_validator(options_field: str, nominal_field: str) -> Any:
+    """The validator of `options_field`, the other settings of a decision (one mode each):
+    ValueError (pydantic names the field) unless each is listed once and none equals the
+    nominal setting `nominal_field`, which is already the unit's first mode. Unchecked
+    when `nominal_field` failed its own validation (its error is reported)."""
+
+    def check(cls: type, options: list[float], info: ValidationInfo) -> list[float]:
+        if nominal_field in info.data and len({info.data[nominal_field], *options}) != 1 + len(
+            options
+        ):
+            raise ValueError(f"each option once, none equal to {nominal_field}")
+        return options
+
+    return field_validator(options_field)(check)
