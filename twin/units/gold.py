@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 NO_CIL_DATA = (
     "Placeholder, unverified: PROCESS-DATA section 12 found no figure; not found either in "
     "the stored CIL plant papers (AusIMM 2002 gold flowsheet, MINDEV 97: no energy figure "
-    "in what is stored)."
+    "in what is stored) nor in pages on cyanide use in gold plants (cyanidecode.org, "
+    "911metallurgist)."
 )
 
 
@@ -67,7 +68,8 @@ class GoldCilParams(UnitParams):
         75.0,
         "leach feed",
         "Assumed CIL grind, unverified (not found: the stored gold-plant papers name 500 um "
-        "for gravity-only circuits, no CIL grind).",
+        "for gravity-only circuits, no CIL grind; pages on CIL design criteria and mill "
+        "design reports were found with their front matter only).",
     )
     other_power_kwh_per_t: float = fields.power(
         8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA

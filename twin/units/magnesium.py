@@ -30,7 +30,10 @@ PIDGEON_SPLIT = (
     "The split between calcination, retorts and remelting is an assumption, unverified. "
     "Searched (pages: Pidgeon energy by stage): Ramakrishnan & Koltun 2004's abstract gives "
     "a total only (42 kg CO2-eq/kg Mg ingot, Resour. Conserv. Recycl., doi "
-    "10.1016/j.resconrec.2004.02.003); Du et al. 2010 not found."
+    "10.1016/j.resconrec.2004.02.003); Du et al. 2010 not found. Also searched (pages, "
+    "Chinese: per-process energy of Pidgeon plants): the nonferrous energy-saving design "
+    "code's per-stage tables (calcine, briquettes, crowns, ingot; jianbiaoku.com) are found "
+    "with their titles only, no values."
 )
 
 
@@ -38,13 +41,18 @@ class PidgeonParams(UnitParams):
     """Pidgeon magnesium parameters, per t Mg unless said."""
 
     mg_yield: float = Field(
-        default=0.72,
+        default=0.71,
         gt=0.0,
         le=1.0,
-        description="Share of the dolomite's Mg recovered as metal, fraction. 0.72 gives "
-        "10.54 t raw dolomite/t Mg against the ideal 7.59: chosen to sit in the "
-        "practice range of ~10-11 t/t that PROCESS-DATA section 10 marks "
-        "UNVERIFIED (no primary source).",
+        description="Share of the dolomite's Mg recovered as ingot, fraction. 0.71 gives "
+        "10.69 t raw dolomite/t Mg against the ideal 7.59. From a kiln maker's figures for "
+        "Pidgeon plants, 12-15 kg crude Mg per 100 kg briquettes and a refining recovery "
+        "above 92 % (Jiangsu Pengfei Group, 'metal magnesium rotary kiln', "
+        "zk54.cn/products/industrial-kiln-furnace/metallurgy-rotary-kiln/65.html): with this "
+        "model's briquette (calcine 3.9655/y + FeSi75 1.0785 t per t Mg, no fluorite), 15 kg "
+        "per 100 kg gives y = 3.9655 / (100/15 - 1.0785) = 0.710, the top of the range (12 "
+        "kg at 92 % gives 0.497). Inside the ~10-11 t/t practice range of PROCESS-DATA "
+        "section 10.",
     )
     si_excess: float = Field(
         default=0.40,
@@ -62,7 +70,7 @@ class PidgeonParams(UnitParams):
         "Placeholder, unverified (calcination at 1100-1200 degC: China Magnesium Corp., "
         "'The Pidgeon process'). Searched: the lime industry's 4.27 GJ/t quicklime (see "
         "bayer_refinery.lime_kiln_gj_per_t) is for CaO, not dolomite; no dolomite kiln "
-        "figure found.",
+        "figure found, nor in Chinese pages on rotary-kiln heat per t calcine.",
     )
     retort_kgce_per_t: float = fields.fuel(
         3250.0,
@@ -83,7 +91,8 @@ class PidgeonParams(UnitParams):
         "Mg",
         "Placeholder, unverified. PROCESS-DATA quotes '17-20 kWh/kg electricity' from a "
         "Wikipedia copy; at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it "
-        "reads as total energy, so it is not used. Searched with the split (PIDGEON_SPLIT).",
+        "reads as total energy, so it is not used. Searched with the split (PIDGEON_SPLIT) "
+        "and for Chinese pages on Pidgeon electricity per t Mg: not found.",
     )
     calcination_fuel: fields.FuelName = fields.carrier(
         "coal",
@@ -108,18 +117,21 @@ class PidgeonMagnesium(UnitModel):
     Chemistry: CaMg(CO3)2 -> CaO.MgO + 2 CO2; 2 (MgO.CaO) + Si -> 2 Mg + Ca2SiO4.
     Dolomite = 1 / (Mg fraction x mg_yield) (7.59 t/t ideal); FeSi = 0.578 (1 +
     si_excess) / Si fraction (0.77 t FeSi75/t ideal); all dolomite carbon leaves as
-    process CO2 (3.62 t/t ideal, 5.03 t/t with defaults). The slag (calcine + FeSi - Mg)
+    process CO2 (3.62 t/t ideal, 5.10 t/t with defaults). The slag (calcine + FeSi - Mg)
     takes the unreduced MgO, all Ca, Si, Fe and any other feed element, so every element
     closes. Fuel CO2 is counted elsewhere from fuel_kgce.
-    Energy with defaults: 90 x 10.54 = 948 (calcination) + 3250 (retorts) + 150
-    (remelting) + 1200 kWh x 0.1229 = 147 -> 4496 kgce/t (plan 2015: 4500). The stated
-    2020 plant: regenerative (heat-storage) burners cutting retort fuel by 30 % (to 2275;
-    an assumption, unverified) and better briquetting and vacuum raising mg_yield to
-    0.75 (10.12 t dolomite/t; assumed) -> 910 + 2275 + 150 + 147 = 3483 kgce/t (plan
-    2020: 3500).
+    Energy with defaults: 90 x 10.686 = 962 (calcination) + 3250 (retorts) + 150
+    (remelting) + 1200 kWh x 0.1229 = 147 -> 4509 kgce/t (plan 2015: 4500). The stated
+    2020 plant: regenerative (heat-storage) burners cutting retort fuel by 30 % (to 2275)
+    and better briquetting and vacuum raising mg_yield to 0.75 (10.12 t dolomite/t) ->
+    910 + 2275 + 150 + 147 = 3483 kgce/t (plan 2020: 3500; also the level-1 limit of GB
+    21347-2023, 3.5 tce/t, as quoted at zgylmy.cn/page154?article_id=3809). Both changes
+    are assumptions, unverified: the one published saving found, 0.3-0.5 tce/t from
+    automated reduction furnaces plus ~0.15 from insulation and heat recovery (same page),
+    is 450-650 kgce/t against the 975 here, and 0.75 is above the 0.71 of mg_yield's source.
     Validated (``twin calibration``; the fit does not use it): slag = calcine + FeSi - Mg
-    = 5.508 + 1.078 - 1 = 5.586 t/t against the "6~7 t of reduction dross" per t primary
-    Mg of China Nonferrous Metals News (via cmgroup.net), -6.9 %; no fluorite is charged
+    = 5.585 + 1.079 - 1 = 5.664 t/t against the "6~7 t of reduction dross" per t primary
+    Mg of China Nonferrous Metals News (via cmgroup.net), -5.6 %; no fluorite is charged
     here, so the model should read low.
     Simplifications: fluorite and the Fe of the FeSi are inert; Mg lost as vapour or
     oxidised crowns is counted in the slag; the feed is raw dolomite (a calcined feed on
@@ -213,26 +225,33 @@ MG_CELL_TEMPERATURE_C = 700.0
 class ElectrolyticMgParams(UnitParams):
     """MgCl2 electrolysis parameters, per t Mg. The nominal cell voltage is built from its
     parts: U = E_rev + eta + V_ohm with V_ohm = i d / (kappa (1 - eps)^1.5) + V_ext; with
-    the defaults 2.60 + 0.30 + 2.596 = 5.496 V at 5000 A/m2, DC = 2205.4 x 5.496 / 0.85 =
+    the defaults 2.614 + 0.286 + 2.596 = 5.496 V at 5000 A/m2, DC = 2205.4 x 5.496 / 0.85 =
     14261 kWh/t, AC 14702 + 3300 = 18002 kWh/t (plan 2015: 18000)."""
 
     reversible_voltage_v: float = electrolysis.reversible_field(
-        2.60,
-        "MgCl2(l) -> Mg(l) + Cl2: -dG/2F = 2.50 V at 700 C from the standard Gibbs energy "
-        "of formation (NIST-JANAF tables, about -483 kJ/mol; from recollection, unverified), plus "
-        "(RT/2F) ln(1/a) = 0.10 V for MgCl2 at activity ~0.1 in the NaCl-KCl-CaCl2 bath "
-        "(activity assumed, unverified). Searched: the 'theoretical minimum, 6.2 kWh/kg Mg' "
-        "of Demirci & Karakaya (TMS Magnesium Technology 2012, 59-62) is 2.81 V at 2205 "
-        "Ah/kg, an enthalpy (thermoneutral) figure, not the Gibbs voltage.",
+        2.614,
+        "MgCl2(l) -> Mg(l) + Cl2: dG = 485.8 kJ/mol at 973.15 K, so -dG/2F = 2.518 V, from "
+        "the NASA Glenn polynomials of McBride, Gordon & Reno (NASA TM-4513, 1993) as shipped "
+        "in Cantera's data/nasa_condensed.yaml (MgCL2(L), JANAF J12/65, fitted from 987 K, "
+        "so 14 K of extrapolation; Mg(L)) and data/nasa_gas.yaml (CL2); plus (RT/2F) ln(1/a) "
+        "= 0.097 V for MgCl2 at activity 0.1, its mole fraction in a bath of 10-20 % MgCl2, "
+        "30-40 % CaCl2, 45-55 % NaCl, 0-5 % KCl by mass (a Chinese electrolytic plant's, Li, "
+        "Wang & Zhang, Qinghai Salt Lake Magnesium, China Metal Bulletin 2019(7), copy at "
+        "handmsg.com): x = 0.08-0.16 (0.12 mid-range), taken as Raoultian as MgCl2-CaCl2 "
+        "melts nearly are (Karakaya & Thompson, open.metu.edu.tr/handle/11511/88373); NaCl "
+        "lowers the activity, not quantified. Searched: the 'theoretical minimum, 6.2 kWh/kg "
+        "Mg' of Demirci & "
+        "Karakaya (TMS Magnesium Technology 2012, 59-62) is 2.81 V at 2205 Ah/kg, an "
+        "enthalpy (thermoneutral) figure, not the Gibbs voltage.",
     )
     overpotential_v: float = Field(
-        default=0.30,
+        default=0.286,
         ge=0.0,
         description="Activation and concentration overpotential at nominal current density, "
         "almost all of it Cl2 evolution on graphite (Mg deposition is fast: exchange "
         "current densities 3-50 A/cm2, Kisza et al., J. Electrochem. Soc. 144(5) 1997 "
         "1646-1651), V. CALIBRATED so the nominal voltage is the 5.5 V that meets the "
-        "plan's 18000 kWh/t.",
+        "plan's 18000 kWh/t (2.90 V with reversible_voltage_v).",
     )
     bath_gap_cm: float = Field(
         default=6.0,
@@ -247,7 +266,9 @@ class ElectrolyticMgParams(UnitParams):
         description="Electrical conductivity of the chloride bath at cell temperature, S/m. "
         "About 2 S/cm for NaCl-KCl-CaCl2-MgCl2 melts near 700 C (Janz, Molten Salts "
         "Handbook; from recollection, unverified). Searched (pages: conductivity of "
-        "MgCl2-NaCl-KCl-CaCl2 melts): no measured value found.",
+        "MgCl2-NaCl-KCl-CaCl2 melts, specific conductance of Mg cell baths; code: molten-salt "
+        "property files, the Lange pure-species conductivity table of CalebBell/chemicals, "
+        "which has no chloride melt): no measured value found.",
     )
     gas_void_fraction: float = Field(
         default=0.20,
@@ -298,7 +319,9 @@ class ElectrolyticMgParams(UnitParams):
         [0.6, 0.7, 0.8, 0.9, 1.0]
     )
     rectifier_efficiency: float = electrolysis.rectifier_field(
-        0.97, "Assumed as for the potline, unverified (searched: not found)."
+        0.97,
+        "Assumed as for the potline, unverified (searched: not found; pages on rectiformers "
+        "for electrolysis give no efficiency).",
     )
     auxiliary_power_kwh_per_t: float = fields.power(
         3300.0,
@@ -368,7 +391,7 @@ class ElectrolyticMagnesium(UnitModel):
 
     Energy: DC = 2 F U / (3.6 M_Mg CE) (Faraday's law, n = 2, 2205 Ah/kg); AC = DC /
     rectifier efficiency + auxiliaries. Load curve (current density i = L x 5000 A/m2,
-    twin.units.electrolysis): U(L) = 2.60 + 0.30 + 0.3861 log10 L + 2.596 L V (2.096 V of
+    twin.units.electrolysis): U(L) = 2.614 + 0.286 + 0.3861 log10 L + 2.596 L V (2.096 V of
     it the 6 cm bath gap: 5000 x 0.06 / (200 x 0.8^1.5)), CE(L) = 1 - 0.15 (0.8/L +
     0.2 L). Worked: at L = 0.6, U = 2.90 - 0.0857 + 1.5577 = 4.372 V, CE = 1 - 0.15 x
     1.4533 = 0.7820, DC = 2205.4 x 4.372 / 0.782 = 12330 kWh/t, AC 12712 + 3300 = 16012;

@@ -31,8 +31,12 @@ RUTILE = {"Ti": mass_fraction("Ti", TIO2)}
 #: the-uncensored-wiki.com); Zn 50-60 %, S 30-35 % (Global Summit, 'Zinc Concentrate: The
 #: Essential Guide', a trader's page). Zn and S lie inside those; Fe 8 % is above the 6.5 %
 #: and is kept because the zinc unit's worked calibration (twin.units.zinc) rests on this
-#: feed; As and Hg unverified. A plant replaces it with its own assays (``twin unit
-#: --feed``).
+#: feed. China's zinc concentrate quality table (nine grades, quoted at xuantongshebei.cn,
+#: 'zinc concentrate beneficiation quality standards', table 2-3) allows its grade 5 (Zn >=
+#: 50 %) at most Fe 8 %, Pb 1.5 % and As 0.4 %: Fe and Pb sit at those limits, and As 0.2 %
+#: is a placeholder for the plant's own assay inside its limit. Hg unverified (the
+#: import-limit table for Hg named at customs.cn was not in the text read). A plant
+#: replaces all of it with its own assays (``twin unit --feed``).
 TYPICAL_ZN_CONCENTRATE = {
     "Zn": 0.50,
     "S": 0.32,

@@ -117,7 +117,12 @@ class OpenPitMineParams(UnitParams):
         "efficiency, engine load factor): Kecojevic & Komljenovic, 'Haul truck fuel "
         "consumption and CO2 emission under various engine load conditions', Mining "
         "Engineering, Dec 2010, relate fuel to rated power and load factor, not to work at "
-        "the wheel; no efficiency figure found.",
+        "the wheel; no efficiency figure found (nor, again, in the copies of that paper and "
+        "of Soofastaei's 2016 UQ thesis on haul-truck energy, read from their first page). "
+        "Upper bound: a haul truck's 12V 4000 engine at full power, 2025 bhp on 360 L/h "
+        "(heavyequipmentarticles.com, 'How trolley assisted electric truck saved fuel'), "
+        "is 1510 kW / (360 x 35.83 MJ/L / 3.6) = 0.42 at the crankshaft; the electric "
+        "drive's and part load's losses below that were not found.",
     )
     tare_per_payload: float = Field(
         default=0.78,
@@ -140,7 +145,9 @@ class OpenPitMineParams(UnitParams):
         "moved",
         "Assumed placeholder, unverified. Searched: NRCan and the Mining Association of "
         "Canada benchmark this ('Benchmarking the energy consumption of Canadian open-pit "
-        "mines', 2005), but its figures were not in the text read.",
+        "mines', 2005), but its figures were not in the text read (copies on scribd and "
+        "studylib, front matter only); Norgate & Haque, J. Clean. Prod. 18 (2010) 266-274, "
+        "abstract only, no per-t figure.",
     )
     mining_cost_cny_per_t_moved: float = Field(
         default=10.0,

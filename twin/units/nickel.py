@@ -41,7 +41,9 @@ class NickelFlashSmelterParams(UnitParams):
         "slag-cleaning furnace), {metal: fraction}, Ni required. Overall metal "
         "recovery > 95 % ('20 Years of DON process', CIM 2014); 0.96 taken for "
         "all (Co really lower, unverified; not found: the DON papers stored give "
-        "abstracts without per-metal recoveries).",
+        "abstracts without per-metal recoveries, Makinen's TMS 2006 abstract included; "
+        "Elliot, 'The distribution of cobalt in the Kalgoorlie nickel smelter', AusIMM "
+        "1989, abstract without a figure).",
     )
     matte_fe: float = Field(
         default=0.04,
@@ -56,7 +58,10 @@ class NickelFlashSmelterParams(UnitParams):
         gt=0.0,
         lt=1.0,
         description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds 26.7 % S "
-        "(not found: the Taskinen et al. 2018 abstract gives only Fe < 10 wt %).",
+        "(not found: the Taskinen et al. 2018 abstract gives only Fe < 10 wt %; nor in the "
+        "abstracts of Makinen, 'The state of the art in nickel smelting: DON technology', "
+        "TMS 2006, and Outotec's DON flash smelting brochure, or in Chinese pages on "
+        "high-grade nickel matte).",
     )
     flux_sio2_per_fe: float = smelting.flux_ratio_field()
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(

@@ -18,18 +18,17 @@ class CaptivePlant(UnitParams):
     parameters: unknown keys refused, every number finite and within MAX_PARAMETER."""
 
     heat_rate_gce_per_kwh: float = Field(
-        default=305.0,
+        default=305.5,
         ge=1e3 * KGCE_PER_KWH_EQUIVALENT,
         le=1000.0,
         description="Net coal consumption per kWh supplied, g coal equivalent/kWh: at "
         "least the heat equivalent of a kWh (122.9 gce, a plant of 100 % efficiency), at "
-        "most 1000 (12 %). 305, "
-        "near the China Electricity Council's national average coal consumption "
-        "of thermal power supply for 2020 (305.5 gce/kWh as recalled; "
-        "unverified, check the CEC statistics for the year used). Searched (pages, English "
-        "and Chinese: CEC supply coal consumption 2020): not found; the one national figure "
-        "found, 333 g/kWh for 2010 (SERC via Interfax, 25 Oct 2011), is for another year "
-        "and on generation, not supply.",
+        "most 1000 (12 %). 305.5: China's average coal use of coal-fired power in 2020 as "
+        "the NDRC gave it with its 300 g/kWh target for 2025 (tothetick.com, 'NDRC: China "
+        "to improve coal-fired power plants', Nov 2021; mznews.co.mz/en/?p=22187, AIM). "
+        "Those reports say 'power generation' and do not state whether per kWh generated "
+        "or supplied; the China Electricity Council's statistics, which would, were not "
+        "found. Replace with the plant's own heat rate.",
     )
     coal_price_cny_per_tce: float = Field(
         default=1000.0,

@@ -56,10 +56,17 @@ class ScrapRefiningParams(UnitParams):
     )
     gas_abatement_efficiency: float = smelting.abatement_field(0.995, "the bag filter")
     fuel_kgce_per_t: float = fields.fuel(
-        120.0,
+        110.0,
         "Melting and refining fuel",
         "anode",
-        f"Placeholder, unverified: no figure for secondary copper in PROCESS-DATA. {SEARCHED}",
+        "Fire refining at Uralelectromed emits 181 kg CO2/t anode copper from its natural "
+        "gas and fuel oil, the charge melted, oxidised and reduced (Chesnokov et al., "
+        "'Estimation of CO2-equivalent emission under the copper fire refining process', "
+        "IOP Conf. Ser.: Earth Environ. Sci. 72 (2017) 012013, doi "
+        "10.1088/1755-1315/72/1/012013, abstract): all as natural gas, 181 / (56.1 t "
+        "CO2/TJ x 29.3076 MJ/kgce) = 110 kgce/t (less with the fuel oil: 80 if all oil). "
+        "A blister-copper anode furnace, not a scrap one; no scrap-furnace figure found "
+        f"(PROCESS-DATA has none). {SEARCHED}",
     )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     power_kwh_per_t: float = fields.power(
