@@ -47,6 +47,12 @@ def csr_of(component: MatrixConstraint) -> CSR:
     return CSR(c._A_data, c._A_indices, c._A_indptr, c._lower, c._upper, c._x)
 
 
+def constraining(indptr: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Which rows of a CSR matrix constrain something: a nonzero and a finite bound. Pyomo's
+    compiler leaves the others out, as it leaves out a constant or unbounded constraint."""
+    return (np.diff(indptr) > 0) & (np.isfinite(lower) | np.isfinite(upper))
+
+
 def stated_bounds(variables: Sequence) -> tuple[np.ndarray, np.ndarray] | None:
     """The bounds stated on `variables` (``VarData._lb``, ``_ub``: what ``setlb`` and
     ``setub`` store), ±inf where none; None when one is not a plain number (a Param or an

@@ -21,14 +21,12 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from twin.models.linear import LinearModel, Span
-from twin.models.pyomo_rows import RowFamily, csr_of
+from twin.models.pyomo_rows import RowFamily, constraining, csr_of
 
 
 def _skipped(lm: LinearModel) -> np.ndarray:
-    """Rows that constrain nothing (no nonzero, or both bounds infinite), which Pyomo
-    leaves out as it leaves out a constant or unbounded constraint."""
-    empty = np.diff(lm.A.indptr) == 0
-    return empty | (~np.isfinite(lm.row_lower) & ~np.isfinite(lm.row_upper))
+    """Rows that constrain nothing, which Pyomo leaves out (pyomo_rows.constraining)."""
+    return ~constraining(lm.A.indptr, lm.row_lower, lm.row_upper)
 
 
 def _family_rows(lm: LinearModel, span: Span, skipped: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from twin.models.linear import Arrays
-from twin.models.pyomo_rows import RowFamily, csr_of, stated_bounds
+from twin.models.pyomo_rows import RowFamily, constraining, csr_of, stated_bounds
 
 if TYPE_CHECKING:
     from twin.solvers.highs import StandardForm
@@ -121,8 +121,7 @@ def read_record(m: pyo.ConcreteModel) -> RecordForm | None:
         csr = csr_of(family)
         active = np.fromiter((r.active for r in family.values()), bool, count=len(csr.lower))
         A = sp.csr_array((csr.data, csr.indices, csr.indptr), shape=(len(active), len(columns)))
-        keep = active & (np.diff(csr.indptr) > 0)
-        keep &= np.isfinite(csr.lower) | np.isfinite(csr.upper)
+        keep = active & constraining(csr.indptr, csr.lower, csr.upper)
         blocks.append(A if keep.all() else A[np.flatnonzero(keep)])
         rows.append(family.twin_rows[keep])
         lower.append(csr.lower[keep])
