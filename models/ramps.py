@@ -1,5 +1,5 @@
 """Ramp columns and rows of units that price how often their load changes: potlines with
-``anode_effects_per_amperage_change`` (twin.units.ramping). Without such a unit the model
+``amperage_change_retune_h`` (twin.units.ramping). Without such a unit the model
 gets nothing from here.
 
 The unit's mean amperage fraction in period t is linear in its mode columns: a mode k

@@ -1,12 +1,14 @@
 """Anode effects from how often a potline's amperage changes (twin.units.ramping,
 models/ramps.py, twin.amperage): what a change costs by hand, a schedule that changes once
 against one that changes twice, the first period against the initial amperage, changes
-too dear to make, and the rows on both backends.
+too dear to make, the rows on both backends, and how the nominal anode-effect model sets
+the cost of a change.
 
 Hand instance (tests/data/potline_ramps.yaml): 300 cells at 400 kA, 4 hourly periods in
-one 4 h heat-balance window, p = 0.0625 AE per cell per unit change. Per unit |dA|
-(twin.units.ramping): n = 300 x 0.0625 x 1 min = 18.75 AE-min; AC kWh = 18.75 x 25 V x 400
-kA / 60 / 0.97 = 3221.649 kWh; m_day = 400 kA x 86400 s / (3 F) x M_Al = 3.22155 t, metal
+one 4 h heat-balance window, T = 2 h to re-tune after a change. Per unit |dA|
+(twin.units.ramping): p = f_nom (s_f + s_d) T / 24 = 0.05 x (10 + 5) x 2 / 24 = 0.0625 AE
+per cell of d_nom = 1 min, n = 300 x 0.0625 x 1 min = 18.75 AE-min; AC kWh = 18.75 x 25 V
+x 400 kA / 60 / 0.97 = 3221.649 kWh; m_day = 400 kA x 86400 s / (3 F) x M_Al = 3.22155 t, metal
 lost 18.75 x 0.004 x m_day = 0.241616 t, whose alumina (/0.5293) is not consumed; CF4
 18.75 x 0.104 x 0.925 x m_day = 5.8109 kg, C2F6 0.057 x CF4. Dear power then cheap
 (0.9, 0.9, 0.3, 0.3 CNY/kWh): the line runs 0.9, 0.9, 1.1, 1.1 and changes once (0.2 in
@@ -33,6 +35,7 @@ from twin.models.build import build_model
 from twin.solvers.matrix_check import backend_differences
 from twin.solvers.options import SolveOptions
 from twin.units.aluminium import PotlineParams
+from twin.units.pfc import anode_effects
 from twin.units.ramping import amperage_change
 from twin.verify import schedule_balance_problems
 
@@ -68,14 +71,62 @@ def _total(schedule: twin.Schedule, table: str, column: str, **where: str) -> fl
 
 def test_a_unit_change_by_hand() -> None:
     """The module docstring's numbers, from twin.units.ramping.amperage_change."""
-    change = amperage_change(PotlineParams(), 0.0625)
+    change = amperage_change(PotlineParams(), 2.0)
     assert M_DAY_T == pytest.approx(3.22155, rel=1e-5)
+    assert change.anode_effects_per_cell == pytest.approx(0.0625, rel=1e-12)
     assert change.ae_minutes == pytest.approx(18.75, rel=1e-12)
     assert change.dc_kwh == pytest.approx(3125.0, rel=1e-12)
     assert change.ac_kwh == pytest.approx(AC_KWH, rel=1e-12)
     assert change.metal_lost_t == pytest.approx(METAL_T, rel=1e-12)
     assert change.cf4_t == pytest.approx(CF4_T, rel=1e-12)
     assert change.c2f6_t == pytest.approx(0.057 * CF4_T, rel=1e-12)
+
+
+def test_the_slopes_move_the_cost_of_a_change() -> None:
+    """f_nom 0.1 AE/cell-day of d_nom 2 min, s_f 20, s_d 0, T 3 h: p = 0.1 x 20 x 3 / 24 =
+    0.25 AE per cell, n = 300 x 0.25 x 2 = 150 AE-min, DC 150 x 25 x 400 / 60 = 25000 kWh;
+    without slopes a change costs nothing, however long the cells take to settle."""
+    steep = PotlineParams(
+        anode_effect_frequency_per_cell_day=0.1,
+        anode_effect_duration_min=2.0,
+        anode_effect_frequency_slope=20.0,
+        anode_effect_duration_slope=0.0,
+    )
+    change = amperage_change(steep, 3.0)
+    assert change.anode_effects_per_cell == pytest.approx(0.25, rel=1e-12)
+    assert change.ae_minutes == pytest.approx(150.0, rel=1e-12)
+    assert change.dc_kwh == pytest.approx(25000.0, rel=1e-12)
+    flat = PotlineParams(anode_effect_frequency_slope=0.0, anode_effect_duration_slope=0.0)
+    assert amperage_change(flat, 24.0).ae_minutes == 0.0
+
+
+@given(step=st.floats(1e-4, 0.3), retune_h=st.floats(0.0, 24.0))
+def test_a_change_is_the_first_order_excess_of_the_anode_effect_model(
+    step: float, retune_h: float
+) -> None:
+    """Per unit change, a cell's AE-minutes are the potline's own excess AEM off nominal by
+    the change, over the re-tuning hours, divided by the change, less its second-order term
+    f_nom d_nom s_f s_d step (twin.units.pfc.anode_effects)."""
+    p = PotlineParams()
+    off = anode_effects(
+        1.0 - step,
+        p.anode_effect_frequency_per_cell_day,
+        p.anode_effect_duration_min,
+        p.anode_effect_frequency_slope,
+        p.anode_effect_duration_slope,
+        p.anode_effect_voltage_v,
+        p.anode_effect_ce_loss,
+    )
+    second = (
+        p.anode_effect_frequency_per_cell_day
+        * p.anode_effect_duration_min
+        * p.anode_effect_frequency_slope
+        * p.anode_effect_duration_slope
+        * step
+    )
+    per_cell_min = (off.excess_minutes_per_cell_day / step - second) * retune_h / 24.0
+    change = amperage_change(p, retune_h)
+    assert change.ae_minutes / p.cells == pytest.approx(per_cell_min, rel=1e-9, abs=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +141,7 @@ def test_once_or_twice_by_hand(
 ) -> None:
     """The schedule is the one without the parameter; the changes add their cost, kWh,
     CF4 and lost metal to it exactly (module docstring), and the balances still close."""
-    free = twin.solve(_instance(prices, anode_effects_per_amperage_change=None))
+    free = twin.solve(_instance(prices, amperage_change_retune_h=None))
     priced = twin.solve(_instance(prices))
     assert _amperage(free) == _amperage(priced) == amperage
     ramp = priced.solution.by_key("ramp")
@@ -143,14 +194,15 @@ def test_a_cap_on_cf4_sees_the_changes_as_the_kpi_does() -> None:
 
 
 def test_changes_too_dear_keep_the_line_at_nominal() -> None:
-    """At 800 times the anode effects per change, modulating costs more than it saves."""
-    schedule = twin.solve(_instance(TWICE, anode_effects_per_amperage_change=50.0))
+    """At the longest re-tuning the field allows, a week (84 times the anode effects of
+    2 h per change), modulating costs more than it saves."""
+    schedule = twin.solve(_instance(TWICE, amperage_change_retune_h=168.0))
     assert _amperage(schedule) == [1.0, 1.0, 1.0, 1.0]
     assert max(schedule.solution.by_key("ramp").values()) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_without_the_parameter_the_model_has_no_ramp_rows() -> None:
-    built = build_model(Flowsheet(_instance(ONCE, anode_effects_per_amperage_change=None)))
+    built = build_model(Flowsheet(_instance(ONCE, amperage_change_retune_h=None)))
     assert "ramp" not in built.linear.blocks
     assert not {"ramp_up", "ramp_down"} & set(built.linear.families)
 
@@ -172,7 +224,11 @@ def test_both_backends_build_the_same_ramp_rows(initial: float | None) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("anode_effects_per_amperage_change", -0.1), ("initial_amperage_fraction", 2.5)],
+    [
+        ("amperage_change_retune_h", -0.1),
+        ("amperage_change_retune_h", 169.0),
+        ("initial_amperage_fraction", 2.5),
+    ],
 )
 def test_bad_values_name_the_field(field: str, value: float) -> None:
     with pytest.raises(InstanceError, match=field):
@@ -180,23 +236,24 @@ def test_bad_values_name_the_field(field: str, value: float) -> None:
 
 
 @given(
-    per_change=st.floats(0.0, 10.0),
+    retune_h=st.floats(0.0, 168.0),
     cells=st.integers(1, 500),
     scale=st.floats(0.0, 5.0),
 )
 def test_consequences_are_linear_in_the_anode_effects(
-    per_change: float, cells: int, scale: float
+    retune_h: float, cells: int, scale: float
 ) -> None:
-    """Everything a change costs is proportional to its AE-minutes (cells x p x d_nom)."""
+    """Everything a change costs is proportional to its AE-minutes (cells x p x d_nom), and
+    they to the re-tuning hours (p = f_nom (s_f + s_d) T / 24)."""
     params = PotlineParams(cells=cells)
-    one, more = amperage_change(params, per_change), amperage_change(params, per_change * scale)
+    one, more = amperage_change(params, retune_h), amperage_change(params, retune_h * scale)
     for a, b in zip(
         (one.ae_minutes, one.ac_kwh, one.metal_lost_t, one.cf4_t, one.c2f6_t),
         (more.ae_minutes, more.ac_kwh, more.metal_lost_t, more.cf4_t, more.c2f6_t),
         strict=True,
     ):
         assert b == pytest.approx(a * scale, rel=1e-12, abs=1e-300)
-    assert one.ae_minutes == pytest.approx(cells * per_change, rel=1e-12)
+    assert one.ae_minutes == pytest.approx(cells * 0.05 * 15 * retune_h / 24, rel=1e-12)
 
 
 def test_a_rolling_plan_counts_the_change_at_a_window_start() -> None:

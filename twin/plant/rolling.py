@@ -50,8 +50,8 @@ window carries from the committed periods before it, and the choices made:
   than the phase holds, however the windows cut the horizon.
 * a potline's **amperage** in the last committed period (twin.amperage, from the
   committed mode columns) is the next window's ``initial_amperage_fraction``, so with
-  ``anode_effects_per_amperage_change`` the change at a window's start is counted as the
-  full horizon counts it.
+  ``amperage_change_retune_h`` the change at a window's start is counted as the full
+  horizon counts it.
 
 The committed plan is then **re-priced over the whole horizon**: the full-horizon model
 with every per-period column fixed at its committed value, solved for what is left (soft

@@ -37,8 +37,8 @@ What the model honours, and what it cannot:
   (none: unlimited) stands; the benches mined and the next pushback are not modelled;
 * a potline's ``amperage_fraction`` (its mean amperage in the last period, fraction of
   nominal) becomes its ``initial_amperage_fraction``: with
-  ``anode_effects_per_amperage_change`` the plan's first period counts its change against
-  it (models/ramps.py). Without it the instance's own (none: no change in the first
+  ``amperage_change_retune_h`` the plan's first period counts its change against it
+  (models/ramps.py). Without it the instance's own (none: no change in the first
   period) stands.
 """
 

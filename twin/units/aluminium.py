@@ -33,16 +33,16 @@ class PotlineParams(AmperageChangeParams):
     cells: int = Field(
         default=300,
         gt=0,
-        description="Cells in series, a count. 300, illustrative of a modern Chinese line "
-        "(unverified; PROCESS-DATA quotes ~200 cells for older lines, secondary "
-        "source).",
+        description="Cells in series, a count. 300: older lines ~200 (PROCESS-DATA, secondary), "
+        "Chalco Qinghai's 600 kA SY600 line 312 cells for 500 kt/a (chinacarbon-al.com, "
+        "information/enterprise/12463, July 2025).",
     )
     line_current_ka: float = Field(
         default=400.0,
         gt=0.0,
-        description="Line current at nominal amperage, kA. 400, illustrative of a modern "
-        "Chinese line (unverified; PROCESS-DATA quotes 150-300 kA for older "
-        "lines, secondary source).",
+        description="Line current at nominal amperage, kA. 400, inside China's 320 kA (Pingguo, "
+        "1999: Guangming Daily, 12 Dec 2000) to 600 kA (Chalco Qinghai, at cells); 400 kA cells "
+        "modelled: Qiu, Zhang, Xu, Wang, Nonferrous Metals (Extractive Metall.) 2015(3) 23-29.",
     )
     nominal_voltage_v: float = electrolysis.voltage_field(
         4.02,
@@ -54,38 +54,39 @@ class PotlineParams(AmperageChangeParams):
         default=1.65,
         ge=0.0,
         description="Intercept E0 of the cell voltage line U(I) = E0 + R I, V. The usual "
-        "pseudo-resistance linearisation, valid near nominal amperage "
-        "(Grjotheim & Kvande, 'Introduction to Aluminium Electrolysis', 1993; "
-        "Haupin; the 1.65 V value is not checked against them, unverified).",
+        "pseudo-resistance linearisation, valid near nominal amperage (Grjotheim & Kvande, "
+        "'Introduction to Aluminium Electrolysis', 1993; Haupin; the 1.65 V value is not checked "
+        "against them, unverified).",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
-        0.925, "At nominal amperage; range 0.92-0.96, unverified."
+        0.925, "At nominal amperage; 92.57 % modelled for a 400 kA cell (Qiu: line_current_ka)."
     )
     ce_curvature: float = Field(
         default=0.5,
         ge=0.0,
-        description="k in CE(a) = 1 - (1 - CE_nom)/a - k (a - 1)^2, a = amperage fraction, "
-        "per (amperage fraction)^2: the efficiency lost away from the nominal heat "
-        "balance (ledge and bath chemistry out of trim). A stated simplification, "
-        "uncalibrated. The first term holds the metal-loss rate per unit area fixed "
-        "(Grjotheim & Kvande 1993, current-efficiency chapter: loss by dissolved metal "
-        "re-oxidised at a mass-transfer-limited rate).",
+        description="k in CE(a) = 1 - (1 - CE_nom)/a - k (a - 1)^2, a = amperage fraction, per "
+        "(amperage fraction)^2: the efficiency lost away from the nominal heat balance (ledge and "
+        "bath chemistry out of trim). A stated simplification, uncalibrated. The first term holds "
+        "the metal-loss rate per unit area fixed (Grjotheim & Kvande 1993, current-efficiency "
+        "chapter: loss by dissolved metal re-oxidised at a mass-transfer-limited rate).",
     )
     reaction_enthalpy_kwh_per_kg: float = Field(
         default=6.34,
         gt=0.0,
-        description="Energy the reaction 2 Al2O3 + 3 C -> 4 Al + 3 CO2 takes at ~960 C, "
-        "reactants fed at 25 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage "
-        "U_H that does not become heat. 6.34 kWh/kg (Haupin; Grjotheim & Kvande, "
-        "Introduction to Aluminium Electrolysis, 2nd ed. 1993, energy-balance chapter; "
-        "from recollection, unverified).",
+        description="Energy the reaction 2 Al2O3 + 3 C -> 4 Al + 3 CO2 takes at ~960 C, reactants "
+        "fed at 25 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage U_H that does not "
+        "become heat. 6.34 kWh/kg (Haupin; Grjotheim & Kvande, Introduction to Aluminium "
+        "Electrolysis, 2nd ed. 1993, energy-balance chapter; from recollection, unverified; "
+        "searched: only unattributed 6.34 on Q&A pages).",
     )
     bath_v_per_cm: float = Field(
         default=0.36,
         gt=0.0,
         description="Bath voltage drop per cm of anode-cathode distance at nominal current, "
         "V/cm. ~1.6 V over ~4.5 cm at ~0.8 A/cm2, Haupin's voltage breakdown (Grjotheim "
-        "& Kvande 1993; from recollection, unverified).",
+        "& Kvande 1993; from recollection, unverified). Check: kappa = 7.22 exp(-1204.3/T) - "
+        "2.53 x_Al2O3 - 0.76 x_CaF2 - ... S/cm (Hives et al., Electrochim. Acta 38 (1993) 2165) "
+        "is 2.48 at 960 C, 3 % Al2O3, 5 % CaF2: 0.8/2.48 = 0.32, before excess AlF3 and gas.",
     )
     acd_nominal_cm: float = Field(
         default=4.5,
@@ -103,8 +104,7 @@ class PotlineParams(AmperageChangeParams):
     acd_max_cm: float = Field(
         default=6.0,
         gt=0.0,
-        description="Largest ACD the anode beam travel and bath level allow, cm. Assumed, "
-        "unverified.",
+        description="Largest ACD the beam travel and bath level allow, cm. Assumed, unverified.",
     )
     heat_loss_flexibility: float = Field(
         default=0.0,
@@ -118,8 +118,8 @@ class PotlineParams(AmperageChangeParams):
     )
     rectifier_efficiency: float = electrolysis.rectifier_field(
         0.97,
-        "AC to DC including busbar losses. PROCESS-DATA: ~3-5 % gap, unverified; "
-        "chosen to meet the plan's 13350 kWh/t with the figures above.",
+        "AC to DC including busbar losses. 0.97 as in a Chinese potroom exercise (2.98 V/CE, "
+        "dushuang.com/detail/626245.html); fitted with the voltage to the plan's 13350 kWh/t.",
     )
     net_carbon_t_per_t_al: float = Field(
         default=0.43,
@@ -130,10 +130,10 @@ class PotlineParams(AmperageChangeParams):
     anode_effect_frequency_per_cell_day: float = Field(
         default=0.05,
         ge=0.0,
-        description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 "
-        "(one AE per cell every 20 days) for a modern point-fed line, assumed, unverified; "
-        "with anode_effect_duration_min it gives the AE-minutes per cell-day of the PFC "
-        "Tier 2 slope method (twin.units.pfc).",
+        description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 (one AE per "
+        "cell every 20 days) for a modern point-fed line, assumed, unverified (IAI survey pages "
+        "searched; older Chinese practice 0.3 of 5 min, mxjj.net.cn/news/557); with "
+        "anode_effect_duration_min the AEM of the PFC Tier 2 slope (twin.units.pfc).",
     )
     anode_effect_duration_min: float = Field(
         default=1.0,
@@ -144,12 +144,12 @@ class PotlineParams(AmperageChangeParams):
     anode_effect_frequency_slope: float = Field(
         default=10.0,
         ge=0.0,
-        description="s_f in f(a) = f_nom (1 + s_f |a - 1|), per (amperage fraction): how "
-        "much more often anode effects come off nominal amperage, where the point "
-        "feeders' alumina demand (proportional to current, Faraday) and the resistance "
-        "tracking tuned at nominal drift apart. 10 (frequency doubled at +-10 %) is an "
-        "assumption (no published AE-vs-modulation figure found; the teaching case at "
-        "acd_min_cm: 0.2 -> 0.45 AE/pot-day at +5.7 % amperage, s_f ~ 22, not plant data).",
+        description="s_f in f(a) = f_nom (1 + s_f |a - 1|), per (amperage fraction): how much more "
+        "often anode effects come off nominal amperage, where the point feeders' alumina demand "
+        "(proportional to current, Faraday) and the resistance tracking tuned at nominal drift "
+        "apart. 10 (x2 at +-10 %) is assumed, at the low end of Dupuis (TMS 2002): x3-5 after "
+        "current was restored, step not given (s_f 10-40 for 0.1-0.2); the teaching case at "
+        "acd_min_cm: 0.2 -> 0.45 AE/pot-day at +5.7 % amperage, s_f ~ 22, not plant data.",
     )
     anode_effect_duration_slope: float = Field(
         default=5.0,
@@ -169,11 +169,12 @@ class PotlineParams(AmperageChangeParams):
         default=0.004,
         ge=0.0,
         lt=1.0,
-        description="Current efficiency lost per AE-minute per cell-day above nominal, "
-        "fraction per (min/cell-day). Assumed, unverified: an AE-minute puts 25 V x 400 "
-        "kA x 60 s = 600 MJ into ~12 t of bath (~1.9 kJ/(kg K)), ~25 K of superheat, "
-        "and CE falls ~0.2 % per K (Grjotheim & Kvande 1993, from recollection) for ~2 h "
-        "while it leaves: 0.002 x 25 x 2/24 = 0.004.",
+        description="Current efficiency lost per AE-minute per cell-day above nominal, fraction "
+        "per (min/cell-day). An AE-minute puts 25 V x 400 kA x 60 s = 600 MJ into ~12 t of bath "
+        "(~1.9 kJ/(kg K), recollection): ~25 K more superheat (an AE heats the bath 940-955 -> "
+        "980-990 C: mxjj.net.cn/news/557) for ~2 h (assumed: unverified). log10(% CE loss) = "
+        "0.0095 superheat + c (Metall. Trans. B, doi 10.1007/BF02652482, abstract) at CE 0.925: "
+        "+7.5 % x (10^0.2375 - 1) = +5.5 %, linearised +4.1 %; x 2/24 = 0.0034-0.0046 (0.004).",
     )
     cell_technology: Technology = Field(
         default="PFPB_M",
@@ -186,10 +187,9 @@ class PotlineParams(AmperageChangeParams):
         default=0.10,
         ge=0.0,
         lt=1.0,
-        description="Half-width of the amperage modes, fraction of nominal: modes at 1 +- "
-        "band x j/steps. Conventional cells tolerate about +-5 % (Dorreen, "
-        "quoted in Energia Potior 2016); TRIMET's shell heat exchangers +-25 % "
-        "(TRIMET press release, 16 May 2019).",
+        description="Half-width of the amperage modes, fraction of nominal: modes at 1 +- band x "
+        "j/steps. Conventional cells tolerate about +-5 % (Dorreen, quoted in Energia Potior "
+        "2016); TRIMET's shell heat exchangers +-25 % (TRIMET press release, 16 May 2019).",
     )
     modulation_steps: int = Field(
         default=1,
@@ -399,9 +399,9 @@ class Potline(UnitModel):
         (twin.units.ramping) as a Mode's fields per unit |dA|: AC kWh, metal and alumina not
         made (negative), CF4, C2F6 (their C out of the CO2); None without the parameter."""
         p = self.params
-        if p.anode_effects_per_amperage_change is None:
+        if p.amperage_change_retune_h is None:
             return None
-        ch = amperage_change(p, p.anode_effects_per_amperage_change)
+        ch = amperage_change(p, p.amperage_change_retune_h)
         pfc_t = {"CF4": ch.cf4_t, "C2F6": ch.c2f6_t}
         carbon_t = sum(t * EMISSION_ELEMENTS[s]["C"] for s, t in pfc_t.items())
         alumina_t = ch.metal_lost_t / element_fraction(self.uid, feeds, "alumina", "Al")
@@ -430,10 +430,9 @@ class RemeltParams(UnitParams):
         default=0.95,
         gt=0.0,
         lt=1.0,
-        description="Share of the scrap's Al recovered to metal, fraction. Placeholder, "
-        "unverified: no numeric melt loss was found; see Capuzzi & Timelli, "
-        "'Preparation and melting of scrap in aluminum recycling', Metals 8 "
-        "(2018) 249.",
+        description="Share of the scrap's Al recovered to metal, fraction. Placeholder, unverified "
+        "(no numeric melt loss found, also not on Chinese melt-loss pages): see Capuzzi & "
+        "Timelli, 'Preparation and melting of scrap in aluminum recycling', Metals 8 (2018) 249.",
     )
     fuel_kgce_per_t: float = fields.fuel(
         92.0,

@@ -2,18 +2,17 @@
 
 Method: IPCC 2006 Guidelines, Vol. 3, ch. 4.4, Tier 2 slope method: CF4 (kg/t Al) =
 slope x AEM, with AEM the anode-effect minutes per cell-day (frequency x mean duration),
-and C2F6 = CF4 x a weight ratio. The point-fed prebake (PFPB) and CWPB coefficients are
-those of Commission Implementing Regulation (EU) 2023/1773 (CBAM), Annex II, point B.7.1,
-Table 2 ("Technology-specific emission factors related to activity data for the slope
-method"), the IPCC 2019 Refinement's split of the prebake class: legacy point-fed PFPB_L
-0.122 (kg CF4/t Al)/(AE-min/cell-day) and 0.097 t C2F6/t CF4, modern point-fed PFPB_M
-(fully automated anode-effect intervention) 0.104 and 0.057, centre-worked bar-broken
-CWPB 0.143 and 0.121. The table was read in a transcription of the regulation (found with
-the code search), not in the Official Journal itself. The SWPB values 0.272 and 0.252 are
-the IPCC 2006 Table 4.16 figures as recalled (UNVERIFIED; the 2023/1773 table gives 0.233
-and 0.280 for SWPB). GWPs: IPCC AR4 100-year values as adopted by the International
-Aluminium Institute (IAI statistics, "Perfluorocarbon (PFC) emissions": 7390 for CF4 and
-12,200 for C2F6).
+and C2F6 = CF4 x a weight ratio. The coefficients of all four cell technologies are those
+of Commission Implementing Regulation (EU) 2023/1773 (CBAM), Annex II, point B.7.1, Table 2
+("Technology-specific emission factors related to activity data for the slope method"),
+the IPCC 2019 Refinement's split of the prebake class: legacy point-fed PFPB_L 0.122
+(kg CF4/t Al)/(AE-min/cell-day) and 0.097 t C2F6/t CF4, modern point-fed PFPB_M (fully
+automated anode-effect intervention) 0.104 and 0.057, centre-worked bar-broken CWPB 0.143
+and 0.121, side-worked SWPB 0.233 and 0.280 (replacing 0.272 and 0.252, IPCC 2006 values
+recalled here before and never checked). The table was read in a transcription of the
+regulation (found with the code search), not in the Official Journal itself. GWPs: IPCC
+AR4 100-year values as adopted by the International Aluminium Institute (IAI statistics,
+"Perfluorocarbon (PFC) emissions": 7390 for CF4 and 12,200 for C2F6).
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ from typing import Literal
 Technology = Literal["PFPB_M", "PFPB_L", "CWPB", "SWPB"]
 
 #: Tier 2 slope, kg CF4 per t Al per (AE-minute/cell-day) (sources in the module docstring).
-CF4_SLOPE_KG_PER_T_AL = {"PFPB_M": 0.104, "PFPB_L": 0.122, "CWPB": 0.143, "SWPB": 0.272}
+CF4_SLOPE_KG_PER_T_AL = {"PFPB_M": 0.104, "PFPB_L": 0.122, "CWPB": 0.143, "SWPB": 0.233}
 #: C2F6 / CF4 weight ratio (sources in the module docstring).
-C2F6_PER_CF4 = {"PFPB_M": 0.057, "PFPB_L": 0.097, "CWPB": 0.121, "SWPB": 0.252}
+C2F6_PER_CF4 = {"PFPB_M": 0.057, "PFPB_L": 0.097, "CWPB": 0.121, "SWPB": 0.280}
 #: 100-year global warming potentials, t CO2e per t (IPCC AR4, adopted by IAI).
 GWP_CF4 = 7390.0
 GWP_C2F6 = 12200.0
