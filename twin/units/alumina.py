@@ -35,14 +35,17 @@ if TYPE_CHECKING:
 #: for producing smelter-grade alumina", JOM 53(12) 36-40); 265 C taken for diaspore.
 #: Lime: diasporic digestion needs lime (CaO ties up TiO2, which otherwise passivates the
 #: diaspore, as perovskite CaTiO3: Rare Metals 35(6) 2016 495-501, doi
-#: 10.1007/s12598-016-0710-y, abstract): 0.08 t CaO/t bauxite, unverified; boehmitic 0.02
-#: and gibbsitic 0 assumed. Searched (pages corpus: diasporic digestion lime dosage): the
-#: only dose found, "5 %~7 %" lime at 250 C, is in an abrasives vendor's copy of an
-#: unnamed Chinese text (wilsonabrasive.com), not a citable source.
+#: 10.1007/s12598-016-0710-y, abstract): 0.10 t CaO/t bauxite, the lime addition of 10 %
+#: found suitable for a Guizhou diasporic bauxite of A/S 5.48 digested at 270 C (Chen B.,
+#: Xiao L. & Tang X. 2014, "Digestion technology of Guizhou diasporic bauxite with low and
+#: medium grades by lime Bayer process", J. Central South Univ. (Sci. Technol.) 45(5)
+#: 1397-1402, abstract, read at cnnmol.com; the abstract does not state the basis, taken
+#: as the usual % of bauxite). Gibbsitic 0 (no TiO2 passivation at 145 C);
+#: boehmitic 0.02 assumed, unverified (searched with the diasporic dose; not found).
 MINERALOGY: dict[str, tuple[float, float]] = {
     "gibbsitic": (145.0, 0.0),
     "boehmitic": (245.0, 0.02),
-    "diasporic": (265.0, 0.08),
+    "diasporic": (265.0, 0.10),
 }
 
 
@@ -72,8 +75,10 @@ class BayerParams(UnitParams):
         gt=0.0,
         le=1.0,
         description="Share of the alumina left after DSP that reaches product, fraction. "
-        "Stated assumption, unverified (searched: Bayer extraction efficiency; no plant "
-        "figure found).",
+        "0.95: the relative digestion (alumina extracted over the theoretical, after the "
+        "DSP loss) above 95 % reported for a lime-Bayer digestion of diasporic bauxite at "
+        "270 C (Chen, Xiao & Tang 2014, J. Central South Univ. (Sci. Technol.) 45(5) "
+        "1397-1402, abstract); washing and precipitation losses are not counted apart.",
     )
     loss_on_ignition: float = Field(
         default=0.15,
@@ -89,21 +94,25 @@ class BayerParams(UnitParams):
         "unverified. Searched (pages: Bayer caustic consumption per t alumina): the European "
         "Aluminium 'Environmental Profile Report' (April 2013, data 2010) lists caustic per t "
         "alumina, but its table was not in the text read; a blog cost split (US$50-60/t "
-        "alumina of caustic in China, bauxite2aluminium.blogspot.com 2013) gives no tonnes.",
+        "alumina of caustic in China, bauxite2aluminium.blogspot.com 2013) gives no tonnes; "
+        "the same blog's 3-4 kg/t 'unaccounted' soda loss (2011) is one part of the loss only.",
     )
     mineralogy: Literal["gibbsitic", "boehmitic", "diasporic"] = Field(
         default="diasporic",
         description="The bauxite's alumina mineral, setting the digestion temperature (145, "
-        "245, 265 C) and the lime charge (0, 0.02, 0.08 t CaO/t bauxite). Authier-Martin et "
-        "al. 2001 (JOM 53(12)) and twin.units.alumina.MINERALOGY; diasporic by default, "
+        "245, 265 C) and the lime charge (0, 0.02, 0.10 t CaO/t bauxite). Authier-Martin et "
+        "al. 2001 (JOM 53(12)), Chen et al. 2014 (J. Central South Univ. 45(5)) and "
+        "twin.units.alumina.MINERALOGY; diasporic by default, "
         "China's own bauxite, so that the defaults meet the plan's national figure.",
     )
     liquor_m3_per_t: float = Field(
         default=11.0,
         gt=0.0,
-        description="Caustic liquor circulated through digestion, m3/t alumina. A liquor "
-        f"productivity of ~90 kg Al2O3/m3. {fields.ASSUMED} (Searched: liquor productivity; "
-        "no figure found.)",
+        description="Caustic liquor circulated through digestion, m3/t alumina. 11 m3/t is a "
+        "liquor productivity of 1000 / 11 = 90.9 kg Al2O3/m3, the benchmark precipitation "
+        "yield of '90+ g/l' (up from 70 g/l over 25 years: 1000 / 70 = 14.3 m3/t) in Den "
+        "Hond, Hiralal & Rijkeboer 2007, 'Alumina yield in the Bayer process; past, present "
+        "and prospects', Light Metals 2007 (TMS), abstract.",
     )
     return_temperature_c: float = Field(
         default=100.0,
@@ -119,13 +128,16 @@ class BayerParams(UnitParams):
         lt=1.0,
         description="Share of the digestion heating met by flash-vapour regenerative "
         f"heaters (the rest is live steam), fraction. {fields.ASSUMED} (Searched: digestion "
-        "flash heat recovery; no figure found.)",
+        "flash heat recovery; Bayer live steam per t alumina, flash tanks, regenerative "
+        "heating; no figure found.)",
     )
     boiler_efficiency: float = Field(
         default=0.85,
         gt=0.0,
         le=1.0,
-        description=f"Steam boiler efficiency (fuel to steam), fraction. {fields.ASSUMED}",
+        description=f"Steam boiler efficiency (fuel to steam), fraction. {fields.ASSUMED} "
+        "(Searched: industrial coal-fired boiler efficiency; China's GB 24500 sets minimum "
+        "efficiencies of industrial boilers, but no value was in the text read.)",
     )
     liquor_heat_capacity_mj_per_m3_k: float = Field(
         default=4.4,
@@ -134,13 +146,15 @@ class BayerParams(UnitParams):
         "kJ/(kg K) for a sodium aluminate liquor, unverified. Searched: the measurements "
         "exist (NaOH/NaAl(OH)4 heat capacities, J. Chem. Eng. Data 47(4) 2002 960-963, 25 C; "
         "50-250 C, J. Solution Chem., doi 10.1007/BF00657332), but only as apparent molar "
-        "heat capacities in abstracts, not a liquor's kJ/(kg K).",
+        "heat capacities in abstracts, not a liquor's kJ/(kg K); the liquor densities to "
+        "90 C (J. Chem. Eng. Data 50(4) 2005 1270-1276) likewise only as a model, no value.",
     )
     solids_heat_capacity_mj_per_t_k: float = Field(
         default=0.9,
         gt=0.0,
         description="Heat capacity of the bauxite solids, MJ/(t K). Oxides and hydroxides "
-        "near 0.8-1.0 kJ/(kg K), unverified (searched with the liquor's; not found).",
+        "near 0.8-1.0 kJ/(kg K), unverified (searched with the liquor's, and the code corpus "
+        "for gibbsite, diaspore and boehmite heat-capacity tables; not found).",
     )
     lime_kiln_gj_per_t: float = Field(
         default=4.27,
@@ -153,12 +167,12 @@ class BayerParams(UnitParams):
         "is at most 29 %, so kilns burn 3.03 / (1 - 0.29) = 4.27 GJ/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        234.8,
+        228.1,
         "Calcination, evaporation and other steam (all but digestion heating and lime)",
         "alumina",
         "CALIBRATED so that, with the default diasporic bauxite, the comprehensive energy "
         "(all fuel + electricity x 0.1229 kgce/kWh) is the plan's 2015 426 kgce/t "
-        "(TARGETS.md section 1).",
+        "(TARGETS.md section 1): 426 - 133.7 digestion - 33.5 lime - 30.7 electricity.",
     )
     power_kwh_per_t: float = fields.power(
         250.0,
@@ -166,10 +180,16 @@ class BayerParams(UnitParams):
         "alumina",
         f"{fields.PLACEHOLDER} Searched (pages: alumina refinery electricity kWh/t): Alumina "
         "Limited's 'approximately 2.5 MWh per tonne of alumina' (aluminalimited.com/energy, "
-        "2017) is all energy, not electricity.",
+        "2017) is all energy, not electricity; the ABAL and IAI pages read give totals only.",
     )
     fuel_carrier: fields.FuelName = fields.carrier(
-        "coal", "Fuel carrier burnt for steam and calcination"
+        "coal",
+        "Fuel carrier burnt for steam and calcination",
+        "Coal: 43-44 % of the fuel of the world's alumina refineries in 2023-2024, the "
+        "largest carrier, China's among the coal-heavy regions (IAI statistics as reported "
+        "by AlCircle, 'Alumina refining fuel consumption hit 1 million TJ in 2024', "
+        "https://www.alcircle.com/news/alumina-refining-fuel-consumption-hit-1-million-tj-"
+        "in-2024-fuel-mix-transition-weighs-in-115590).",
     )
     variable_cost_cny_per_t: float = fields.cost(
         300.0, "Operating cost other than caustic", "alumina"
@@ -207,11 +227,12 @@ class BayerRefinery(UnitModel):
     with its CO2 (0.785 t/t CaO, CaCO3 -> CaO + CO2) as a process emission; the rest
     (calcination, evaporation) is fuel_kgce_per_t. Worked, defaults (diasporic, A_av
     0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.4 + 2.3005 x 0.9)(265 - 100) x 0.4 / 0.85
-    / 29.3076 = 133.7 kgce digestion, lime 0.184 t x 4.27 GJ/t -> 26.8 kgce and 0.144 t
-    CO2, + 234.8 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A gibbsitic bauxite
-    (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 36.4 + 234.8 + 30.7 = 302.0
-    kgce/t; a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08): 427.9 kgce/t, 1.42 times
-    as much.
+    / 29.3076 = 133.7 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
+    kgce and 0.181 t CO2, + 228.1 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
+    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 36.5 + 228.1
+    + 30.7 = 295.3 kgce/t (8.65 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
+    2015, ABAL: see twin.calibration); a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08):
+    428.3 kgce/t, 1.45 times as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or
     hydrogarnet is not modelled); the lime is bought and burnt outside the balance (its

@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 
 #: What was searched for the placeholders below.
 SEARCHED = (
-    "Searched (pages: red mud in cement raw meal and bricks): the reviews found (Pontikes & "
-    "Angelopoulos, 'Bauxite residue in the raw meal or as a hydraulic or pozzolanic material "
-    "in cement: a SWOT analysis'; the IAI's 2016 papers on bauxite residue in cement) give "
-    "no dose or energy in the text read."
+    "Searched (pages: red mud in cement raw meal and bricks, red mud addition to raw meal "
+    "and clinker): the reviews found (the 2013 review cited for the dose; Pontikes & "
+    "Angelopoulos' SWOT analysis of bauxite residue in the raw meal; "
+    "the IAI's 2016 papers on bauxite residue in cement; Di Mare et al. 2021, 'A calculator "
+    "for valorizing bauxite residue in the cement industry', Cleaner Materials 1 100009) "
+    "give no drying, grinding or firing energy in the text read."
 )
 
 
@@ -36,8 +38,14 @@ class RedMudParams(UnitParams):
         default=0.30,
         gt=0.0,
         le=1.0,
-        description="Red mud per t product, t/t. Placeholder, unverified: the share depends "
-        f"on the product, e.g. cement raw meal or fired bricks. {SEARCHED}",
+        description="Red mud per t product, t/t. 0.30, the upper level for red mud (best "
+        "calcined) blended into cement as a pozzolanic material, 'most probably less than "
+        "30 wt.%' (laboratory scale); in Portland cement raw meal, where its use is "
+        "industrial, 3-5 wt.% ('Bauxite residue in cement and cementitious applications: "
+        "current status and a possible way forward', Resour. Conserv. Recycl. 2013, doi "
+        "10.1016/j.resconrec.2013.01.005, as summarised at "
+        "redmud.org/can-bauxite-residue-be-used-in-the-production-of-cement/). Set 0.03-0.05 "
+        "for a raw-meal plant.",
     )
     power_kwh_per_t: float = fields.power(
         30.0, "Drying, grinding, mixing, forming", "red mud", f"{fields.PLACEHOLDER} {SEARCHED}"
