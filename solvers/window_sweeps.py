@@ -63,12 +63,8 @@ def _acceptable(state: Incumbent, prec: Precedence, floor: float) -> bool:
 
 def _restore(state: Incumbent, ids: np.ndarray, period: np.ndarray, split: np.ndarray) -> None:
     """Put blocks `ids` back where `period` (n,) and `split` (n, D) had them."""
-    for b in ids.tolist():
-        if state.period[b] >= 0:
-            state.remove(b)
-    for b in ids.tolist():
-        if period[b] >= 0:
-            state.place(b, int(period[b]), split[b])
+    mined = ids[period[ids] >= 0]
+    apply_move(state, Move(ids, mined, period[mined], split[mined], 0.0))
 
 
 def merge(state: Incumbent, prec: Precedence, moves: list[Move]) -> int:
