@@ -21,6 +21,10 @@ Sources (page numbers not re-read; marked where a figure is an assumption):
   introduction; JOM 68(9) (2016) 2323-2331 abstract (0.7-2.3 % Cu in industrial slags);
   USBM RI 8305 (1978) abstract (Cu2S transitions and fusion); Benisek, Kroll & Dachs,
   Am. Mineral. 97 (2012) 657-660 (fayalite Cp), as transcribed in a public data note.
+- Read 2026-11-30: the NASA Glenn coefficients (McBride, Zehe & Gordon, NASA/TP-2002-211556)
+  in github.com/uqngibbo/equilibrium-c source/thermo.inp (Cu2S, FeS, CH4, CO2, H2O, N2, O2);
+  Holland & Powell 2011 ds-62 in github.com/geodynamics/burnman (fa, faL); Atlantic
+  Copper's slag-cleaning page (electric furnace, 1.5 % -> below 1 % Cu).
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ def _d(gas: float, slag: float, anode: float) -> Deportment:
 #: smelter's splits and are not adopted; they do show that a richer matte, blown for
 #: less time, fumes less As, Bi and Sb in the converters, which this table's fixed gas
 #: share at every matte grade leaves out (matte_grade_options price it as fixed).
+#: Searched 2026-11-30, not found: Chinese pages on impurity distribution in flash smelting
+#: (闪速熔炼 杂质元素 分配) and the stored ch. 5 passages of the 4th ed.
 DEFAULT_DEPORTMENT = {
     "As": _d(0.80, 0.15, 0.05),
     "Sb": _d(0.30, 0.60, 0.10),
@@ -116,26 +122,31 @@ class FlashSmelterPhysics(UnitParams):
         "Bulletin 75(845) 1982, abstract); 0.40 taken, inside that range.",
     )
     matte_heat_mj_per_t: float = Field(
-        default=900.0,
+        default=881.0,
         gt=0.0,
-        description="Sensible heat of the matte tapped at ~1220 C from 25 C, MJ/t. "
-        "Estimated from the heat contents of Cu2S and FeS incl. fusion (Barin, "
-        "Thermochemical Data of Pure Substances 1995): ~0.76 and ~1.31 MJ/kg at 1500 "
-        "K, 0.90 MJ/kg for a 60 % matte; unverified. Checked so far: Cu2S's transitions "
-        "at 376 K (0.865 kcal/mol) and 720 K (0.280) and its fusion at ~1400 K (3.070 "
-        "kcal/mol, 12.8 kJ/mol), abstract of USBM RI 8305 (1978, onemine.org); its "
-        "heat-content table and FeS's were not found.",
+        description="Sensible heat of the matte tapped at ~1220 C from 25 C, MJ/t. Derived "
+        "from the NASA Glenn coefficients (McBride, Zehe & Gordon, NASA/TP-2002-211556, "
+        "2002; Cu2S from Pankratz 1987, FeS from Pankratz 1987 and JANAF, Chase 1998), "
+        "copy read: source/thermo.inp of github.com/uqngibbo/equilibrium-c: H(liquid, 1493 "
+        "K) - H(solid, 298 K) including transitions and fusion is 120.21 kJ/mol Cu2S = "
+        "0.7553 MJ/kg and 110.80 kJ/mol FeS = 1.2604 MJ/kg; a 60 % Cu matte (Cu2S-FeS, "
+        "0.7514 Cu2S) holds 0.7514 x 755.3 + 0.2486 x 1260.4 = 881 MJ/t, mixing heat "
+        "neglected. The same file's Cu2S fusion (12.84 kJ/mol at 1400 K) matches USBM RI "
+        "8305 (1978, onemine.org abstract: 3.070 kcal/mol).",
     )
     slag_heat_mj_per_t: float = Field(
-        default=1500.0,
+        default=1537.0,
         gt=0.0,
-        description="Sensible heat of the slag tapped at ~1250 C from 25 C, MJ/t. "
-        "Fayalite Fe2SiO4: H(1500 K) - H(298 K) 219.7 kJ/mol from Benisek, Kroll & "
-        "Dachs's Cp fit (Am. Mineral. 97 (2012) 657-660; Cp 190.6 at 1000 K, 203.0 at "
-        "1400 K) above 400 K and Robie et al. 1982's Cp(298 K) 131.9 J/(mol K) below, "
-        "both as transcribed in a public thermodynamic-data note (mean Cp 182.8, not "
-        "the ~185 first assumed); with a fusion of 89 kJ/mol (not found, unverified) "
-        "308.7 kJ/mol = 1.515 MJ/kg; 1500 taken (a real slag is not pure fayalite).",
+        description="Sensible heat of the slag tapped at ~1250 C from 25 C, MJ/t, taken as "
+        "liquid fayalite Fe2SiO4. Derived from Holland & Powell's dataset ds-62 (J. "
+        "Metamorph. Geol. 29 (2011) 333-383) as transcribed in BurnMan "
+        "(github.com/geodynamics/burnman, burnman/minerals/HP_2011_ds62.py): liquid 'faL' "
+        "H(298) -1463.02 kJ/mol with Cp 243.7 J/(mol K), solid 'fa' H(298) -1477.72 "
+        "kJ/mol, so H(liquid, 1523 K) - H(fa, 298 K) = 14.70 + 243.7 x 1225 / 1000 = "
+        "313.23 kJ/mol = 1537 MJ/t (203.77 g/mol); the same data give a fusion of 90.7 "
+        "kJ/mol at 1490 K (89 had been assumed) and the solid's H(1500 K) - H(298 K) = "
+        "216.5 kJ/mol, against 219.7 from Benisek, Kroll & Dachs's Cp (Am. Mineral. 97 "
+        "(2012) 657-660). A real slag's excess SiO2, Fe3O4 and Cu are not counted.",
     )
     shell_loss_mj_per_t: float = Field(
         default=370.0,
@@ -144,18 +155,25 @@ class FlashSmelterPhysics(UnitParams):
         "at nominal feed rate, MJ/t concentrate; fixed per hour, so per t it rises as "
         "1/load. Assumed ~15 % of the reaction heat of a typical concentrate, "
         "unverified (not found: Bacedoni et al., Metals 10 (2020) 1229, and "
-        "Partelpoeg's McGill thesis 1980 were read only in their opening pages).",
+        "Partelpoeg's McGill thesis 1980 were read only in their opening pages; "
+        "searched 2026-11-30: Chinese flash-furnace heat-balance pages (闪速炉 热平衡 "
+        "炉体散热) and passages of the thesis's scribd copies; Atlantic Copper's page says "
+        "only that a small amount of fuel makes up the furnace's heat loss).",
     )
     fuel_available_heat: float = Field(
-        default=0.5,
+        default=0.636,
         gt=0.0,
         le=1.0,
         description="Share of the fuel's heating value left in the furnace after its own "
-        "combustion gas leaves at the off-gas temperature, fraction. ~0.5 for natural "
-        "gas at ~1300 C flue (available-heat charts, North American Combustion "
-        "Handbook, 3rd ed. 1986); unverified (not found: the stored copies of the "
-        "CEC/SoCalGas available-heat calculator and of Baukal's Oxygen-Enhanced "
-        "Combustion stop before their air/CH4 figure).",
+        "combustion gas leaves at the off-gas temperature, fraction. Derived for natural "
+        "gas (CH4) burnt with the reaction-shaft process gas at the default 40 % O2 "
+        "(oxygen_enrichment) and leaving at 1300 C, the middle of Atlantic Copper's "
+        "1250-1350 C (Bacedoni et al., Metals 10 (2020) 1229): 1 - (H(CO2) + 2 H(H2O) + "
+        "3 H(N2), each heated from 298 to 1573 K) / LHV = 1 - 292.3 / 802.6 = 0.636, "
+        "enthalpies from the NASA Glenn coefficients (McBride, Zehe & Gordon 2002; "
+        "thermo.inp as cited for matte_heat_mj_per_t); 0.652 at 1250 C, 0.620 at 1350 C. "
+        "Burnt with air (settler burners) the same sum gives 0.404 at 1300 C; set it so "
+        "when the fuel is burnt in air, and re-derive it when oxygen_enrichment changes.",
     )
     slag_cu_reference: float = Field(
         default=0.012,
@@ -189,14 +207,18 @@ class FlashSmelterPhysics(UnitParams):
         "reverberatory furnace, abstract only).",
     )
     slag_cleaning_recovery: float = Field(
-        default=0.3,
+        default=0.34,
         ge=0.0,
         lt=1.0,
         description="Share of the furnace slag's Cu that slag cleaning (electric furnace "
-        "or slag flotation) returns to the converters, fraction. Assumed (1.2 -> 0.84 % "
-        "Cu discard slag at 60 % matte), unverified (not found: the SMS group slag-"
-        "cleaning furnace page gives only 0.1-0.4 % more recovery for its rectangular "
-        "design).",
+        "or slag flotation) returns to the converters, fraction. Atlantic Copper's "
+        "electric furnace takes the flash furnace slag at 1.5 % Cu (and the converter "
+        "slag at 5 %) and leaves the final slag below 1 % Cu (process page "
+        "atlantic-copper.es/templates/copper/ajax/item07_en.php): on the flash slag "
+        "alone that is at least 1 - 1/1.5 = 0.333 of its Cu (slag mass change "
+        "neglected), 0.34 taken (1.5 -> 0.99 %; 1.2 -> 0.79 % at the default 60 % "
+        "matte). The SMS group slag-cleaning furnace "
+        "page gives only 0.1-0.4 % more recovery for its rectangular design.",
     )
     deportment: dict[str, Deportment] = Field(
         default=DEFAULT_DEPORTMENT,
@@ -214,7 +236,10 @@ class FlashSmelterPhysics(UnitParams):
         description="Share of the heavy metals (Pb, As, Cd, Hg, Cr) in the off-gas caught "
         "by the boiler, electrostatic precipitators and the acid plant's gas cleaning, "
         "fraction; the rest goes to air. Other elements in the gas are all caught. "
-        "Assumed, unverified.",
+        "Assumed, unverified (searched 2026-11-30: ESP and gas-cleaning capture of As and "
+        "Pb at copper smelters; a stored abstract of a flue-gas study at a Chinese copper "
+        "smelter gives 99.2-99.9 % removal of particulates and heavy metals, consistent, but "
+        "it came without authors or address, so it is not cited).",
     )
     dust_bleed_fraction: float = Field(
         default=0.2,

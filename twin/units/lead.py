@@ -22,7 +22,8 @@ NO_LEAD_ENERGY_DATA = (
     "Placeholder, unverified: PROCESS-DATA section 9 found no figure; not found either in the "
     "stored pages for the lead energy-limit standard GB 21250 (the compilations read give "
     "only the copper and ferroalloy tables) or the lead smelter surveys (docslib.org, "
-    "introductions only)."
+    "introductions only); searched 2026-11-30: GB 21250 粗铅 综合能耗 pages and the '79 "
+    "energy-limit standards' compilation (bangwoyixia.com, ferroalloy part only)."
 )
 
 
@@ -53,7 +54,9 @@ class LeadSmelterParams(UnitParams):
         description="Pb in the discard slag after reduction, mass fraction. Placeholder, "
         "unverified: PROCESS-DATA section 9 has no oxygen-bath data; not found in the "
         "stored lead smelter surveys (introductions only) or the SMS group page (says only "
-        "'slag containing low quantities of lead').",
+        "'slag containing low quantities of lead'); searched 2026-11-30: QSL/SKS/Kivcet "
+        "slag Pb and Chinese 底吹炼铅 渣含铅 pages, Sinclair's Extractive Metallurgy of Lead "
+        "(scribd copy, front matter only).",
     )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
         {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile"
@@ -68,7 +71,8 @@ class LeadSmelterParams(UnitParams):
         description="Reductant (coke) carbon per t Pb reduced, all leaving as CO2, kg/t. "
         "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
         "more, 80 assumed (unverified; not found: searched coke rate per t lead bullion "
-        "for bath and blast-furnace reduction).",
+        "for bath and blast-furnace reduction; 2026-11-30 SKS high-lead-slag blast furnace "
+        "coke and Chinese 焦率 pages).",
     )
     primary_power_kwh_per_t: float = fields.power(
         350.0,

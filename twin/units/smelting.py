@@ -153,5 +153,7 @@ def flux_ratio_field() -> Any:
         "unverified (not found: the flash-smelting operating tables of Extractive "
         "Metallurgy of Copper ch. 5 were not in the stored copies; Hellsten et al. 2019 "
         "(J. Sustain. Metall. 5, abstract) keep slag SiO2 above ~28 wt %; 0.8 SiO2/Fe "
-        "gives 38 % in FeO-SiO2).",
+        "gives 38 % in FeO-SiO2; the Inco flash furnace targets a slag of ~34 % SiO2 at "
+        "1250 C, Davenport et al. 4th ed. ch. 6 (tailieuxanh.com copy, part 5), a real slag "
+        "with Fe3O4, Al2O3 and CaO, so its SiO2/Fe is not read off it).",
     )
