@@ -140,21 +140,24 @@ class BayerParams(UnitParams):
         "efficiencies of industrial boilers, but no value was in the text read.)",
     )
     liquor_heat_capacity_mj_per_m3_k: float = Field(
-        default=4.4,
+        default=4.44,
         gt=0.0,
-        description="Volumetric heat capacity of the liquor, MJ/(m3 K). ~1.3 t/m3 x ~3.4 "
-        "kJ/(kg K) for a sodium aluminate liquor, unverified. Searched: the measurements "
-        "exist (NaOH/NaAl(OH)4 heat capacities, J. Chem. Eng. Data 47(4) 2002 960-963, 25 C; "
-        "50-250 C, J. Solution Chem., doi 10.1007/BF00657332), but only as apparent molar "
-        "heat capacities in abstracts, not a liquor's kJ/(kg K); the liquor densities to "
-        "90 C (J. Chem. Eng. Data 50(4) 2005 1270-1276) likewise only as a model, no value.",
+        description="Volumetric heat capacity of the liquor, per m3 at 25 C, MJ/(m3 K): "
+        "3.584 kJ/(kg K), the mean over 100-265 C of the Vaudreuil (Alcan) Technical Data "
+        "Book correlation, x 1.2394 t/m3, for the Alcan model's default liquor (C 220 g/L, "
+        "A/C 0.40, C/S 0.85) as coded in its SysCAD species model (twin.thermochemistry."
+        "bayer_liquor_mj_per_m3_k, sources there); the same file's fit to Russian data gives "
+        "3.63 kJ/(kg K) for that liquor; neither states its fitted range. Taken for every "
+        "mineralogy.",
     )
     solids_heat_capacity_mj_per_t_k: float = Field(
-        default=0.9,
+        default=1.03,
         gt=0.0,
-        description="Heat capacity of the bauxite solids, MJ/(t K). Oxides and hydroxides "
-        "near 0.8-1.0 kJ/(kg K), unverified (searched with the liquor's, and the code corpus "
-        "for gibbsite, diaspore and boehmite heat-capacity tables; not found).",
+        description="Heat capacity of the bauxite solids, MJ/(t K): the mass-weighted mean "
+        "over 100-265 C of the default diasporic bauxite as 0.588 diaspore (1.168), 0.107 "
+        "kaolinite (1.061) and 0.304 hematite (0.762 kJ/(kg K)), Holland & Powell ds62 "
+        "(twin.thermochemistry.solids_mean_cp_mj_per_t_k). Gibbsite and boehmite are not in "
+        "the data files read; taken for every mineralogy.",
     )
     lime_kiln_gj_per_t: float = Field(
         default=4.27,
@@ -167,12 +170,12 @@ class BayerParams(UnitParams):
         "is at most 29 %, so kilns burn 3.03 / (1 - 0.29) = 4.27 GJ/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        228.1,
+        226.1,
         "Calcination, evaporation and other steam (all but digestion heating and lime)",
         "alumina",
         "CALIBRATED so that, with the default diasporic bauxite, the comprehensive energy "
         "(all fuel + electricity x 0.1229 kgce/kWh) is the plan's 2015 426 kgce/t "
-        "(TARGETS.md section 1): 426 - 133.7 digestion - 33.5 lime - 30.7 electricity.",
+        "(TARGETS.md section 1): 426 - 135.7 digestion - 33.5 lime - 30.7 electricity.",
     )
     power_kwh_per_t: float = fields.power(
         250.0,
@@ -226,13 +229,13 @@ class BayerRefinery(UnitModel):
     diasporic bauxite is also charged lime (t CaO/t bauxite), burnt at lime_kiln_gj_per_t
     with its CO2 (0.785 t/t CaO, CaCO3 -> CaO + CO2) as a process emission; the rest
     (calcination, evaporation) is fuel_kgce_per_t. Worked, defaults (diasporic, A_av
-    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.4 + 2.3005 x 0.9)(265 - 100) x 0.4 / 0.85
-    / 29.3076 = 133.7 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
-    kgce and 0.181 t CO2, + 228.1 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
-    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 36.5 + 228.1
-    + 30.7 = 295.3 kgce/t (8.65 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
+    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.44 + 2.3005 x 1.03)(265 - 100) x 0.4 / 0.85
+    / 29.3076 = 135.7 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
+    kgce and 0.181 t CO2, + 226.1 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
+    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 37.0 + 226.1
+    + 30.7 = 293.8 kgce/t (8.61 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
     2015, ABAL: see twin.calibration); a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08):
-    428.3 kgce/t, 1.45 times as much.
+    428.3 kgce/t, 1.46 times as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or
     hydrogarnet is not modelled); the lime is bought and burnt outside the balance (its

@@ -53,10 +53,11 @@ class PotlineParams(AmperageChangeParams):
     back_emf_v: float = Field(
         default=1.65,
         ge=0.0,
-        description="Intercept E0 of the cell voltage line U(I) = E0 + R I, V. The usual "
-        "pseudo-resistance linearisation, valid near nominal amperage (Grjotheim & Kvande, "
-        "'Introduction to Aluminium Electrolysis', 1993; Haupin; the 1.65 V value is not checked "
-        "against them, unverified).",
+        description="Intercept E0 of U(I) = E0 + R I, V: the decomposition voltage, 1.50-1.85 V "
+        "extrapolated from current-voltage curves of 75 kA cells (Thonstad, Solbu & Larsen, J. "
+        "Appl. Electrochem. 1 (1971) 261, abstract). E0 = E_rev + eta: E_rev = -dG/12F = 1.192 V "
+        "at 960 C, unit activities (twin.thermochemistry, NASA TM-4513); eta 0.458 V, the "
+        "overvoltages extrapolated to zero current, is the remainder, not measured here.",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.925, "At nominal amperage; 92.57 % modelled for a 400 kA cell (Qiu: line_current_ka)."
@@ -73,11 +74,10 @@ class PotlineParams(AmperageChangeParams):
     reaction_enthalpy_kwh_per_kg: float = Field(
         default=6.34,
         gt=0.0,
-        description="Energy the reaction 2 Al2O3 + 3 C -> 4 Al + 3 CO2 takes at ~960 C, reactants "
-        "fed at 25 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage U_H that does not "
-        "become heat. 6.34 kWh/kg (Haupin; Grjotheim & Kvande, Introduction to Aluminium "
-        "Electrolysis, 2nd ed. 1993, energy-balance chapter; from recollection, unverified; "
-        "searched: only unattributed 6.34 on Q&A pages).",
+        description="Enthalpy of 2 Al2O3 + 3 C -> 4 Al + 3 CO2, reactants fed at 25 C, Al(l) and "
+        "CO2 leaving at 960 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage U_H that "
+        "does not become heat. 6.340 from the NASA TM-4513 polynomials (twin.thermochemistry."
+        "potline_reaction_enthalpy_kwh_per_kg); the 6.34 recalled from Haupin agrees.",
     )
     bath_v_per_cm: float = Field(
         default=0.36,
@@ -85,8 +85,9 @@ class PotlineParams(AmperageChangeParams):
         description="Bath voltage drop per cm of anode-cathode distance at nominal current, "
         "V/cm. ~1.6 V over ~4.5 cm at ~0.8 A/cm2, Haupin's voltage breakdown (Grjotheim "
         "& Kvande 1993; from recollection, unverified). Check: kappa = 7.22 exp(-1204.3/T) - "
-        "2.53 x_Al2O3 - 0.76 x_CaF2 - ... S/cm (Hives et al., Electrochim. Acta 38 (1993) 2165) "
-        "is 2.48 at 960 C, 3 % Al2O3, 5 % CaF2: 0.8/2.48 = 0.32, before excess AlF3 and gas.",
+        "2.53 x_Al2O3 - 0.76 x_CaF2 - 1.80 x_Al2O3 x_CaF2 S/cm, x mole fractions (Hives et al., "
+        "Electrochim. Acta 38 (1993) 2165, abstract) is 2.48 at 960 C, 3 wt % Al2O3, 5 wt % "
+        "CaF2 (x 0.055, 0.120): 0.8/2.48 = 0.32, before excess AlF3 and gas.",
     )
     acd_nominal_cm: float = Field(
         default=4.5,

@@ -64,8 +64,9 @@ class PidgeonParams(UnitParams):
     )
     calcination_kgce_per_t_dolomite: float = fields.fuel(
         90.0,
-        "Kiln fuel (2.64 GJ/t), above the ~1.6 GJ/t reaction heat of CaMg(CO3)2 -> "
-        "CaO.MgO + 2 CO2 (derived from standard enthalpies of formation)",
+        "Kiln fuel (2.64 GJ/t), above the 1.64 GJ/t reaction heat of CaMg(CO3)2 -> "
+        "CaO.MgO + 2 CO2 at 25 C (303.1 kJ/mol: Holland & Powell ds62 H_0 of dolomite, lime, "
+        "periclase, NASA TM-4513 CO2; twin.thermochemistry.dolomite_calcination_gj_per_t)",
         "raw dolomite",
         "Placeholder, unverified (calcination at 1100-1200 degC: China Magnesium Corp., "
         "'The Pidgeon process'). Searched: the lime industry's 4.27 GJ/t quicklime (see "
