@@ -159,22 +159,32 @@ def test_zinc_and_copper_follow_one_boundary():
 
 
 def test_zinc_row_adds_its_acid_plant_by_hand():
-    """SO2 to the acid plant per t cathode: 0.99995 t Zn / (0.50 Zn x 0.96 recovery) =
-    2.0832 t concentrate x (0.32 S - 0.06 x 0.50 x 32.06/65.38 kept as sulphate) x (1 -
-    0.005 fugitive) / 0.50048 S in SO2 = 1.2644 t SO2; x 100 kWh/t SO2 = 126.44 kWh x
-    0.122835 = 15.53 kgce. The three other units, the leach's fuel refitted to 405.5, give
-    884.94 - (421 - 405.5) x 0.99995 = 869.44 kgce/t; the row is 869.44 + 15.53 = 884.97
+    """SO2 to the acid plant per t cathode: 0.99995 t Zn / (0.50 Zn x 0.968 recovery) =
+    2.06601 t concentrate x (0.32 S - 0.06 x 0.50 x 32.06/65.38 kept as sulphate) x (1 -
+    0.005 fugitive) / 0.50048 S in SO2 = 1.25394 t SO2; x 100 kWh/t SO2 = 125.394 kWh x
+    0.122835 = 15.403 kgce. The three other units: roaster 2.06601 x (40 kWh x 0.122835 + 3
+    kgce) = 16.349, leach 0.99995 x (200 x 0.122835 + 405.8) = 430.345, tankhouse (2 x
+    96485.33 x 3.4 / (3.6 x 65.38 x 0.90) x 0.99995 / 0.97 + 250) = 3442.91 kWh x
+    0.122835 = 422.910, together 869.605 kgce/t; the row is 869.605 + 15.403 = 885.008
     kgce/t, the plan's 885."""
     from twin.constants import KGCE_PER_KWH_EQUIVALENT, MOLAR_MASS, S_IN_SO2
 
     zn = next(r for r in ROWS if r.name.startswith("electrolytic zinc"))
     s_to_gas = 0.32 - 0.06 * 0.50 * MOLAR_MASS["S"] / MOLAR_MASS["Zn"]
-    acid_kwh = 0.99995 / (0.50 * 0.96) * s_to_gas * 0.995 / S_IN_SO2 * 100.0
-    assert acid_kwh == pytest.approx(126.44, abs=0.005)
+    concentrate_t = 0.99995 / (0.50 * 0.968)
+    acid_kwh = concentrate_t * s_to_gas * 0.995 / S_IN_SO2 * 100.0
+    assert acid_kwh == pytest.approx(125.39, abs=0.005)
+    kgce = KGCE_PER_KWH_EQUIVALENT
+    by_hand = (
+        concentrate_t * (40.0 * kgce + 3.0)
+        + 0.99995 * (200.0 * kgce + 405.8)
+        + (2 * 96485.33212 * 3.4 / (3.6 * 65.38 * 0.90) * 0.99995 / 0.97 + 250.0) * kgce
+    )
     three_units = evaluate(zn, {1: {"power_kwh_per_t_so2": 0.0}})
-    assert three_units == pytest.approx(884.94 - 15.5 * 0.99995, abs=0.005)
-    assert evaluate(zn) == pytest.approx(three_units + acid_kwh * KGCE_PER_KWH_EQUIVALENT, rel=1e-9)
-    assert evaluate(zn) == pytest.approx(884.97, abs=0.005)
+    assert three_units == pytest.approx(by_hand, rel=1e-9)
+    assert three_units == pytest.approx(869.605, abs=0.001)
+    assert evaluate(zn) == pytest.approx(three_units + acid_kwh * kgce, rel=1e-9)
+    assert evaluate(zn) == pytest.approx(885.008, abs=0.001)
 
 
 def test_calibration_json_carries_the_boundary():

@@ -106,13 +106,21 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         description="Share of fuel_kgce_per_t that covers heat lost per hour through "
         "converter and anode-furnace shells and holding, whatever the feed rate, "
         "fraction; at part load that fuel per t rises as this share / load (the flash "
-        "furnace's shell loss is shell_loss_mj_per_t). Assumed, unverified.",
+        "furnace's shell loss is shell_loss_mj_per_t). Assumed, unverified (not found: "
+        "searched converter and anode-furnace shell and holding losses as a share of "
+        "their fuel; the stored pages on anode-furnace fuels (AIME 1934, Atlantic Copper) "
+        "give no split).",
     )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(
-        0.015,
-        "Assumed 1-2 %, unverified (not found for modern flash smelters; the nearest "
-        "figure, 90.4 % of the input S controlled at US smelters in 1988, counts every "
-        "loss: USBM IC 9349 'World copper smelter sulfur balance-1988', abstract).",
+        0.01,
+        "The most a smelter meeting China's copper-smelting norm may lose: its total "
+        "sulphur capture must reach 99 % or more (and sulphur recovery 97.5 %), MIIT "
+        "'Copper smelting industry standard conditions' (铜冶炼行业规范条件, 2019), "
+        "section 4, as reproduced at wanglu.net/thread/t4-437742-1.html; 1 - 0.99 = "
+        "0.01, read as the share of the generated SO2 (nearly all the feed's S) that "
+        "escapes capture. Older practice lost more: 90.4 % of the input S controlled at "
+        "US smelters in 1988 (USBM IC 9349 'World copper smelter sulfur balance-1988', "
+        "abstract).",
     )
     variable_cost_cny_per_t: float = fields.cost(
         300.0, "Refractories, consumables and labour share", "concentrate"
