@@ -137,7 +137,10 @@ class BayerParams(UnitParams):
         le=1.0,
         description=f"Steam boiler efficiency (fuel to steam), fraction. {fields.ASSUMED} "
         "(Searched: industrial coal-fired boiler efficiency; China's GB 24500 sets minimum "
-        "efficiencies of industrial boilers, but no value was in the text read.)",
+        "efficiencies of industrial boilers, but no value was in the text read. Also: "
+        "China's 2014 coal-fired boiler action plan targets +6 points of average operating "
+        "efficiency by 2018 without stating the level, iepd.iipnetwork.org/policy/boiler-"
+        "action-plan.)",
     )
     liquor_heat_capacity_mj_per_m3_k: float = Field(
         default=4.44,
@@ -183,7 +186,13 @@ class BayerParams(UnitParams):
         "alumina",
         f"{fields.PLACEHOLDER} Searched (pages: alumina refinery electricity kWh/t): Alumina "
         "Limited's 'approximately 2.5 MWh per tonne of alumina' (aluminalimited.com/energy, "
-        "2017) is all energy, not electricity; the ABAL and IAI pages read give totals only.",
+        "2017) is all energy, not electricity; the ABAL and IAI pages read give totals only. "
+        "Also searched: the IAI refining-energy series 1995-2021 (MJ/t, fuel and electricity "
+        "together; copy in NREL/PV_ICE), Chinese pages on 吨氧化铝电耗; an energy-system "
+        "model's ~150 kWh/t (MacroEnergy.jl docs, aluminaplant.md) states no source; GB "
+        "21346-2022 table 2 limits Bayer alumina to 340/390/460 kgce/t comprehensive energy "
+        "(process energy 310/360/430) with no electricity figure (as transcribed in "
+        "adgo07/ECQuota-Insight).",
     )
     fuel_carrier: fields.FuelName = fields.carrier(
         "coal",

@@ -199,7 +199,10 @@ class ElectrorefineryParams(UnitParams):
         default=0.001,
         ge=0.0,
         lt=1.0,
-        description=f"Anode Cu reporting to slimes, fraction. {fields.ASSUMED}",
+        description=f"Anode Cu reporting to slimes, fraction. {fields.ASSUMED} (Searched: "
+        "anode slime made per t anode and its Cu content; Hait, Jana & Sanyal 2009, "
+        "'Processing of copper electrorefining anode slime: a review', Miner. Process. Extr. "
+        "Metall. 118(4) 240-252, first page only: no figure.)",
     )
     slimes_recovery: dict[str, Fraction] = Field(
         default={"Au": 0.99, "Ag": 0.98},

@@ -84,7 +84,11 @@ class PidgeonParams(UnitParams):
         150.0,
         "Melting and refining the crowns at 670-700 degC",
         "Mg",
-        f"{fields.PLACEHOLDER} Searched with the split (PIDGEON_SPLIT).",
+        f"{fields.PLACEHOLDER} Searched with the split (PIDGEON_SPLIT); also the "
+        "compilation of 79 national energy-limit standards (m.zixin.com.cn/doc/686712.html), "
+        "whose stored copy shows its first (ferroalloy) tables only; GB 21347-2023 table 1 "
+        "limits magnesium to 3500/4000/5000 kgce/t comprehensive energy with no per-stage "
+        "split (as transcribed in the public repository adgo07/ECQuota-Insight).",
     )
     power_kwh_per_t: float = fields.power(
         1200.0,
@@ -283,7 +287,10 @@ class ElectrolyticMgParams(UnitParams):
         default=0.50,
         ge=0.0,
         description="Anode, cathode, contact and busbar drops at nominal current "
-        f"(proportional to current), V. {fields.ASSUMED}",
+        f"(proportional to current), V. {fields.ASSUMED} (Searched: Mg cell voltage balance "
+        "by electrode, contact and busbar drops; the pages found give whole-cell voltages "
+        "only, e.g. 4.4-4.6 V for 160 kA cells in the hnhzjc.com entry cited at "
+        "current_efficiency.)",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.85,
@@ -335,7 +342,11 @@ class ElectrolyticMgParams(UnitParams):
         gt=0.0,
         lt=1.0,
         description="Share of the cell feed's Mg won as metal, the rest leaving with the "
-        f"sludge, fraction. {fields.PLACEHOLDER}",
+        "sludge, fraction. Cells take about 4.0 t MgCl2 per t Mg against the stoichiometric "
+        "3.917 t (encyclopaedia entry 'circulative utilization of magnesium in production of "
+        "titanium sponge', copied at m.njrdjj.cn/news/show-4349.html; original not "
+        "identified): 3.917 / 4.0 = 0.979; 0.98 gives 3.997 t MgCl2/t Mg, the stated 'about "
+        "4.0'.",
     )
     variable_cost_cny_per_t: float = fields.cost(1500.0, "Anodes, salts, labour share", "Mg")
 

@@ -27,7 +27,8 @@ SEARCHED = (
     "Angelopoulos' SWOT analysis of bauxite residue in the raw meal; "
     "the IAI's 2016 papers on bauxite residue in cement; Di Mare et al. 2021, 'A calculator "
     "for valorizing bauxite residue in the cement industry', Cleaner Materials 1 100009) "
-    "give no drying, grinding or firing energy in the text read."
+    "give no drying, grinding or firing energy in the text read. Also searched (pages, "
+    "Chinese: energy per t of red-mud fired bricks, 赤泥烧结砖能耗): not found."
 )
 
 

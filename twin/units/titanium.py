@@ -27,7 +27,18 @@ if TYPE_CHECKING:
 KROLL_SEARCHED = (
     "Searched (pages: Kroll process Mg, Cl2 and coke consumption per t sponge, also in "
     "Chinese): the pages found give the reactions, or the titanium section of a design "
-    "code (thz918.com copy) with its energy tables' titles but no values."
+    "code (thz918.com copy) with its energy tables' titles but no values. Also searched "
+    "(pages, Chinese: net Mg consumption, 净镁耗, and Cl2 recovery per t sponge; GB 25326 "
+    "limits; English: Kroll make-up Mg and Cl2 per t sponge): an encyclopaedia entry lists "
+    "where the loop loses Mg and MgCl2 and that reduction taps 94-98 % of the MgCl2 formed "
+    "(m.njrdjj.cn/news/show-4349.html), but gives no loss rates; no figures found. Bounds "
+    "found: GB 29448-2022 limits sponge titanium's comprehensive energy (grades 1/2/3) to "
+    "4400/4820/5080 kgce/t for the full process and 1000/1100/1230 for the half process "
+    "(reduction-distillation only, without chlorination and Mg electrolysis: "
+    "sotaicai.com/baike/143.html), table 1, as transcribed in the public repository "
+    "adgo07/ECQuota-Insight; no per-stage split. "
+    "The defaults' reduction and distillation, 7500 kWh/t x 0.1229 = 922 kgce/t, is below "
+    "grade 1; their 25000 kWh/t = 3073 kgce/t before chlorination carbon is below 4400."
 )
 
 #: Least net carbon of chlorination, TiO2 + 2 Cl2 + C -> TiCl4 + CO2: 0.251 t C/t Ti.
