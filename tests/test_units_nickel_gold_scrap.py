@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from twin.constants import SIO2, mass_fraction
+from twin.constants import KGCE_PER_KWH_EQUIVALENT, SIO2, mass_fraction
 from twin.units.base import RECYCLED_METAL_T, UNIT_KINDS, balance_problems
 from twin.units.copper import CopperSmelter, CopperSmelterParams
 from twin.units.gold import GoldCilParams, GoldCilPlant, GoldRefinery, GoldRefineryParams
@@ -145,12 +145,19 @@ def test_nickel_refinery_closes_every_element(
 
 
 def test_nickel_refinery_energy_from_faraday() -> None:
+    """DC by Faraday's law; the boiler fuel is what is left of GB 25323-2023's grade-1
+    1300 kgce/t (high-grade matte to cathode) after the AC power at 0.1229 kgce/kWh:
+    3364.7 x 0.9996 / 0.97 + 1000 = 4467.4 kWh/t, 1300 - 4467.4 x 0.12284 = 751.2."""
     unit = NickelRefinery("nr", NickelRefineryParams(), capacity_t_per_h=5.0)
     faraday = 2 * 96485.33212 * 3.5 / (3.6 * 58.693 * 0.95)  # 3364.7 kWh/t Ni
     assert faraday == pytest.approx(3364.7, abs=0.05)
     assert unit.dc_kwh_per_t() == pytest.approx(faraday * 0.9996, rel=1e-12)
     m = unit.operating_point({"matte": {"Ni": 0.65, "S": 0.22}})
     assert m.power_kwh == pytest.approx(faraday * 0.9996 / 0.97 + 1000.0, rel=1e-12)
+    assert m.power_kwh == pytest.approx(4467.4, abs=0.05)
+    assert m.fuel_kgce == {"natural_gas": 751.0}
+    total_kgce = m.power_kwh * KGCE_PER_KWH_EQUIVALENT + 751.0
+    assert total_kgce == pytest.approx(1300.0, abs=0.5)  # GB 25323-2023 grade 1
     assert m.inputs_t["matte"] == pytest.approx(0.9996 / (0.98 * 0.65), rel=1e-12)
     with pytest.raises(ValueError, match=r"nr.*'matte'.*Ni"):
         unit.operating_point({"matte": {"Cu": 0.7}})
@@ -177,15 +184,20 @@ def test_cil_plant_closes_every_element(
 
 
 def test_cil_plant_example_by_hand() -> None:
-    """mine-engineer.com example: 0.043 oz/st = 1.474 g/t Au, 85 % recovered."""
+    """mine-engineer.com example: 0.043 oz/st = 1.474 g/t Au, 85 % recovered. Energy:
+    Bond 10 x 14 x 1.102 x (1/sqrt(75) - 1/sqrt(10000)) = 16.27 kWh/t, plus 10.6 other;
+    (16.27 + 10.6) x 0.12284 + 1.0 fuel = 4.30 kgce/t, GB 32032-2024's grade 1 for
+    whole-ore cyanidation."""
     assert EXAMPLE_AU_G_PER_T == pytest.approx(1.474, abs=5e-4)
     unit = GoldCilPlant("cil", GoldCilParams(), capacity_t_per_h=500.0)
     ore = {"Au": EXAMPLE_AU_G_PER_T * 1e-6, "Ag": 3e-6}
     m = unit.operating_point({"ore": ore})
     assert m.outputs_t["dore"] == pytest.approx(EXAMPLE_AU_G_PER_T * 1e-6 * 0.85 / 0.80, rel=1e-12)
-    # Bond: 10 x 14 x 1.102 x (1/sqrt(75) - 1/sqrt(10000)) kWh/t + 8 kWh/t other.
     bond = 10 * 14 * 1.102 * (1 / math.sqrt(75) - 1 / math.sqrt(10_000))
-    assert m.power_kwh == pytest.approx(bond + 8.0, rel=1e-12)
+    assert bond == pytest.approx(16.27, abs=0.005)
+    assert m.power_kwh == pytest.approx(bond + 10.6, rel=1e-12)
+    total_kgce = m.power_kwh * KGCE_PER_KWH_EQUIVALENT + m.fuel_kgce["diesel"]
+    assert total_kgce == pytest.approx(4.30, abs=0.005)
     assert m.variable_cost_cny == pytest.approx(0.5 * 15.0 + 25.0)
     assert m.kpi_t["nacn_t"] == pytest.approx(0.0005)
 
@@ -202,6 +214,10 @@ def test_cil_plants_at_different_mines_make_one_dore() -> None:
     m = refinery.operating_point({"dore": dore_a})
     assert m.inputs_t["dore"] == pytest.approx(0.9999 / 0.80, rel=1e-12)
     assert m.outputs_t["silver"] == pytest.approx(0.9999 / 0.80 * 0.15 / 0.999, rel=1e-12)
+    # GB 32032-2024 grade 1, electrolytic refining: 4.10 kgce/kg = 4100 kgce/t gold;
+    # 29300 kWh x 0.12284 + 500 kgce fuel = 4099.1.
+    total_kgce = m.power_kwh * KGCE_PER_KWH_EQUIVALENT + m.fuel_kgce["natural_gas"]
+    assert total_kgce == pytest.approx(4100.0, abs=1.0)
 
 
 def test_gold_errors() -> None:
@@ -277,8 +293,10 @@ def test_scrap_refining_by_hand() -> None:
     zno, pbo = (65.38 + 15.999) / 65.38, (207.2 + 15.999) / 207.2
     assert m.outputs_t["dust"] == pytest.approx(zn_t * zno + pb_t * pbo, rel=1e-12)
     assert dust["Zn"] == pytest.approx(zn_t / m.outputs_t["dust"], rel=1e-12)
-    # 181 kg CO2/t anode read as natural gas: 181 / (56.1 x 29.3076e-3) = 110.1 kgce/t
-    assert m.fuel_kgce == {"natural_gas": 110.0}
+    # GB 25323-2023 grade 1, scrap to anode: 160 kgce/t; 160 - 60 x 0.12284 = 152.63
+    assert m.fuel_kgce == {"natural_gas": 152.6}
+    total_kgce = m.power_kwh * KGCE_PER_KWH_EQUIVALENT + 152.6
+    assert total_kgce == pytest.approx(160.0, abs=0.05)
 
 
 def test_scrap_refining_errors() -> None:

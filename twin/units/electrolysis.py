@@ -57,7 +57,15 @@ def current_efficiency_field(default: float, source: str) -> Any:
     )
 
 
-def rectifier_field(default: float = 0.97, source: str = fields.ASSUMED) -> Any:
+#: Source of the default rectifier efficiency, what was searched for it.
+RECTIFIER_SEARCHED = (
+    f"{fields.ASSUMED} The potline's 0.97 (twin.units.aluminium) taken for a tankhouse; no "
+    "tankhouse figure found (searched pages on rectiformers and transformer-rectifier "
+    "efficiency: definitions and a maker's formula, no plant figure)."
+)
+
+
+def rectifier_field(default: float = 0.97, source: str = RECTIFIER_SEARCHED) -> Any:
     """The ``rectifier_efficiency`` parameter, fraction in (0, 1]."""
     return Field(
         default=default,

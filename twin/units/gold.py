@@ -24,12 +24,31 @@ from twin.units.base import UnitModel, UnitParams, element_fraction, feed_grades
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
-#: PROCESS-DATA section 12 found no CIL energy or cyanide figure.
+#: What was searched for the CIL plant's figures without a source.
 NO_CIL_DATA = (
-    "Placeholder, unverified: PROCESS-DATA section 12 found no figure; not found either in "
+    f"{fields.PLACEHOLDER} PROCESS-DATA section 12 found no figure; not found either in "
     "the stored CIL plant papers (AusIMM 2002 gold flowsheet, MINDEV 97: no energy figure "
     "in what is stored) nor in pages on cyanide use in gold plants (cyanidecode.org, "
-    "911metallurgist)."
+    "911metallurgist), nor in Norgate & Haque, 'Using life cycle assessment to evaluate some "
+    "environmental impacts of gold production', J. Cleaner Prod. 29-30 (2012) 53-63 (only "
+    "its abstract is stored), feasibility-study and design-criteria pages (front matter "
+    "only), Chinese pages on all-slime cyanidation, or cyanide pages of gold miners' "
+    "sustainability reports (Newmont, New Gold, Eldorado: solution strengths, no kg/t)."
+)
+
+#: China's energy-limit standard for gold, the source of the plant and refinery totals.
+GB_32032 = (
+    "GB 32032-2024 'Norm of energy consumption per unit production for gold mining, mineral "
+    "processing, metallurgy and refining of gold' (金矿开采、选冶和金精炼单位产品能源消耗限额; "
+    "in force 2025-05-01), tables 1-3, read as transcribed in a public repository of Chinese "
+    "energy-limit standards (its three levels, grade 1 the strictest)"
+)
+
+#: The doré's fineness: a range from trade pages, the value each mine's own.
+DORE_SOURCE = (
+    "Inside the 50-95 % Au and 5-45 % Ag of a trader's doré datasheet "
+    "(mamageneraltrading.com 'Gold Doré Bar', low authority; Wikipedia 'Doré bar': the "
+    "proportions vary widely). " + fields.site_specific("mine")
 )
 
 
@@ -48,14 +67,14 @@ class GoldCilParams(UnitParams):
         gt=0.0,
         le=1.0,
         description="Au in the doré, mass fraction; give every CIL plant that feeds one "
-        f"refinery the same value. {fields.ASSUMED}",
+        f"refinery the same value. {DORE_SOURCE}",
     )
     dore_ag: float = Field(
         default=0.15,
         ge=0.0,
         le=1.0,
         description="Ag in the doré, mass fraction; the rest of the doré (Cu and other base "
-        f"metals) is not tracked. Same for every plant. {fields.ASSUMED}",
+        f"metals) is not tracked. Same for every plant. {DORE_SOURCE}",
     )
     work_index_kwh_per_t: float = comminution.work_index_field(
         14.0,
@@ -67,25 +86,32 @@ class GoldCilParams(UnitParams):
     p80_um: float = comminution.p80_field(
         75.0,
         "leach feed",
-        "Assumed CIL grind, unverified (not found: the stored gold-plant papers name 500 um "
-        "for gravity-only circuits, no CIL grind; pages on CIL design criteria and mill "
-        "design reports were found with their front matter only).",
+        "A page on gold plants at Yining (flotation-cyanidation) grinds to 85 % passing -200 "
+        "mesh (74 um), so P80 a little under 74 um (miningepcm.cn/hy/5504.html, an EPC "
+        "contractor's page, low authority); 75 um taken. The stored gold-plant papers name "
+        "500 um for gravity-only circuits only.",
     )
     other_power_kwh_per_t: float = fields.power(
-        8.0, "Crushing, agitation, air, carbon handling and pumping", "ore", NO_CIL_DATA
+        10.6,
+        "Crushing, agitation, air, carbon handling and pumping",
+        "ore",
+        f"Fitted: {GB_32032} give 4.30 / 5.15 / 5.80 kgce/t ore for whole-ore (all-slime) "
+        "cyanidation; at grade 1, less the fuel figure below (itself a placeholder) and the "
+        "Bond grinding energy of the default ore, at 0.1229 kgce/kWh: (4.30 - 1.0) / 0.1229 "
+        "- 16.27 = 10.6 kWh/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
         1.0,
         "Elution heating, carbon regeneration kiln and doré smelting",
         "ore",
-        fields.PLACEHOLDER,
+        NO_CIL_DATA,
     )
     fuel_carrier: fields.FuelName = fields.carrier("diesel")
     cyanide_kg_per_t: float = Field(
         default=0.5, ge=0.0, description=f"NaCN consumed, kg/t ore. {NO_CIL_DATA}"
     )
     cyanide_cny_per_kg: float = Field(
-        default=15.0, ge=0.0, description=f"NaCN price, CNY/kg. {fields.PLACEHOLDER}"
+        default=15.0, ge=0.0, description=f"NaCN price, CNY/kg. {fields.SITE_SPECIFIC}"
     )
     other_cost_cny_per_t: float = fields.cost(
         25.0, "Lime, carbon, grinding media, cyanide destruction, labour share", "ore"
@@ -171,23 +197,32 @@ class GoldRefineryParams(UnitParams):
         default=0.9999,
         gt=0.0,
         le=1.0,
-        description="Au in the refined gold, mass fraction. 99.99 % (four-nines bar), assumed.",
+        description="Au in the refined gold, mass fraction. 99.99 %: electrolysis refines doré "
+        "to 999.9 bullion (Wikipedia, 'Doré bar', en.wikipedia.org/wiki/Doré_bar).",
     )
     silver_ag: float = Field(
         default=0.999,
         gt=0.0,
         le=1.0,
-        description=f"Ag in the by-product silver, mass fraction. 99.9 %, {fields.ASSUMED.lower()}",
+        description=f"Ag in the by-product silver, mass fraction. 99.9 %. {fields.ASSUMED}",
     )
     power_kwh_per_t: float = fields.power(
-        5000.0, "Electrolysis, chlorination and melting power", "gold", fields.PLACEHOLDER
+        29_300.0,
+        "Electrolysis, chlorination, induction melting, fume scrubbing and building power",
+        "gold",
+        f"Fitted: {GB_32032} give 4.10 / 4.35 / 4.55 kgce/kg gold for electrolytic refining; "
+        "at grade 1, less the fuel figure below (a placeholder: the standard does not split "
+        "power and fuel), at 0.1229 kgce/kWh: (4100 - 500) / 0.1229 = 29300 kWh/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        500.0, "Melting and casting fuel", "gold", fields.PLACEHOLDER
+        500.0,
+        "Melting and casting fuel",
+        "gold",
+        f"{fields.PLACEHOLDER} Not found: the GB 32032-2024 rows give the total only.",
     )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     variable_cost_cny_per_t: float = fields.cost(
-        500_000.0, "Reagents, labour, security and assay", "gold", "Placeholder (0.5 CNY/g)."
+        500_000.0, "Reagents, labour, security and assay (0.5 CNY/g)", "gold"
     )
 
 

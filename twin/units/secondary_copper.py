@@ -56,21 +56,24 @@ class ScrapRefiningParams(UnitParams):
     )
     gas_abatement_efficiency: float = smelting.abatement_field(0.995, "the bag filter")
     fuel_kgce_per_t: float = fields.fuel(
-        110.0,
+        152.6,
         "Melting and refining fuel",
         "anode",
-        "Fire refining at Uralelectromed emits 181 kg CO2/t anode copper from its natural "
-        "gas and fuel oil, the charge melted, oxidised and reduced (Chesnokov et al., "
-        "'Estimation of CO2-equivalent emission under the copper fire refining process', "
+        "Fitted: GB 25323-2023 (有色重金属冶炼产品能源消耗限额) table 2, read as transcribed in "
+        "a public repository of Chinese energy-limit standards, gives 160 / 190 / 250 kgce/t "
+        "for copper scrap to anode copper; at grade 1 (the strictest), less the power figure "
+        "below at 0.1229 kgce/kWh: 160 - 60 x 0.1229 = 152.6 kgce/t. Check: fire refining of "
+        "blister (not scrap) at Uralelectromed emits 181 kg CO2/t anode (Chesnokov et al., "
         "IOP Conf. Ser.: Earth Environ. Sci. 72 (2017) 012013, doi "
-        "10.1088/1755-1315/72/1/012013, abstract): all as natural gas, 181 / (56.1 t "
-        "CO2/TJ x 29.3076 MJ/kgce) = 110 kgce/t (less with the fuel oil: 80 if all oil). "
-        "A blister-copper anode furnace, not a scrap one; no scrap-furnace figure found "
-        f"(PROCESS-DATA has none). {SEARCHED}",
+        "10.1088/1755-1315/72/1/012013, abstract), 181 / (56.1 t CO2/TJ x 29.3076 MJ/kgce) = "
+        "110 kgce/t as natural gas, 28 % less, for a blister furnace, not a scrap one.",
     )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     power_kwh_per_t: float = fields.power(
-        60.0, "Fans, bag filter, casting wheel", "anode", f"{fields.PLACEHOLDER} {SEARCHED}"
+        60.0,
+        "Fans, bag filter, casting wheel",
+        "anode",
+        f"{fields.PLACEHOLDER} {SEARCHED} GB 25323-2023 gives the total only.",
     )
     variable_cost_cny_per_t: float = fields.cost(
         500.0, "Reductant, fluxes, refractories, labour share", "anode"
