@@ -123,8 +123,8 @@ def test_successive_linearisation_on_the_mine_to_metal_is_unchanged(instances_di
 
 def test_slopes_are_taken_without_building_the_options(monkeypatch):
     """A smelter with matte-grade options gives the same grade slopes as one without: they
-    are taken on its nominal mode (UnitModel.nominal_mode), which equals the first of its
-    modes, and its option modes are not built for them."""
+    are taken on UnitModel.first_mode, the first of its modes (the nominal grade), and its
+    option modes are not built for them."""
     from twin.units.copper_smelter import CopperSmelter
 
     plain = Flowsheet(twin.load(DATA / "smelter_blend.yaml"))
@@ -133,7 +133,7 @@ def test_slopes_are_taken_without_building_the_options(monkeypatch):
     options = Flowsheet(twin.instance.Instance.model_validate(data))
     feeds = options.feeds_at("smelter", None)
     model = options.units["smelter"].model
-    assert model.nominal_mode(feeds) == model.modes(feeds)[0]
+    assert model.first_mode(feeds) == model.modes(feeds)[0]
 
     def refuse(self, feeds):
         raise AssertionError("the option modes were built for the slopes")

@@ -127,7 +127,7 @@ def _quantities(fs: Flowsheet, u: str, feeds: Mapping[str, Composition]) -> dict
     """Every linearised quantity of unit `u` at `feeds`, per t basis of its nominal mode:
     ("in" | "out", material) -> t, and ("element", material, element) -> t."""
     eu, track = fs.units[u], tracked(fs)
-    mode = eu.model.nominal_mode(feeds)
+    mode = eu.model.first_mode(feeds)
     products = eu.model.products(feeds)
     out: dict[tuple, float] = {}
     for side, coefs, ports in (

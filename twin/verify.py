@@ -282,7 +282,7 @@ def twin_modes(
             if modes is not None:
                 out[u, t] = modes
             continue
-        nominal = eu.modes[0] if feed is eu.feeds else eu.model.modes(feed)[0]
+        nominal = eu.modes[0] if feed is eu.feeds else eu.model.first_mode(feed)
         point = eu.model.operating_point(feed, load)
         out[u, t] = [
             replace(

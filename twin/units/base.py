@@ -216,9 +216,10 @@ class UnitModel(ABC):
         """Linear operating modes the optimisation may use (default: nominal only)."""
         return [self.operating_point(feeds)]
 
-    def nominal_mode(self, feeds: Mapping[str, Composition]) -> Mode:
-        """The first of :meth:`modes`, the one grade slopes are taken on (twin.grades);
-        units whose other modes are costly to build (options) give it alone."""
+    def first_mode(self, feeds: Mapping[str, Composition]) -> Mode:
+        """The first of :meth:`modes` (the lowest load segment of a unit with a load curve,
+        the nominal setting of a unit with options), the one grade slopes are taken on
+        (twin.grades); units whose other modes are costly to build give it alone."""
         return self.modes(feeds)[0]
 
     def state(self, feeds: Mapping[str, Composition], load: float = 1.0) -> dict[str, float]:

@@ -294,14 +294,14 @@ class Concentrator(UnitModel):
             variable_cost_cny=p.variable_cost_cny_per_t,
         )
 
-    def nominal_mode(self, feeds: Mapping[str, Composition]) -> Mode:
+    def first_mode(self, feeds: Mapping[str, Composition]) -> Mode:
         """The mode at the nominal grind, without building the options'."""
         return self.operating_point(feeds)
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
         """The grind p80_um, then one mode per grind of grind_options_um (named
         ``grind_<P80>um``), each carrying its products' compositions (Mode.products)."""
-        return [self.operating_point(feeds)] + [
+        return [self.first_mode(feeds)] + [
             replace(
                 self.operating_point(feeds, p80_um=grind),
                 name=f"grind_{grind:g}um",

@@ -332,14 +332,14 @@ class CopperSmelter(UnitModel):
             },
         )
 
-    def nominal_mode(self, feeds: Mapping[str, Composition]) -> Mode:
+    def first_mode(self, feeds: Mapping[str, Composition]) -> Mode:
         """The mode at the nominal matte grade, without building the options'."""
         return self.operating_point(feeds)
 
     def modes(self, feeds: Mapping[str, Composition]) -> list[Mode]:
         """The grade matte_grade, then one mode per grade of matte_grade_options (named
         ``matte_<grade>``), each carrying its products' compositions (Mode.products)."""
-        return [self.operating_point(feeds)] + [
+        return [self.first_mode(feeds)] + [
             replace(
                 self.operating_point(feeds, matte_grade=grade),
                 name=mode_name(grade),
