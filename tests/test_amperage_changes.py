@@ -34,8 +34,7 @@ from twin.loader import parse
 from twin.models.build import build_model
 from twin.solvers.matrix_check import backend_differences
 from twin.solvers.options import SolveOptions
-from twin.units.aluminium import PotlineParams
-from twin.units.pfc import anode_effects
+from twin.units.aluminium import PotlineParams, potline_anode_effects
 from twin.units.ramping import amperage_change
 from twin.verify import schedule_balance_problems
 
@@ -108,15 +107,7 @@ def test_a_change_is_the_first_order_excess_of_the_anode_effect_model(
     the change, over the re-tuning hours, divided by the change, less its second-order term
     f_nom d_nom s_f s_d step (twin.units.pfc.anode_effects)."""
     p = PotlineParams()
-    off = anode_effects(
-        1.0 - step,
-        p.anode_effect_frequency_per_cell_day,
-        p.anode_effect_duration_min,
-        p.anode_effect_frequency_slope,
-        p.anode_effect_duration_slope,
-        p.anode_effect_voltage_v,
-        p.anode_effect_ce_loss,
-    )
+    off = potline_anode_effects(p, 1.0 - step)
     second = (
         p.anode_effect_frequency_per_cell_day
         * p.anode_effect_duration_min

@@ -45,6 +45,8 @@ from twin.units.base import UnitModel, UnitParams, feed_grades, register
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
+#: Source of the roaster and leach energy placeholders.
+NOT_FOUND = f"{fields.PLACEHOLDER} Not found: see the module docstring for what was searched."
 #: Ammonium jarosite NH4Fe3(SO4)2(OH)6 and goethite FeOOH.
 JAROSITE = {"N": 1, "H": 10, "Fe": 3, "S": 2, "O": 14}
 GOETHITE = {"Fe": 1, "O": 2, "H": 1}
@@ -98,13 +100,13 @@ class ZincRoasterParams(UnitParams):
         40.0,
         "Blowers, feeders and gas handling",
         "concentrate",
-        f"{fields.PLACEHOLDER} Not found: see the module docstring for what was searched.",
+        NOT_FOUND,
     )
     fuel_kgce_per_t: float = fields.fuel(
         3.0,
         "Fuel for start-up and drying only: roasting ZnS is exothermic and runs autogenously",
         "concentrate",
-        f"{fields.PLACEHOLDER} Not found: see the module docstring for what was searched.",
+        NOT_FOUND,
     )
     fuel_carrier: fields.FuelName = fields.carrier("natural_gas")
     variable_cost_cny_per_t: float = fields.cost(
@@ -198,7 +200,7 @@ class ZincLeachParams(UnitParams):
         200.0,
         "Agitation, pumping, thickening, filtration and purification",
         "Zn",
-        f"{fields.PLACEHOLDER} Not found: see the module docstring for what was searched.",
+        NOT_FOUND,
     )
     fuel_kgce_per_t: float = fields.fuel(
         405.8,
