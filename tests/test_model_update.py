@@ -110,7 +110,7 @@ def test_updated_model_is_the_rebuilt_model(instances_dir, name, backend, monkey
     """Lead-zinc month: an LP re-linearised at every unit at each of 5 iterations;
     copper week: a MIP (discrete units' mode choice) re-linearised once; copper mine to
     metal: an LP with block-model pits, 5 iterations, built afresh once more at the second,
-    where the trust region's feed-grade rows join it (twin.solvers.trust_region). After
+    where the trust region's feed-property rows join it (twin.solvers.trust_region). After
     every update the model is the freshly built model of that iteration (the re-linearised
     flowsheet's arrays with the trust region), entry for entry: the arrays, the LP the
     Highs object holds, and
@@ -127,12 +127,13 @@ def test_updated_model_is_the_rebuilt_model(instances_dir, name, backend, monkey
         if change is None:  # a row family joined: built afresh (at most once, checked below)
             return change
         assert same_arrays(self.built.linear, target.linear)
-        reference = compile_built(target, backend).lp  # pyomo: a new model of record
-        assert_same_lp(self.highs.getLp(), reference)
+        fresh = PersistentModel(target, backend)  # pyomo: a new model of record
+        afresh.append(solve(fresh, SolveOptions(backend=backend)))
+        assert fresh.compiled is not None
+        assert_same_lp(self.highs.getLp(), fresh.compiled.lp)
         if backend == "pyomo":
-            assert_same_lp(compile_in_array_order(self.compiled.model).lp, reference)
+            assert_same_lp(compile_in_array_order(self.compiled.model).lp, fresh.compiled.lp)
         sizes.append(change.size)
-        afresh.append(solve(PersistentModel(target, backend), SolveOptions(backend=backend)))
         return change
 
     monkeypatch.setattr(PersistentModel, "update", update_and_compare)
@@ -145,7 +146,8 @@ def test_updated_model_is_the_rebuilt_model(instances_dir, name, backend, monkey
     ]
     assert {r["model"] for r in rebuilt.trace} == {"built"}
     solved = [r["objective_cny"] for r in updated.trace if r["model"] == "updated"]
-    assert solved == pytest.approx([a.objective for a in afresh], rel=1e-9)
+    optima = [a.objective for a in afresh if a.has_solution]  # a widened box solves again
+    assert solved == pytest.approx(optima, rel=1e-9)
     for key in ("objective_cny", "max_rel_diff"):
         got = [r[key] for r in updated.trace[:2]]
         want = [r[key] for r in rebuilt.trace[:2]]
