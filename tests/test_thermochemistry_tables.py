@@ -1,19 +1,22 @@
-"""Thermochemical figures of the potline, the Bayer refinery and the dolomite kiln from
-tabulated polynomials (twin.thermochemistry): each worked by hand in its docstring, the
-unit defaults held to them, and the polynomials' own invariants."""
+"""Thermochemical figures of the potline, the Mg cell, natural gas, the Bayer refinery and
+the dolomite kiln from tabulated polynomials (twin.thermochemistry): each worked by hand in
+its docstring, the unit defaults held to them, and the polynomials' own invariants."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twin import thermochemistry as th
-from twin.constants import FARADAY_C_PER_MOL
+from twin.constants import FARADAY_C_PER_MOL, GAS_CONSTANT
 from twin.units.alumina import BayerParams, bayer_comprehensive_kgce_per_t
 from twin.units.aluminium import PotlineParams, potline_ac_kwh_per_t
+from twin.units.magnesium import MG_CELL_TEMPERATURE_C, ElectrolyticMgParams
 
-R = 8.314462618e-3  # kJ/(mol K)
+R = GAS_CONSTANT / 1000.0  # kJ/(mol K)
 CELL_K = 1233.15  # 960 C
 
 
@@ -55,6 +58,59 @@ def test_potline_reversible_voltage_by_hand() -> None:
     assert e_rev == pytest.approx(1379.80e3 / (12 * FARADAY_C_PER_MOL), rel=1e-5)
     assert e_rev == pytest.approx(1.1917, abs=1e-4)
     assert PotlineParams().back_emf_v - e_rev == pytest.approx(0.458, abs=1e-3)
+
+
+def test_mgcl2_reversible_voltage_by_hand() -> None:
+    """MgCl2(l) -> Mg(l) + Cl2(g) at 700 C = 973.15 K. G = H - T S, kJ/mol: Mg(l) -44.967,
+    Cl2 -234.058, MgCl2(l) -764.869 (its fit from 987 K taken 13.85 K lower). dG = -44.967
+    - 234.058 + 764.869 = 485.844 kJ/mol; -dG/2F = 485.844e3 / (2 x 96485.33) = 2.51771 V;
+    MgCl2 at activity 0.12 (mole fraction, Raoultian) adds 8.31446 x 973.15 / (2 x
+    96485.33) x ln(1/0.12) = 0.041929 x 2.12026 = 0.08890 V: E_rev = 2.60661 V, the default
+    2.607; the refitted overpotential 0.293 keeps E_rev + eta at 2.90 V."""
+    g = {s: th.nasa7_gibbs_kj_per_mol(s, 973.15) for s in ("Mg(L)", "CL2", "MgCL2(L)")}
+    assert (g["Mg(L)"], g["CL2"], g["MgCL2(L)"]) == pytest.approx(
+        (-44.967, -234.058, -764.869), abs=1e-3
+    )
+    assert th.mgcl2_reversible_voltage_v(700.0, 1.0) == pytest.approx(
+        485.844e3 / (2 * FARADAY_C_PER_MOL), rel=1e-6
+    )
+    e_rev = th.mgcl2_reversible_voltage_v(MG_CELL_TEMPERATURE_C, 0.12)
+    assert e_rev == pytest.approx(2.51771 + 0.08890, abs=1e-5)
+    params = ElectrolyticMgParams()
+    assert params.reversible_voltage_v == round(e_rev, 3) == 2.607
+    assert params.reversible_voltage_v + params.overpotential_v == pytest.approx(2.90, abs=1e-12)
+    with pytest.raises(ValueError, match="mgcl2_activity"):
+        th.mgcl2_reversible_voltage_v(700.0, 0.0)
+
+
+def test_methane_available_heat_by_hand() -> None:
+    """LHV at 298.15 K: -(H(CO2) + 2 H(H2O, g) - H(CH4) - 2 H(O2)) = -(-393.508 + 2 x
+    (-241.825) + 74.600 - 0) = 802.557 kJ/mol (the handbooks' 802.3-802.6). Heated 298.15 ->
+    1573.15 K: CO2 65.891, H2O 51.729, N2 40.962 kJ/mol. At 40 % O2 a mol CH4 brings 2 x
+    0.6/0.4 = 3 mol N2: 65.891 + 2 x 51.729 + 3 x 40.962 = 292.234 kJ, 1 - 292.234 / 802.557
+    = 0.63587. On air (0.2095) 2 x 0.7905/0.2095 = 7.54654 mol N2 take 309.121 kJ: 1 -
+    478.470 / 802.557 = 0.40382. Pure O2: 1 - 169.349 / 802.557 = 0.78899."""
+    assert th.methane_lhv_kj_per_mol() == pytest.approx(802.557, abs=1e-3)
+    assert th.nasa7_enthalpy_kj_per_mol("H2O", 298.15) == pytest.approx(-241.825, abs=1e-3)
+    assert th.nasa7_enthalpy_kj_per_mol("CH4", 298.15) == pytest.approx(-74.600, abs=1e-3)
+    assert th.nasa7_enthalpy_kj_per_mol("O2", 298.15) == pytest.approx(0.0, abs=1e-6)
+    assert th.methane_available_heat(0.4) == pytest.approx(1 - 292.234 / 802.557, abs=2e-6)
+    assert th.methane_available_heat(th.O2_IN_AIR) == pytest.approx(1 - 478.470 / 802.557, abs=2e-6)
+    assert th.methane_available_heat(1.0) == pytest.approx(1 - 169.349 / 802.557, abs=2e-6)
+    # The range quoted in copper_flash: 0.652 at 1250 C, 0.620 at 1350 C.
+    assert th.methane_available_heat(0.4, 1523.15) == pytest.approx(0.652, abs=5e-4)
+    assert th.methane_available_heat(0.4, 1623.15) == pytest.approx(0.620, abs=5e-4)
+    with pytest.raises(ValueError, match="o2_fraction"):
+        th.methane_available_heat(0.0)
+
+
+@given(st.floats(th.O2_IN_AIR, 1.0), st.floats(0.0, 0.5))
+def test_methane_available_heat_rises_with_enrichment(o2: float, step: float) -> None:
+    """Less N2 per mol CH4 takes less heat away: the share rises with O2 and stays in
+    (0, 1) between air and pure O2."""
+    low = th.methane_available_heat(o2)
+    assert 0.0 < low < 1.0
+    assert th.methane_available_heat(min(o2 + step, 1.0)) >= low - 1e-15
 
 
 def test_potline_calibration_row_unchanged() -> None:
@@ -112,7 +168,7 @@ def test_dolomite_calcination_by_hand() -> None:
     assert th.dolomite_calcination_gj_per_t() == pytest.approx(303.14 / 184.399, abs=1e-4)
 
 
-@pytest.mark.parametrize("species", ["AL2O3(a)", "C(gr)", "CO2"])
+@pytest.mark.parametrize("species", ["AL2O3(a)", "C(gr)", "CO2", "H2O", "CH4", "O2", "CL2"])
 def test_nasa7_ranges_meet_at_1000_k(species: str) -> None:
     """The two fits of a species agree at their common 1000 K: H within 0.1 kJ/mol."""
     (_, _, low), (_, _, high) = th.NASA7[species]
@@ -144,4 +200,6 @@ def test_reversible_voltage_falls_with_temperature() -> None:
 def test_out_of_range_raises() -> None:
     with pytest.raises(ValueError, match="AL\\(L\\)"):
         th.nasa7_enthalpy_kj_per_mol("AL(L)", 900.0)
+    with pytest.raises(ValueError, match="MgCL2"):  # 14 K of extrapolation, no more
+        th.nasa7_enthalpy_kj_per_mol("MgCL2(L)", 972.0)
     assert math.isfinite(th.nasa7_enthalpy_kj_per_mol("AL2O3(a)", 298.15))

@@ -18,6 +18,7 @@ from twin.constants import (
     mass_fraction,
     molar_mass,
 )
+from twin.thermochemistry import O2_IN_AIR
 from twin.units import UNIT_KINDS
 from twin.units.base import (
     DELIVERED_ORE_T,
@@ -324,7 +325,8 @@ def test_smelter_closes_every_element(
 
 def test_smelter_default_numbers() -> None:
     """Slag Cu 1.2 % x (1 - 0.34) = 0.792 % at 60 % matte; the anode takes the rest; the
-    flash fuel is the heat deficit over 29.3076 MJ/kgce x 0.636 available."""
+    flash fuel is the heat deficit over 29.3076 MJ/kgce x 0.635871 available (CH4 at 40 %
+    O2, test_thermochemistry_tables.test_methane_available_heat_by_hand)."""
     unit = CopperSmelter("smelter", CopperSmelterParams(), capacity_t_per_h=150.0)
     feeds = {"concentrate": CONCENTRATE, "flux": SILICA_FLUX}
     m = unit.operating_point(feeds)
@@ -345,8 +347,8 @@ def test_smelter_default_numbers() -> None:
     assert 0.97 < m.outputs_t["anode"] * 0.995 / 0.25 < 0.99  # Cu to anode
     state = unit.state(feeds)
     need = sum(state[f"heat_{k}_mj_per_t"] for k in ("matte", "slag", "gas", "shell_loss"))
-    flash = (need - state["heat_released_mj_per_t"]) / (29.3076 * 0.636)
-    assert state["flash_fuel_kgce_per_t"] == pytest.approx(max(flash, 0.0), rel=1e-12)
+    flash = (need - state["heat_released_mj_per_t"]) / (29.3076 * 0.635871)
+    assert state["flash_fuel_kgce_per_t"] == pytest.approx(max(flash, 0.0), rel=1e-6)
     assert m.fuel_kgce["natural_gas"] == pytest.approx(
         state["flash_fuel_kgce_per_t"] + CopperSmelterParams().fuel_kgce_per_t, rel=1e-12
     )
@@ -361,17 +363,21 @@ def _fuel(conc: dict[str, float], load: float = 1.0, **params: float) -> float:
 def test_smelter_fuel_responds_to_feed_enrichment_and_matte_grade() -> None:
     """At the defaults (60 % matte, 40 % O2), per t of the lean concentrate: released
     2248.759 MJ; needed matte 0.406513 t x 881 = 358.138, slag 0.507700 t x 1537 = 780.334,
-    gas 913.512 and shell 370 = 2421.985 MJ; fuel (2421.985 - 2248.759) / (29.3076 x 0.636)
-    = 173.226 / 18.6396 = 9.293 kgce/t (11.07 with the earlier 900 / 1500 MJ/t and 0.5).
-    On air the gas takes 1659.630 MJ: (3168.102 - 2248.759) / 18.6396 = 49.32 kgce/t."""
+    gas 913.512 and shell 370 = 2421.985 MJ; fuel (2421.985 - 2248.759) / (29.3076 x
+    0.635871) = 173.226 / 18.6358 = 9.295 kgce/t (11.07 with the earlier 900 / 1500 MJ/t
+    and 0.5). On air (0.2095 O2) the gas takes 1663.379 MJ and the fuel's own N2 leaves
+    0.403819 of its heat: (3171.851 - 2248.759) / (29.3076 x 0.403819) = 923.092 / 11.8350
+    = 78.00 kgce/t."""
     lean = {"Cu": 0.25, "Fe": 0.28, "S": 0.30}
     fes2 = 0.03  # t FeS2 added per t: Fe 0.01395, S 0.01605
     rich = {"Cu": 0.25, "Fe": 0.28 + 0.4655 * fes2, "S": 0.30 + 0.5345 * fes2}
-    assert _fuel(lean) == pytest.approx(9.293, abs=0.001)
+    assert _fuel(lean) == pytest.approx(9.295, abs=0.001)
     assert _fuel({**lean, "S": 0.31}) < _fuel(lean)  # more S, same Fe
     assert _fuel(rich) < _fuel(lean)  # more pyrite (S and Fe)
-    by_enrichment = [_fuel(lean, oxygen_enrichment=e) for e in (0.21, 0.3, 0.4, 0.5, 0.7)]
-    assert by_enrichment[0] == pytest.approx(49.32, abs=0.01)  # air: 0.2095 O2
+    by_enrichment = [_fuel(lean, oxygen_enrichment=e) for e in (O2_IN_AIR, 0.3, 0.4, 0.5, 0.7)]
+    assert by_enrichment[0] == pytest.approx(78.00, abs=0.01)  # air
+    # An override replaces the computed share: 173.226 / (29.3076 x 0.5) = 11.821 kgce/t.
+    assert _fuel(lean, fuel_available_heat=0.5) == pytest.approx(11.821, abs=0.001)
     assert all(a > b for a, b in zip(by_enrichment[:3], by_enrichment[1:4], strict=True))
     assert by_enrichment[-1] == 0.0  # autogenous, the surplus goes to coolants
     by_grade = [_fuel(CONCENTRATE, matte_grade=g) for g in (0.5, 0.55, 0.6, 0.65)]
@@ -383,7 +389,7 @@ def test_smelter_fuel_responds_to_feed_enrichment_and_matte_grade() -> None:
     st.floats(0.18, 0.28),
     st.floats(0.27, 0.32),
     st.floats(0.29, 0.35),
-    st.floats(0.21, 0.95),
+    st.floats(O2_IN_AIR, 0.95),
     st.floats(0.0, 0.05),
 )
 def test_smelter_fuel_never_rises_with_enrichment(

@@ -2,8 +2,8 @@
 kernel: molar masses, formulas, element mass fractions and stoichiometric ratios.
 
 Each fraction or ratio is defined here once and imported where it is used. Sources:
-CODATA 2018 (Faraday constant); IUPAC 2013 standard atomic weights (molar masses, g/mol);
-the plan's digest (../shared/plan/TARGETS.md) for kgce; IPCC 2006 Guidelines Vol. 2
+CODATA 2018 (Faraday and gas constants); IUPAC 2013 standard atomic weights (molar masses,
+g/mol); the plan's digest (../shared/plan/TARGETS.md) for kgce; IPCC 2006 Guidelines Vol. 2
 Table 1.4 for default fuel CO2 factors; the reactions named beside each ratio.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 #: Faraday constant, C/mol (CODATA 2018). ext/electrolysis.pxd states the same value for
 #: the compiled kernels; tests/test_kernels_electrolysis.py holds the two equal.
 FARADAY_C_PER_MOL = 96485.33212
+#: Molar gas constant, J/(mol K) (CODATA 2018).
+GAS_CONSTANT = 8.314462618
 #: 1 kgce = 7000 kcal = 29.3076 MJ (Chinese energy statistics).
 KGCE_MJ = 29.3076
 #: Electricity "equivalent value": 3.6 MJ/kWh / 29.3076 MJ/kgce = 0.1229 kgce/kWh.

@@ -3,7 +3,8 @@
 Copper matte smelting: standard enthalpies of formation at 298.15 K and the sensible heat
 of the off-gas species at the flash furnace's off-gas temperature, used by the
 flash-furnace heat balance (``ext/copper.pyx`` and its NumPy reference
-``ext/copper_ref.py``). The potline's reaction enthalpy and reversible voltage, the Bayer
+``ext/copper_ref.py``). The potline's reaction enthalpy and reversible voltage, the Mg
+cell's reversible voltage, natural gas's heating value and available heat, the Bayer
 liquor's and bauxite minerals' heat capacities and the dolomite calcination heat: the
 second half of this module (sources there).
 
@@ -42,7 +43,16 @@ from __future__ import annotations
 
 import math
 
-from twin.constants import FARADAY_C_PER_MOL, MOLAR_MASS, molar_mass
+from twin.constants import (
+    AL2O3,
+    CAMG_CO3_2,
+    FARADAY_C_PER_MOL,
+    FE2O3,
+    GAS_CONSTANT,
+    MOLAR_MASS,
+    SIO2,
+    molar_mass,
+)
 
 #: Standard enthalpy of formation at 298.15 K, kJ/mol (sources in the module docstring).
 H_CUFES2 = -194.93
@@ -84,7 +94,7 @@ DH_SO2_OFFGAS = shomate_dh(SHOMATE_SO2, OFFGAS_T_K)
 O2_IN_AIR = 0.2095
 
 
-# --- Potline, Bayer refinery and dolomite kiln: tabulated polynomials -------------------
+# --- Potline, Mg cell, fuel, Bayer refinery, dolomite kiln: tabulated polynomials -------
 #
 # Sources, read 2026-11-30:
 # - NASA Glenn 7-coefficient polynomials of McBride, Gordon & Reno, "Coefficients for
@@ -103,13 +113,17 @@ O2_IN_AIR = 0.2095
 #   its density the July 2003 fit; the liquor is that model's default, C 220 g/L, A/C 0.40,
 #   C/S 0.85 (g/L at 25 C, caustic C and soda S as Na2CO3, alumina A as Al2O3).
 
-#: Gas constant, kJ/(mol K) (CODATA 2018).
-R_KJ_PER_MOL_K = 8.314462618e-3
+#: Gas constant, kJ/(mol K).
+_R_KJ = GAS_CONSTANT / 1000.0
 #: Reference temperature of the tables, K.
 T_REF_K = 298.15
 #: How far below a fit's lowest temperature it may be evaluated, K: the fits of the
 #: oxides start at 300 K, 1.85 K above the 298.15 K reference state.
 _BELOW_FIT_K = 2.0
+#: Wider allowances, K. MgCl2(L)'s fit starts at its melting point, 987 K; the Mg cell runs
+#: at 973.15 K with MgCl2 dissolved in a liquid chloride bath, whose standard state is the
+#: (supercooled) pure liquid: its constant-Cp polynomial is taken 13.85 K below the fit.
+_BELOW_FIT_WIDER_K = {"MgCL2(L)": 14.0}
 
 #: NASA7 polynomials: name (Cantera's) -> ranges (t_low_k, t_high_k, (a1..a7)).
 NASA7: dict[str, tuple[tuple[float, float, tuple[float, ...]], ...]] = {
@@ -134,13 +148,44 @@ NASA7: dict[str, tuple[tuple[float, float, tuple[float, ...]], ...]] = {
         (1000.0, 6000.0, (4.63659493, 2.74131991e-03, -9.95828531e-07, 1.60373011e-10,
                           -9.16103468e-15, -4.90249341e04, -1.93534855)),
     ),
+    "H2O": (  # gas (note L 8/89)
+        (200.0, 1000.0, (4.19864056, -2.0364341e-03, 6.52040211e-06, -5.48797062e-09,
+                         1.77197817e-12, -3.02937267e04, -0.849032208)),
+        (1000.0, 6000.0, (2.67703787, 2.97318329e-03, -7.7376969e-07, 9.44336689e-11,
+                          -4.26900959e-15, -2.98858938e04, 6.88255571)),
+    ),
+    "CH4": (  # gas (note L 8/88)
+        (200.0, 1000.0, (5.14987613, -0.0136709788, 4.91800599e-05, -4.84743026e-08,
+                         1.66693956e-11, -1.02466476e04, -4.64130376)),
+        (1000.0, 6000.0, (1.63552643, 0.0100842795, -3.36916254e-06, 5.34958667e-10,
+                          -3.15518833e-14, -1.00056455e04, 9.99313326)),
+    ),
+    "O2": (  # gas (note TPIS89)
+        (200.0, 1000.0, (3.78245636, -2.99673415e-03, 9.847302e-06, -9.68129508e-09,
+                         3.24372836e-12, -1063.94356, 3.65767573)),
+        (1000.0, 6000.0, (3.66096083, 6.56365523e-04, -1.41149485e-07, 2.05797658e-11,
+                          -1.29913248e-15, -1215.97725, 3.41536184)),
+    ),
+    "CL2": (  # gas (note TPIS89)
+        (200.0, 1000.0, (2.73638114, 7.835257e-03, -1.45104963e-05, 1.25730834e-08,
+                         -4.13247145e-12, -1058.80114, 9.44555879)),
+        (1000.0, 6000.0, (4.74727508, -4.8858171e-04, 2.68444871e-07, -2.43476083e-11,
+                          -1.03683148e-15, -1511.01862, -0.344551305)),
+    ),
+    "MgCL2(L)": (  # liquid magnesium chloride (note J12/65)
+        (987.0, 5000.0, (11.071048, 0.0, 0.0, 0.0, 0.0, -7.6294618e04, -48.972588)),
+    ),
+    "Mg(L)": (  # liquid magnesium (note SRD 93)
+        (923.0, 6000.0, (4.12531827, 0.0, 0.0, 0.0, 0.0, -658.934341, -19.3786894)),
+    ),
 }  # fmt: skip
 
 
 def _nasa7(species: str, temperature_k: float) -> tuple[float, ...]:
     """The coefficients of `species`' range that holds `temperature_k`."""
     ranges = NASA7[species]
-    if not ranges[0][0] - _BELOW_FIT_K <= temperature_k <= ranges[-1][1]:
+    below = _BELOW_FIT_WIDER_K.get(species, _BELOW_FIT_K)
+    if not ranges[0][0] - below <= temperature_k <= ranges[-1][1]:
         raise ValueError(f"{species}: {temperature_k} K is outside its NASA7 fit")
     return next(a for _, high, a in ranges if temperature_k <= high)
 
@@ -150,7 +195,7 @@ def nasa7_enthalpy_kj_per_mol(species: str, temperature_k: float) -> float:
     a = _nasa7(species, temperature_k)
     t = temperature_k
     poly = a[0] + a[1] * t / 2 + a[2] * t**2 / 3 + a[3] * t**3 / 4 + a[4] * t**4 / 5
-    return R_KJ_PER_MOL_K * (t * poly + a[5])
+    return _R_KJ * (t * poly + a[5])
 
 
 def nasa7_gibbs_kj_per_mol(species: str, temperature_k: float) -> float:
@@ -158,7 +203,7 @@ def nasa7_gibbs_kj_per_mol(species: str, temperature_k: float) -> float:
     a = _nasa7(species, temperature_k)
     t = temperature_k
     poly = a[0] * math.log(t) + a[1] * t + a[2] * t**2 / 2 + a[3] * t**3 / 3 + a[4] * t**4 / 4
-    return nasa7_enthalpy_kj_per_mol(species, t) - t * R_KJ_PER_MOL_K * (poly + a[6])
+    return nasa7_enthalpy_kj_per_mol(species, t) - t * _R_KJ * (poly + a[6])
 
 
 #: 2 Al2O3 + 3 C -> 4 Al(l) + 3 CO2, the Hall-Heroult reaction: species and moles.
@@ -186,12 +231,60 @@ def potline_reversible_voltage_v(cell_temperature_c: float) -> float:
     return dg * 1000.0 / (_POTLINE_ELECTRONS * FARADAY_C_PER_MOL)
 
 
+def mgcl2_reversible_voltage_v(cell_temperature_c: float, mgcl2_activity: float) -> float:
+    """E_rev = -dG/(2F) + (RT/2F) ln(1/a) of MgCl2(l) -> Mg(l) + Cl2(g) at
+    `cell_temperature_c`, pure liquid Mg, Cl2 at 1 bar and MgCl2 at activity `a` in the
+    bath (its pure supercooled liquid the standard state), V; reported positive."""
+    if not 0.0 < mgcl2_activity <= 1.0:
+        raise ValueError(f"mgcl2_activity must be in (0, 1], got {mgcl2_activity}")
+    cell_k = cell_temperature_c + 273.15
+    dg = nasa7_gibbs_kj_per_mol("Mg(L)", cell_k) + nasa7_gibbs_kj_per_mol("CL2", cell_k)
+    dg -= nasa7_gibbs_kj_per_mol("MgCL2(L)", cell_k)
+    nernst = GAS_CONSTANT * cell_k * math.log(1.0 / mgcl2_activity)
+    return (dg * 1000.0 + nernst) / (2 * FARADAY_C_PER_MOL)
+
+
+def methane_lhv_kj_per_mol() -> float:
+    """Lower heating value of CH4 at 298.15 K, kJ/mol: -(H(CO2) + 2 H(H2O, g) - H(CH4)
+    - 2 H(O2)) from the NASA7 tables (802.56)."""
+    products = nasa7_enthalpy_kj_per_mol("CO2", T_REF_K) + 2 * nasa7_enthalpy_kj_per_mol(
+        "H2O", T_REF_K
+    )
+    reactants = nasa7_enthalpy_kj_per_mol("CH4", T_REF_K) + 2 * nasa7_enthalpy_kj_per_mol(
+        "O2", T_REF_K
+    )
+    return reactants - products
+
+
+def _sensible_kj_per_mol(species: str, temperature_k: float) -> float:
+    """H(T) - H(298.15 K) of a NASA7 species, kJ/mol."""
+    return nasa7_enthalpy_kj_per_mol(species, temperature_k) - nasa7_enthalpy_kj_per_mol(
+        species, T_REF_K
+    )
+
+
+def methane_available_heat(o2_fraction: float, offgas_t_k: float = OFFGAS_T_K) -> float:
+    """Share of CH4's LHV left in a furnace when it burns with a process gas of O2 mole
+    fraction `o2_fraction` (the rest N2) and its combustion gas, CO2 + 2 H2O + n N2 with
+    n = 2 (1 - e)/e, leaves at `offgas_t_k`, fraction: 1 - (dH_CO2 + 2 dH_H2O + n dH_N2)
+    / LHV (N2 from its Shomate fit, 500-2000 K; 0.636 at 40 % O2, 0.404 on air, 1573 K).
+    Below zero when the gas takes more heat than the fuel gives."""
+    if not 0.0 < o2_fraction <= 1.0:
+        raise ValueError(f"o2_fraction must be in (0, 1], got {o2_fraction}")
+    n_n2 = 2.0 * (1.0 - o2_fraction) / o2_fraction
+    taken = (
+        _sensible_kj_per_mol("CO2", offgas_t_k)
+        + 2.0 * _sensible_kj_per_mol("H2O", offgas_t_k)
+        + n_n2 * shomate_dh(SHOMATE_N2, offgas_t_k)
+    )
+    return 1.0 - taken / methane_lhv_kj_per_mol()
+
+
 #: Holland & Powell ds62 minerals: name -> (Cp a, b, c, d in J/(mol K), formula).
 HP_MINERALS: dict[str, tuple[tuple[float, float, float, float], dict[str, int]]] = {
     "diaspore": ((145.1, 0.008709, 584400.0, -1741.1), {"Al": 1, "O": 2, "H": 1}),
     "kaolinite": ((436.7, -0.034295, -4055900.0, -2699.1), {"Al": 2, "Si": 2, "O": 9, "H": 4}),
-    "hematite": ((163.9, 0.0, -2257200.0, -657.6), {"Fe": 2, "O": 3}),
-    "dolomite": ((358.9, -0.004905, 0.0, -3456.2), {"Ca": 1, "Mg": 1, "C": 2, "O": 6}),
+    "hematite": ((163.9, 0.0, -2257200.0, -657.6), FE2O3),
 }
 #: ds62 H_0 at 298.15 K, kJ/mol: dolomite, lime (CaO), periclase (MgO).
 HP_H0_DOLOMITE = -2326.22
@@ -219,8 +312,8 @@ def diasporic_bauxite_minerals(
     """Mass fractions of a diasporic bauxite: available Al2O3 as diaspore AlO(OH),
     reactive SiO2 as kaolinite Al2Si2O5(OH)4, the rest as hematite (a simplification:
     its TiO2, goethite and quartz are counted as hematite)."""
-    alumina = molar_mass({"Al": 2, "O": 3})
-    silica = molar_mass({"Si": 1, "O": 2})
+    alumina = molar_mass(AL2O3)
+    silica = molar_mass(SIO2)
     diaspore = available_alumina * 2 * molar_mass(HP_MINERALS["diaspore"][1]) / alumina
     kaolinite = reactive_silica * molar_mass(HP_MINERALS["kaolinite"][1]) / (2 * silica)
     return {"diaspore": diaspore, "kaolinite": kaolinite, "hematite": 1 - diaspore - kaolinite}
@@ -286,4 +379,4 @@ def dolomite_calcination_gj_per_t() -> float:
     solids, NASA7 H of CO2."""
     co2 = nasa7_enthalpy_kj_per_mol("CO2", T_REF_K)
     dh = HP_H0_LIME + HP_H0_PERICLASE + 2 * co2 - HP_H0_DOLOMITE
-    return dh / molar_mass(HP_MINERALS["dolomite"][1])
+    return dh / molar_mass(CAMG_CO3_2)

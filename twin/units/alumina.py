@@ -243,7 +243,7 @@ class BayerRefinery(UnitModel):
     kgce and 0.181 t CO2, + 226.1 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
     gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 37.0 + 226.1
     + 30.7 = 293.8 kgce/t (8.61 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
-    2015, ABAL: see twin.calibration); a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08):
+    2015, ABAL: see twin.calibration; +18.4 %); a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08):
     428.3 kgce/t, 1.46 times as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or

@@ -171,11 +171,11 @@ class PotlineParams(AmperageChangeParams):
         ge=0.0,
         lt=1.0,
         description="Current efficiency lost per AE-minute per cell-day above nominal, fraction "
-        "per (min/cell-day). An AE-minute puts 25 V x 400 kA x 60 s = 600 MJ into ~12 t of bath "
-        "(~1.9 kJ/(kg K), recollection): ~25 K more superheat (an AE heats the bath 940-955 -> "
-        "980-990 C: mxjj.net.cn/news/557) for ~2 h (assumed: unverified). log10(% CE loss) = "
-        "0.0095 superheat + c (Metall. Trans. B, doi 10.1007/BF02652482, abstract) at CE 0.925: "
-        "+7.5 % x (10^0.2375 - 1) = +5.5 %, linearised +4.1 %; x 2/24 = 0.0034-0.0046 (0.004).",
+        "per (min/cell-day). An AE-minute's 25 V x 400 kA x 60 s = 600 MJ into 12 t of bath "
+        "(assumed), 1.884 kJ/(kg K) (Na3AlF6(L), JANAF J12/79, Cantera nasa_condensed.yaml, from "
+        "1285 K): +26.5 K superheat (AE: 940-955 -> 980-990 C, mxjj.net.cn/news/557) for ~2 h "
+        "(assumed). log10(% CE loss) = 0.0095 superheat + c (Met. Trans. B, doi 10.1007/BF02652482)"
+        " at CE 0.925: +7.5 % x (10^0.252 - 1) = +5.9 %, linear +4.4 %; x 2/24 = 0.0036-0.0049.",
     )
     cell_technology: Technology = Field(
         default="PFPB_M",

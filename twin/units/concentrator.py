@@ -114,10 +114,12 @@ class ConcentratorParams(UnitParams):
         "Systems: With Special Focus on Photovoltaic Systems, ch. 23 'Materials: "
         "Abundance, Purification, and the Energy Cost', Table 23.3, p. 460; copy at "
         "digilib.universitaspertamina.ac.id): x 10, 5 and 2.5 kg Cu per t ore = 20.0, "
-        "20.5 and 20.25 MJ/t ore / 3.6 = 5.56-5.69 kWh/t ore, 5.6 taken. Read as "
-        "electricity: the same table's grinding row, 6.4-10.6 MJ/kg at 1 % Cu, is 18-29 "
-        "kWh/t ore, the order of Bond mill energy. With the default ore's Bond grinding "
-        "the concentrator draws 22.4 kWh/t.",
+        "20.5 and 20.25 MJ/t ore / 3.6 = 5.56-5.69 kWh/t ore, 5.6 taken. A secondary "
+        "source, and its 'energy cost' may be primary energy (fuel burnt to make the "
+        "electricity): reading it as electricity rests only on the same table's grinding "
+        "row, 6.4-10.6 MJ/kg at 1 % Cu = 18-29 kWh/t ore if electric, the order of Bond "
+        "mill energy. With the default ore's Bond grinding the concentrator draws 22.4 "
+        "kWh/t.",
     )
     variable_cost_cny_per_t: float = fields.cost(
         20.0, "Grinding media, liners, reagents and labour share", "ore"

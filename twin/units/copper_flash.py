@@ -22,7 +22,8 @@ Sources (page numbers not re-read; marked where a figure is an assumption):
   USBM RI 8305 (1978) abstract (Cu2S transitions and fusion); Benisek, Kroll & Dachs,
   Am. Mineral. 97 (2012) 657-660 (fayalite Cp), as transcribed in a public data note.
 - Read 2026-11-30: the NASA Glenn coefficients (McBride, Zehe & Gordon, NASA/TP-2002-211556)
-  in github.com/uqngibbo/equilibrium-c source/thermo.inp (Cu2S, FeS, CH4, CO2, H2O, N2, O2);
+  in github.com/uqngibbo/equilibrium-c source/thermo.inp (Cu2S, FeS; the fuel's available
+  heat is computed from Cantera's copy of the same tables, twin.thermochemistry);
   Holland & Powell 2011 ds-62 in github.com/geodynamics/burnman (fa, faL); Atlantic
   Copper's slag-cleaning page (electric furnace, 1.5 % -> below 1 % Cu).
 """
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.constants import HEAVY_METALS, KGCE_MJ, MOLAR_MASS, O2, molar_mass
-from twin.thermochemistry import O2_IN_AIR
+from twin.thermochemistry import O2_IN_AIR, methane_available_heat
 from twin.units.base import UnitParams
 
 #: Elements the lumped smelter's main balance handles itself (not deported).
@@ -160,20 +161,21 @@ class FlashSmelterPhysics(UnitParams):
         "炉体散热) and passages of the thesis's scribd copies; Atlantic Copper's page says "
         "only that a small amount of fuel makes up the furnace's heat loss).",
     )
-    fuel_available_heat: float = Field(
-        default=0.636,
+    fuel_available_heat: float | None = Field(
+        default=None,
         gt=0.0,
         le=1.0,
         description="Share of the fuel's heating value left in the furnace after its own "
-        "combustion gas leaves at the off-gas temperature, fraction. Derived for natural "
-        "gas (CH4) burnt with the reaction-shaft process gas at the default 40 % O2 "
-        "(oxygen_enrichment) and leaving at 1300 C, the middle of Atlantic Copper's "
-        "1250-1350 C (Bacedoni et al., Metals 10 (2020) 1229): 1 - (H(CO2) + 2 H(H2O) + "
-        "3 H(N2), each heated from 298 to 1573 K) / LHV = 1 - 292.3 / 802.6 = 0.636, "
-        "enthalpies from the NASA Glenn coefficients (McBride, Zehe & Gordon 2002; "
-        "thermo.inp as cited for matte_heat_mj_per_t); 0.652 at 1250 C, 0.620 at 1350 C. "
-        "Burnt with air (settler burners) the same sum gives 0.404 at 1300 C; set it so "
-        "when the fuel is burnt in air, and re-derive it when oxygen_enrichment changes.",
+        "combustion gas leaves at the off-gas temperature, fraction; None (the default): "
+        "computed at oxygen_enrichment e by twin.thermochemistry.methane_available_heat, for "
+        "natural gas (CH4) burnt with the reaction-shaft process gas and leaving at 1300 C, "
+        "the middle of Atlantic Copper's 1250-1350 C (Bacedoni et al., Metals 10 (2020) "
+        "1229): 1 - (dH(CO2) + 2 dH(H2O) + n dH(N2), each heated from 298 to 1573 K) / LHV, "
+        "n = 2 (1 - e)/e mol N2 per mol CH4, LHV 802.56 kJ/mol; CO2, H2O, CH4 and O2 from "
+        "the NASA Glenn polynomials in Cantera's data/nasa_gas.yaml, N2 from its NIST "
+        "Shomate fit (sources in twin.thermochemistry). At e = 0.40: 1 - 292.2 / 802.6 = "
+        "0.636; on air (e = 0.2095) 0.404. Set a number to override it, e.g. for fuel "
+        "burnt in air by settler burners while the shaft runs enriched.",
     )
     slag_cu_reference: float = Field(
         default=0.012,
@@ -320,10 +322,18 @@ def deport(
     return out
 
 
+def available_heat(p: FlashSmelterPhysics) -> float:
+    """Share of the fuel's heating value left in the furnace, fraction: fuel_available_heat,
+    or computed for CH4 at oxygen_enrichment when that is None."""
+    if p.fuel_available_heat is not None:
+        return p.fuel_available_heat
+    return methane_available_heat(p.oxygen_enrichment)
+
+
 def fuel_kgce(released_mj: float, needed_mj: float, p: FlashSmelterPhysics) -> float:
     """Flash furnace fuel, kgce per t concentrate: the heat deficit (needed - released,
-    MJ, when positive) / (29.3076 MJ/kgce x fuel_available_heat)."""
-    return max(0.0, needed_mj - released_mj) / (KGCE_MJ * p.fuel_available_heat)
+    MJ, when positive) / (29.3076 MJ/kgce x available_heat(p))."""
+    return max(0.0, needed_mj - released_mj) / (KGCE_MJ * available_heat(p))
 
 
 def tonnage_oxygen_t(o2_t: float, n2_t: float) -> float:

@@ -9,7 +9,8 @@ value 0.1229 kgce/kWh (twin.calibration, copper row). The other fuel was refitte
 (2026-11-30) after the flash furnace's heats, available heat, slag cleaning, the acid
 plant's capture and the fugitive SO2 took their cited values: the row read 250.27 kgce/t
 with 14.0 kgce/t concentrate, each kgce/t adds 4.087 kgce per t copper (4.09 t
-concentrate per t), so 14.0 + (256 - 250.27)/4.087 = 15.40, taken as 15.4 (255.99).
+concentrate per t), so 14.0 + (256 - 250.27)/4.087 = 15.40, taken as 15.4 (255.99; 256.00
+since the available heat is computed at the process gas's O2, 0.635871 for 0.636).
 """
 
 from __future__ import annotations

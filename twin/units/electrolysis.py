@@ -15,7 +15,7 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import Field
 
-from twin.constants import FARADAY_C_PER_MOL, MOLAR_MASS
+from twin.constants import FARADAY_C_PER_MOL, GAS_CONSTANT, MOLAR_MASS
 from twin.ext import kernel_columns, kernel_point
 from twin.units import fields
 from twin.units.base import UnitModel
@@ -76,9 +76,6 @@ def rectifier_field(default: float = 0.97, source: str = RECTIFIER_SEARCHED) -> 
 
 
 # --- Load curves: cell voltage and current efficiency vs current density ---------------
-
-#: Molar gas constant, J/(mol K) (CODATA 2018).
-GAS_CONSTANT = 8.314462618
 
 
 def tafel_slope_v_per_decade(temperature_c: float, transfer_coefficient: float) -> float:

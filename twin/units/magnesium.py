@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from twin.constants import KGCE_PER_KWH_EQUIVALENT
 from twin.ext import kernel_point
+from twin.thermochemistry import mgcl2_reversible_voltage_v
 from twin.units import electrolysis, fields, materials
 from twin.units.base import UnitModel, UnitParams, element_fraction, register, remainder
 
@@ -44,15 +45,17 @@ class PidgeonParams(UnitParams):
         default=0.71,
         gt=0.0,
         le=1.0,
-        description="Share of the dolomite's Mg recovered as ingot, fraction. 0.71 gives "
-        "10.69 t raw dolomite/t Mg against the ideal 7.59. From a kiln maker's figures for "
-        "Pidgeon plants, 12-15 kg crude Mg per 100 kg briquettes and a refining recovery "
-        "above 92 % (Jiangsu Pengfei Group, 'metal magnesium rotary kiln', "
+        description="Share of the dolomite's Mg recovered as ingot, fraction, taken equal to "
+        "the crude-Mg yield: the crown refining loss is neglected. 0.71 gives 10.69 t raw "
+        "dolomite/t Mg against the ideal 7.59. From a kiln maker's figures for Pidgeon "
+        "plants, 12-15 kg crude Mg per 100 kg briquettes and a refining recovery above 92 % "
+        "(Jiangsu Pengfei Group, 'metal magnesium rotary kiln', "
         "zk54.cn/products/industrial-kiln-furnace/metallurgy-rotary-kiln/65.html): with this "
         "model's briquette (calcine 3.9655/y + FeSi75 1.0785 t per t Mg, no fluorite), 15 kg "
-        "per 100 kg gives y = 3.9655 / (100/15 - 1.0785) = 0.710, the top of the range (12 "
-        "kg at 92 % gives 0.497). Inside the ~10-11 t/t practice range of PROCESS-DATA "
-        "section 10.",
+        "per 100 kg gives y = 3.9655 / (100/15 - 1.0785) = 0.710 (12 kg: 0.547), the top of "
+        "the range. Applying the 92 % (13.8 kg ingot per 100 kg) would give 0.643 and 11.8 t "
+        "dolomite/t, outside the ~10-11 t/t practice range of PROCESS-DATA section 10, which "
+        "0.71 (crude) meets: so the loss is left out rather than the practice figure.",
     )
     si_excess: float = Field(
         default=0.40,
@@ -225,32 +228,35 @@ def pidgeon_comprehensive_kgce_per_t(
 #: ... at temperatures between 700 C and 740 C" (US patent 5,853,560, 1998, background;
 #: trea.com copy); 700 C, the lower edge, is kept.
 MG_CELL_TEMPERATURE_C = 700.0
+#: MgCl2's activity in the bath, its mole fraction (source: reversible_voltage_v).
+MGCL2_ACTIVITY = 0.12
 
 
 class ElectrolyticMgParams(UnitParams):
     """MgCl2 electrolysis parameters, per t Mg. The nominal cell voltage is built from its
     parts: U = E_rev + eta + V_ohm with V_ohm = i d / (kappa (1 - eps)^1.5) + V_ext; with
-    the defaults 2.614 + 0.286 + 2.596 = 5.496 V at 5000 A/m2, DC = 2205.4 x 5.496 / 0.85 =
+    the defaults 2.607 + 0.293 + 2.596 = 5.496 V at 5000 A/m2, DC = 2205.4 x 5.496 / 0.85 =
     14261 kWh/t, AC 14702 + 3300 = 18002 kWh/t (plan 2015: 18000)."""
 
     reversible_voltage_v: float = electrolysis.reversible_field(
-        2.614,
-        "MgCl2(l) -> Mg(l) + Cl2: dG = 485.8 kJ/mol at 973.15 K, so -dG/2F = 2.518 V, from "
-        "the NASA Glenn polynomials of McBride, Gordon & Reno (NASA TM-4513, 1993) as shipped "
-        "in Cantera's data/nasa_condensed.yaml (MgCL2(L), JANAF J12/65, fitted from 987 K, "
-        "so 14 K of extrapolation; Mg(L)) and data/nasa_gas.yaml (CL2); plus (RT/2F) ln(1/a) "
-        "= 0.097 V for MgCl2 at activity 0.1, its mole fraction in a bath of 10-20 % MgCl2, "
-        "30-40 % CaCl2, 45-55 % NaCl, 0-5 % KCl by mass (a Chinese electrolytic plant's, Li, "
-        "Wang & Zhang, Qinghai Salt Lake Magnesium, China Metal Bulletin 2019(7), copy at "
-        "handmsg.com): x = 0.08-0.16 (0.12 mid-range), taken as Raoultian as MgCl2-CaCl2 "
-        "melts nearly are (Karakaya & Thompson, open.metu.edu.tr/handle/11511/88373); NaCl "
-        "lowers the activity, not quantified. Searched: the 'theoretical minimum, 6.2 kWh/kg "
-        "Mg' of Demirci & "
-        "Karakaya (TMS Magnesium Technology 2012, 59-62) is 2.81 V at 2205 Ah/kg, an "
-        "enthalpy (thermoneutral) figure, not the Gibbs voltage.",
+        round(mgcl2_reversible_voltage_v(MG_CELL_TEMPERATURE_C, MGCL2_ACTIVITY), 3),
+        "MgCl2(l) -> Mg(l) + Cl2 (twin.thermochemistry.mgcl2_reversible_voltage_v): dG = "
+        "485.84 kJ/mol at 973.15 K, so -dG/2F = 2.518 V, from the NASA Glenn polynomials of "
+        "McBride, Gordon & Reno (NASA TM-4513, 1993) as shipped in Cantera's "
+        "data/nasa_condensed.yaml (MgCL2(L), JANAF J12/65, fitted from 987 K, so 14 K of "
+        "extrapolation; Mg(L)) and data/nasa_gas.yaml (CL2); plus (RT/2F) ln(1/a) = 0.089 V "
+        "for MgCl2 at activity a = x = 0.12 (MGCL2_ACTIVITY), the mid-range mole fraction "
+        "x = 0.08-0.16 of a bath of 10-20 % MgCl2, 30-40 % CaCl2, 45-55 % NaCl, 0-5 % KCl by "
+        "mass (a Chinese electrolytic plant's, Li, Wang & Zhang, Qinghai Salt Lake "
+        "Magnesium, China Metal Bulletin 2019(7), copy at handmsg.com), taken as Raoultian "
+        "as MgCl2-CaCl2 melts nearly are (Karakaya & Thompson, "
+        "open.metu.edu.tr/handle/11511/88373); NaCl lowers the activity, not quantified. "
+        "E_rev = 2.518 + 0.089 = 2.607 V. Searched: the 'theoretical minimum, 6.2 kWh/kg "
+        "Mg' of Demirci & Karakaya (TMS Magnesium Technology 2012, 59-62) is 2.81 V at 2205 "
+        "Ah/kg, an enthalpy (thermoneutral) figure, not the Gibbs voltage.",
     )
     overpotential_v: float = Field(
-        default=0.286,
+        default=0.293,
         ge=0.0,
         description="Activation and concentration overpotential at nominal current density, "
         "almost all of it Cl2 evolution on graphite (Mg deposition is fast: exchange "
@@ -403,7 +409,7 @@ class ElectrolyticMagnesium(UnitModel):
 
     Energy: DC = 2 F U / (3.6 M_Mg CE) (Faraday's law, n = 2, 2205 Ah/kg); AC = DC /
     rectifier efficiency + auxiliaries. Load curve (current density i = L x 5000 A/m2,
-    twin.units.electrolysis): U(L) = 2.614 + 0.286 + 0.3861 log10 L + 2.596 L V (2.096 V of
+    twin.units.electrolysis): U(L) = 2.607 + 0.293 + 0.3861 log10 L + 2.596 L V (2.096 V of
     it the 6 cm bath gap: 5000 x 0.06 / (200 x 0.8^1.5)), CE(L) = 1 - 0.15 (0.8/L +
     0.2 L). Worked: at L = 0.6, U = 2.90 - 0.0857 + 1.5577 = 4.372 V, CE = 1 - 0.15 x
     1.4533 = 0.7820, DC = 2205.4 x 4.372 / 0.782 = 12330 kWh/t, AC 12712 + 3300 = 16012;

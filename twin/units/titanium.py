@@ -85,7 +85,7 @@ class KrollParams(UnitParams):
         gt=0.0,
         description="Anode-cathode distance of the loop's MgCl2 cells, cm; every other "
         "cell parameter is the electrolytic_magnesium unit's default (twin.units.magnesium: "
-        "E_rev 2.614 V, overpotential 0.286 V, bath 200 S/m with 20 % gas, 0.50 V external "
+        "E_rev 2.607 V, overpotential 0.293 V, bath 200 S/m with 20 % gas, 0.50 V external "
         "drops, CE 0.85 at 5000 A/m2). 6 cm, that unit's conventional cell (5.50 V); "
         "multipolar cells with bipolar electrodes run narrower gaps (the 2020 plant: 2 cm, "
         "assumed, unverified: a scenario, not a measured gap).",
@@ -136,7 +136,7 @@ class KrollTitanium(UnitModel):
     Electricity: the recycled Mg, 1.016 (1 - mg_loss_fraction) t, won back in MgCl2 cells on
     the shared cell curve of the electrolytic_magnesium unit (twin.units.magnesium, the
     same parameters but this plant's gap, no dehydration auxiliaries), run at `load` x
-    their nominal 5000 A/m2: U(L) = 2.614 + 0.286 + 0.3861 log10 L + (2.096 d/6 + 0.50) L V,
+    their nominal 5000 A/m2: U(L) = 2.607 + 0.293 + 0.3861 log10 L + (2.096 d/6 + 0.50) L V,
     CE(L) = 1 - 0.15 (0.8/L + 0.2 L), AC = 2 F U / (3.6 M_Mg CE) / rectifier efficiency
     (Faraday, n = 2); plus distillation and chlorination per t. Worked at L = 1 (6 cm):
     0.98506 t Mg x 2205.4 x 5.4963 / 0.85 / 0.97 = 0.98506 x 14701.9 = 14482 + 7500 +
