@@ -134,3 +134,40 @@ def test_a_property_where_nothing_can_use_or_supply_it_is_refused(tmp_path, chan
         data["streams"].append({"from": "ore_seller", "to": "mill", "material": "cu_ore"})
     with pytest.raises(InstanceError, match=field):
         _solve(tmp_path, False, data)
+
+
+def test_a_work_index_that_is_not_positive_is_refused():
+    kind = UNIT_KINDS["concentrator"]
+    mill = kind("mill-3", kind.Params(), capacity_t_per_h=100.0)
+    with pytest.raises(ValueError, match=r"mill-3.*bwi_kwh_t 0.0 is not > 0"):
+        mill.operating_point({"ore": {"Cu": 0.01, "bwi_kwh_t": 0.0}})
+
+
+class _Flows:
+    """A solution's flows and component flows, by key (Solution.by_key's answer)."""
+
+    def __init__(self, flows: dict, grade_flows: dict) -> None:
+        self.keys = {"flow": flows, "grade_flow": grade_flows}
+
+    def by_key(self, name: str) -> dict:
+        return self.keys[name]
+
+
+def test_round_off_tonnes_are_not_a_scheduled_feed(tmp_path):
+    """Period 0 mills 1000 t at Wi 16; period 1 carries 1e-4 t of solver round-off (a
+    ten-millionth of period 0's) whose component flows are 0: not a feed to re-linearise
+    the mill at (its work index would read 0), so period 1 keeps the nominal feed."""
+    from twin.flowsheet import Flowsheet
+    from twin.verify import scheduled_feeds
+
+    (tmp_path / "blocks.csv").write_text(CSV)
+    data = {**copy.deepcopy(DATA), "horizon": {"periods": 2, "period_length_h": 10}}
+    fs = Flowsheet(twin.parse(data, tmp_path))
+    stream = "pit->mill:cu_ore"
+    solution = _Flows(
+        {(stream, 0): 1000.0, (stream, 1): 1e-4},
+        {(stream, "Cu", 0): 10.0, (stream, "bwi_kwh_t", 0): 16000.0},
+    )
+    feeds, refused, _ = scheduled_feeds(fs, solution)  # type: ignore[arg-type]
+    assert set(feeds) == {("mill", 0)} and not refused
+    assert feeds["mill", 0]["ore"]["bwi_kwh_t"] == pytest.approx(16.0, rel=1e-12)

@@ -46,6 +46,9 @@ from twin.units.base import Composition
 MIN_LOAD = 0.05
 #: Throughputs below this, t, count as not run.
 RUN_T = 1e-9
+#: A tracked input's tonnes in a period below this share of its largest period's are the
+#: solver's round-off, not a feed (their grade is noise: a work index of 0 was seen).
+FEED_NOISE = 1e-6
 
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
 
@@ -221,7 +224,8 @@ def scheduled_feeds(fs: Flowsheet, solution: Solution) -> ScheduledFeeds:
     """The feed every blending unit (twin.grades) receives in each period it is fed: on the
     ports of each tracked input, the tracked elements at the grade of what its streams
     bring in `solution` (component flows / tonnes), the other elements as in its nominal
-    feed. A period in which a tracked input brings nothing is left out (nominal feed).
+    feed. A period in which a tracked input brings nothing (at most FEED_NOISE of its
+    largest period's tonnes) is left out (nominal feed).
     Apart: the (unit, period) whose scheduled feed the unit model refuses (ValueError, e.g.
     a concentrate whose fractions would sum above 1), with its message; those stay at
     their linearisation feed. With them, the sensitivities at each feed kept (see
@@ -234,14 +238,20 @@ def scheduled_feeds(fs: Flowsheet, solution: Solution) -> ScheduledFeeds:
     for s in fs.instance.streams:
         into.setdefault((s.to, s.material), []).append(s.name)
     out, refused, slopes = {}, {}, {}
+    periods = range(fs.instance.horizon.periods)
     for u in fs.units:
         eu, materials = fs.units[u], tracked_inputs(fs, u)
-        for t in range(fs.instance.horizon.periods if materials else 0):
+        fed = {
+            m: [sum(flows.get((n, t), 0.0) for n in into.get((u, m), [])) for t in periods]
+            for m in materials
+        }
+        noise = {m: max(RUN_T, FEED_NOISE * max(fed[m], default=0.0)) for m in materials}
+        for t in periods if materials else ():
             feeds = dict(eu.feeds)
             for m in materials:
                 names = into.get((u, m), [])
-                tonnes = sum(flows.get((n, t), 0.0) for n in names)
-                if tonnes <= RUN_T:
+                tonnes = fed[m][t]
+                if tonnes <= noise[m]:
                     break
                 grade = {
                     e: max(0.0, sum(grade_flows.get((n, e, t), 0.0) for n in names) / tonnes)

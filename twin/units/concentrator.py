@@ -245,7 +245,10 @@ class Concentrator(UnitModel):
         """Bond work index of the ore, kWh/t: the feed's (a grade-tracked ore carrying
         ``bwi_kwh_t``, the t-weighted mean of its blend), else work_index_kwh_per_t."""
         ore = (feeds or {}).get("ore", {})
-        return ore.get(WORK_INDEX, self.params.work_index_kwh_per_t)
+        work_index = ore.get(WORK_INDEX, self.params.work_index_kwh_per_t)
+        if not work_index > 0.0:
+            raise ValueError(f"unit '{self.uid}': ore {WORK_INDEX} {work_index} is not > 0")
+        return work_index
 
     def grinding_kwh_per_t(
         self, feeds: Mapping[str, Composition] | None = None, p80_um: float | None = None
