@@ -27,7 +27,7 @@ from twin.accounting import (
 )
 from twin.flowsheet import Flowsheet
 from twin.models.chain import Chain
-from twin.models.grades import add_grades
+from twin.models.grades import PropertyBox, add_grades, add_property_box
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
 from twin.models.pits import add_pits, add_rate_targets
@@ -100,9 +100,13 @@ def _objective(lm: LinearModel, ch: Chain, net: Network, power: Power) -> None:
     lm.c = c
 
 
-def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
+def build_model(
+    fs: Flowsheet, soften_all: bool = False, property_box: PropertyBox | None = None
+) -> BuiltModel:
     """The optimisation model of `fs` (see module docstring); `soften_all` makes every
-    hard target soft at a diagnostic penalty (twin.accounting.DIAGNOSTIC_PENALTY)."""
+    hard target soft at a diagnostic penalty (twin.accounting.DIAGNOSTIC_PENALTY);
+    `property_box` adds successive linearisation's feed-property rows (models/grades.py,
+    twin.solvers.trust_region), the last rows of the model."""
     ch = Chain(fs)
     lm = LinearModel()
     net = add_network(lm, ch)
@@ -113,6 +117,8 @@ def build_model(fs: Flowsheet, soften_all: bool = False) -> BuiltModel:
     add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
     add_rate_targets(lm, ch, add_pits(lm, ch, net, grades))
+    if property_box is not None and grades is not None:
+        add_property_box(lm, ch, net, grades, property_box)
     rows = target_rows(fs.instance)
     for position, r in enumerate(soft):
         target = fs.instance.targets[rows[r].j]

@@ -14,7 +14,15 @@ for every stream of a material that tracks e. Rows:
   tonnes it makes and takes follow its feed grade too;
 * ``blend[rule, side, t]``: a window of twin.blending on what node n receives of m,
   sum_s grade_flow[s, e] >= min x sum_s flow[s] (or x sum_s grade_flow[s, per] for a
-  ratio), and <= max x the same; linear, so exact for any blend.
+  ratio), and <= max x the same; linear, so exact for any blend;
+* ``trust_property[u, m, c, side, t]`` (:data:`PROPERTY_ROWS`), only when build_model is
+  given a :class:`PropertyBox`: successive linearisation's box on each ore property c of
+  blending unit u's tracked input m (twin.solvers.trust_region states why),
+  sum_s grade_flow[s, c] <= (1 + step) g0 sum_s flow[s] ("max") and >= (1 - step) g0
+  sum_s flow[s] ("min"), g0 the property of u's linearisation feed of period t
+  (Flowsheet.feeds_at); free in a period without a scheduled feed (and all of them when
+  the step is None), holding the same coefficients, so that the nonzeros stay the same
+  from one iteration to the next (models/update.py changes the model in place).
 
 An instance that tracks nothing gets none of these: its matrix is the same as before.
 """
@@ -27,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twin.grades import component_per_t, source_grades, tracked, tracked_inputs
+from twin.grades import component_per_t, is_property, source_grades, tracked, tracked_inputs
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
@@ -155,6 +163,63 @@ def _windows(lm: LinearModel, ch: Chain, net: Network, g: Grades) -> None:
         denominator = g.cols(ch, feed, rule.per) if rule.per else net.flows(ch, feed)
         lm.entries(rows.grid(i), g.cols(ch, feed, rule.component), 1.0)
         lm.entries(rows.grid(i), denominator, -bound)
+
+
+#: The row family of the feed-property box (module docstring).
+PROPERTY_ROWS = "trust_property"
+
+
+@dataclass(frozen=True)
+class PropertyBox:
+    """Successive linearisation's feed-property box (module docstring): each ore property
+    of a blending unit's feed within `step` (relative, a fraction of its value) of the
+    unit's linearisation feed's; None: the rows are there but free."""
+
+    step: float | None
+
+
+def property_labels(fs: Flowsheet) -> list[tuple[str, str, str, str]]:
+    """(unit, tracked input, property, "max" | "min") of every blending unit of `fs` fed an
+    ore property (twin.grades.is_property): the labels of :data:`PROPERTY_ROWS`."""
+    track = tracked(fs)
+    return [
+        (u, m, c, side)
+        for u in fs.units
+        for m in tracked_inputs(fs, u)
+        for c in track[m]
+        if is_property(c)
+        for side in ("max", "min")
+    ]
+
+
+def add_property_box(lm: LinearModel, ch: Chain, net: Network, g: Grades, box: PropertyBox) -> None:
+    """The feed-property rows :data:`PROPERTY_ROWS` of `box` (module docstring); nothing
+    when no blending unit is fed an ore property."""
+    fs = ch.fs
+    labels = property_labels(fs)
+    if not labels:
+        return
+    periods = range(ch.T)
+    bounded = np.array(
+        [
+            box.step is not None and bool(ch.into.get((u, m))) and (u, t) in fs.feed_overrides
+            for u, m, _, _ in labels
+            for t in periods
+        ]
+    )
+    sides = np.repeat([side for *_, side in labels], ch.T)
+    lower = np.where(bounded & (sides == "min"), 0.0, -INF)
+    upper = np.where(bounded & (sides == "max"), 0.0, INF)
+    rows = lm.rows(PROPERTY_ROWS, labels, ch.T, lower, upper)
+    for i, (u, m, c, side) in enumerate(labels):
+        feed = ch.into.get((u, m), [])
+        if not feed:  # nothing brings it: a free row without entries
+            continue
+        port = next(p for p, mat in fs.units[u].inputs.items() if mat == m)
+        g0 = np.array([fs.feeds_at(u, t)[port].get(c, 0.0) for t in periods])
+        width = 0.0 if box.step is None else (box.step if side == "max" else -box.step)
+        lm.entries(rows.grid(i), g.cols(ch, feed, c), 1.0)
+        lm.entries(rows.grid(i), net.flows(ch, feed), -(1 + width) * g0)
 
 
 def add_grades(lm: LinearModel, ch: Chain, net: Network) -> Grades | None:

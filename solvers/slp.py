@@ -53,17 +53,13 @@ import pandas as pd
 
 from twin.flowsheet import Flowsheet
 from twin.models.build import BuiltModel, build_model
+from twin.models.grades import PROPERTY_ROWS
 from twin.models.update import ModelChange
 from twin.solution import Solution
 from twin.solvers.highs import stop_requested
 from twin.solvers.options import SolveOptions
 from twin.solvers.persistent import PersistentModel, solve
-from twin.solvers.trust_region import (
-    box_feed_properties,
-    box_loads,
-    load_units,
-    property_labels,
-)
+from twin.solvers.trust_region import box_loads, load_units, property_box
 from twin.verify import compare, scheduled_feeds, scheduled_loads, twin_modes
 
 
@@ -81,12 +77,13 @@ class SlpOutcome:
     model: PersistentModel | None = field(default=None, repr=False)
 
 
-def _largest_at(check: pd.DataFrame) -> str | None:
-    """Where the LP and the twin differ most: "unit period t quantity" (None: nothing ran)."""
+def _largest(check: pd.DataFrame) -> tuple[float, str | None]:
+    """The largest relative difference between the LP and the twin, and where: "unit period
+    t quantity" (0 and None: nothing ran)."""
     if not len(check):
-        return None
+        return 0.0, None
     row = check.loc[check["rel_diff"].idxmax()]
-    return f"{row['unit']} period {row['period']} {row['quantity']}"
+    return float(row["rel_diff"]), f"{row['unit']} period {row['period']} {row['quantity']}"
 
 
 def _hand_over(
@@ -127,8 +124,6 @@ def successive_linearisation(
     last: SlpOutcome | None = None
     model: PersistentModel | None = None
     step: float | None = None  # the load box's step; None: no box
-    property_step = first_step  # the feed-property box's step: halved, never widened
-    blending = bool(property_labels(fs))  # whether there are feed properties to box
     for iteration in range(1, max_iterations + 1):
         out_of_time = deadline is not None and time.monotonic() >= deadline
         if last is not None and (out_of_time or stop_requested()):
@@ -136,11 +131,9 @@ def successive_linearisation(
         started = time.perf_counter()
         if iteration > 1:
             step = first_step if step is None else step / 2
-            property_step = property_step / 2 if iteration > 2 else property_step
         while True:
-            built = build_model(current)
-            if iteration > 1:  # feed properties are boxed while loads are (trust_region)
-                box_feed_properties(built, None if step is None else property_step)
+            box = property_box(iteration, first_step, step)
+            built = build_model(current, property_box=box)
             if step is not None:
                 box_loads(built, x, load_units(current), step)
             model, change = _hand_over(model, built, options, in_place, warm_start)
@@ -159,7 +152,8 @@ def successive_linearisation(
         feeds, refused, slopes = scheduled_feeds(current, solution)
         twin = twin_modes(current, scheduled_loads(current, x), feeds)
         check = compare(current, x, twin, feeds)
-        worst = float(check["rel_diff"].max()) if len(check) else 0.0
+        worst, largest_at = _largest(check)
+        boxed = PROPERTY_ROWS in built.index.constraints  # a blending unit is fed a property
         trace.append(
             {
                 "iteration": iteration,
@@ -168,9 +162,9 @@ def successive_linearisation(
                 "units_relinearised": len({u for u, _ in twin}),
                 "feeds_refused": [f"{u} period {t}: {why}" for (u, t), why in refused.items()],
                 "model": "built" if change is None else "updated",
-                "largest_at": _largest_at(check),
+                "largest_at": largest_at,
                 "trust_region": step,
-                "feed_property_box": None if step is None or not blending else property_step,
+                "feed_property_box": box.step if boxed and box is not None else None,
                 "changed": 0 if change is None else change.size,
                 "build_s": built_at - started,
                 "solve_s": solved_at - built_at,

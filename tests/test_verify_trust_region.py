@@ -1,6 +1,7 @@
 """The trust region of --verify (twin.solvers.trust_region): loads boxed around the last
 schedule (recipe units left out), the hardness of a mill's blend boxed around the last
-blend's, and copper mine to metal converging under it.
+blend's (rows built with the model, models/grades.py), and copper mine to metal converging
+under it.
 
 The property box by hand, on the instance below: a pit of one bench with a soft block (0.6 %
 Cu, Bond Wi 12 kWh/t) and a hard one (1.0 % Cu, Wi 20), each its own grade-bin parcel, and a
@@ -28,17 +29,12 @@ import twin
 from twin.flowsheet import Flowsheet
 from twin.loader import parse
 from twin.models.build import build_model
+from twin.models.grades import PROPERTY_ROWS, PropertyBox, property_labels
 from twin.models.update import same_structure
 from twin.solvers.highs import solve
 from twin.solvers.options import SolveOptions
 from twin.solvers.slp import successive_linearisation
-from twin.solvers.trust_region import (
-    PROPERTY_ROWS,
-    box_feed_properties,
-    box_loads,
-    load_units,
-    property_labels,
-)
+from twin.solvers.trust_region import box_loads, load_units, property_box
 from twin.verify import check_kind
 
 HERE = Path(__file__).resolve().parent / "data"
@@ -115,9 +111,7 @@ def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
 
 def _milled(fs: Flowsheet, step: float | None) -> tuple[float, float]:
     """t milled and their work index in the LP of `fs` with the property box of `step`."""
-    built = build_model(fs)
-    box_feed_properties(built, step)
-    solution = solve(built, DIRECT)
+    solution = solve(build_model(fs, property_box=PropertyBox(step)), DIRECT)
     assert solution.status == "optimal"
     tonnes = solution.by_key("flow")[ORE, 0]
     return tonnes, solution.by_key("grade_flow")[ORE, WI, 0] / tonnes
@@ -153,16 +147,14 @@ def test_property_box_by_hand(hardness):
     assert fs.mode("mill", 0, 0).max_rate_t_per_h == pytest.approx(75.0, rel=1e-12)
     assert _milled(fs, None) == (pytest.approx(750.0, rel=1e-9), pytest.approx(20.0, rel=1e-9))
     assert _milled(fs, 0.1) == (pytest.approx(750.0, rel=1e-9), pytest.approx(17.6, rel=1e-9))
-    built = build_model(fs)
-    box_feed_properties(built, 0.1)
+    built = build_model(fs, property_box=PropertyBox(0.1))
     rows = built.linear.key_position(PROPERTY_ROWS)
     top, bottom = rows["mill", "cu_ore", WI, "max", 0], rows["mill", "cu_ore", WI, "min", 0]
     flow = built.linear.key_position("flow")[ORE, 0]
     assert built.linear.A[top, flow] == pytest.approx(-17.6)
     assert built.linear.A[bottom, flow] == pytest.approx(-14.4)
     assert built.linear.row_upper[top] == 0.0 and built.linear.row_lower[bottom] == 0.0
-    free = build_model(fs)
-    box_feed_properties(free, None)
+    free = build_model(fs, property_box=PropertyBox(None))
     assert same_structure(free.linear, built.linear)  # changed in place between iterations
 
 
@@ -172,16 +164,14 @@ def test_only_properties_are_boxed(hardness):
         ("mill", "cu_ore", WI, "min"),
     ]
     fs = Flowsheet(parse(yaml.safe_load((HERE / "smelter_blend.yaml").read_text()), HERE))
-    built = build_model(fs)  # a blending unit fed a tracked element (As) only
-    box_feed_properties(built, 0.25)
+    built = build_model(fs, property_box=PropertyBox(0.25))  # a unit fed an element (As) only
     assert PROPERTY_ROWS not in built.linear.families
 
 
 def test_an_unscheduled_period_is_left_free(hardness):
     """The nominal flowsheet has no scheduled feed: free rows, holding their coefficients at
     the linearisation value so that the nonzeros stay the same between iterations."""
-    built = build_model(hardness)
-    box_feed_properties(built, 0.25)
+    built = build_model(hardness, property_box=PropertyBox(0.25))
     span = built.linear.families[PROPERTY_ROWS]
     assert np.isinf(built.linear.row_lower[span.start : span.stop]).all()
     assert np.isinf(built.linear.row_upper[span.start : span.stop]).all()
@@ -189,6 +179,25 @@ def test_an_unscheduled_period_is_left_free(hardness):
     flow = built.linear.key_position("flow")[ORE, 0]
     assert built.linear.A[span.start, flow] == pytest.approx(-1.25 * nominal, abs=1e-12)
     assert built.linear.A[span.start, built.linear.key_position("grade_flow")[ORE, WI, 0]] == 1
+
+
+def test_the_rows_are_built_with_the_model_and_indexed(hardness):
+    """Only when asked for, the last row family, and in the model's index like any other."""
+    assert PROPERTY_ROWS not in build_model(hardness).index.constraints
+    built = build_model(_at_work_index(hardness, 16.0), property_box=PropertyBox(0.1))
+    assert list(built.linear.families)[-1] == PROPERTY_ROWS
+    assert built.index.constraints[PROPERTY_ROWS] == built.linear.families[PROPERTY_ROWS].keys
+    assert list(built.index.constraints[PROPERTY_ROWS]) == [
+        ("mill", "cu_ore", WI, "max", 0),
+        ("mill", "cu_ore", WI, "min", 0),
+    ]
+
+
+def test_the_property_step_halves_from_the_second_solve_and_is_never_widened():
+    assert property_box(1, 0.5, None) is None  # the first solve: no rows
+    assert property_box(2, 0.5, 0.5) == PropertyBox(0.5)
+    assert property_box(5, 0.5, 0.25) == PropertyBox(0.0625)  # load box widened 4x: not it
+    assert property_box(3, 0.5, None) == PropertyBox(None)  # loads unboxed: free rows
 
 
 @given(
@@ -200,8 +209,7 @@ def test_an_unscheduled_period_is_left_free(hardness):
 def test_the_rows_hold_exactly_the_blends_inside_the_box(hardness, tonnes, wi, centre, step):
     """A feed of `tonnes` at work index `wi` meets both rows iff `wi` is within (1 +- step)
     x the scheduled `centre` (or nothing is fed)."""
-    built = build_model(_at_work_index(hardness, centre))
-    box_feed_properties(built, step)
+    built = build_model(_at_work_index(hardness, centre), property_box=PropertyBox(step))
     lm = built.linear
     values = np.zeros(lm.n_cols)
     values[lm.key_position("flow")[ORE, 0]] = tonnes
@@ -244,6 +252,7 @@ def test_mine_to_metal_converges(instances_dir, matte_options):
     assert boxes[:4] == [None, 0.5, 0.25, 0.125]
     assert all(later == earlier / 2 for earlier, later in zip(boxes[1:], boxes[2:], strict=False))
     assert all(row["largest_at"] for row in out.trace)
+    assert out.trace[-1]["max_rel_diff"] == out.verification["rel_diff"].max()
     # the load box halves, or where the new linearisation left it no room, was widened 4x
     steps = [row["trust_region"] for row in out.trace]
     assert steps[:2] == [None, 0.5]
