@@ -13,72 +13,25 @@ work index (12), would treat 1000 t.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
+from hardness_data import hardness_instance
 
 import twin
 from twin.errors import InstanceError
 from twin.units import UNIT_KINDS
 
 CSV = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,1.0,12\n15,5,5,1000,1.0,20\n"
-DATA = {
-    "name": "hard_and_soft",
-    "horizon": {"periods": 1, "period_length_h": 10},
-    "materials": [{"id": "cu_ore", "track": ["Cu", "bwi_kwh_t"]}],
-    "units": [
-        {
-            "id": "pit",
-            "kind": "open_pit_mine",
-            "capacity_t_per_h": 1000,
-            "params": {
-                "insitu_composition": {"Cu": 0.01},
-                "mining_cost_cny_per_t_moved": 10,
-                "power_kwh_per_t_moved": 0,
-                "block_model": {
-                    "file": {"file": "blocks.csv"},
-                    "components": {"Cu": "cu_pct", "bwi_kwh_t": "bwi_kwh_t"},
-                    "price_cny_per_t_metal": 68000,
-                    "recovery": 0.88,
-                    "processing_cost_cny_per_t": 35,
-                    "revenue_factors": [1.0],
-                    "bin_on": "Cu",
-                    "bin_edges": [0.005],
-                    "cutoff": 0.005,
-                },
-            },
-        },
-        {
-            "id": "mill",
-            "kind": "concentrator",
-            "capacity_t_per_h": 100,
-            "params": {
-                "work_index_kwh_per_t": 12,
-                "design_work_index_kwh_per_t": 12,
-                "feed_size_correction": False,
-            },
-        },
-    ],
-    "streams": [
-        {"from": "pit", "to": "mill", "material": "cu_ore"},
-        {"from": "pit", "to": "waste_dump", "material": "waste_rock"},
-        {"from": "mill", "to": "buyer", "material": "cu_concentrate"},
-        {"from": "mill", "to": "tailings_dam", "material": "cu_tailings"},
-    ],
-    "markets": [
-        {"id": "buyer", "material": "cu_concentrate", "side": "sell", "price_cny_per_t": 20000},
-        {"id": "waste_dump", "material": "waste_rock", "side": "sell", "price_cny_per_t": 0},
-        {"id": "tailings_dam", "material": "cu_tailings", "side": "sell", "price_cny_per_t": 0},
-    ],
-    "power": {"grid": {"tou_price_cny_per_kwh": 0.5}},
-    "fuels": {"diesel": {"price_cny_per_kgce": 0}},
-}
 
 
-def _solve(folder: Path, verify: bool, data: dict = DATA) -> twin.Schedule:
-    (folder / "blocks.csv").write_text(CSV)
-    instance = twin.parse(copy.deepcopy(data), folder)
+def _data(folder: Path, periods: int = 1) -> dict:
+    """Two 1000 t blocks at 1 % Cu, Wi 12 and 20 (CSV), into a mill sized on Wi 12."""
+    return hardness_instance(folder, CSV, 0.01, [0.005], periods)
+
+
+def _solve(folder: Path, verify: bool, data: dict | None = None) -> twin.Schedule:
+    instance = twin.parse(data or _data(folder), folder)
     return twin.solve(instance, twin.SolveOptions(backend="direct"), verify=verify)
 
 
@@ -118,7 +71,7 @@ def test_the_work_index_comes_from_the_feed_and_leaves_no_product():
     ],
 )
 def test_a_property_where_nothing_can_use_or_supply_it_is_refused(tmp_path, change, field):
-    data = copy.deepcopy(DATA)
+    data = _data(tmp_path)
     if change == "gold plant":
         data["units"][1] = {
             "id": "mill",
@@ -160,9 +113,7 @@ def test_round_off_tonnes_are_not_a_scheduled_feed(tmp_path):
     from twin.flowsheet import Flowsheet
     from twin.verify import scheduled_feeds
 
-    (tmp_path / "blocks.csv").write_text(CSV)
-    data = {**copy.deepcopy(DATA), "horizon": {"periods": 2, "period_length_h": 10}}
-    fs = Flowsheet(twin.parse(data, tmp_path))
+    fs = Flowsheet(twin.parse(_data(tmp_path, periods=2), tmp_path))
     stream = "pit->mill:cu_ore"
     solution = _Flows(
         {(stream, 0): 1000.0, (stream, 1): 1e-4},

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from hardness_data import hardness_instance
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,64 +43,12 @@ DIRECT = SolveOptions(backend="direct")
 WI = "bwi_kwh_t"
 ORE = "pit->mill:cu_ore"
 CSV = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,0.6,12\n15,5,5,1000,1.0,20\n"
-HARDNESS = {
-    "name": "soft_and_hard",
-    "horizon": {"periods": 1, "period_length_h": 10},
-    "materials": [{"id": "cu_ore", "track": ["Cu", WI]}],
-    "units": [
-        {
-            "id": "pit",
-            "kind": "open_pit_mine",
-            "capacity_t_per_h": 1000,
-            "params": {
-                "insitu_composition": {"Cu": 0.008},
-                "mining_cost_cny_per_t_moved": 10,
-                "power_kwh_per_t_moved": 0,
-                "block_model": {
-                    "file": {"file": "blocks.csv"},
-                    "components": {"Cu": "cu_pct", WI: WI},
-                    "price_cny_per_t_metal": 68000,
-                    "recovery": 0.88,
-                    "processing_cost_cny_per_t": 35,
-                    "revenue_factors": [1.0],
-                    "bin_on": "Cu",
-                    "bin_edges": [0.005, 0.008],
-                    "cutoff": 0.005,
-                },
-            },
-        },
-        {
-            "id": "mill",
-            "kind": "concentrator",
-            "capacity_t_per_h": 100,
-            "params": {
-                "work_index_kwh_per_t": 12,
-                "design_work_index_kwh_per_t": 12,
-                "feed_size_correction": False,
-            },
-        },
-    ],
-    "streams": [
-        {"from": "pit", "to": "mill", "material": "cu_ore"},
-        {"from": "pit", "to": "waste_dump", "material": "waste_rock"},
-        {"from": "mill", "to": "buyer", "material": "cu_concentrate"},
-        {"from": "mill", "to": "tailings_dam", "material": "cu_tailings"},
-    ],
-    "markets": [
-        {"id": "buyer", "material": "cu_concentrate", "side": "sell", "price_cny_per_t": 20000},
-        {"id": "waste_dump", "material": "waste_rock", "side": "sell", "price_cny_per_t": 0},
-        {"id": "tailings_dam", "material": "cu_tailings", "side": "sell", "price_cny_per_t": 0},
-    ],
-    "power": {"grid": {"tou_price_cny_per_kwh": 0.5}},
-    "fuels": {"diesel": {"price_cny_per_kgce": 0}},
-}
 
 
 @pytest.fixture(scope="module")
 def hardness(tmp_path_factory) -> Flowsheet:
     folder = tmp_path_factory.mktemp("soft_and_hard")
-    (folder / "blocks.csv").write_text(CSV)
-    return Flowsheet(parse(copy.deepcopy(HARDNESS), folder))
+    return Flowsheet(parse(hardness_instance(folder, CSV, 0.008, [0.005, 0.008]), folder))
 
 
 def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
