@@ -129,7 +129,8 @@ class BayerParams(UnitParams):
         description="Share of the digestion heating met by flash-vapour regenerative "
         f"heaters (the rest is live steam), fraction. {fields.ASSUMED} (Searched: digestion "
         "flash heat recovery; Bayer live steam per t alumina, flash tanks, regenerative "
-        "heating; no figure found.)",
+        "heating; no figure found. A Chinese abstract (soolun.net) confirms that digestion "
+        "flash vapour preheats the slurry, without a share.)",
     )
     boiler_efficiency: float = Field(
         default=0.85,
@@ -140,7 +141,9 @@ class BayerParams(UnitParams):
         "efficiencies of industrial boilers, but no value was in the text read. Also: "
         "China's 2014 coal-fired boiler action plan targets +6 points of average operating "
         "efficiency by 2018 without stating the level, iepd.iipnetwork.org/policy/boiler-"
-        "action-plan.)",
+        "action-plan. Also Chinese pages on alumina-refinery boilers (氧化铝 锅炉 热效率) "
+        "and the ARENA/Deloitte Roadmap for Decarbonising Australian Alumina Refining, "
+        "2022, read only in its contents.)",
     )
     liquor_heat_capacity_mj_per_m3_k: float = Field(
         default=4.44,
@@ -192,7 +195,9 @@ class BayerParams(UnitParams):
         "model's ~150 kWh/t (MacroEnergy.jl docs, aluminaplant.md) states no source; GB "
         "21346-2022 table 2 limits Bayer alumina to 340/390/460 kgce/t comprehensive energy "
         "(process energy 310/360/430) with no electricity figure (as transcribed in "
-        "adgo07/ECQuota-Insight).",
+        "adgo07/ECQuota-Insight); European Aluminium's Environmental Profile Report (2013 "
+        "copy) was read only in its contents, and an open-source LCA tool built on its 2018 "
+        "edition lacks its data file in the stored copy.",
     )
     fuel_carrier: fields.FuelName = fields.carrier(
         "coal",

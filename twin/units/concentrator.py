@@ -93,7 +93,9 @@ class ConcentratorParams(UnitParams):
         "flotation; then grind-sensitivity tables of NI 43-101 flotation testwork, the "
         "Chuquicamata recovery regression of Compan, Pizarro & Videla (SAIMM), Ngwira's "
         "Konkola grind optimisation (IJME 8(1) 2020) and Extractive Metallurgy of Copper "
-        "Fig. 3.2, whose stored copies give no tailings grades at two grinds).",
+        "Fig. 3.2, whose stored copies give no tailings grades at two grinds; nor Chinese "
+        "grind-fineness test tables (磨矿细度试验 尾矿品位) or flotation models in the code "
+        "corpus).",
     )
     mill_power_fixed_share: float = Field(
         default=1.0,

@@ -87,7 +87,10 @@ def _d(gas: float, slag: float, anode: float) -> Deportment:
 #: less time, fumes less As, Bi and Sb in the converters, which this table's fixed gas
 #: share at every matte grade leaves out (matte_grade_options price it as fixed).
 #: Searched 2026-11-30, not found: Chinese pages on impurity distribution in flash smelting
-#: (闪速熔炼 杂质元素 分配) and the stored ch. 5 passages of the 4th ed.
+#: (闪速熔炼 杂质元素 分配) and the stored ch. 5 passages of the 4th ed.; then open-source
+#: smelter models and data files in the code corpus ('Nagamori', 'minor element
+#: distribution': no split table) and Chinese pages on As/Bi/Sb routes in the Guixi flash
+#: furnace (贵溪 闪速炉 砷 走向).
 DEFAULT_DEPORTMENT = {
     "As": _d(0.80, 0.15, 0.05),
     "Sb": _d(0.30, 0.60, 0.10),
@@ -159,7 +162,9 @@ class FlashSmelterPhysics(UnitParams):
         "Partelpoeg's McGill thesis 1980 were read only in their opening pages; "
         "searched 2026-11-30: Chinese flash-furnace heat-balance pages (闪速炉 热平衡 "
         "炉体散热) and passages of the thesis's scribd copies; Atlantic Copper's page says "
-        "only that a small amount of fuel makes up the furnace's heat loss).",
+        "only that a small amount of fuel makes up the furnace's heat loss; Chamveha et "
+        "al., Ind. Eng. Chem. Res. 48 (2009) 1120-1125, fit a smelting reactor's heat loss "
+        "to plant data but state no value in their opening).",
     )
     fuel_available_heat: float | None = Field(
         default=None,
@@ -206,7 +211,8 @@ class FlashSmelterPhysics(UnitParams):
         "of the industrial slag-Cu vs matte-grade plot (Davenport et al. 4th ed. ch. "
         "5/11, read from recollection); unverified (not found: the stored copy of ch. 4 "
         "stops before its plot; Zivkovic et al. 2009 fit slag Cu to matte Cu for a "
-        "reverberatory furnace, abstract only).",
+        "reverberatory furnace, abstract only; nor Chinese pages on 渣含铜 vs 冰铜品位, nor "
+        "the code corpus).",
     )
     slag_cleaning_recovery: float = Field(
         default=0.34,
@@ -229,7 +235,8 @@ class FlashSmelterPhysics(UnitParams):
         "listed goes to slag. The slag/anode split follows a constant distribution "
         "coefficient, so at matte grade g the slag share is scaled by g / reference "
         "(less matte, more to slag). Defaults: module DEFAULT_DEPORTMENT (Davenport et "
-        "al. 4th ed. ch. 5; Steinhauser et al. 1984; rounded, unverified).",
+        "al. 4th ed. ch. 5; Steinhauser et al. 1984; rounded, unverified; searches listed "
+        "at DEFAULT_DEPORTMENT).",
     )
     gas_abatement_efficiency: float = Field(
         default=0.998,

@@ -111,7 +111,8 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         "furnace's shell loss is shell_loss_mj_per_t). Assumed, unverified (not found: "
         "searched converter and anode-furnace shell and holding losses as a share of "
         "their fuel; the stored pages on anode-furnace fuels (AIME 1934, Atlantic Copper) "
-        "give no split).",
+        "give no split; nor pages on anode-furnace holding fuel and converter idle-time "
+        "heat loss, 2026-11-30).",
     )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(
         0.01,

@@ -329,7 +329,9 @@ class ZincElectrowinningParams(UnitParams):
         "from recollection, unverified; not found: the book is not among the stored "
         "pages, only Sinclair's lead volume; an article listing the five parts of a Zn "
         "cell's voltage, '降低电积锌直流电耗分析' (360docs.net/doc/16420936.html), has its "
-        "table's values missing from the stored copy).",
+        "table's values missing from the stored copy; the Zn-cell models of Mahon's UBC "
+        "thesis, Dynamic Process Simulation of Zinc Electrowinning, 2016, and Scott, "
+        "Pitblado & Barton, APCOM 1987, were read only in their opening pages).",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(2 * electrolysis.tafel_slope_v_per_decade(38.0, 0.5), 4),
