@@ -82,12 +82,13 @@ class PotlineParams(AmperageChangeParams):
     bath_v_per_cm: float = Field(
         default=0.36,
         gt=0.0,
-        description="Bath voltage drop per cm of anode-cathode distance at nominal current, "
-        "V/cm. ~1.6 V over ~4.5 cm at ~0.8 A/cm2, Haupin's voltage breakdown (Grjotheim "
-        "& Kvande 1993; from recollection, unverified). Check: kappa = 7.22 exp(-1204.3/T) - "
-        "2.53 x_Al2O3 - 0.76 x_CaF2 - 1.80 x_Al2O3 x_CaF2 S/cm, x mole fractions (Hives et al., "
-        "Electrochim. Acta 38 (1993) 2165, abstract) is 2.48 at 960 C, 3 wt % Al2O3, 5 wt % "
-        "CaF2 (x 0.055, 0.120): 0.8/2.48 = 0.32, before excess AlF3 and gas.",
+        description="Bath voltage drop per cm of ACD at nominal current, V/cm; i/kappa at 0.8 "
+        "A/cm2 and 960 C, before gas, brackets it: kappa = 7.22 exp(-1204.3/T) - 2.53 x_Al2O3 - "
+        "0.76 x_CaF2 - 1.80 x_Al2O3 x_CaF2 S/cm (Hives et al., Electrochim. Acta 38 (1993) 2165, "
+        "abstract) 2.48 at 3 wt % Al2O3, 5 % CaF2 (x 0.055, 0.120): 0.32; exp(2.496 - 2068.4/T - "
+        "2.07 w_Al2O3) of Lundby et al.'s simulator (github.com/erlendlundby/Costa-aluminum, "
+        "simulator.py) 2.16 at 2.3 % Al2O3: 0.37. 0.8 A/cm2 is inside 0.53 (that code's 140 kA "
+        "cell) to 0.85 (acd_min_cm's case).",
     )
     acd_nominal_cm: float = Field(
         default=4.5,
@@ -98,14 +99,15 @@ class PotlineParams(AmperageChangeParams):
     acd_min_cm: float = Field(
         default=4.0,
         gt=0.0,
-        description="Smallest ACD the cells hold (metal-pad stability; CE falls below it), "
-        "cm. 4.0 'at lowest limit' in a 175 kA teaching case (Reykjavik Univ. T863, 2021, "
-        "assignment 5, github.com/Davey-Gravy/notes); not plant data, unverified.",
+        description="Smallest ACD the cells hold (metal-pad stability; CE falls below it), cm. "
+        "4.0 'at lowest limit' in a 175 kA teaching case (Reykjavik U. T863 2021, github.com/"
+        "Davey-Gravy/notes); 2.9 in 126 kA examples of github.com/gustavo-alejandro/CellModel.",
     )
     acd_max_cm: float = Field(
         default=6.0,
         gt=0.0,
-        description="Largest ACD the beam travel and bath level allow, cm. Assumed, unverified.",
+        description="Largest ACD the beam travel and bath level allow, cm. Assumed; no limit "
+        "found (Costa-aluminum's simulator steps ACD 4.3-5.7 cm, inside 4.0-6.0).",
     )
     heat_loss_flexibility: float = Field(
         default=0.0,
@@ -131,16 +133,15 @@ class PotlineParams(AmperageChangeParams):
     anode_effect_frequency_per_cell_day: float = Field(
         default=0.05,
         ge=0.0,
-        description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 (one AE per "
-        "cell every 20 days) for a modern point-fed line, assumed, unverified (IAI survey pages "
-        "searched; older Chinese practice 0.3 of 5 min, mxjj.net.cn/news/557); with "
-        "anode_effect_duration_min the AEM of the PFC Tier 2 slope (twin.units.pfc).",
+        description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 for a "
+        "modern point-fed line, assumed (none published found: twin.units.pfc); older Chinese "
+        "practice 0.3 of 5 min (mxjj.net.cn/news/557). Times the duration: the PFC slope's AEM.",
     )
     anode_effect_duration_min: float = Field(
         default=1.0,
         ge=0.0,
         description="Mean duration of an anode effect at nominal amperage, min/AE. 1.0 "
-        "assumed for automated AE termination, unverified.",
+        "assumed for automated AE termination (none published found: twin.units.pfc).",
     )
     anode_effect_frequency_slope: float = Field(
         default=10.0,
@@ -157,14 +158,13 @@ class PotlineParams(AmperageChangeParams):
         ge=0.0,
         description="s_d in d(a) = d_nom (1 + s_d |a - 1|), per (amperage fraction): longer "
         "anode effects off nominal (bath out of its trimmed chemistry and superheat). "
-        "5 (+50 % at +-10 %) assumed, unverified.",
+        "5 (+50 % at +-10 %) assumed (none published found: twin.units.pfc).",
     )
     anode_effect_voltage_v: float = Field(
         default=25.0,
         ge=0.0,
-        description="Cell voltage above the working voltage while on anode effect, V. "
-        "Cells on AE run at some 20-50 V (Grjotheim & Kvande 1993; from recollection, "
-        "unverified); 25 V above ~4 V assumed.",
+        description="Cell voltage above the working voltage while on anode effect, V. 25 above "
+        "~4 V: 20-50 V on AE (Grjotheim & Kvande, recalled), ~30 V in CellModel (acd_min_cm).",
     )
     anode_effect_ce_loss: float = Field(
         default=0.004,

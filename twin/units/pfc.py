@@ -13,6 +13,22 @@ recalled here before and never checked). The table was read in a transcription o
 regulation (found with the code search), not in the Official Journal itself. GWPs: IPCC
 AR4 100-year values as adopted by the International Aluminium Institute (IAI statistics,
 "Perfluorocarbon (PFC) emissions": 7390 for CF4 and 12,200 for C2F6).
+
+The potline's nominal anode-effect figures (twin.units.aluminium.PotlineParams: 0.05
+AE/cell-day of 1 min, slopes 10 and 5 per amperage fraction off nominal) remain
+assumptions: no published frequency or duration by technology was read. Searched, besides
+the IAI statistics pages: the IAI 2003 Anode Effect Survey report and Marks, "Global Anode
+Effect Performance: 2010 PFC Emissions Reduction Objective Met", Light Metals 2009 (the
+excerpts read give no figure); Dion et al., "Preventive treatment of anode effects using
+on-line individual anode current monitoring", 2017 (abstract, no figure); Welch, Iffert and
+Skyllas-Kazacos, JOM 60(11) (2008) 17-24 (web page: equations and captions only); US 40 CFR 98
+subpart F and EU 2023/1773 and 2025/2547 transcriptions in code (the slope equations, no
+AEM); open cell models (github.com/gustavo-alejandro/CellModel, github.com/erlendlundby/
+Costa-aluminum: no anode-effect rates); Chinese pages on the anode-effect coefficient (only
+the older 0.3 of 5 min already cited). The structure of anode_effects' voltage term, an AE
+share of the average voltage from the coefficient (AE/cell-day), the cell voltage on AE (V)
+and the duration (min), is that of a Chinese design code for potlines (section 4.1.3, seen
+at m.jianbiaoku.com/webarbs/book/27063/867297.shtml; its typical values were not shown).
 """
 
 from __future__ import annotations

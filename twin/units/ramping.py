@@ -50,7 +50,9 @@ October 2011 (first pages); ORNL/TM-2008/233 on Alcoa's spinning reserve (not fo
 Chinese pages on load regulation and curtailment of potlines; Brant Filho et al., "The
 operation of a smelter with power modulation", Light Metals 1992, 357-362, and Pinheiro
 Leal Nunes et al., "Power modulation on Valesul P-19 pots", Light Metals 1998, 1267-1271,
-found cited but not read), so T is an assumption stated in its field.
+found cited but not read; the open cell simulator github.com/erlendlundby/Costa-aluminum,
+which steps the line current but states no settling time), so T is an assumption stated in
+its field.
 One published figure to compare with: Dupuis, "Modeling power modulation", TMS 2002
 (genisim.qc.ca/website/tms2002.htm), reports that smelters learning to modulate saw the
 anode-effect frequency rise at first by a factor of 3 to 5 when the current was raised
