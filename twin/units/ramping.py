@@ -68,12 +68,10 @@ from typing import Annotated, Protocol
 
 from pydantic import Field
 
-from twin.constants import FARADAY_C_PER_MOL, MOLAR_MASS
+from twin.units import electrolysis
 from twin.units.base import UnitParams
 from twin.units.pfc import Technology, pfc_kg_per_t_al
 
-#: Seconds in a day.
-SECONDS_PER_DAY = 86400.0
 #: Hours in a day: an AE frequency per cell-day over T hours is frequency x T / 24 AEs.
 HOURS_PER_DAY = 24.0
 #: Longest re-tuning after a change, h: a week; cells still off their old balance after
@@ -136,9 +134,9 @@ class AmperageChange:
 
 
 def faraday_t_per_cell_day(line_current_ka: float) -> float:
-    """A cell's metal at 100 % current efficiency in a day, t: I x 86400 / (3 F) x M_Al."""
-    mol = line_current_ka * 1000.0 * SECONDS_PER_DAY / (3.0 * FARADAY_C_PER_MOL)
-    return mol * MOLAR_MASS["Al"] / 1e6
+    """A cell's metal at 100 % current efficiency in a day, t: I x 86400 / (3 F) x M_Al,
+    the day's kAh at 1 V over Faraday's kWh per t (electrolysis.faraday_kwh_per_t)."""
+    return line_current_ka * HOURS_PER_DAY / electrolysis.faraday_kwh_per_t(1.0, 1.0, "Al", 3)
 
 
 class LineParams(Protocol):
