@@ -1,7 +1,9 @@
 """Update a built model in place instead of rebuilding it: successive linearisation
 (solvers/slp.py) solves models that differ from one iteration to the next only in the
-coefficients that come from the re-linearised units' modes and in the trust region's
-column bounds.
+coefficients that come from the re-linearised units' modes and in the trust region: the
+throughputs' column bounds and, from the second solve, the feed-property box's rows
+(``trust_property``: coefficients -(1 +- step) g0 and bounds, free while the loads are not
+boxed; models/grades.py).
 
 Which entries depend on a unit's per-period modes is not local to its ``x`` columns: the
 stepped tariff's big-M coefficients on ``tier_on`` are sums of the covered units' kWh

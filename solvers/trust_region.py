@@ -44,14 +44,10 @@ halves every solve after, never widened (solvers/slp.py says why).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from twin.flowsheet import Flowsheet
 from twin.models.build import BuiltModel
 from twin.models.grades import PropertyBox
-from twin.verify import check_kind
-
-Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
+from twin.verify import Throughputs, check_kind
 
 
 def load_units(fs: Flowsheet) -> set[str]:
@@ -62,13 +58,15 @@ def load_units(fs: Flowsheet) -> set[str]:
 
 def box_loads(built: BuiltModel, x: Throughputs, units: set[str], step: float) -> None:
     """Bound each throughput of `units` to within `step` (relative) of its value in `x`
-    (t, the last schedule's)."""
+    (t, the last schedule's), inside the bounds the model was built with (a widened step
+    above 1 leaves the lower bound, 0, where it was)."""
     lm = built.linear
     position = lm.key_position("x")
     for (u, k, t), value in x.items():
         if u in units:
-            lm.col_lower[position[u, k, t]] = value * (1.0 - step)
-            lm.col_upper[position[u, k, t]] = value * (1.0 + step)
+            j = position[u, k, t]
+            lm.col_lower[j] = max(lm.col_lower[j], value * (1.0 - step))
+            lm.col_upper[j] = min(lm.col_upper[j], value * (1.0 + step))
 
 
 def property_box(iteration: int, first_step: float, load_step: float | None) -> PropertyBox | None:

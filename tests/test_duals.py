@@ -79,6 +79,7 @@ def _rebuilt(model, target, solution, options=None, deadline=None) -> Solution:
         ("lead_zinc_chain_month.yaml", "direct"),
         ("lead_zinc_chain_month.yaml", "pyomo"),
         ("copper_chain_week.yaml", "pyomo"),
+        ("copper_mine_to_metal.yaml", "direct"),  # a feed-property box in its last solves
     ],
 )
 def test_shadow_prices_after_verify_are_the_rebuilds(instances_dir, name, backend, monkeypatch):

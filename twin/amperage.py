@@ -14,15 +14,13 @@ period (the LP may mix them) is not counted as a change: only the period means a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from twin.flowsheet import Flowsheet
 from twin.units.base import Mode
 from twin.units.ramping import initial_amperage
+from twin.verify import Throughputs
 
-Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
 Changes = dict[str, tuple[Mode, np.ndarray]]  # unit -> (its ramp mode, |dA| per period)
 
 

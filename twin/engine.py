@@ -11,6 +11,7 @@ from twin.instance import Instance
 from twin.limits import MAX_VERIFY_ITERATIONS
 from twin.loader import load, parse
 from twin.models.build import build_model
+from twin.models.grades import PROPERTY_ROWS, PropertyBox
 from twin.schedule import Schedule
 from twin.shadow import shadow_prices as shadow_table
 from twin.solvers.diagnose import explain_infeasibility
@@ -118,7 +119,9 @@ def solve(
     if shadow_prices and not stop_requested():
         if verify:  # the LP of fs, solved in the model the iteration solved last
             assert outcome.model is not None  # successive_linearisation keeps its model
-            target = build_model(fs)
+            # its feed-property rows kept, free, so that the model is changed, not rebuilt
+            boxed = PROPERTY_ROWS in outcome.model.built.index.constraints
+            target = build_model(fs, property_box=PropertyBox(None) if boxed else None)
             priced = with_duals_in_place(outcome.model, target, solution, options, deadline)
         else:
             if piles is not None:
