@@ -363,7 +363,7 @@ ROWS: list[Row] = [
         0.05,
         {"dolomite": DOLOMITE, "ferrosilicon_75": FESI75},
         plan_2020=3500,
-        changes_2020={0: {"retort_kgce_per_t": 2275.0, "mg_yield": 0.75}},
+        changes_2020={0: {"retort_kgce_per_t": 0.70 * 3241.0, "mg_yield": 0.75}},
         fitted=("pidgeon_magnesium energy figures (total; twin.units.magnesium)",),
         boundary=PIDGEON,
         validation=Validation(
