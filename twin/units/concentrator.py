@@ -109,7 +109,8 @@ class ConcentratorParams(UnitParams):
     )
     other_power_kwh_per_t: float = fields.power(
         5.6,
-        "Flotation, regrinding and tailings disposal",
+        "Flotation, regrinding and tailings disposal (concentrate thickening and filtering "
+        "neglected)",
         "ore",
         "'Flotation, regrinding, and tailings disposal' costs 2.00, 4.10 and 8.10 MJ per "
         "kg Cu at 1.00, 0.50 and 0.25 % Cu ore (A Comprehensive Guide to Solar Energy "

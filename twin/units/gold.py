@@ -208,7 +208,8 @@ class GoldRefineryParams(UnitParams):
     )
     power_kwh_per_t: float = fields.power(
         29_300.0,
-        "Electrolysis, chlorination, induction melting, fume scrubbing and building power",
+        "Electrolysis, chlorination, induction melting, fume scrubbing and building power, and "
+        "everything else the standard's total covers (a fitted remainder)",
         "gold",
         f"Fitted: {GB_32032} give 4.10 / 4.35 / 4.55 kgce/kg gold for electrolytic refining; "
         "at grade 1, less the fuel figure below (a placeholder: the standard does not split "

@@ -258,7 +258,8 @@ class NickelRefineryParams(UnitParams):
     )
     steam_fuel_kgce_per_t: float = fields.fuel(
         751.0,
-        "Boiler fuel for leach and electrolyte heating",
+        "Boiler fuel for leach and electrolyte heating, and everything else the standard's "
+        "total covers (a fitted remainder)",
         "cathode",
         f"Fitted: {GB_25323} gives 1300 / 1380 / 2000 kgce/t for high-grade matte to "
         "electrolytic nickel; at grade 1, less the default AC power at 0.1229 kgce/kWh "
