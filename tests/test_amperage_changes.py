@@ -285,7 +285,8 @@ def test_a_plant_state_sets_the_amperage_now(instances_dir: Path) -> None:
 def test_the_plant_link_reads_the_line_current_as_the_amperage_now(instances_dir: Path) -> None:
     """The aluminium week's default OPC UA link maps each potline's line current (kA); a
     reading of 360 kA on potline_a's 400 kA line is an amperage fraction of 0.9 in the
-    plant state, and the plan from it starts from 0.9."""
+    plant state, and the plan from it starts from 0.9; a reading above twice the line
+    current (a unit or typing error) is ignored, not clipped into a state."""
     from twin.plant.live import PlantFollower
     from twin.plant.state import apply_state
 
@@ -297,9 +298,34 @@ def test_the_plant_link_reads_the_line_current_as_the_amperage_now(instances_dir
         for e in elements:
             follower.readings[f"assays.{material}.{e}"] = composition[material][e]
     follower.readings["amperage.potline_a"] = 360.0
+    follower.readings["amperage.potline_b"] = 400_000.0  # amperes, not kA: not a state
     state, _ = follower.state()
     assert state.units["potline_a"].amperage_fraction == pytest.approx(0.9)
-    assert state.units["potline_b"].amperage_fraction is None  # no reading: none carried
+    assert state.units["potline_b"].amperage_fraction is None  # ignored: the instance's stands
     planned = apply_state(inst, state)
     assert planned.units[2].id == "potline_a"
     assert planned.units[2].params.initial_amperage_fraction == pytest.approx(0.9)
+
+
+def test_the_amperage_setpoint_is_the_period_mean_the_plan_prices(instances_dir: Path) -> None:
+    """Half of period 0 at 0.9 and half at 1.1 of potline_a's 400 kA: the setpoint is the
+    hours-weighted mean the LP's ramp rows use, 1.0 x 400 = 400 kA, not the tonnes-weighted
+    404.4 kA (1.1 makes more metal an hour), which read back would price a change that did
+    not happen."""
+    import pandas as pd
+
+    from twin.plant.live import PlantFollower
+
+    inst = twin.load(instances_dir / "aluminium_chain_week.yaml")
+    follower = PlantFollower(inst, "opc.tcp://127.0.0.1:4840", planner=None)  # not connected
+    low, _, high = Flowsheet(inst).units["potline_a"].modes
+    loads = pd.DataFrame(
+        {
+            "unit": ["potline_a", "potline_a"],
+            "mode": [low.name, high.name],
+            "period": [0, 0],
+            "throughput_t": [0.5 * low.max_rate_t_per_h, 0.5 * high.max_rate_t_per_h],
+        }
+    )
+    setpoints = follower._setpoints(inst, loads)
+    assert setpoints["setpoints.amperage.potline_a"] == pytest.approx(400.0, rel=1e-12)

@@ -17,8 +17,9 @@ event: a unit's running flag goes False, or a stock level moves by more than
    process (``twin.solve`` in a worker thread; the subscription keeps running) or a
    ``twin serve`` (the service's plant endpoints; the solve runs in its workers);
 3. the first period's setpoints written back: each mapped unit's basis throughput in
-   period 0 (t/h = t / period length) and its line current (the throughput-weighted
-   amperage fraction of the modes it runs, x params.line_current_ka).
+   period 0 (t/h = t / period length) and its line current (the period's mean amperage
+   fraction, hours-weighted as the LP's ramp rows and the tables take it, twin.amperage,
+   x params.line_current_ka; read back, it is the next plan's initial amperage).
 
 When stream flows are mapped, the levels of the state are reconciled (twin.plant.reconcile)
 on the latest period's flows, with the level before it as the opening level; a level that
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from asyncua import Client, Node, ua
 
+from twin.amperage import amperage_at
 from twin.errors import TwinError
 from twin.flowsheet import Flowsheet
 from twin.instance import Instance
@@ -183,9 +185,10 @@ class PlantFollower:
             params = specs[uid].params
             reading = self.readings.get(f"amperage.{uid}")
             if reading is not None and isinstance(params, PotlineParams):
-                fraction = min(
-                    max(float(reading) / params.line_current_ka, 0.0), MAX_AMPERAGE_FRACTION
-                )
+                fraction = max(float(reading) / params.line_current_ka, 0.0)
+                if fraction > MAX_AMPERAGE_FRACTION:  # a unit or typing error, not a state
+                    log.warning("amperage.%s: %s kA is not a line current; ignored", uid, reading)
+                    continue
                 units[uid] = units.get(uid, UnitState()).model_copy(
                     update={"amperage_fraction": fraction}
                 )
@@ -210,10 +213,9 @@ class PlantFollower:
             fs = Flowsheet(instance)
             for u in self.link.setpoints.amperage:
                 rows = first[first["unit"] == u]
-                index = {m.name: m.load_index for m in fs.units[u].modes}
-                tonnes = float(rows["throughput_t"].sum())
+                index = {m.name: k for k, m in enumerate(fs.units[u].modes)}
                 pairs = zip(rows["mode"], rows["throughput_t"], strict=True)
-                load = sum(index[m] * t for m, t in pairs) / tonnes if tonnes > 0 else 1.0
+                load = amperage_at(fs, u, {(u, index[m], 0): float(t) for m, t in pairs}, 0)
                 line_ka = fs.units[u].spec.params.line_current_ka  # type: ignore[attr-defined]
                 out[f"setpoints.amperage.{u}"] = load * line_ka
         return out

@@ -64,13 +64,16 @@ step of 0.1 and 3 after 0.2, at or below the low end of that range.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
 from twin.units import electrolysis
 from twin.units.base import UnitParams
-from twin.units.pfc import Technology, pfc_kg_per_t_al
+from twin.units.pfc import pfc_kg_per_t_al
+
+if TYPE_CHECKING:
+    from twin.units.aluminium import PotlineParams
 
 #: Hours in a day: an AE frequency per cell-day over T hours is frequency x T / 24 AEs.
 HOURS_PER_DAY = 24.0
@@ -139,34 +142,7 @@ def faraday_t_per_cell_day(line_current_ka: float) -> float:
     return line_current_ka * HOURS_PER_DAY / electrolysis.faraday_kwh_per_t(1.0, 1.0, "Al", 3)
 
 
-class LineParams(Protocol):
-    """The potline parameters :func:`amperage_change` reads (PotlineParams has them)."""
-
-    @property
-    def cells(self) -> int: ...
-    @property
-    def line_current_ka(self) -> float: ...
-    @property
-    def anode_effect_frequency_per_cell_day(self) -> float: ...
-    @property
-    def anode_effect_duration_min(self) -> float: ...
-    @property
-    def anode_effect_frequency_slope(self) -> float: ...
-    @property
-    def anode_effect_duration_slope(self) -> float: ...
-    @property
-    def anode_effect_voltage_v(self) -> float: ...
-    @property
-    def anode_effect_ce_loss(self) -> float: ...
-    @property
-    def rectifier_efficiency(self) -> float: ...
-    @property
-    def current_efficiency(self) -> float: ...
-    @property
-    def cell_technology(self) -> Technology: ...
-
-
-def anode_effects_per_change(p: LineParams, retune_h: float) -> float:
+def anode_effects_per_change(p: PotlineParams, retune_h: float) -> float:
     """Extra anode effects per cell, of the nominal duration, per unit change of amperage
     fraction that takes `retune_h` hours to settle: f_nom (s_f + s_d) T / 24 (module
     docstring)."""
@@ -174,7 +150,7 @@ def anode_effects_per_change(p: LineParams, retune_h: float) -> float:
     return p.anode_effect_frequency_per_cell_day * slopes * retune_h / HOURS_PER_DAY
 
 
-def amperage_change(p: LineParams, retune_h: float) -> AmperageChange:
+def amperage_change(p: PotlineParams, retune_h: float) -> AmperageChange:
     """The consequences for the line of `p` of a unit change of amperage fraction that
     takes `retune_h` hours to settle (module docstring)."""
     per_cell = anode_effects_per_change(p, retune_h)
