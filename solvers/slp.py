@@ -18,7 +18,7 @@ Both steps halve every iteration. When the new linearisation leaves the load box
 room (the last schedule is outside it: a harder blend cut a mill's t/h more than the
 step allows, and the units after the mill with it), the solve is repeated with the load
 box 4 times as wide, and without boxes at last; the next iteration halves the widened
-step. The property box is never widened: a wider one lets the hardness, and so the next
+step, or, after a solve without boxes, starts again from `first_step`. The property box is never widened: a wider one lets the hardness, and so the next
 linearisation's t/h, move further, which then needs a wider load box again. It stops
 when the largest relative difference between the LP's and the twin's outputs, energy
 and emissions is at most `tolerance`, after `max_iterations` solves, at the deadline, or
@@ -36,8 +36,9 @@ of a degenerate LP, so the iterations can differ from a rebuild's (measured on t
 lead-zinc month: by 1e-6 of the objective from iteration 3). The trace says per
 iteration whether the model was built (first, or afresh after a change of structure)
 or updated, how many numbers the update wrote, the two steps solved with
-(``trust_region``, ``feed_property_box``) and where the LP and the twin differ most
-(``largest_at``: unit, period, quantity).
+(``trust_region``, ``feed_property_box``), how many solves the widening repeated
+(``retries``; ``build_s`` holds their time, ``changed`` counts the last update only) and
+where the LP and the twin differ most (``largest_at``: unit, period, quantity).
 
 The outcome is the last solution and the flowsheet re-linearised at its loads (a new
 Flowsheet; the one passed in is not changed): a Schedule made from the two is priced,
@@ -131,7 +132,9 @@ def successive_linearisation(
         started = time.perf_counter()
         if iteration > 1:
             step = first_step if step is None else step / 2
+        retries = -1
         while True:
+            retries += 1
             box = property_box(iteration, first_step, step)
             built = build_model(current, property_box=box)
             if step is not None:
@@ -166,6 +169,7 @@ def successive_linearisation(
                 "trust_region": step,
                 "feed_property_box": box.step if boxed and box is not None else None,
                 "changed": 0 if change is None else change.size,
+                "retries": retries,
                 "build_s": built_at - started,
                 "solve_s": solved_at - built_at,
                 "twin_s": time.perf_counter() - solved_at,
