@@ -95,7 +95,8 @@ class BayerParams(UnitParams):
         "Aluminium 'Environmental Profile Report' (April 2013, data 2010) lists caustic per t "
         "alumina, but its table was not in the text read; a blog cost split (US$50-60/t "
         "alumina of caustic in China, bauxite2aluminium.blogspot.com 2013) gives no tonnes; "
-        "the same blog's 3-4 kg/t 'unaccounted' soda loss (2011) is one part of the loss only.",
+        "the same blog's 3-4 kg/t 'unaccounted' soda loss (2011) is one part of the loss only; "
+        "Chinese pages on Bayer soda consumption (碱耗) gave no kg/t.",
     )
     mineralogy: Literal["gibbsitic", "boehmitic", "diasporic"] = Field(
         default="diasporic",

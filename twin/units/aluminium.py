@@ -77,7 +77,7 @@ class PotlineParams(AmperageChangeParams):
         description="Enthalpy of 2 Al2O3 + 3 C -> 4 Al + 3 CO2, reactants fed at 25 C, Al(l) and "
         "CO2 leaving at 960 C, kWh/kg Al at 100 % CE; x CE / 2.980 it is the voltage U_H that "
         "does not become heat. 6.340 from the NASA TM-4513 polynomials (twin.thermochemistry."
-        "potline_reaction_enthalpy_kwh_per_kg); the 6.34 recalled from Haupin agrees.",
+        "potline_reaction_enthalpy_kwh_per_kg).",
     )
     bath_v_per_cm: float = Field(
         default=0.36,
@@ -163,8 +163,8 @@ class PotlineParams(AmperageChangeParams):
     anode_effect_voltage_v: float = Field(
         default=25.0,
         ge=0.0,
-        description="Cell voltage above the working voltage while on anode effect, V. 25 above "
-        "~4 V: 20-50 V on AE (Grjotheim & Kvande, recalled), ~30 V in CellModel (acd_min_cm).",
+        description="Cell voltage above the working voltage on anode effect, V. 25 above ~4 V: "
+        "CellModel (acd_min_cm) sets its AE anode overvoltage to 26.6 V ('~30 V'), not measured.",
     )
     anode_effect_ce_loss: float = Field(
         default=0.004,

@@ -50,7 +50,8 @@ TYPICAL_ZN_CONCENTRATE = {
 #: Bauxite for the calibration: 55 % Al2O3, 7 % SiO2, 20 % Fe2O3 (assumed, unverified;
 #: illustrative, a refinery replaces it with its own assay). Searched (pages: Chinese
 #: diasporic bauxite composition): one deposit report (Al2O3 68.07 %, SiO2 14.52 %, A/S
-#: 4.6, on wpsab.com, unattributed) and no Fe2O3; nothing citable for a typical feed.
+#: 4.6, on wpsab.com, unattributed) and no Fe2O3; nothing citable for a typical feed
+#: (nor for Guangxi's high-iron accumulation-type bauxite, 平果 堆积型铝土矿).
 BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}
 #: Silica flux, 90 % SiO2 (assumed).
 SILICA_FLUX = {"Si": 0.4207}

@@ -98,31 +98,32 @@ class OpenPitMineParams(UnitParams):
         description=f"Mean one-way haul, km. {fields.site_specific('mine')}",
     )
     rolling_resistance: float = Field(
-        default=0.025,
+        default=0.034,
         ge=0.0,
         lt=0.2,
-        description="Rolling resistance, grade-equivalent fraction. 0.025, inside the "
-        "published span: 2 % in the worked example of Micromine's Spry haulage help "
-        "('Effective Grade', webhelp.micromine.com), 3.4 % measured on the Komatsu 830E "
-        "ramps of Vale's Salobo mine (Menezes & Navarro Torres, 'Influence of mine road "
-        "grade and rolling resistance on haulage productivity and costs', Vale ITV), 3.5-4.5 "
-        "% the average found at Australian hard-rock mines (Coal Age, December 2017, p. 20).",
+        description="Rolling resistance, grade-equivalent fraction. 0.034, the value measured on "
+        "the Komatsu 830E ramps of Vale's Salobo mine (Menezes & Navarro Torres, 'Influence of "
+        "mine road grade and rolling resistance on haulage productivity and costs', Vale ITV), "
+        "the low end of measured haul roads: 3.5-4.5 % the average found at Australian "
+        "hard-rock mines (Coal Age, December 2017, p. 20). 2 % is a worked example only "
+        "(Micromine's Spry haulage help, 'Effective Grade', webhelp.micromine.com); 1.4 % is "
+        "set in the truck model's code of Lindgren et al. 2022 (drive_efficiency).",
     )
     drive_efficiency: float = Field(
-        default=0.30,
+        default=0.34,
         gt=0.0,
         le=1.0,
-        description="Fuel-to-wheel efficiency of the diesel trucks, fraction. Assumed, "
-        "unverified; calibrate against fleet fuel records. Searched (pages: haul truck fuel "
-        "efficiency, engine load factor): Kecojevic & Komljenovic, 'Haul truck fuel "
-        "consumption and CO2 emission under various engine load conditions', Mining "
-        "Engineering, Dec 2010, relate fuel to rated power and load factor, not to work at "
-        "the wheel; no efficiency figure found (nor, again, in the copies of that paper and "
-        "of Soofastaei's 2016 UQ thesis on haul-truck energy, read from their first page). "
-        "Upper bound: a haul truck's 12V 4000 engine at full power, 2025 bhp on 360 L/h "
-        "(heavyequipmentarticles.com, 'How trolley assisted electric truck saved fuel'), "
-        "is 1510 kW / (360 x 35.83 MJ/L / 3.6) = 0.42 at the crankshaft; the electric "
-        "drive's and part load's losses below that were not found.",
+        description="Fuel-to-wheel efficiency of the diesel-electric trucks, fraction: 0.34 = "
+        "(1 - 0.14) x 3.6 / (0.2534 x 35.83), from the truck model of Lindgren, Grauers, "
+        "Ranggard & Maki, 'Drive-Cycle Simulations of Battery-Electric Large Haul Trucks for "
+        "Open-Pit Mining with Electric Roads', Energies 15 (2022) 4871, whose open code (as "
+        "carried in github.com/oscargalera/HeavyTruckSimulator, exp1/machine_param.m and "
+        "simulator.m) loses 14 % between the DC link and the wheel and burns 0.26 x 619/635 = "
+        "0.2534 L diesel per kWh of DC traction power; 35.83 MJ/L is diesel_lhv_mj_per_l. "
+        "The same model's 50 L/h at no load (idling, queuing) is time-based and left out here "
+        "(a stated simplification: fleet fuel records include it). Bounded above by the "
+        "engine alone, 2025 bhp on 360 L/h at full power = 0.42 at the crankshaft "
+        "(heavyequipmentarticles.com, 'How trolley assisted electric truck saved fuel').",
     )
     tare_per_payload: float = Field(
         default=0.78,
@@ -130,8 +131,9 @@ class OpenPitMineParams(UnitParams):
         description="Empty truck mass per t payload, t/t. 0.78: the Cat 797 at 560,000 lb "
         "empty and 1,280,000 lb loaded with its 360 short tons (720,000 lb) of payload, "
         "560 / 720 (Car and Driver, on the Cat 797; copy read at "
-        "floloha.blogg.se/2022/september/earth-mover-truck.html). One ultra-class truck; "
-        "no manufacturer's sheet was found for the 227 t class.",
+        "floloha.blogg.se/2022/september/earth-mover-truck.html); 250 t empty for 320 t "
+        "of payload, 0.78 as well, in Lindgren et al. 2022's truck (drive_efficiency). "
+        "No manufacturer's sheet was found for the 227 t class.",
     )
     diesel_lhv_mj_per_l: float = Field(
         default=42.652 * 0.84,
@@ -147,7 +149,11 @@ class OpenPitMineParams(UnitParams):
         "Canada benchmark this ('Benchmarking the energy consumption of Canadian open-pit "
         "mines', 2005), but its figures were not in the text read (copies on scribd and "
         "studylib, front matter only); Norgate & Haque, J. Clean. Prod. 18 (2010) 266-274, "
-        "abstract only, no per-t figure.",
+        "abstract only, no per-t figure. One part is published: an electric shovel's "
+        "minimum 0.12 kWh per m3 (Topno, Sahoo & Umre, 'Energy efficiency assessment of "
+        "electric shovel operating in opencast mine', Energy 230 (2021) 120703, abstract), "
+        "about 0.05 kWh/t at 2.6 t/m3 (density assumed); drills and crushing not found (nor "
+        "on Chinese open-pit pages, 露天矿 单位电耗).",
     )
     mining_cost_cny_per_t_moved: float = Field(
         default=10.0,

@@ -25,10 +25,19 @@ Skyllas-Kazacos, JOM 60(11) (2008) 17-24 (web page: equations and captions only)
 subpart F and EU 2023/1773 and 2025/2547 transcriptions in code (the slope equations, no
 AEM); open cell models (github.com/gustavo-alejandro/CellModel, github.com/erlendlundby/
 Costa-aluminum: no anode-effect rates); Chinese pages on the anode-effect coefficient (only
-the older 0.3 of 5 min already cited). The structure of anode_effects' voltage term, an AE
-share of the average voltage from the coefficient (AE/cell-day), the cell voltage on AE (V)
-and the duration (min), is that of a Chinese design code for potlines (section 4.1.3, seen
-at m.jianbiaoku.com/webarbs/book/27063/867297.shtml; its typical values were not shown).
+the older 0.3 of 5 min already cited). Searched again (2026): the IAI's 2013 survey report
+(kipdf copy: contents only), pages on plants' AE rates (English; Chinese 低效应,
+阳极效应系数), on AE voltage and on AE under power modulation, and data tables in code
+(AE frequency, anode effect duration): none gives a figure. The AE voltage
+(PotlineParams.anode_effect_voltage_v) follows CellModel (github.com/gustavo-alejandro/
+CellModel, ElectroChemistry.py, AnodeConcOverVolt), which on AE sets the anode
+concentration overvoltage to T x 500 / 23209 = 1236 K x 500 / 23209 = 26.6 V at 963 C, a
+cell of "~30 V" by its comment: a modelling choice, no measured AE voltage was read (the
+20-50 V once quoted here from memory is dropped). The structure of
+anode_effects' voltage term, an AE share of the average voltage from the coefficient
+(AE/cell-day), the cell voltage on AE (V) and the duration (min), is that of a Chinese
+design code for potlines (section 4.1.3, seen at m.jianbiaoku.com/webarbs/book/27063/
+867297.shtml; its typical values were not shown).
 """
 
 from __future__ import annotations

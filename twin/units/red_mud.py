@@ -45,8 +45,11 @@ class RedMudParams(UnitParams):
         "industrial, 3-5 wt.% ('Bauxite residue in cement and cementitious applications: "
         "current status and a possible way forward', Resour. Conserv. Recycl. 2013, doi "
         "10.1016/j.resconrec.2013.01.005, as summarised at "
-        "redmud.org/can-bauxite-residue-be-used-in-the-production-of-cement/). Set 0.03-0.05 "
-        "for a raw-meal plant.",
+        "redmud.org/can-bauxite-residue-be-used-in-the-production-of-cement/). Kept at 0.30 "
+        "on review: this unit's drying and firing fuel and its additives describe calcined "
+        "red mud blended into cement, the route 0.30 belongs to; in raw meal at 4 % one t of "
+        "red mud goes with 24 t of limestone and clay, whose cost and the raw meal's price are "
+        "the cement plant's. Set 0.03-0.05 with those for a raw-meal plant.",
     )
     power_kwh_per_t: float = fields.power(
         30.0, "Drying, grinding, mixing, forming", "red mud", f"{fields.PLACEHOLDER} {SEARCHED}"
