@@ -420,8 +420,8 @@ ROWS: list[Row] = [
             "chlorine": {"Cl": 1.0},
         },
         plan_2020=20000,
-        changes_2020={0: {"mg_cell_bath_gap_cm": 2.0, "distillation_kwh_per_t": 6000.0}},
-        fitted=("kroll_titanium.distillation_kwh_per_t",),
+        changes_2020={0: {"mg_cell_bath_gap_cm": 2.0, "distillation_kwh_per_t": 5440.0}},
+        fitted=("kroll_titanium.chlorination_kwh_per_t",),
         boundary=SPONGE_TI,
         validation=Validation(
             "DC energy of the loop's Mg cells at nominal current density",

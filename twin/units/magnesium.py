@@ -34,7 +34,9 @@ PIDGEON_SPLIT = (
     "10.1016/j.resconrec.2004.02.003); Du et al. 2010 not found. Also searched (pages, "
     "Chinese: per-process energy of Pidgeon plants): the nonferrous energy-saving design "
     "code's per-stage tables (calcine, briquettes, crowns, ingot; jianbiaoku.com) are found "
-    "with their titles only, no values."
+    "with their titles only, no values. Also searched: GB 21347's drafting notes, 皮江法 炼镁 "
+    "能耗 煅烧 还原 精炼, Du et al. 2010, Gao et al. 2015 (doi 10.1021/acs.est.5b01860) "
+    "and Pidgeon inventories in code: titles, abstracts or totals only."
 )
 
 
@@ -53,19 +55,19 @@ class PidgeonParams(UnitParams):
         "zk54.cn/products/industrial-kiln-furnace/metallurgy-rotary-kiln/65.html): with this "
         "model's briquette (calcine 3.9655/y + FeSi75 1.0785 t per t Mg, no fluorite), 15 kg "
         "per 100 kg gives y = 3.9655 / (100/15 - 1.0785) = 0.710 (12 kg: 0.547), the top of "
-        "the range. Applying the 92 % (13.8 kg ingot per 100 kg) would give 0.643 and 11.8 t "
-        "dolomite/t, outside the ~10-11 t/t practice range of PROCESS-DATA section 10 (itself "
-        "unverified), which 0.71 (crude) meets. So 0.71 is fitted to that range, the kiln "
-        "maker's figure its upper bound; a mid reading of the source (13.5 kg x 0.92) gives "
-        "about 0.57.",
+        "the range. The IPCC default, 5.13 t process CO2/t Mg from dolomite (2006 IPCC "
+        "Guidelines Vol. 3 Table 4.19, as transcribed in the public repository "
+        "ClimateView/transition-element-framework), is 5.13 / 0.4773 t CO2/t CaMg(CO3)2 = "
+        "10.75 t dolomite, y = 0.706; 0.71 gives 10.69 t and 5.10 t CO2 (-0.6 %). With the "
+        "92 % refining recovery y would be 0.643 (11.8 t, 10 % above the IPCC figure).",
     )
     si_excess: float = Field(
         default=0.40,
         ge=0.0,
         description="Si charged above 2 MgO + Si -> 2 Mg + SiO2, fraction of the "
         "stoichiometric Si. 0.40 gives 1.08 t FeSi75/t Mg against the ideal "
-        "0.77: chosen inside the UNVERIFIED practice range 1.0-1.2 t/t (same "
-        "section).",
+        "0.77, inside the unverified 1.0-1.2 t/t of PROCESS-DATA section 10 (searched also: "
+        "皮江法 吨镁 原料消耗, Pidgeon inventories in code; no FeSi figure).",
     )
     calcination_kgce_per_t_dolomite: float = fields.fuel(
         90.0,
@@ -104,7 +106,7 @@ class PidgeonParams(UnitParams):
         "Placeholder, unverified. PROCESS-DATA quotes '17-20 kWh/kg electricity' from a "
         "Wikipedia copy; at 0.1229 kgce/kWh that would alone be 2100-2460 kgce/t and it "
         "reads as total energy, so it is not used. Searched with the split (PIDGEON_SPLIT) "
-        "and for Chinese pages on Pidgeon electricity per t Mg: not found.",
+        "and for Chinese pages on Pidgeon electricity per t Mg (吨镁电耗): not found.",
     )
     calcination_fuel: fields.FuelName = fields.carrier(
         "coal",
@@ -283,24 +285,27 @@ class ElectrolyticMgParams(UnitParams):
         "Handbook; from recollection, unverified). Searched (pages: conductivity of "
         "MgCl2-NaCl-KCl-CaCl2 melts, specific conductance of Mg cell baths; code: molten-salt "
         "property files, the Lange pure-species conductivity table of CalebBell/chemicals, "
-        "which has no chloride melt): no measured value found.",
+        "which has no chloride melt; 镁电解 电解质 电导率, whose one hit, an OCR copy at "
+        "m.zjtcn.com/news/3861755.html, has the value garbled): no measured value found.",
     )
     gas_void_fraction: float = Field(
         default=0.20,
         ge=0.0,
         lt=1.0,
         description="Chlorine bubbles' share of the gap's volume, fraction; the bath's "
-        "conductivity is divided by (1 - eps)^1.5 (Bruggeman 1935). Assumed, unverified "
-        "(searched with the conductivity; not found).",
+        "conductivity is divided by (1 - eps)^1.5 (Bruggeman 1935), which a 1 m vertical "
+        "gas-evolving cell was measured to follow (Hine & Murakami, J. Electrochem. Soc. "
+        "1980, 'Bubble effects on the solution IR drop...', scribd.com/document/738139404). "
+        "0.20 assumed, unverified (searched also: Cl2 void fraction in Mg cells; not found).",
     )
     external_drop_v: float = Field(
         default=0.50,
         ge=0.0,
         description="Anode, cathode, contact and busbar drops at nominal current "
         f"(proportional to current), V. {fields.ASSUMED} (Searched: Mg cell voltage balance "
-        "by electrode, contact and busbar drops; the pages found give whole-cell voltages "
-        "only, e.g. 4.4-4.6 V for 160 kA cells in the hnhzjc.com entry cited at "
-        "current_efficiency.)",
+        "by electrode, contact and busbar drops, also in Chinese, 槽电压 组成 阳极压降 母线"
+        "压降; the pages found give whole-cell voltages only, e.g. 4.4-4.6 V for 160 kA "
+        "cells in the hnhzjc.com entry cited at current_efficiency.)",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.85,
@@ -316,7 +321,9 @@ class ElectrolyticMgParams(UnitParams):
         "10.1007/BF00578096; Demirci & Karakaya, TMS Magnesium Technology 2012, 59-62).",
     )
     max_current_density_a_per_m2: float = electrolysis.max_current_density_field(
-        7000.0, "0.7 A/cm2, about the 0.68 A/cm2 run by Demirci & Karakaya (TMS 2012)."
+        7000.0,
+        "0.7 A/cm2, about the 0.68 A/cm2 run by Demirci & Karakaya (TMS 2012); above it the "
+        "back reaction grows (a review, OCR copy at m.zjtcn.com/news/3861755.html).",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(electrolysis.tafel_slope_v_per_decade(MG_CELL_TEMPERATURE_C, 0.5), 4),
@@ -330,17 +337,13 @@ class ElectrolyticMgParams(UnitParams):
         "The main current loss is the Mg + Cl2 back reaction (doi 10.1007/BF00578096), "
         "limited by mass transfer at a rate per area nearly independent of current, so most "
         "of the loss is fixed and CE rises with current density. 0.8 assumed, unverified "
-        "(searched: back reaction vs current density; the papers found give CE at one "
-        "current density each).",
+        "(searched: back reaction vs current density, also 镁电解 电流效率 电流密度; the "
+        "papers found give CE at one current density each).",
     )
     load_segments: list[electrolysis.SegmentLoad] = electrolysis.segments_field(
         [0.6, 0.7, 0.8, 0.9, 1.0]
     )
-    rectifier_efficiency: float = electrolysis.rectifier_field(
-        0.97,
-        "Assumed as for the potline, unverified (searched: not found; pages on rectiformers "
-        "for electrolysis give no efficiency).",
-    )
+    rectifier_efficiency: float = electrolysis.rectifier_field()
     auxiliary_power_kwh_per_t: float = fields.power(
         3300.0,
         "MgCl2 dehydration, chlorine handling and auxiliaries",
@@ -421,7 +424,8 @@ class ElectrolyticMagnesium(UnitModel):
     kWh/t rises with load (the ohmic term outgrows the CE gain). One mode per load
     segment, its rate capacity x L x CE(L)/CE_nom (the cathode area is fixed). The
     stated 2020 plant: the gap narrowed to 4.3 cm (1.502 V in the bath) and CE 0.85 ->
-    0.88, both assumptions (unverified) -> 15966 kWh/t (plan 2020: 16000).
+    0.88, both assumptions (unverified) -> 15966 kWh/t (plan 2020: 16000); the 2036 kWh/t
+    saved is under the >3000 DC reported for multipolar cells (twin.units.titanium).
     Feed = 1 / (Mg fraction x mg_recovery); chlorine = feed x Cl fraction x mg_recovery
     (Cl won in the same share as Mg); the sludge takes the rest of the feed, so Mg and Cl
     close. Simplifications: feed preparation (dehydration of MgCl2 or carnallite) is
