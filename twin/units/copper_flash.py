@@ -26,6 +26,12 @@ Sources (page numbers not re-read; marked where a figure is an assumption):
   heat is computed from Cantera's copy of the same tables, twin.thermochemistry);
   Holland & Powell 2011 ds-62 in github.com/geodynamics/burnman (fa, faL); Atlantic
   Copper's slag-cleaning page (electric furnace, 1.5 % -> below 1 % Cu).
+- Read 2026-11-30 for the Bi deportment and the gas-cleaning checks (details at
+  DEFAULT_DEPORTMENT and the fields): the Guixi flash furnace's As, Sb, Bi split (review in
+  有色金属科学与工程 2019 issue 1, html.rhhz.net), the SKS As split (Metals 7 (2017) 302,
+  abstract), Zhang et al., Environ. Pollut. 171 (2012) 109-117 (Hg at six Chinese
+  smelters, abstract) and Zhou et al., Environ. Pollut. (2021), doi
+  10.1016/j.envpol.2020.116203 (As recycled in a flash smelting system, abstract).
 """
 
 from __future__ import annotations
@@ -71,30 +77,55 @@ def _d(gas: float, slag: float, anode: float) -> Deportment:
     return Deportment(gas=gas, slag=slag, anode=anode)
 
 
-#: Default deportment at 60 % matte. Rounded from the flash smelting + converting
-#: distributions of Davenport et al. 4th ed. ch. 5 (table of minor-element distribution
-#: in Outokumpu flash smelting) and Steinhauser et al. 1984, read from recollection and
-#: rounded (unverified): As and Bi mostly volatilised, Sb and Pb split gas/slag, Zn to
-#: slag, Cd and Hg to the gas; Au and Ag collect in the matte and so the anode.
-#: Searched 2026-11-29: the flash-smelting table was not found in the stored copies; the
-#: converting table of the same book was ('Distribution of impurity elements during
-#: Peirce-Smith converting of low and high grade mattes', Vogt et al. 1979, Mendoza &
-#: Luraschi 1993; tailieuchung.com copy of the 4th ed., episode 5): to blister copper /
-#: converter slag / off-gas from 54 % and 70 % Cu matte, As 28/13/58 and 50/32/18, Bi
-#: 13/17/67 and 55/23/22, Pb 4/48/46 and 5/49/46, Sb 29/7/64 and 59/26/15, Zn 11/86/3
-#: and 8/79/13 %. The converter slag returns to the furnace, so these are not the lumped
-#: smelter's splits and are not adopted; they do show that a richer matte, blown for
-#: less time, fumes less As, Bi and Sb in the converters, which this table's fixed gas
-#: share at every matte grade leaves out (matte_grade_options price it as fixed).
-#: Searched 2026-11-30, not found: Chinese pages on impurity distribution in flash smelting
-#: (闪速熔炼 杂质元素 分配) and the stored ch. 5 passages of the 4th ed.; then open-source
-#: smelter models and data files in the code corpus ('Nagamori', 'minor element
-#: distribution': no split table) and Chinese pages on As/Bi/Sb routes in the Guixi flash
-#: furnace (贵溪 闪速炉 砷 走向).
+#: Default deportment at 60 % matte, per pass through furnace + converters (the converter
+#: slag returns to the furnace: with furnace shares g, s, m to gas, slag, matte and
+#: converter shares b, c, v of the matte to blister, converter slag, off-gas, the pass
+#: sends (g + m v) / (1 - c m) to gas, s / (1 - c m) to slag and m b / (1 - c m) to the
+#: anode; the anode furnace's fume is not counted).
+#: - Converting (b, c, v): Davenport et al. 4th ed. 2002, table 'Distribution of impurity
+#:   elements during Peirce-Smith converting of low and high grade mattes' (Vogt et al.
+#:   1979; Mendoza & Luraschi 1993), read in the tailieuchung.com copy (episode 5): to
+#:   blister / converter slag / off-gas from 54 % and 70 % Cu matte, As 28/13/58 and
+#:   50/32/18, Bi 13/17/67 and 55/23/22 %; interpolated to the 60 % matte the converters
+#:   get (weight 6/16) and scaled to sum 1: As 0.3648/0.2025/0.4327, Bi 0.2930/0.1962/0.5108.
+#: - Flash furnace (g, s, m): Guixi smelter's flash furnace, table 1 of the review
+#:   '砷、锑、铋在铜冶炼过程中的分布及其在冶炼副产物中的回收综述' (authors not
+#:   read), 有色金属科学与工程 (Nonferrous Metals Science and Engineering) 2019 issue 1
+#:   (per its address, html.rhhz.net/YSJSYKXGC/html/201901003.htm), text above the
+#:   table: about 40.00 % of the As to matte, the rest to slag and gas; 75.64 % of the
+#:   Bi to matte and 9.60 % to slag (14.76 % to gas by difference). The As slag : gas
+#:   split is not in the passage read; it is taken from a bottom-blown bath smelter (SKS,
+#:   a different furnace): matte 6 %, slag 12 %, gas 82 % ('Reaction mechanism and
+#:   distribution behavior of arsenic in the bottom blown copper smelting process',
+#:   Central South University and University of Queensland, Metals 7 (2017) 302, doi
+#:   10.3390/met7080302, abstract), so s = 0.60 x 12/94 = 0.0766, g = 0.5234. The Guixi
+#:   matte grade is not stated in the passage read; taken as the 60 % reference.
+#: - Results: Bi (0.1476 + 0.7564 x 0.5108) / 0.8516 = 0.627 gas, 0.096 / 0.8516 = 0.113
+#:   slag, 0.7564 x 0.2930 / 0.8516 = 0.260 anode (adopted). As (0.5234 + 0.40 x 0.4327) /
+#:   (1 - 0.2025 x 0.40) = 0.758 gas, 0.0766 / 0.9190 = 0.083 slag, 0.40 x 0.3648 / 0.9190
+#:   = 0.159 anode: not adopted, because with deport()'s dust recycle it sends 40 % of the
+#:   As fed to the anode, and copper_mine_to_metal's 0.3 % As concentrate then makes an
+#:   anode with 1.06 % minor elements, over its 0.5 % non-Cu part (the published splits
+#:   may already be net of the plant's dust recycle; the passages read do not say). A
+#:   richer matte, blown for less time, fumes less As and Bi in the converters (same
+#:   table), which the fixed gas share leaves out.
+#: As, Sb, Pb, Zn, Cd, Hg, Au, Ag: rounded from Davenport et al. 4th ed. ch. 5 and
+#: Steinhauser et al. 1984 from recollection, unverified (Sb 35.28 % to the Guixi furnace
+#: slag, 'mostly matte and slag', same review; its matte share was not in the passage
+#: read). Searched, not found: the flash-smelting table of the 4th ed. (stored copies,
+#: 2026-11-29); Chinese pages on impurity distribution in flash smelting (闪速熔炼 杂质元素
+#: 分配; 贵溪 闪速炉 砷 走向; Pb, Zn, Cd 冰铜 炉渣 烟尘 分配) and the code corpus
+#: (2026-11-30); Chilean smelter reviews (Perez et al., JMR&T 15 (2021) 213; Barros et
+#: al., Minerals 12 (2022) 250: opening pages only) and the EU BREF copper chapter
+#: (opening only), 2026-11-30. Partial only: Wang, Guo, Tian, Jiang, Chen & Zhao, 'Effects
+#: of matte grade on the distribution of minor elements (Pb, Zn, As, Sb, and Bi) in the
+#: bottom blown copper smelting process', Metals 2017 (abstract): at about 70 % matte
+#: some 82 % of the As and 70 % of the Bi to gas, 70 % of the Sb and 64 % of the Zn to
+#: slag, 55 % of the Pb to matte; one phase per element, for a bath furnace, so no row.
 DEFAULT_DEPORTMENT = {
     "As": _d(0.80, 0.15, 0.05),
     "Sb": _d(0.30, 0.60, 0.10),
-    "Bi": _d(0.80, 0.10, 0.10),
+    "Bi": _d(0.627, 0.113, 0.260),
     "Pb": _d(0.45, 0.50, 0.05),
     "Zn": _d(0.10, 0.90, 0.00),
     "Cd": _d(0.80, 0.20, 0.00),
@@ -164,7 +195,9 @@ class FlashSmelterPhysics(UnitParams):
         "炉体散热) and passages of the thesis's scribd copies; Atlantic Copper's page says "
         "only that a small amount of fuel makes up the furnace's heat loss; Chamveha et "
         "al., Ind. Eng. Chem. Res. 48 (2009) 1120-1125, fit a smelting reactor's heat loss "
-        "to plant data but state no value in their opening).",
+        "to plant data but state no value in their opening; again 2026-11-30: flash "
+        "furnace heat balances with wall and cooling-water losses as a share of heat "
+        "input, in English pages, none with a figure).",
     )
     fuel_available_heat: float | None = Field(
         default=None,
@@ -193,8 +226,10 @@ class FlashSmelterPhysics(UnitParams):
         "modeling', Metals 10 (2020) 1229, doi 10.3390/met10091229, introduction); "
         "0.7-2.3 wt % lost to industrial matte-smelting slags and 0.88 % in Eti "
         "Copper's flash furnace slag (JOM 68(9) 2016 2323-2331, abstract); up to 2 % "
-        "(Zivkovic et al., J. Min. Metall. 45B (2009) 23-34). 1.2 % at 60 % taken, "
-        "inside those.",
+        "(Zivkovic et al., J. Min. Metall. 45B (2009) 23-34); 1.2 % Cu, mostly dissolved, "
+        "in the quenched slag of an industrial flash furnace (Xie, Yuan, Liu & Zhao, "
+        "'Control of copper content in flash smelting slag...', Metals 13 (2023) 153, "
+        "abstract; its matte grade not stated there). 1.2 % at 60 % taken.",
     )
     slag_cu_matte_grade_reference: float = Field(
         default=0.60,
@@ -212,7 +247,9 @@ class FlashSmelterPhysics(UnitParams):
         "5/11, read from recollection); unverified (not found: the stored copy of ch. 4 "
         "stops before its plot; Zivkovic et al. 2009 fit slag Cu to matte Cu for a "
         "reverberatory furnace, abstract only; nor Chinese pages on 渣含铜 vs 冰铜品位, nor "
-        "the code corpus).",
+        "the code corpus; 2026-11-30: the studylib copy of Zivkovic et al. 2009 and Savic "
+        "et al., Pol. J. Chem. Tech. 17(3) 2015 62-69, give regressions of slag Cu on "
+        "matte Cu but no coefficient in the passages stored).",
     )
     slag_cleaning_recovery: float = Field(
         default=0.34,
@@ -234,9 +271,10 @@ class FlashSmelterPhysics(UnitParams):
         "{element: {gas, slag, anode}} fractions summing to 1; an element fed but not "
         "listed goes to slag. The slag/anode split follows a constant distribution "
         "coefficient, so at matte grade g the slag share is scaled by g / reference "
-        "(less matte, more to slag). Defaults: module DEFAULT_DEPORTMENT (Davenport et "
-        "al. 4th ed. ch. 5; Steinhauser et al. 1984; rounded, unverified; searches listed "
-        "at DEFAULT_DEPORTMENT).",
+        "(less matte, more to slag). Defaults: module DEFAULT_DEPORTMENT: Bi derived from "
+        "the Guixi flash furnace's split and Davenport et al.'s Peirce-Smith converting "
+        "table (derivation there); the other rows rounded from Davenport et al. 4th ed. "
+        "ch. 5 and Steinhauser et al. 1984, unverified (searches listed there).",
     )
     gas_abatement_efficiency: float = Field(
         default=0.998,
@@ -244,11 +282,18 @@ class FlashSmelterPhysics(UnitParams):
         le=1.0,
         description="Share of the heavy metals (Pb, As, Cd, Hg, Cr) in the off-gas caught "
         "by the boiler, electrostatic precipitators and the acid plant's gas cleaning, "
-        "fraction; the rest goes to air. Other elements in the gas are all caught. "
-        "Assumed, unverified (searched 2026-11-30: ESP and gas-cleaning capture of As and "
-        "Pb at copper smelters; a stored abstract of a flue-gas study at a Chinese copper "
-        "smelter gives 99.2-99.9 % removal of particulates and heavy metals, consistent, but "
-        "it came without authors or address, so it is not cited).",
+        "fraction; the rest goes to air. Other elements in the gas are all caught. For Hg, "
+        "consistent with Zhang et al., 'Were mercury emission factors for Chinese "
+        "non-ferrous metal smelters overestimated?', Environ. Pollut. 171 (2012) 109-117 "
+        "(abstract): acid plants with double conversion-double absorption removed over 99 "
+        "% of the Hg, and 0.3-13.5 % of the Hg in the concentrate reached the air at six "
+        "smelters; with this default and dust_bleed_fraction 0.2, 0.002 / (1 - 0.8 x "
+        "0.998) = 0.99 % of the Hg fed goes to air. For the particulate As, Pb and Cd "
+        "assumed, unverified (searched 2026-11-30: ESP and gas-cleaning capture of As and "
+        "Pb at copper smelters, 闪速炉 电收尘 收尘效率, AP-42 12.3; a stored abstract of a "
+        "flue-gas study at a Chinese copper smelter gives 99.2-99.9 % removal of "
+        "particulates and heavy metals, consistent, but it came without authors or "
+        "address, so it is not cited).",
     )
     dust_bleed_fraction: float = Field(
         default=0.2,
@@ -257,7 +302,13 @@ class FlashSmelterPhysics(UnitParams):
         description="Share of the captured dust bled from the circuit (to arsenic or "
         "dust-leach treatment), the rest recycled to the flash furnace, fraction. "
         "The bled dust leaves on the slag port (the smelter has no dust port) and is "
-        "shown as KPI dust_bled_t. Assumed, unverified.",
+        "shown as KPI dust_bled_t. Assumed, unverified (searched 2026-11-30: dust bleed "
+        "and As open-circuiting at flash smelters). A check, not a source: Zhou et al., "
+        "'Strategies for arsenic pollution control from copper pyrometallurgy...', "
+        "Environ. Pollut. (2021), doi 10.1016/j.envpol.2020.116203 (abstract), found 69 % "
+        "of the As output of a flash smelting system recycled (dust and slag concentrate "
+        "together) and 22 % eliminated in off-gas and tailings; here 0.8 x 0.998 x 0.8 = "
+        "0.64 of the As entering the furnace comes back as dust, below that 69 %.",
     )
 
     @model_validator(mode="after")
