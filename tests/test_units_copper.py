@@ -29,14 +29,17 @@ from twin.units.base import (
 )
 from twin.units.concentrator import Concentrator, ConcentratorParams
 from twin.units.copper import (
+    PALABORA_SLIMES,
     AcidPlant,
     AcidPlantParams,
     CopperElectrorefinery,
     CopperSmelter,
     CopperSmelterParams,
     ElectrorefineryParams,
+    untracked_slimes_t_per_t_anode,
 )
 from twin.units.copper_flash import DEFAULT_DEPORTMENT
+from twin.units.energy_limits import COPPER_ELECTROLYSIS_KGCE_PER_T
 from twin.units.mining import OpenPitMine, OpenPitMineParams, SelectivityMode
 
 SILICA_FLUX = {"Si": 0.9 * mass_fraction("Si", SIO2)}  # 90 % SiO2
@@ -533,16 +536,16 @@ def test_refinery_closes_every_element(
 def test_refinery_sends_gold_and_silver_to_slimes() -> None:
     """Anode 99.5 % Cu, 40 g/t Au, 800 g/t Ag, 0.1 % As: t anode per t cathode = 0.9999 /
     (0.999 x 0.995) = 1.005935. To slimes per t anode: Au 0.99 x 4e-5 = 3.96e-5, Ag 0.98
-    x 8e-4 = 7.84e-4, As 1e-3, Cu 0.001 x 0.995 = 9.95e-4; slimes 0.001784 + those =
-    0.0046026 t/t anode, holding Au 0.860 % and Ag 17.03 %. The cathode carries Au 0.01 x
+    x 8e-4 = 7.84e-4, As 1e-3, Cu 0.001 x 0.995 = 9.95e-4; slimes 0.001648 + those =
+    0.0044666 t/t anode, holding Au 0.887 % and Ag 17.55 %. The cathode carries Au 0.01 x
     4e-5 x 1.005935 = 0.40 g/t and Ag 0.02 x 8e-4 x 1.005935 = 16.1 g/t."""
     unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
     feeds = {"anode": {"Cu": 0.995, "Au": 4e-5, "Ag": 8e-4, "As": 1e-3}}
     out = unit.products(feeds)
     anode_t = 0.9999 / (0.999 * 0.995)
-    slimes_t = 0.001784 + 3.96e-5 + 7.84e-4 + 1e-3 + 9.95e-4
-    assert slimes_t == pytest.approx(0.0046026, rel=1e-12)
-    assert (3.96e-5 / slimes_t, 7.84e-4 / slimes_t) == pytest.approx((0.00860, 0.1703), abs=5e-5)
+    slimes_t = 0.001648 + 3.96e-5 + 7.84e-4 + 1e-3 + 9.95e-4
+    assert slimes_t == pytest.approx(0.0044666, rel=1e-12)
+    assert (3.96e-5 / slimes_t, 7.84e-4 / slimes_t) == pytest.approx((0.00887, 0.1755), abs=5e-5)
     assert out["slimes"]["Au"] == pytest.approx(3.96e-5 / slimes_t, rel=1e-12)
     assert out["slimes"]["Ag"] == pytest.approx(7.84e-4 / slimes_t, rel=1e-12)
     assert out["slimes"]["As"] == pytest.approx(1e-3 / slimes_t, rel=1e-12)
@@ -553,11 +556,37 @@ def test_refinery_sends_gold_and_silver_to_slimes() -> None:
     assert not balance_problems(unit, feeds, rtol=1e-12, atol=1e-15)
     with pytest.raises(ValidationError, match="slimes_recovery"):
         ElectrorefineryParams(slimes_recovery={"Cu": 0.5})
-    # the default anode makes 0.001784 + 0.000995 = 0.002779 t slimes/t anode with
-    # 0.000995 / 0.002779 = 35.80 % Cu, Palabora's slimes assay
+    # a Cu-only anode makes 0.001648 + 0.000995 = 0.002643 t slimes/t anode, 37.65 % Cu
+    # (no Ag, Au, Se, ... to share the slimes with)
     plain = unit.products({"anode": {"Cu": 0.995}})["slimes"]
-    assert plain["Cu"] == pytest.approx(0.000995 / 0.002779, rel=1e-12)
-    assert plain["Cu"] == pytest.approx(0.358, abs=5e-4)
+    assert plain["Cu"] == pytest.approx(0.000995 / 0.002643, rel=1e-12)
+    assert plain["Cu"] == pytest.approx(0.3765, abs=5e-5)
+
+
+def test_refinery_slimes_count_each_element_once() -> None:
+    """The unnamed part of Palabora's slimes: Cu 0.358 + Ni 0.009 + Se 0.005 + Te 0.004 +
+    Ag 0.028325 + Au 0.001697 + As 0.000365 + Pb 0.0003 + Pd 0.000074 + Pt 0.00007 + Bi
+    0.0001 = 0.406931 named, so 0.593069 x 0.000995 / 0.358 = 0.0016483 t/t anode, 0.001648
+    rounded. An anode carrying each named element at the grade that sends assay x
+    0.0027793 t to slimes (Au and Ag divided by their 0.99 and 0.98 recoveries) makes
+    0.001648 + 0.0027793 x 0.406931 = 0.0027793 t slimes/t anode (to the 1e-6 rounding)
+    holding each element at Palabora's assay: nothing is counted twice or left out."""
+    assert untracked_slimes_t_per_t_anode(0.001, 0.995) == 0.001648
+    assert sum(PALABORA_SLIMES.values()) == pytest.approx(0.406931, rel=1e-12)
+    params = ElectrorefineryParams()
+    assert params.slimes_other_t_per_t_anode == 0.001648
+    slimes_t = 0.000995 / 0.358
+    recovery = {"Au": 0.99, "Ag": 0.98}
+    anode = {"Cu": 0.995} | {
+        e: a * slimes_t / recovery.get(e, 1.0) for e, a in PALABORA_SLIMES.items() if e != "Cu"
+    }
+    unit = CopperElectrorefinery("er", params, capacity_t_per_h=50.0)
+    slimes = unit.products({"anode": anode})["slimes"]
+    for element, assay in PALABORA_SLIMES.items():
+        assert slimes[element] == pytest.approx(assay, rel=2e-4), element
+    m = unit.operating_point({"anode": anode})
+    assert m.outputs_t["slimes"] / m.inputs_t["anode"] == pytest.approx(slimes_t, rel=2e-4)
+    assert not balance_problems(unit, {"anode": anode}, rtol=1e-12, atol=1e-15)
 
 
 def test_refinery_energy_from_faraday() -> None:
@@ -579,6 +608,17 @@ def test_refinery_energy_from_faraday() -> None:
     assert m.max_rate_t_per_h == pytest.approx(50.0 * 0.8 * 0.94875 / 0.95)
     # ohmic-dominated: 120 % current density costs more per t than 80 %
     assert unit.operating_point({"anode": {"Cu": 0.995}}, 1.2).power_kwh > m.power_kwh * 1.25
+
+
+def test_refinery_totals_the_standards_grade_1() -> None:
+    """At nominal current density the refinery uses 266.38 x 0.9999 / 0.97 + 60 = 334.59
+    kWh/t AC, x 0.122835 kgce/kWh = 41.10 kgce/t, plus 28.9 kgce/t of steam fuel: 70.0
+    kgce/t cathode, grade 1 of GB 25323-2023 table 1 (70 / 85 / 110)."""
+    unit = CopperElectrorefinery("er", ElectrorefineryParams(), capacity_t_per_h=50.0)
+    m = unit.operating_point({"anode": {"Cu": 0.995}})
+    assert m.power_kwh == pytest.approx(334.59, abs=0.005)
+    total = m.power_kwh * KGCE_PER_KWH_EQUIVALENT + sum(m.fuel_kgce.values())
+    assert total == pytest.approx(COPPER_ELECTROLYSIS_KGCE_PER_T[0], abs=0.005)
 
 
 def test_refinery_errors() -> None:

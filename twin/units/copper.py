@@ -19,21 +19,49 @@ from twin.constants import S_IN_H2SO4, S_IN_SO2
 from twin.units import electrolysis, fields
 from twin.units.base import Fraction, UnitModel, UnitParams, feed_grades, register
 from twin.units.copper_smelter import CopperSmelter, CopperSmelterParams
+from twin.units.energy_limits import (
+    COPPER_ELECTROLYSIS_KGCE_PER_T,
+    GB_25323,
+    GB_29141,
+    SMELTER_GAS_ACID_KWH_PER_T,
+    grades,
+)
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
-#: Where the refinery's auxiliary power and steam fuel stand (not found; one bound found).
-REFINERY_ENERGY_SOURCE = (
-    "Calibrated placeholder, unverified (not found: searched Chinese tankhouse pages and the "
-    "energy-limit compilations). Bound: GB 21248-2007 caps the electrolysis step (anode to "
-    "cathode copper) at a limit value of 220 kgce/t comprehensive energy, 210 process energy "
-    "(haowendang.cn compilation of the national limit standards); the refinery's about "
-    "61 kgce/t lies far inside it. Check: a 300 kt/a refinery (Nanguo Copper) fell from 120 "
-    "to 70 kgce/t cathode (吨铜标准煤耗) when rebuilt for 380-400 A/m2 parallel-flow cells "
-    "(MIIT energy-saving technology catalogue item '380A/m2电流密度电解铜应用技术及装备', "
-    "copied at shdbkk.com); the model's refinery stays below that improved plant."
+#: The copper electrolysis grades of GB 25323-2023 (table 1) and a plant that meets grade 1.
+REFINERY_ENERGY = (
+    f"{GB_25323}, table 1, caps the copper electrolysis step (anode to cathode copper) at "
+    f"{grades(COPPER_ELECTROLYSIS_KGCE_PER_T)} kgce/t cathode for grades 1 / 2 / 3; a "
+    "300 kt/a refinery (Nanguo Copper) fell from 120 to 70 kgce/t cathode (吨铜标准煤耗) "
+    "when rebuilt for 380-400 A/m2 parallel-flow cells (MIIT energy-saving technology "
+    "catalogue item '380A/m2电流密度电解铜应用技术及装备', copied at shdbkk.com)"
 )
+
+#: Palabora refinery anode slimes, mass fraction of each element its assay names (palabora.com,
+#: 'Anode slimes' product page; As printed as 365 '%', read as ppm since 365 % is impossible).
+PALABORA_SLIMES = {
+    "Cu": 0.358,
+    "Ni": 0.009,
+    "Se": 0.005,
+    "Te": 0.004,
+    "Ag": 28325e-6,
+    "Au": 1697e-6,
+    "As": 365e-6,
+    "Pb": 3e-4,
+    "Pd": 74e-6,
+    "Pt": 70e-6,
+    "Bi": 1e-4,
+}
+
+
+def untracked_slimes_t_per_t_anode(cu_to_slimes: float, anode_cu: float) -> float:
+    """t of slimes matter no Palabora assay line names, per t anode (rounded to 1e-6 t), for
+    an anode of `anode_cu` Cu sending `cu_to_slimes` of it to slimes that assay 35.8 % Cu."""
+    slimes_t = cu_to_slimes * anode_cu / PALABORA_SLIMES["Cu"]
+    return round(slimes_t * (1.0 - sum(PALABORA_SLIMES.values())), 6)
+
 
 __all__ = [
     "AcidPlant",
@@ -65,11 +93,14 @@ class AcidPlantParams(UnitParams):
         100.0,
         "Blowers and pumps (waste-heat steam credit ignored)",
         "SO2",
-        "Calibrated placeholder, unverified (searched: acid-plant kWh per t acid or SO2 in "
-        "the ESA/EFMA booklet copies and Chinese 两转两吸 pages; no figure found; 2026-11-30 "
-        "also the OTA 'Energy Use in the Copper Industry' chapter and the ch. 14 copies of "
-        "Extractive Metallurgy of Copper 4th ed. (123doc.org, tailieuchung.com), openings "
-        "only).",
+        f"Calibrated with the rest of the copper chain, and below the published range: "
+        f"{GB_29141} allows {grades(SMELTER_GAS_ACID_KWH_PER_T)} kWh per t acid from "
+        "copper or nickel smelter gas (advanced / new / existing plants), and "
+        "100 kWh/t SO2 is 100 / (1.531 x 0.997) = 65.5 kWh/t acid. Not adopted: the "
+        "advanced 100 kWh/t acid, 152.6 kWh/t SO2, adds 52.6 kWh x 2.54 t SO2/t cathode x "
+        "0.1228 = 16.4 kgce/t to the calibrated copper chain, 281.3 kgce/t, 9.9 % over the "
+        "plan's 256 and outside its 5 %, unless the smelter's fitted power and fuel "
+        "(twin.units.copper_smelter) are refitted first.",
     )
     variable_cost_cny_per_t_so2: float = fields.cost(
         30.0, "Catalyst, water and labour share", "SO2"
@@ -122,13 +153,14 @@ class ElectrorefineryParams(UnitParams):
         "0.25-0.35 V (PROCESS-DATA section 4, unverified; searched: the Moats et al. "
         "world tankhouse surveys (CIM 2019, abstract only), Extractive Metallurgy of Copper "
         "5th ed. (ebin.pub copy, front matter only) and Chinese 槽电压 pages; 2026-11-30 "
-        "also Chinese 同极距/槽电压 pages and the IsaKidd encyclopaedia copies).",
+        "also Chinese 同极距/槽电压 pages and the IsaKidd encyclopaedia copies, then Chinese "
+        "吨铜直流电耗 pages and patents, and the openings of Aromaa, Metals 12 (2022) 372).",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.95,
         "At nominal current density; 93-98 % (PROCESS-DATA section 4, unverified; searched "
         "as for the cell voltage). A parallel-flow tankhouse at 380-400 A/m2 reports 98-99 % "
-        "(MIIT catalogue item cited in REFINERY_ENERGY_SOURCE), a different cell design and "
+        "(MIIT catalogue item cited in REFINERY_ENERGY), a different cell design and "
         "current density from this 300 A/m2 conventional one, so not adopted.",
     )
     current_density_a_per_m2: float = electrolysis.current_density_field(
@@ -157,7 +189,9 @@ class ElectrorefineryParams(UnitParams):
         "Electrolyte about 0.1 V (300 A/m2 x ~20 mm gap / ~60 S/m at 65 C) plus contacts, "
         "busbars and slimes layer; half of a 0.3 V cell, the usual order (Schlesinger et "
         "al., Extractive Metallurgy of Copper, 5th ed. 2011, ch. 14; from recollection, "
-        "unverified; the stored ebin.pub copy gave only its front matter).",
+        "unverified; the stored ebin.pub copy gave only its front matter, and Kalliomaki, "
+        "Aromaa & Lundstrom, Minerals 6 (2016) 59, models the electrolyte's conductivity "
+        "but its stored abstract gives no value).",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(
@@ -178,13 +212,20 @@ class ElectrorefineryParams(UnitParams):
         60.0,
         "Electrolyte circulation, cranes, washing",
         "cathode",
-        REFINERY_ENERGY_SOURCE,
+        f"{fields.PLACEHOLDER} Not found apart from the steam (searched Chinese tankhouse "
+        f"pages and the energy-limit compilations): {REFINERY_ENERGY}, totals only.",
     )
     steam_fuel_kgce_per_t: float = fields.fuel(
-        20.0,
-        "Boiler fuel for electrolyte heating",
+        28.9,
+        "Boiler fuel for electrolyte heating, and whatever else the refinery's total covers "
+        "(a fitted remainder)",
         "cathode",
-        REFINERY_ENERGY_SOURCE,
+        f"Fitted: {REFINERY_ENERGY}. The refinery totals grade 1, "
+        f"{COPPER_ELECTROLYSIS_KGCE_PER_T[0]:g} kgce/t, at nominal current density: less "
+        "the default AC power, 266.38 x 0.9999 / 0.97 + 60 = 334.59 kWh/t at 0.12284 "
+        "kgce/kWh = 41.10 kgce/t, leaves 28.90. The lowest figure published (the grades "
+        "rise to 110, the rebuilt plant's old one was 120); a higher one would put the "
+        "calibrated copper chain more than 5 % over the plan's 256 kgce/t.",
     )
     steam_fuel_carrier: fields.FuelName = fields.carrier(
         "natural_gas", "Fuel carrier of the boiler"
@@ -213,19 +254,29 @@ class ElectrorefineryParams(UnitParams):
         "anodes of ~500-1000 ppm (Davenport et al., Extractive Metallurgy of Copper, "
         "4th ed. 2002, ch. 14, anode and cathode impurity tables; from recollection, "
         "unverified; searched: anode-slime pages (Palabora, precious-metal refiners) give "
-        "slime assays, not the split).",
+        "slime assays, not the split, and silver-deportment pages). Checks: Palabora says "
+        "its anodes' precious metals are not transferred but collected in the slimes "
+        "(palabora.co.za, refinery page); LME grade A cathode (BS EN 1978 Cu-CATH-1, LME "
+        "special contract rules) holds at most 0.0025 % Ag, which 2 % of the anode's Ag "
+        "meets for anodes up to 25 / (0.02 x 1.006) = 1243 g/t Ag.",
     )
     slimes_other_t_per_t_anode: float = Field(
-        default=0.001784,
+        default=untracked_slimes_t_per_t_anode(0.001, 0.995),
         ge=0.0,
         lt=1.0,
-        description="Anode slimes besides the tracked elements they collect (Se, Te, O, "
-        "sulphate and other untracked matter), t/t anode; the slimes weigh this plus "
-        "the Cu, Au, Ag, As, ... they receive. Palabora's refinery slimes assay 35.8 % Cu "
-        "(standard deviation 9.8; Se 0.5 %, Te 0.4 %, Ag 2.8 %, Au 0.17 %; palabora.com, "
-        "'Anode slimes' product page): a 99.5 % Cu anode sending 0.001 of its Cu to slimes "
-        "gives 0.000995 t Cu in 0.000995/0.358 = 0.002779 t slimes/t anode, so "
-        "0.002779 - 0.000995 = 0.001784 t of other matter.",
+        description="Anode slimes besides the elements they collect from the anode (the "
+        "oxygen, sulphate and other matter no assay line names), t/t anode; the slimes weigh "
+        "this plus the Cu, Au, Ag, As, ... they receive, each counted once. Palabora's "
+        "refinery slimes assay 35.8 % Cu and, of the other elements, Ni 0.9 %, Se 0.5 %, Te "
+        "0.4 %, Ag 28325 ppm, Au 1697 ppm, As 365 (printed with the unit '%', read as ppm), "
+        "Pb 0.03 %, Pd 74 ppm, Pt 70 ppm, Bi 0.01 % (palabora.com, 'Anode slimes' product "
+        "page): 40.69 % named, 59.31 % not. A 99.5 % Cu anode sending 0.001 of its Cu to "
+        "slimes gives 0.000995/0.358 = 0.0027793 t slimes/t anode, of which 0.593069 x "
+        "0.0027793 = 0.001648 t is the unnamed part. Every named element is left out of it "
+        "because the model adds whatever the anode carries on top (an anode carrying the "
+        "named elements at Palabora's levels gives back Palabora's assay); an anode element "
+        "the assay does not name (Fe, S, Sb) is also added on top, so any of it already in "
+        "the unnamed 59 % would count twice (no assay found separates it).",
     )
     variable_cost_cny_per_t: float = fields.cost(
         300.0, "Reagents, cathode blanks, labour share", "cathode"

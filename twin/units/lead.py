@@ -13,17 +13,20 @@ from twin.constants import C_IN_CO2, HEAVY_METALS, S_IN_SO2
 from twin.ext import kernel_point
 from twin.units import fields, smelting
 from twin.units.base import RECYCLED_METAL_T, Fraction, UnitModel, UnitParams, feed_grades, register
+from twin.units.energy_limits import GB_25323, LEAD_SMELTING_KGCE_PER_T, grades
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
 
-#: Source of the primary energy figures: PROCESS-DATA section 9 found no energy per t lead.
-NO_LEAD_ENERGY_DATA = (
-    "Placeholder, unverified: PROCESS-DATA section 9 found no figure; not found either in the "
-    "stored pages for the lead energy-limit standard GB 21250 (the compilations read give "
-    "only the copper and ferroalloy tables) or the lead smelter surveys (docslib.org, "
-    "introductions only); searched 2026-11-30: GB 21250 粗铅 综合能耗 pages and the '79 "
-    "energy-limit standards' compilation (bangwoyixia.com, ferroalloy part only)."
+#: Source of the primary energy figures: their total checked against GB 25323-2023 table 5.
+LEAD_ENERGY = (
+    "Placeholder for the split between power and fuel, unverified (PROCESS-DATA section 9 "
+    "found no energy per t lead; searched 2026-11-30: GB 21250 粗铅 综合能耗 pages, the '79 "
+    "energy-limit standards' compilation, the lead smelter surveys, introductions only). "
+    f"Their total is checked: {GB_25323}, table 5, caps lead smelting, concentrate to lead "
+    f"ingot, at {grades(LEAD_SMELTING_KGCE_PER_T)} kgce/t lead for grades 1 / 2 / 3, and the "
+    "defaults' 350 x 0.1228 + 300 = 343.0 kgce/t (reductant carbon not counted) lies between "
+    "grades 1 and 3."
 )
 
 
@@ -56,7 +59,7 @@ class LeadSmelterParams(UnitParams):
         "stored lead smelter surveys (introductions only) or the SMS group page (says only "
         "'slag containing low quantities of lead'); searched 2026-11-30: QSL/SKS/Kivcet "
         "slag Pb and Chinese 底吹炼铅 渣含铅 pages, Sinclair's Extractive Metallurgy of Lead "
-        "(scribd copy, front matter only).",
+        "(scribd copy, front matter only); later also Chinese 液态高铅渣 侧吹还原 pages.",
     )
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
         {"Pb": 0.15, "As": 0.5, "Cd": 0.8, "Hg": 1.0}, "; Cd and Hg are the most volatile"
@@ -72,20 +75,20 @@ class LeadSmelterParams(UnitParams):
         "PbO + C -> Pb + CO needs 12.011/207.2 = 58 kg C/t Pb; practice needs "
         "more, 80 assumed (unverified; not found: searched coke rate per t lead bullion "
         "for bath and blast-furnace reduction; 2026-11-30 SKS high-lead-slag blast furnace "
-        "coke and Chinese 焦率 pages).",
+        "coke and Chinese 焦率 pages, then AP-42 primary-lead and 侧吹还原 粉煤 pages).",
     )
     primary_power_kwh_per_t: float = fields.power(
         350.0,
         "Electricity per t lead from concentrate (oxygen plant, blowers, refining)",
         "lead",
-        NO_LEAD_ENERGY_DATA,
+        LEAD_ENERGY,
     )
     primary_fuel_kgce_per_t: float = fields.fuel(
         300.0,
         "Fuel per t lead from concentrate (reduction furnace, refining kettles), "
         "reductant excluded",
         "lead",
-        NO_LEAD_ENERGY_DATA,
+        LEAD_ENERGY,
     )
     fuel_carrier: fields.FuelName = fields.carrier("coal")
     secondary_energy_saving: float = Field(

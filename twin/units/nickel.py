@@ -17,6 +17,7 @@ from twin.constants import HEAVY_METALS, S_IN_SO2
 from twin.ext import kernel_point
 from twin.units import electrolysis, fields, smelting
 from twin.units.base import Fraction, UnitModel, UnitParams, element_fraction, feed_grades, register
+from twin.units.energy_limits import GB_25323
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -35,15 +36,11 @@ def _matte_metals(recoveries: dict[str, float]) -> dict[str, float]:
 
 
 #: China's energy-limit standard for heavy non-ferrous metals, nickel rows (table 7).
-GB_25323 = (
-    "GB 25323-2023 (有色重金属冶炼产品能源消耗限额), table 7 (nickel), read as transcribed "
-    "in a public repository of Chinese energy-limit standards (three levels, grade 1 the "
-    "strictest)"
-)
+GB_25323_NICKEL = f"{GB_25323}, table 7 (nickel)"
 
 #: What was searched for the smelter's energy figures.
 SMELTER_SEARCHED = (
-    f"{fields.PLACEHOLDER} Not found: {GB_25323} gives 540 / 1160 / 1400 kgce/t for "
+    f"{fields.PLACEHOLDER} Not found: {GB_25323_NICKEL} gives 540 / 1160 / 1400 kgce/t for "
     "nickel concentrate to high-grade matte, but whether per t matte or per t Ni was not "
     "read (GB 21251-2014's text is stored to its scope only), so it is not used; the "
     "defaults give 250 x 0.1229 + 30 = 60.7 kgce/t concentrate (452 kgce/t Ni in the "
@@ -71,25 +68,30 @@ class NickelFlashSmelterParams(UnitParams):
         "all (Co really lower, unverified; not found: the DON papers stored give "
         "abstracts without per-metal recoveries, Makinen's TMS 2006 abstract included; "
         "Elliot, 'The distribution of cobalt in the Kalgoorlie nickel smelter', AusIMM "
-        "1989, abstract without a figure).",
+        "1989, abstract without a figure; 2026-11-30 also Chinese 钴回收率 pages and Jones "
+        "& Deneys, JOM 50(10) 1998, on recovering Co from slags, not its split).",
     )
     matte_fe: float = Field(
         default=0.04,
         ge=0.0,
         lt=0.10,
         description="Fe in the matte, mass fraction. Low-Fe matte, < 10 wt % Fe (Taskinen "
-        "et al., Extraction 2018, doi 10.1007/978-3-319-95022-8_25); 4 % "
-        "assumed.",
+        "et al., Extraction 2018, doi 10.1007/978-3-319-95022-8_25). 4 %: a low-iron "
+        "Bessemer matte of about 75 % Cu+Ni+Co and 21-22 % S (see matte_s) leaves 100 - 75 "
+        "- 21..22 = 3-4 % for Fe and the rest; the top of that taken, all of it as Fe.",
     )
     matte_s: float = Field(
         default=0.22,
         gt=0.0,
         lt=1.0,
-        description="S in the matte, mass fraction. Assumed, unverified; Ni3S2 holds 26.7 % S "
-        "(not found: the Taskinen et al. 2018 abstract gives only Fe < 10 wt %; nor in the "
-        "abstracts of Makinen, 'The state of the art in nickel smelting: DON technology', "
-        "TMS 2006, and Outotec's DON flash smelting brochure, or in Chinese pages on "
-        "high-grade nickel matte).",
+        description="S in the matte, mass fraction. 22 %: Bessemer (converter) matte holds "
+        "the Ni, Cu, Co and precious metals with about 22 % S (McGraw-Hill Dictionary of "
+        "Scientific and Technical Terms, entry 'Bessemer matte', "
+        "encyclopedia2.thefreedictionary.com/Bessemer+matte), and a Sudbury smelter's "
+        "converters made low-iron Bessemer matte of about 75 % Cu+Ni+Co with 21-22 % S "
+        "(trade-press passage quoted on the same page). The DON flash furnace makes this "
+        "low-Fe, high-grade matte directly, without converting (Makinen, TMS 2006 abstract); "
+        "Ni3S2 itself holds 26.7 % S.",
     )
     flux_sio2_per_fe: float = smelting.flux_ratio_field()
     volatilised: smelting.VolatilisedFractions = smelting.volatilised_field(
@@ -261,7 +263,7 @@ class NickelRefineryParams(UnitParams):
         "Boiler fuel for leach and electrolyte heating, and everything else the standard's "
         "total covers (a fitted remainder)",
         "cathode",
-        f"Fitted: {GB_25323} gives 1300 / 1380 / 2000 kgce/t for high-grade matte to "
+        f"Fitted: {GB_25323_NICKEL} gives 1300 / 1380 / 2000 kgce/t for high-grade matte to "
         "electrolytic nickel; at grade 1, less the default AC power at 0.1229 kgce/kWh "
         "(DC 3365 x 0.9996 / 0.97 + 1000 auxiliary = 4467 kWh/t, itself from placeholders): "
         "1300 - 4467 x 0.1229 = 751 kgce/t. The standard's table also lists an anode-nickel "

@@ -23,11 +23,18 @@ Placeholders: the other power and fuel figures (roaster power and fuel, leach po
 of the tankhouse auxiliaries). Searched without finding per-unit figures: the per-process
 tables of GB 21249-2014 and of a Chinese smelter energy-saving design code (the stored
 copies hold their front matter, not the values), TERI's 'Energy use in the production of
-primary zinc' (1988; contents only), Outotec roasting pages, Hindustan Zinc's reports. A
+primary zinc' (1988; contents only), Outotec roasting pages, Hindustan Zinc's reports,
+Chinese pages on melting cathode zinc in induction furnaces (熔铸 吨锌电耗). A
 check of their sum only: US electrolytic zinc plants drew about 780 kWh per ton in process
 steps other than electrolysis (GTI, 'Energy Use: Metal Casting - Zinc',
 gta.gastechnology.org/primary_metals/pm_dm_e5); here the roaster, acid plant, leach,
-tankhouse auxiliaries and rectifier loss come to about 755 kWh/t.
+tankhouse auxiliaries and rectifier loss come to about 755 kWh/t. A check of the total:
+GB 25323-2023 table 3 (twin.units.energy_limits) caps electrolytic zinc from concentrate at
+1010 / 1040 / 1260 kgce/t (grades 1 / 2 / 3) with residue treatment and 550 / 660 / 820
+without; the plan's 885 lies between the two lines (over the limit without residue
+treatment, under grade 1 with it). The acid plant's 100 kWh/t SO2 (65.5 kWh/t acid) is below GB
+29141-2012's 110 / 120 / 130 kWh/t acid from zinc smelter gas (twin.units.energy_limits);
+the acid plant is the copper chain's too, which cannot take more (twin.units.copper).
 """
 
 from __future__ import annotations
@@ -331,7 +338,8 @@ class ZincElectrowinningParams(UnitParams):
         "cell's voltage, '降低电积锌直流电耗分析' (360docs.net/doc/16420936.html), has its "
         "table's values missing from the stored copy; the Zn-cell models of Mahon's UBC "
         "thesis, Dynamic Process Simulation of Zinc Electrowinning, 2016, and Scott, "
-        "Pitblado & Barton, APCOM 1987, were read only in their opening pages).",
+        "Pitblado & Barton, APCOM 1987, were read only in their opening pages; 2026-11-30 "
+        "also English cell-voltage-breakdown and Chinese 槽电压组成 pages).",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(2 * electrolysis.tafel_slope_v_per_decade(38.0, 0.5), 4),
