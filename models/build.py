@@ -27,7 +27,7 @@ from twin.accounting import (
 )
 from twin.flowsheet import Flowsheet
 from twin.models.chain import Chain
-from twin.models.grades import PropertyBox, add_grades, add_property_box
+from twin.models.grades import PropertyBox, add_grade_energy, add_grades, add_property_box
 from twin.models.linear import LinearModel
 from twin.models.network import Network, add_network
 from twin.models.pits import add_pits, add_rate_targets
@@ -116,6 +116,7 @@ def build_model(
     add_ramps(lm, ch, net)
     add_reserves(lm, ch, net.x)
     _objective(lm, ch, net, power)
+    add_grade_energy(lm, ch, net, grades)
     add_rate_targets(lm, ch, add_pits(lm, ch, net, grades))
     if property_box is not None and grades is not None:
         add_property_box(lm, ch, net, grades, property_box)

@@ -11,7 +11,10 @@ for every stream of a material that tracks e. Rows:
   each mode k, corrected to first
   order in the grades of its tracked feeds (F_c: their component flows, F: their
   tonnes); the same correction is added to the unit's ``port_balance`` rows, so the
-  tonnes it makes and takes follow its feed grade too;
+  tonnes it makes and takes follow its feed grade too, and, by :func:`add_grade_energy`
+  once the rest is built, to ``power_balance`` (its kWh), its ``time_share`` row (its
+  hours at full rate) and the emission caps' ``target`` rows (what it releases), for the
+  quantities twin.grades gives slopes;
 * ``blend[rule, side, t]``: a window of twin.blending on what node n receives of m,
   sum_s grade_flow[s, e] >= min x sum_s flow[s] (or x sum_s grade_flow[s, per] for a
   ratio), and <= max x the same; linear, so exact for any blend;
@@ -39,6 +42,7 @@ from twin.grades import component_per_t, is_property, source_grades, tracked, tr
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
+from twin.models.targets import emission_cap_rows
 
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
@@ -47,10 +51,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Grades:
-    """The component-flow columns and the column of each (stream, element) label."""
+    """The component-flow columns, the column of each (stream, element) label, and each
+    blending unit's grade terms per quantity (:func:`_period_slopes`)."""
 
     flow: Span
     column: dict[tuple[str, str], int]
+    slopes: dict[str, dict[tuple, Terms]]
 
     def cols(self, ch: Chain, names: list[str], element: str) -> np.ndarray:
         """Columns (len(names), T) of `element`'s flow on the named streams."""
@@ -96,13 +102,23 @@ def _period_slopes(fs: Flowsheet, u: str, T: int) -> dict[tuple, Terms]:
 
 
 def _linearised(
-    lm: LinearModel, ch: Chain, net: Network, g: Grades, row: Any, u: str, terms: Terms
+    lm: LinearModel,
+    ch: Chain,
+    net: Network,
+    g: Grades,
+    row: Any,
+    u: str,
+    terms: Terms,
+    sign: float = -1.0,
+    periods: Any = slice(None),
 ) -> None:
-    """Add -dq/df (F_c - f0 F) to `row` (positions (T,)) for each of `terms`."""
+    """Add sign x dq/df (F_c - f0 F) to `row` (positions (T,), or one position summing
+    `periods`) for each of `terms`: sign -1 where the row holds the quantity as - q x, +1
+    where it holds + q x."""
     for (material, component), (slope, grade) in terms.items():
         feed = ch.into[u, material]
-        lm.entries(row, g.cols(ch, feed, component), -slope)
-        lm.entries(row, net.flows(ch, feed), slope * grade)
+        lm.entries(row, g.cols(ch, feed, component)[:, periods], sign * slope[periods])
+        lm.entries(row, net.flows(ch, feed)[:, periods], -sign * (slope * grade)[periods])
 
 
 def _element_per_t(fs: Flowsheet, material: str, element: str, u: str, mode: Mode) -> float:
@@ -126,8 +142,7 @@ def _element_coefficients(ch: Chain, u: str, material: str, element: str, js: An
 def _blending_units(
     lm: LinearModel, ch: Chain, net: Network, g: Grades, blending: set[str]
 ) -> None:
-    fs, track = ch.fs, tracked(ch.fs)
-    slopes = {u: _period_slopes(fs, u, ch.T) for u in blending}
+    fs, track, slopes = ch.fs, tracked(ch.fs), g.slopes
     labels = [
         (u, m, e)
         for u in fs.units
@@ -230,9 +245,31 @@ def add_grades(lm: LinearModel, ch: Chain, net: Network) -> Grades | None:
         return None
     labels = [(s.name, e) for s in ch.streams if s.material in track for e in track[s.material]]
     flow = lm.columns("grade_flow", labels, ch.T, 0.0, INF)
-    g = Grades(flow, {label: i for i, label in enumerate(labels)})
     blending = {u for u in ch.fs.units if tracked_inputs(ch.fs, u)}
+    slopes = {u: _period_slopes(ch.fs, u, ch.T) for u in blending}
+    g = Grades(flow, {label: i for i, label in enumerate(labels)}, slopes)
     _sources(lm, ch, net, g, blending)
     _blending_units(lm, ch, net, g, blending)
     _windows(lm, ch, net, g)
     return g
+
+
+def add_grade_energy(lm: LinearModel, ch: Chain, net: Network, g: Grades | None) -> None:
+    """Each blending unit's kWh (``power_balance``), hours at full rate (its ``time_share``
+    row: a continuous unit's; a committed unit's mode rows, in t, are not corrected),
+    and release of each capped species (the caps' ``target`` rows) to first order in its
+    feed grades, where twin.grades gives them slopes (kWh and hours in ore properties
+    only): after the power balance and targets are built."""
+    if g is None:
+        return
+    balance = lm.families["power_balance"].start + ch.tt
+    shares = lm.families["time_share"]
+    share_of = {u: i for i, u in enumerate(shares.keys.labels)}
+    caps = emission_cap_rows(lm, ch)
+    add = partial(_linearised, lm, ch, net, g)
+    for u, slopes in g.slopes.items():
+        add(balance, u, slopes.get(("power_kwh",), {}))
+        if u in share_of:
+            add(shares.grid(share_of[u]), u, slopes.get(("hours",), {}), 1.0)
+        for position, periods, species in caps:
+            add(position, u, slopes.get(("emission", species), {}), 1.0, list(periods))

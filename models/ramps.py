@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.accounting import emission_t_per_t, target_rows
+from twin.accounting import emission_t_per_t
 from twin.models.chain import Chain
 from twin.models.linear import INF, LinearModel, Span
 from twin.models.network import Network
-from twin.targets import EmissionCapTarget
+from twin.models.targets import emission_cap_rows
 from twin.units.base import Mode
 from twin.units.ramping import initial_amperage
 
@@ -62,7 +62,7 @@ def _consequences(lm: LinearModel, ch: Chain, ramp: Span, modes: dict[str, Mode]
     balance = lm.families["power_balance"]
     ports = lm.families["port_balance"]
     port_index = {label: i for i, label in enumerate(ports.keys.labels)}
-    caps = _caps(lm, ch)
+    caps = emission_cap_rows(lm, ch)
     for i, (u, mode) in enumerate(modes.items()):
         cols = ramp.grid(i)
         lm.entries(balance.start + ch.tt, cols, -mode.power_kwh)
@@ -74,19 +74,6 @@ def _consequences(lm: LinearModel, ch: Chain, ramp: Span, modes: dict[str, Mode]
             per_change = emission_t_per_t(inst, mode, species)
             if per_change:
                 lm.entries(position, cols[list(periods)], per_change)
-
-
-def _caps(lm: LinearModel, ch: Chain) -> list[tuple[int, tuple[int, ...], str]]:
-    """(row position, periods, species) of the emission caps among the model's target
-    rows (the ``target`` family's keys are the kept target rows, models/targets.py)."""
-    rows = target_rows(ch.instance)
-    target = lm.families["target"]
-    caps = []
-    for position, r in enumerate(target.keys):
-        tgt = ch.instance.targets[rows[r].j]
-        if isinstance(tgt, EmissionCapTarget):
-            caps.append((target.start + position, rows[r].periods, tgt.species))
-    return caps
 
 
 def add_ramps(lm: LinearModel, ch: Chain, net: Network) -> None:

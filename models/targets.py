@@ -157,3 +157,17 @@ def add_targets(
     for position, cols, vals in entries:
         lm.entries(span.start + position, cols, vals)
     return violation, soft
+
+
+def emission_cap_rows(lm: LinearModel, ch: Chain) -> list[tuple[int, tuple[int, ...], str]]:
+    """(row position, periods, species) of the emission caps among the model's target
+    rows (the ``target`` family's keys are the kept target rows): where a quantity that
+    releases a capped species per t adds its t, + t per t x tonnes."""
+    rows = target_rows(ch.instance)
+    target = lm.families["target"]
+    caps = []
+    for position, r in enumerate(target.keys):
+        tgt = ch.instance.targets[rows[r].j]
+        if isinstance(tgt, EmissionCapTarget):
+            caps.append((target.start + position, rows[r].periods, tgt.species))
+    return caps

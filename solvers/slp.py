@@ -10,20 +10,22 @@ on its load may move at most a fraction `step` of its last value, and each ore p
 of a blending unit's feed (a blend's hardness) a fraction of its last value. Without the
 load box the LP merely moves part-load to a period whose coefficient still assumes full
 load, and the iteration cycles; the unit's on/off pattern is therefore settled by the
-first solve. Without the property box the LP, which sees a mill's t/h and kWh/t at the
-last blend's hardness only, moves the hardness at will and the twin's kWh with it: copper
-mine to metal ended 20 solves at 0.2 % (tests/test_verify_trust_region.py).
+first solve. Without the property box the LP, when it saw a mill's t/h and kWh/t at the
+last blend's hardness only, moved the hardness at will and the twin's kWh with it: copper
+mine to metal ended 20 solves at 0.2 % (tests/test_verify_trust_region.py); the kWh and
+hours now follow the hardness to first order, but not across the kink of the mill's rate
+at its design hardness.
 
-Both steps halve every iteration. When the new linearisation leaves the load box no
-room (the last schedule is outside it: a harder blend cut a mill's t/h more than the
-step allows, and the units after the mill with it), the solve is repeated with the load
-box 4 times as wide, and without boxes at last; the next iteration halves the widened
-step, or, after a solve without boxes, starts again from `first_step`. The property box is never widened: a wider one lets the hardness, and so the next
-linearisation's t/h, move further, which then needs a wider load box again. It stops
-when the largest relative difference between the LP's and the twin's outputs, energy
-and emissions is at most `tolerance`, after `max_iterations` solves, at the deadline, or
-once a stop was asked (twin.solvers.highs.interrupt_running: the service's DELETE of a
-running job).
+Both steps halve every iteration. When the new linearisation leaves the load box no room
+(the last schedule is outside it: a harder blend cut a mill's t/h more than the step
+allows, and the units after the mill with it), the solve is repeated with the load box 4
+times as wide, and without boxes at last; the next iteration halves the widened step,
+or, after a solve without boxes, starts again from `first_step`. The property box is
+never widened: a wider one lets the hardness, and so the next linearisation's t/h, move
+further, which then needs a wider load box again. It stops when the largest relative
+difference between the LP's and the twin's outputs, energy and emissions is at most
+`tolerance`, after `max_iterations` solves, at the deadline, or once a stop was asked
+(twin.solvers.highs.interrupt_running: the service's DELETE of a running job).
 
 Between iterations the model is not rebuilt but changed in place (``in_place``, the
 default; twin.solvers.persistent, models/update.py): the new flowsheet's coefficient

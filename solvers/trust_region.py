@@ -19,19 +19,21 @@ the error by any amount. Two boxes:
   it is linearised at a scheduled feed (Flowsheet.feed_overrides), the value of each ore
   property c (twin.grades.PROPERTIES: a blend's Bond work index) of each tracked input m
   within `step` of that feed's, g0: sum_s F_c,s <= (1 + step) g0 sum_s F_s ("max") and
-  >= (1 - step) g0 sum_s F_s ("min") over the streams s that bring m (F_c:
-  property-weighted tonnes, F: tonnes). A property has no first-order term in the model
-  (it changes a unit's rate and energy, not its mass split): the LP sees the mill's t/h
-  and kWh/t at the last blend's hardness only and is blind to the hardness of the blend
-  it now chooses, so without this box it moved the hardness at will, the twin's kWh
-  followed, and copper mine to metal ended 20 solves at 0.2 % (0.7 % with the smelter
-  choosing its matte grade, at an earlier state of the smelter's model;
-  tests/test_verify_trust_region.py). A tracked element needs no box: the model carries
-  its first-order terms (the mass split follows the grade), and boxing the elements too
-  only narrowed the LP's choice of blend (the shipped mine to metal then converged in as
-  many solves, 13, 7.6e-4 less profitably). A row in a period with no scheduled feed is
-  free, and so is every row while the loads are not boxed. The rows are homogeneous: no flow
-  (F = 0) meets them, so they make no LP infeasible on their own.
+  >= (1 - step) g0 sum_s F_s ("min") over the streams s that bring m (F_c: property-
+  weighted tonnes, F: tonnes). A property changes a unit's rate and energy, not its mass
+  split. Before the kWh and hours had first-order terms in it (twin.grades) the LP saw
+  the mill's t/h and kWh/t at the last blend's hardness only and was blind to the
+  hardness of the blend it chose, so without this box it moved the hardness at will, the
+  twin's kWh followed, and copper mine to metal ended 20 solves at 0.2 % (0.7 % with the
+  smelter choosing its matte grade, at an earlier state of the smelter's model;
+  tests/test_verify_trust_region.py). The box stays: the rate's kink at the design
+  hardness, min(1, W_design / W), is not first order. A tracked element needs no box:
+  the model carries its first-order terms (the mass split follows the grade), and boxing
+  the elements too only narrowed the LP's choice of blend (the shipped mine to metal
+  then converged in as many solves, 13, 7.6e-4 less profitably). A row in a period with
+  no scheduled feed is free, and so is every row while the loads are not boxed. The rows
+  are homogeneous: no flow (F = 0) meets them, so they make no LP infeasible on their
+  own.
 
 The feed-property family joins the model at the second solve (which builds it afresh)
 and keeps its keys and nonzeros from then on (free rows where nothing is bounded), so

@@ -1,12 +1,13 @@
-"""--verify re-linearises blending units at the feed grade the schedule gives them.
+"""The model prices a blending unit's emission at the feed grade the schedule gives it.
 
 tests/data/smelter_blend.yaml: one flash smelter (48 t/h, 100 h) fed from two bought
 concentrates, A at 0.2 % As (10,000 CNY/t) and B at 0.6 % As (12,000 CNY/t); the material
 states 0.4 % As, the point the LP linearises the smelter at. The smelter's As deportment
 is a fixed set of shares (twin.units.copper_flash), so the As it emits is s x (As fed) for
-one share s: the emission is proportional to the feed grade, a quantity the LP keeps per t
-at the linearisation feed (twin.grades). A is cheaper and the smelter runs full, so the
-blend is all A, 4,800 t at 0.2 % As: the twin's As emission is half the LP's at 0.4 %.
+one share s: affine in the feed grade, so the model's first-order term for it (twin.grades,
+models/grades.py) is exact. A is cheaper and the smelter runs full, so the blend is all A,
+4,800 t at 0.2 % As, and the LP alone prices its As at 0.2 %, as --verify does: half what
+the per-t value at 0.4 % gives (what the LP saw before the emission had first-order terms).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 import twin
+from twin.flowsheet import Flowsheet
 
 HERE = Path(__file__).resolve().parent / "data"
 RAW = yaml.safe_load((HERE / "smelter_blend.yaml").read_text())
@@ -38,12 +40,20 @@ def _fed(schedule: twin.Schedule) -> float:
     return float(schedule.stream_flows.set_index("from").loc[["conc_a", "conc_b"], "flow_t"].sum())
 
 
+def _share() -> float:
+    """s: As to air per t As fed, from the smelter's nominal mode at 0.4 %."""
+    fs = Flowsheet(twin.parse(RAW, HERE))
+    mode = fs.units["smelter"].modes[0]
+    return mode.emissions_t["As"] / (mode.inputs_t["concentrate"] * 0.004)
+
+
 @pytest.mark.solver
-def test_verify_prices_the_emission_at_the_scheduled_grade():
+def test_the_emission_is_priced_at_the_scheduled_grade():
     nominal, verified = _solve(RAW, verify=False), _solve(RAW, verify=True)
     assert _fed(nominal) == _fed(verified) == pytest.approx(FULL_T, rel=1e-9)
-    share = _arsenic(nominal) / (FULL_T * 0.004)  # As to air per t As fed, at 0.4 %
+    share = _share()
     assert 0.0 < share < 0.05
+    assert _arsenic(nominal) == pytest.approx(FULL_T * 0.002 * share, rel=1e-9)
     assert _arsenic(verified) == pytest.approx(FULL_T * 0.002 * share, rel=1e-9)
     grades = verified.tables["grades"].set_index(["node", "component"])
     assert grades.loc[("smelter", "As"), "grade"] == pytest.approx(0.002, rel=1e-12)
@@ -52,15 +62,16 @@ def test_verify_prices_the_emission_at_the_scheduled_grade():
 
 @pytest.mark.solver
 def test_an_emission_cap_is_held_at_the_scheduled_grade_not_the_nominal_one():
-    # A cap of 0.06 t As: at the nominal 0.4 % the LP can smelt only 0.06 / (0.004 s)
-    # = 3,387 t; at the 0.2 % the blend really has, all 4,800 t fit (0.0425 t).
+    # A cap of 0.06 t As: at the nominal 0.4 % only 0.06 / (0.004 s) = 3,387 t would fit
+    # (what the LP smelted when it priced the As per t at 0.4 %); at the 0.2 % the blend
+    # has, all 4,800 t fit (0.0425 t), with and without --verify.
     data = copy.deepcopy(RAW)
     data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.06}]
     nominal, verified = _solve(data, verify=False), _solve(data, verify=True)
-    share = _arsenic(nominal) / (_fed(nominal) * 0.004)
-    assert _fed(nominal) == pytest.approx(0.06 / (0.004 * share), rel=1e-6)
-    assert _fed(nominal) < 0.75 * FULL_T
-    assert _fed(verified) == pytest.approx(FULL_T, rel=1e-6)
-    assert _arsenic(verified) == pytest.approx(FULL_T * 0.002 * share, rel=1e-6)
-    assert _arsenic(verified) <= 0.06
-    assert verified.objective_cny < nominal.objective_cny
+    share = _share()
+    assert 0.06 / (0.004 * share) == pytest.approx(3387.0, abs=1.0)
+    for schedule in (nominal, verified):
+        assert _fed(schedule) == pytest.approx(FULL_T, rel=1e-6)
+        assert _arsenic(schedule) == pytest.approx(FULL_T * 0.002 * share, rel=1e-6)
+        assert _arsenic(schedule) <= 0.06
+    assert verified.objective_cny == pytest.approx(nominal.objective_cny, rel=1e-9)

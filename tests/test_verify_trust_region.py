@@ -7,10 +7,15 @@ The property box by hand, on the instance below: a pit of one bench with a soft 
 Cu, Bond Wi 12 kWh/t) and a hard one (1.0 % Cu, Wi 20), each its own grade-bin parcel, and a
 concentrator of 100 t/h sized for Wi 12 (Bond energy proportional to Wi: feed-size
 correction off) over one 10 h period. Linearised at a scheduled blend of Wi 16, the mill's
-rate is 100 x 12 / 16 = 75 t/h, 750 t, whatever blend the LP now picks (it does not see
-the hardness). Without a box it fills the mill with the richer hard ore: Wi 20. With a box
-of 0.1 the blend's Wi is at most 16 x 1.1 = 17.6, so a share w of hard ore with 12 (1 - w)
-+ 20 w = 17.6, w = 0.7: 525 t hard and 225 t soft.
+rate is 100 x 12 / 16 = 75 t/h, and its hours per t, Wi / 1200, are affine in the blend's
+Wi, so their first-order term (twin.grades) is exact: F t of a blend of Wi w take F w /
+1200 h, at most 10, F w <= 12000. Per unit of that (per Wi-tonne) the hard ore earns more:
+its concentrate (0.0095 / 0.2495 t/t x 20000 CNY) is 761.5 CNY/t over 20, against 440.9
+over 12 for the soft, and the per-t costs favour the ore with fewer t. Without a box the
+LP fills the mill with hard ore: 600 t at Wi 20 (750 t when the LP saw the rate at Wi 16
+only, which the mill cannot treat in 10 h). With a box of 0.1 the blend's Wi is at most 16
+x 1.1 = 17.6, so F = 12000 / 17.6 = 681.8 t, a share w of hard ore with 12 (1 - w) + 20 w
+= 17.6, w = 0.7: 477.3 t hard and 204.5 t soft.
 """
 
 from __future__ import annotations
@@ -94,8 +99,9 @@ def test_a_recipe_unit_is_not_boxed_in_load():
 def test_property_box_by_hand(hardness):
     fs = _at_work_index(hardness, 16.0)
     assert fs.mode("mill", 0, 0).max_rate_t_per_h == pytest.approx(75.0, rel=1e-12)
-    assert _milled(fs, None) == (pytest.approx(750.0, rel=1e-9), pytest.approx(20.0, rel=1e-9))
-    assert _milled(fs, 0.1) == (pytest.approx(750.0, rel=1e-9), pytest.approx(17.6, rel=1e-9))
+    assert _milled(fs, None) == (pytest.approx(600.0, rel=1e-9), pytest.approx(20.0, rel=1e-9))
+    boxed = (pytest.approx(12000 / 17.6, rel=1e-9), pytest.approx(17.6, rel=1e-9))
+    assert _milled(fs, 0.1) == boxed
     built = build_model(fs, property_box=PropertyBox(0.1))
     rows = built.linear.key_position(PROPERTY_ROWS)
     top, bottom = rows["mill", "cu_ore", WI, "max", 0], rows["mill", "cu_ore", WI, "min", 0]

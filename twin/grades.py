@@ -17,10 +17,20 @@ A material's ``track`` lists elements; each stream of it then carries the tonnes
   affine in the grade: fixed split factors (an element recovered in a fixed share) and
   the two-product formula (concentrate y = (f - t)/(c - t) t per t ore) both are. dq/df
   comes from the unit model itself by central differences (:func:`sensitivities`).
-  Energy, fuel, emissions and cost per t are the unit model's at f0 (not corrected to
-  first order); successive linearisation (``--verify``) moves f0 in each period to the
-  feed grade the schedule gave the unit (Flowsheet.feed_overrides, twin.verify
-  .scheduled_feeds), where all of them, the rows' slopes included, are re-evaluated.
+  So does each species the unit releases from its feed (its process emissions, in the
+  caps' ``target`` rows): a fixed share of an element fed, affine in the grade (As to
+  air, S to SO2), so an emission cap holds at the blend's grade. The unit's kWh and
+  hours take first-order terms in an ore property only (below), and its fuel and cost
+  none: a smelter's fuel in the feed's S and Fe has a kink where the furnace turns
+  autogenous, and the line extended past it paid the LP a fuel credit for ever richer
+  blends (copper mine to metal then ended 17 M CNY, 0.24 %, below the schedule it finds
+  without them).
+  The energy-intensity and recycled-share targets and the stepped tariff's split count
+  the kWh, kgce and tonnes at f0 only (a stated simplification, as for the amperage
+  changes of models/ramps.py). Successive linearisation (``--verify``) moves f0 in each
+  period to the feed grade the schedule gave the unit (Flowsheet.feed_overrides,
+  twin.verify.scheduled_feeds), where all of them, the rows' slopes included, are
+  re-evaluated.
 * a **stock** of a tracked material would mix (the pooling problem): refused here.
 
 A tracked name is an element symbol (its grade a mass fraction) or one of
@@ -28,8 +38,14 @@ A tracked name is an element symbol (its grade a mass fraction) or one of
 t-weighted mean of the property, its component flow the property-weighted tonnes. A
 property rides along in the feed compositions a unit model is evaluated at (only unit
 kinds that read it, ``UnitModel.properties_read``, may be fed it) and never appears in a
-product; it changes a unit's rates, energy and cost, not its mass split, so it has no
-first-order terms: ``--verify`` re-linearises the unit at the scheduled value.
+product; it changes a unit's rates, energy and cost, not its mass split, so its
+first-order terms are those of the kWh (``power_balance``) and the hours at full rate (a
+continuous unit's ``time_share``): a harder blend draws more mill kWh and hours (no unit
+reads a property into its fuel or cost, which take none). The trust
+region of ``--verify`` boxes it (twin.solvers.trust_region), as the mill's rate has a
+kink at its design hardness. A feed that does not state it (a nominal feed: the unit
+reads its own parameter instead) has none: the LP sees the hardness from the first feed
+``--verify`` schedules.
 
 A blending unit sends each tracked product on one stream only: splitting a product of
 variable grade over several streams is again pooling (bilinear), also refused.
@@ -45,6 +61,7 @@ from twin.units.block_supply import block_model_of
 
 if TYPE_CHECKING:
     from twin.flowsheet import Flowsheet
+    from twin.solution import Solution
     from twin.units.base import Composition, Mode
 
 #: Tracked names that are ore properties blended by mass, not elements: name -> meaning.
@@ -54,18 +71,24 @@ if TYPE_CHECKING:
 #: F80 and P80 its Wi is the t-weighted mean of theirs (interaction between the parts of a
 #: blend neglected: a stated simplification).
 PROPERTIES = {"bwi_kwh_t": "Bond ball-mill work index of the ore, kWh/t"}
+#: The quantities that take first-order terms in an ore property only (module docstring).
+ENERGY = frozenset({"power_kwh", "hours"})
 #: Relative step of the central differences (of the feed grade; absolute floor below).
 STEP = 1e-3
 MIN_STEP = 1e-7
 #: Slopes at or below this (t/t per mass fraction) are the differences' rounding of 0:
 #: left out, as a coefficient of 1e-15 stalls the simplex (seen: HiGHS ran for minutes).
 NOISE = 1e-9
+#: So is a difference at or below this share of the quantity (the rounding of a quantity
+#: of thousands, a cost in CNY, is above NOISE once divided by the step).
+RELATIVE_NOISE = 1e-10
 
 
 @dataclass(frozen=True)
 class Sensitivity:
     """dq/df: change of a quantity per t of feed `material` per unit of the feed's
-    `component` grade (t/t per mass fraction), at the linearisation grade `grade`."""
+    `component` grade (t/t per mass fraction for a tonnage; kWh, h, CNY or t of a species
+    per t; per unit of a property for a property), at the linearisation grade `grade`."""
 
     material: str
     component: str
@@ -125,11 +148,16 @@ def component_per_t(
 
 def _quantities(fs: Flowsheet, u: str, feeds: Mapping[str, Composition]) -> dict:
     """Every linearised quantity of unit `u` at `feeds`, per t basis of its nominal mode:
-    ("in" | "out", material) -> t, and ("element", material, element) -> t."""
+    ("in" | "out", material) -> t, ("element", material, element) -> t, ("emission",
+    species) -> t released from the feed, and the :data:`ENERGY` quantities: ("power_kwh",)
+    -> kWh and ("hours",) -> h at full rate."""
     eu, track = fs.units[u], tracked(fs)
     mode = eu.model.first_mode(feeds)
     products = eu.model.products(feeds)
-    out: dict[tuple, float] = {}
+    out: dict[tuple, float] = {("power_kwh",): mode.power_kwh}
+    if mode.max_rate_t_per_h > 0.0:
+        out["hours",] = 1.0 / mode.max_rate_t_per_h
+    out.update({("emission", s): t for s, t in mode.emissions_t.items()})
     for side, coefs, ports in (
         ("in", mode.inputs_t, eu.inputs),
         ("out", mode.outputs_t, eu.outputs),
@@ -159,7 +187,9 @@ def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, li
     out: dict[tuple, list[Sensitivity]] = {}
     for m in tracked_inputs(fs, u):
         ports = [p for p, mat in eu.inputs.items() if mat == m]
-        for c in (c for c in track[m] if not is_property(c)):  # no mass-split slope
+        for c in track[m]:
+            if is_property(c) and c not in feeds[ports[0]]:  # the unit's own value: none
+                continue
             f0 = feeds[ports[0]].get(c, 0.0)
             h = max(STEP * f0, MIN_STEP)
             low = f0 - h if f0 - h >= 0.0 else f0
@@ -167,9 +197,14 @@ def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, li
                 _per_t_feed(_quantities(fs, u, _moved(feeds, ports, c, g)), m)
                 for g in (low, f0 + h)
             ]
-            for q in sides[0]:
-                slope = (sides[1][q] - sides[0][q]) / (f0 + h - low)
-                if abs(slope) > NOISE:  # below: rounding of a slope that is 0
+            for q in dict.fromkeys([*sides[0], *sides[1]]):  # a species may be on one side
+                if q[0] in ENERGY and not is_property(c):  # kinked in elements (docstring)
+                    continue
+                below, above = sides[0].get(q, 0.0), sides[1].get(q, 0.0)
+                change = above - below
+                slope = change / (f0 + h - low)
+                size = max(abs(below), abs(above))
+                if abs(slope) > NOISE and abs(change) > RELATIVE_NOISE * size:  # else rounding
                     out.setdefault(q, []).append(Sensitivity(m, c, f0, slope))
     return out
 
@@ -178,6 +213,30 @@ def _moved(
     feeds: Mapping[str, Composition], ports: list[str], element: str, grade: float
 ) -> dict[str, Composition]:
     return {p: ({**comp, element: grade} if p in ports else comp) for p, comp in feeds.items()}
+
+
+def grade_corrections(fs: Flowsheet, sol: Solution) -> dict[tuple[str, int], dict[tuple, float]]:
+    """(blending unit, period) -> quantity -> sum dq/df (F_c - f0 F) in the schedule `sol`:
+    what the model's rows add for the unit's feed grade to its per-t values at the
+    linearisation feed (models/grades.py), so that tables priced at f0 add up as the LP did."""
+    if "grade_flow" not in sol.values:
+        return {}
+    flows, carried = sol.by_key("flow"), sol.by_key("grade_flow")
+    into: dict[tuple[str, str], list[str]] = {}
+    for s in fs.instance.streams:
+        into.setdefault((s.to, s.material), []).append(s.name)
+    out: dict[tuple[str, int], dict[tuple, float]] = {}
+    for u in fs.units:
+        for t in range(fs.instance.horizon.periods) if tracked_inputs(fs, u) else ():
+            here = out.setdefault((u, t), {})
+            for q, terms in fs.grade_slopes(u, t).items():
+                for term in terms:
+                    names = into.get((u, term.material), [])
+                    moved = sum(carried[n, term.component, t] for n in names) - term.grade * sum(
+                        flows[n, t] for n in names
+                    )
+                    here[q] = here.get(q, 0.0) + term.slope * moved
+    return out
 
 
 def linearisation_point(compositions: list[Composition]) -> dict[str, float]:

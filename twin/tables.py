@@ -17,7 +17,10 @@ material ``compositions`` holds the feed its users were linearised at), and
 ``component_flows`` (stream, period, component, t: the tonnes of each tracked element on
 each stream of a grade-tracked material). Unit loads
 and tonnages leave out throughputs of 1e-9 t or less; costs and emissions count every
-throughput, so the costs add up to the objective. A block-model mine adds its cut
+throughput, so the costs add up to the objective. A blending unit's unit_loads are priced
+at its linearisation feed; its emissions add, as the model's cap rows do, the first-order
+terms of the feed grade the schedule gave it (twin.grades.grade_corrections), and the
+power table, being the supply, holds its kWh's. A block-model mine adds its cut
 schedule's tables (twin.pit_tables).
 """
 
@@ -40,11 +43,14 @@ from twin.accounting import (
 )
 from twin.amperage import Changes, Throughputs, schedule_changes
 from twin.flowsheet import Flowsheet
+from twin.grades import grade_corrections
 from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
 
 #: Throughputs at or below this (t) are left out of unit_loads and tonnages.
 NEGLIGIBLE_T = 1e-9
+#: (blending unit, period) -> quantity -> its first-order grade term (twin.grades).
+Corrections = dict[tuple[str, int], dict[tuple, float]]
 
 COLUMNS = {
     "unit_loads": [
@@ -124,7 +130,9 @@ def _network_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     }
 
 
-def _emissions(fs: Flowsheet, sol: Solution, xs: Throughputs, changes: Changes) -> pd.DataFrame:
+def _emissions(
+    fs: Flowsheet, sol: Solution, xs: Throughputs, changes: Changes, corrections: Corrections
+) -> pd.DataFrame:
     inst = fs.instance
     species = emitted_species(fs)
     by_unit: dict[tuple[str, str, int], float] = defaultdict(float)
@@ -132,6 +140,9 @@ def _emissions(fs: Flowsheet, sol: Solution, xs: Throughputs, changes: Changes) 
         mode = fs.mode(u, k, t)
         for s in species:
             by_unit[s, u, t] += emission_t_per_t(inst, mode, s) * x
+    for (u, t), terms in corrections.items():
+        for s in species:
+            by_unit[s, u, t] += terms.get(("emission", s), 0.0)
     for u, (change, dA) in changes.items():
         for s in species:
             for t, d in enumerate(dA):
@@ -255,8 +266,9 @@ def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every table of the module docstring for a solved `sol` of flowsheet `fs`."""
     xs = sol.by_key("x")
     changes = schedule_changes(fs, xs)  # amperage changes, booked in tonnages and emissions
+    corrections = grade_corrections(fs, sol)
     tables = {**_unit_tables(fs, sol, xs, changes), **_network_tables(fs, sol)}
-    tables["emissions"] = _emissions(fs, sol, xs, changes)
+    tables["emissions"] = _emissions(fs, sol, xs, changes, corrections)
     tables["costs"] = _costs(fs, sol, tables["power"])
     tables["grades"] = _grades(fs, sol)
     tables["component_flows"] = _component_flows(sol)

@@ -1,0 +1,107 @@
+"""A blending unit's kWh, hours, cost and emissions follow its feed grade to first order in
+the model (twin.grades, models/grades.py), and the tables add the same terms.
+
+The hand instance (tests/hardness_data.py): a soft block (0.6 % Cu, Bond Wi 12 kWh/t) and
+a hard one (1.0 % Cu, Wi 20), a concentrator of 100 t/h sized for Wi 12 with Bond energy
+10 Wi (1/sqrt(P80) - 1/sqrt(F80)) (feed-size correction off), one 10 h period. Linearised
+at a blend of Wi 16, its grinding kWh per t and its hours per t, Wi / 1200 above the design
+hardness, are both affine in the blend's Wi, so the first-order terms are exact: the LP
+fills the 10 h with 600 t of the hard ore (tests/test_verify_trust_region.py works why),
+and its kWh are the twin's at Wi 20, whatever Wi it was linearised at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hardness_data import hardness_instance
+
+import twin
+from twin.flowsheet import Flowsheet
+from twin.grades import sensitivities
+from twin.loader import parse
+from twin.models.build import build_model
+from twin.solvers.highs import solve
+from twin.solvers.options import SolveOptions
+
+HERE = Path(__file__).resolve().parent / "data"
+DIRECT = SolveOptions(backend="direct")
+WI = "bwi_kwh_t"
+CSV = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,0.6,12\n15,5,5,1000,1.0,20\n"
+
+
+@pytest.fixture(scope="module")
+def hardness(tmp_path_factory) -> Flowsheet:
+    folder = tmp_path_factory.mktemp("grade_energy")
+    return Flowsheet(parse(hardness_instance(folder, CSV, 0.008, [0.005, 0.008]), folder))
+
+
+def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
+    eu = fs.units["mill"]
+    feed = {**eu.feeds, "ore": {**eu.feeds["ore"], WI: wi}}
+    return fs.relinearised({("mill", 0): eu.model.modes(feed)}, {("mill", 0): feed})
+
+
+@pytest.mark.solver
+@pytest.mark.parametrize("linearised_at", [14.0, 16.0, 19.0])
+def test_the_mill_kwh_are_the_twin_s_at_the_blend_chosen(hardness, linearised_at):
+    fs = _at_work_index(hardness, linearised_at)
+    solution = solve(build_model(fs), DIRECT)
+    assert solution.status == "optimal"
+    tonnes = solution.by_key("flow")["pit->mill:cu_ore", 0]
+    blend = solution.by_key("grade_flow")["pit->mill:cu_ore", WI, 0] / tonnes
+    assert (tonnes, blend) == (pytest.approx(600.0, rel=1e-9), pytest.approx(20.0, rel=1e-9))
+    mill = fs.units["mill"]
+    twin_kwh = mill.model.operating_point({**mill.feeds, "ore": {**mill.feeds["ore"], WI: 20.0}})
+    supplied = sum(solution.by_key("supply_kwh").values())
+    assert supplied == pytest.approx(twin_kwh.power_kwh * tonnes, rel=1e-9)
+
+
+def test_a_nominal_feed_without_the_property_has_no_term_in_it(hardness):
+    """The nominal ore states no Wi (the mill reads its own 12): nothing to linearise."""
+    assert WI not in hardness.units["mill"].feeds["ore"]
+    slopes = sensitivities(hardness, "mill")
+    assert all(term.component != WI for terms in slopes.values() for term in terms)
+
+
+def test_the_slopes_by_hand(hardness):
+    """At Wi 16: d(h/t)/dWi = 1/1200 (rate 100 x 12 / Wi); d(kWh/t)/dWi = the grinding
+    energy at Wi 16 over 16 (Bond, proportional to Wi)."""
+    fs = _at_work_index(hardness, 16.0)
+    slopes = {
+        q: {t.component: t.slope for t in terms}
+        for q, terms in sensitivities(fs, "mill", 0).items()
+    }
+    assert slopes["hours",][WI] == pytest.approx(1 / 1200, rel=1e-9)
+    grinding = fs.units["mill"].model.grinding_kwh_per_t(fs.feeds_at("mill", 0))
+    assert slopes["power_kwh",][WI] == pytest.approx(grinding / 16.0, rel=1e-9)
+
+
+@pytest.mark.solver
+def test_the_so2_is_the_twin_s_at_the_blend_without_verify():
+    """tests/data/smelter_blend.yaml with S tracked: concentrate A (cheaper) at 30 % S, B at
+    36 %, the LP linearised at the material's 32.88 %. The smelter's SO2 is the S fed less
+    what the matte and slag keep, which at one Cu grade is affine in the S grade, so its
+    first-order term is exact: the emissions table holds the twin's SO2 at 30 % for the
+    4,800 t of A, and the costs still add up to the objective."""
+    data = yaml.safe_load((HERE / "smelter_blend.yaml").read_text())
+    data["materials"][0]["track"] = ["S"]
+    data["markets"][0]["composition"] = {"S": 0.30}
+    data["markets"][1]["composition"] = {"S": 0.36}
+    instance = twin.parse(data, HERE)
+    schedule = twin.solve(instance, DIRECT)
+    smelter = Flowsheet(instance).units["smelter"]
+    feed = {**smelter.feeds, "concentrate": {**smelter.feeds["concentrate"], "S": 0.30}}
+    mode = smelter.model.first_mode(feed)
+    fed = 48.0 * 100.0
+    so2 = schedule.tables["emissions"].set_index(["source", "species"]).loc[("smelter", "SO2"), "t"]
+    assert float(so2) == pytest.approx(
+        mode.emissions_t["SO2"] / mode.inputs_t["concentrate"] * fed, rel=1e-9
+    )
+    nominal = smelter.modes[0]
+    assert mode.emissions_t["SO2"] < nominal.emissions_t["SO2"]  # the blend is leaner in S
+    assert sum(schedule.cost_breakdown().values()) == pytest.approx(
+        schedule.objective_cny, rel=1e-9
+    )
