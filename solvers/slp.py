@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from twin.flowsheet import Flowsheet
+from twin.grades import solution_corrections
 from twin.models.build import BuiltModel, build_model
 from twin.models.grades import PROPERTY_ROWS
 from twin.models.update import ModelChange
@@ -155,8 +156,8 @@ def successive_linearisation(
         solved_at = time.perf_counter()
         x = solution.by_key("x")
         feeds, refused, slopes = scheduled_feeds(current, solution)
-        twin = twin_modes(current, scheduled_loads(current, x), feeds)
-        check = compare(current, x, twin, feeds)
+        twin = twin_modes(current, scheduled_loads(current, x, feeds), feeds)
+        check = compare(current, x, twin, feeds, solution_corrections(current, solution))
         worst, largest_at = _largest(check)
         boxed = PROPERTY_ROWS in built.index.constraints  # a blending unit is fed a property
         trace.append(

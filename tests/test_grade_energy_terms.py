@@ -1,5 +1,6 @@
-"""A blending unit's kWh, hours, cost and emissions follow its feed grade to first order in
-the model (twin.grades, models/grades.py), and the tables add the same terms.
+"""A blending unit's emissions (in every tracked element) and its kWh and hours (in an ore
+property) follow its feed grade to first order in the model (twin.grades,
+models/grades.py), and the tables and --verify's comparison add the same terms.
 
 The hand instance (tests/hardness_data.py): a soft block (0.6 % Cu, Bond Wi 12 kWh/t) and
 a hard one (1.0 % Cu, Wi 20), a concentrator of 100 t/h sized for Wi 12 with Bond energy
@@ -45,7 +46,7 @@ def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
 
 
 @pytest.mark.solver
-@pytest.mark.parametrize("linearised_at", [14.0, 16.0, 19.0])
+@pytest.mark.parametrize("linearised_at", [12.0, 14.0, 16.0, 19.0])
 def test_the_mill_kwh_are_the_twin_s_at_the_blend_chosen(hardness, linearised_at):
     fs = _at_work_index(hardness, linearised_at)
     solution = solve(build_model(fs), DIRECT)
@@ -105,3 +106,46 @@ def test_the_so2_is_the_twin_s_at_the_blend_without_verify():
     assert sum(schedule.cost_breakdown().values()) == pytest.approx(
         schedule.objective_cny, rel=1e-9
     )
+
+
+@pytest.mark.solver
+def test_verify_prices_the_mill_at_the_load_it_ran(tmp_path):
+    """--verify from the nominal feed (Wi unstated: the mill's own 12) ends at the 600 t of
+    hard ore the 10 h hold, the mill at full load on Wi 20: its kWh are the twin's at full
+    load there (a load taken against the nominal 100 t/h, 0.6, priced them 48 % higher)."""
+    data = hardness_instance(tmp_path, CSV, 0.008, [0.005, 0.008])
+    schedule = twin.solve(twin.parse(data, tmp_path), DIRECT, verify=True)
+    assert schedule.verification is not None and schedule.verification.converged
+    loads = schedule.unit_loads.set_index("unit").loc["mill"]
+    assert float(loads.throughput_t) == pytest.approx(600.0, rel=1e-6)
+    mill = Flowsheet(twin.parse(data, tmp_path)).units["mill"]
+    hard = mill.model.operating_point({**mill.feeds, "ore": {**mill.feeds["ore"], WI: 20.0}})
+    assert float(loads.power_kwh) == pytest.approx(hard.power_kwh * 600.0, rel=1e-6)
+
+
+def test_a_mill_with_grind_options_has_no_energy_terms(tmp_path):
+    """Its finer grind's kWh and hours slopes in Wi are about twice the nominal grind's; the
+    terms, taken on the first mode, would apply to the whole feed whichever mode treats it."""
+    data = hardness_instance(tmp_path, CSV, 0.008, [0.005, 0.008])
+    data["units"][1]["params"]["grind_options_um"] = [45]
+    fs = _at_work_index(Flowsheet(parse(data, tmp_path)), 16.0)
+    assert not {q for q in sensitivities(fs, "mill", 0) if q[0] in ("power_kwh", "hours")}
+
+
+@pytest.mark.solver
+def test_a_per_period_cap_holds_at_the_blend_s_grade():
+    """The As cap of tests/test_grade_relinearisation.py, 0.015 t in each of two 50 h
+    periods: at the 0.2 % blend the smelter may take 0.015 / (0.002 s) t a period."""
+    data = yaml.safe_load((HERE / "smelter_blend.yaml").read_text())
+    data["horizon"] = {"periods": 2, "period_length_h": 50}
+    cap = {"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.015}
+    data["targets"] = [{**cap, "per": "period"}]
+    instance = twin.parse(data, HERE)
+    mode = Flowsheet(instance).units["smelter"].modes[0]
+    share = mode.emissions_t["As"] / (mode.inputs_t["concentrate"] * 0.004)
+    schedule = twin.solve(instance, DIRECT)
+    fed = schedule.stream_flows.query("to == 'smelter' and material == 'cu_concentrate'")
+    per_period = fed.groupby("period").flow_t.sum()
+    assert per_period.tolist() == pytest.approx([0.015 / (0.002 * share)] * 2, rel=1e-6)
+    emitted = schedule.tables["emissions"].query("source == 'smelter' and species == 'As'")
+    assert emitted.t.tolist() == pytest.approx([0.015, 0.015], rel=1e-6)

@@ -41,7 +41,11 @@ kinds that read it, ``UnitModel.properties_read``, may be fed it) and never appe
 product; it changes a unit's rates, energy and cost, not its mass split, so its
 first-order terms are those of the kWh (``power_balance``) and the hours at full rate (a
 continuous unit's ``time_share``): a harder blend draws more mill kWh and hours (no unit
-reads a property into its fuel or cost, which take none). The trust
+reads a property into its fuel or cost, which take none), taken by a forward difference
+(towards the harder ore: exact for any blend above the mill's design hardness, where its
+hours per t are affine in the work index). A unit with several modes (grind options) gets
+none: the finer grind's slopes are about twice the nominal one's, and the terms, taken on
+the first mode, apply to the whole feed whichever mode treats it. The trust
 region of ``--verify`` boxes it (twin.solvers.trust_region), as the mill's rate has a
 kink at its design hardness. A feed that does not state it (a nominal feed: the unit
 reads its own parameter instead) has none: the LP sees the hardness from the first feed
@@ -180,7 +184,10 @@ def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, li
     """For blending unit `u`: each quantity of :func:`_quantities` -> its slopes in the
     grade of each tracked element of each tracked input, per t of that input, by central
     differences of the unit model at its linearisation feed in period `t`
-    (Flowsheet.feeds_at; forward differences at grade 0).
+    (Flowsheet.feeds_at; forward differences at grade 0, and in an ore property, towards
+    the harder ore: the mill's rate has a kink at its design hardness, so a central one
+    there halves the slope above it); the :data:`ENERGY` quantities in an ore property of
+    a single-mode unit only (module docstring).
     The unit model's ValueError when it refuses a neighbouring feed (reported by
     :func:`grade_problems`)."""
     eu, track, feeds = fs.units[u], tracked(fs), fs.feeds_at(u, t)
@@ -190,15 +197,16 @@ def sensitivities(fs: Flowsheet, u: str, t: int | None = None) -> dict[tuple, li
         for c in track[m]:
             if is_property(c) and c not in feeds[ports[0]]:  # the unit's own value: none
                 continue
+            energy_terms = is_property(c) and len(eu.modes) == 1
             f0 = feeds[ports[0]].get(c, 0.0)
             h = max(STEP * f0, MIN_STEP)
-            low = f0 - h if f0 - h >= 0.0 else f0
+            low = f0 if is_property(c) or f0 - h < 0.0 else f0 - h
             sides = [
                 _per_t_feed(_quantities(fs, u, _moved(feeds, ports, c, g)), m)
                 for g in (low, f0 + h)
             ]
             for q in dict.fromkeys([*sides[0], *sides[1]]):  # a species may be on one side
-                if q[0] in ENERGY and not is_property(c):  # kinked in elements (docstring)
+                if q[0] in ENERGY and not energy_terms:  # see the module docstring
                     continue
                 below, above = sides[0].get(q, 0.0), sides[1].get(q, 0.0)
                 change = above - below
@@ -215,13 +223,18 @@ def _moved(
     return {p: ({**comp, element: grade} if p in ports else comp) for p, comp in feeds.items()}
 
 
-def grade_corrections(fs: Flowsheet, sol: Solution) -> dict[tuple[str, int], dict[tuple, float]]:
-    """(blending unit, period) -> quantity -> sum dq/df (F_c - f0 F) in the schedule `sol`:
-    what the model's rows add for the unit's feed grade to its per-t values at the
-    linearisation feed (models/grades.py), so that tables priced at f0 add up as the LP did."""
-    if "grade_flow" not in sol.values:
+def grade_corrections(
+    fs: Flowsheet,
+    flows: Mapping[tuple[str, int], float],
+    carried: Mapping[tuple[str, str, int], float],
+) -> dict[tuple[str, int], dict[tuple, float]]:
+    """(blending unit, period) -> quantity -> sum dq/df (F_c - f0 F) in a schedule whose
+    stream flows are `flows` ((stream, period) -> t) and component flows `carried`
+    ((stream, component, period) -> t; empty: nothing tracked): what the model's rows add
+    for the unit's feed grade to its per-t values at the linearisation feed
+    (models/grades.py), so that tables priced at f0 add up as the LP did."""
+    if not carried:
         return {}
-    flows, carried = sol.by_key("flow"), sol.by_key("grade_flow")
     into: dict[tuple[str, str], list[str]] = {}
     for s in fs.instance.streams:
         into.setdefault((s.to, s.material), []).append(s.name)
@@ -237,6 +250,12 @@ def grade_corrections(fs: Flowsheet, sol: Solution) -> dict[tuple[str, int], dic
                     )
                     here[q] = here.get(q, 0.0) + term.slope * moved
     return out
+
+
+def solution_corrections(fs: Flowsheet, sol: Solution) -> dict[tuple[str, int], dict[tuple, float]]:
+    """:func:`grade_corrections` in the solved `sol` of `fs`'s model."""
+    carried = sol.by_key("grade_flow") if "grade_flow" in sol.values else {}
+    return grade_corrections(fs, sol.by_key("flow"), carried)
 
 
 def linearisation_point(compositions: list[Composition]) -> dict[str, float]:

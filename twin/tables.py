@@ -43,7 +43,7 @@ from twin.accounting import (
 )
 from twin.amperage import Changes, Throughputs, schedule_changes
 from twin.flowsheet import Flowsheet
-from twin.grades import grade_corrections
+from twin.grades import solution_corrections
 from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
 
@@ -266,7 +266,7 @@ def solution_tables(fs: Flowsheet, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every table of the module docstring for a solved `sol` of flowsheet `fs`."""
     xs = sol.by_key("x")
     changes = schedule_changes(fs, xs)  # amperage changes, booked in tonnages and emissions
-    corrections = grade_corrections(fs, sol)
+    corrections = solution_corrections(fs, sol)
     tables = {**_unit_tables(fs, sol, xs, changes), **_network_tables(fs, sol)}
     tables["emissions"] = _emissions(fs, sol, xs, changes, corrections)
     tables["costs"] = _costs(fs, sol, tables["power"])

@@ -37,7 +37,7 @@ import pandas as pd
 
 from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet, Slopes
-from twin.grades import sensitivities, tracked, tracked_inputs
+from twin.grades import grade_corrections, sensitivities, tracked, tracked_inputs
 from twin.solution import Solution
 from twin.units import Mode
 from twin.units.base import Composition
@@ -133,10 +133,15 @@ def steady_load(fs: Flowsheet, u: str, t: int, x: Throughputs) -> float | None:
     return mid
 
 
-def scheduled_loads(fs: Flowsheet, x: Throughputs) -> dict[tuple[str, int], float]:
-    """Load of every single-mode unit (fraction of available capacity) and steady load
-    index of every load-curve unit, per period in which it runs."""
-    inst = fs.instance
+def scheduled_loads(
+    fs: Flowsheet,
+    x: Throughputs,
+    feeds: Mapping[tuple[str, int], Mapping[str, Composition]] | None = None,
+) -> dict[tuple[str, int], float]:
+    """Load of every single-mode unit (fraction of available capacity, at the full rate
+    of the feed it received: its scheduled feed in `feeds`, else its linearisation feed)
+    and steady load index of every load-curve unit, per period in which it runs."""
+    inst, feeds = fs.instance, feeds or {}
     length_h = inst.horizon.period_length_h
     loads = {}
     for u, eu in fs.units.items():
@@ -147,11 +152,13 @@ def scheduled_loads(fs: Flowsheet, x: Throughputs) -> dict[tuple[str, int], floa
                 if load is not None:
                     loads[u, t] = load
         elif kind == "single":
-            rate = eu.modes[0].max_rate_t_per_h
             for t, avail in enumerate(inst.series(eu.spec.availability)):
                 tonnes = x.get((u, 0, t), 0.0)
                 if tonnes > RUN_T and avail > 0:
-                    loads[u, t] = min(1.0, max(MIN_LOAD, tonnes / (rate * avail * length_h)))
+                    fed = feeds.get((u, t))
+                    full = eu.model.first_mode(fed) if fed is not None else fs.mode(u, 0, t)
+                    hours = tonnes / (full.max_rate_t_per_h * avail * length_h)
+                    loads[u, t] = min(1.0, max(MIN_LOAD, hours))
     return loads
 
 
@@ -325,18 +332,36 @@ def _add(total: dict[str, float], part: Mapping[str, float]) -> None:
         total[name] = total.get(name, 0.0) + v
 
 
+def _grade_terms(fs: Flowsheet, terms: Mapping[tuple, float]) -> dict[str, float]:
+    """A blending unit's first-order grade terms in a period (twin.grades.grade_corrections)
+    as the compared quantities: the tonnes it makes, its kWh (and their kgce) and what it
+    releases of each species."""
+    out: dict[str, float] = {}
+    for q, v in terms.items():
+        if q[0] == "out":
+            _add(out, {"output_t": v})
+        elif q == ("power_kwh",):
+            _add(out, {"power_kwh": v, "energy_kgce": v * fs.instance.electricity_kgce_per_kwh})
+        elif q[0] == "emission":
+            _add(out, {f"{q[1]}_t": v})
+    return out
+
+
 def compare(
     fs: Flowsheet,
     x: Throughputs,
     twin: Mapping[tuple[str, int], list[Mode]],
     feeds: Mapping[tuple[str, int], Mapping[str, Composition]] | None = None,
+    corrections: Mapping[tuple[str, int], Mapping[tuple, float]] | None = None,
 ) -> pd.DataFrame:
     """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
     relative difference |twin - lp| / max(|twin|, |lp|). `twin` holds the single-mode
     units' re-evaluated modes and the blending units' modes at their scheduled `feeds`
     (:func:`twin_modes`); load-curve units are evaluated at their steady load and feed,
-    and recipe units at their mode points here."""
-    feeds = feeds or {}
+    and recipe units at their mode points here. The LP's value of a blending unit adds its
+    first-order grade terms in the schedule (`corrections`, twin.grades.grade_corrections),
+    as the model's rows do."""
+    feeds, corrections = feeds or {}, corrections or {}
     rows = []
     recipes = {u: fs.units[u].model.modes(fs.units[u].feeds) for u in fs.units}
     for u, eu in fs.units.items():
@@ -349,6 +374,7 @@ def compare(
             tw: dict[str, float] = {}
             for k, q in enumerate(tonnes):
                 _add(lp, _quantities(fs, fs.mode(u, k, t), q))
+            _add(lp, _grade_terms(fs, corrections.get((u, t), {})))
             if kind == "single":
                 if (u, t) not in twin:
                     continue
@@ -386,7 +412,8 @@ def schedule_balance_problems(
     """Where a schedule's flows break a unit's element balance, as sentences (empty when
     every balance closes): for every unit, period and element the unit conserves, what
     enters on its streams must equal what leaves on its streams plus what its modes emit
-    (S in SO2, C in CO2, heavy metals), within `rtol` relative (and 1e-9 t absolute).
+    (S in SO2, C in CO2, heavy metals; a blending unit's with their first-order grade
+    terms, twin.grades), within `rtol` relative (and 1e-9 t absolute).
 
     A stream's element tonnes are its flow times its material's composition, or for a
     tracked element of a grade-tracked material the stream's component flow. At a unit
@@ -404,6 +431,11 @@ def schedule_balance_problems(
         else carried.set_index(["stream", "period", "component"]).t.to_dict()
     )
     loads = tables["unit_loads"]
+    terms = grade_corrections(
+        fs,
+        flows.set_index(["stream", "period"]).flow_t.to_dict(),
+        {(n, c, t): v for (n, t, c), v in component.items()},
+    )
     problems = []
     for uid, eu in fs.units.items():
         names = {m.name: k for k, m in enumerate(eu.modes)}
@@ -411,12 +443,17 @@ def schedule_balance_problems(
         materials = {*eu.inputs.values(), *eu.outputs.values()}
         for t in range(fs.instance.horizon.periods):
             emitted: dict[str, float] = {}
-            for row in here[here.period == t].itertuples():
-                for species, per_t in fs.mode(uid, names[row.mode], t).emissions_t.items():
-                    for element, share in EMISSION_ELEMENTS.get(species, {}).items():
-                        emitted[element] = (
-                            emitted.get(element, 0.0) + row.throughput_t * per_t * share
-                        )
+            released = [
+                (species, row.throughput_t * per_t)
+                for row in here[here.period == t].itertuples()
+                for species, per_t in fs.mode(uid, names[row.mode], t).emissions_t.items()
+            ]
+            released += [
+                (q[1], v) for q, v in terms.get((uid, t), {}).items() if q[0] == "emission"
+            ]
+            for species, tonnes in released:
+                for element, share in EMISSION_ELEMENTS.get(species, {}).items():
+                    emitted[element] = emitted.get(element, 0.0) + tonnes * share
             now = flows[flows.period == t]
             for element in eu.model.conserved_elements:
                 if materials & set(track) and any(
