@@ -1,9 +1,23 @@
 """A pit whose block model carries Cu and a Bond work index, feeding one mill that sells
-its concentrate (tests/test_ore_hardness.py, tests/test_verify_trust_region.py)."""
+its concentrate (tests/test_ore_hardness.py, tests/test_verify_trust_region.py,
+tests/test_grade_energy_terms.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from twin.flowsheet import Flowsheet
+
+WI = "bwi_kwh_t"
+#: A soft block (0.6 % Cu, Wi 12 kWh/t) and a hard one (1.0 % Cu, Wi 20), 1000 t each.
+SOFT_AND_HARD = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,0.6,12\n15,5,5,1000,1.0,20\n"
+
+
+def at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
+    """`fs` with the mill linearised, in period 0, at a blend of Bond work index `wi`."""
+    eu = fs.units["mill"]
+    feed = {**eu.feeds, "ore": {**eu.feeds["ore"], WI: wi}}
+    return fs.relinearised({("mill", 0): eu.model.modes(feed)}, {("mill", 0): feed})
 
 
 def hardness_instance(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hardness_data import hardness_instance
+from hardness_data import SOFT_AND_HARD, WI, at_work_index, hardness_instance
 
 import twin
 from twin.flowsheet import Flowsheet
@@ -29,8 +29,7 @@ from twin.solvers.options import SolveOptions
 
 HERE = Path(__file__).resolve().parent / "data"
 DIRECT = SolveOptions(backend="direct")
-WI = "bwi_kwh_t"
-CSV = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,0.6,12\n15,5,5,1000,1.0,20\n"
+CSV = SOFT_AND_HARD
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +38,10 @@ def hardness(tmp_path_factory) -> Flowsheet:
     return Flowsheet(parse(hardness_instance(folder, CSV, 0.008, [0.005, 0.008]), folder))
 
 
-def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
-    eu = fs.units["mill"]
-    feed = {**eu.feeds, "ore": {**eu.feeds["ore"], WI: wi}}
-    return fs.relinearised({("mill", 0): eu.model.modes(feed)}, {("mill", 0): feed})
-
-
 @pytest.mark.solver
 @pytest.mark.parametrize("linearised_at", [12.0, 14.0, 16.0, 19.0])
 def test_the_mill_kwh_are_the_twin_s_at_the_blend_chosen(hardness, linearised_at):
-    fs = _at_work_index(hardness, linearised_at)
+    fs = at_work_index(hardness, linearised_at)
     solution = solve(build_model(fs), DIRECT)
     assert solution.status == "optimal"
     tonnes = solution.by_key("flow")["pit->mill:cu_ore", 0]
@@ -70,7 +63,7 @@ def test_a_nominal_feed_without_the_property_has_no_term_in_it(hardness):
 def test_the_slopes_by_hand(hardness):
     """At Wi 16: d(h/t)/dWi = 1/1200 (rate 100 x 12 / Wi); d(kWh/t)/dWi = the grinding
     energy at Wi 16 over 16 (Bond, proportional to Wi)."""
-    fs = _at_work_index(hardness, 16.0)
+    fs = at_work_index(hardness, 16.0)
     slopes = {
         q: {t.component: t.slope for t in terms}
         for q, terms in sensitivities(fs, "mill", 0).items()
@@ -128,7 +121,7 @@ def test_a_mill_with_grind_options_has_no_energy_terms(tmp_path):
     terms, taken on the first mode, would apply to the whole feed whichever mode treats it."""
     data = hardness_instance(tmp_path, CSV, 0.008, [0.005, 0.008])
     data["units"][1]["params"]["grind_options_um"] = [45]
-    fs = _at_work_index(Flowsheet(parse(data, tmp_path)), 16.0)
+    fs = at_work_index(Flowsheet(parse(data, tmp_path)), 16.0)
     assert not {q for q in sensitivities(fs, "mill", 0) if q[0] in ("power_kwh", "hours")}
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from hardness_data import hardness_instance
+from hardness_data import SOFT_AND_HARD, WI, at_work_index, hardness_instance
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,22 +45,14 @@ from twin.verify import check_kind
 
 HERE = Path(__file__).resolve().parent / "data"
 DIRECT = SolveOptions(backend="direct")
-WI = "bwi_kwh_t"
 ORE = "pit->mill:cu_ore"
-CSV = "x,y,z,tonnes,cu_pct,bwi_kwh_t\n5,5,5,1000,0.6,12\n15,5,5,1000,1.0,20\n"
+CSV = SOFT_AND_HARD
 
 
 @pytest.fixture(scope="module")
 def hardness(tmp_path_factory) -> Flowsheet:
     folder = tmp_path_factory.mktemp("soft_and_hard")
     return Flowsheet(parse(hardness_instance(folder, CSV, 0.008, [0.005, 0.008]), folder))
-
-
-def _at_work_index(fs: Flowsheet, wi: float) -> Flowsheet:
-    """`fs` with the mill linearised, in period 0, at a blend of Bond work index `wi`."""
-    eu = fs.units["mill"]
-    feed = {**eu.feeds, "ore": {**eu.feeds["ore"], WI: wi}}
-    return fs.relinearised({("mill", 0): eu.model.modes(feed)}, {("mill", 0): feed})
 
 
 def _milled(fs: Flowsheet, step: float | None) -> tuple[float, float]:
@@ -97,7 +89,7 @@ def test_a_recipe_unit_is_not_boxed_in_load():
 
 @pytest.mark.solver
 def test_property_box_by_hand(hardness):
-    fs = _at_work_index(hardness, 16.0)
+    fs = at_work_index(hardness, 16.0)
     assert fs.mode("mill", 0, 0).max_rate_t_per_h == pytest.approx(75.0, rel=1e-12)
     assert _milled(fs, None) == (pytest.approx(600.0, rel=1e-9), pytest.approx(20.0, rel=1e-9))
     boxed = (pytest.approx(12000 / 17.6, rel=1e-9), pytest.approx(17.6, rel=1e-9))
@@ -139,7 +131,7 @@ def test_an_unscheduled_period_is_left_free(hardness):
 def test_the_rows_are_built_with_the_model_and_indexed(hardness):
     """Only when asked for, the last row family, and in the model's index like any other."""
     assert PROPERTY_ROWS not in build_model(hardness).index.constraints
-    built = build_model(_at_work_index(hardness, 16.0), property_box=PropertyBox(0.1))
+    built = build_model(at_work_index(hardness, 16.0), property_box=PropertyBox(0.1))
     assert list(built.linear.families)[-1] == PROPERTY_ROWS
     assert built.index.constraints[PROPERTY_ROWS] == built.linear.families[PROPERTY_ROWS].keys
     assert list(built.index.constraints[PROPERTY_ROWS]) == [
@@ -164,7 +156,7 @@ def test_the_property_step_halves_from_the_second_solve_and_is_never_widened():
 def test_the_rows_hold_exactly_the_blends_inside_the_box(hardness, tonnes, wi, centre, step):
     """A feed of `tonnes` at work index `wi` meets both rows iff `wi` is within (1 +- step)
     x the scheduled `centre` (or nothing is fed)."""
-    built = build_model(_at_work_index(hardness, centre), property_box=PropertyBox(step))
+    built = build_model(at_work_index(hardness, centre), property_box=PropertyBox(step))
     lm = built.linear
     values = np.zeros(lm.n_cols)
     values[lm.key_position("flow")[ORE, 0]] = tonnes
