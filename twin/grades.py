@@ -84,15 +84,15 @@ MIN_STEP = 1e-7
 #: left out, as a coefficient of 1e-15 stalls the simplex (seen: HiGHS ran for minutes).
 NOISE = 1e-9
 #: So is a difference at or below this share of the quantity (the rounding of a quantity
-#: of thousands, a cost in CNY, is above NOISE once divided by the step).
+#: of thousands, a mill's kWh per t, is above NOISE once divided by the step).
 RELATIVE_NOISE = 1e-10
 
 
 @dataclass(frozen=True)
 class Sensitivity:
     """dq/df: change of a quantity per t of feed `material` per unit of the feed's
-    `component` grade (t/t per mass fraction for a tonnage; kWh, h, CNY or t of a species
-    per t; per unit of a property for a property), at the linearisation grade `grade`."""
+    `component` grade (t/t per mass fraction for a tonnage; kWh, h or t of a species per t;
+    per unit of a property for a property), at the linearisation grade `grade`."""
 
     material: str
     component: str
