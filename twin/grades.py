@@ -75,6 +75,9 @@ if TYPE_CHECKING:
 #: F80 and P80 its Wi is the t-weighted mean of theirs (interaction between the parts of a
 #: blend neglected: a stated simplification).
 PROPERTIES = {"bwi_kwh_t": "Bond ball-mill work index of the ore, kWh/t"}
+#: (blending unit, period) -> quantity -> its first-order grade term in a schedule
+#: (:func:`grade_corrections`).
+Corrections = dict[tuple[str, int], dict[tuple, float]]
 #: The quantities that take first-order terms in an ore property only (module docstring).
 ENERGY = frozenset({"power_kwh", "hours"})
 #: Relative step of the central differences (of the feed grade; absolute floor below).
@@ -227,7 +230,7 @@ def grade_corrections(
     fs: Flowsheet,
     flows: Mapping[tuple[str, int], float],
     carried: Mapping[tuple[str, str, int], float],
-) -> dict[tuple[str, int], dict[tuple, float]]:
+) -> Corrections:
     """(blending unit, period) -> quantity -> sum dq/df (F_c - f0 F) in a schedule whose
     stream flows are `flows` ((stream, period) -> t) and component flows `carried`
     ((stream, component, period) -> t; empty: nothing tracked): what the model's rows add
@@ -238,7 +241,7 @@ def grade_corrections(
     into: dict[tuple[str, str], list[str]] = {}
     for s in fs.instance.streams:
         into.setdefault((s.to, s.material), []).append(s.name)
-    out: dict[tuple[str, int], dict[tuple, float]] = {}
+    out: Corrections = {}
     for u in fs.units:
         for t in range(fs.instance.horizon.periods) if tracked_inputs(fs, u) else ():
             here = out.setdefault((u, t), {})
@@ -252,7 +255,7 @@ def grade_corrections(
     return out
 
 
-def solution_corrections(fs: Flowsheet, sol: Solution) -> dict[tuple[str, int], dict[tuple, float]]:
+def solution_corrections(fs: Flowsheet, sol: Solution) -> Corrections:
     """:func:`grade_corrections` in the solved `sol` of `fs`'s model."""
     carried = sol.by_key("grade_flow") if "grade_flow" in sol.values else {}
     return grade_corrections(fs, sol.by_key("flow"), carried)

@@ -43,14 +43,12 @@ from twin.accounting import (
 )
 from twin.amperage import Changes, Throughputs, schedule_changes
 from twin.flowsheet import Flowsheet
-from twin.grades import solution_corrections
+from twin.grades import Corrections, solution_corrections
 from twin.pit_tables import cut_tables, has_pits, pit_tonnages, rehandle_costs
 from twin.solution import Solution
 
 #: Throughputs at or below this (t) are left out of unit_loads and tonnages.
 NEGLIGIBLE_T = 1e-9
-#: (blending unit, period) -> quantity -> its first-order grade term (twin.grades).
-Corrections = dict[tuple[str, int], dict[tuple, float]]
 
 COLUMNS = {
     "unit_loads": [

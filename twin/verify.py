@@ -37,7 +37,7 @@ import pandas as pd
 
 from twin.constants import EMISSION_ELEMENTS
 from twin.flowsheet import Flowsheet, Slopes
-from twin.grades import grade_corrections, sensitivities, tracked, tracked_inputs
+from twin.grades import Corrections, grade_corrections, sensitivities, tracked, tracked_inputs
 from twin.solution import Solution
 from twin.units import Mode
 from twin.units.base import Composition
@@ -352,7 +352,7 @@ def compare(
     x: Throughputs,
     twin: Mapping[tuple[str, int], list[Mode]],
     feeds: Mapping[tuple[str, int], Mapping[str, Composition]] | None = None,
-    corrections: Mapping[tuple[str, int], Mapping[tuple, float]] | None = None,
+    corrections: Corrections | None = None,
 ) -> pd.DataFrame:
     """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
     relative difference |twin - lp| / max(|twin|, |lp|). `twin` holds the single-mode
