@@ -199,3 +199,18 @@ def test_calibration_text_fits_an_80_column_terminal():
     assert result.exit_code == 0, result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
     assert "Sources:" in result.output and "Energy boundary of each row" in result.output
+
+
+def test_the_2020_cuts_are_of_todays_defaults():
+    """The 2020 plants cut today's fitted figures: Pidgeon retorts by 30 %, Kroll furnaces by
+    20 % (twin.units.magnesium, twin.units.titanium). The rows write the cut figures out;
+    a refit of either default must move them too."""
+    from twin.units.magnesium import PidgeonParams
+    from twin.units.titanium import KrollParams
+
+    pidgeon = _row("magnesium, silicothermic").changes_2020[0]
+    assert pidgeon["retort_kgce_per_t"] == pytest.approx(0.70 * PidgeonParams().retort_kgce_per_t)
+    kroll = _row("sponge titanium").changes_2020[0]
+    assert kroll["distillation_kwh_per_t"] == pytest.approx(
+        0.80 * KrollParams().distillation_kwh_per_t
+    )
