@@ -121,17 +121,17 @@ def test_potline_calibration_row_unchanged() -> None:
 
 def test_bayer_liquor_heat_capacity_by_hand() -> None:
     """Alcan default liquor: C 220, A 0.40 x 220 = 88, S 220/0.85 = 258.82 g/L. cp
-    (J/(kg K), / 4186 x 4.184) = 3870.9 - 1.33106 x 88 + 4.88062e-4 x 88^2 + 3.3998 x 220 -
+    (J/(kg K)) = 3870.9 - 1.33106 x 88 + 4.88062e-4 x 88^2 + 3.3998 x 220 -
     4.5685e-4 x 220^2 - 4.17734 x 258.82 + (2.79145 - 1.84963e-3 x 220) T - 7.07695e-3 T^2
     = 3402.21 + 2.38453 T - 7.07695e-3 T^2; its mean over 100-265 C (mean T 182.5, mean
     T^2 = (265^3 - 100^3)/(3 x 165) = 35575.0) = 3402.21 + 435.18 - 251.76 = 3585.63 J/(kg
-    K) -> 3.5839 kJ/(kg K). Density at 25 C: 1.02767 - 0.01754 - 0.00045 + 0.03196 +
-    0.00263 - 0.01305 + 0.20565 - 0.01804 + 0.00172 + 0.01887 = 1.2394 t/m3. 3.5839 x
-    1.2394 = 4.442 MJ/(m3 K), the default 4.44."""
+    K) = 3.5856 kJ/(kg K). Density at 25 C: 1.02767 - 0.01754 - 0.00045 + 0.03196 +
+    0.00263 - 0.01305 + 0.20565 - 0.01804 + 0.00172 + 0.01887 = 1.2394 t/m3. 3.5856 x
+    1.2394 = 4.444 MJ/(m3 K), the default 4.44."""
     assert th.bayer_liquor_density_t_per_m3() == pytest.approx(1.2394, abs=1e-4)
     mean = th.bayer_liquor_mj_per_m3_k(100.0, 265.0) / th.bayer_liquor_density_t_per_m3()
-    assert mean == pytest.approx(3585.63 / 4186 * 4.184, abs=1e-4)
-    assert th.bayer_liquor_mj_per_m3_k(100.0, 265.0) == pytest.approx(4.442, abs=1e-3)
+    assert mean == pytest.approx(3585.63 / 1000, abs=1e-4)
+    assert th.bayer_liquor_mj_per_m3_k(100.0, 265.0) == pytest.approx(4.444, abs=1e-3)
     assert BayerParams().liquor_heat_capacity_mj_per_m3_k == 4.44
 
 

@@ -338,13 +338,13 @@ def bayer_liquor_cp_kj_per_kg_k(
     soda_g_l: float = LIQUOR_SODA_G_L,
 ) -> float:
     """Heat capacity of a Bayer liquor at `temperature_c`, kJ/(kg K): the Vaudreuil
-    correlation, J/(kg K) / 4186 J/kcal x 4.184 kJ/kcal."""
+    correlation, in J/(kg K), / 1000."""
     t, c, a = temperature_c, caustic_g_l, alumina_g_l
     j_per_kg_k = (
         3870.9 + 2.79145 * t - 7.07695e-3 * t**2 - 1.33106 * a + 4.88062e-4 * a**2
         + 3.3998 * c - 4.5685e-4 * c**2 - 4.17734 * soda_g_l - 1.84963e-3 * t * c
     )  # fmt: skip
-    return j_per_kg_k / 4186.0 * 4.184
+    return j_per_kg_k / 1000.0
 
 
 def bayer_liquor_density_t_per_m3(

@@ -150,7 +150,7 @@ class BayerParams(UnitParams):
         default=4.44,
         gt=0.0,
         description="Volumetric heat capacity of the liquor, per m3 at 25 C, MJ/(m3 K): "
-        "3.584 kJ/(kg K), the mean over 100-265 C of the Vaudreuil (Alcan) Technical Data "
+        "3.586 kJ/(kg K), the mean over 100-265 C of the Vaudreuil (Alcan) Technical Data "
         "Book correlation, x 1.2394 t/m3, for the Alcan model's default liquor (C 220 g/L, "
         "A/C 0.40, C/S 0.85) as coded in its SysCAD species model (twin.thermochemistry."
         "bayer_liquor_mj_per_m3_k, sources there); the same file's fit to Russian data gives "
