@@ -236,6 +236,8 @@ def pidgeon_comprehensive_kgce_per_t(
 MG_CELL_TEMPERATURE_C = 700.0
 #: MgCl2's activity in the bath, its mole fraction (source: reversible_voltage_v).
 MGCL2_ACTIVITY = 0.12
+#: The cell's reversible voltage at them, V (twin.thermochemistry).
+REVERSIBLE_V = round(mgcl2_reversible_voltage_v(MG_CELL_TEMPERATURE_C, MGCL2_ACTIVITY), 3)
 
 
 class ElectrolyticMgParams(UnitParams):
@@ -245,7 +247,7 @@ class ElectrolyticMgParams(UnitParams):
     14261 kWh/t, AC 14702 + 3300 = 18002 kWh/t (plan 2015: 18000)."""
 
     reversible_voltage_v: float = electrolysis.reversible_field(
-        round(mgcl2_reversible_voltage_v(MG_CELL_TEMPERATURE_C, MGCL2_ACTIVITY), 3),
+        REVERSIBLE_V,
         "MgCl2(l) -> Mg(l) + Cl2 (twin.thermochemistry.mgcl2_reversible_voltage_v): dG = "
         "485.84 kJ/mol at 973.15 K, so -dG/2F = 2.518 V, from the NASA Glenn polynomials of "
         "McBride, Gordon & Reno (NASA TM-4513, 1993) as shipped in Cantera's "
@@ -262,13 +264,13 @@ class ElectrolyticMgParams(UnitParams):
         "Ah/kg, an enthalpy (thermoneutral) figure, not the Gibbs voltage.",
     )
     overpotential_v: float = Field(
-        default=0.293,
+        default=round(2.90 - REVERSIBLE_V, 3),
         ge=0.0,
         description="Activation and concentration overpotential at nominal current density, "
         "almost all of it Cl2 evolution on graphite (Mg deposition is fast: exchange "
         "current densities 3-50 A/cm2, Kisza et al., J. Electrochem. Soc. 144(5) 1997 "
         "1646-1651), V. CALIBRATED so the nominal voltage is the 5.5 V that meets the "
-        "plan's 18000 kWh/t (2.90 V with reversible_voltage_v).",
+        "plan's 18000 kWh/t: 2.90 V less reversible_voltage_v (0.293).",
     )
     bath_gap_cm: float = Field(
         default=6.0,
