@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from twin.units import comminution, fields
 from twin.units.base import UnitModel, UnitParams, element_fraction, feed_grades, register
+from twin.units.energy_limits import GB_32032
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -34,14 +35,6 @@ NO_CIL_DATA = (
     "its abstract is stored), feasibility-study and design-criteria pages (front matter "
     "only), Chinese pages on all-slime cyanidation, or cyanide pages of gold miners' "
     "sustainability reports (Newmont, New Gold, Eldorado: solution strengths, no kg/t)."
-)
-
-#: China's energy-limit standard for gold, the source of the plant and refinery totals.
-GB_32032 = (
-    "GB 32032-2024 'Norm of energy consumption per unit production for gold mining, mineral "
-    "processing, metallurgy and refining of gold' (金矿开采、选冶和金精炼单位产品能源消耗限额; "
-    "in force 2025-05-01), tables 1-3, read as transcribed in a public repository of Chinese "
-    "energy-limit standards (its three levels, grade 1 the strictest)"
 )
 
 #: The doré's fineness: a range from trade pages, the value each mine's own.

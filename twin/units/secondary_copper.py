@@ -11,6 +11,7 @@ from pydantic import Field
 from twin.constants import C_IN_CO2, S_IN_SO2
 from twin.units import fields, materials, smelting
 from twin.units.base import RECYCLED_METAL_T, UnitModel, UnitParams, element_fraction, register
+from twin.units.energy_limits import COPPER_SCRAP_ANODE_KGCE_PER_T, GB_25323, grades
 
 if TYPE_CHECKING:
     from twin.units.base import Composition, Mode
@@ -59,8 +60,7 @@ class ScrapRefiningParams(UnitParams):
         152.6,
         "Melting and refining fuel",
         "anode",
-        "Fitted: GB 25323-2023 (有色重金属冶炼产品能源消耗限额) table 2, read as transcribed in "
-        "a public repository of Chinese energy-limit standards, gives 160 / 190 / 250 kgce/t "
+        f"Fitted: {GB_25323}, table 2, gives {grades(COPPER_SCRAP_ANODE_KGCE_PER_T)} kgce/t "
         "for copper scrap to anode copper; at grade 1 (the strictest), less the power figure "
         "below at 0.1229 kgce/kWh: 160 - 60 x 0.1229 = 152.6 kgce/t. Check: fire refining of "
         "blister (not scrap) at Uralelectromed emits 181 kg CO2/t anode (Chesnokov et al., "
