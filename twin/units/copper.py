@@ -98,7 +98,7 @@ class AcidPlantParams(UnitParams):
         "copper or nickel smelter gas (advanced / new / existing plants), and "
         "100 kWh/t SO2 is 100 / (1.531 x 0.997) = 65.5 kWh/t acid. Not adopted: the "
         "advanced 100 kWh/t acid, 152.6 kWh/t SO2, adds 52.6 kWh x 2.54 t SO2/t cathode x "
-        "0.1228 = 16.4 kgce/t to the calibrated copper chain, 281.3 kgce/t, 9.9 % over the "
+        "0.1228 = 16.4 kgce/t to the calibrated copper chain, 272.4 kgce/t, 6.4 % over the "
         "plan's 256 and outside its 5 %, unless the smelter's fitted power and fuel "
         "(twin.units.copper_smelter) are refitted first.",
     )
@@ -223,9 +223,10 @@ class ElectrorefineryParams(UnitParams):
         f"Fitted: {REFINERY_ENERGY}. The refinery totals grade 1, "
         f"{COPPER_ELECTROLYSIS_KGCE_PER_T[0]:g} kgce/t, at nominal current density: less "
         "the default AC power, 266.38 x 0.9999 / 0.97 + 60 = 334.59 kWh/t at 0.12284 "
-        "kgce/kWh = 41.10 kgce/t, leaves 28.90. The lowest figure published (the grades "
-        "rise to 110, the rebuilt plant's old one was 120); a higher one would put the "
-        "calibrated copper chain more than 5 % over the plan's 256 kgce/t.",
+        "kgce/kWh = 41.10 kgce/t, leaves 28.90. Grade 1 taken as the lowest figure "
+        "published (the grades rise to 110, the rebuilt plant's old one was 120); a higher "
+        "grade would need the smelter's fitted fuel (twin.units.copper_smelter) refitted "
+        "again to keep the copper row at the plan's 256 kgce/t.",
     )
     steam_fuel_carrier: fields.FuelName = fields.carrier(
         "natural_gas", "Fuel carrier of the boiler"

@@ -173,7 +173,8 @@ class CopperSmelter(UnitModel):
     oxidation of the concentrate's minerals to matte (Cu2S + FeS at matte_grade), FeO
     slag and SO2, minus the sensible heat of matte, slag and the off-gas (SO2 and the N2
     of the air part of the blast at oxygen_enrichment), minus the shell loss (fixed per
-    hour); a deficit is burnt as fuel at fuel_available_heat; a surplus is taken away by
+    hour); a deficit is burnt as fuel at copper_flash.available_heat (computed for CH4 at
+    oxygen_enrichment unless fuel_available_heat is set); a surplus is taken away by
     coolants (reverts, not modelled) and earns nothing. Converting is autogenous; drying,
     converter holding and the anode furnace burn fuel_kgce_per_t. Tonnage O2 for the
     flash furnace's enrichment (converters on air) costs oxygen_plant_kwh_per_t_o2.

@@ -59,9 +59,10 @@ def current_efficiency_field(default: float, source: str) -> Any:
 
 #: Source of the default rectifier efficiency, what was searched for it.
 RECTIFIER_SEARCHED = (
-    f"{fields.ASSUMED} The potline's 0.97 (twin.units.aluminium) taken for a tankhouse; no "
-    "tankhouse figure found (searched pages on rectiformers and transformer-rectifier "
-    "efficiency: definitions and a maker's formula, no plant figure)."
+    f"{fields.ASSUMED} The potline's 0.97 (twin.units.aluminium, itself fitted with its "
+    "voltage to the plan's 13350 kWh/t) taken for the other electrolysis units (tankhouses, "
+    "Mg cells); no figure of theirs found (searched pages on rectiformers and "
+    "transformer-rectifier efficiency: definitions and a maker's formula, no plant figure)."
 )
 
 

@@ -28,13 +28,14 @@ Chinese pages on melting cathode zinc in induction furnaces (熔铸 吨锌电耗
 check of their sum only: US electrolytic zinc plants drew about 780 kWh per ton in process
 steps other than electrolysis (GTI, 'Energy Use: Metal Casting - Zinc',
 gta.gastechnology.org/primary_metals/pm_dm_e5); here the roaster, acid plant, leach,
-tankhouse auxiliaries and rectifier loss come to about 755 kWh/t. A check of the total:
-GB 25323-2023 table 3 (twin.units.energy_limits) caps electrolytic zinc from concentrate at
-1010 / 1040 / 1260 kgce/t (grades 1 / 2 / 3) with residue treatment and 550 / 660 / 820
-without; the plan's 885 lies between the two lines (over the limit without residue
-treatment, under grade 1 with it). The acid plant's 100 kWh/t SO2 (65.5 kWh/t acid) is below GB
-29141-2012's 110 / 120 / 130 kWh/t acid from zinc smelter gas (twin.units.energy_limits);
-the acid plant is the copper chain's too, which cannot take more (twin.units.copper).
+tankhouse auxiliaries and rectifier loss come to about 755 kWh/t. A check of the total: GB
+25323-2023 table 3 (read in the transcription twin.units.energy_limits names) caps
+electrolytic zinc from concentrate at 1010 / 1040 / 1260 kgce/t (grades 1 / 2 / 3) with
+residue treatment and 550 / 660 / 820 without; the plan's 885 lies between the two lines
+(over the limit without residue treatment, under grade 1 with it). The acid plant's 100
+kWh/t SO2 (65.5 kWh/t acid) is below GB 29141-2012's 110 / 120 / 130 kWh/t acid from zinc
+smelter gas (same transcription); the acid plant is the copper chain's too, which cannot
+take more (twin.units.copper).
 """
 
 from __future__ import annotations
