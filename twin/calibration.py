@@ -170,14 +170,14 @@ def chain_flowsheet(
     return Flowsheet(inst)
 
 
-def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
-    """Energy of the `counted` units at nominal load per t of the last unit's basis
+def intensity(fs: Flowsheet, counted: list[str], measure: str, load: float = 1.0) -> float:
+    """Energy of the `counted` units at `load` (nominal: 1) per t of the last unit's basis
     product. Throughputs x solve: for every material made and taken inside the chain,
     made = taken (one row each), and x[last unit] = 1."""
     units = list(fs.units)
-    nominal = {u: eu.model.operating_point(eu.feeds, 1.0) for u, eu in fs.units.items()}
-    made = {u: fs.units[u].material_outputs(md) for u, md in nominal.items()}
-    taken = {u: fs.units[u].material_inputs(md) for u, md in nominal.items()}
+    points = {u: eu.model.operating_point(eu.feeds, load) for u, eu in fs.units.items()}
+    made = {u: fs.units[u].material_outputs(md) for u, md in points.items()}
+    taken = {u: fs.units[u].material_inputs(md) for u, md in points.items()}
     internal = sorted({m for u in units for m in made[u]} & {m for u in units for m in taken[u]})
     A = np.array(
         [[made[u].get(m, 0.0) - taken[u].get(m, 0.0) for u in units] for m in internal]
@@ -190,7 +190,7 @@ def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
         raise ValueError("calibration chain does not balance: " + ", ".join(units))
     total = 0.0
     for u in counted:
-        mode = nominal[u]
+        mode = points[u]
         per_t = (
             mode.power_kwh
             if measure == "power_kwh"
@@ -202,13 +202,14 @@ def intensity(fs: Flowsheet, counted: list[str], measure: str) -> float:
     return total
 
 
-def evaluate(row: Row, changes: dict[int, dict] | None = None) -> float:
-    """The model's figure for `row`, with optional parameter changes per unit index."""
+def evaluate(row: Row, changes: dict[int, dict] | None = None, load: float = 1.0) -> float:
+    """The model's figure for `row`, with optional parameter changes per unit index, every
+    unit at `load` (fraction of nominal)."""
     changes = changes or {}
     kinds = tuple((k, {**p, **changes.get(i, {})}) for i, (k, p) in enumerate(row.kinds))
     fs = chain_flowsheet(kinds, row.buy, row.ports)
     ids = list(fs.units)
-    return intensity(fs, [ids[i] for i in row.counted], row.measure)
+    return intensity(fs, [ids[i] for i in row.counted], row.measure, load)
 
 
 def table() -> list[dict]:

@@ -146,15 +146,27 @@ def kinds(
         print_kind(one, Console())
 
 
-def calibration(as_json: bool = JSON) -> None:
+def calibration(
+    as_json: bool = JSON,
+    assumptions: bool = typer.Option(
+        False,
+        "--assumptions",
+        help="Instead, how far each row moves when each figure without a published source "
+        "(assumed, or the plant's own) is set 10 % below and above its default "
+        "(twin.assumptions).",
+    ),
+) -> None:
     """Each chain at its default parameters next to the plan's 2015 figure (and the
     2020 target where the plan sets one, with the plant changes that reach it)."""
+    from twin import assumptions as sensitivity
     from twin.calibration import table
-    from twin.report import print_calibration
+    from twin.report import print_assumptions, print_calibration
 
-    rows = table()
+    rows = sensitivity.table() if assumptions else table()
     if as_json:
         typer.echo(json.dumps(rows))
+    elif assumptions:
+        print_assumptions(rows, Console())
     else:
         print_calibration(rows, Console())
 

@@ -108,3 +108,42 @@ def print_calibration(rows: list[dict], console: Console) -> None:
         console.print(f"  [{i}] {text}", markup=False, highlight=False)
     console.print(_boundaries([r for r in rows if r["boundary"]]))
     console.print(_plan_2020(rows))
+
+
+def _moved(value: float | None, points: bool = False) -> str:
+    """A relative change (or, with `points`, a change in percentage points); 'refused'
+    where the parameter's range refused the value."""
+    if value is None:
+        return "refused"
+    return f"{value * 100:+.2f} pp" if points else f"{value:+.2%}"
+
+
+def print_assumptions(rows: list[dict], console: Console) -> None:
+    """Per calibration row, how far its figure and its turn-down premium move when each
+    assumed or site figure is set one step below and above its default
+    (:func:`twin.assumptions.table`)."""
+    for r in rows:
+        step, load = r["step"], r["turn_down_load"]
+        premium = "-" if r["premium"] is None else f"{r['premium']:+.2%}"
+        table = Table(
+            title=f"{r['indicator']}, {r['unit']}: figures without a published source, "
+            f"each moved by -{step:.0%} / +{step:.0%} (turn-down premium at {load:.0%} "
+            f"load: {premium})"
+        )
+        table.add_column("parameter", overflow="fold", ratio=1)
+        for col in ("basis", "default", f"figure -{step:.0%}", f"figure +{step:.0%}"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for col in (f"premium -{step:.0%}", f"premium +{step:.0%}"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for e in r["effects"]:
+            table.add_row(
+                e["parameter"],
+                e["basis"],
+                f"{e['default']:g}",
+                *(_moved(v) for v in e["row_change"]),
+                *(_moved(v, points=True) for v in e["premium_change"]),
+            )
+        console.print(table)
+        for label, names in (("no effect", r["no_effect"]), ("not varied", r["not_varied"])):
+            if names:
+                console.print(f"  {label}: {', '.join(names)}", markup=False, highlight=False)
