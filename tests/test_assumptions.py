@@ -47,6 +47,7 @@ def test_basis_reads_the_source_wording():
     assert basis(f"Cost, CNY/t. {fields.SITE_SPECIFIC}") == "site"
     assert basis(f"Haul, km. {fields.site_specific('mine')}") == "site"
     assert basis("1.992 V, standard potentials (CRC Handbook)") is None
+    assert basis("300 A/m2 (a review); 0.40 inside that span assumed") is None
     assert basis(None) is None
 
 

@@ -2,7 +2,7 @@
 --assumptions``).
 
 Every unit parameter documents its source (twin.units.fields). Those whose description says
-the figure is assumed, unverified, a placeholder or recalled are *assumed*; those worded as
+the figure is unverified, a placeholder or recalled are *assumed*; those worded as
 the plant's own figure (fields.site_specific: a haul distance, a cost) are *site*. For each
 calibration row (twin.calibration.ROWS), each numeric assumed or site parameter of the
 row's units, other than the ones the row fits, is set 10 % below and 10 % above its default
@@ -40,14 +40,15 @@ TURN_DOWN = 0.9
 #: A relative move below this counts as none (the evaluation's round-off is ~1e-15).
 NO_EFFECT = 1e-9
 #: Words that mark a figure without a published source (twin.units.fields.PLACEHOLDER,
-#: ASSUMED, and the free wordings used beside them).
-_ASSUMED = re.compile(r"unverified|assum|placeholder|recollection", re.IGNORECASE)
+#: ASSUMED, and the free wordings used beside them). "Assumed" alone is not one: cited
+#: descriptions use it for a choice inside a published range.
+_ASSUMED = re.compile(r"unverified|placeholder|recollection", re.IGNORECASE)
 _SITE = fields.site_specific("").split("replace")[0]
 
 
 def basis(description: str | None) -> str | None:
-    """'site' for the plant's own figure, 'assumed' for a figure described as assumed,
-    unverified, a placeholder or recalled, None for a cited one."""
+    """'site' for the plant's own figure, 'assumed' for a figure described as unverified,
+    a placeholder or recalled, None for a cited one."""
     text = description or ""
     if _SITE in text:
         return "site"

@@ -106,8 +106,8 @@ class PotlineParams(AmperageChangeParams):
     acd_max_cm: float = Field(
         default=6.0,
         gt=0.0,
-        description="Largest ACD the beam travel and bath level allow, cm. Assumed; no limit "
-        "found (Costa-aluminum's simulator steps ACD 4.3-5.7 cm, inside 4.0-6.0).",
+        description="Largest ACD the beam travel and bath level allow, cm. Assumed, unverified; "
+        "no limit found (Costa-aluminum's simulator steps ACD 4.3-5.7 cm, inside 4.0-6.0).",
     )
     heat_loss_flexibility: float = Field(
         default=0.0,
@@ -134,14 +134,14 @@ class PotlineParams(AmperageChangeParams):
         default=0.05,
         ge=0.0,
         description="Anode effects per cell-day at nominal amperage, AE/cell-day. 0.05 for a "
-        "modern point-fed line, assumed (none published found: twin.units.pfc); older Chinese "
+        "modern point-fed line, assumed, unverified (none found: twin.units.pfc); older Chinese "
         "practice 0.3 of 5 min (mxjj.net.cn/news/557). Times the duration: the PFC slope's AEM.",
     )
     anode_effect_duration_min: float = Field(
         default=1.0,
         ge=0.0,
         description="Mean duration of an anode effect at nominal amperage, min/AE. 1.0 "
-        "assumed for automated AE termination (none published found: twin.units.pfc).",
+        "assumed for automated AE termination, unverified (none found: twin.units.pfc).",
     )
     anode_effect_frequency_slope: float = Field(
         default=10.0,
@@ -149,7 +149,7 @@ class PotlineParams(AmperageChangeParams):
         description="s_f in f(a) = f_nom (1 + s_f |a - 1|), per (amperage fraction): how much more "
         "often anode effects come off nominal amperage, where the point feeders' alumina demand "
         "(proportional to current, Faraday) and the resistance tracking tuned at nominal drift "
-        "apart. 10 (x2 at +-10 %) is assumed, at the low end of Dupuis (TMS 2002): x3-5 after "
+        "apart. 10 (x2 at +-10 %), unverified, at the low end of Dupuis (TMS 2002): x3-5 after "
         "current was restored, step not given (s_f 10-40 for 0.1-0.2); the teaching case at "
         "acd_min_cm: 0.2 -> 0.45 AE/pot-day at +5.7 % amperage, s_f ~ 22, not plant data.",
     )
@@ -158,7 +158,7 @@ class PotlineParams(AmperageChangeParams):
         ge=0.0,
         description="s_d in d(a) = d_nom (1 + s_d |a - 1|), per (amperage fraction): longer "
         "anode effects off nominal (bath out of its trimmed chemistry and superheat). "
-        "5 (+50 % at +-10 %) assumed (none published found: twin.units.pfc).",
+        "5 (+50 % at +-10 %) assumed, unverified (none found: twin.units.pfc).",
     )
     anode_effect_voltage_v: float = Field(
         default=25.0,
@@ -172,7 +172,7 @@ class PotlineParams(AmperageChangeParams):
         lt=1.0,
         description="Current efficiency lost per AE-minute per cell-day above nominal, fraction "
         "per (min/cell-day). An AE-minute's 25 V x 400 kA x 60 s = 600 MJ into 12 t of bath "
-        "(assumed), 1.884 kJ/(kg K) (Na3AlF6(L), JANAF J12/79, Cantera nasa_condensed.yaml, from "
+        "(unverified), 1.884 kJ/(kg K) (Na3AlF6(L), JANAF J12/79, Cantera nasa_condensed.yaml, at "
         "1285 K): +26.5 K superheat (AE: 940-955 -> 980-990 C, mxjj.net.cn/news/557) for ~2 h "
         "(assumed). log10(% CE loss) = 0.0095 superheat + c (Met. Trans. B, doi 10.1007/BF02652482)"
         " at CE 0.925: +7.5 % x (10^0.252 - 1) = +5.9 %, linear +4.4 %; x 2/24 = 0.0036-0.0049.",

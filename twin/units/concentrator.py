@@ -65,7 +65,8 @@ class ConcentratorParams(UnitParams):
     p80_um: float = comminution.p80_field(
         DEFAULT_P80_UM,
         "flotation feed",
-        "Assumed grind; the optimum is ore-specific (Extractive Metallurgy of Copper ch. 3).",
+        f"{fields.site_specific('concentrator')} The optimum grind is ore-specific "
+        "(Extractive Metallurgy of Copper ch. 3).",
     )
     design_work_index_kwh_per_t: float = comminution.work_index_field(
         DEFAULT_WORK_INDEX_KWH_PER_SHORT_TON,
