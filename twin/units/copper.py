@@ -154,7 +154,8 @@ class ElectrorefineryParams(UnitParams):
         "world tankhouse surveys (CIM 2019, abstract only), Extractive Metallurgy of Copper "
         "5th ed. (ebin.pub copy, front matter only) and Chinese 槽电压 pages; 2026-11-30 "
         "also Chinese 同极距/槽电压 pages and the IsaKidd encyclopaedia copies, then Chinese "
-        "吨铜直流电耗 pages and patents, and the openings of Aromaa, Metals 12 (2022) 372).",
+        "吨铜直流电耗 pages and patents, and the openings of Aromaa, Metals 12 (2022) 372; "
+        "then its electrolyte term from conductivity data, see ohmic_drop_v).",
     )
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.95,
@@ -191,7 +192,7 @@ class ElectrorefineryParams(UnitParams):
         "al., Extractive Metallurgy of Copper, 5th ed. 2011, ch. 14; from recollection, "
         "unverified; the stored ebin.pub copy gave only its front matter, and Kalliomaki, "
         "Aromaa & Lundstrom, Minerals 6 (2016) 59, models the electrolyte's conductivity "
-        "but its stored abstract gives no value).",
+        f"but its stored abstract gives no value). {electrolysis.CONDUCTIVITY_SEARCHED}.",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(

@@ -57,6 +57,19 @@ def current_efficiency_field(default: float, source: str) -> Any:
     )
 
 
+#: What the electrolyte-term searches of the tankhouses found (2026-11-30), for the
+#: ohmic-drop descriptions: no measured conductivity of the industrial electrolyte.
+CONDUCTIVITY_SEARCHED = (
+    "Searched 2026-11-30 for the electrolyte term as i x gap / conductivity: the stored "
+    "copies of Kalliomaki, Aromaa & Lundstrom, Minerals 6 (2016) 59 (MDPI mirror, scribd, "
+    "moam.info) and of Mahon's UBC thesis (2016) hold only their openings, Guerra & "
+    "Bestetti, J. Chem. Eng. Data 51 (2006) 1491, and Price & Davenport, Metall. Trans. B "
+    "11 (1980) 159, were not found in the stored pages, the code corpus has no ZnSO4- or "
+    "CuSO4-H2SO4 mixture conductivity (the CRC 20 C table in ugognw/pchemdb stops at 5 % "
+    "H2SO4 and 15 % of each salt alone), and no tankhouse's electrode pitch was found "
+    "(English pitch and spacing pages, Chinese 同极距 pages)"
+)
+
 #: Source of the default rectifier efficiency, what was searched for it.
 RECTIFIER_SEARCHED = (
     f"{fields.ASSUMED} The potline's 0.97 (twin.units.aluminium, itself fitted with its "

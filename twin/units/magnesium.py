@@ -284,11 +284,9 @@ class ElectrolyticMgParams(UnitParams):
         gt=0.0,
         description="Electrical conductivity of the chloride bath at cell temperature, S/m. "
         "About 2 S/cm for NaCl-KCl-CaCl2-MgCl2 melts near 700 C (Janz, Molten Salts "
-        "Handbook; from recollection, unverified). Searched (pages: conductivity of "
-        "MgCl2-NaCl-KCl-CaCl2 melts, specific conductance of Mg cell baths; code: molten-salt "
-        "property files, the Lange pure-species conductivity table of CalebBell/chemicals, "
-        "which has no chloride melt; 镁电解 电解质 电导率, whose one hit, an OCR copy at "
-        "m.zjtcn.com/news/3861755.html, has the value garbled): no measured value found.",
+        "Handbook; from recollection, unverified). Not found in: pages on Mg cell bath "
+        "conductivity; Janz/NSRDS and molten-salt files in code; 镁电解 电解质 电导率 (one OCR "
+        "copy, value garbled); Sun et al., Ind. Eng. Chem. Res. 2011 (opening only).",
     )
     gas_void_fraction: float = Field(
         default=0.20,
@@ -298,7 +296,8 @@ class ElectrolyticMgParams(UnitParams):
         "conductivity is divided by (1 - eps)^1.5 (Bruggeman 1935), which a 1 m vertical "
         "gas-evolving cell was measured to follow (Hine & Murakami, J. Electrochem. Soc. "
         "1980, 'Bubble effects on the solution IR drop...', scribd.com/document/738139404). "
-        "0.20 assumed, unverified (searched also: Cl2 void fraction in Mg cells; not found).",
+        "0.20 assumed, unverified (searched also: Cl2 void fraction in Mg cells, and "
+        "2026-11-30 the openings of Mg-cell electric-field and CFD papers; not found).",
     )
     external_drop_v: float = Field(
         default=0.50,

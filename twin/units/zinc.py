@@ -340,7 +340,8 @@ class ZincElectrowinningParams(UnitParams):
         "table's values missing from the stored copy; the Zn-cell models of Mahon's UBC "
         "thesis, Dynamic Process Simulation of Zinc Electrowinning, 2016, and Scott, "
         "Pitblado & Barton, APCOM 1987, were read only in their opening pages; 2026-11-30 "
-        "also English cell-voltage-breakdown and Chinese 槽电压组成 pages).",
+        "also English cell-voltage-breakdown and Chinese 槽电压组成 pages). "
+        f"{electrolysis.CONDUCTIVITY_SEARCHED}.",
     )
     tafel_slope_v_per_decade: float = electrolysis.tafel_field(
         round(2 * electrolysis.tafel_slope_v_per_decade(38.0, 0.5), 4),
