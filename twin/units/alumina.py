@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 #: medium grades by lime Bayer process", J. Central South Univ. (Sci. Technol.) 45(5)
 #: 1397-1402, abstract, read at cnnmol.com; the abstract does not state the basis, taken
 #: as the usual % of bauxite). Gibbsitic 0 (no TiO2 passivation at 145 C);
-#: boehmitic 0.02 assumed, unverified (searched with the diasporic dose; not found).
+#: boehmitic 0.02 assumed, unverified (searched with the diasporic dose, and pages on lime
+#: for boehmitic digestion: a translated textbook passage on a vendor page says TiO2
+#: hinders boehmite far less than diaspore, with no dose; not found).
 MINERALOGY: dict[str, tuple[float, float]] = {
     "gibbsitic": (145.0, 0.0),
     "boehmitic": (245.0, 0.02),
@@ -96,7 +98,9 @@ class BayerParams(UnitParams):
         "alumina, but its table was not in the text read; a blog cost split (US$50-60/t "
         "alumina of caustic in China, bauxite2aluminium.blogspot.com 2013) gives no tonnes; "
         "the same blog's 3-4 kg/t 'unaccounted' soda loss (2011) is one part of the loss only; "
-        "Chinese pages on Bayer soda consumption (碱耗) gave no kg/t.",
+        "Chinese pages on Bayer soda consumption (碱耗) gave no kg/t. Also searched: code for "
+        "碱耗, P. Smith's CSIRO review 'Economic Processing of High Silica Bauxites' (Dec "
+        "2008, contents only), a 2018 table of Chinese refineries' costs (CNY, no tonnes).",
     )
     mineralogy: Literal["gibbsitic", "boehmitic", "diasporic"] = Field(
         default="diasporic",
@@ -124,27 +128,32 @@ class BayerParams(UnitParams):
         "near 100 C (Smith 2009, Hydrometallurgy 98:162-176).",
     )
     heat_recovery: float = Field(
-        default=0.6,
+        default=0.71875,
         ge=0.0,
         lt=1.0,
         description="Share of the digestion heating met by flash-vapour regenerative "
-        f"heaters (the rest is live steam), fraction. {fields.ASSUMED} (Searched: digestion "
-        "flash heat recovery; Bayer live steam per t alumina, flash tanks, regenerative "
-        "heating; no figure found. A Chinese abstract (soolun.net) confirms that digestion "
-        "flash vapour preheats the slurry, without a share.)",
+        "heaters (the rest is live steam), fraction. 0.71875 = (215 - 100) / (260 - 100): in "
+        "China's high-temperature double-stream digestion of diasporic bauxite at 260 C, "
+        "flash steam preheats the spent liquor to 230-240 C and the slurry to 150-180 C, "
+        "which mix at 210-220 C (215 taken), and live steam or molten salt heats the rest to "
+        "260 C (encyclopaedia entry '高溫雙流法溶出技術', the process of the Zhengzhou light-"
+        "metals institute's pilot plant, in industry from 2003, https://newton.com.tw/wiki/"
+        "高溫雙流法溶出技術); from the slurry's return_temperature_c of 100 C, one heat "
+        "capacity for liquor and slurry. 210 C gives 0.6875, 220 C 0.75. Taken for every "
+        "mineralogy.",
     )
     boiler_efficiency: float = Field(
-        default=0.85,
+        default=0.86,
         gt=0.0,
         le=1.0,
-        description=f"Steam boiler efficiency (fuel to steam), fraction. {fields.ASSUMED} "
-        "(Searched: industrial coal-fired boiler efficiency; China's GB 24500 sets minimum "
-        "efficiencies of industrial boilers, but no value was in the text read. Also: "
-        "China's 2014 coal-fired boiler action plan targets +6 points of average operating "
-        "efficiency by 2018 without stating the level, iepd.iipnetwork.org/policy/boiler-"
-        "action-plan. Also Chinese pages on alumina-refinery boilers (氧化铝 锅炉 热效率) "
-        "and the ARENA/Deloitte Roadmap for Decarbonising Australian Alumina Refining, "
-        "2022, read only in its contents.)",
+        description="Steam boiler efficiency (fuel to steam), fraction. 0.86: GB 24500-2020 "
+        "(minimum allowable values of energy efficiency and efficiency grades of industrial "
+        "boilers) table 2, fluidised-bed boilers on class II bituminous coal (net 17.7-21 "
+        "MJ/kg, volatiles > 20 %), grades 1/2/3 = 90/89/86 %, grade 3 being the limit: the "
+        "least design efficiency a new boiler may have, taken because boilers run below "
+        "their design figure. The same coal on a grate above 20 t/h (table 1) 86/83/81, "
+        "pulverised (table 4) 92/90/88; read as transcribed in the public repository "
+        "adgo07/EquipEffi (src/equipeffi/resources/standards/boiler.json).",
     )
     liquor_heat_capacity_mj_per_m3_k: float = Field(
         default=4.44,
@@ -177,12 +186,13 @@ class BayerParams(UnitParams):
         "is at most 29 %, so kilns burn 3.03 / (1 - 0.29) = 4.27 GJ/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        226.1,
+        267.5,
         "Calcination, evaporation and other steam (all but digestion heating and lime)",
         "alumina",
         "CALIBRATED so that, with the default diasporic bauxite, the comprehensive energy "
         "(all fuel + electricity x 0.1229 kgce/kWh) is the plan's 2015 426 kgce/t "
-        "(TARGETS.md section 1): 426 - 135.7 digestion - 33.5 lime - 30.7 electricity.",
+        "(TARGETS.md section 1): 426 - 94.29 digestion - 33.52 lime - 30.71 electricity = "
+        "267.49.",
     )
     power_kwh_per_t: float = fields.power(
         250.0,
@@ -198,7 +208,9 @@ class BayerParams(UnitParams):
         "(process energy 310/360/430) with no electricity figure (as transcribed in "
         "adgo07/ECQuota-Insight); European Aluminium's Environmental Profile Report (2013 "
         "copy) was read only in its contents, and an open-source LCA tool built on its 2018 "
-        "edition lacks its data file in the stored copy.",
+        "edition lacks its data file in the stored copy. Also searched: code for 'kWh/t "
+        "alumina' (one uncited constant), Chinese cost tables of refineries (CNY only), the "
+        "Aluminium Council of Australia's 2013 data (purchased electricity as CO2 only).",
     )
     fuel_carrier: fields.FuelName = fields.carrier(
         "coal",
@@ -233,7 +245,12 @@ class BayerRefinery(UnitModel):
 
     Chemistry: reactive silica forms hydroxysodalite Na8[Al6Si6O24](OH)2 (Smith 2009,
     "The processing of high silica bauxites - review", Hydrometallurgy 98:162-176),
-    locking 0.849 t Al2O3 and 0.888 t NaOH per t SiO2. Alumina recovered per t bauxite
+    locking 0.849 t Al2O3 and 0.888 t NaOH per t SiO2: 3 Al2O3 and 4 Na2O per 6 SiO2,
+    0.688 t Na2O/t SiO2, the chemical soda loss (0.102 t NaOH/t alumina at the defaults).
+    The same 8 Na : 6 Al : 6 Si as the Bayer sodalite 3(Na2O.Al2O3.2SiO2).X, X = Na2CO3
+    (or another sodium salt), of the technology note "Red Mud Project" (no author given,
+    scribd.com/document/36586945); its aluminosilicate frame alone would lock 0.516 t
+    Na2O/t SiO2, the salt the rest. Alumina recovered per t bauxite
     = (A_av - 0.849 S_r) x extraction. Red mud (dry) = bauxite x (1 - LOI) - alumina +
     consumed NaOH as Na2O; it carries all Si, Fe and other bauxite elements, the Al not
     recovered and all Na consumed, so every element balance closes exactly. A lower A/S
@@ -244,13 +261,13 @@ class BayerRefinery(UnitModel):
     diasporic bauxite is also charged lime (t CaO/t bauxite), burnt at lime_kiln_gj_per_t
     with its CO2 (0.785 t/t CaO, CaCO3 -> CaO + CO2) as a process emission; the rest
     (calcination, evaporation) is fuel_kgce_per_t. Worked, defaults (diasporic, A_av
-    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.44 + 2.3005 x 1.03)(265 - 100) x 0.4 / 0.85
-    / 29.3076 = 135.7 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
-    kgce and 0.181 t CO2, + 226.1 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
-    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 37.0 + 226.1
-    + 30.7 = 293.8 kgce/t (8.61 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
-    2015, ABAL: see twin.calibration; +18.4 %); a diasporic one of A/S 6.25 (A_av 0.50, S_r 0.08):
-    428.3 kgce/t, 1.46 times as much.
+    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.44 + 2.3005 x 1.03)(265 - 100) x 0.28125 /
+    0.86 / 29.3076 = 94.3 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
+    kgce and 0.181 t CO2, + 267.5 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
+    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 25.7 + 267.5
+    + 30.7 = 323.9 kgce/t (9.49 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
+    2015, ABAL: see twin.calibration; +30.6 %); a diasporic one of A/S 6.25 (A_av 0.50, S_r
+    0.08): 428.2 kgce/t, 1.32 times as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or
     hydrogarnet is not modelled); the lime is bought and burnt outside the balance (its

@@ -52,6 +52,9 @@ TYPICAL_ZN_CONCENTRATE = {
 #: diasporic bauxite composition): one deposit report (Al2O3 68.07 %, SiO2 14.52 %, A/S
 #: 4.6, on wpsab.com, unattributed) and no Fe2O3; nothing citable for a typical feed
 #: (nor for Guangxi's high-iron accumulation-type bauxite, 平果 堆积型铝土矿).
+#: Also searched: pages on Henan, Shanxi and northern Guizhou diasporic bauxite assays
+#: (English; Chinese 一水硬铝石 化学成分) and code for 铝硅比: Al2O3 and SiO2 without Fe2O3,
+#: or no figures.
 BAUXITE = {"Al": 0.2911, "Si": 0.0327, "Fe": 0.1399}
 #: Silica flux, 90 % SiO2 (assumed).
 SILICA_FLUX = {"Si": 0.4207}
