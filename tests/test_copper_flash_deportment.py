@@ -1,5 +1,6 @@
-"""The smelter's cited Bi deportment (twin.units.copper_flash.DEFAULT_DEPORTMENT), rebuilt
-from the published splits it is derived from, and followed through deport() by hand."""
+"""The smelter's cited deportments (twin.units.copper_flash.DEFAULT_DEPORTMENT) and gas
+cleaning, rebuilt from the published figures they are derived from, and followed through
+deport() by hand."""
 
 from __future__ import annotations
 
@@ -56,6 +57,59 @@ def test_bismuth_through_the_dust_loop_by_hand() -> None:
     circulating = 1.0 / (1.0 - 0.8 * 0.627)
     assert rich.slag_t["Bi"] == pytest.approx(0.125497 * circulating, abs=1e-6)
     assert rich.anode_t["Bi"] == pytest.approx(0.247503 * circulating, abs=1e-6)
+
+
+#: Li et al., Process Saf. Environ. Prot. 2023 (abstract): % of the concentrate's As and Pb
+#: to the flue gas, and % of its heavy metals to air.
+FLUE_GAS_AS_PB = (65.02, 66.21)
+TO_AIR_PCT = 0.03
+
+
+def test_arsenic_and_lead_rows_from_the_published_flue_gas_shares() -> None:
+    """Gas shares rounded from 65.02 % and 66.21 %; the rest split slag : anode 3 : 1 (As,
+    0.35 -> 0.2625 + 0.0875) and 10 : 1 (Pb, 0.34 -> 0.30909 + 0.03091, tabled 0.309 +
+    0.031)."""
+    arsenic, lead = DEFAULT_DEPORTMENT["As"], DEFAULT_DEPORTMENT["Pb"]
+    assert arsenic.gas == pytest.approx(FLUE_GAS_AS_PB[0] / 100, abs=5e-3)
+    assert lead.gas == pytest.approx(FLUE_GAS_AS_PB[1] / 100, abs=5e-3)
+    assert (arsenic.slag, arsenic.anode) == pytest.approx((0.2625, 0.0875), abs=1e-12)
+    assert (lead.slag, lead.anode) == pytest.approx((0.30909, 0.03091), abs=5e-4)
+
+
+def test_particulate_abatement_from_the_published_flows() -> None:
+    """Of the fume (mean of 65.02 and 66.21 = 65.615 %) plus what reached air (0.03 %), air
+    got 0.03 / 65.645 = 0.000457, so the gas cleaning caught 0.99954, tabled 0.9995."""
+    fumed = sum(FLUE_GAS_AS_PB) / 2
+    caught = 1.0 - TO_AIR_PCT / (fumed + TO_AIR_PCT)
+    assert caught == pytest.approx(0.99954, abs=5e-6)
+    assert CopperSmelterParams().gas_abatement_efficiency == pytest.approx(caught, abs=1e-4)
+
+
+def test_mercury_and_particulates_are_caught_at_their_own_rates() -> None:
+    """Per t Cd fed (v 0.8, no anode share, abatement 0.9995, bleed 0.2): to air 0.8 x
+    0.0005 / (1 - 0.8 x 0.9995 x 0.8) = 0.0004 / 0.36032 = 0.0011101; Hg (v 1, 0.998):
+    0.002 / 0.2016 = 0.0099206. Raising the Hg abatement leaves the Cd unchanged."""
+    p = CopperSmelterParams()
+    out = deport("fsf", {"Cd": 1.0, "Hg": 1.0}, p, 0.60)
+    assert out.emitted_t["Cd"] == pytest.approx(0.0011101, abs=5e-7)
+    assert out.emitted_t["Hg"] == pytest.approx(0.0099206, abs=5e-7)
+    tighter = deport(
+        "fsf",
+        {"Cd": 1.0, "Hg": 1.0},
+        p.model_copy(update={"mercury_abatement_efficiency": 0.999}),
+        0.60,
+    )
+    assert tighter.emitted_t["Cd"] == out.emitted_t["Cd"]
+    assert tighter.emitted_t["Hg"] == pytest.approx(0.001 / (1 - 0.8 * 0.999), rel=1e-12)
+
+
+def test_precious_metals_inside_the_published_recoveries() -> None:
+    """Au to the anode inside the flash smelting to Peirce-Smith route's 98.8-99.5 % first-pass
+    recovery (Processes 12 (2024) 2795); Ag inside the modelled 97.8-98.9 % (Processes 12
+    (2024) 2820); neither fumes."""
+    gold, silver = DEFAULT_DEPORTMENT["Au"], DEFAULT_DEPORTMENT["Ag"]
+    assert 0.988 <= gold.anode <= 0.995 and gold.gas == 0.0
+    assert 0.978 <= silver.anode <= 0.989 and silver.gas == 0.0
 
 
 @given(

@@ -116,7 +116,8 @@ class CopperSmelterParams(copper_flash.FlashSmelterPhysics):
         "their fuel; the stored pages on anode-furnace fuels (AIME 1934, Atlantic Copper) "
         "give no split; nor pages on anode-furnace holding fuel and converter idle-time "
         "heat loss, 2026-11-30; nor, again 2026-11-30, flash and converter heat balances "
-        "with shell and cooling-water losses).",
+        "with shell and cooling-water losses; nor Chinese anode-furnace holding-fuel pages "
+        "(阳极炉 保温 燃耗), 2026-11-30).",
     )
     fugitive_so2_fraction: float = smelting.fugitive_so2_field(
         0.01,

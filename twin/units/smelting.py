@@ -149,11 +149,19 @@ def flux_ratio_field() -> Any:
     return Field(
         default=0.8,
         ge=0.0,
-        description="SiO2/Fe mass ratio of the fayalite slag, t/t. Assumed typical, "
-        "unverified (not found: the flash-smelting operating tables of Extractive "
-        "Metallurgy of Copper ch. 5 were not in the stored copies; Hellsten et al. 2019 "
-        "(J. Sustain. Metall. 5, abstract) keep slag SiO2 above ~28 wt %; 0.8 SiO2/Fe "
-        "gives 38 % in FeO-SiO2; the Inco flash furnace targets a slag of ~34 % SiO2 at "
-        "1250 C, Davenport et al. 4th ed. ch. 6 (tailieuxanh.com copy, part 5), a real slag "
-        "with Fe3O4, Al2O3 and CaO, so its SiO2/Fe is not read off it).",
+        description="SiO2/Fe mass ratio of the discard fayalite slag, t/t (Chinese practice's "
+        "硅铁比; flash-smelting practice quotes its inverse, Fe/SiO2: 1 / 0.8 = 1.25). The "
+        "lumped copper smelter puts all the concentrate's Fe into one slag at this ratio: its "
+        "converter slag is recycled to the furnace, so the discard slag is the smelting "
+        "furnace's (the nickel flash smelter uses it for its furnace slag). 0.8 is the middle "
+        "of the 0.7-0.9 at which the ISASMELT smelting slag of Chuxiong Dianzhong Non-ferrous "
+        "Metals Co. is run to hold magnetite at 3-7 % (Ren Junxiang & Zhang Lei, Yunnan "
+        "Metallurgy 2020 no. 3, 73-77, abstract at 218.28.6.71:81/Qikan/Article/Detail"
+        "?id=7102230346): a bath-smelting slag; no flash smelter's own figure was found "
+        "(searched 2026-11-30: 铁硅比 of the Guixi, Jinlong and Jinchuan flash slags; flash "
+        "slag assays of Atlantic Copper, Kennecott, Sar Cheshmeh). The Inco flash furnace "
+        "targets a slag of ~34 % SiO2 at 1250 C (Davenport et al., Extractive Metallurgy of "
+        "Copper 4th ed. ch. 6, tailieuxanh.com copy, part 5); Hellsten et al. 2019 (J. "
+        "Sustain. Metall. 5, abstract) keep slag SiO2 above ~28 wt %; 0.8 SiO2/Fe gives 38 % "
+        "in FeO-SiO2.",
     )
