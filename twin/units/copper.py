@@ -160,7 +160,11 @@ class ElectrorefineryParams(UnitParams):
     current_efficiency: float = electrolysis.current_efficiency_field(
         0.95,
         "At nominal current density; 93-98 % (PROCESS-DATA section 4, unverified; searched "
-        "as for the cell voltage). A parallel-flow tankhouse at 380-400 A/m2 reports 98-99 % "
+        "as for the cell voltage; 2026-11-30 also Chinese 铜电解 电流效率 pages naming a "
+        "plant, the abstract of Moats' 2019 world tankhouse survey (store.cim.org) and the "
+        "stored openings of OTA's 'Energy Use in the Copper Industry' and of Rotzer & "
+        "Schmidt, Resources 9 (2020) 44: no CE figure). A parallel-flow tankhouse at 380-400 "
+        "A/m2 reports 98-99 % "
         "(MIIT catalogue item cited in REFINERY_ENERGY), a different cell design and "
         "current density from this 300 A/m2 conventional one, so not adopted.",
     )

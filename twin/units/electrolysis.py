@@ -74,8 +74,14 @@ CONDUCTIVITY_SEARCHED = (
 RECTIFIER_SEARCHED = (
     f"{fields.ASSUMED} The potline's 0.97 (twin.units.aluminium, itself fitted with its "
     "voltage to the plan's 13350 kWh/t) taken for the other electrolysis units (tankhouses, "
-    "Mg cells); no figure of theirs found (searched pages on rectiformers and "
-    "transformer-rectifier efficiency: definitions and a maker's formula, no plant figure)."
+    "Mg cells, Kroll's Mg loop); no figure of theirs found (searched pages on rectiformers "
+    "and transformer-rectifier efficiency: definitions and a maker's formula, no plant "
+    "figure; 2026-11-30 also Chinese 整流效率/整流机组 maker and tender pages, the "
+    "电解整流装置 clauses 7.2.1-7.2.2 of a Chinese design code's commentary (jianbiaoku.com "
+    "book 72725: supply voltage and regulation only), zinc 交流/直流电耗 audits, the "
+    "chlor-alkali BREF and water-electrolyser rectifier papers (Koponen et al., J. Power "
+    "Sources 491 (2021) 229443; Hysa et al., J. Power Sources 574 (2023) 233108), whose "
+    "stored copies give no efficiency figure)."
 )
 
 
