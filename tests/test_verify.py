@@ -56,6 +56,20 @@ def test_twin_sees_part_load_the_lp_does_not(copper):
     assert diff.loc["output_t", "rel_diff"] == pytest.approx(0.0)  # mass split is load-free
 
 
+def test_a_round_off_run_is_not_compared(copper):
+    """A mill at full rate in period 0 and at 1e-7 of that in period 1: the second is the
+    solver's round-off (below FEED_NOISE = 1e-6 of the largest period), which the twin
+    would price at its minimum load, 100 % apart, so it is left out; at 1e-3 it is a run
+    and compared (the per-hour power the LP does not see: the twin draws more)."""
+    fs = Flowsheet(twin.load(copper))
+    rate = fs.units["mill"].modes[0].max_rate_t_per_h
+    for share, compared in ((1e-7, {0}), (1e-3, {0, 1})):
+        x = {("mill", 0, 0): rate, ("mill", 0, 1): share * rate}
+        diff = compare(fs, x, twin_modes(fs, scheduled_loads(fs, x)))
+        assert set(diff["period"]) == compared
+    assert diff.set_index(["period", "quantity"]).loc[(1, "power_kwh"), "rel_diff"] > 0.5
+
+
 def test_successive_linearisation_converges_on_copper_chain(copper):
     schedule = twin.solve(copper, verify=True)
     v = schedule.verification

@@ -46,8 +46,9 @@ from twin.units.base import Composition
 MIN_LOAD = 0.05
 #: Throughputs below this, t, count as not run.
 RUN_T = 1e-9
-#: A tracked input's tonnes in a period below this share of its largest period's are the
-#: solver's round-off, not a feed (their grade is noise: a work index of 0 was seen).
+#: A tracked input's tonnes, or a unit's throughput, in a period below this share of its
+#: largest period's are the solver's round-off, not a feed or a run (their grade is noise:
+#: a work index of 0 was seen; a smelter "run" of 1e-8 t compared 18 % apart).
 FEED_NOISE = 1e-6
 
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
@@ -355,7 +356,9 @@ def compare(
     corrections: Corrections | None = None,
 ) -> pd.DataFrame:
     """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
-    relative difference |twin - lp| / max(|twin|, |lp|). `twin` holds the single-mode
+    relative difference |twin - lp| / max(|twin|, |lp|); a period whose throughput is the
+    solver's round-off (at most FEED_NOISE of the unit's largest period, or RUN_T) is not
+    compared, its relative differences being noise. `twin` holds the single-mode
     units' re-evaluated modes and the blending units' modes at their scheduled `feeds`
     (:func:`twin_modes`); load-curve units are evaluated at their steady load and feed,
     and recipe units at their mode points here. The LP's value of a blending unit adds its
@@ -364,11 +367,13 @@ def compare(
     feeds, corrections = feeds or {}, corrections or {}
     rows = []
     recipes = {u: fs.units[u].model.modes(fs.units[u].feeds) for u in fs.units}
+    periods = range(fs.instance.horizon.periods)
     for u, eu in fs.units.items():
         kind = check_kind(fs, u)
-        for t in range(fs.instance.horizon.periods):
-            tonnes = [x.get((u, k, t), 0.0) for k in range(len(eu.modes))]
-            if sum(tonnes) <= RUN_T:
+        run = [[x.get((u, k, t), 0.0) for k in range(len(eu.modes))] for t in periods]
+        noise = max(RUN_T, FEED_NOISE * max(map(sum, run), default=0.0))
+        for t, tonnes in zip(periods, run, strict=True):
+            if sum(tonnes) <= noise:
                 continue
             lp: dict[str, float] = {}
             tw: dict[str, float] = {}
