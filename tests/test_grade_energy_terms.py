@@ -127,18 +127,20 @@ def test_a_mill_with_grind_options_has_no_energy_terms(tmp_path):
 
 @pytest.mark.solver
 def test_a_per_period_cap_holds_at_the_blend_s_grade():
-    """The As cap of tests/test_grade_relinearisation.py, 0.015 t in each of two 50 h
-    periods: at the 0.2 % blend the smelter may take 0.015 / (0.002 s) t a period."""
+    """An As cap in each of two 50 h periods (2,400 t of capacity each) of what 1,800 t at
+    the 0.2 % blend emit, 1800 x 0.002 s (s: As to air per t As fed, read off the
+    smelter's mode): the smelter takes cap / (0.002 s) = 1,800 t a period, the cheap
+    0.2 % concentrate only."""
     data = yaml.safe_load((HERE / "smelter_blend.yaml").read_text())
     data["horizon"] = {"periods": 2, "period_length_h": 50}
-    cap = {"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.015}
-    data["targets"] = [{**cap, "per": "period"}]
-    instance = twin.parse(data, HERE)
-    mode = Flowsheet(instance).units["smelter"].modes[0]
+    mode = Flowsheet(twin.parse(data, HERE)).units["smelter"].modes[0]
     share = mode.emissions_t["As"] / (mode.inputs_t["concentrate"] * 0.004)
-    schedule = twin.solve(instance, DIRECT)
+    cap = 1800.0 * 0.002 * share
+    target = {"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": cap}
+    data["targets"] = [{**target, "per": "period"}]
+    schedule = twin.solve(twin.parse(data, HERE), DIRECT)
     fed = schedule.stream_flows.query("to == 'smelter' and material == 'cu_concentrate'")
     per_period = fed.groupby("period").flow_t.sum()
-    assert per_period.tolist() == pytest.approx([0.015 / (0.002 * share)] * 2, rel=1e-6)
+    assert per_period.tolist() == pytest.approx([1800.0, 1800.0], rel=1e-6)
     emitted = schedule.tables["emissions"].query("source == 'smelter' and species == 'As'")
-    assert emitted.t.tolist() == pytest.approx([0.015, 0.015], rel=1e-6)
+    assert emitted.t.tolist() == pytest.approx([cap, cap], rel=1e-6)

@@ -180,12 +180,12 @@ def test_the_rows_hold_exactly_the_blends_inside_the_box(hardness, tonnes, wi, c
 def test_mine_to_metal_converges(instances_dir, matte_options):
     """Copper mine to metal, as shipped and with the smelter choosing among matte grades
     0.58, 0.60 and 0.65 (at 0.55 the 0.3 % As concentrate would make anodes over their
-    minor-element limit, which the flowsheet refuses). With the load box alone the LP moved the mill's blend hardness
-    at will (it sees the mill's kWh and t/h at the last blend only), the twin's kWh
-    followed, and the load box, widened each time the mill's t/h fell below it, did not
-    shrink: 20 solves ended at 0.20 % (shipped; mill power) and, at an earlier state of
-    the smelter's model, at 0.7 % (matte options). With the property box both converge
-    within 0.1 % (13 and 11 solves when written)."""
+    minor-element limit, which the flowsheet refuses). With the load box alone the LP
+    moved the mill's blend hardness at will (it sees the mill's kWh and t/h at the last
+    blend only), the twin's kWh followed, and the load box, widened each time the mill's
+    t/h fell below it, did not shrink: 20 solves ended at 0.20 % (shipped; mill power)
+    and, at an earlier state of the smelter's model, at 0.7 % (matte options). With the
+    property box both converge within 0.1 % (13 and 11 solves when written)."""
     data = yaml.safe_load((instances_dir / "copper_mine_to_metal.yaml").read_text())
     if matte_options:
         smelter = next(u for u in data["units"] if u["kind"] == "copper_smelter")
