@@ -103,7 +103,7 @@ def position_problems(
         problems.append(
             f"{elapsed_path}: {elapsed:g} h is not a whole number of {length_h:g} h periods"
         )
-    if elapsed == 0 and position.deviation_h != 0:
+    if round(n) == 0 and position.deviation_h != 0:
         problems.append(f"{deviation_path}: must be 0 when no hour of the window has run")
     return problems
 
