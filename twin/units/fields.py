@@ -65,9 +65,10 @@ def fuel(default: float, what: str, per: str, source: str) -> Any:
 
 
 def carrier(
-    default: str, what: str = "Fuel carrier of the fuel figure", source: str = ASSUMED
+    default: str, what: str = "Fuel carrier of the fuel figure", source: str = SITE_SPECIFIC
 ) -> Any:
-    """The fuel carrier a fuel figure burns, which fixes its CO2 factor and price."""
+    """The fuel carrier a fuel figure burns, which fixes its CO2 factor and price: the
+    plant's own choice (which fuel it buys), so site-specific unless a source is given."""
     return Field(
         default=default,
         description=f"{what}, a fuel name with a CO2 factor in "
