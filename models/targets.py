@@ -88,8 +88,9 @@ def ratio(ch: Chain, power: Power, j: int) -> Ratio | None:
             None,
         )
         num = ch.coef(lambda u, md: emission_t_per_t(inst, md, target.species))
-        if not num.any() and num_supply is None:
-            return None
+        # kept even where no mode emits the species: a blending unit's grade terms add to
+        # the row (models/grades.add_grade_energy), and validation refuses a species
+        # nothing emits (twin.accounting.emitted_species)
         return Ratio(num, zeros, zero_flow, zero_flow, num_supply, 1.0, target.max_t, "max")
     if isinstance(target, UtilisationShareTarget):
         same = [s for s in ch.streams if s.material == target.material]

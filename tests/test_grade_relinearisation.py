@@ -78,3 +78,20 @@ def test_an_emission_cap_is_held_at_the_scheduled_grade_not_the_nominal_one():
         assert _arsenic(schedule) == pytest.approx(FULL_T * 0.002 * share, rel=1e-6)
         assert _arsenic(schedule) <= cap * (1 + 1e-9)
     assert verified.objective_cny == pytest.approx(nominal.objective_cny, rel=1e-9)
+
+
+@pytest.mark.solver
+def test_a_cap_on_a_species_only_the_blends_carry_is_held():
+    """The concentrate's stated composition has no As (the smelter is linearised As-free)
+    but both offers carry it: the cap is accepted (the blend emits As through its grade
+    terms) and held, 0.003 t: cap / (0.002 s) = 2,216.6 t of the 0.2 % offer, with and
+    without --verify. Before, the cap was refused as 'not emitted by this chain', and a
+    cap row with no nominal emitter was dropped from the model."""
+    share = _share()
+    data = copy.deepcopy(RAW)
+    data["materials"][0]["composition"]["As"] = 0.0
+    data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.003}]
+    for verify in (False, True):
+        schedule = _solve(data, verify=verify)
+        assert _fed(schedule) == pytest.approx(0.003 / (0.002 * share), rel=1e-6)
+        assert _arsenic(schedule) == pytest.approx(0.003, rel=1e-6)

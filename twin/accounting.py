@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
+from twin.grades import tracked_inputs
 from twin.instance import Instance
 from twin.solution import TargetRow
 from twin.targets import EmissionCapTarget
@@ -79,9 +80,20 @@ def emission_t_per_t(instance: Instance, mode: Mode, species: str) -> float:
 
 
 def emitted_species(fs: Flowsheet) -> list[str]:
-    """Every species the flowsheet can emit, given its units and power sources."""
+    """Every species the flowsheet can emit, given its units and power sources: what a
+    unit's modes emit, and what a blending unit emits in proportion to a tracked grade
+    its linearisation feed lacks (an As-free nominal concentrate, As-bearing blends:
+    twin.grades slopes, which the LP's cap rows and the emissions table add)."""
     sources = power_sources(fs.instance)
     species = {s for eu in fs.units.values() for md in eu.modes for s in md.emissions_t}
+    for u, eu in fs.units.items():
+        if not (tracked_inputs(fs, u) and eu.modes):
+            continue
+        try:
+            slopes = fs.grade_slopes(u)
+        except ValueError:  # a feed the model refuses: twin.grades.grade_problems says so
+            continue
+        species |= {q[1] for q in slopes if q[0] == "emission"}
     if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in sources:
         species.add("CO2")
     if "grid" in sources:
