@@ -5,7 +5,7 @@ Every unit parameter documents its source (twin.units.fields). Those whose descr
 the figure is unverified, a placeholder or recalled are *assumed*; those worded as
 the plant's own figure (fields.site_specific: a haul distance, a cost) are *site*. For each
 calibration row (twin.calibration.ROWS), each numeric assumed or site parameter of the
-row's units, other than the ones the row fits, is set 10 % below and 10 % above its default
+row's units, other than the ones the row fits, is set to 0.9 and 1.1 times its default
 with everything else at default, and the row is evaluated again:
 
 - the **row change**: the relative change of the row's figure (kWh/t or kgce/t) at nominal
@@ -16,12 +16,14 @@ with everything else at default, and the row is evaluated again:
   load curve the optimiser trades (moving load into cheap hours), which a figure can move
   without changing the nominal figure (a potline's anode-effect slopes, for instance).
 
-A side whose value the parameter's own range refuses (a fraction pushed past 1) is left
-out (None). Not varied: parameters that are zero or not a single number (tables such as a
-deportment, lists such as load segments, names), and assumed figures that are module
-constants rather than parameters (a calibration feed's assay, a mineralogy table); the
-tool says which parameters it left out. This is a one-at-a-time, local sensitivity: it
-says which assumptions matter at the defaults, not how they interact.
+A side whose evaluation fails (the parameter's own range refuses the value, such as a
+fraction pushed past 1, or a unit cannot run there) is left out (None); a parameter whose
+every side fails is listed as failed. Not varied: parameters that are zero or not a float
+(tables such as a deportment, lists such as load segments, names, counts), and assumed
+figures that are module constants rather than parameters (a calibration feed's assay, a
+mineralogy table); the tool says which parameters it left out. This is a one-at-a-time,
+local sensitivity: it says which assumptions matter at the defaults, not how they
+interact.
 """
 
 from __future__ import annotations
@@ -57,78 +59,96 @@ def basis(description: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Effect:
-    """What moving one parameter by -STEP and +STEP does to one row (see module
-    docstring); a side is None where the parameter's range refuses the value."""
+    """What moving one parameter to (1 - STEP) and (1 + STEP) times its default does to
+    one row (see module docstring); a side is None where the evaluation fails (the
+    parameter's range refuses the value, or a unit cannot run there)."""
 
     row: str
     parameter: str  # "kind.name"
     basis: str  # "assumed" or "site"
     default: float
     row_change: tuple[float | None, float | None]  # relative change of the row's figure
-    premium: float  # turn-down premium at the defaults, fraction
     premium_change: tuple[float | None, float | None]  # change of the premium, fraction
 
     @property
-    def size(self) -> float:
-        """The largest relative move, of the figure or of the premium: the sort key."""
+    def size(self) -> float | None:
+        """The largest relative move, of the figure or of the premium (the sort key);
+        None when every side failed."""
         moves = [abs(v) for v in (*self.row_change, *self.premium_change) if v is not None]
-        return max(moves, default=0.0)
+        return max(moves) if moves else None
 
 
-def _figures(row: Row, changes: dict[int, dict]) -> tuple[float, float] | None:
-    """The row's figure at nominal load and its turn-down premium, or None where the
-    changed parameters are refused."""
+def _figure(row: Row, changes: dict[int, dict], load: float = 1.0) -> float | None:
+    """The row's figure with `changes` at `load`, or None where the evaluation fails."""
     try:
-        nominal = evaluate(row, changes)
-        return nominal, evaluate(row, changes, TURN_DOWN) / nominal - 1.0
+        return evaluate(row, changes, load)
     except (TwinError, ValueError):
         return None
 
 
-def _change(
-    moved: tuple[float, float] | None, base: tuple[float, float], which: int
-) -> float | None:
-    """The figure's relative change (which=0) or the premium's change (which=1)."""
-    if moved is None:
-        return None
-    return moved[0] / base[0] - 1.0 if which == 0 else moved[1] - base[1]
+def _premium(nominal: float | None, turned_down: float | None) -> float | None:
+    """The turn-down premium, figure at TURN_DOWN over figure at nominal less 1."""
+    return None if nominal is None or turned_down is None else turned_down / nominal - 1.0
+
+
+def row_premium(row: Row) -> float | None:
+    """The row's turn-down premium at its defaults (None where turning down fails)."""
+    return _premium(_figure(row, {}), _figure(row, {}, TURN_DOWN))
+
+
+def _moves(row: Row, index: int, name: str, value: float, step: float) -> Effect:
+    """The row's figure and premium with parameter `name` of unit `index` moved."""
+    base, premium = evaluate(row), row_premium(row)
+    row_change, premium_change = [], []
+    for factor in (1.0 - step, 1.0 + step):
+        changes = {index: {name: value * factor}}
+        nominal = _figure(row, changes)
+        moved = _premium(nominal, _figure(row, changes, TURN_DOWN))
+        row_change.append(None if nominal is None else nominal / base - 1.0)
+        premium_change.append(None if moved is None or premium is None else moved - premium)
+    kind = row.kinds[index][0]
+    spec = UNIT_KINDS[kind].Params.model_fields[name]
+    return Effect(
+        row.name,
+        f"{kind}.{name}",
+        basis(spec.description) or "",
+        value,
+        (row_change[0], row_change[1]),
+        (premium_change[0], premium_change[1]),
+    )
 
 
 def row_effects(row: Row, step: float = STEP) -> tuple[list[Effect], list[str]]:
-    """The effects of the row's numeric assumed and site parameters, largest first, and
-    the assumed or site parameters not varied (not a single number, or zero)."""
-    base = _figures(row, {})
-    if base is None:
+    """The effects of the row's assumed and site parameters whose value is a non-zero
+    float, largest first (every side failed: last), and the assumed or site parameters
+    not varied (not a float, or zero)."""
+    names = {
+        f"{kind}.{name}" for kind, _ in row.kinds for name in UNIT_KINDS[kind].Params.model_fields
+    }
+    if unknown := set(row.fitted) - names:
+        raise ValueError(
+            f"calibration row {row.name!r} fits {sorted(unknown)}: not its units' parameters"
+        )
+    if _figure(row, {}) is None:
         raise ValueError(f"calibration row {row.name!r} does not evaluate at its defaults")
     effects, skipped = [], []
     for index, (kind, params) in enumerate(row.kinds):
         for name, spec in UNIT_KINDS[kind].Params.model_fields.items():
             label = f"{kind}.{name}"
-            kind_of_source = basis(spec.description)
-            if kind_of_source is None or label in row.fitted:
+            if basis(spec.description) is None or label in row.fitted:
                 continue
             value = params.get(name, spec.default)
-            if isinstance(value, bool) or not isinstance(value, float) or value == 0.0:
+            if isinstance(value, float) and value != 0.0:
+                effects.append(_moves(row, index, name, value, step))
+            else:
                 skipped.append(label)
-                continue
-            low, high = (_figures(row, {index: {name: value * (1 + s)}}) for s in (-step, step))
-            effects.append(
-                Effect(
-                    row.name,
-                    label,
-                    kind_of_source,
-                    value,
-                    (_change(low, base, 0), _change(high, base, 0)),
-                    base[1],
-                    (_change(low, base, 1), _change(high, base, 1)),
-                )
-            )
-    return sorted(effects, key=lambda e: -e.size), skipped
+    return sorted(effects, key=lambda e: -1.0 if e.size is None else -e.size), skipped
 
 
 def table(step: float = STEP) -> list[dict]:
-    """Every calibration row: the effects that move it (as plain values), the parameters
-    varied that move nothing (below NO_EFFECT), and those not varied."""
+    """Every calibration row: its turn-down premium, the effects that move it (as plain
+    values), the parameters varied that move nothing (below NO_EFFECT), those whose every
+    side failed, and those not varied."""
     out = []
     for row in ROWS:
         effects, skipped = row_effects(row, step)
@@ -138,9 +158,14 @@ def table(step: float = STEP) -> list[dict]:
                 "unit": row.unit,
                 "step": step,
                 "turn_down_load": TURN_DOWN,
-                "premium": effects[0].premium if effects else None,
-                "effects": [asdict(e) for e in effects if e.size >= NO_EFFECT],
-                "no_effect": [e.parameter for e in effects if e.size < NO_EFFECT],
+                "premium": row_premium(row),
+                "effects": [
+                    asdict(e) for e in effects if e.size is not None and e.size >= NO_EFFECT
+                ],
+                "no_effect": [
+                    e.parameter for e in effects if e.size is not None and e.size < NO_EFFECT
+                ],
+                "failed": [e.parameter for e in effects if e.size is None],
                 "not_varied": skipped,
             }
         )

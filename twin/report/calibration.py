@@ -111,10 +111,11 @@ def print_calibration(rows: list[dict], console: Console) -> None:
 
 
 def _moved(value: float | None, points: bool = False) -> str:
-    """A relative change (or, with `points`, a change in percentage points); 'refused'
-    where the parameter's range refused the value."""
+    """A relative change (or, with `points`, a change in percentage points); 'failed'
+    where the evaluation failed (the parameter's range refused the value, or a unit
+    cannot run there)."""
     if value is None:
-        return "refused"
+        return "failed"
     return f"{value * 100:+.2f} pp" if points else f"{value:+.2%}"
 
 
@@ -144,6 +145,10 @@ def print_assumptions(rows: list[dict], console: Console) -> None:
                 *(_moved(v, points=True) for v in e["premium_change"]),
             )
         console.print(table)
-        for label, names in (("no effect", r["no_effect"]), ("not varied", r["not_varied"])):
+        for label, names in (
+            ("no effect", r["no_effect"]),
+            ("failed both ways", r["failed"]),
+            ("not varied", r["not_varied"]),
+        ):
             if names:
                 console.print(f"  {label}: {', '.join(names)}", markup=False, highlight=False)

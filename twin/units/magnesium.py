@@ -277,7 +277,7 @@ class ElectrolyticMgParams(UnitParams):
         gt=0.0,
         description="Anode-cathode distance, cm. Conventional cells keep a large gap "
         "against the Mg + Cl2 back reaction (J. Appl. Electrochem., doi "
-        "10.1007/BF00578096); 6 cm assumed for the plan's 2015 cells.",
+        "10.1007/BF00578096); 6 cm for the plan's 2015 cells, unverified.",
     )
     bath_conductivity_s_per_m: float = Field(
         default=200.0,
