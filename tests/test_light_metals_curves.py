@@ -70,21 +70,21 @@ def bauxite_feeds(p: BayerParams) -> dict[str, dict[str, float]]:
 
 def test_bayer_default_diasporic_by_hand() -> None:
     """Diasporic, A_av 0.50, S_r 0.05: B = 1 / ((0.50 - 0.8485 x 0.05) x 0.95) = 2.3005 t;
-    digestion (11 x 4.44 + 2.3005 x 1.03)(265 - 100)(1 - 0.71875) / 0.86 / 29.3076 =
-    51.209 x 165 x 0.28125 / 25.2045 = 94.29 kgce; lime 0.10 B = 0.23005 t x 4270 MJ /
-    29.3076 = 33.52 kgce, CO2 0.23005 x 0.7848 = 0.18054 t; total 94.29 + 33.52 + 267.5 +
+    digestion (11 x 4.44 + 2.3005 x 1.03)(265 - 100)(1 - 0.697) / 0.86 / 29.3076 =
+    51.209 x 165 x 0.303 / 25.2045 = 101.58 kgce; lime 0.10 B = 0.23005 t x 4270 MJ /
+    29.3076 = 33.52 kgce, CO2 0.23005 x 0.7848 = 0.18054 t; total 101.58 + 33.52 + 260.2 +
     250 x 0.12283 = 426.01 kgce/t."""
     p = BayerParams()
     mode = BayerRefinery("b", p, 10.0).operating_point(bauxite_feeds(p))
     b = 1 / ((0.50 - DSP_AL2O3 * 0.05) * 0.95)
-    digestion = (11 * 4.44 + b * 1.03) * (265 - 100) * 0.28125 / 0.86 / KGCE_MJ
+    digestion = (11 * 4.44 + b * 1.03) * (265 - 100) * 0.303 / 0.86 / KGCE_MJ
     lime_t = 0.10 * b
     lime_kgce = lime_t * 4270 / KGCE_MJ
     assert mode.inputs_t["bauxite"] == pytest.approx(b, rel=1e-12)
-    assert mode.fuel_kgce["coal"] == pytest.approx(267.5 + digestion + lime_kgce, rel=1e-12)
+    assert mode.fuel_kgce["coal"] == pytest.approx(260.2 + digestion + lime_kgce, rel=1e-12)
     assert mode.emissions_t["CO2"] == pytest.approx(lime_t * CO2_PER_CAO, rel=1e-12)
     assert (digestion, lime_kgce, mode.emissions_t["CO2"]) == pytest.approx(
-        (94.29, 33.52, 0.18054), abs=5e-3
+        (101.58, 33.52, 0.18054), abs=5e-3
     )
     total = mode.fuel_kgce["coal"] + mode.power_kwh * KGCE_PER_KWH_EQUIVALENT
     assert total == pytest.approx(426.01, abs=0.01)  # plan 2015: 426 kgce/t
@@ -93,33 +93,33 @@ def test_bayer_default_diasporic_by_hand() -> None:
 
 def test_bayer_gibbsitic_high_a_s_by_hand() -> None:
     """Gibbsitic (145 C, no lime), A_av 0.48, S_r 0.02: B = 2.2734 t, digestion (48.84 +
-    2.3416)(45)(0.28125) / 0.86 / 29.3076 = 25.70 kgce; total 25.70 + 267.5 + 30.71 = 323.91
+    2.3416)(45)(0.303) / 0.86 / 29.3076 = 27.69 kgce; total 27.69 + 260.2 + 30.71 = 318.60
     (the calibration's validation: inside 248.1-340, Brazil's 7.27 GJ/t to China's
     grade 1); no lime, no CO2; caustic 0.8876 x 0.02 x B + 0.040 = 0.08036 t NaOH/t."""
     p = BayerParams(mineralogy="gibbsitic", available_alumina=0.48, reactive_silica=0.02)
     unit_ = BayerRefinery("b", p, 10.0)
     mode = unit_.operating_point(bauxite_feeds(p))
     b = 1 / ((0.48 - DSP_AL2O3 * 0.02) * 0.95)
-    digestion = (11 * 4.44 + b * 1.03) * 45 * 0.28125 / 0.86 / KGCE_MJ
-    assert digestion == pytest.approx(25.70, abs=5e-3)
-    assert mode.fuel_kgce["coal"] == pytest.approx(267.5 + digestion, rel=1e-12)
+    digestion = (11 * 4.44 + b * 1.03) * 45 * 0.303 / 0.86 / KGCE_MJ
+    assert digestion == pytest.approx(27.69, abs=5e-3)
+    assert mode.fuel_kgce["coal"] == pytest.approx(260.2 + digestion, rel=1e-12)
     assert mode.emissions_t == {}
     assert mode.inputs_t["caustic"] == pytest.approx(DSP_NAOH * 0.02 * b + 0.040, rel=1e-12)
-    assert bayer_comprehensive_kgce_per_t(p) == pytest.approx(323.91, abs=0.01)
+    assert bayer_comprehensive_kgce_per_t(p) == pytest.approx(318.60, abs=0.01)
     state = unit_.state(bauxite_feeds(p))
     assert state["a_s_ratio"] == pytest.approx(24.0) and state["lime_t_per_t"] == 0.0
 
 
 def test_diasporic_low_a_s_costs_more_than_gibbsitic_high_a_s() -> None:
     """Diasporic A/S 6.25: B = 1 / ((0.50 - 0.8485 x 0.08) x 0.95) = 2.4360 t, digestion
-    (48.84 + 2.5091)(165)(0.28125) / 0.86 / 29.3076 = 94.54, lime 0.24360 t x 4270 /
-    29.3076 = 35.49, total 94.54 + 35.49 + 267.5 + 30.71 = 428.24; 428.24 / 323.91 =
-    1.322."""
+    (48.84 + 2.5091)(165)(0.303) / 0.86 / 29.3076 = 101.85, lime 0.24360 t x 4270 /
+    29.3076 = 35.49, total 101.85 + 35.49 + 260.2 + 30.71 = 428.25; 428.25 / 318.60 =
+    1.344."""
     diasporic = BayerParams(available_alumina=0.50, reactive_silica=0.08)
     gibbsitic = BayerParams(mineralogy="gibbsitic", available_alumina=0.48, reactive_silica=0.02)
-    assert bayer_comprehensive_kgce_per_t(diasporic) == pytest.approx(428.24, abs=0.01)
+    assert bayer_comprehensive_kgce_per_t(diasporic) == pytest.approx(428.25, abs=0.01)
     ratio = bayer_comprehensive_kgce_per_t(diasporic) / bayer_comprehensive_kgce_per_t(gibbsitic)
-    assert ratio == pytest.approx(1.322, abs=1e-3)
+    assert ratio == pytest.approx(1.344, abs=1e-3)
 
 
 def test_energy_rises_with_digestion_temperature() -> None:
@@ -206,8 +206,8 @@ def test_twin_unit_shows_the_bauxite_response(tmp_path) -> None:
     diasporic = cli(
         "bayer_refinery", "--set", "reactive_silica=0.08", "--feed", f"bauxite={bauxite}"
     )
-    assert gibbsitic["energy_kgce_per_t"] == pytest.approx(323.91, abs=0.01)  # by hand above
-    assert diasporic["energy_kgce_per_t"] == pytest.approx(428.24, abs=0.01)
+    assert gibbsitic["energy_kgce_per_t"] == pytest.approx(318.60, abs=0.01)  # by hand above
+    assert diasporic["energy_kgce_per_t"] == pytest.approx(428.25, abs=0.01)
     assert diasporic["state"]["digestion_temperature_c"] == 265.0
     assert diasporic["emissions_t_per_t"]["CO2"] > 0.0
 

@@ -157,8 +157,8 @@ def test_bauxite_solids_heat_capacity_by_hand() -> None:
 
 
 def test_alumina_calibration_row_refitted() -> None:
-    """(11 x 4.44 + 2.3005 x 1.03)(165)(0.28125) / 0.86 / 29.3076 = 94.29 digestion + 33.52
-    lime + 267.5 refitted fuel + 30.71 electricity = 426.01 kgce/t (plan 426, within 5 %)."""
+    """(11 x 4.44 + 2.3005 x 1.03)(165)(0.303) / 0.86 / 29.3076 = 101.58 digestion + 33.52
+    lime + 260.2 refitted fuel + 30.71 electricity = 426.01 kgce/t (plan 426, within 5 %)."""
     assert bayer_comprehensive_kgce_per_t(BayerParams()) == pytest.approx(426.01, abs=0.01)
 
 

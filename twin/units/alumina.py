@@ -128,19 +128,19 @@ class BayerParams(UnitParams):
         "near 100 C (Smith 2009, Hydrometallurgy 98:162-176).",
     )
     heat_recovery: float = Field(
-        default=0.71875,
+        default=0.697,
         ge=0.0,
         lt=1.0,
         description="Share of the digestion heating met by flash-vapour regenerative "
-        "heaters (the rest is live steam), fraction. 0.71875 = (215 - 100) / (260 - 100): in "
+        "heaters (the rest is live steam), fraction. 0.697 = (215 - 100) / (265 - 100): in "
         "China's high-temperature double-stream digestion of diasporic bauxite at 260 C, "
         "flash steam preheats the spent liquor to 230-240 C and the slurry to 150-180 C, "
         "which mix at 210-220 C (215 taken), and live steam or molten salt heats the rest to "
         "260 C (encyclopaedia entry '高溫雙流法溶出技術', the process of the Zhengzhou light-"
         "metals institute's pilot plant, in industry from 2003, https://newton.com.tw/wiki/"
-        "高溫雙流法溶出技術); from the slurry's return_temperature_c of 100 C, one heat "
-        "capacity for liquor and slurry. 210 C gives 0.6875, 220 C 0.75. Taken for every "
-        "mineralogy.",
+        "高溫雙流法溶出技術); from the slurry's return_temperature_c of 100 C to the model's "
+        "265 C, one heat capacity for liquor and slurry. 210 C gives 0.667, 220 C 0.727. "
+        "Taken for every mineralogy.",
     )
     boiler_efficiency: float = Field(
         default=0.86,
@@ -186,13 +186,13 @@ class BayerParams(UnitParams):
         "is at most 29 %, so kilns burn 3.03 / (1 - 0.29) = 4.27 GJ/t.",
     )
     fuel_kgce_per_t: float = fields.fuel(
-        267.5,
+        260.2,
         "Calcination, evaporation and other steam (all but digestion heating and lime)",
         "alumina",
         "CALIBRATED so that, with the default diasporic bauxite, the comprehensive energy "
         "(all fuel + electricity x 0.1229 kgce/kWh) is the plan's 2015 426 kgce/t "
-        "(TARGETS.md section 1): 426 - 94.29 digestion - 33.52 lime - 30.71 electricity = "
-        "267.49.",
+        "(TARGETS.md section 1): 426 - 101.58 digestion - 33.52 lime - 30.71 electricity = "
+        "260.19.",
     )
     power_kwh_per_t: float = fields.power(
         250.0,
@@ -261,13 +261,13 @@ class BayerRefinery(UnitModel):
     diasporic bauxite is also charged lime (t CaO/t bauxite), burnt at lime_kiln_gj_per_t
     with its CO2 (0.785 t/t CaO, CaCO3 -> CaO + CO2) as a process emission; the rest
     (calcination, evaporation) is fuel_kgce_per_t. Worked, defaults (diasporic, A_av
-    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.44 + 2.3005 x 1.03)(265 - 100) x 0.28125 /
-    0.86 / 29.3076 = 94.3 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
-    kgce and 0.181 t CO2, + 267.5 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
-    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 25.7 + 267.5
-    + 30.7 = 323.9 kgce/t (9.49 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
-    2015, ABAL: see twin.calibration; +30.6 %); a diasporic one of A/S 6.25 (A_av 0.50, S_r
-    0.08): 428.2 kgce/t, 1.32 times as much.
+    0.50, S_r 0.05, B = 2.3005 t/t): (11 x 4.44 + 2.3005 x 1.03)(265 - 100) x 0.303 /
+    0.86 / 29.3076 = 101.6 kgce digestion, lime 0.10 x 2.3005 = 0.230 t x 4.27 GJ/t -> 33.5
+    kgce and 0.181 t CO2, + 260.2 + 250 kWh x 0.1229 = 426.0 kgce/t (plan 2015: 426). A
+    gibbsitic bauxite (145 C, no lime) of A_av 0.48, S_r 0.02 (B = 2.2734): 27.7 + 260.2
+    + 30.7 = 318.6 kgce/t (9.34 GJ/t; Brazil's gibbsitic refineries averaged 7.27 GJ/t in
+    2015, ABAL: see twin.calibration; +28.4 %); a diasporic one of A/S 6.25 (A_av 0.50, S_r
+    0.08): 428.3 kgce/t, 1.34 times as much.
     Simplifications: the alumina product is pure Al2O3; soda is consumed only by DSP and
     the stated mechanical loss (lime's conversion of some DSP to cancrinite or
     hydrogarnet is not modelled); the lime is bought and burnt outside the balance (its
