@@ -420,9 +420,9 @@ def test_smelter_slag_cu_rises_with_matte_grade() -> None:
 
 def test_smelter_arsenic_and_mercury_by_hand() -> None:
     """Per t As fed (v 0.65, slag 0.2625, anode 0.0875 at 60 % matte; particulate abatement
-    0.9995; bleed 0.2): the furnace sees I = 1 / (1 - 0.8 x 0.9995 x 0.65) = 1 / 0.48026 =
-    2.08221 t; to air 0.65 x 0.0005 x I = 0.00067672, bled 0.2 x 0.9995 x 0.65 x I =
-    0.27055, slag 0.2625 I = 0.54658, anode 0.0875 I = 0.18219. Hg (v 1, its own abatement
+    0.99978; bleed 0.2): the furnace sees I = 1 / (1 - 0.8 x 0.99978 x 0.65) = 1 / 0.480114
+    = 2.082837 t; to air 0.65 x 0.00022 x I = 0.00029785, bled 0.2 x 0.99978 x 0.65 x I =
+    0.27071, slag 0.2625 I = 0.54674, anode 0.0875 I = 0.18225. Hg (v 1, its own abatement
     0.998): I = 1 / (1 - 0.8 x 0.998) = 1 / 0.2016, to air 0.002 I = 0.0099206, bled
     0.99008. At 70 % matte As's slag share is 0.35 x 0.30625 / 0.39375 = 0.27222 per pass
     (slag weight 0.2625 x 0.7 / 0.6 = 0.30625)."""
@@ -430,19 +430,19 @@ def test_smelter_arsenic_and_mercury_by_hand() -> None:
     conc = {**CONCENTRATE, "As": 0.002, "Hg": 1e-5}
     feeds = {"concentrate": conc, "flux": SILICA_FLUX}
     m = unit.operating_point(feeds)
-    circulating = 1 / (1 - 0.8 * 0.9995 * 0.65)
-    assert circulating == pytest.approx(2.08221, abs=5e-6)
-    assert m.emissions_t["As"] == pytest.approx(0.002 * 0.00067672, rel=1e-4)
-    assert m.emissions_t["As"] == pytest.approx(0.002 * 0.65 * 0.0005 * circulating, rel=1e-12)
+    circulating = 1 / (1 - 0.8 * 0.99978 * 0.65)
+    assert circulating == pytest.approx(2.082837, abs=5e-7)
+    assert m.emissions_t["As"] == pytest.approx(0.002 * 0.00029785, rel=1e-4)
+    assert m.emissions_t["As"] == pytest.approx(0.002 * 0.65 * 0.00022 * circulating, rel=1e-9)
     assert m.emissions_t["Hg"] == pytest.approx(1e-5 * 0.002 / 0.2016, rel=1e-12)
     anode = unit.products(feeds)["anode"]
-    assert anode["As"] * m.outputs_t["anode"] == pytest.approx(0.002 * 0.18219, rel=1e-4)
-    bled = 0.002 * 0.2 * 0.9995 * 0.65 * circulating + 1e-5 * 0.2 * 0.998 / 0.2016
+    assert anode["As"] * m.outputs_t["anode"] == pytest.approx(0.002 * 0.18225, rel=1e-4)
+    bled = 0.002 * 0.2 * 0.99978 * 0.65 * circulating + 1e-5 * 0.2 * 0.998 / 0.2016
     assert m.kpi_t["dust_bled_t"] == pytest.approx(bled, rel=1e-12)
     unit_70 = CopperSmelter("s", CopperSmelterParams(matte_grade=0.7), 150.0)
     at_70, m_70 = unit_70.products(feeds), unit_70.operating_point(feeds)
     slag_as_t = at_70["slag"]["As"] * m_70.outputs_t["slag"]  # slag + bled dust
-    per_pass = 0.35 * 0.30625 / 0.39375 + 0.2 * 0.9995 * 0.65
+    per_pass = 0.35 * 0.30625 / 0.39375 + 0.2 * 0.99978 * 0.65
     assert slag_as_t == pytest.approx(0.002 * per_pass * circulating, rel=1e-12)
     assert at_70["anode"]["As"] < anode["As"]  # higher matte grade: less As to the anode
 

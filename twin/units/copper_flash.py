@@ -317,7 +317,7 @@ class FlashSmelterPhysics(UnitParams):
         "al. 4th ed. ch. 5 and Steinhauser et al. 1984, unverified (searches listed there).",
     )
     gas_abatement_efficiency: float = Field(
-        default=0.9995,
+        default=0.99978,
         ge=0.0,
         le=1.0,
         description="Share of the particulate heavy metals (Pb, As, Cd, Cr) in the off-gas "
@@ -327,11 +327,12 @@ class FlashSmelterPhysics(UnitParams):
         "Ning, 'Investigation of heavy metal flows in a copper pyrometallurgical process of "
         "a typical smelter', Process Saf. Environ. Prot. 2023, 214-222 (abstract): of the "
         "heavy metals in the concentrate, mostly Pb and As, about 0.03 % reached the air "
-        "while 65.02 % of the As and 66.21 % of the Pb left with the flue gas to the dust, "
-        "so the gas cleaning let through 0.03 / (65.6 + 0.03) = 0.046 % of the fume: "
-        "1 - 0.00046 = 0.9995. With the default As deportment and dust_bleed_fraction 0.2, "
-        "0.65 x 0.0005 / (1 - 0.8 x 0.9995 x 0.65) = 0.068 % of the As fed goes to air "
-        "(the abstract's 0.03 % counts no dust recycle). 0.998 before (assumed).",
+        "while 65.02 % of the As and 66.21 % of the Pb left with the flue gas to the dust. "
+        "Read as the plant's whole figure, with the fume share v per pass and the dust "
+        "recycle of this model (dust_bleed_fraction b 0.2): air a = v (1 - c) / (1 - (1 - b) "
+        "c v), so c = (v - a) / (v (1 - (1 - b) a)) = (0.65615 - 0.0003) / (0.65615 x "
+        "0.99976) = 0.99978 at the mean v of As and Pb; the As fed then goes 0.030 % to "
+        "air. 0.998 before (assumed).",
     )
     mercury_abatement_efficiency: float = Field(
         default=0.998,
@@ -364,7 +365,7 @@ class FlashSmelterPhysics(UnitParams):
         "'Strategies for arsenic pollution control from copper pyrometallurgy...', "
         "Environ. Pollut. (2021), doi 10.1016/j.envpol.2020.116203 (abstract), found 69 % "
         "of the As output of a flash smelting system recycled (dust and slag concentrate "
-        "together) and 22 % eliminated in off-gas and tailings; here 0.8 x 0.9995 x 0.65 = "
+        "together) and 22 % eliminated in off-gas and tailings; here 0.8 x 0.99978 x 0.65 = "
         "0.52 of the As entering the furnace comes back as dust, below that 69 %.",
     )
 
