@@ -14,8 +14,10 @@ from a schedule's tables):
 * utilisation_share: flows of the material to the `to` nodes over its flows leaving units.
 
 A soft row (or every row with ``soften_all``, to diagnose infeasibility) gets a column
-``violation[r] >= 0`` priced in the objective. A row with no column (a cap on a species
-nothing emits) is left out, as Pyomo leaves out a constant constraint.
+``violation[r] >= 0`` priced in the objective. A utilisation share whose material no
+stream carries has no column and is left out, as Pyomo leaves out a constant constraint;
+an emission cap always has its row (a species only the blends emit gets its columns from
+the grade terms, models/grades.add_grade_energy; one nothing emits is refused earlier).
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ class Ratio:
 
 
 def ratio(ch: Chain, power: Power, j: int) -> Ratio | None:
-    """Target j's ratio as coefficients (see Ratio); None when it has no column."""
+    """Target j's ratio as coefficients (see Ratio); None for a utilisation share with no
+    column."""
     inst = ch.instance
     target = inst.targets[j]
     zero_flow = np.zeros(len(ch.streams))

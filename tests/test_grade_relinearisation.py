@@ -19,7 +19,9 @@ import pytest
 import yaml
 
 import twin
+from twin.errors import InstanceError
 from twin.flowsheet import Flowsheet
+from twin.scenarios.plan import make_plan
 
 HERE = Path(__file__).resolve().parent / "data"
 RAW = yaml.safe_load((HERE / "smelter_blend.yaml").read_text())
@@ -72,7 +74,6 @@ def test_an_emission_cap_is_held_at_the_scheduled_grade_not_the_nominal_one():
     data = copy.deepcopy(RAW)
     data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": cap}]
     nominal, verified = _solve(data, verify=False), _solve(data, verify=True)
-    assert cap / (0.004 * share) == pytest.approx(2700.0, rel=1e-12)
     for schedule in (nominal, verified):
         assert _fed(schedule) == pytest.approx(FULL_T, rel=1e-6)
         assert _arsenic(schedule) == pytest.approx(FULL_T * 0.002 * share, rel=1e-6)
@@ -84,14 +85,42 @@ def test_an_emission_cap_is_held_at_the_scheduled_grade_not_the_nominal_one():
 def test_a_cap_on_a_species_only_the_blends_carry_is_held():
     """The concentrate's stated composition has no As (the smelter is linearised As-free)
     but both offers carry it: the cap is accepted (the blend emits As through its grade
-    terms) and held, 0.003 t: cap / (0.002 s) = 2,216.6 t of the 0.2 % offer, with and
-    without --verify. Before, the cap was refused as 'not emitted by this chain', and a
-    cap row with no nominal emitter was dropped from the model."""
+    terms) and held. A cap of what 3,600 t of the 0.2 % offer emit, 3600 x 0.002 s: the
+    smelter takes cap / (0.002 s) = 3,600 t of it, with and without --verify. Before, the
+    cap was refused as 'not emitted by this chain', and a cap row with no nominal emitter
+    was dropped from the model."""
     share = _share()
+    cap = 3600.0 * 0.002 * share
     data = copy.deepcopy(RAW)
     data["materials"][0]["composition"]["As"] = 0.0
-    data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.003}]
+    data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": cap}]
     for verify in (False, True):
         schedule = _solve(data, verify=verify)
-        assert _fed(schedule) == pytest.approx(0.003 / (0.002 * share), rel=1e-6)
-        assert _arsenic(schedule) == pytest.approx(0.003, rel=1e-6)
+        assert _fed(schedule) == pytest.approx(3600.0, rel=1e-6)
+        assert _arsenic(schedule) == pytest.approx(cap, rel=1e-6)
+
+
+def _as_free(markets_carry_as: bool) -> dict:
+    data = copy.deepcopy(RAW)
+    data["materials"][0]["composition"]["As"] = 0.0
+    if not markets_carry_as:
+        for market in data["markets"]:
+            if market["id"] in ("conc_a", "conc_b"):
+                market["composition"] = {"As": 0.0}
+    data["targets"] = [{"id": "as_cap", "kind": "emission_cap", "species": "As", "max_t": 0.001}]
+    return data
+
+
+def test_a_cap_on_a_tracked_species_no_source_carries_is_refused():
+    """As tracked but carried by no offer: the blend cannot emit it, so the cap would hold
+    whatever the schedule does, and it is refused as before."""
+    with pytest.raises(InstanceError, match="'As' is not emitted by this chain"):
+        Flowsheet(twin.parse(_as_free(markets_carry_as=False), HERE))
+    Flowsheet(twin.parse(_as_free(markets_carry_as=True), HERE))  # accepted
+
+
+def test_scenarios_refuse_a_cap_only_the_blends_emit():
+    """Scenario samples price emissions per mode at the stated compositions, so a cap on
+    As that only the blends emit would read 0 t in every sample: refused, naming it."""
+    with pytest.raises(InstanceError, match=r"targets\[0\].species: 'As' is emitted only"):
+        make_plan(twin.parse(_as_free(markets_carry_as=True), HERE))

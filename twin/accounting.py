@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
-from twin.grades import tracked_inputs
+from twin.grades import carried, tracked_inputs
 from twin.instance import Instance
 from twin.solution import TargetRow
 from twin.targets import EmissionCapTarget
@@ -79,13 +79,23 @@ def emission_t_per_t(instance: Instance, mode: Mode, species: str) -> float:
     return direct
 
 
-def emitted_species(fs: Flowsheet) -> list[str]:
-    """Every species the flowsheet can emit, given its units and power sources: what a
-    unit's modes emit, and what a blending unit emits in proportion to a tracked grade
-    its linearisation feed lacks (an As-free nominal concentrate, As-bearing blends:
-    twin.grades slopes, which the LP's cap rows and the emissions table add)."""
+def mode_species(fs: Flowsheet) -> set[str]:
+    """The species the units' modes emit at their linearisation feeds, with fuel CO2 and
+    the grid's CO2."""
     sources = power_sources(fs.instance)
     species = {s for eu in fs.units.values() for md in eu.modes for s in md.emissions_t}
+    if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in sources:
+        species.add("CO2")
+    if "grid" in sources:
+        species.add("CO2_grid")
+    return species
+
+
+def blend_species(fs: Flowsheet) -> set[str]:
+    """The species a blending unit emits in proportion to a tracked grade that a source
+    of its feed carries (twin.grades slopes, which the LP's cap rows and the emissions
+    table add): an As-bearing offer into a smelter linearised As-free."""
+    species: set[str] = set()
     for u, eu in fs.units.items():
         if not (tracked_inputs(fs, u) and eu.modes):
             continue
@@ -93,12 +103,19 @@ def emitted_species(fs: Flowsheet) -> list[str]:
             slopes = fs.grade_slopes(u)
         except ValueError:  # a feed the model refuses: twin.grades.grade_problems says so
             continue
-        species |= {q[1] for q in slopes if q[0] == "emission"}
-    if any(md.fuel_kgce for eu in fs.units.values() for md in eu.modes) or "captive" in sources:
-        species.add("CO2")
-    if "grid" in sources:
-        species.add("CO2_grid")
-    return sorted(species)
+        species |= {
+            q[1]
+            for q, terms in slopes.items()
+            if q[0] == "emission"
+            and any(d.slope and carried(fs, u, d.material, d.component) for d in terms)
+        }
+    return species
+
+
+def emitted_species(fs: Flowsheet) -> list[str]:
+    """Every species the flowsheet can emit, given its units, their feeds' sources and
+    the power sources (:func:`mode_species` and :func:`blend_species`)."""
+    return sorted(mode_species(fs) | blend_species(fs))
 
 
 def fuels_burnt(fs: Flowsheet) -> list[str]:

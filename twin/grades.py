@@ -140,6 +140,23 @@ def source_grades(fs: Flowsheet, node: str, material: str) -> dict[str, float]:
     }
 
 
+def carried(fs: Flowsheet, u: str, material: str, element: str) -> bool:
+    """Whether a source sending `material` to unit `u` can carry `element`: a market or a
+    unit whose grade of it (:func:`source_grades`) is above 0, a blending unit (its
+    products follow its feed) or a stock (pooled grades are refused: grade_problems)."""
+    markets = {mk.id for mk in fs.instance.markets}
+    for s in fs.instance.streams:
+        if s.to != u or s.material != material:
+            continue
+        if s.from_ in fs.units and tracked_inputs(fs, s.from_):
+            return True
+        if s.from_ not in fs.units and s.from_ not in markets:
+            return True
+        if source_grades(fs, s.from_, material).get(element, 0.0) > 0.0:
+            return True
+    return False
+
+
 def component_per_t(
     fs: Flowsheet, u: str, material: str, element: str, mode: Mode, t: int | None = None
 ) -> float:

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from twin.accounting import emission_t_per_t, emitted_species, energy_kgce_per_t
+from twin.accounting import emission_t_per_t, emitted_species, energy_kgce_per_t, mode_species
+from twin.errors import InstanceError
 from twin.flowsheet import Flowsheet
 from twin.instance import Instance
 from twin.schedule import Schedule
 from twin.solvers.options import SolveOptions
+from twin.targets import EmissionCapTarget
 
 
 @dataclass
@@ -111,14 +113,32 @@ def cost_by_period(schedule: Schedule, total_cny: float, periods: int) -> np.nda
     return out
 
 
+def blend_only_caps(fs: Flowsheet) -> list[str]:
+    """'path: message' of the emission caps the samples cannot evaluate: on a species only
+    the blends' grade terms emit (no unit's stated feed carries it), which the per-mode
+    coefficients (:func:`coefficients`) read as 0 t."""
+    modal = mode_species(fs)
+    return [
+        f"targets[{j}].species: '{t.species}' is emitted only through the blends' grades "
+        "(no unit's stated feed carries it), which scenarios do not evaluate: they price "
+        "emissions per mode at the stated compositions and would read 0 t; state the "
+        f"{t.species} the feed carries in its material's composition"
+        for j, t in enumerate(fs.instance.targets)
+        if isinstance(t, EmissionCapTarget) and t.species not in modal
+    ]
+
+
 def make_plan(instance: Instance, options: SolveOptions | None = None) -> Plan:
     """Solve `instance` at its nominal inputs and keep the plan's arrays (module
-    docstring); SolveError when it has no schedule."""
+    docstring); InstanceError for a cap the samples cannot evaluate
+    (:func:`blend_only_caps`), SolveError when it has no schedule."""
     from twin.engine import solve  # here: evaluating on a worker loads no solver stack
 
     options = options or SolveOptions()
-    schedule = solve(instance, options)
     fs = Flowsheet(instance)
+    if problems := blend_only_caps(fs):
+        raise InstanceError(problems, instance.name)
+    schedule = solve(instance, options)
     T = instance.horizon.periods
     sol = schedule.solution
     x = {u: np.zeros((len(eu.modes), T)) for u, eu in fs.units.items()}
