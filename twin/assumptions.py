@@ -67,8 +67,8 @@ class Effect:
     parameter: str  # "kind.name"
     basis: str  # "assumed" or "site"
     default: float
-    row_change: tuple[float | None, float | None]  # relative change of the row's figure
-    premium_change: tuple[float | None, float | None]  # change of the premium, fraction
+    row_change: tuple[float | None, ...]  # relative change of the row's figure, per side
+    premium_change: tuple[float | None, ...]  # change of the premium, fraction, per side
 
     @property
     def size(self) -> float | None:
@@ -96,32 +96,24 @@ def row_premium(row: Row) -> float | None:
     return _premium(_figure(row, {}), _figure(row, {}, TURN_DOWN))
 
 
-def _moves(row: Row, index: int, name: str, value: float, step: float) -> Effect:
-    """The row's figure and premium with parameter `name` of unit `index` moved."""
-    base, premium = evaluate(row), row_premium(row)
+def _sides(
+    row: Row, changes: list[dict[int, dict]], base: float, premium: float | None
+) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
+    """For each of `changes`: the row figure's relative change from `base`, and its
+    premium's change from `premium` (None where an evaluation fails)."""
     row_change, premium_change = [], []
-    for factor in (1.0 - step, 1.0 + step):
-        changes = {index: {name: value * factor}}
-        nominal = _figure(row, changes)
-        moved = _premium(nominal, _figure(row, changes, TURN_DOWN))
+    for change in changes:
+        nominal = _figure(row, change)
+        moved = _premium(nominal, _figure(row, change, TURN_DOWN))
         row_change.append(None if nominal is None else nominal / base - 1.0)
         premium_change.append(None if moved is None or premium is None else moved - premium)
-    kind = row.kinds[index][0]
-    spec = UNIT_KINDS[kind].Params.model_fields[name]
-    return Effect(
-        row.name,
-        f"{kind}.{name}",
-        basis(spec.description) or "",
-        value,
-        (row_change[0], row_change[1]),
-        (premium_change[0], premium_change[1]),
-    )
+    return tuple(row_change), tuple(premium_change)
 
 
 def row_effects(row: Row, step: float = STEP) -> tuple[list[Effect], list[str]]:
     """The effects of the row's assumed and site parameters whose value is a non-zero
-    float, largest first (every side failed: last), and the assumed or site parameters
-    not varied (not a float, or zero)."""
+    float, largest first (those whose every side failed last), and the assumed or site
+    parameters not varied (not a float, or zero)."""
     names = {
         f"{kind}.{name}" for kind, _ in row.kinds for name in UNIT_KINDS[kind].Params.model_fields
     }
@@ -129,20 +121,24 @@ def row_effects(row: Row, step: float = STEP) -> tuple[list[Effect], list[str]]:
         raise ValueError(
             f"calibration row {row.name!r} fits {sorted(unknown)}: not its units' parameters"
         )
-    if _figure(row, {}) is None:
+    base = _figure(row, {})
+    if base is None:
         raise ValueError(f"calibration row {row.name!r} does not evaluate at its defaults")
+    premium = _premium(base, _figure(row, {}, TURN_DOWN))
     effects, skipped = [], []
     for index, (kind, params) in enumerate(row.kinds):
         for name, spec in UNIT_KINDS[kind].Params.model_fields.items():
-            label = f"{kind}.{name}"
-            if basis(spec.description) is None or label in row.fitted:
+            label, source = f"{kind}.{name}", basis(spec.description)
+            if source is None or label in row.fitted:
                 continue
             value = params.get(name, spec.default)
-            if isinstance(value, float) and value != 0.0:
-                effects.append(_moves(row, index, name, value, step))
-            else:
+            if not isinstance(value, float) or value == 0.0:
                 skipped.append(label)
-    return sorted(effects, key=lambda e: -1.0 if e.size is None else -e.size), skipped
+                continue
+            moved = [{index: {name: value * factor}} for factor in (1.0 - step, 1.0 + step)]
+            row_change, premium_change = _sides(row, moved, base, premium)
+            effects.append(Effect(row.name, label, source, value, row_change, premium_change))
+    return sorted(effects, key=lambda e: (e.size is None, -(e.size or 0.0))), skipped
 
 
 def table(step: float = STEP) -> list[dict]:
