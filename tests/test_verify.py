@@ -58,7 +58,7 @@ def test_twin_sees_part_load_the_lp_does_not(copper):
 
 def test_a_round_off_run_is_not_compared(copper):
     """A mill at full rate in period 0 and at 1e-7 of that in period 1: the second is the
-    solver's round-off (below FEED_NOISE = 1e-6 of the largest period), which the twin
+    solver's round-off (below ROUND_OFF_SHARE = 1e-6 of the largest period), which the twin
     would price at its minimum load, 100 % apart, so it is left out; at 1e-3 it is a run
     and compared (the per-hour power the LP does not see: the twin draws more)."""
     fs = Flowsheet(twin.load(copper))

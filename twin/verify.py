@@ -29,7 +29,7 @@ re-linearised there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -49,9 +49,15 @@ RUN_T = 1e-9
 #: A tracked input's tonnes, or a unit's throughput, in a period below this share of its
 #: largest period's are the solver's round-off, not a feed or a run (their grade is noise:
 #: a work index of 0 was seen; a smelter "run" of 1e-8 t compared 18 % apart).
-FEED_NOISE = 1e-6
+ROUND_OFF_SHARE = 1e-6
 
 Throughputs = Mapping[tuple[str, int, int], float]  # (unit, mode, period) -> t basis
+
+
+def round_off(per_period: Iterable[float]) -> float:
+    """Tonnes at or below which a period's feed or run is the solver's round-off: RUN_T,
+    or ROUND_OFF_SHARE of the largest period's."""
+    return max(RUN_T, ROUND_OFF_SHARE * max(per_period, default=0.0))
 
 
 @dataclass
@@ -232,7 +238,7 @@ def scheduled_feeds(fs: Flowsheet, solution: Solution) -> ScheduledFeeds:
     """The feed every blending unit (twin.grades) receives in each period it is fed: on the
     ports of each tracked input, the tracked elements at the grade of what its streams
     bring in `solution` (component flows / tonnes), the other elements as in its nominal
-    feed. A period in which a tracked input brings nothing (at most FEED_NOISE of its
+    feed. A period in which a tracked input brings nothing (at most ROUND_OFF_SHARE of its
     largest period's tonnes) is left out (nominal feed).
     Apart: the (unit, period) whose scheduled feed the unit model refuses (ValueError, e.g.
     a concentrate whose fractions would sum above 1), with its message; those stay at
@@ -253,7 +259,7 @@ def scheduled_feeds(fs: Flowsheet, solution: Solution) -> ScheduledFeeds:
             m: [sum(flows.get((n, t), 0.0) for n in into.get((u, m), [])) for t in periods]
             for m in materials
         }
-        noise = {m: max(RUN_T, FEED_NOISE * max(fed[m], default=0.0)) for m in materials}
+        noise = {m: round_off(fed[m]) for m in materials}
         for t in periods if materials else ():
             feeds = dict(eu.feeds)
             for m in materials:
@@ -357,7 +363,7 @@ def compare(
 ) -> pd.DataFrame:
     """Per unit (every unit), period and quantity: the LP's value, the twin's, and the
     relative difference |twin - lp| / max(|twin|, |lp|); a period whose throughput is the
-    solver's round-off (at most FEED_NOISE of the unit's largest period, or RUN_T) is not
+    solver's round-off (at most ROUND_OFF_SHARE of the unit's largest period, or RUN_T) is not
     compared, its relative differences being noise. `twin` holds the single-mode
     units' re-evaluated modes and the blending units' modes at their scheduled `feeds`
     (:func:`twin_modes`); load-curve units are evaluated at their steady load and feed,
@@ -371,7 +377,7 @@ def compare(
     for u, eu in fs.units.items():
         kind = check_kind(fs, u)
         run = [[x.get((u, k, t), 0.0) for k in range(len(eu.modes))] for t in periods]
-        noise = max(RUN_T, FEED_NOISE * max(map(sum, run), default=0.0))
+        noise = round_off(map(sum, run))
         for t, tonnes in zip(periods, run, strict=True):
             if sum(tonnes) <= noise:
                 continue
