@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from twin.constants import FUEL_CO2_T_PER_KGCE
-from twin.grades import carried, tracked_inputs
+from twin.grades import source_carries, tracked_inputs
 from twin.instance import Instance
 from twin.solution import TargetRow
 from twin.targets import EmissionCapTarget
@@ -107,7 +107,7 @@ def blend_species(fs: Flowsheet) -> set[str]:
             q[1]
             for q, terms in slopes.items()
             if q[0] == "emission"
-            and any(d.slope and carried(fs, u, d.material, d.component) for d in terms)
+            and any(d.slope and source_carries(fs, u, d.material, d.component) for d in terms)
         }
     return species
 

@@ -140,7 +140,7 @@ def source_grades(fs: Flowsheet, node: str, material: str) -> dict[str, float]:
     }
 
 
-def carried(fs: Flowsheet, u: str, material: str, element: str) -> bool:
+def source_carries(fs: Flowsheet, u: str, material: str, element: str) -> bool:
     """Whether a source sending `material` to unit `u` can carry `element`: a market or a
     unit whose grade of it (:func:`source_grades`) is above 0, a blending unit (its
     products follow its feed) or a stock (pooled grades are refused: grade_problems)."""
